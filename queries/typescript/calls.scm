@@ -1,0 +1,24 @@
+; Call sites and references.
+
+(call_expression
+  function: (identifier) @call.name)
+
+(call_expression
+  function: (member_expression
+    object: (_) @call.receiver
+    property: (_) @call.name))
+
+; obj['name']() is a call by name; obj[name]() is dynamic dispatch.
+(call_expression
+  function: (subscript_expression
+    object: (_) @call.computed.receiver
+    index: (_) @call.computed.index))
+
+; A method or function used without being called: onClick={this.save},
+; arr.map(format), { format }.
+(member_expression
+  property: (property_identifier) @ref.member)
+
+(identifier) @ref.identifier
+
+(shorthand_property_identifier) @ref.identifier

@@ -1,0 +1,6 @@
+; TSX and JavaScript only: a JSX element is a use of a component.
+(jsx_opening_element
+  name: (identifier) @call.jsx)
+
+(jsx_self_closing_element
+  name: (identifier) @call.jsx)

@@ -1,0 +1,307 @@
+//! The audit: plan → workspace walk → per-file facts → checks → `Report`.
+//!
+//! Like ripgrep's `search_parallel`: the sorted file list is processed with
+//! rayon's indexed (order-keeping) map, so results do not depend on the
+//! number of threads. Every file is read once and parsed at most once; an
+//! Aho-Corasick automaton over every plan name decides which files can
+//! matter and are parsed at all.
+
+use crate::checks;
+use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest};
+use crate::findings::{Report, Stats};
+use crate::lang;
+use crate::plan::{Kind, MethodName, Plan, PlanError};
+use crate::workspace::{self, Classifier, WalkedFile, WorkspaceError};
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Instant;
+
+/// Source files larger than this are not parsed (minified bundles, dumps).
+pub const MAX_PARSE_BYTES: usize = 4 * 1024 * 1024;
+/// Files larger than this are not read at all.
+pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error("cannot start {0} worker threads: {1}")]
+    Threads(usize, String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+}
+
+/// What the plan makes interesting, and the prefilter over it.
+pub struct Prefilter {
+    pub interest: Interest,
+    pub patterns: Vec<String>,
+    ac: Option<AhoCorasick>,
+}
+
+impl Prefilter {
+    pub fn new(plan: &Plan) -> Prefilter {
+        let mut interest = Interest::default();
+        let mut patterns = BTreeSet::new();
+        for p in &plan.points {
+            match p.kind {
+                Kind::Method => {
+                    if let Ok(mn) = MethodName::parse(&p.name) {
+                        interest.names.insert(mn.name.clone());
+                        patterns.insert(mn.name.clone());
+                        if let Some(o) = &mn.owner {
+                            let leaf = mn.owner_leaf().unwrap_or(o).to_string();
+                            interest.names.insert(leaf.clone());
+                            patterns.insert(leaf);
+                        }
+                    }
+                }
+                Kind::Env => {
+                    patterns.insert(p.name.clone());
+                }
+                Kind::Jsonb => {
+                    let col = p.name.rsplit('.').next().unwrap_or(&p.name).to_string();
+                    interest.columns.insert(col.clone());
+                    patterns.insert(col);
+                }
+                // Not audited yet: nothing to look for.
+                _ => {}
+            }
+            for e in &p.env {
+                patterns.insert(e.clone());
+            }
+        }
+        // Env reads anywhere matter (vars gating a caller), so `ENV` and
+        // `env` make a file worth parsing only together with a plan name.
+        let patterns: Vec<String> = patterns.into_iter().filter(|p| !p.is_empty()).collect();
+        let ac = if patterns.is_empty() {
+            None
+        } else {
+            Some(AhoCorasick::new(&patterns).expect("literal patterns always build"))
+        };
+        Prefilter {
+            interest,
+            patterns,
+            ac,
+        }
+    }
+
+    /// Indices of the patterns that occur in `bytes`, sorted.
+    pub fn mentions(&self, bytes: &[u8]) -> Vec<u32> {
+        let Some(ac) = &self.ac else { return Vec::new() };
+        let mut seen = vec![false; self.patterns.len()];
+        for m in ac.find_overlapping_iter(bytes) {
+            seen[m.pattern().as_usize()] = true;
+        }
+        seen.iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+}
+
+struct Outcome {
+    facts: FileFacts,
+    mentions: Vec<u32>,
+    read: bool,
+    parsed: bool,
+    failed: bool,
+    skipped: bool,
+    warning: Option<String>,
+}
+
+fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<String>) -> Outcome {
+    let mut out = Outcome {
+        facts: FileFacts::default(),
+        mentions: Vec::new(),
+        read: false,
+        parsed: false,
+        failed: false,
+        skipped: false,
+        warning: None,
+    };
+    let shown = format!("{repo}/{}", file.rel);
+    let len = std::fs::symlink_metadata(&file.abs).map(|m| m.len()).unwrap_or(0);
+    if len > MAX_READ_BYTES {
+        out.skipped = true;
+        out.warning = Some(format!(
+            "{shown}: not read ({len} bytes is over the {MAX_READ_BYTES}-byte limit)"
+        ));
+        return out;
+    }
+    let bytes = match std::fs::read(&file.abs) {
+        Ok(b) => b,
+        Err(e) => {
+            out.failed = file.class.lang.is_some();
+            out.warning = Some(format!("{shown}: cannot read: {e}"));
+            return out;
+        }
+    };
+    out.read = true;
+    let bytes = decode(bytes);
+    if file.class.config {
+        let text = String::from_utf8_lossy(&bytes);
+        out.facts.config_defs = lang::config::scan(&text, env_names);
+    }
+    let Some(lang) = file.class.lang else { return out };
+    out.mentions = pre.mentions(&bytes);
+    if out.mentions.is_empty() {
+        return out;
+    }
+    if is_binary(&bytes) {
+        out.skipped = true;
+        out.warning = Some(format!("{shown}: not parsed (binary content)"));
+        return out;
+    }
+    if bytes.len() > MAX_PARSE_BYTES {
+        out.skipped = true;
+        out.failed = true;
+        out.warning = Some(format!(
+            "{shown}: not parsed ({} bytes is over the {MAX_PARSE_BYTES}-byte parse limit)",
+            bytes.len()
+        ));
+        return out;
+    }
+    let config_defs = std::mem::take(&mut out.facts.config_defs);
+    out.facts = lang::extract(lang, &bytes, &pre.interest);
+    out.facts.config_defs = config_defs;
+    out.parsed = true;
+    if out.facts.parse_error {
+        out.failed = true;
+        out.warning = Some(format!(
+            "{shown}: syntax errors (facts from the valid parts are used)"
+        ));
+    }
+    out
+}
+
+/// UTF-16 files (with a BOM) are converted to UTF-8; line numbers are kept.
+fn decode(bytes: Vec<u8>) -> Vec<u8> {
+    let utf16 = |le: bool| -> Vec<u8> {
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| {
+                if le {
+                    u16::from_le_bytes([c[0], c[1]])
+                } else {
+                    u16::from_be_bytes([c[0], c[1]])
+                }
+            })
+            .collect();
+        String::from_utf16_lossy(&units).into_bytes()
+    };
+    match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => utf16(true),
+        Some([0xFE, 0xFF]) => utf16(false),
+        _ => match bytes.get(..3) {
+            Some([0xEF, 0xBB, 0xBF]) => {
+                // Keep offsets simple: blank the BOM rather than shifting.
+                let mut b = bytes;
+                b[..3].copy_from_slice(b"   ");
+                b
+            }
+            _ => bytes,
+        },
+    }
+}
+
+fn is_binary(bytes: &[u8]) -> bool {
+    bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+/// Run a whole audit.
+pub fn run(
+    plan: &Plan,
+    workspace_root: &Path,
+    workspace_display: &str,
+    opts: &Options,
+) -> Result<Report, AuditError> {
+    let start = Instant::now();
+    let mut repos = workspace::discover(workspace_root)?;
+    let names: Vec<String> = repos.iter().map(|r| r.name.clone()).collect();
+    plan.check_repos(&names)?;
+    if let Some(subset) = &plan.repos {
+        repos.retain(|r| subset.contains(&r.name));
+    }
+    let classifier = Classifier::new(plan)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build()
+        .map_err(|e| AuditError::Threads(opts.jobs, e.to_string()))?;
+    let walk = workspace::walk(&repos, &classifier, opts.jobs.max(1));
+    let pre = Prefilter::new(plan);
+    let mut env_names: BTreeSet<String> = BTreeSet::new();
+    for p in &plan.points {
+        if p.kind == Kind::Env || p.kind == Kind::Flag {
+            env_names.insert(p.name.clone());
+        }
+        env_names.extend(p.env.iter().cloned());
+    }
+    let repo_names: Vec<String> = repos.iter().map(|r| r.name.clone()).collect();
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        walk.files
+            .par_iter()
+            .map(|f| process(f, &repo_names[f.repo as usize], &pre, &env_names))
+            .collect()
+    });
+    let mut stats = Stats {
+        repos: repos.len(),
+        ..Stats::default()
+    };
+    let mut warnings = walk.warnings.clone();
+    let mut files = Vec::with_capacity(walk.files.len());
+    let mut facts = Vec::with_capacity(walk.files.len());
+    let mut mentions = Vec::with_capacity(walk.files.len());
+    let mut failed = BTreeSet::new();
+    for (i, (wf, o)) in walk.files.into_iter().zip(outcomes).enumerate() {
+        stats.files_scanned += usize::from(o.read);
+        stats.files_parsed += usize::from(o.parsed);
+        stats.files_skipped += usize::from(o.skipped);
+        if o.failed {
+            stats.parse_errors += 1;
+            failed.insert(i as FileIdx);
+        }
+        if let Some(w) = o.warning {
+            warnings.push(w);
+        }
+        files.push(FileMeta {
+            repo: wf.repo,
+            path: wf.rel,
+            class: wf.class,
+        });
+        facts.push(o.facts);
+        mentions.push(o.mentions);
+    }
+    let ix = FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed);
+    let findings = checks::run(plan, &ix);
+    let mut phase_points: Vec<(String, Vec<String>)> =
+        plan.phases.iter().map(|p| (p.clone(), Vec::new())).collect();
+    for p in &plan.points {
+        if let Some((_, ids)) = phase_points.iter_mut().find(|(n, _)| *n == p.phase)
+            && !ids.contains(&p.id())
+        {
+            ids.push(p.id());
+        }
+    }
+    stats.elapsed_ms = start.elapsed().as_millis() as u64;
+    let mut report = Report {
+        title: plan.title().to_string(),
+        plan: plan.path.clone(),
+        workspace: workspace_display.to_string(),
+        phases: plan.phases.clone(),
+        phase_points,
+        stats,
+        findings,
+        warnings,
+    };
+    report.sort();
+    Ok(report)
+}

@@ -1,0 +1,165 @@
+//! `env:` points: read in code (exists), defined in config (wired).
+
+use super::{Ctx, Merged};
+use crate::facts::FileIdx;
+use crate::findings::{CallerMatch, Code, ConfigEntry, DefinitionEvidence, Finding};
+use std::collections::BTreeSet;
+
+pub struct Wiring {
+    pub wired: bool,
+    pub read_at: Vec<String>,
+    pub defined_at: Vec<String>,
+    /// Why it is not wired (empty when it is).
+    pub why: String,
+    pub test_reads: Vec<String>,
+}
+
+/// Where `var` is read and defined, and whether every repo that reads it (in
+/// non-test code) defines it in its own config or in a config-only repo.
+pub fn wiring(ctx: &Ctx, var: &str) -> Wiring {
+    let ix = ctx.ix;
+    let reads: Vec<(FileIdx, u32)> = ix
+        .env_reads_by_name
+        .get(var)
+        .map(|v| {
+            v.iter()
+                .map(|(f, i)| (*f, ix.facts[*f as usize].env_reads[*i as usize].line))
+                .collect()
+        })
+        .unwrap_or_default();
+    let defs: Vec<(FileIdx, u32)> = ix
+        .config_defs_by_name
+        .get(var)
+        .map(|v| {
+            v.iter()
+                .map(|(f, i)| (*f, ix.facts[*f as usize].config_defs[*i as usize].line))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut read_at = Vec::new();
+    let mut test_reads = Vec::new();
+    let mut reading_repos = BTreeSet::new();
+    for (f, l) in &reads {
+        if ix.is_test(*f) {
+            test_reads.push(ctx.loc(*f, *l));
+        } else {
+            read_at.push(ctx.loc(*f, *l));
+            reading_repos.insert(ix.file(*f).repo);
+        }
+    }
+    let defining_repos: BTreeSet<u32> = defs.iter().map(|(f, _)| ix.file(*f).repo).collect();
+    let shared = defining_repos.iter().any(|r| ctx.config_only_repos.contains(r));
+    let missing: Vec<&str> = reading_repos
+        .iter()
+        .filter(|r| !shared && !defining_repos.contains(r))
+        .map(|r| ix.repos[*r as usize].as_str())
+        .collect();
+    let defined_at: Vec<String> = defs.iter().map(|(f, l)| ctx.loc(*f, *l)).collect();
+    let wired = !defs.is_empty() && missing.is_empty();
+    let why = if defs.is_empty() {
+        "is defined in no config file".to_string()
+    } else if !missing.is_empty() {
+        let elsewhere: Vec<&str> = defining_repos
+            .iter()
+            .map(|r| ix.repos[*r as usize].as_str())
+            .collect();
+        format!(
+            "is read in {} but defined only in the config of {}",
+            missing.join(", "),
+            elsewhere.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    Wiring {
+        wired,
+        read_at,
+        defined_at,
+        why,
+        test_reads,
+    }
+}
+
+pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
+    let mut f = Finding::new("env", &m.name);
+    let w = wiring(ctx, &m.name);
+    f.exists = Some(!w.read_at.is_empty());
+    f.access_modifier = "public".to_string();
+    for r in &w.read_at {
+        f.definitions.push(DefinitionEvidence {
+            location: r.clone(),
+            access: "public".to_string(),
+        });
+        f.callers_found.push(r.clone());
+        f.caller_matches.push(CallerMatch {
+            location: r.clone(),
+            strength: "receiver".into(),
+            test: false,
+        });
+    }
+    for r in &w.test_reads {
+        f.test_callers.push(r.clone());
+        f.caller_matches.push(CallerMatch {
+            location: r.clone(),
+            strength: "receiver".into(),
+            test: true,
+        });
+    }
+    f.config_wired = Some(w.wired);
+    match (w.read_at.is_empty(), w.defined_at.is_empty()) {
+        (true, true) => {
+            let extra = if w.test_reads.is_empty() {
+                ""
+            } else {
+                " (only tests read it)"
+            };
+            f.problem(
+                Code::MissingDefinition,
+                format!("no code reads `{}` and no config file defines it{extra}", m.name),
+            );
+        }
+        (true, false) => f.problem(
+            Code::ConfigNeverRead,
+            format!(
+                "`{}` is defined in config ({}) but no code reads it",
+                m.name,
+                w.defined_at.join(", ")
+            ),
+        ),
+        (false, _) if !w.wired => f.problem(Code::ConfigNotWired, format!("`{}` {}", m.name, w.why)),
+        _ => {}
+    }
+    if let Some(repo) = &m.repo {
+        let in_repo = w.read_at.iter().any(|r| r.starts_with(&format!("{repo}/")));
+        if !in_repo && !w.read_at.is_empty() {
+            f.problem(
+                Code::UnexpectedLocation,
+                format!("planned in {repo} but read only elsewhere"),
+            );
+        }
+    }
+    for repo in &m.callers {
+        if !w.read_at.iter().any(|r| r.starts_with(&format!("{repo}/"))) {
+            f.problem(
+                Code::MissingExpectedCaller,
+                format!("{repo} never reads `{}`", m.name),
+            );
+        }
+    }
+    f.config.push(ConfigEntry {
+        name: m.name.clone(),
+        read_at: w.read_at,
+        defined_at: w.defined_at,
+    });
+    let failed = ctx.failed_mentioning(&[m.name.as_str()]);
+    if !failed.is_empty() {
+        f.confidence = crate::findings::Confidence::Low;
+        f.verify.push(format!(
+            "files that mention it failed to parse: {}",
+            failed.join(", ")
+        ));
+    }
+    f.verify
+        .push("env vars set outside the scanned repos (hosting dashboards, secret stores)".to_string());
+    f
+}

@@ -1,0 +1,140 @@
+//! `jsonb:` points: keys written versus keys read, across repos.
+
+use super::{Ctx, Merged};
+use crate::facts::KeyOp;
+use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, KeyEntry};
+use std::collections::BTreeMap;
+
+/// `ttsUrl` and `tts_url` both become `ttsurl`, to suggest likely renames.
+fn fold(key: &str) -> String {
+    key.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
+    let ix = ctx.ix;
+    let mut f = Finding::new("jsonb", &m.name);
+    let column = m.name.rsplit('.').next().unwrap_or(&m.name).to_string();
+    let mut keys: BTreeMap<String, KeyEntry> = BTreeMap::new();
+    for (fi, i) in ix.json_by_column.get(&column).map(Vec::as_slice).unwrap_or(&[]) {
+        if ix.is_test(*fi) {
+            continue;
+        }
+        let k = &ix.facts[*fi as usize].json_keys[*i as usize];
+        let loc = ctx.loc(*fi, k.line);
+        let e = keys.entry(k.key.clone()).or_insert_with(|| KeyEntry {
+            key: k.key.clone(),
+            written_at: Vec::new(),
+            read_at: Vec::new(),
+        });
+        match k.op {
+            KeyOp::Write => e.written_at.push(loc),
+            KeyOp::Read => e.read_at.push(loc),
+            KeyOp::Accessor => {
+                e.written_at.push(loc.clone());
+                e.read_at.push(loc);
+            }
+        }
+    }
+    let mut opaque_writes = Vec::new();
+    let mut opaque_reads = Vec::new();
+    for (fi, i) in ix
+        .json_opaque_by_column
+        .get(&column)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        if ix.is_test(*fi) {
+            continue;
+        }
+        let o = &ix.facts[*fi as usize].json_opaque[*i as usize];
+        let loc = ctx.loc(*fi, o.line);
+        if o.op == KeyOp::Read {
+            opaque_reads.push(loc);
+        } else {
+            opaque_writes.push(loc);
+        }
+    }
+    for (fi, i) in ix
+        .column_defs_by_name
+        .get(&column)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let d = &ix.facts[*fi as usize].column_defs[*i as usize];
+        f.definitions.push(DefinitionEvidence {
+            location: ctx.loc(*fi, d.line),
+            access: "public".into(),
+        });
+    }
+    f.access_modifier = "public".into();
+    f.exists = Some(
+        !keys.is_empty()
+            || !f.definitions.is_empty()
+            || !opaque_writes.is_empty()
+            || !opaque_reads.is_empty(),
+    );
+    if f.exists == Some(false) {
+        f.problem(
+            Code::MissingDefinition,
+            format!("no code reads or writes keys of `{column}` and no schema declares it"),
+        );
+    }
+    let written: Vec<String> = keys
+        .values()
+        .filter(|k| !k.written_at.is_empty())
+        .map(|k| k.key.clone())
+        .collect();
+    for k in keys.values_mut() {
+        k.read_at.sort();
+        k.written_at.sort();
+        if !k.read_at.is_empty() && k.written_at.is_empty() {
+            let similar: Vec<&String> = written.iter().filter(|w| fold(w) == fold(&k.key)).collect();
+            let hint = match similar.first() {
+                Some(s) => format!(" (written as `{s}`?)"),
+                None => String::new(),
+            };
+            f.problems.push(crate::findings::Problem::new(
+                Code::JsonKeyReadNeverWritten,
+                format!(
+                    "`{}` is read at {} but no writer writes it{hint}",
+                    k.key, k.read_at[0]
+                ),
+            ));
+        }
+        if k.read_at.is_empty() && !k.written_at.is_empty() {
+            f.problems.push(crate::findings::Problem::new(
+                Code::JsonKeyWrittenNeverRead,
+                format!(
+                    "`{}` is written at {} but nothing reads it",
+                    k.key, k.written_at[0]
+                ),
+            ));
+        }
+    }
+    for k in keys.values() {
+        f.callers_found.extend(k.read_at.iter().cloned());
+        f.callers_found.extend(k.written_at.iter().cloned());
+    }
+    if !opaque_writes.is_empty() {
+        f.confidence = Confidence::Low;
+        f.verify.push(format!(
+            "writes whose keys are not literal (they may write the keys reported as never written): {}",
+            opaque_writes.join(", ")
+        ));
+    }
+    if !opaque_reads.is_empty() {
+        f.confidence = Confidence::Low;
+        f.verify.push(format!(
+            "reads whose keys are not literal: {}",
+            opaque_reads.join(", ")
+        ));
+    }
+    f.verify.push(format!(
+        "keys are matched by column name `{column}` on any receiver; confirm they belong to the planned model"
+    ));
+    f.keys = Some(keys.into_values().collect());
+    f
+}

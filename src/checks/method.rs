@@ -1,0 +1,524 @@
+//! `method:` points: exists, reachable, called, wired.
+
+use super::{Ctx, Merged};
+use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via};
+use crate::findings::{CallerMatch, Code, Confidence, ConfigEntry, DefinitionEvidence, Finding};
+use crate::plan::MethodName;
+use std::collections::BTreeSet;
+
+/// Names so common that a name-only match says little.
+const COMMON: [&str; 40] = [
+    "call", "new", "save", "update", "create", "find", "perform", "run", "execute", "get", "set", "to_s",
+    "each", "map", "render", "show", "index", "delete", "destroy", "process", "handle", "build", "init",
+    "start", "stop", "load", "reset", "send", "open", "close", "read", "write", "add", "remove", "clear",
+    "toString", "then", "apply", "parse", "format",
+];
+
+/// Does a definition's owner path match the plan's owner (`A::B` matches
+/// `X::A::B`, and `B` matches `A::B`)?
+pub fn owner_matches(def_owner: &str, plan_owner: &str) -> bool {
+    let d: Vec<&str> = def_owner.split("::").collect();
+    let p: Vec<&str> = plan_owner.split("::").collect();
+    let n = d.len().min(p.len());
+    d[d.len() - n..] == p[p.len() - n..]
+}
+
+fn is_ts(ctx: &Ctx, f: FileIdx) -> bool {
+    matches!(ctx.ix.file(f).class.lang, Some(Lang::TypeScript | Lang::Tsx))
+}
+
+fn kind_matches(ctx: &Ctx, f: FileIdx, d: &Def, mn: &MethodName) -> bool {
+    let Some(owner) = &mn.owner else { return true };
+    let Some(def_owner) = &d.owner else { return false };
+    if !owner_matches(def_owner, owner) {
+        return false;
+    }
+    if mn.singleton {
+        d.kind == DefKind::Singleton || (is_ts(ctx, f) && d.kind == DefKind::Instance)
+    } else {
+        d.kind == DefKind::Instance
+    }
+}
+
+fn describe(d: &Def) -> String {
+    let sep = if d.kind == DefKind::Singleton { "." } else { "#" };
+    match &d.owner {
+        Some(o) => format!("{o}{sep}{}", d.name),
+        None => d.name.clone(),
+    }
+}
+
+/// Strip a file extension and a trailing `/index`.
+fn module_path(path: &str) -> String {
+    let no_ext = match path.rsplit_once('.') {
+        Some((a, _)) if !a.ends_with('/') && !a.is_empty() => a,
+        _ => path,
+    };
+    no_ext.strip_suffix("/index").unwrap_or(no_ext).to_string()
+}
+
+fn normalize(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out.join("/")
+}
+
+/// Does an import specifier in `importer` point at `def_path` (same repo)?
+pub fn import_resolves(importer: &str, spec: &str, def_path: &str) -> bool {
+    let target = module_path(def_path);
+    if spec.starts_with('.') {
+        let dir = importer.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let joined = normalize(&format!("{dir}/{spec}"));
+        return module_path(&joined) == target || joined == target;
+    }
+    // Path aliases: `@/lib/x`, `~/lib/x`, `src/lib/x`, `#lib/x`.
+    let rest = spec
+        .strip_prefix("@/")
+        .or_else(|| spec.strip_prefix("~/"))
+        .or_else(|| spec.strip_prefix('#'))
+        .unwrap_or(spec);
+    let rest = module_path(rest);
+    !rest.is_empty() && (target == rest || target.ends_with(&format!("/{rest}")))
+}
+
+struct Caller<'a> {
+    file: FileIdx,
+    call: &'a Call,
+    strength: &'static str,
+    /// Outside the definition's class (or file, for module functions) with
+    /// an explicit receiver, or imported from another file.
+    outside_explicit: bool,
+}
+
+pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
+    let ix = ctx.ix;
+    let mut f = Finding::new("method", &m.name);
+    let mn = match MethodName::parse(&m.name) {
+        Ok(mn) => mn,
+        Err(e) => {
+            f.problem(Code::MissingDefinition, e);
+            return f;
+        }
+    };
+    let all: Vec<(FileIdx, &Def)> = ix
+        .defs_by_name
+        .get(&mn.name)
+        .map(|v| {
+            v.iter()
+                .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].defs[*i as usize]))
+                .collect()
+        })
+        .unwrap_or_default();
+    let (test_defs, all): (Vec<_>, Vec<_>) = all.into_iter().partition(|(fi, _)| ix.is_test(*fi));
+    let mut defs: Vec<(FileIdx, &Def)> = all
+        .iter()
+        .filter(|(fi, d)| kind_matches(ctx, *fi, d, &mn))
+        .cloned()
+        .collect();
+    let near: Vec<String> = all
+        .iter()
+        .filter(|(fi, d)| !kind_matches(ctx, *fi, d, &mn))
+        .map(|(fi, d)| format!("{} at {}", describe(d), ctx.loc(*fi, d.line)))
+        .collect();
+
+    if let Some(repo) = &m.repo {
+        let in_repo: Vec<_> = defs
+            .iter()
+            .filter(|(fi, _)| ix.repo_of(*fi) == repo)
+            .cloned()
+            .collect();
+        if in_repo.is_empty() && !defs.is_empty() {
+            let elsewhere: BTreeSet<&str> = defs.iter().map(|(fi, _)| ix.repo_of(*fi)).collect();
+            f.problem(
+                Code::UnexpectedLocation,
+                format!(
+                    "planned in {repo} but defined only in {}",
+                    elsewhere.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        } else if !in_repo.is_empty() {
+            defs = in_repo;
+        }
+    }
+
+    f.exists = Some(!defs.is_empty());
+    for (fi, d) in &defs {
+        f.definitions.push(DefinitionEvidence {
+            location: ctx.loc(*fi, d.line),
+            access: d.access.as_str().to_string(),
+        });
+    }
+    let def_locs: BTreeSet<(FileIdx, u32)> = defs.iter().map(|(fi, d)| (*fi, d.line)).collect();
+    if def_locs.len() > 1 {
+        let locs: Vec<String> = def_locs.iter().map(|(fi, l)| ctx.loc(*fi, *l)).collect();
+        f.problem(
+            Code::AmbiguousDefinition,
+            format!(
+                "{} definitions match `{}`: {}",
+                locs.len(),
+                m.name,
+                locs.join(", ")
+            ),
+        );
+    }
+    if defs.is_empty() {
+        let mut msg = format!("no definition of `{}` found", m.name);
+        if !near.is_empty() {
+            msg.push_str(&format!(" (similar: {})", near.join(", ")));
+        } else if !test_defs.is_empty() {
+            msg.push_str(" outside test code");
+        }
+        f.problem(Code::MissingDefinition, msg);
+    }
+
+    // Callers.
+    let other_public_defs = all.iter().any(|(fi, d)| {
+        !defs.iter().any(|(f2, d2)| f2 == fi && d2.line == d.line) && d.access == Access::Public
+    });
+    let calls: Vec<(FileIdx, &Call)> = ix
+        .calls_by_name
+        .get(&mn.name)
+        .map(|v| {
+            v.iter()
+                .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].calls[*i as usize]))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut callers: Vec<Caller> = Vec::new();
+    for (fi, c) in calls {
+        if let Some(cl) = classify(ctx, &mn, &defs, &all, fi, c) {
+            callers.push(cl);
+        }
+    }
+
+    let mut strong_or_weak = BTreeSet::new();
+    for c in &callers {
+        let loc = ctx.loc(c.file, c.call.line);
+        let test = ix.is_test(c.file);
+        if test {
+            f.test_callers.push(loc.clone());
+        } else {
+            f.callers_found.push(loc.clone());
+            strong_or_weak.insert(c.strength);
+        }
+        f.caller_matches.push(CallerMatch {
+            location: loc,
+            strength: c.strength.to_string(),
+            test,
+        });
+    }
+
+    // Dynamic dispatch near the point: files that define it or mention its
+    // owner.
+    let mut names: Vec<&str> = vec![mn.name.as_str()];
+    if let Some(o) = mn.owner_leaf() {
+        names.push(o);
+    }
+    let def_files: BTreeSet<FileIdx> = defs.iter().map(|(fi, _)| *fi).collect();
+    for (fi, facts) in ix.facts.iter().enumerate() {
+        let fi = fi as FileIdx;
+        if facts.dynamic.is_empty() || ix.is_test(fi) {
+            continue;
+        }
+        let near = def_files.contains(&fi)
+            || match mn.owner_leaf() {
+                Some(o) => ix.mentions_name(fi, o),
+                None => ix.mentions_name(fi, &mn.name),
+            };
+        if near {
+            for d in &facts.dynamic {
+                f.dynamic_callers
+                    .push(format!("{} ({})", ctx.loc(fi, d.line), d.what));
+            }
+        }
+    }
+
+    // Reachability.
+    let strictest = defs.iter().map(|(_, d)| d.access).max();
+    f.access_modifier = strictest
+        .map(|a| a.as_str().to_string())
+        .unwrap_or_else(|| "unknown".to_string());
+    if !defs.is_empty() {
+        let restricted: Vec<&(FileIdx, &Def)> =
+            defs.iter().filter(|(_, d)| d.access != Access::Public).collect();
+        if !restricted.is_empty() {
+            let mut blocked: Vec<String> = Vec::new();
+            for c in callers
+                .iter()
+                .filter(|c| c.outside_explicit && !ix.is_test(c.file))
+            {
+                // A name-only match may be another class's public method.
+                if c.strength == "name" && other_public_defs {
+                    continue;
+                }
+                if !m.callers.is_empty() && !m.callers.iter().any(|r| r == ix.repo_of(c.file)) {
+                    // Still a bug, but report the planned callers first.
+                }
+                blocked.push(ctx.loc(c.file, c.call.line));
+            }
+            blocked.sort();
+            blocked.dedup();
+            if !blocked.is_empty() {
+                let (fi, d) = restricted[0];
+                let what = match d.access {
+                    Access::ModuleLocal => "not exported from".to_string(),
+                    a => format!("{} in", a.as_str()),
+                };
+                let place = match &d.owner {
+                    Some(o) if d.access != Access::ModuleLocal => o.clone(),
+                    _ => ctx.loc(*fi, d.line).to_string(),
+                };
+                f.problem(
+                    Code::PrivateEntryPoint,
+                    format!("{what} {place} but called from {}", blocked.join(", ")),
+                );
+            }
+        }
+    }
+
+    let non_test: Vec<&Caller> = callers.iter().filter(|c| !ix.is_test(c.file)).collect();
+    if !defs.is_empty() && non_test.is_empty() {
+        if !f.test_callers.is_empty() {
+            f.problem(
+                Code::TestOnlyCallers,
+                format!("only test code calls it ({})", f.test_callers.join(", ")),
+            );
+        } else if !f.dynamic_callers.is_empty() {
+            f.problem(
+                Code::DynamicCallersOnly,
+                format!(
+                    "no static caller; only dynamic dispatch could reach it ({})",
+                    f.dynamic_callers.join(", ")
+                ),
+            );
+        } else {
+            f.problem(
+                Code::NoCallers,
+                format!("nothing calls `{}` in the scanned repos", m.name),
+            );
+        }
+    }
+    for repo in &m.callers {
+        let calls_from_repo = non_test.iter().any(|c| ix.repo_of(c.file) == repo);
+        if !calls_from_repo {
+            f.problem(
+                Code::MissingExpectedCaller,
+                format!("{repo} never calls `{}`", m.name),
+            );
+        }
+    }
+
+    // Wiring: the planned env vars, else the vars read in the callers' bodies.
+    let vars: Vec<String> = if !m.env.is_empty() {
+        m.env.clone()
+    } else {
+        let mut vs = BTreeSet::new();
+        for c in non_test.iter().filter(|c| c.call.via != Via::Import) {
+            let facts = &ix.facts[c.file as usize];
+            for e in &facts.env_reads {
+                if e.scope == c.call.scope {
+                    vs.insert(e.name.clone());
+                }
+            }
+        }
+        vs.into_iter().collect()
+    };
+    if !vars.is_empty() {
+        let mut all_wired = true;
+        for v in &vars {
+            let w = super::env::wiring(ctx, v);
+            if !w.wired {
+                all_wired = false;
+                f.problem(Code::ConfigNotWired, format!("`{v}` {}", w.why));
+            }
+            f.config.push(ConfigEntry {
+                name: v.clone(),
+                read_at: w.read_at,
+                defined_at: w.defined_at,
+            });
+        }
+        f.config_wired = Some(all_wired);
+    }
+
+    // Confidence.
+    let mut low = Vec::new();
+    if !f.dynamic_callers.is_empty() {
+        low.push("dynamic dispatch near the point".to_string());
+    }
+    let failed = ctx.failed_mentioning(&names);
+    if !failed.is_empty() {
+        low.push(format!(
+            "files that mention it failed to parse: {}",
+            failed.join(", ")
+        ));
+    }
+    let only_weak = !non_test.is_empty()
+        && non_test
+            .iter()
+            .all(|c| matches!(c.strength, "name" | "reference"));
+    let common = COMMON.contains(&mn.name.as_str()) || other_public_defs;
+    if only_weak && common {
+        low.push(format!(
+            "`{}` is a common name and every caller matched by name only",
+            mn.name
+        ));
+    }
+    if !low.is_empty() {
+        f.confidence = Confidence::Low;
+        f.verify.extend(low);
+    }
+    if non_test.is_empty() || f.has(Code::NoCallers) {
+        f.verify
+            .push("callers outside the scanned repos (other services, scripts, consoles)".into());
+    }
+    f
+}
+
+/// How a call relates to the point; `None` when it provably is not a call of
+/// the point (a receiver that is another constant, a local function of the
+/// same name in another file).
+fn classify<'a>(
+    ctx: &Ctx,
+    mn: &MethodName,
+    defs: &[(FileIdx, &Def)],
+    all: &[(FileIdx, &Def)],
+    fi: FileIdx,
+    c: &'a Call,
+) -> Option<Caller<'a>> {
+    let ix = ctx.ix;
+    let path = &ix.file(fi).path;
+    // The definition line itself is not a call.
+    if defs
+        .iter()
+        .any(|(df, d)| *df == fi && d.line == c.line && c.via == Via::Symbol)
+    {
+        return None;
+    }
+    let in_owner = |owner: &Option<String>| match (owner, &c.owner) {
+        (Some(o), Some(co)) => owner_matches(co, o) || owner_matches(o, co),
+        _ => false,
+    };
+    let def_owners: Vec<&Option<String>> = defs.iter().map(|(_, d)| &d.owner).collect();
+    let inside = def_owners.iter().any(|o| in_owner(o));
+    let same_file_def = defs.iter().any(|(df, _)| *df == fi);
+    let module_fn = defs.iter().any(|(_, d)| d.kind == DefKind::Function);
+
+    let (strength, outside_explicit): (&'static str, bool) = match &c.recv {
+        Recv::Module(spec) => {
+            let resolved = defs.iter().any(|(df, _)| {
+                ix.file(*df).repo == ix.file(fi).repo && import_resolves(path, spec, &ix.file(*df).path)
+            });
+            // An import of another module's same-named export is not ours.
+            let elsewhere = !resolved
+                && all.iter().any(|(df, _)| {
+                    ix.file(*df).repo == ix.file(fi).repo && import_resolves(path, spec, &ix.file(*df).path)
+                });
+            if elsewhere {
+                return None;
+            }
+            (if resolved { "import" } else { "name" }, !same_file_def)
+        }
+        Recv::Const(k) => {
+            if let Some(o) = &mn.owner {
+                let leaf = mn.owner_leaf().unwrap_or(o);
+                let k_leaf = k.rsplit("::").next().unwrap_or(k);
+                if k_leaf != leaf && !owner_matches(k, o) {
+                    return None;
+                }
+                ("receiver", !inside)
+            } else {
+                ("name", !inside && !same_file_def)
+            }
+        }
+        Recv::SelfRef => {
+            if inside {
+                ("internal", false)
+            } else {
+                ("name", false)
+            }
+        }
+        Recv::Implicit => {
+            let internal = inside || (module_fn && same_file_def);
+            match c.via {
+                Via::Symbol => ("symbol", false),
+                Via::Jsx => (
+                    if internal { "internal" } else { "name" },
+                    module_fn && !same_file_def,
+                ),
+                Via::Reference if !internal => ("reference", module_fn && !same_file_def),
+                _ if internal => ("internal", false),
+                _ => {
+                    // An implicit call in another file of a function defined
+                    // elsewhere: if this file defines its own, it is that one.
+                    let own = all.iter().any(|(df, d)| *df == fi && d.kind == DefKind::Function);
+                    if own && !same_file_def {
+                        return None;
+                    }
+                    let imported = ix.facts[fi as usize]
+                        .calls
+                        .iter()
+                        .any(|o| o.name == c.name && matches!(o.recv, Recv::Module(_)));
+                    (if imported { "import" } else { "name" }, module_fn && imported)
+                }
+            }
+        }
+        Recv::Expr(_) => {
+            if c.via == Via::Symbol {
+                ("symbol", false)
+            } else {
+                ("name", !inside)
+            }
+        }
+    };
+    Some(Caller {
+        file: fi,
+        call: c,
+        strength,
+        outside_explicit,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_match_by_suffix() {
+        assert!(owner_matches(
+            "Renderer::VideoRenderService",
+            "VideoRenderService"
+        ));
+        assert!(owner_matches(
+            "VideoRenderService",
+            "Renderer::VideoRenderService"
+        ));
+        assert!(!owner_matches("Other::Video", "VideoRenderService"));
+        assert!(owner_matches("A::B", "A::B"));
+        assert!(!owner_matches("A::B", "C::B"));
+    }
+
+    #[test]
+    fn resolves_imports() {
+        assert!(import_resolves(
+            "src/components/VideoCard.tsx",
+            "../lib/format",
+            "src/lib/format.ts"
+        ));
+        assert!(import_resolves("src/a.ts", "./lib", "src/lib/index.ts"));
+        assert!(import_resolves(
+            "src/pages/x.ts",
+            "@/lib/format",
+            "src/lib/format.ts"
+        ));
+        assert!(!import_resolves("src/a.ts", "./other", "src/lib/format.ts"));
+        assert!(!import_resolves("src/a.ts", "react", "src/lib/format.ts"));
+    }
+}

@@ -1,0 +1,181 @@
+//! Checks: plan points + `FactIndex` → `Finding`s, one file per point kind.
+//!
+//! Input: the plan and the merged facts. Output: one finding per id, every
+//! planned point included. Never touches tree-sitter or the file system.
+
+mod env;
+mod jsonb;
+mod method;
+
+use crate::facts::{FactIndex, FileIdx, Loc};
+use crate::findings::{Confidence, Finding};
+use crate::plan::{Kind, Plan, Point};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Points that share an id, merged: phases, callers and env lists unioned.
+#[derive(Clone, Debug)]
+pub struct Merged {
+    pub kind: Kind,
+    pub name: String,
+    pub phases: Vec<String>,
+    pub repo: Option<String>,
+    pub callers: Vec<String>,
+    pub env: Vec<String>,
+    pub note: Option<String>,
+}
+
+pub fn merge(plan: &Plan) -> Vec<Merged> {
+    let mut by_id: BTreeMap<String, Merged> = BTreeMap::new();
+    let mut add = |p: &Point| {
+        let e = by_id.entry(p.id()).or_insert_with(|| Merged {
+            kind: p.kind,
+            name: p.name.clone(),
+            phases: Vec::new(),
+            repo: None,
+            callers: Vec::new(),
+            env: Vec::new(),
+            note: None,
+        });
+        e.phases.push(p.phase.clone());
+        if e.repo.is_none() {
+            e.repo = p.repo.clone();
+        }
+        e.callers.extend(p.callers.iter().cloned());
+        e.env.extend(p.env.iter().cloned());
+        if e.note.is_none() {
+            e.note = p.note.clone();
+        }
+    };
+    for p in &plan.points {
+        add(p);
+    }
+    // Every env var named in an `env:` list gets its own env finding.
+    let listed: Vec<(String, String)> = plan
+        .points
+        .iter()
+        .flat_map(|p| p.env.iter().map(move |e| (e.clone(), p.phase.clone())))
+        .collect();
+    for (var, phase) in listed {
+        let e = by_id.entry(format!("env:{var}")).or_insert_with(|| Merged {
+            kind: Kind::Env,
+            name: var.clone(),
+            phases: Vec::new(),
+            repo: None,
+            callers: Vec::new(),
+            env: Vec::new(),
+            note: None,
+        });
+        e.phases.push(phase);
+    }
+    let mut out: Vec<Merged> = by_id.into_values().collect();
+    for m in &mut out {
+        for v in [&mut m.phases, &mut m.callers, &mut m.env] {
+            v.sort();
+            v.dedup();
+        }
+    }
+    out
+}
+
+/// Shared helpers over the index.
+pub struct Ctx<'a> {
+    pub ix: &'a FactIndex,
+    /// Repos that hold no source file (infrastructure/deploy repos): their
+    /// config counts for every repo.
+    pub config_only_repos: BTreeSet<u32>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(ix: &'a FactIndex) -> Ctx<'a> {
+        let mut has_source = vec![false; ix.repos.len()];
+        for f in &ix.files {
+            if f.class.lang.is_some() {
+                has_source[f.repo as usize] = true;
+            }
+        }
+        let config_only_repos = has_source
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !**h)
+            .map(|(i, _)| i as u32)
+            .collect();
+        Ctx {
+            ix,
+            config_only_repos,
+        }
+    }
+
+    pub fn loc(&self, file: FileIdx, line: u32) -> String {
+        self.ix.render(Loc { file, line })
+    }
+
+    pub fn repo_index(&self, name: &str) -> Option<u32> {
+        self.ix.repos.iter().position(|r| r == name).map(|i| i as u32)
+    }
+
+    /// Did a file that mentions `name` fail to parse?
+    pub fn failed_mentioning(&self, names: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for &f in &self.ix.failed {
+            if names.iter().any(|n| self.ix.mentions_name(f, n)) {
+                let m = self.ix.file(f);
+                out.push(format!("{}/{}", self.ix.repos[m.repo as usize], m.path));
+            }
+        }
+        out
+    }
+}
+
+/// Run every check; one finding per id.
+pub fn run(plan: &Plan, ix: &FactIndex) -> Vec<Finding> {
+    let ctx = Ctx::new(ix);
+    let merged = merge(plan);
+    let mut out = Vec::new();
+    for m in &merged {
+        let mut f = match m.kind {
+            Kind::Method => method::check(m, &ctx),
+            Kind::Env => env::check(m, &ctx),
+            Kind::Jsonb => jsonb::check(m, &ctx),
+            other => unaudited(m, other),
+        };
+        f.phases = m.phases.clone();
+        f.plan_note = m.note.clone();
+        f.finish();
+        if f.notes.is_empty() {
+            f.notes = default_note(&f);
+        }
+        out.push(f);
+    }
+    out
+}
+
+fn unaudited(m: &Merged, kind: Kind) -> Finding {
+    let mut f = Finding::new(kind.as_str(), &m.name);
+    f.exists = None;
+    f.confidence = Confidence::Low;
+    f.notes = format!(
+        "`{}` points are not audited by this version of seamscan: nothing was checked, verify by hand.",
+        kind.as_str()
+    );
+    f.verify
+        .push(format!("the whole `{}` contract by hand", kind.as_str()));
+    f
+}
+
+fn default_note(f: &Finding) -> String {
+    match f.problems.first() {
+        Some(p) => {
+            let more = f.problems.len() - 1;
+            if more > 0 {
+                format!(
+                    "{} (and {more} more problem{}).",
+                    p.message,
+                    if more == 1 { "" } else { "s" }
+                )
+            } else {
+                format!("{}.", p.message)
+            }
+        }
+        None => "Checked: no problem found.".to_string(),
+    }
+}

@@ -1,0 +1,235 @@
+//! Command line: clap args → `Config` → audit → report → exit code.
+//!
+//! Exit 0: no finding at or above `--fail-on`; 1: at least one; 2: usage
+//! error, unreadable or invalid plan, unreadable workspace. Errors go to
+//! stderr as `seamscan: FILE[:LINE:COL]: message`.
+
+use crate::audit::{self, AuditError, Options};
+use crate::findings::{Report, Risk};
+use crate::plan;
+use crate::report;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "seamscan",
+    version,
+    about = "Audit integration points across repositories"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Audit the points of a plan over a workspace of checked-out repos.
+    Audit(AuditArgs),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Markdown,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    High,
+    Medium,
+    Low,
+    Never,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct AuditArgs {
+    /// The plan file (YAML, version 1).
+    #[arg(long, value_name = "PLAN.yaml")]
+    pub plan: PathBuf,
+    /// Directory of checked-out repos (or a single repo).
+    #[arg(value_name = "WORKSPACE", default_value = ".")]
+    pub workspace: PathBuf,
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: Format,
+    /// Write the report here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this risk.
+    #[arg(long, value_enum, default_value = "high")]
+    pub fail_on: FailOn,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: Option<u16>,
+    /// No progress or summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Resolved configuration (no I/O happened yet).
+pub struct Config {
+    pub plan: PathBuf,
+    pub workspace: PathBuf,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    pub fail_on: Option<Risk>,
+    pub jobs: usize,
+    pub quiet: bool,
+}
+
+impl Config {
+    pub fn from_args(a: AuditArgs) -> Config {
+        let jobs = a
+            .jobs
+            .map(usize::from)
+            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        Config {
+            plan: a.plan,
+            workspace: a.workspace,
+            format: a.format,
+            output: a.output,
+            fail_on: match a.fail_on {
+                FailOn::High => Some(Risk::High),
+                FailOn::Medium => Some(Risk::Medium),
+                FailOn::Low => Some(Risk::Low),
+                FailOn::Never => None,
+            },
+            jobs,
+            quiet: a.quiet,
+        }
+    }
+}
+
+/// Run the CLI with these arguments; returns the process exit code.
+pub fn main_with_args<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Audit(a) => run_audit(Config::from_args(a)),
+    }
+}
+
+fn error(msg: impl std::fmt::Display) -> i32 {
+    eprintln!("seamscan: {msg}");
+    2
+}
+
+fn run_audit(cfg: Config) -> i32 {
+    let plan_display = cfg.plan.display().to_string();
+    let text = match read_plan(&cfg.plan) {
+        Ok(t) => t,
+        Err(msg) => return error(format!("{plan_display}: {msg}")),
+    };
+    let plan = match plan::parse(&plan_display, &text) {
+        Ok(p) => p,
+        Err(e) => return error(e),
+    };
+    let ws_display = cfg.workspace.display().to_string();
+    let report = match audit::run(&plan, &cfg.workspace, &ws_display, &Options { jobs: cfg.jobs }) {
+        Ok(r) => r,
+        Err(AuditError::Plan(e)) => return error(e),
+        Err(e) => return error(e),
+    };
+    if let Err(e) = write_report(&cfg, &report) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return 0;
+        }
+        let target = cfg
+            .output
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "stdout".into());
+        return error(format!("{target}: cannot write report: {e}"));
+    }
+    if !cfg.quiet {
+        let s = report.summary();
+        eprintln!(
+            "seamscan: {} findings (high {}, medium {}, low {}, none {}); {} files scanned, {} parsed, {} parse errors, {} ms",
+            report.findings.len(),
+            s.high,
+            s.medium,
+            s.low,
+            s.none,
+            report.stats.files_scanned,
+            report.stats.files_parsed,
+            report.stats.parse_errors,
+            report.stats.elapsed_ms
+        );
+    }
+    match cfg.fail_on {
+        Some(level) if report.max_risk() >= level && report.max_risk() > Risk::None => 1,
+        _ => 0,
+    }
+}
+
+fn read_plan(path: &std::path::Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read plan: {e}"))?;
+    if meta.is_dir() {
+        return Err("cannot read plan: is a directory".into());
+    }
+    if meta.len() > plan::MAX_PLAN_BYTES as u64 {
+        return Err(format!(
+            "plan is {} bytes; plans larger than {} bytes are refused",
+            meta.len(),
+            plan::MAX_PLAN_BYTES
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read plan: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| format!("plan is not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}
+
+fn write_report(cfg: &Config, report: &Report) -> std::io::Result<()> {
+    let mut buf: Vec<u8> = Vec::new();
+    match cfg.format {
+        Format::Json => report::json::write(report, &mut buf)?,
+        Format::Markdown => report::markdown::write(report, &mut buf)?,
+        Format::Sarif => report::sarif::write(report, &mut buf)?,
+    }
+    match &cfg.output {
+        Some(p) => std::fs::write(p, &buf),
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(&buf)?;
+            lock.flush()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parses(args: &str) -> bool {
+        Cli::try_parse_from(args.split_whitespace()).is_ok()
+    }
+
+    #[test]
+    fn command_lines() {
+        assert!(parses("seamscan audit --plan p.yaml"));
+        assert!(parses(
+            "seamscan audit --plan p.yaml ws --format markdown --fail-on never -j 2 --quiet"
+        ));
+        assert!(parses(
+            "seamscan audit --plan p.yaml --format sarif --output out.sarif"
+        ));
+        assert!(!parses("seamscan audit"));
+        assert!(!parses("seamscan audit --plan p.yaml --format xml"));
+        assert!(!parses("seamscan audit --plan p.yaml -j 0"));
+        assert!(!parses("seamscan audit --plan p.yaml -j"));
+        assert!(!parses("seamscan audit --plan p.yaml --fail-on critical"));
+        assert!(!parses("seamscan scan"));
+    }
+}

@@ -1,0 +1,340 @@
+//! Plain data extracted from source and config files, and the merged index.
+//!
+//! Input: nothing (this module has no dependencies). Output: `FileFacts` per
+//! file, built by `lang`, and the `FactIndex` the checks read. The model only
+//! keeps facts whose names the plan is interested in (see `Interest`), so its
+//! size follows the plan, not the workspace. It never touches the file system.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Index of a file in `FactIndex::files` (sorted by repo, then path).
+pub type FileIdx = u32;
+
+/// A place in the workspace: a file and a 1-based line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Loc {
+    pub file: FileIdx,
+    pub line: u32,
+}
+
+/// Visibility, ordered from the most to the least permissive, so `max` is the
+/// strictest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Access {
+    Public,
+    Protected,
+    /// TypeScript: a module-level function or const that is not exported.
+    ModuleLocal,
+    Private,
+}
+
+impl Access {
+    /// The contract's name for it (`not exported` is reported as private).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::Protected => "protected",
+            Access::ModuleLocal | Access::Private => "private",
+        }
+    }
+}
+
+/// Which receiver a definition answers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DefKind {
+    /// Ruby instance method, TS instance member.
+    Instance,
+    /// Ruby `def self.x` / `class << self`, TS `static`.
+    Singleton,
+    /// A function outside any class (Ruby top-level `def`, TS function or
+    /// const holding one).
+    Function,
+}
+
+/// How a definition was written; used in messages and by the checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DefForm {
+    Def,
+    Attr,
+    DefineMethod,
+    Delegate,
+    Alias,
+    ClassMethod,
+    Field,
+    Function,
+    ConstFunction,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Def {
+    pub name: String,
+    /// Enclosing class/module path, `A::B` in Ruby, the class name in TS.
+    pub owner: Option<String>,
+    pub kind: DefKind,
+    pub form: DefForm,
+    pub access: Access,
+    pub line: u32,
+}
+
+/// What we know about the receiver of a call.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Recv {
+    /// `foo()` / `foo` with no receiver.
+    Implicit,
+    /// `self.foo` / `this.foo`.
+    SelfRef,
+    /// `Const.foo`, `Const.new.foo`, `new Const().foo()`: the constant path.
+    Const(String),
+    /// Any other expression; its source text (truncated).
+    Expr(String),
+    /// An import: the module specifier it is imported from.
+    Module(String),
+}
+
+/// How a use of a name was written, weakest evidence last.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Via {
+    /// A real call expression (`a.b()`, `b(x)`, paren-less `b`).
+    Call,
+    /// `import { b } from './m'` or `export { b } from './m'`.
+    Import,
+    /// JSX element `<B />`.
+    Jsx,
+    /// A literal symbol or string naming the method: `send(:b)`, `&:b`,
+    /// `before_action :b`, `if: :b`, `method(:b)`.
+    Symbol,
+    /// A reference that is not a call (`arr.map(fn)`, `this.handler`).
+    Reference,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call {
+    pub name: String,
+    pub recv: Recv,
+    pub via: Via,
+    /// Enclosing class/module path at the call site.
+    pub owner: Option<String>,
+    /// Enclosing function scope (index into `FileFacts::scopes`).
+    pub scope: Option<u32>,
+    pub line: u32,
+}
+
+/// A named function or method body, for "env vars read in the caller's body".
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    pub name: String,
+    pub start_line: u32,
+    pub end_line: u32,
+}
+
+/// `send(var)`, `obj[name]()`, `const_get`, `constantize`, ...
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dynamic {
+    pub what: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvRead {
+    pub name: String,
+    pub scope: Option<u32>,
+    pub line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeyOp {
+    Write,
+    Read,
+    /// `store_accessor :column, :k`: both written and read.
+    Accessor,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonKey {
+    pub column: String,
+    pub key: String,
+    pub op: KeyOp,
+    pub line: u32,
+}
+
+/// A JSON column accessed with a key or value we cannot read statically
+/// (`metadata[k]`, `update(metadata: params[:m])`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsonOpaque {
+    pub column: String,
+    pub op: KeyOp,
+    pub line: u32,
+}
+
+/// An env var or flag defined in a config file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigDef {
+    pub name: String,
+    pub line: u32,
+}
+
+/// Everything extracted from one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileFacts {
+    pub defs: Vec<Def>,
+    pub calls: Vec<Call>,
+    pub scopes: Vec<Scope>,
+    pub dynamic: Vec<Dynamic>,
+    pub env_reads: Vec<EnvRead>,
+    pub json_keys: Vec<JsonKey>,
+    pub json_opaque: Vec<JsonOpaque>,
+    pub config_defs: Vec<ConfigDef>,
+    /// JSON columns declared in schema or migrations (`t.jsonb :metadata`).
+    pub column_defs: Vec<ConfigDef>,
+    /// The tree had syntax errors (facts from the valid parts are kept).
+    pub parse_error: bool,
+}
+
+/// Names the plan cares about; extraction keeps only facts about them.
+#[derive(Clone, Debug, Default)]
+pub struct Interest {
+    /// Method names and owner constants (last `::` segment and full path).
+    pub names: BTreeSet<String>,
+    /// JSON column names.
+    pub columns: BTreeSet<String>,
+}
+
+impl Interest {
+    pub fn name(&self, s: &str) -> bool {
+        self.names.contains(s)
+    }
+    pub fn column(&self, s: &str) -> bool {
+        self.columns.contains(s)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Lang {
+    Ruby,
+    Erb,
+    TypeScript,
+    Tsx,
+}
+
+/// What a file is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileClass {
+    /// Parsed as source in this language.
+    pub lang: Option<Lang>,
+    /// Matches a test glob.
+    pub test: bool,
+    /// Matches a config glob: scanned for env var definitions.
+    pub config: bool,
+}
+
+/// A file of the workspace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMeta {
+    pub repo: u32,
+    /// Path relative to the repo root, `/`-separated.
+    pub path: String,
+    pub class: FileClass,
+}
+
+/// All facts of a run, indexed by name.
+#[derive(Debug, Default)]
+pub struct FactIndex {
+    pub repos: Vec<String>,
+    pub files: Vec<FileMeta>,
+    pub facts: Vec<FileFacts>,
+    /// Per file: plan names (indices into `patterns`) that occur in its bytes.
+    pub mentions: Vec<Vec<u32>>,
+    /// The prefilter's patterns (every name the plan is interested in).
+    pub patterns: Vec<String>,
+    pub defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub calls_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub env_reads_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub config_defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub json_by_column: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub json_opaque_by_column: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub column_defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Files that failed to parse cleanly or could not be read.
+    pub failed: BTreeSet<FileIdx>,
+}
+
+impl FactIndex {
+    /// Build the name indexes. `files`, `facts` and `mentions` are parallel.
+    pub fn new(
+        repos: Vec<String>,
+        files: Vec<FileMeta>,
+        facts: Vec<FileFacts>,
+        mentions: Vec<Vec<u32>>,
+        patterns: Vec<String>,
+        failed: BTreeSet<FileIdx>,
+    ) -> FactIndex {
+        let mut ix = FactIndex {
+            repos,
+            files,
+            facts,
+            mentions,
+            patterns,
+            failed,
+            ..FactIndex::default()
+        };
+        for (f, ff) in ix.facts.iter().enumerate() {
+            let f = f as FileIdx;
+            for (i, d) in ff.defs.iter().enumerate() {
+                push(&mut ix.defs_by_name, &d.name, f, i);
+            }
+            for (i, c) in ff.calls.iter().enumerate() {
+                push(&mut ix.calls_by_name, &c.name, f, i);
+            }
+            for (i, e) in ff.env_reads.iter().enumerate() {
+                push(&mut ix.env_reads_by_name, &e.name, f, i);
+            }
+            for (i, c) in ff.config_defs.iter().enumerate() {
+                push(&mut ix.config_defs_by_name, &c.name, f, i);
+            }
+            for (i, k) in ff.json_keys.iter().enumerate() {
+                push(&mut ix.json_by_column, &k.column, f, i);
+            }
+            for (i, k) in ff.json_opaque.iter().enumerate() {
+                push(&mut ix.json_opaque_by_column, &k.column, f, i);
+            }
+            for (i, k) in ff.column_defs.iter().enumerate() {
+                push(&mut ix.column_defs_by_name, &k.name, f, i);
+            }
+        }
+        ix
+    }
+
+    pub fn file(&self, f: FileIdx) -> &FileMeta {
+        &self.files[f as usize]
+    }
+
+    pub fn repo_of(&self, f: FileIdx) -> &str {
+        &self.repos[self.files[f as usize].repo as usize]
+    }
+
+    /// `repo/path:line`, the form every location takes in reports.
+    pub fn render(&self, loc: Loc) -> String {
+        let m = self.file(loc.file);
+        format!("{}/{}:{}", self.repos[m.repo as usize], m.path, loc.line)
+    }
+
+    /// Does file `f` mention `name` (a prefilter pattern) in its bytes?
+    pub fn mentions_name(&self, f: FileIdx, name: &str) -> bool {
+        match self.patterns.iter().position(|p| p == name) {
+            Some(i) => self.mentions[f as usize].binary_search(&(i as u32)).is_ok(),
+            None => false,
+        }
+    }
+
+    pub fn is_test(&self, f: FileIdx) -> bool {
+        self.file(f).class.test
+    }
+}
+
+fn push(map: &mut BTreeMap<String, Vec<(FileIdx, u32)>>, k: &str, f: FileIdx, i: usize) {
+    match map.get_mut(k) {
+        Some(v) => v.push((f, i as u32)),
+        None => {
+            map.insert(k.to_string(), vec![(f, i as u32)]);
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! Findings, problems, risk and the finished `Report`.
+//!
+//! Input: what the checks conclude. Output: a `Report` with findings
+//! deduplicated by id and sorted by risk (high first), then id in byte
+//! order. These types are also the JSON wire format (schema_version 1):
+//! field names and order here are the contract's, so change them only with
+//! a new schema version.
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    None,
+    Low,
+    Medium,
+    High,
+}
+
+impl Risk {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::None => "none",
+            Risk::Low => "low",
+            Risk::Medium => "medium",
+            Risk::High => "high",
+        }
+    }
+}
+
+/// A problem code and its default risk (contract §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    MissingDefinition,
+    PrivateEntryPoint,
+    NoCallers,
+    TestOnlyCallers,
+    MissingExpectedCaller,
+    JsonKeyReadNeverWritten,
+    ConfigNotWired,
+    DynamicCallersOnly,
+    UnexpectedLocation,
+    JsonKeyWrittenNeverRead,
+    AmbiguousDefinition,
+    ConfigNeverRead,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::MissingDefinition => "missing-definition",
+            Code::PrivateEntryPoint => "private-entry-point",
+            Code::NoCallers => "no-callers",
+            Code::TestOnlyCallers => "test-only-callers",
+            Code::MissingExpectedCaller => "missing-expected-caller",
+            Code::JsonKeyReadNeverWritten => "json-key-read-never-written",
+            Code::ConfigNotWired => "config-not-wired",
+            Code::DynamicCallersOnly => "dynamic-callers-only",
+            Code::UnexpectedLocation => "unexpected-location",
+            Code::JsonKeyWrittenNeverRead => "json-key-written-never-read",
+            Code::AmbiguousDefinition => "ambiguous-definition",
+            Code::ConfigNeverRead => "config-never-read",
+        }
+    }
+
+    pub fn risk(self) -> Risk {
+        match self {
+            Code::MissingDefinition
+            | Code::PrivateEntryPoint
+            | Code::NoCallers
+            | Code::TestOnlyCallers
+            | Code::MissingExpectedCaller
+            | Code::JsonKeyReadNeverWritten => Risk::High,
+            Code::ConfigNotWired | Code::DynamicCallersOnly | Code::UnexpectedLocation => Risk::Medium,
+            Code::JsonKeyWrittenNeverRead | Code::AmbiguousDefinition | Code::ConfigNeverRead => Risk::Low,
+        }
+    }
+
+    /// One line on what the code means (for Markdown and SARIF rules).
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::MissingDefinition => "nothing defines the point under that name",
+            Code::PrivateEntryPoint => "visibility stops an expected caller",
+            Code::NoCallers => "no code at all calls it",
+            Code::TestOnlyCallers => "only test code calls it",
+            Code::MissingExpectedCaller => "a repo the plan names as a caller never calls it",
+            Code::JsonKeyReadNeverWritten => "a reader expects a key no writer writes",
+            Code::ConfigNotWired => "code reads the env var but no config file defines it",
+            Code::DynamicCallersOnly => "only dynamic dispatch could reach it",
+            Code::UnexpectedLocation => "defined, but not in the repo the plan names",
+            Code::JsonKeyWrittenNeverRead => "a writer stores a key nobody reads",
+            Code::AmbiguousDefinition => "several definitions match the name",
+            Code::ConfigNeverRead => "defined in config but no code reads it",
+        }
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Problem {
+    pub code: Code,
+    pub risk: Risk,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(code: Code, message: impl Into<String>) -> Problem {
+        Problem {
+            code,
+            risk: code.risk(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DefinitionEvidence {
+    pub location: String,
+    pub access: String,
+}
+
+/// How strongly a caller was tied to the point.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CallerMatch {
+    pub location: String,
+    /// `receiver` (receiver resolved to the owner), `internal` (implicit or
+    /// `self`/`this` inside the owner), `import` (import resolved to the
+    /// defining file), `name` (name only), `symbol` (literal symbol or
+    /// string: `send(:x)`, `&:x`, callbacks), `reference` (used, not called).
+    #[serde(rename = "match")]
+    pub strength: String,
+    pub test: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ConfigEntry {
+    pub name: String,
+    pub read_at: Vec<String>,
+    pub defined_at: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct KeyEntry {
+    pub key: String,
+    pub written_at: Vec<String>,
+    pub read_at: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Low,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub integration_point: String,
+    pub kind: String,
+    pub phases: Vec<String>,
+    /// `None` when the kind is not audited by this version.
+    pub exists: Option<bool>,
+    pub definitions: Vec<DefinitionEvidence>,
+    pub access_modifier: String,
+    pub callers_found: Vec<String>,
+    pub test_callers: Vec<String>,
+    pub dynamic_callers: Vec<String>,
+    /// Every caller (test ones too) with how it was matched.
+    pub caller_matches: Vec<CallerMatch>,
+    pub config_wired: Option<bool>,
+    pub config: Vec<ConfigEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<Vec<KeyEntry>>,
+    pub problems: Vec<Problem>,
+    pub risk: Risk,
+    pub confidence: Confidence,
+    pub notes: String,
+    /// The plan's `note:` for this point, copied verbatim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_note: Option<String>,
+    /// What a human must still verify by hand (Markdown shows it).
+    #[serde(skip)]
+    pub verify: Vec<String>,
+}
+
+impl Finding {
+    pub fn new(kind: &str, name: &str) -> Finding {
+        Finding {
+            id: format!("{kind}:{name}"),
+            integration_point: name.to_string(),
+            kind: kind.to_string(),
+            phases: Vec::new(),
+            exists: Some(false),
+            definitions: Vec::new(),
+            access_modifier: "unknown".to_string(),
+            callers_found: Vec::new(),
+            test_callers: Vec::new(),
+            dynamic_callers: Vec::new(),
+            caller_matches: Vec::new(),
+            config_wired: None,
+            config: Vec::new(),
+            keys: None,
+            problems: Vec::new(),
+            risk: Risk::None,
+            confidence: Confidence::High,
+            notes: String::new(),
+            plan_note: None,
+            verify: Vec::new(),
+        }
+    }
+
+    pub fn problem(&mut self, code: Code, message: impl Into<String>) {
+        self.problems.push(Problem::new(code, message));
+    }
+
+    pub fn has(&self, code: Code) -> bool {
+        self.problems.iter().any(|p| p.code == code)
+    }
+
+    /// Sort and dedupe every list, and derive `risk`.
+    pub fn finish(&mut self) {
+        for v in [
+            &mut self.callers_found,
+            &mut self.test_callers,
+            &mut self.dynamic_callers,
+            &mut self.phases,
+            &mut self.verify,
+        ] {
+            v.sort();
+            v.dedup();
+        }
+        self.definitions.sort();
+        self.definitions.dedup();
+        self.caller_matches.sort();
+        self.caller_matches.dedup();
+        for c in &mut self.config {
+            c.read_at.sort();
+            c.read_at.dedup();
+            c.defined_at.sort();
+            c.defined_at.dedup();
+        }
+        self.config.sort();
+        self.config.dedup();
+        if let Some(keys) = &mut self.keys {
+            for k in keys.iter_mut() {
+                k.read_at.sort();
+                k.read_at.dedup();
+                k.written_at.sort();
+                k.written_at.dedup();
+            }
+            keys.sort();
+        }
+        self.problems.sort_by(|a, b| {
+            b.risk
+                .cmp(&a.risk)
+                .then(a.code.cmp(&b.code))
+                .then(a.message.cmp(&b.message))
+        });
+        self.problems.dedup();
+        self.risk = self.problems.iter().map(|p| p.risk).max().unwrap_or(Risk::None);
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Stats {
+    pub repos: usize,
+    pub files_scanned: usize,
+    pub files_parsed: usize,
+    pub parse_errors: usize,
+    pub elapsed_ms: u64,
+    /// Source files not parsed because they are too large or binary.
+    pub files_skipped: usize,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub none: usize,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub title: String,
+    pub plan: String,
+    pub workspace: String,
+    pub phases: Vec<String>,
+    /// Point ids per phase, in plan order (for the Markdown tables).
+    pub phase_points: Vec<(String, Vec<String>)>,
+    pub stats: Stats,
+    pub findings: Vec<Finding>,
+    /// Files and directories that could not be read, and similar.
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    pub fn sort(&mut self) {
+        for f in &mut self.findings {
+            f.finish();
+        }
+        self.findings.sort_by(|a, b| {
+            b.risk
+                .cmp(&a.risk)
+                .then_with(|| a.id.as_bytes().cmp(b.id.as_bytes()))
+        });
+        self.warnings.sort();
+        self.warnings.dedup();
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for f in &self.findings {
+            match f.risk {
+                Risk::High => s.high += 1,
+                Risk::Medium => s.medium += 1,
+                Risk::Low => s.low += 1,
+                Risk::None => s.none += 1,
+            }
+        }
+        s
+    }
+
+    pub fn max_risk(&self) -> Risk {
+        self.findings.iter().map(|f| f.risk).max().unwrap_or(Risk::None)
+    }
+}

@@ -1,0 +1,225 @@
+//! Source and config files → `FileFacts`. The only code that imports
+//! tree-sitter.
+//!
+//! Input: a file's bytes, its language and the plan's `Interest`. Output:
+//! `FileFacts`. Grammars and queries are compiled once per process; parsers
+//! are kept per thread; no syntax tree outlives the call that parsed it.
+
+pub mod config;
+pub mod query;
+pub mod ruby;
+pub mod scope;
+pub mod typescript;
+
+use crate::facts::{FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use tree_sitter::{Node, Parser, Range, Tree};
+
+/// Collects one file's facts.
+#[derive(Default)]
+pub struct Builder {
+    pub facts: FileFacts,
+    scope_ids: HashMap<usize, u32>,
+}
+
+impl Builder {
+    /// The `facts.scopes` index of a scope-table entry, added on first use.
+    pub fn scope(&mut self, e: &scope::Entry, table_idx: usize) -> u32 {
+        if let Some(i) = self.scope_ids.get(&table_idx) {
+            return *i;
+        }
+        let i = self.facts.scopes.len() as u32;
+        self.facts.scopes.push(Scope {
+            name: e.name.clone(),
+            start_line: e.start_line,
+            end_line: e.end_line,
+        });
+        self.scope_ids.insert(table_idx, i);
+        i
+    }
+}
+
+/// Source text for messages: whitespace folded, at most 60 characters.
+pub fn truncate(s: &str) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if s.chars().count() > 60 {
+        let t: String = s.chars().take(57).collect();
+        format!("{t}...")
+    } else {
+        s
+    }
+}
+
+pub fn line_of(n: Node) -> u32 {
+    n.start_position().row as u32 + 1
+}
+
+/// A node's text; invalid UTF-8 is replaced, never an error.
+pub fn node_text<'a>(n: Node, src: &'a [u8]) -> Cow<'a, str> {
+    let bytes = src.get(n.start_byte()..n.end_byte()).unwrap_or(&[]);
+    String::from_utf8_lossy(bytes)
+}
+
+/// The value of a string literal without interpolation, else `None`.
+pub fn string_literal<'a>(n: Node, src: &'a [u8]) -> Option<Cow<'a, str>> {
+    let mut cur = n.walk();
+    let mut out: Option<Cow<'a, str>> = None;
+    for c in n.named_children(&mut cur) {
+        match c.kind() {
+            "string_content" | "string_fragment" => {
+                if out.is_some() {
+                    return None;
+                }
+                out = Some(node_text(c, src));
+            }
+            "escape_sequence" | "interpolation" | "template_substitution" => return None,
+            _ => {}
+        }
+    }
+    Some(out.unwrap_or(Cow::Borrowed("")))
+}
+
+/// Keys read through Postgres JSON operators in a SQL string:
+/// `column->>'key'`, `column -> 'key'`, `"column"->>'key'`.
+pub fn sql_keys(n: Node, src: &[u8], interest: &Interest) -> Vec<JsonKey> {
+    let text = node_text(n, src);
+    let mut out = Vec::new();
+    if !text.contains("->") {
+        return out;
+    }
+    let base_line = line_of(n);
+    for col in &interest.columns {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(col.as_str()).map(|i| i + from) {
+            from = i + col.len();
+            let before_ok = i == 0 || {
+                let c = text.as_bytes()[i - 1];
+                !(c.is_ascii_alphanumeric() || c == b'_')
+            };
+            if !before_ok {
+                continue;
+            }
+            let rest = text[from..].trim_start_matches('"');
+            let rest = rest.trim_start();
+            let Some(rest) = rest.strip_prefix("->>").or_else(|| rest.strip_prefix("->")) else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            let Some(rest) = rest.strip_prefix('\'') else {
+                continue;
+            };
+            let Some(end) = rest.find('\'') else { continue };
+            let key = &rest[..end];
+            if key.is_empty() || key.contains('\n') {
+                continue;
+            }
+            let line = base_line + text[..i].matches('\n').count() as u32;
+            out.push(JsonKey {
+                column: col.clone(),
+                key: key.to_string(),
+                op: KeyOp::Read,
+                line,
+            });
+        }
+    }
+    out
+}
+
+thread_local! {
+    static PARSERS: RefCell<HashMap<Lang, Parser>> = RefCell::new(HashMap::new());
+}
+
+fn language(lang: Lang) -> tree_sitter::Language {
+    match lang {
+        Lang::Ruby => tree_sitter_ruby::LANGUAGE.into(),
+        Lang::Erb => tree_sitter_embedded_template::LANGUAGE.into(),
+        Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+    }
+}
+
+/// Parse with this thread's parser for `lang`.
+fn parse(lang: Lang, src: &[u8], ranges: Option<&[Range]>) -> Option<Tree> {
+    PARSERS.with(|p| {
+        let mut map = p.borrow_mut();
+        let parser = map.entry(lang).or_insert_with(|| {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&language(lang))
+                .expect("bundled grammar matches the tree-sitter version");
+            parser
+        });
+        parser.reset();
+        let ok = match ranges {
+            Some(r) => parser.set_included_ranges(r).is_ok(),
+            None => parser.set_included_ranges(&[]).is_ok(),
+        };
+        if !ok {
+            return None;
+        }
+        parser.parse(src, None)
+    })
+}
+
+/// Parse `src` as `lang` and extract its facts. A tree with syntax errors
+/// still yields the facts of its valid parts; `parse_error` is then set.
+pub fn extract(lang: Lang, src: &[u8], interest: &Interest) -> FileFacts {
+    let mut b = Builder::default();
+    match lang {
+        Lang::Ruby => match parse(Lang::Ruby, src, None) {
+            Some(tree) => {
+                b.facts.parse_error = tree.root_node().has_error();
+                ruby::extract(tree.root_node(), src, interest, &mut b);
+            }
+            None => b.facts.parse_error = true,
+        },
+        Lang::Erb => {
+            let ranges = match parse(Lang::Erb, src, None) {
+                Some(t) => {
+                    b.facts.parse_error = t.root_node().has_error();
+                    erb_code_ranges(t.root_node())
+                }
+                None => {
+                    b.facts.parse_error = true;
+                    Vec::new()
+                }
+            };
+            // ERB output tags glued together are not always valid Ruby, so
+            // syntax errors in the Ruby layer do not count as parse errors.
+            if !ranges.is_empty()
+                && let Some(tree) = parse(Lang::Ruby, src, Some(&ranges))
+            {
+                ruby::extract(tree.root_node(), src, interest, &mut b);
+            }
+        }
+        Lang::TypeScript | Lang::Tsx => match parse(lang, src, None) {
+            Some(tree) => {
+                b.facts.parse_error = tree.root_node().has_error();
+                typescript::extract(lang, tree.root_node(), src, interest, &mut b);
+            }
+            None => b.facts.parse_error = true,
+        },
+    }
+    b.facts
+}
+
+/// The byte ranges of Ruby code inside `<% %>` / `<%= %>` tags.
+fn erb_code_ranges(root: Node) -> Vec<Range> {
+    let mut out = Vec::new();
+    let mut cursor = root.walk();
+    // Directives are children of the template root (iterative, no recursion).
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        for c in n.named_children(&mut cursor) {
+            match c.kind() {
+                "code" => out.push(c.range()),
+                "comment_directive" | "content" | "comment" => {}
+                _ => stack.push(c),
+            }
+        }
+    }
+    out.sort_by_key(|r| r.start_byte);
+    out
+}

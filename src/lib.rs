@@ -1,0 +1,16 @@
+//! seamscan: audits the integration points between checked-out repositories.
+//!
+//! Data flow: `plan` → `workspace` walk → `lang` (per-file facts, each file
+//! read once and parsed at most once) → `facts::FactIndex` → `checks` →
+//! `findings::Report` → `report` (JSON, Markdown, SARIF). `cli` is the thin
+//! command-line layer on top; nothing depends on it.
+
+pub mod audit;
+pub mod checks;
+pub mod cli;
+pub mod facts;
+pub mod findings;
+pub mod lang;
+pub mod plan;
+pub mod report;
+pub mod workspace;

@@ -1,0 +1,427 @@
+//! Find the repos of a workspace, walk them, and classify every file.
+//!
+//! Input: the workspace root and the plan's globs. Output: a list of files
+//! sorted by (repo, path), each classified as source (with its language),
+//! test and/or config. Walking honours `.gitignore`/`.ignore` even without a
+//! `.git` directory, never follows symlinks, and never writes anything.
+
+use crate::facts::{FileClass, Lang};
+use crate::plan::Plan;
+use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Directory names skipped by default (besides hidden ones).
+pub const SKIP_DIRS: [&str; 6] = ["node_modules", "vendor", "dist", "build", "tmp", "coverage"];
+
+/// Files at a root that mark a single project (a copied repo without `.git`).
+const PROJECT_MARKERS: [&str; 6] = [
+    "Gemfile",
+    "package.json",
+    "Rakefile",
+    "config.ru",
+    "tsconfig.json",
+    "deno.json",
+];
+
+pub const BUILTIN_TESTS: [&str; 11] = [
+    "**/spec/**",
+    "**/test/**",
+    "**/tests/**",
+    "**/__tests__/**",
+    "**/__mocks__/**",
+    "**/*_spec.rb",
+    "**/*_test.rb",
+    "**/*.{test,spec}.{ts,tsx,js,jsx,mjs,cjs}",
+    "**/cypress/**",
+    "**/e2e/**",
+    "features/**",
+];
+
+pub const BUILTIN_CONFIG: [&str; 18] = [
+    ".env*",
+    "**/config/**/*.{yml,yaml,json,toml}",
+    "**/*.tf",
+    "**/*.tfvars",
+    "**/Dockerfile*",
+    "**/docker-compose*.{yml,yaml}",
+    "**/compose*.{yml,yaml}",
+    "**/.github/workflows/*",
+    "**/k8s/**",
+    "**/helm/**",
+    "**/charts/**",
+    "**/deploy/**",
+    "**/infrastructure/**",
+    "**/infra/**",
+    "app.json",
+    "fly.toml",
+    "render.yaml",
+    "Procfile*",
+];
+
+#[derive(Debug, thiserror::Error)]
+pub enum WorkspaceError {
+    #[error("{path}: cannot read workspace: {source}")]
+    Unreadable { path: String, source: std::io::Error },
+    #[error("{path}: workspace is not a directory")]
+    NotADir { path: String },
+    #[error("{path}: invalid glob `{glob}` in plan: {message}")]
+    BadGlob {
+        path: String,
+        glob: String,
+        message: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Repo {
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// A file found by the walk.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct WalkedFile {
+    pub repo: u32,
+    pub rel: String,
+    pub abs: PathBuf,
+    pub class: FileClass,
+}
+
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<WalkedFile>,
+    /// Paths that could not be walked (permission denied, vanished, loops).
+    pub warnings: Vec<String>,
+}
+
+/// Find the repos of `root` as the contract says.
+pub fn discover(root: &Path) -> Result<Vec<Repo>, WorkspaceError> {
+    let display = root.display().to_string();
+    let meta = std::fs::metadata(root).map_err(|source| WorkspaceError::Unreadable {
+        path: display.clone(),
+        source,
+    })?;
+    if !meta.is_dir() {
+        return Err(WorkspaceError::NotADir { path: display });
+    }
+    let entries = std::fs::read_dir(root).map_err(|source| WorkspaceError::Unreadable {
+        path: display.clone(),
+        source,
+    })?;
+    let mut subdirs = Vec::new();
+    let mut single = false;
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name == ".git" || PROJECT_MARKERS.contains(&name.as_str()) {
+            single = true;
+        }
+        let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if is_dir && !name.starts_with('.') && !SKIP_DIRS.contains(&name.as_str()) {
+            subdirs.push((name, e.path()));
+        }
+    }
+    subdirs.sort();
+    if !single && !subdirs.iter().any(|(_, p)| holds_source(p)) {
+        single = true;
+    }
+    if single {
+        let canon = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+        let name = canon
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "workspace".to_string());
+        return Ok(vec![Repo {
+            name,
+            path: root.to_path_buf(),
+        }]);
+    }
+    Ok(subdirs
+        .into_iter()
+        .map(|(name, path)| Repo { name, path })
+        .collect())
+}
+
+/// Does this directory hold at least one source file (stops at the first)?
+fn holds_source(dir: &Path) -> bool {
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(true)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| {
+            let n = e.file_name().to_string_lossy();
+            e.depth() == 0 || !SKIP_DIRS.contains(&n.as_ref())
+        })
+        .build();
+    for e in walker.flatten() {
+        if e.file_type().is_some_and(|t| t.is_file()) && lang_of(&e.file_name().to_string_lossy()).is_some() {
+            return true;
+        }
+    }
+    false
+}
+
+/// The language of a source file, by name.
+pub fn lang_of(name: &str) -> Option<Lang> {
+    if name.ends_with(".d.ts") || name.ends_with(".min.js") {
+        return None;
+    }
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match ext {
+        "rb" | "rake" | "ru" | "gemspec" | "jbuilder" | "builder" => Some(Lang::Ruby),
+        "erb" => Some(Lang::Erb),
+        "ts" | "mts" | "cts" => Some(Lang::TypeScript),
+        "tsx" | "js" | "jsx" | "mjs" | "cjs" => Some(Lang::Tsx),
+        _ => match name {
+            "Rakefile" | "Gemfile" | "Guardfile" | "Capfile" | "Brewfile" => Some(Lang::Ruby),
+            _ => None,
+        },
+    }
+}
+
+/// Turns repo-relative paths into `FileClass`es.
+pub struct Classifier {
+    tests: GlobSet,
+    exclude: GlobSet,
+    config: GlobSet,
+    /// Hidden or skipped directory names that a config glob names literally
+    /// (`.github`): walked, but only for config files.
+    config_dirs: BTreeSet<String>,
+}
+
+fn build_set(plan_path: &str, globs: &[&str]) -> Result<GlobSet, WorkspaceError> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(glob(plan_path, g)?);
+    }
+    b.build().map_err(|e| WorkspaceError::BadGlob {
+        path: plan_path.to_string(),
+        glob: globs.join(", "),
+        message: e.to_string(),
+    })
+}
+
+fn glob(plan_path: &str, g: &str) -> Result<Glob, WorkspaceError> {
+    GlobBuilder::new(g)
+        .literal_separator(true)
+        .backslash_escape(true)
+        .build()
+        .map_err(|e| WorkspaceError::BadGlob {
+            path: plan_path.to_string(),
+            glob: g.to_string(),
+            message: e.kind().to_string(),
+        })
+}
+
+impl Classifier {
+    pub fn new(plan: &Plan) -> Result<Classifier, WorkspaceError> {
+        let tests: Vec<&str> = BUILTIN_TESTS
+            .iter()
+            .copied()
+            .chain(plan.tests.iter().map(String::as_str))
+            .collect();
+        let config: Vec<&str> = BUILTIN_CONFIG
+            .iter()
+            .copied()
+            .chain(plan.config.iter().map(String::as_str))
+            .collect();
+        let exclude: Vec<&str> = plan.exclude.iter().map(String::as_str).collect();
+        let mut config_dirs = BTreeSet::new();
+        for g in &config {
+            for comp in g.split('/') {
+                let literal = !comp.contains(['*', '?', '[', '{']);
+                if literal && (comp.starts_with('.') || SKIP_DIRS.contains(&comp)) && !comp.is_empty() {
+                    config_dirs.insert(comp.to_string());
+                }
+            }
+        }
+        Ok(Classifier {
+            tests: build_set(&plan.path, &tests)?,
+            exclude: build_set(&plan.path, &exclude)?,
+            config: build_set(&plan.path, &config)?,
+            config_dirs,
+        })
+    }
+
+    /// Whether the walk descends into a directory with this name.
+    fn enter_dir(&self, name: &str) -> bool {
+        !(name.starts_with('.') || SKIP_DIRS.contains(&name)) || self.config_dirs.contains(name)
+    }
+
+    /// Classify a repo-relative path; `None` means the file is not scanned.
+    pub fn classify(&self, rel: &str) -> Option<FileClass> {
+        if self.exclude.is_match(rel) {
+            return None;
+        }
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        // Under a hidden or skipped directory (or itself hidden): config only.
+        let restricted = rel
+            .split('/')
+            .any(|c| c.starts_with('.') || SKIP_DIRS.contains(&c));
+        let config = self.config.is_match(rel);
+        let lang = if restricted { None } else { lang_of(name) };
+        if lang.is_none() && !config {
+            return None;
+        }
+        Some(FileClass {
+            lang,
+            test: lang.is_some() && self.tests.is_match(rel),
+            config,
+        })
+    }
+}
+
+/// Walk every repo in parallel; the result is sorted by (repo, path).
+pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
+    let out = Mutex::new(Walk::default());
+    for (ri, repo) in repos.iter().enumerate() {
+        let root = repo.path.clone();
+        let walker = ignore::WalkBuilder::new(&root)
+            .hidden(false)
+            .parents(false)
+            .ignore(true)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .require_git(false)
+            .follow_links(false)
+            .threads(threads)
+            .filter_entry({
+                let dirs: BTreeSet<String> = classifier.config_dirs.clone();
+                move |e| {
+                    if e.depth() == 0 {
+                        return true;
+                    }
+                    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                    if !is_dir {
+                        return true;
+                    }
+                    let n = e.file_name().to_string_lossy();
+                    !(n.starts_with('.') || SKIP_DIRS.contains(&n.as_ref())) || dirs.contains(n.as_ref())
+                }
+            })
+            .build_parallel();
+        walker.run(|| {
+            let out = &out;
+            let root = &root;
+            let mut local: Vec<WalkedFile> = Vec::new();
+            let mut warnings: Vec<String> = Vec::new();
+            let mut sink = Sink {
+                out,
+                local: std::mem::take(&mut local),
+                warnings: std::mem::take(&mut warnings),
+            };
+            Box::new(move |res| {
+                match res {
+                    Ok(e) => {
+                        if e.file_type().is_some_and(|t| t.is_file()) {
+                            let rel = match e.path().strip_prefix(root) {
+                                Ok(r) => rel_string(r),
+                                Err(_) => return ignore::WalkState::Continue,
+                            };
+                            if let Some(class) = classifier.classify(&rel) {
+                                sink.local.push(WalkedFile {
+                                    repo: ri as u32,
+                                    rel,
+                                    abs: e.path().to_path_buf(),
+                                    class,
+                                });
+                            }
+                        }
+                    }
+                    Err(err) => sink.warnings.push(walk_error(&err)),
+                }
+                ignore::WalkState::Continue
+            })
+        });
+        let _ = classifier.enter_dir("");
+    }
+    let mut w = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    w.files.sort();
+    w.files.dedup();
+    w.warnings.sort();
+    w.warnings.dedup();
+    w
+}
+
+/// Per-thread buffer, merged into the shared result when the thread is done.
+struct Sink<'a> {
+    out: &'a Mutex<Walk>,
+    local: Vec<WalkedFile>,
+    warnings: Vec<String>,
+}
+
+impl Drop for Sink<'_> {
+    fn drop(&mut self) {
+        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
+        out.files.append(&mut self.local);
+        out.warnings.append(&mut self.warnings);
+    }
+}
+
+fn rel_string(p: &Path) -> String {
+    let mut s = String::new();
+    for (i, c) in p.components().enumerate() {
+        if i > 0 {
+            s.push('/');
+        }
+        s.push_str(&c.as_os_str().to_string_lossy());
+    }
+    s
+}
+
+fn walk_error(err: &ignore::Error) -> String {
+    // Strip the walker's nesting (WithDepth, WithPath...) into "path: cause".
+    let msg = err.to_string();
+    format!("cannot walk: {msg}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classifier(extra_tests: &[&str], extra_config: &[&str], exclude: &[&str]) -> Classifier {
+        let mut plan =
+            crate::plan::parse("p.yaml", "version: 1\nphases:\n  - points:\n      - method: x\n").unwrap();
+        plan.tests = extra_tests.iter().map(|s| s.to_string()).collect();
+        plan.config = extra_config.iter().map(|s| s.to_string()).collect();
+        plan.exclude = exclude.iter().map(|s| s.to_string()).collect();
+        Classifier::new(&plan).unwrap()
+    }
+
+    #[test]
+    fn classifies_sources_tests_and_config() {
+        let c = classifier(&["**/qa/**"], &["ops/**"], &["**/legacy/**"]);
+        let src = c.classify("app/models/user.rb").unwrap();
+        assert_eq!(src.lang, Some(Lang::Ruby));
+        assert!(!src.test && !src.config);
+        assert!(c.classify("spec/models/user_spec.rb").unwrap().test);
+        assert!(c.classify("src/a.test.tsx").unwrap().test);
+        assert!(c.classify("lib/qa/x.rb").unwrap().test);
+        assert!(c.classify("features/steps.rb").unwrap().test);
+        assert!(!c.classify("src/features/x.ts").unwrap().test);
+        assert!(c.classify("app/legacy/x.rb").is_none());
+        assert!(c.classify(".env").unwrap().config);
+        assert!(c.classify(".env.example").unwrap().config);
+        assert!(c.classify("config/settings.yml").unwrap().config);
+        assert!(c.classify("config/deep/x.json").unwrap().config);
+        assert!(c.classify("ops/anything").unwrap().config);
+        assert!(c.classify(".github/workflows/ci.yml").unwrap().config);
+        assert!(c.classify("docker-compose.yml").unwrap().config);
+        assert!(c.classify("Procfile.dev").unwrap().config);
+        assert!(c.classify("app.json").unwrap().config);
+        assert!(c.classify("sub/app.json").is_none());
+        assert_eq!(
+            c.classify("app/views/a/show.html.erb").unwrap().lang,
+            Some(Lang::Erb)
+        );
+        assert_eq!(c.classify("src/a.ts").unwrap().lang, Some(Lang::TypeScript));
+        assert_eq!(c.classify("src/a.jsx").unwrap().lang, Some(Lang::Tsx));
+        assert!(c.classify("src/a.d.ts").is_none());
+        assert!(c.classify("README.md").is_none());
+        // Source under a hidden directory is not scanned.
+        assert!(c.classify(".github/scripts/x.js").is_none());
+        assert!(c.enter_dir(".github") && !c.enter_dir(".cache") && !c.enter_dir("node_modules"));
+    }
+}
