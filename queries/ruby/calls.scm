@@ -64,3 +64,10 @@
 
 (exception_variable
   (identifier) @local.assign)
+
+; x = Const.new(...) / x = Const.find(...): `x.m` is then a call on a Const.
+(assignment
+  left: (identifier) @local.typed.name
+  right: (call
+    receiver: [(constant) (scope_resolution)] @local.typed.class
+    method: (identifier) @local.typed.method))

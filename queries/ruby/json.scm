@@ -16,10 +16,10 @@
     "merge" "merge!" "deep_merge" "deep_merge!" "update" "reverse_merge"
     "slice" "values_at" "fetch_values" "except"))
 
-; update(column: { k: v }), create(column: {...}), { column: {...} }
+; update(column: { k: v }), create(column: {...}), { column: {...} };
+; update(column: other) and create(column:) write keys we cannot see.
 (pair
-  key: (_) @json.pair.column
-  value: (hash) @json.pair.hash)
+  key: (_) @json.pair.column) @json.pair
 
 ; x.column = { k: v }
 (assignment

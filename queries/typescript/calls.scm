@@ -22,3 +22,20 @@
 (identifier) @ref.identifier
 
 (shorthand_property_identifier) @ref.identifier
+
+; const p = new Player() / (p: Player) => ...: `p.m()` is then a call on a
+; Player.
+(variable_declarator
+  name: (identifier) @local.typed.name
+  value: (new_expression
+    constructor: (identifier) @local.typed.class))
+
+(required_parameter
+  pattern: (identifier) @local.typed.name
+  type: (type_annotation
+    (type_identifier) @local.typed.class))
+
+(optional_parameter
+  pattern: (identifier) @local.typed.name
+  type: (type_annotation
+    (type_identifier) @local.typed.class))

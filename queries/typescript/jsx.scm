@@ -4,3 +4,7 @@
 
 (jsx_self_closing_element
   name: (identifier) @call.jsx)
+
+; The closing tag repeats the name; it is not another use.
+(jsx_closing_element
+  name: (identifier) @call.jsx_closing)

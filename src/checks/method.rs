@@ -216,24 +216,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         });
     }
 
-    // Dynamic dispatch near the point: files that define it or mention its
-    // owner.
-    let mut names: Vec<&str> = vec![mn.name.as_str()];
-    if let Some(o) = mn.owner_leaf() {
-        names.push(o);
-    }
+    // Dynamic dispatch near the point: in the files that define it (`send`
+    // on self or siblings) or that spell its name (`%w[a b].each { send(_1) }`).
+    let names: Vec<&str> = vec![mn.name.as_str()];
     let def_files: BTreeSet<FileIdx> = defs.iter().map(|(fi, _)| *fi).collect();
     for (fi, facts) in ix.facts.iter().enumerate() {
         let fi = fi as FileIdx;
         if facts.dynamic.is_empty() || ix.is_test(fi) {
             continue;
         }
-        let near = def_files.contains(&fi)
-            || match mn.owner_leaf() {
-                Some(o) => ix.mentions_name(fi, o),
-                None => ix.mentions_name(fi, &mn.name),
-            };
-        if near {
+        if def_files.contains(&fi) || ix.mentions_name(fi, &mn.name) {
             for d in &facts.dynamic {
                 f.dynamic_callers
                     .push(format!("{} ({})", ctx.loc(fi, d.line), d.what));

@@ -223,3 +223,6 @@ fn erb_code_ranges(root: Node) -> Vec<Range> {
     out.sort_by_key(|r| r.start_byte);
     out
 }
+
+#[cfg(test)]
+mod tests;

@@ -44,6 +44,9 @@ pub enum Cap {
     RefSendString,
     LocalAssign,
     LocalParam,
+    LocalTypedName,
+    LocalTypedClass,
+    LocalTypedMethod,
     DynMethod,
     DynArgument,
     DynReflection,
@@ -54,7 +57,7 @@ pub enum Cap {
     JsonMethodName,
     JsonMethodArguments,
     JsonPairColumn,
-    JsonPairHash,
+    JsonPair,
     JsonAssignColumn,
     JsonAssignHash,
     JsonStoreMethod,
@@ -62,6 +65,57 @@ pub enum Cap {
     JsonSchemaColumn,
     JsonSql,
 }
+
+/// Every capture name `parse_cap` maps (checked against the queries).
+#[cfg(test)]
+pub const CAPTURE_NAMES: [&str; 46] = [
+    "scope.class",
+    "scope.class.name",
+    "scope.module",
+    "scope.module.name",
+    "scope.singleton_class",
+    "scope.struct",
+    "scope.struct.name",
+    "scope.class_methods",
+    "def.method",
+    "def.method.name",
+    "def.singleton",
+    "def.singleton.name",
+    "def.macro.kind",
+    "def.macro.args",
+    "def.alias",
+    "def.alias.name",
+    "visibility.section",
+    "visibility.call",
+    "visibility.call.args",
+    "call.receiver",
+    "call.name",
+    "ref.identifier",
+    "ref.symbol",
+    "ref.send_string",
+    "local.assign",
+    "local.param",
+    "local.typed.name",
+    "local.typed.class",
+    "local.typed.method",
+    "dynamic.method",
+    "dynamic.argument",
+    "dynamic.reflection",
+    "env.name",
+    "json.index.column",
+    "json.index.key",
+    "json.method.column",
+    "json.method.name",
+    "json.method.arguments",
+    "json.pair.column",
+    "json.pair",
+    "json.assign.column",
+    "json.assign.hash",
+    "json.store.method",
+    "json.store.arguments",
+    "json.schema.column",
+    "json.sql",
+];
 
 fn parse_cap(name: &str) -> Option<Cap> {
     use Cap::*;
@@ -92,6 +146,9 @@ fn parse_cap(name: &str) -> Option<Cap> {
         "ref.send_string" => RefSendString,
         "local.assign" => LocalAssign,
         "local.param" => LocalParam,
+        "local.typed.name" => LocalTypedName,
+        "local.typed.class" => LocalTypedClass,
+        "local.typed.method" => LocalTypedMethod,
         "dynamic.method" => DynMethod,
         "dynamic.argument" => DynArgument,
         "dynamic.reflection" => DynReflection,
@@ -102,7 +159,7 @@ fn parse_cap(name: &str) -> Option<Cap> {
         "json.method.name" => JsonMethodName,
         "json.method.arguments" => JsonMethodArguments,
         "json.pair.column" => JsonPairColumn,
-        "json.pair.hash" => JsonPairHash,
+        "json.pair" => JsonPair,
         "json.assign.column" => JsonAssignColumn,
         "json.assign.hash" => JsonAssignHash,
         "json.store.method" => JsonStoreMethod,
@@ -131,6 +188,22 @@ pub const SOURCES: [(&str, &str); 7] = [
 
 pub static QUERY: LazyLock<Compiled<Cap>> =
     LazyLock::new(|| Compiled::new(&tree_sitter_ruby::LANGUAGE.into(), &SOURCES, parse_cap));
+
+/// Class methods that return an instance of their receiver.
+const INSTANCE_FACTORIES: [&str; 12] = [
+    "new",
+    "find",
+    "find_by",
+    "find_by!",
+    "create",
+    "create!",
+    "first",
+    "first!",
+    "last",
+    "find_or_create_by",
+    "find_or_create_by!",
+    "find_or_initialize_by",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Vis {
@@ -235,6 +308,7 @@ pub fn extract(root: Node, src: &[u8], interest: &Interest, b: &mut Builder) {
         inline: HashMap::new(),
         by_symbol: HashMap::new(),
         locals: Vec::new(),
+        typed: Vec::new(),
     };
     rb.visibility(&matches);
     rb.definitions(&matches);
@@ -257,6 +331,8 @@ struct Ruby<'a, 'b> {
     by_symbol: HashMap<(Option<usize>, String, bool), Vis>,
     /// (function-or-class scope, name, offset) of local variables.
     locals: Vec<(Option<usize>, String, usize)>,
+    /// (scope, variable, offset, class) for `x = Const.new` and friends.
+    typed: Vec<(Option<usize>, String, usize, String)>,
 }
 
 impl<'t> Ruby<'_, '_> {
@@ -268,19 +344,10 @@ impl<'t> Ruby<'_, '_> {
         self.table.context(self.table.innermost(pos)).class_scope
     }
 
-    /// The innermost function scope, else class scope, for local variables.
+    /// The innermost scope (a method body, else a class body) that holds
+    /// local variables at `pos`; blocks share their method's locals.
     fn local_scope_at(&self, pos: usize) -> Option<usize> {
-        let mut cur = self.table.innermost(pos);
-        while let Some(i) = cur {
-            if self.table.entries[i].kind == ScopeKind::Function {
-                return Some(i);
-            }
-            if self.table.entries[i].kind != ScopeKind::Function {
-                return Some(i);
-            }
-            cur = self.table.entries[i].parent;
-        }
-        None
+        self.table.innermost(pos)
     }
 
     fn visibility(&mut self, matches: &[Vec<(Cap, Node<'t>)>]) {
@@ -599,6 +666,20 @@ impl<'t> Ruby<'_, '_> {
                     _ => Recv::Expr(truncate(&self.text(r))),
                 }
             }
+            "identifier" => {
+                // A local assigned from `Const.new` earlier in this body.
+                let name = self.text(r);
+                let scope = self.local_scope_at(r.start_byte());
+                let typed = self
+                    .typed
+                    .iter()
+                    .rev()
+                    .find(|(s, v, p, _)| *s == scope && *v == name && *p < r.start_byte());
+                match typed {
+                    Some((_, _, _, class)) => Recv::Const(class.clone()),
+                    None => Recv::Expr(truncate(&name)),
+                }
+            }
             _ => Recv::Expr(truncate(&self.text(r))),
         }
     }
@@ -606,6 +687,17 @@ impl<'t> Ruby<'_, '_> {
     fn rest(&mut self, matches: &[Vec<(Cap, Node<'t>)>]) {
         // Locals first: they decide whether a bare identifier is a call.
         for m in matches {
+            if let (Some(var), Some(class), Some(method)) = (
+                get(m, Cap::LocalTypedName),
+                get(m, Cap::LocalTypedClass),
+                get(m, Cap::LocalTypedMethod),
+            ) && INSTANCE_FACTORIES.contains(&self.text(method).as_ref())
+            {
+                let scope = self.local_scope_at(var.start_byte());
+                let class = self.text(class).trim_start_matches("::").to_string();
+                self.typed
+                    .push((scope, self.text(var).into_owned(), var.start_byte(), class));
+            }
             for (c, n) in m {
                 if matches!(c, Cap::LocalAssign | Cap::LocalParam) {
                     self.consumed.insert(n.id());
@@ -703,12 +795,19 @@ impl<'t> Ruby<'_, '_> {
                 }
                 Cap::JsonIndexColumn => self.json_index(m),
                 Cap::JsonMethodColumn => self.json_method(m),
-                Cap::JsonPairColumn => {
-                    if let (Some(col), Some(h)) = (get(m, Cap::JsonPairColumn), get(m, Cap::JsonPairHash))
-                        && let Some(c) = symbol_text(col, self.src).filter(|c| self.interest.column(c))
-                    {
-                        let c = c.into_owned();
-                        self.hash_keys(&c, h, KeyOp::Write);
+                Cap::JsonPair | Cap::JsonPairColumn => {
+                    let (Some(pair), Some(col)) = (get(m, Cap::JsonPair), get(m, Cap::JsonPairColumn)) else {
+                        continue;
+                    };
+                    let Some(c) = symbol_text(col, self.src).filter(|c| self.interest.column(c)) else {
+                        continue;
+                    };
+                    let c = c.into_owned();
+                    match pair.child_by_field_name("value") {
+                        Some(h) if h.kind() == "hash" => self.hash_keys(&c, h, KeyOp::Write),
+                        // `column: nil` writes nothing.
+                        Some(v) if v.kind() == "nil" => {}
+                        _ => self.opaque(&c, KeyOp::Write, col),
                     }
                 }
                 Cap::JsonAssignColumn => {

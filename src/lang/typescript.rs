@@ -48,8 +48,11 @@ pub enum Cap {
     CallComputedReceiver,
     CallComputedIndex,
     CallJsx,
+    CallJsxClosing,
     RefMember,
     RefIdentifier,
+    LocalTypedName,
+    LocalTypedClass,
     EnvBase,
     EnvName,
     EnvNameString,
@@ -64,6 +67,58 @@ pub enum Cap {
     JsonDestructureColumn,
     JsonSql,
 }
+
+/// Every capture name `parse_cap` maps (checked against the queries).
+#[cfg(test)]
+pub const CAPTURE_NAMES: [&str; 47] = [
+    "scope.class",
+    "scope.class.name",
+    "scope.object",
+    "scope.object.name",
+    "def.method",
+    "def.method.name",
+    "def.field",
+    "def.field.name",
+    "def.function",
+    "def.function.name",
+    "def.const",
+    "def.const.name",
+    "def.pair",
+    "def.pair.name",
+    "export.declaration",
+    "export.default",
+    "export.local",
+    "export.reexport",
+    "export.source",
+    "export.commonjs",
+    "export.commonjs_name",
+    "import.specifier",
+    "import.source",
+    "import.require_pattern",
+    "call.name",
+    "call.receiver",
+    "call.computed.receiver",
+    "call.computed.index",
+    "call.jsx",
+    "call.jsx_closing",
+    "ref.member",
+    "ref.identifier",
+    "local.typed.name",
+    "local.typed.class",
+    "env.base",
+    "env.name",
+    "env.name_string",
+    "env.pattern",
+    "json.member.column",
+    "json.member.key",
+    "json.subscript.column",
+    "json.subscript.key",
+    "json.pair.column",
+    "json.pair.object",
+    "json.destructure.pattern",
+    "json.destructure.column",
+    "json.sql",
+];
 
 fn parse_cap(name: &str) -> Option<Cap> {
     use Cap::*;
@@ -97,8 +152,11 @@ fn parse_cap(name: &str) -> Option<Cap> {
         "call.computed.receiver" => CallComputedReceiver,
         "call.computed.index" => CallComputedIndex,
         "call.jsx" => CallJsx,
+        "call.jsx_closing" => CallJsxClosing,
         "ref.member" => RefMember,
         "ref.identifier" => RefIdentifier,
+        "local.typed.name" => LocalTypedName,
+        "local.typed.class" => LocalTypedClass,
         "env.base" => EnvBase,
         "env.name" => EnvName,
         "env.name_string" => EnvNameString,
@@ -212,6 +270,7 @@ pub fn extract(lang: Lang, root: Node, src: &[u8], interest: &Interest, b: &mut 
         exported_names: HashSet::new(),
         exported_decls: HashSet::new(),
         object_scopes,
+        typed: Vec::new(),
     };
     ts.run(&matches);
 }
@@ -227,6 +286,9 @@ struct Ts<'a, 'b> {
     exported_decls: HashSet<usize>,
     /// Start bytes of `const x = { ... }` object scopes.
     object_scopes: HashSet<usize>,
+    /// (function scope, variable, class) for `const x = new C()` and
+    /// `(x: C) =>`.
+    typed: Vec<(Option<usize>, String, String)>,
 }
 
 impl<'t> Ts<'_, '_> {
@@ -242,6 +304,30 @@ impl<'t> Ts<'_, '_> {
             "private_property_identifier" => self.text(n).trim_start_matches('#').to_string(),
             _ => self.text(n),
         }
+    }
+
+    /// The innermost function scope-table entry around `pos`.
+    fn fn_entry(&self, pos: usize) -> Option<usize> {
+        let mut cur = self.table.innermost(pos);
+        while let Some(i) = cur {
+            if self.table.entries[i].kind == ScopeKind::Function {
+                return Some(i);
+            }
+            cur = self.table.entries[i].parent;
+        }
+        None
+    }
+
+    /// The next function entry enclosing entry `i`.
+    fn outer_fn(&self, i: usize) -> Option<usize> {
+        let mut cur = self.table.entries[i].parent;
+        while let Some(j) = cur {
+            if self.table.entries[j].kind == ScopeKind::Function {
+                return Some(j);
+            }
+            cur = self.table.entries[j].parent;
+        }
+        None
     }
 
     fn function_scope(&mut self, pos: usize) -> Option<u32> {
@@ -276,6 +362,12 @@ impl<'t> Ts<'_, '_> {
             self.b.facts.defs.push(d);
         }
         // Pass 2: calls and references.
+        for m in matches {
+            if let (Some(var), Some(class)) = (get(m, Cap::LocalTypedName), get(m, Cap::LocalTypedClass)) {
+                let scope = self.fn_entry(var.start_byte());
+                self.typed.push((scope, self.text(var), self.text(class)));
+            }
+        }
         for m in matches {
             self.calls(m);
         }
@@ -514,9 +606,19 @@ impl<'t> Ts<'_, '_> {
             "identifier" => {
                 let t = self.text(r);
                 if t.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                    Recv::Const(t)
-                } else {
-                    Recv::Expr(t)
+                    return Recv::Const(t);
+                }
+                // A variable or parameter typed as a class in this function
+                // (or an enclosing one).
+                let mut scope = self.fn_entry(r.start_byte());
+                loop {
+                    if let Some((_, _, class)) = self.typed.iter().find(|(s, v, _)| *s == scope && *v == t) {
+                        return Recv::Const(class.clone());
+                    }
+                    match scope {
+                        Some(i) => scope = self.outer_fn(i),
+                        None => return Recv::Expr(t),
+                    }
                 }
             }
             "new_expression" => match r.child_by_field_name("constructor") {
@@ -556,6 +658,9 @@ impl<'t> Ts<'_, '_> {
                     line: line_of(idx),
                 }),
             }
+        }
+        if let Some(n) = get(m, Cap::CallJsxClosing) {
+            self.consumed.insert(n.id());
         }
         if let Some(n) = get(m, Cap::CallJsx) {
             self.consumed.insert(n.id());

@@ -1,0 +1,420 @@
+//! Valid/invalid snippets per extraction rule: each test parses a small
+//! source and checks the facts (names, owners, visibility, lines).
+
+use super::extract;
+use crate::facts::{Access, DefKind, FileFacts, Interest, KeyOp, Lang, Recv, Via};
+
+fn interest(names: &[&str], columns: &[&str]) -> Interest {
+    Interest {
+        names: names.iter().map(|s| s.to_string()).collect(),
+        columns: columns.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn ruby(src: &str, names: &[&str]) -> FileFacts {
+    extract(Lang::Ruby, src.as_bytes(), &interest(names, &[]))
+}
+
+fn ts(src: &str, names: &[&str]) -> FileFacts {
+    extract(Lang::TypeScript, src.as_bytes(), &interest(names, &[]))
+}
+
+/// (owner, name, kind, access, line) of every definition.
+fn defs(f: &FileFacts) -> Vec<(String, String, DefKind, Access, u32)> {
+    let mut v: Vec<_> = f
+        .defs
+        .iter()
+        .map(|d| {
+            (
+                d.owner.clone().unwrap_or_default(),
+                d.name.clone(),
+                d.kind,
+                d.access,
+                d.line,
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn access_of(f: &FileFacts, name: &str, kind: DefKind) -> Access {
+    f.defs
+        .iter()
+        .find(|d| d.name == name && d.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} def {name}: {:?}", f.defs))
+        .access
+}
+
+/// (name, line, via) of every call.
+fn calls(f: &FileFacts) -> Vec<(String, u32, Via)> {
+    let mut v: Vec<_> = f.calls.iter().map(|c| (c.name.clone(), c.line, c.via)).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn ruby_private_protected_public_sections() {
+    let f = ruby(
+        "class A\n  def a; end\n  private\n  def b; end\n  protected\n  def c; end\n  public\n  def d; end\nend\n",
+        &["a", "b", "c", "d"],
+    );
+    assert_eq!(access_of(&f, "a", DefKind::Instance), Access::Public);
+    assert_eq!(access_of(&f, "b", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "c", DefKind::Instance), Access::Protected);
+    assert_eq!(access_of(&f, "d", DefKind::Instance), Access::Public);
+}
+
+#[test]
+fn ruby_inline_and_symbol_visibility() {
+    let f = ruby(
+        "class A\n  private def a; end\n  def b; end\n  def c; end\n  private :b, :c\n  def e; end\n  protected def f; end\nend\n",
+        &["a", "b", "c", "e", "f"],
+    );
+    assert_eq!(access_of(&f, "a", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "b", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "c", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "e", DefKind::Instance), Access::Public);
+    assert_eq!(access_of(&f, "f", DefKind::Instance), Access::Protected);
+    // `private :b` names are not callers.
+    assert!(f.calls.is_empty(), "{:?}", f.calls);
+}
+
+#[test]
+fn ruby_class_methods_and_private_sections() {
+    let f = ruby(
+        "class A\n  private\n  def self.pub; end\n  def self.hidden; end\n  private_class_method :hidden\n  class << self\n    def s1; end\n    private\n    def s2; end\n  end\nend\n",
+        &["pub", "hidden", "s1", "s2"],
+    );
+    assert_eq!(access_of(&f, "pub", DefKind::Singleton), Access::Public);
+    assert_eq!(access_of(&f, "hidden", DefKind::Singleton), Access::Private);
+    assert_eq!(access_of(&f, "s1", DefKind::Singleton), Access::Public);
+    assert_eq!(access_of(&f, "s2", DefKind::Singleton), Access::Private);
+    assert!(f.defs.iter().all(|d| d.owner.as_deref() == Some("A")));
+}
+
+#[test]
+fn ruby_module_function_and_attrs() {
+    let f = ruby(
+        "module M\n  module_function\n  def helper; end\nend\nclass B\n  attr_reader :open_attr\n  private\n  attr_accessor :secret\n  define_method(:dyn) { }\n  delegate :name, to: :owner\nend\n",
+        &["helper", "open_attr", "secret", "secret=", "dyn", "name", "owner"],
+    );
+    assert_eq!(access_of(&f, "helper", DefKind::Singleton), Access::Public);
+    assert_eq!(access_of(&f, "helper", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "open_attr", DefKind::Instance), Access::Public);
+    assert_eq!(access_of(&f, "secret", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "secret=", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "dyn", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "name", DefKind::Instance), Access::Private);
+    // `to: :owner` is a use of `owner`.
+    assert_eq!(calls(&f), [("owner".to_string(), 10, Via::Symbol)]);
+}
+
+#[test]
+fn ruby_nesting_reopening_and_struct() {
+    let f = ruby(
+        "module A\n  class B\n    def x; end\n  end\nend\nclass A::B\n  def y; end\nend\nPoint = Struct.new(:a) do\n  def z; end\nend\n",
+        &["x", "y", "z"],
+    );
+    assert_eq!(
+        defs(&f),
+        [
+            ("A::B".into(), "x".into(), DefKind::Instance, Access::Public, 3),
+            ("A::B".into(), "y".into(), DefKind::Instance, Access::Public, 7),
+            ("Point".into(), "z".into(), DefKind::Instance, Access::Public, 10),
+        ]
+    );
+}
+
+#[test]
+fn ruby_parenless_calls_and_locals() {
+    let f = ruby(
+        "class J\n  def perform\n    render_all\n    other = 1\n    other\n    render_all.each { |x| x }\n    if ready?\n    end\n  end\n  def m(arg)\n    arg\n  end\nend\n",
+        &["render_all", "other", "ready?", "arg"],
+    );
+    assert_eq!(
+        calls(&f),
+        [
+            ("ready?".to_string(), 7, Via::Call),
+            ("render_all".to_string(), 3, Via::Call),
+            ("render_all".to_string(), 6, Via::Call),
+        ]
+    );
+    assert!(
+        f.calls
+            .iter()
+            .all(|c| c.recv == Recv::Implicit && c.owner.as_deref() == Some("J"))
+    );
+}
+
+#[test]
+fn ruby_receivers_are_resolved() {
+    let f = ruby(
+        "class Job\n  def perform\n    VideoRenderService.new.go\n    Other::Thing.go\n    svc = VideoRenderService.new\n    svc.go\n    self.go\n    video.go\n  end\nend\n",
+        &["go"],
+    );
+    let recvs: Vec<(u32, Recv)> = f.calls.iter().map(|c| (c.line, c.recv.clone())).collect();
+    assert_eq!(
+        recvs,
+        [
+            (3, Recv::Const("VideoRenderService".into())),
+            (4, Recv::Const("Other::Thing".into())),
+            (6, Recv::Const("VideoRenderService".into())),
+            (7, Recv::SelfRef),
+            (8, Recv::Expr("video".into())),
+        ]
+    );
+}
+
+#[test]
+fn ruby_symbol_references_and_dynamic_dispatch() {
+    let f = ruby(
+        "class C < ApplicationController\n  before_action :load_it, if: :ready?\n  def a\n    items.map(&:load_it)\n    send(:load_it)\n    public_send(\"load_it\")\n    send(name)\n    klass.constantize\n  end\nend\n",
+        &["load_it", "ready?"],
+    );
+    assert_eq!(
+        calls(&f),
+        [
+            ("load_it".to_string(), 2, Via::Symbol),
+            ("load_it".to_string(), 4, Via::Symbol),
+            ("load_it".to_string(), 5, Via::Symbol),
+            ("load_it".to_string(), 6, Via::Symbol),
+            ("ready?".to_string(), 2, Via::Symbol),
+        ]
+    );
+    let dynamic: Vec<u32> = f.dynamic.iter().map(|d| d.line).collect();
+    assert_eq!(dynamic, [7, 8]);
+}
+
+#[test]
+fn ruby_env_reads_with_scopes() {
+    let f = ruby(
+        "class J\n  def perform\n    if ENV['FLAG'] == 'true'\n      go\n    end\n    ENV.fetch(\"URL\", nil)\n    ENV.key?('K')\n    ENV[name]\n  end\nend\n",
+        &["go"],
+    );
+    let env: Vec<(String, u32)> = f.env_reads.iter().map(|e| (e.name.clone(), e.line)).collect();
+    assert_eq!(env, [("FLAG".into(), 3), ("URL".into(), 6), ("K".into(), 7)]);
+    assert_eq!(f.env_reads[0].scope, f.calls[0].scope);
+    assert!(f.env_reads[0].scope.is_some());
+}
+
+#[test]
+fn ruby_json_keys() {
+    let src = "class V\n  store_accessor :metadata, :dur\n  def a\n    video.update!(metadata: { narration_url: u, 'timing' => t })\n    video.metadata['tts_url']\n    metadata[:x] = 1\n    metadata.dig('deep', 'er')\n    metadata.fetch(:f)\n    metadata[key]\n    create(metadata: params[:m])\n    where(\"metadata->>'sql_key' = ?\", 1)\n  end\nend\n";
+    let f = extract(Lang::Ruby, src.as_bytes(), &interest(&[], &["metadata"]));
+    let mut keys: Vec<(String, KeyOp, u32)> = f
+        .json_keys
+        .iter()
+        .map(|k| (k.key.clone(), k.op, k.line))
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            ("deep".into(), KeyOp::Read, 7),
+            ("dur".into(), KeyOp::Accessor, 2),
+            ("f".into(), KeyOp::Read, 8),
+            ("narration_url".into(), KeyOp::Write, 4),
+            ("sql_key".into(), KeyOp::Read, 11),
+            ("timing".into(), KeyOp::Write, 4),
+            ("tts_url".into(), KeyOp::Read, 5),
+            ("x".into(), KeyOp::Write, 6),
+        ]
+    );
+    let opaque: Vec<(KeyOp, u32)> = f.json_opaque.iter().map(|o| (o.op, o.line)).collect();
+    assert_eq!(opaque, [(KeyOp::Read, 9), (KeyOp::Write, 10)]);
+}
+
+#[test]
+fn ruby_crlf_and_multiline_calls_keep_lines() {
+    let f = ruby(
+        "class A\r\n  def a\r\n    B.new\r\n      .go(\r\n        1)\r\n  end\r\nend\r\n",
+        &["go"],
+    );
+    assert_eq!(calls(&f), [("go".to_string(), 4, Via::Call)]);
+}
+
+#[test]
+fn ruby_syntax_errors_keep_valid_facts() {
+    let f = ruby("class A\n  def good; end\n  def broken(\nend\n", &["good"]);
+    assert!(f.parse_error);
+    assert!(f.defs.iter().any(|d| d.name == "good"));
+}
+
+#[test]
+fn erb_code_is_ruby_with_original_lines() {
+    let src = "<h1><%= @video.title %></h1>\n<%# ready_for_render? in a comment %>\n<% if @video.ready_for_render? %>\n  <%= link_to 'x', render_path(@video) %>\n<% end %>\n";
+    let f = extract(
+        Lang::Erb,
+        src.as_bytes(),
+        &interest(&["ready_for_render?", "render_path"], &[]),
+    );
+    assert_eq!(
+        calls(&f),
+        [
+            ("ready_for_render?".to_string(), 3, Via::Call),
+            ("render_path".to_string(), 4, Via::Call)
+        ]
+    );
+}
+
+#[test]
+fn ts_member_visibility() {
+    let f = ts(
+        "export class P {\n  private seek(t: number) {}\n  protected guard() {}\n  #hidden() {}\n  static make() {}\n  play() { this.seek(0) }\n  handler = () => {}\n}\n",
+        &["seek", "guard", "hidden", "make", "play", "handler"],
+    );
+    assert_eq!(
+        defs(&f),
+        [
+            (
+                "P".into(),
+                "guard".into(),
+                DefKind::Instance,
+                Access::Protected,
+                3
+            ),
+            ("P".into(), "handler".into(), DefKind::Instance, Access::Public, 7),
+            ("P".into(), "hidden".into(), DefKind::Instance, Access::Private, 4),
+            ("P".into(), "make".into(), DefKind::Singleton, Access::Public, 5),
+            ("P".into(), "play".into(), DefKind::Instance, Access::Public, 6),
+            ("P".into(), "seek".into(), DefKind::Instance, Access::Private, 2),
+        ]
+    );
+    assert_eq!(f.calls[0].recv, Recv::SelfRef);
+}
+
+#[test]
+fn ts_exports() {
+    let f = ts(
+        "export function a() {}\nexport const b = () => 1;\nfunction c() {}\nfunction d() {}\nexport { d };\nfunction e() {}\nexport { e as f };\nconst g = async function () {};\nexport default g;\nfunction local() {}\nexport * from './other';\n",
+        &["a", "b", "c", "d", "e", "f", "g", "local"],
+    );
+    let access = |n: &str| f.defs.iter().find(|d| d.name == n).unwrap().access;
+    assert_eq!(access("a"), Access::Public);
+    assert_eq!(access("b"), Access::Public);
+    assert_eq!(access("c"), Access::ModuleLocal);
+    assert_eq!(access("d"), Access::Public);
+    assert_eq!(access("e"), Access::Public);
+    assert_eq!(access("f"), Access::Public);
+    assert_eq!(f.defs.iter().find(|d| d.name == "f").unwrap().line, 7);
+    assert_eq!(access("g"), Access::Public);
+    assert_eq!(access("local"), Access::ModuleLocal);
+}
+
+#[test]
+fn js_commonjs_exports_and_requires() {
+    let src =
+        "function a() {}\nfunction b() {}\nmodule.exports = { a };\nconst { c } = require('./c');\nc();\n";
+    let f = extract(Lang::Tsx, src.as_bytes(), &interest(&["a", "b", "c"], &[]));
+    let access = |n: &str| f.defs.iter().find(|d| d.name == n).unwrap().access;
+    assert_eq!(access("a"), Access::Public);
+    assert_eq!(access("b"), Access::ModuleLocal);
+    assert_eq!(
+        calls(&f),
+        [
+            ("a".to_string(), 3, Via::Reference),
+            ("c".to_string(), 4, Via::Import),
+            ("c".to_string(), 5, Via::Call)
+        ]
+    );
+}
+
+#[test]
+fn ts_calls_imports_optional_chaining_and_jsx() {
+    let src = "import { fmt, other as alias } from '../lib/format';\nexport function Card({ v }: { v: V }) {\n  v.player?.seek(1);\n  v.cb?.();\n  api['seek'](2);\n  api[name]();\n  return <Widget onClick={fmt}>{fmt(v)}</Widget>;\n}\n";
+    let f = extract(
+        Lang::Tsx,
+        src.as_bytes(),
+        &interest(&["fmt", "other", "seek", "cb", "Widget"], &[]),
+    );
+    assert_eq!(
+        calls(&f),
+        [
+            ("Widget".to_string(), 7, Via::Jsx),
+            ("cb".to_string(), 4, Via::Call),
+            ("fmt".to_string(), 1, Via::Import),
+            ("fmt".to_string(), 7, Via::Call),
+            ("fmt".to_string(), 7, Via::Reference),
+            ("other".to_string(), 1, Via::Import),
+            ("seek".to_string(), 3, Via::Call),
+            ("seek".to_string(), 5, Via::Symbol),
+        ]
+    );
+    assert_eq!(f.dynamic.len(), 1);
+    assert_eq!(f.dynamic[0].line, 6);
+}
+
+#[test]
+fn ts_env_reads() {
+    let f = ts(
+        "const a = process.env.API_BASE;\nconst b = process.env['PLAYER_CDN'];\nconst c = import.meta.env.VITE_X;\nconst { DB_URL, PORT = 3 } = process.env;\nconst d = other.env.NOPE;\n",
+        &[],
+    );
+    let env: Vec<(String, u32)> = f.env_reads.iter().map(|e| (e.name.clone(), e.line)).collect();
+    assert_eq!(
+        env,
+        [
+            ("API_BASE".into(), 1),
+            ("PLAYER_CDN".into(), 2),
+            ("VITE_X".into(), 3),
+            ("DB_URL".into(), 4),
+            ("PORT".into(), 4)
+        ]
+    );
+}
+
+#[test]
+fn ts_json_keys() {
+    let src = "type V = { metadata?: { ttsUrl?: string } };\nconst a = video.metadata?.ttsUrl;\nconst b = video.metadata?.['narration_url'];\nconst { dur, x: y } = video.metadata;\nsave({ metadata: { written: 1, other } });\nvideo.metadata.assigned = 2;\nvideo.metadata.hasOwnProperty('q');\nconst c = video.metadata[k];\n";
+    let f = extract(Lang::TypeScript, src.as_bytes(), &interest(&[], &["metadata"]));
+    let mut keys: Vec<(String, KeyOp, u32)> = f
+        .json_keys
+        .iter()
+        .map(|k| (k.key.clone(), k.op, k.line))
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            ("assigned".into(), KeyOp::Write, 6),
+            ("dur".into(), KeyOp::Read, 4),
+            ("narration_url".into(), KeyOp::Read, 3),
+            ("other".into(), KeyOp::Write, 5),
+            ("ttsUrl".into(), KeyOp::Read, 2),
+            ("written".into(), KeyOp::Write, 5),
+            ("x".into(), KeyOp::Read, 4),
+        ]
+    );
+    assert_eq!(f.json_opaque.len(), 1);
+    assert_eq!(f.json_opaque[0].line, 8);
+}
+
+#[test]
+fn every_capture_name_is_handled() {
+    // Compiling the queries panics on a capture the Rust side does not map.
+    let _ = &*super::ruby::QUERY;
+    let _ = &*super::typescript::TS_QUERY;
+    let _ = &*super::typescript::TSX_QUERY;
+    // And every mapped capture is used by some query file.
+    let ruby_src: String = super::ruby::SOURCES.iter().map(|(_, s)| *s).collect();
+    let ts_src: String = super::typescript::SOURCES
+        .iter()
+        .chain([&super::typescript::JSX_SOURCE])
+        .map(|(_, s)| *s)
+        .collect();
+    let ruby_caps = super::query::capture_names_in(&ruby_src);
+    let ts_caps = super::query::capture_names_in(&ts_src);
+    for c in super::ruby::CAPTURE_NAMES {
+        assert!(
+            ruby_caps.iter().any(|n| n == c),
+            "ruby capture @{c} is mapped but never used"
+        );
+    }
+    for c in super::typescript::CAPTURE_NAMES {
+        assert!(
+            ts_caps.iter().any(|n| n == c),
+            "ts capture @{c} is mapped but never used"
+        );
+    }
+}
