@@ -96,6 +96,8 @@ struct Caller<'a> {
     /// Outside the definition's class (or file, for module functions) with
     /// an explicit receiver, or imported from another file.
     outside_explicit: bool,
+    /// The defining file an import resolves to, when it resolves.
+    target: Option<FileIdx>,
 }
 
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
@@ -243,16 +245,20 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             defs.iter().filter(|(_, d)| d.access != Access::Public).collect();
         if !restricted.is_empty() {
             let mut blocked: Vec<String> = Vec::new();
+            let any_public = defs.iter().any(|(_, d)| d.access == Access::Public);
             for c in callers
                 .iter()
                 .filter(|c| c.outside_explicit && !ix.is_test(c.file))
             {
-                // A name-only match may be another class's public method.
-                if c.strength == "name" && other_public_defs {
-                    continue;
-                }
-                if !m.callers.is_empty() && !m.callers.iter().any(|r| r == ix.repo_of(c.file)) {
-                    // Still a bug, but report the planned callers first.
+                match c.target {
+                    // An import that resolves to a definition: blocked only
+                    // when that definition is the restricted one.
+                    Some(tf) if !restricted.iter().any(|(df, _)| *df == tf) => continue,
+                    Some(_) => {}
+                    // A name-only match may reach another public definition.
+                    None if c.strength == "name" && (other_public_defs || any_public) => continue,
+                    None if c.strength == "import" && any_public => continue,
+                    None => {}
                 }
                 blocked.push(ctx.loc(c.file, c.call.line));
             }
@@ -403,11 +409,23 @@ fn classify<'a>(
     let same_file_def = defs.iter().any(|(df, _)| *df == fi);
     let module_fn = defs.iter().any(|(_, d)| d.kind == DefKind::Function);
 
+    let mut target: Option<FileIdx> = None;
+    let resolve = |spec: &str| {
+        defs.iter()
+            .find(|(df, _)| {
+                ix.file(*df).repo == ix.file(fi).repo && import_resolves(path, spec, &ix.file(*df).path)
+            })
+            .map(|(df, _)| *df)
+    };
     let (strength, outside_explicit): (&'static str, bool) = match &c.recv {
         Recv::Module(spec) => {
-            let resolved = defs.iter().any(|(df, _)| {
-                ix.file(*df).repo == ix.file(fi).repo && import_resolves(path, spec, &ix.file(*df).path)
-            });
+            // A relative or aliased import never crosses repos.
+            let local_spec = spec.starts_with('.') || spec.starts_with("~/") || spec.starts_with("@/");
+            if local_spec && !defs.iter().any(|(df, _)| ix.file(*df).repo == ix.file(fi).repo) {
+                return None;
+            }
+            target = resolve(spec);
+            let resolved = target.is_some();
             // An import of another module's same-named export is not ours.
             let elsewhere = !resolved
                 && all.iter().any(|(df, _)| {
@@ -454,10 +472,25 @@ fn classify<'a>(
                     if own && !same_file_def {
                         return None;
                     }
-                    let imported = ix.facts[fi as usize]
-                        .calls
-                        .iter()
-                        .any(|o| o.name == c.name && matches!(o.recv, Recv::Module(_)));
+                    let import = ix.facts[fi as usize].calls.iter().find_map(|o| match &o.recv {
+                        Recv::Module(spec) if o.name == c.name => Some(spec.as_str()),
+                        _ => None,
+                    });
+                    // Imported from a module of this repo that is not ours:
+                    // a different function of the same name.
+                    if let Some(spec) = import {
+                        let ours = defs.iter().any(|(df, _)| {
+                            ix.file(*df).repo == ix.file(fi).repo
+                                && import_resolves(path, spec, &ix.file(*df).path)
+                        });
+                        let local_spec =
+                            spec.starts_with('.') || spec.starts_with("~/") || spec.starts_with("@/");
+                        if local_spec && !ours {
+                            return None;
+                        }
+                    }
+                    let imported = import.is_some();
+                    target = import.and_then(resolve);
                     (if imported { "import" } else { "name" }, module_fn && imported)
                 }
             }
@@ -475,6 +508,7 @@ fn classify<'a>(
         call: c,
         strength,
         outside_explicit,
+        target,
     })
 }
 
