@@ -7,7 +7,7 @@
 //! matter and are parsed at all.
 
 use crate::checks;
-use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest};
+use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang};
 use crate::findings::{Report, Stats};
 use crate::lang;
 use crate::plan::{Kind, MethodName, Plan, PlanError};
@@ -246,7 +246,10 @@ pub fn run(
         env_names.extend(p.env.iter().cloned());
     }
     let repo_names: Vec<String> = repos.iter().map(|r| r.name.clone()).collect();
+    let langs: BTreeSet<Lang> = walk.files.iter().filter_map(|f| f.class.lang).collect();
+    let langs: Vec<Lang> = langs.into_iter().collect();
     let outcomes: Vec<Outcome> = pool.install(|| {
+        lang::warm_up(&langs);
         walk.files
             .par_iter()
             .map(|f| process(f, &repo_names[f.repo as usize], &pre, &env_names))

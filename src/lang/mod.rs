@@ -127,6 +127,33 @@ pub fn sql_keys(n: Node, src: &[u8], interest: &Interest) -> Vec<JsonKey> {
     out
 }
 
+/// Compile the queries of these languages now, in parallel (query
+/// compilation is a fixed cost of tens of milliseconds per language; doing
+/// it up front on all cores keeps it off the per-file path).
+pub fn warm_up(langs: &[Lang]) {
+    let need = |l: Lang| langs.contains(&l);
+    let ruby = need(Lang::Ruby) || need(Lang::Erb);
+    let ts = need(Lang::TypeScript);
+    let tsx = need(Lang::Tsx);
+    rayon::scope(|s| {
+        if ruby {
+            s.spawn(|_| {
+                let _ = &*ruby::QUERY;
+            });
+        }
+        if ts {
+            s.spawn(|_| {
+                let _ = &*typescript::TS_QUERY;
+            });
+        }
+        if tsx {
+            s.spawn(|_| {
+                let _ = &*typescript::TSX_QUERY;
+            });
+        }
+    });
+}
+
 thread_local! {
     static PARSERS: RefCell<HashMap<Lang, Parser>> = RefCell::new(HashMap::new());
 }
