@@ -163,7 +163,7 @@ fn unaudited(m: &Merged, kind: Kind) -> Finding {
 }
 
 fn default_note(f: &Finding) -> String {
-    match f.problems.first() {
+    let note = match f.problems.first() {
         Some(p) => {
             let more = f.problems.len() - 1;
             if more > 0 {
@@ -177,5 +177,10 @@ fn default_note(f: &Finding) -> String {
             }
         }
         None => "Checked: no problem found.".to_string(),
+    };
+    let mut c = note.chars();
+    match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => note,
     }
 }

@@ -14,15 +14,20 @@ pub fn cell(s: &str) -> String {
             '\n' | '\r' => out.push(' '),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '`' => out.push('\''),
             c => out.push(c),
         }
     }
     out
 }
 
+/// A code span that survives backticks in the text.
 fn code(s: &str) -> String {
-    format!("`{}`", cell(s))
+    let c = cell(s);
+    if c.contains('`') {
+        format!("`` {c} ``")
+    } else {
+        format!("`{c}`")
+    }
 }
 
 fn mark(ok: Option<bool>) -> &'static str {
@@ -164,7 +169,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .map(|d| format!("{} ({})", d.location, d.access))
             .collect();
         list("Definitions", &defs, out)?;
-        list("Callers", &f.callers_found, out)?;
+        if f.keys.is_none() {
+            list("Callers", &f.callers_found, out)?;
+        }
         list("Test callers", &f.test_callers, out)?;
         list("Dynamic dispatch", &f.dynamic_callers, out)?;
         for c in &f.config {
@@ -221,6 +228,7 @@ mod tests {
     #[test]
     fn cells_never_break_tables() {
         assert_eq!(cell("a|b\nc"), "a\\|b c");
-        assert_eq!(cell("<x>`"), "&lt;x&gt;'");
+        assert_eq!(cell("<x>"), "&lt;x&gt;");
+        assert_eq!(code("a`b"), "`` a`b ``");
     }
 }
