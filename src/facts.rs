@@ -184,6 +184,9 @@ pub struct FileFacts {
     pub json_keys: Vec<JsonKey>,
     pub json_opaque: Vec<JsonOpaque>,
     pub config_defs: Vec<ConfigDef>,
+    /// `export { a as b }`, `alias_method :b, :a`, `alias b a`: (a, b, line)
+    /// for interesting `a`. Callers may use `b`, which the plan does not name.
+    pub renames: Vec<(String, String, u32)>,
     /// JSON columns declared in schema or migrations (`t.jsonb :metadata`).
     pub column_defs: Vec<ConfigDef>,
     /// The tree had syntax errors (facts from the valid parts are kept).

@@ -346,8 +346,26 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         f.config_wired = Some(all_wired);
     }
 
+    // Renamed exports and aliases: callers may use a name the plan does not.
+    let renames: Vec<String> = defs
+        .iter()
+        .flat_map(|(fi, _)| {
+            ix.facts[*fi as usize]
+                .renames
+                .iter()
+                .filter(|(local, _, _)| *local == mn.name)
+                .map(move |(_, public, line)| format!("`{public}` ({})", ctx.loc(*fi, *line)))
+        })
+        .collect();
+
     // Confidence.
     let mut low = Vec::new();
+    if !renames.is_empty() {
+        low.push(format!(
+            "also reachable as {}: callers under that name are not counted",
+            renames.join(", ")
+        ));
+    }
     if !f.dynamic_callers.is_empty() {
         low.push("dynamic dispatch near the point".to_string());
     }

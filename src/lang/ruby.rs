@@ -520,11 +520,19 @@ impl<'t> Ruby<'_, '_> {
             if let (Some(kind), Some(args)) = (get(m, Cap::DefMacroKind), get(m, Cap::DefMacroArgs)) {
                 self.macro_def(kind, args);
             }
-            if let (Some(_), Some(name)) = (get(m, Cap::DefAlias), get(m, Cap::DefAliasName)) {
+            if let (Some(alias), Some(name)) = (get(m, Cap::DefAlias), get(m, Cap::DefAliasName)) {
                 self.consumed.insert(name.id());
                 let n = symbol_text(name, self.src)
                     .map(|s| s.into_owned())
                     .unwrap_or_default();
+                if let Some(old) = alias.child_by_field_name("alias") {
+                    let old_name = symbol_text(old, self.src)
+                        .map(|s| s.into_owned())
+                        .unwrap_or_default();
+                    if self.interest.name(&old_name) && old_name != n {
+                        self.b.facts.renames.push((old_name, n.clone(), line_of(old)));
+                    }
+                }
                 if self.interest.name(&n) {
                     let ctx = self.table.context(self.table.innermost(name.start_byte()));
                     let kind = if ctx.singleton {
@@ -569,8 +577,14 @@ impl<'t> Ruby<'_, '_> {
                 // define_method(name) / alias_method(new, old): the first
                 // argument is defined; `old` is a reference.
                 if let Some((n, s)) = symbols.first().cloned() {
-                    if let Some((old, _)) = symbols.get(1) {
+                    if let Some((old, old_name)) = symbols.get(1) {
                         self.consumed.remove(&old.id());
+                        if self.interest.name(old_name) {
+                            self.b
+                                .facts
+                                .renames
+                                .push((old_name.clone(), s.clone(), line_of(*old)));
+                        }
                     }
                     let form = if kind == "alias_method" {
                         DefForm::Alias

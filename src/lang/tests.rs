@@ -418,3 +418,23 @@ fn every_capture_name_is_handled() {
         );
     }
 }
+
+#[test]
+fn renames_are_recorded() {
+    let f = ts(
+        "function toTitle() {}\nexport { toTitle as titleCase };\n",
+        &["toTitle"],
+    );
+    assert_eq!(f.renames, [("toTitle".to_string(), "titleCase".to_string(), 2)]);
+    let f = ruby(
+        "class A\n  def old; end\n  alias_method :new_name, :old\n  alias other old\nend\n",
+        &["old"],
+    );
+    assert_eq!(
+        f.renames,
+        [
+            ("old".to_string(), "new_name".to_string(), 3),
+            ("old".to_string(), "other".to_string(), 4)
+        ]
+    );
+}

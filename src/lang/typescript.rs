@@ -494,6 +494,12 @@ impl<'t> Ts<'_, '_> {
                 self.consumed.insert(a.id());
                 // export { toTitle as titleCase }: `titleCase` is defined here.
                 let public = self.name_of(a);
+                if let Some(n) = name {
+                    let local = self.name_of(n);
+                    if self.interest.name(&local) && local != public {
+                        self.b.facts.renames.push((local, public.clone(), line_of(a)));
+                    }
+                }
                 if self.interest.name(&public) {
                     self.pending.push(Pending {
                         def: Def {
