@@ -8,7 +8,7 @@
 
 use crate::checks;
 use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang};
-use crate::findings::{Report, Stats};
+use crate::findings::{Report, Stats, Timings};
 use crate::lang;
 use crate::plan::{Kind, MethodName, Plan, PlanError};
 use crate::workspace::{self, Classifier, WalkedFile, WorkspaceError};
@@ -16,7 +16,7 @@ use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Source files larger than this are not parsed (minified bundles, dumps).
 pub const MAX_PARSE_BYTES: usize = 4 * 1024 * 1024;
@@ -109,6 +109,7 @@ impl Prefilter {
 }
 
 struct Outcome {
+    timing: StepTimes,
     facts: FileFacts,
     mentions: Vec<u32>,
     read: bool,
@@ -118,8 +119,18 @@ struct Outcome {
     warning: Option<String>,
 }
 
+#[derive(Default)]
+struct StepTimes {
+    read: Duration,
+    prefilter: Duration,
+    config_scan: Duration,
+    parse: Duration,
+    extract: Duration,
+}
+
 fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<String>) -> Outcome {
     let mut out = Outcome {
+        timing: StepTimes::default(),
         facts: FileFacts::default(),
         mentions: Vec::new(),
         read: false,
@@ -137,7 +148,10 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         ));
         return out;
     }
-    let bytes = match std::fs::read(&file.abs) {
+    let t = Instant::now();
+    let read = std::fs::read(&file.abs);
+    out.timing.read = t.elapsed();
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             out.failed = file.class.lang.is_some();
@@ -148,11 +162,15 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     out.read = true;
     let bytes = decode(bytes);
     if file.class.config {
+        let t = Instant::now();
         let text = String::from_utf8_lossy(&bytes);
         out.facts.config_defs = lang::config::scan(&text, env_names);
+        out.timing.config_scan = t.elapsed();
     }
     let Some(lang) = file.class.lang else { return out };
+    let t = Instant::now();
     out.mentions = pre.mentions(&bytes);
+    out.timing.prefilter = t.elapsed();
     if out.mentions.is_empty() {
         return out;
     }
@@ -171,7 +189,10 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         return out;
     }
     let config_defs = std::mem::take(&mut out.facts.config_defs);
-    out.facts = lang::extract(lang, &bytes, &pre.interest);
+    let (facts, timing) = lang::extract_timed(lang, &bytes, &pre.interest);
+    out.facts = facts;
+    out.timing.parse = timing.parse;
+    out.timing.extract = timing.extract;
     out.facts.config_defs = config_defs;
     out.parsed = true;
     if out.facts.parse_error {
@@ -236,7 +257,10 @@ pub fn run(
         .num_threads(opts.jobs.max(1))
         .build()
         .map_err(|e| AuditError::Threads(opts.jobs, e.to_string()))?;
+    let mut timings = Timings::default();
+    let t = Instant::now();
     let walk = workspace::walk(&repos, &classifier, opts.jobs.max(1));
+    timings.walk = t.elapsed();
     let pre = Prefilter::new(plan);
     let mut env_names: BTreeSet<String> = BTreeSet::new();
     for p in &plan.points {
@@ -248,13 +272,17 @@ pub fn run(
     let repo_names: Vec<String> = repos.iter().map(|r| r.name.clone()).collect();
     let langs: BTreeSet<Lang> = walk.files.iter().filter_map(|f| f.class.lang).collect();
     let langs: Vec<Lang> = langs.into_iter().collect();
+    let t = Instant::now();
+    pool.install(|| lang::warm_up(&langs));
+    timings.queries = t.elapsed();
+    let t = Instant::now();
     let outcomes: Vec<Outcome> = pool.install(|| {
-        lang::warm_up(&langs);
         walk.files
             .par_iter()
             .map(|f| process(f, &repo_names[f.repo as usize], &pre, &env_names))
             .collect()
     });
+    timings.files = t.elapsed();
     let mut stats = Stats {
         repos: repos.len(),
         ..Stats::default()
@@ -272,6 +300,11 @@ pub fn run(
             stats.parse_errors += 1;
             failed.insert(i as FileIdx);
         }
+        timings.read += o.timing.read;
+        timings.prefilter += o.timing.prefilter;
+        timings.config_scan += o.timing.config_scan;
+        timings.parse += o.timing.parse;
+        timings.extract += o.timing.extract;
         if let Some(w) = o.warning {
             warnings.push(w);
         }
@@ -283,8 +316,12 @@ pub fn run(
         facts.push(o.facts);
         mentions.push(o.mentions);
     }
+    let t = Instant::now();
     let ix = FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed);
+    timings.index = t.elapsed();
+    let t = Instant::now();
     let findings = checks::run(plan, &ix);
+    timings.checks = t.elapsed();
     let mut phase_points: Vec<(String, Vec<String>)> =
         plan.phases.iter().map(|p| (p.clone(), Vec::new())).collect();
     for p in &plan.points {
@@ -304,6 +341,7 @@ pub fn run(
         stats,
         findings,
         warnings,
+        timings,
     };
     report.sort();
     Ok(report)

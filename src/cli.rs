@@ -66,6 +66,10 @@ pub struct AuditArgs {
     /// No progress or summary on stderr.
     #[arg(long)]
     pub quiet: bool,
+    /// Print where the time went (walk, queries, read, prefilter, parse,
+    /// extract, checks, report) on stderr.
+    #[arg(long)]
+    pub timings: bool,
 }
 
 /// Resolved configuration (no I/O happened yet).
@@ -77,6 +81,7 @@ pub struct Config {
     pub fail_on: Option<Risk>,
     pub jobs: usize,
     pub quiet: bool,
+    pub timings: bool,
 }
 
 impl Config {
@@ -98,6 +103,7 @@ impl Config {
             },
             jobs,
             quiet: a.quiet,
+            timings: a.timings,
         }
     }
 }
@@ -142,7 +148,12 @@ fn run_audit(cfg: Config) -> i32 {
         Err(AuditError::Plan(e)) => return error(e),
         Err(e) => return error(e),
     };
-    if let Err(e) = write_report(&cfg, &report) {
+    let t = std::time::Instant::now();
+    let written = write_report(&cfg, &report);
+    if cfg.timings {
+        print_timings(&report, t.elapsed());
+    }
+    if let Err(e) = written {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             return 0;
         }
@@ -172,6 +183,25 @@ fn run_audit(cfg: Config) -> i32 {
         Some(level) if report.max_risk() >= level && report.max_risk() > Risk::None => 1,
         _ => 0,
     }
+}
+
+fn print_timings(report: &Report, report_time: std::time::Duration) {
+    let t = &report.timings;
+    let ms = |d: std::time::Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+    eprintln!(
+        "seamscan: timings (ms): walk {}, query compile {}, files {} wall [cpu: read {}, prefilter {}, config scan {}, parse {}, extract {}], index {}, checks {}, report {}",
+        ms(t.walk),
+        ms(t.queries),
+        ms(t.files),
+        ms(t.read),
+        ms(t.prefilter),
+        ms(t.config_scan),
+        ms(t.parse),
+        ms(t.extract),
+        ms(t.index),
+        ms(t.checks),
+        ms(report_time)
+    );
 }
 
 fn read_plan(path: &std::path::Path) -> Result<String, String> {
@@ -225,6 +255,7 @@ mod tests {
         assert!(parses(
             "seamscan audit --plan p.yaml --format sarif --output out.sarif"
         ));
+        assert!(parses("seamscan audit --plan p.yaml --timings"));
         assert!(!parses("seamscan audit"));
         assert!(!parses("seamscan audit --plan p.yaml --format xml"));
         assert!(!parses("seamscan audit --plan p.yaml -j 0"));

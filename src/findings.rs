@@ -286,6 +286,23 @@ pub struct Summary {
     pub none: usize,
 }
 
+/// Where an audit's time went (`--timings`); never part of a report.
+#[derive(Clone, Debug, Default)]
+pub struct Timings {
+    pub walk: std::time::Duration,
+    pub queries: std::time::Duration,
+    /// Wall time of the per-file phase.
+    pub files: std::time::Duration,
+    /// CPU time summed over threads, per step of the per-file phase.
+    pub read: std::time::Duration,
+    pub prefilter: std::time::Duration,
+    pub config_scan: std::time::Duration,
+    pub parse: std::time::Duration,
+    pub extract: std::time::Duration,
+    pub index: std::time::Duration,
+    pub checks: std::time::Duration,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub title: String,
@@ -298,6 +315,7 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Files and directories that could not be read, and similar.
     pub warnings: Vec<String>,
+    pub timings: Timings,
 }
 
 impl Report {

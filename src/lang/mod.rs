@@ -15,7 +15,19 @@ use crate::facts::{FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
-use tree_sitter::{Node, Parser, Range, Tree};
+use std::time::{Duration, Instant};
+use tree_sitter::{Node, ParseOptions, Parser, Range, Tree};
+
+/// A parse that takes longer than this is abandoned (pathological input);
+/// the file then counts as a parse error.
+pub const PARSE_BUDGET: Duration = Duration::from_secs(10);
+
+/// Where one file's time went (for `--timings`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timing {
+    pub parse: Duration,
+    pub extract: Duration,
+}
 
 /// Collects one file's facts.
 #[derive(Default)]
@@ -186,27 +198,52 @@ fn parse(lang: Lang, src: &[u8], ranges: Option<&[Range]>) -> Option<Tree> {
         if !ok {
             return None;
         }
-        parser.parse(src, None)
+        let deadline = Instant::now() + PARSE_BUDGET;
+        let mut over_budget = |_: &tree_sitter::ParseState| Instant::now() > deadline;
+        let len = src.len();
+        parser.parse_with_options(
+            &mut |i, _| if i < len { &src[i..] } else { &[] },
+            None,
+            Some(ParseOptions::new().progress_callback(&mut over_budget)),
+        )
     })
 }
 
 /// Parse `src` as `lang` and extract its facts. A tree with syntax errors
 /// still yields the facts of its valid parts; `parse_error` is then set.
 pub fn extract(lang: Lang, src: &[u8], interest: &Interest) -> FileFacts {
+    extract_timed(lang, src, interest).0
+}
+
+/// `extract`, also saying how long parsing and extraction took.
+pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts, Timing) {
     let mut b = Builder::default();
+    let mut t = Timing::default();
+    let timed_parse = |l: Lang, ranges: Option<&[Range]>, t: &mut Timing| {
+        let start = Instant::now();
+        let tree = parse(l, src, ranges);
+        t.parse += start.elapsed();
+        tree
+    };
     match lang {
-        Lang::Ruby => match parse(Lang::Ruby, src, None) {
+        Lang::Ruby | Lang::TypeScript | Lang::Tsx => match timed_parse(lang, None, &mut t) {
             Some(tree) => {
+                let start = Instant::now();
                 b.facts.parse_error = tree.root_node().has_error();
-                ruby::extract(tree.root_node(), src, interest, &mut b);
+                if lang == Lang::Ruby {
+                    ruby::extract(tree.root_node(), src, interest, &mut b);
+                } else {
+                    typescript::extract(lang, tree.root_node(), src, interest, &mut b);
+                }
+                t.extract += start.elapsed();
             }
             None => b.facts.parse_error = true,
         },
         Lang::Erb => {
-            let ranges = match parse(Lang::Erb, src, None) {
-                Some(t) => {
-                    b.facts.parse_error = t.root_node().has_error();
-                    erb_code_ranges(t.root_node())
+            let ranges = match timed_parse(Lang::Erb, None, &mut t) {
+                Some(tree) => {
+                    b.facts.parse_error = tree.root_node().has_error();
+                    erb_code_ranges(tree.root_node())
                 }
                 None => {
                     b.facts.parse_error = true;
@@ -216,20 +253,15 @@ pub fn extract(lang: Lang, src: &[u8], interest: &Interest) -> FileFacts {
             // ERB output tags glued together are not always valid Ruby, so
             // syntax errors in the Ruby layer do not count as parse errors.
             if !ranges.is_empty()
-                && let Some(tree) = parse(Lang::Ruby, src, Some(&ranges))
+                && let Some(tree) = timed_parse(Lang::Ruby, Some(&ranges), &mut t)
             {
+                let start = Instant::now();
                 ruby::extract(tree.root_node(), src, interest, &mut b);
+                t.extract += start.elapsed();
             }
         }
-        Lang::TypeScript | Lang::Tsx => match parse(lang, src, None) {
-            Some(tree) => {
-                b.facts.parse_error = tree.root_node().has_error();
-                typescript::extract(lang, tree.root_node(), src, interest, &mut b);
-            }
-            None => b.facts.parse_error = true,
-        },
     }
-    b.facts
+    (b.facts, t)
 }
 
 /// The byte ranges of Ruby code inside `<% %>` / `<%= %>` tags.
