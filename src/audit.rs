@@ -55,12 +55,10 @@ impl Prefilter {
                 Kind::Method => {
                     if let Ok(mn) = MethodName::parse(&p.name) {
                         interest.names.insert(mn.name.clone());
+                        // Only the method name: a file that does not spell
+                        // it can neither define nor call it (owners such as
+                        // `User` would make most files worth parsing).
                         patterns.insert(mn.name.clone());
-                        if let Some(o) = &mn.owner {
-                            let leaf = mn.owner_leaf().unwrap_or(o).to_string();
-                            interest.names.insert(leaf.clone());
-                            patterns.insert(leaf);
-                        }
                     }
                 }
                 Kind::Env => {
@@ -199,6 +197,12 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         out.failed = true;
         out.warning = Some(format!(
             "{shown}: syntax errors (facts from the valid parts are used)"
+        ));
+    } else if out.facts.too_deep {
+        out.failed = true;
+        out.warning = Some(format!(
+            "{shown}: nested deeper than {} levels; facts below that depth are not extracted",
+            lang::query::MAX_START_DEPTH
         ));
     }
     out

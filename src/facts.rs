@@ -191,6 +191,9 @@ pub struct FileFacts {
     pub column_defs: Vec<ConfigDef>,
     /// The tree had syntax errors (facts from the valid parts are kept).
     pub parse_error: bool,
+    /// The tree nests deeper than extraction looks; facts below that depth
+    /// are missing.
+    pub too_deep: bool,
 }
 
 /// Names the plan cares about; extraction keeps only facts about them.

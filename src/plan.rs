@@ -316,6 +316,14 @@ fn clean_yaml_message(e: &serde_saphyr::Error) -> String {
         None => s,
     };
     let s = s.replace("unknown field", "unknown key");
+    // Untagged enums name internal types; say what the plan may hold.
+    let s = if s.contains("untagged enum OneOrMany") {
+        "expected a string or a list of strings".to_string()
+    } else if s.contains("untagged enum Scalar") {
+        "expected a version number (`version: 1`)".to_string()
+    } else {
+        s
+    };
     if s.is_empty() {
         "invalid YAML".to_string()
     } else {

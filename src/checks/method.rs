@@ -4,7 +4,7 @@ use super::{Ctx, Merged};
 use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via};
 use crate::findings::{CallerMatch, Code, Confidence, ConfigEntry, DefinitionEvidence, Finding};
 use crate::plan::MethodName;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Names so common that a name-only match says little.
 const COMMON: [&str; 40] = [
@@ -17,10 +17,113 @@ const COMMON: [&str; 40] = [
 /// Does a definition's owner path match the plan's owner (`A::B` matches
 /// `X::A::B`, and `B` matches `A::B`)?
 pub fn owner_matches(def_owner: &str, plan_owner: &str) -> bool {
-    let d: Vec<&str> = def_owner.split("::").collect();
-    let p: Vec<&str> = plan_owner.split("::").collect();
-    let n = d.len().min(p.len());
-    d[d.len() - n..] == p[p.len() - n..]
+    def_owner
+        .rsplit("::")
+        .zip(plan_owner.rsplit("::"))
+        .all(|(d, p)| d == p)
+}
+
+fn leaf(owner: &str) -> &str {
+    owner.rsplit("::").next().unwrap_or(owner)
+}
+
+fn local_spec(spec: &str) -> bool {
+    spec.starts_with('.') || spec.starts_with("~/") || spec.starts_with("@/")
+}
+
+/// What `classify` needs about a point's definitions, computed once per
+/// point so that classifying a call costs O(1) (common names have
+/// thousands of definitions and tens of thousands of calls).
+struct DefIndex<'a> {
+    /// (file, line) of every matching definition.
+    sites: HashSet<(FileIdx, u32)>,
+    files: HashSet<FileIdx>,
+    repos: HashSet<u32>,
+    /// Owner paths of the matching definitions, by last segment.
+    owners_by_leaf: HashMap<&'a str, Vec<&'a str>>,
+    module_fn: bool,
+    /// Files where any definition of the name (matching or not) is a
+    /// function.
+    fn_files_all: HashSet<FileIdx>,
+    /// (repo → files) of matching definitions, and of all definitions.
+    by_repo: HashMap<u32, Vec<FileIdx>>,
+    all_by_repo: HashMap<u32, Vec<FileIdx>>,
+    /// The module each file imports the name from.
+    imports: HashMap<FileIdx, &'a str>,
+}
+
+impl<'a> DefIndex<'a> {
+    fn new(
+        ctx: &Ctx<'a>,
+        defs: &[(FileIdx, &'a Def)],
+        all: &[(FileIdx, &'a Def)],
+        calls: &[(FileIdx, &'a Call)],
+    ) -> Self {
+        let ix = ctx.ix;
+        let mut owners_by_leaf: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut by_repo: HashMap<u32, Vec<FileIdx>> = HashMap::new();
+        for (fi, d) in defs {
+            if let Some(o) = d.owner.as_deref() {
+                let v = owners_by_leaf.entry(leaf(o)).or_default();
+                if !v.contains(&o) {
+                    v.push(o);
+                }
+            }
+            let v = by_repo.entry(ix.file(*fi).repo).or_default();
+            if !v.contains(fi) {
+                v.push(*fi);
+            }
+        }
+        let mut all_by_repo: HashMap<u32, Vec<FileIdx>> = HashMap::new();
+        for (fi, _) in all {
+            let v = all_by_repo.entry(ix.file(*fi).repo).or_default();
+            if !v.contains(fi) {
+                v.push(*fi);
+            }
+        }
+        let mut imports = HashMap::new();
+        for (fi, c) in calls {
+            if let Recv::Module(spec) = &c.recv {
+                imports.entry(*fi).or_insert(spec.as_str());
+            }
+        }
+        DefIndex {
+            sites: defs.iter().map(|(fi, d)| (*fi, d.line)).collect(),
+            files: defs.iter().map(|(fi, _)| *fi).collect(),
+            repos: defs.iter().map(|(fi, _)| ix.file(*fi).repo).collect(),
+            owners_by_leaf,
+            module_fn: defs.iter().any(|(_, d)| d.kind == DefKind::Function),
+            fn_files_all: all
+                .iter()
+                .filter(|(_, d)| d.kind == DefKind::Function)
+                .map(|(fi, _)| *fi)
+                .collect(),
+            by_repo,
+            all_by_repo,
+            imports,
+        }
+    }
+
+    /// Is a call made inside one of the definitions' owners?
+    fn inside(&self, call_owner: Option<&str>) -> bool {
+        let Some(co) = call_owner else { return false };
+        self.owners_by_leaf
+            .get(leaf(co))
+            .is_some_and(|os| os.iter().any(|o| owner_matches(co, o)))
+    }
+
+    /// The defining file (among `files`) an import in `fi` resolves to.
+    fn resolve(
+        ix: &crate::facts::FactIndex,
+        files: Option<&Vec<FileIdx>>,
+        importer: &str,
+        spec: &str,
+    ) -> Option<FileIdx> {
+        files?
+            .iter()
+            .find(|df| import_resolves(importer, spec, &ix.file(**df).path))
+            .copied()
+    }
 }
 
 fn is_ts(ctx: &Ctx, f: FileIdx) -> bool {
@@ -182,9 +285,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
 
     // Callers.
-    let other_public_defs = all.iter().any(|(fi, d)| {
-        !defs.iter().any(|(f2, d2)| f2 == fi && d2.line == d.line) && d.access == Access::Public
-    });
+    let def_sites: HashSet<(FileIdx, u32)> = defs.iter().map(|(fi, d)| (*fi, d.line)).collect();
+    let other_public_defs = all
+        .iter()
+        .any(|(fi, d)| !def_sites.contains(&(*fi, d.line)) && d.access == Access::Public);
     let calls: Vec<(FileIdx, &Call)> = ix
         .calls_by_name
         .get(&mn.name)
@@ -194,9 +298,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 .collect()
         })
         .unwrap_or_default();
+    let di = DefIndex::new(ctx, &defs, &all, &calls);
     let mut callers: Vec<Caller> = Vec::new();
     for (fi, c) in calls {
-        if let Some(cl) = classify(ctx, &mn, &defs, &all, fi, c) {
+        if let Some(cl) = classify(ctx, &mn, &di, fi, c) {
             callers.push(cl);
         }
     }
@@ -401,64 +506,35 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
 /// How a call relates to the point; `None` when it provably is not a call of
 /// the point (a receiver that is another constant, a local function of the
 /// same name in another file).
-fn classify<'a>(
-    ctx: &Ctx,
-    mn: &MethodName,
-    defs: &[(FileIdx, &Def)],
-    all: &[(FileIdx, &Def)],
-    fi: FileIdx,
-    c: &'a Call,
-) -> Option<Caller<'a>> {
+fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a Call) -> Option<Caller<'a>> {
     let ix = ctx.ix;
     let path = &ix.file(fi).path;
+    let repo = ix.file(fi).repo;
     // The definition line itself is not a call.
-    if defs
-        .iter()
-        .any(|(df, d)| *df == fi && d.line == c.line && c.via == Via::Symbol)
-    {
+    if c.via == Via::Symbol && di.sites.contains(&(fi, c.line)) {
         return None;
     }
-    let in_owner = |owner: &Option<String>| match (owner, &c.owner) {
-        (Some(o), Some(co)) => owner_matches(co, o) || owner_matches(o, co),
-        _ => false,
-    };
-    let def_owners: Vec<&Option<String>> = defs.iter().map(|(_, d)| &d.owner).collect();
-    let inside = def_owners.iter().any(|o| in_owner(o));
-    let same_file_def = defs.iter().any(|(df, _)| *df == fi);
-    let module_fn = defs.iter().any(|(_, d)| d.kind == DefKind::Function);
-
+    let inside = di.inside(c.owner.as_deref());
+    let same_file_def = di.files.contains(&fi);
+    let module_fn = di.module_fn;
     let mut target: Option<FileIdx> = None;
-    let resolve = |spec: &str| {
-        defs.iter()
-            .find(|(df, _)| {
-                ix.file(*df).repo == ix.file(fi).repo && import_resolves(path, spec, &ix.file(*df).path)
-            })
-            .map(|(df, _)| *df)
-    };
     let (strength, outside_explicit): (&'static str, bool) = match &c.recv {
         Recv::Module(spec) => {
             // A relative or aliased import never crosses repos.
-            let local_spec = spec.starts_with('.') || spec.starts_with("~/") || spec.starts_with("@/");
-            if local_spec && !defs.iter().any(|(df, _)| ix.file(*df).repo == ix.file(fi).repo) {
+            if local_spec(spec) && !di.repos.contains(&repo) {
                 return None;
             }
-            target = resolve(spec);
+            target = DefIndex::resolve(ix, di.by_repo.get(&repo), path, spec);
             let resolved = target.is_some();
             // An import of another module's same-named export is not ours.
-            let elsewhere = !resolved
-                && all.iter().any(|(df, _)| {
-                    ix.file(*df).repo == ix.file(fi).repo && import_resolves(path, spec, &ix.file(*df).path)
-                });
-            if elsewhere {
+            if !resolved && DefIndex::resolve(ix, di.all_by_repo.get(&repo), path, spec).is_some() {
                 return None;
             }
             (if resolved { "import" } else { "name" }, !same_file_def)
         }
         Recv::Const(k) => {
             if let Some(o) = &mn.owner {
-                let leaf = mn.owner_leaf().unwrap_or(o);
-                let k_leaf = k.rsplit("::").next().unwrap_or(k);
-                if k_leaf != leaf && !owner_matches(k, o) {
+                if leaf(k) != leaf(o) && !owner_matches(k, o) {
                     return None;
                 }
                 ("receiver", !inside)
@@ -486,29 +562,19 @@ fn classify<'a>(
                 _ => {
                     // An implicit call in another file of a function defined
                     // elsewhere: if this file defines its own, it is that one.
-                    let own = all.iter().any(|(df, d)| *df == fi && d.kind == DefKind::Function);
-                    if own && !same_file_def {
+                    if di.fn_files_all.contains(&fi) && !same_file_def {
                         return None;
                     }
-                    let import = ix.facts[fi as usize].calls.iter().find_map(|o| match &o.recv {
-                        Recv::Module(spec) if o.name == c.name => Some(spec.as_str()),
-                        _ => None,
-                    });
+                    let import = di.imports.get(&fi).copied();
                     // Imported from a module of this repo that is not ours:
                     // a different function of the same name.
                     if let Some(spec) = import {
-                        let ours = defs.iter().any(|(df, _)| {
-                            ix.file(*df).repo == ix.file(fi).repo
-                                && import_resolves(path, spec, &ix.file(*df).path)
-                        });
-                        let local_spec =
-                            spec.starts_with('.') || spec.starts_with("~/") || spec.starts_with("@/");
-                        if local_spec && !ours {
+                        target = DefIndex::resolve(ix, di.by_repo.get(&repo), path, spec);
+                        if local_spec(spec) && target.is_none() {
                             return None;
                         }
                     }
                     let imported = import.is_some();
-                    target = import.and_then(resolve);
                     (if imported { "import" } else { "name" }, module_fn && imported)
                 }
             }

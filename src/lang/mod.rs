@@ -230,6 +230,7 @@ pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts,
             Some(tree) => {
                 let start = Instant::now();
                 b.facts.parse_error = tree.root_node().has_error();
+                b.facts.too_deep = too_deep(tree.root_node());
                 if lang == Lang::Ruby {
                     ruby::extract(tree.root_node(), src, interest, &mut b);
                 } else {
@@ -256,12 +257,38 @@ pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts,
                 && let Some(tree) = timed_parse(Lang::Ruby, Some(&ranges), &mut t)
             {
                 let start = Instant::now();
+                b.facts.too_deep = too_deep(tree.root_node());
                 ruby::extract(tree.root_node(), src, interest, &mut b);
                 t.extract += start.elapsed();
             }
         }
     }
     (b.facts, t)
+}
+
+/// Is the tree deeper than the query matcher looks (facts below that depth
+/// are not extracted)? Iterative, stops at the first node that deep.
+fn too_deep(root: Node) -> bool {
+    let mut c = root.walk();
+    let mut depth: u32 = 0;
+    loop {
+        if depth > query::MAX_START_DEPTH {
+            return true;
+        }
+        if c.goto_first_child() {
+            depth += 1;
+            continue;
+        }
+        loop {
+            if c.goto_next_sibling() {
+                break;
+            }
+            if !c.goto_parent() {
+                return false;
+            }
+            depth -= 1;
+        }
+    }
 }
 
 /// The byte ranges of Ruby code inside `<% %>` / `<%= %>` tags.

@@ -8,6 +8,12 @@
 
 use tree_sitter::{Language, Node, Query, QueryCursor, StreamingIterator};
 
+/// Matches start at most this deep in the tree. tree-sitter's matcher is
+/// quadratic in the depth of a chain of nested nodes (`a.b.c....` 10,000
+/// times); real code nests far less. Files deeper than this are reported
+/// (see `lang::too_deep`).
+pub const MAX_START_DEPTH: u32 = 400;
+
 pub struct Compiled<C> {
     pub query: Query,
     caps: Vec<Option<C>>,
@@ -46,6 +52,7 @@ impl<C: Copy> Compiled<C> {
     /// captures of that match.
     pub fn for_each<'t>(&self, root: Node<'t>, src: &[u8], mut f: impl FnMut(&[(C, Node<'t>)])) {
         let mut cursor = QueryCursor::new();
+        cursor.set_max_start_depth(Some(MAX_START_DEPTH));
         let mut buf: Vec<(C, Node<'t>)> = Vec::with_capacity(8);
         let mut matches = cursor.matches(&self.query, root, src);
         while let Some(m) = matches.next() {

@@ -29,10 +29,23 @@ fn level(r: Risk) -> &'static str {
     }
 }
 
-/// `repo/path:line` → (uri, line).
+/// `repo/path:line` → (uri, line); the path is percent-encoded (RFC 3986)
+/// so spaces, `|`, newlines and non-ASCII names stay valid URI references.
 fn split(loc: &str) -> Option<(String, u64)> {
     let (path, line) = loc.rsplit_once(':')?;
-    Some((path.to_string(), line.parse().ok()?))
+    Some((encode_path(path), line.parse().ok()?))
+}
+
+pub fn encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn location(f: &Finding) -> Option<(String, u64)> {
@@ -63,14 +76,33 @@ fn location(f: &Finding) -> Option<(String, u64)> {
 
 /// The location a problem's message names first, else the finding's.
 fn problem_location(msg: &str, f: &Finding) -> Option<(String, u64)> {
-    for word in msg.split([' ', ',', '(', ')']) {
-        if let Some((p, l)) = split(word)
-            && p.contains('/')
-        {
-            return Some((p, l));
-        }
+    // The earliest location the finding lists that the message quotes (a
+    // word split would cut paths with spaces).
+    let known = f
+        .definitions
+        .iter()
+        .map(|d| &d.location)
+        .chain(f.callers_found.iter())
+        .chain(f.test_callers.iter())
+        .chain(
+            f.config
+                .iter()
+                .flat_map(|c| c.read_at.iter().chain(c.defined_at.iter())),
+        )
+        .chain(
+            f.keys
+                .iter()
+                .flatten()
+                .flat_map(|k| k.read_at.iter().chain(k.written_at.iter())),
+        );
+    let first = known
+        .filter_map(|k| msg.find(k.as_str()).map(|i| (i, std::cmp::Reverse(k.len()), k)))
+        .min()
+        .map(|(_, _, k)| k);
+    match first {
+        Some(k) => split(k),
+        None => location(f),
     }
-    location(f)
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -130,4 +162,17 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *out, &log)?;
     out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encode_path;
+
+    #[test]
+    fn paths_are_percent_encoded() {
+        assert_eq!(encode_path("api/app/with space.rb"), "api/app/with%20space.rb");
+        assert_eq!(encode_path("a|b\nc"), "a%7Cb%0Ac");
+        assert_eq!(encode_path("é.rb"), "%C3%A9.rb");
+        assert_eq!(encode_path("web/src/a-b_c.ts"), "web/src/a-b_c.ts");
+    }
 }
