@@ -1,0 +1,31 @@
+//! Fact extraction from one file parsed as `Lang::Ruby`. Any panic or hang is
+//! a bug.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use seamscan::facts::{Interest, Lang};
+use std::sync::LazyLock;
+
+static INTEREST: LazyLock<Interest> = LazyLock::new(|| {
+    let mut i = Interest::default();
+    for n in [
+        "Foo",
+        "bar",
+        "render",
+        "Video",
+        "find_ready",
+        "helper",
+        "call",
+        "perform",
+    ] {
+        i.names.insert(n.to_string());
+    }
+    for c in ["metadata", "settings"] {
+        i.columns.insert(c.to_string());
+    }
+    i
+});
+
+fuzz_target!(|data: &[u8]| {
+    let _ = seamscan::lang::extract(Lang::Ruby, data, &INTEREST);
+});
