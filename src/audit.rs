@@ -321,7 +321,8 @@ pub fn run(
         mentions.push(o.mentions);
     }
     let t = Instant::now();
-    let ix = FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed);
+    let mut ix = FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed);
+    ix.unwalked = walk.warnings.clone();
     timings.index = t.elapsed();
     let t = Instant::now();
     let findings = checks::run(plan, &ix);

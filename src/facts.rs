@@ -261,6 +261,9 @@ pub struct FactIndex {
     pub column_defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Files that failed to parse cleanly or could not be read.
     pub failed: BTreeSet<FileIdx>,
+    /// Directories the walk could not enter (permission denied, loops):
+    /// evidence may be missing anywhere.
+    pub unwalked: Vec<String>,
 }
 
 impl FactIndex {

@@ -273,7 +273,7 @@ pub fn parse(path: &str, text: &str) -> Result<Plan, PlanError> {
             MAX_PLAN_BYTES
         )));
     }
-    if text.trim().is_empty() {
+    if text.trim_start_matches('\u{feff}').trim().is_empty() {
         return Err(PlanError {
             path: path.to_string(),
             line: 1,

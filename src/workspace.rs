@@ -305,6 +305,7 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
         walker.run(|| {
             let out = &out;
             let root = &root;
+            let repo_name = repo.name.as_str();
             let mut local: Vec<WalkedFile> = Vec::new();
             let mut warnings: Vec<String> = Vec::new();
             let mut sink = Sink {
@@ -330,7 +331,7 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
                             }
                         }
                     }
-                    Err(err) => sink.warnings.push(walk_error(&err)),
+                    Err(err) => sink.warnings.push(walk_error(&err, root, repo_name)),
                 }
                 ignore::WalkState::Continue
             })
@@ -371,9 +372,14 @@ fn rel_string(p: &Path) -> String {
     s
 }
 
-fn walk_error(err: &ignore::Error) -> String {
-    // Strip the walker's nesting (WithDepth, WithPath...) into "path: cause".
+/// A walk error as `repo/path: cause`, like every other location.
+fn walk_error(err: &ignore::Error, root: &Path, repo: &str) -> String {
     let msg = err.to_string();
+    let prefix = root.display().to_string();
+    let msg = match msg.strip_prefix(&prefix) {
+        Some(rest) => format!("{repo}{rest}"),
+        None => msg.replace(&format!("{prefix}/"), &format!("{repo}/")),
+    };
     format!("cannot walk: {msg}")
 }
 

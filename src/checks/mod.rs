@@ -138,6 +138,13 @@ pub fn run(plan: &Plan, ix: &FactIndex) -> Vec<Finding> {
             Kind::Jsonb => jsonb::check(m, &ctx),
             other => unaudited(m, other),
         };
+        if !ix.unwalked.is_empty() && f.exists.is_some() {
+            f.confidence = Confidence::Low;
+            f.verify.push(format!(
+                "parts of the workspace could not be read: {}",
+                ix.unwalked.join("; ")
+            ));
+        }
         f.phases = m.phases.clone();
         f.plan_note = m.note.clone();
         f.finish();
