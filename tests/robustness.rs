@@ -873,6 +873,12 @@ fn unreadable_files_and_directories_are_warned_and_skipped() {
         "the unreadable source file is counted: {}",
         v["stats"]
     );
+    // The locked directory may hide callers: confidence says so.
+    assert!(
+        w.iter().any(|x| x.starts_with("cannot walk: web/app/locked")),
+        "walk warnings name repo/path: {w:?}"
+    );
+    assert_eq!(finding(&v, "method:Foo#bar")["confidence"], "low");
 }
 
 #[test]
