@@ -37,6 +37,12 @@ pub struct Builder {
 }
 
 impl Builder {
+    /// The `facts.scopes` index of the function body around `pos`.
+    pub fn function_scope(&mut self, table: &scope::ScopeTable, pos: usize) -> Option<u32> {
+        let i = table.function_at(pos)?;
+        Some(self.scope(&table.entries[i], i))
+    }
+
     /// The `facts.scopes` index of a scope-table entry, added on first use.
     pub fn scope(&mut self, e: &scope::Entry, table_idx: usize) -> u32 {
         if let Some(i) = self.scope_ids.get(&table_idx) {

@@ -246,15 +246,7 @@ pub fn extract(root: Node, src: &[u8], interest: &Interest, b: &mut Builder) {
     let mut raw_scopes: Vec<Entry> = Vec::new();
     q.for_each(root, src, |m| {
         let (c0, n0) = m[0];
-        let scope = |kind, name: String, node: Node| Entry {
-            start: node.start_byte(),
-            end: node.end_byte(),
-            kind,
-            name,
-            parent: None,
-            start_line: line_of(node),
-            end_line: node.end_position().row as u32 + 1,
-        };
+        let scope = Entry::of;
         let named = |c: Cap| {
             get(m, c)
                 .map(|n| node_text(n, src).into_owned())
@@ -653,14 +645,7 @@ impl<'t> Ruby<'_, '_> {
     }
 
     fn function_scope(&mut self, pos: usize) -> Option<u32> {
-        let mut cur = self.table.innermost(pos);
-        while let Some(i) = cur {
-            if self.table.entries[i].kind == ScopeKind::Function {
-                return Some(self.b.scope(&self.table.entries[i], i));
-            }
-            cur = self.table.entries[i].parent;
-        }
-        None
+        self.b.function_scope(self.table, pos)
     }
 
     fn receiver(&self, r: Node) -> Recv {

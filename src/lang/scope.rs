@@ -28,6 +28,21 @@ pub struct Entry {
     pub end_line: u32,
 }
 
+impl Entry {
+    /// The scope a syntax node spans.
+    pub fn of(kind: ScopeKind, name: String, node: tree_sitter::Node) -> Entry {
+        Entry {
+            start: node.start_byte(),
+            end: node.end_byte(),
+            kind,
+            name,
+            parent: None,
+            start_line: node.start_position().row as u32 + 1,
+            end_line: node.end_position().row as u32 + 1,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct ScopeTable {
     pub entries: Vec<Entry>,
@@ -50,6 +65,18 @@ impl ScopeTable {
             stack.push(i);
         }
         ScopeTable { entries: raw }
+    }
+
+    /// The innermost function scope around `pos`.
+    pub fn function_at(&self, pos: usize) -> Option<usize> {
+        let mut cur = self.innermost(pos);
+        while let Some(i) = cur {
+            if self.entries[i].kind == ScopeKind::Function {
+                return Some(i);
+            }
+            cur = self.entries[i].parent;
+        }
+        None
     }
 
     /// The innermost scope containing byte `pos`.

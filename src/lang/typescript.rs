@@ -223,15 +223,7 @@ pub fn extract(lang: Lang, root: Node, src: &[u8], interest: &Interest, b: &mut 
     let mut raw_scopes: Vec<Entry> = Vec::new();
     let mut object_scopes: HashSet<usize> = HashSet::new();
     q.for_each(root, src, |m| {
-        let scope = |kind, name: String, node: Node| Entry {
-            start: node.start_byte(),
-            end: node.end_byte(),
-            kind,
-            name,
-            parent: None,
-            start_line: line_of(node),
-            end_line: node.end_position().row as u32 + 1,
-        };
+        let scope = Entry::of;
         let named = |c: Cap| {
             get(m, c)
                 .map(|n| node_text(n, src).into_owned())
@@ -308,14 +300,7 @@ impl<'t> Ts<'_, '_> {
 
     /// The innermost function scope-table entry around `pos`.
     fn fn_entry(&self, pos: usize) -> Option<usize> {
-        let mut cur = self.table.innermost(pos);
-        while let Some(i) = cur {
-            if self.table.entries[i].kind == ScopeKind::Function {
-                return Some(i);
-            }
-            cur = self.table.entries[i].parent;
-        }
-        None
+        self.table.function_at(pos)
     }
 
     /// The next function entry enclosing entry `i`.
@@ -331,14 +316,7 @@ impl<'t> Ts<'_, '_> {
     }
 
     fn function_scope(&mut self, pos: usize) -> Option<u32> {
-        let mut cur = self.table.innermost(pos);
-        while let Some(i) = cur {
-            if self.table.entries[i].kind == ScopeKind::Function {
-                return Some(self.b.scope(&self.table.entries[i], i));
-            }
-            cur = self.table.entries[i].parent;
-        }
-        None
+        self.b.function_scope(self.table, pos)
     }
 
     fn run(&mut self, matches: &[Vec<(Cap, Node<'t>)>]) {
