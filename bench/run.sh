@@ -10,8 +10,12 @@
 #     --half WS         a workspace of half the files (generated): adds the doubling ratio
 #     --runs N          hyperfine runs per command (default 5)
 #     --title TEXT      section title (default: the workspace path)
-#     --out FILE        append the table here (default bench/results/<date>.md)
+#     --out FILE        append the tables here (default bench/results/<date>.md): medians,
+#                       ratios and the seamscan runs' --timings
 #     --skip-astgrep    do not run ast-grep
+#     --rev REV         build from a clean export of commit REV instead of the work tree
+#                       (e.g. while someone has uncommitted changes in src/): git archive
+#                       into and cargo target dir $BENCH_TARGET_DIR (/tmp/seamscan-bench-target)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +28,7 @@ runs=5
 title=""
 out=""
 skip_astgrep=0
+rev=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --plans) plans=$2; shift 2 ;;
@@ -33,7 +38,8 @@ while [ $# -gt 0 ]; do
         --title) title=$2; shift 2 ;;
         --out) out=$2; shift 2 ;;
         --skip-astgrep) skip_astgrep=1; shift ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        --rev) rev=$2; shift 2 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
         -*) echo "run.sh: unknown option $1" >&2; exit 2 ;;
         *) ws=$1; shift ;;
     esac
@@ -65,10 +71,29 @@ if [ $skip_astgrep = 0 ] && ! command -v ast-grep >/dev/null; then
     hash -r
 fi
 
-(cd "$root" && cargo build --release --quiet --bin seamscan --bin parse-floor --bin gen-workspace)
+bins=(--bin seamscan --bin parse-floor --bin gen-workspace)
+if [ -n "$rev" ]; then
+    commit=$(git -C "$root" rev-parse --short "$rev^{commit}")
+    dirty=""
+    target=${BENCH_TARGET_DIR:-/tmp/seamscan-bench-target}
+    # A fixed path per commit, so that cargo reuses the build next time.
+    srcdir=$target/src-$commit
+    if [ ! -f "$srcdir/Cargo.toml" ]; then
+        mkdir -p "$srcdir"
+        git -C "$root" archive "$commit" | tar -x -C "$srcdir"
+    fi
+    echo "run.sh: building $commit from a clean export in $srcdir (target dir $target)" >&2
+    (cd "$srcdir" && CARGO_TARGET_DIR=$target cargo build --release --locked --quiet "${bins[@]}")
+    built=$target/release
+else
+    commit=$(git -C "$root" rev-parse --short HEAD)
+    dirty=$(git -C "$root" status --porcelain -- src ':!src/bin' Cargo.toml queries 2>/dev/null | grep -q . && echo " + uncommitted changes" || true)
+    (cd "$root" && cargo build --release --quiet "${bins[@]}")
+    built=$root/target/release
+fi
 # Private copies: a concurrent `cargo build` must not swap binaries mid-run.
 bin=$(mktemp -d /tmp/seamscan-bench-bin.XXXXXX)
-cp "$root/target/release/seamscan" "$root/target/release/parse-floor" "$root/target/release/gen-workspace" "$bin/"
+cp "$built/seamscan" "$built/parse-floor" "$built/gen-workspace" "$bin/"
 seam=$bin/seamscan
 floor=$bin/parse-floor
 gen=$bin/gen-workspace
@@ -118,7 +143,10 @@ bench() {
     echo "== $desc" >&2
     echo "   $cmd" >&2
     # One run under /usr/bin/time -v: peak memory, and it warms the cache.
-    /usr/bin/time -v -o "$tmp/$id.time" bash -c "$cmd" > "$tmp/$id.out" 2> "$tmp/$id.err" || true
+    # seamscan audits add --timings there (stderr; the report tabulates it).
+    local first=$cmd
+    case $cmd in "$seam audit "*) first="$cmd --timings" ;; esac
+    /usr/bin/time -v -o "$tmp/$id.time" bash -c "$first" > "$tmp/$id.out" 2> "$tmp/$id.err" || true
     local rss
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/$id.time")
     hyperfine --style basic --runs "$runs" --warmup 1 --output=pipe "$@" \
@@ -139,6 +167,11 @@ bench worst "seamscan audit, worst-case plan" "$(audit "$plans/worst.yaml" "$job
 bench audit50j1 "seamscan audit, 50 points, --jobs 1" "$(audit "$plans/p50.yaml" 1 "$ws")"
 if [ -n "$half" ]; then
     bench half50 "seamscan audit, 50 points, half-size workspace" "$(audit "$half_plans/p50.yaml" "$jobs" "$half")"
+    # The two workspaces' own 50-point plans can select very different
+    # shares of the files (a common JSON column in one, not the other): the
+    # half-size plan over the full workspace doubles files with the plan fixed.
+    bench full50h "seamscan audit, half-size workspace's 50 points, full workspace" \
+        "$(audit "$half_plans/p50.yaml" "$jobs" "$ws")"
 fi
 
 # ------------------------------------------------------------------ report
@@ -150,8 +183,6 @@ stats=$(python3 -c "$pystats" "$tmp/audit50.out" 2>/dev/null || echo "?")
 wstats=$(python3 -c "$pystats" "$tmp/worst.out" 2>/dev/null || echo "?")
 cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
 mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)
-commit=$(git -C "$root" rev-parse --short HEAD)
-dirty=$(git -C "$root" status --porcelain -- src ':!src/bin' Cargo.toml queries 2>/dev/null | grep -q . && echo " + uncommitted changes" || true)
 tools="$(hyperfine --version 2>/dev/null), $(rg --version 2>/dev/null | sed -n 1p), $(ast-grep --version 2>/dev/null || echo 'ast-grep not run')"
 half_line=""
 if [ -n "$half" ]; then
