@@ -325,7 +325,7 @@ pub fn run(
     ix.unwalked = walk.warnings.clone();
     timings.index = t.elapsed();
     let t = Instant::now();
-    let findings = checks::run(plan, &ix);
+    let findings = pool.install(|| checks::run(plan, &ix));
     timings.checks = t.elapsed();
     let mut phase_points: Vec<(String, Vec<String>)> =
         plan.phases.iter().map(|p| (p.clone(), Vec::new())).collect();

@@ -221,21 +221,18 @@ fn read_plan(path: &std::path::Path) -> Result<String, String> {
 }
 
 fn write_report(cfg: &Config, report: &Report) -> std::io::Result<()> {
-    let mut buf: Vec<u8> = Vec::new();
+    // Streamed through a buffer: a report can hold millions of locations.
+    let sink: Box<dyn Write> = match &cfg.output {
+        Some(p) => Box::new(std::fs::File::create(p)?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, sink);
     match cfg.format {
-        Format::Json => report::json::write(report, &mut buf)?,
-        Format::Markdown => report::markdown::write(report, &mut buf)?,
-        Format::Sarif => report::sarif::write(report, &mut buf)?,
+        Format::Json => report::json::write(report, &mut out)?,
+        Format::Markdown => report::markdown::write(report, &mut out)?,
+        Format::Sarif => report::sarif::write(report, &mut out)?,
     }
-    match &cfg.output {
-        Some(p) => std::fs::write(p, &buf),
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            lock.write_all(&buf)?;
-            lock.flush()
-        }
-    }
+    out.flush()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod method;
 use crate::facts::{FactIndex, FileIdx, Loc};
 use crate::findings::{Confidence, Finding};
 use crate::plan::{Kind, Plan, Point};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Points that share an id, merged: phases, callers and env lists unioned.
@@ -130,30 +131,32 @@ impl<'a> Ctx<'a> {
 pub fn run(plan: &Plan, ix: &FactIndex) -> Vec<Finding> {
     let ctx = Ctx::new(ix);
     let merged = merge(plan);
-    let mut out = Vec::new();
-    for m in &merged {
-        let mut f = match m.kind {
-            Kind::Method => method::check(m, &ctx),
-            Kind::Env => env::check(m, &ctx),
-            Kind::Jsonb => jsonb::check(m, &ctx),
-            other => unaudited(m, other),
-        };
-        if !ix.unwalked.is_empty() && f.exists.is_some() {
-            f.confidence = Confidence::Low;
-            f.verify.push(format!(
-                "parts of the workspace could not be read: {}",
-                ix.unwalked.join("; ")
-            ));
-        }
-        f.phases = m.phases.clone();
-        f.plan_note = m.note.clone();
-        f.finish();
-        if f.notes.is_empty() {
-            f.notes = default_note(&f);
-        }
-        out.push(f);
+    // Points are independent: check them in parallel; the indexed collect
+    // keeps plan order, so the result does not depend on the thread count.
+    merged.par_iter().map(|m| check_one(m, &ctx, ix)).collect()
+}
+
+fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex) -> Finding {
+    let mut f = match m.kind {
+        Kind::Method => method::check(m, ctx),
+        Kind::Env => env::check(m, ctx),
+        Kind::Jsonb => jsonb::check(m, ctx),
+        other => unaudited(m, other),
+    };
+    if !ix.unwalked.is_empty() && f.exists.is_some() {
+        f.confidence = Confidence::Low;
+        f.verify.push(format!(
+            "parts of the workspace could not be read: {}",
+            ix.unwalked.join("; ")
+        ));
     }
-    out
+    f.phases = m.phases.clone();
+    f.plan_note = m.note.clone();
+    f.finish();
+    if f.notes.is_empty() {
+        f.notes = default_note(&f);
+    }
+    f
 }
 
 fn unaudited(m: &Merged, kind: Kind) -> Finding {
