@@ -282,6 +282,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             msg.push_str(" outside test code");
         }
         f.problem(Code::MissingDefinition, msg);
+        if !near.is_empty() && mn.owner.is_some() {
+            // A superclass, an included module or a concern may be where
+            // the owner gets it: static analysis does not follow those.
+            f.confidence = Confidence::Low;
+            f.verify.push(format!(
+                "`{}` is defined elsewhere ({}): check whether the owner inherits or includes it",
+                mn.name,
+                near.join(", ")
+            ));
+        }
     }
 
     // Callers.
