@@ -40,36 +40,15 @@ struct Args {
     workspace: PathBuf,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-enum Lang {
-    Ruby,
-    Erb,
-    Ts,
-    Tsx,
-}
-
-fn lang_of(name: &str) -> Option<Lang> {
-    if name.ends_with(".d.ts") || name.ends_with(".min.js") {
-        return None;
-    }
-    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    match ext {
-        "rb" | "rake" | "ru" | "gemspec" | "jbuilder" | "builder" => Some(Lang::Ruby),
-        "erb" => Some(Lang::Erb),
-        "ts" | "mts" | "cts" => Some(Lang::Ts),
-        "tsx" | "js" | "jsx" | "mjs" | "cjs" => Some(Lang::Tsx),
-        _ => match name {
-            "Rakefile" | "Gemfile" | "Guardfile" | "Capfile" | "Brewfile" => Some(Lang::Ruby),
-            _ => None,
-        },
-    }
-}
+// The same language table seamscan uses, so both walk the same files.
+use seamscan::facts::Lang;
+use seamscan::workspace::lang_of;
 
 fn language(lang: Lang) -> Language {
     match lang {
         Lang::Ruby => tree_sitter_ruby::LANGUAGE.into(),
         Lang::Erb => tree_sitter_embedded_template::LANGUAGE.into(),
-        Lang::Ts => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+        Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
         Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
     }
 }
