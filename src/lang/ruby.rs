@@ -239,6 +239,33 @@ fn symbol_text<'a>(n: Node, src: &'a [u8]) -> Option<std::borrow::Cow<'a, str>> 
     }
 }
 
+/// Is a (non-scope) match worth keeping for this plan? Name-bearing matches
+/// only when the name is interesting; JSON ones only when the plan has
+/// columns. Cheap: one text comparison, no allocation.
+fn keep(m: &[(Cap, Node)], src: &[u8], interest: &Interest) -> bool {
+    let name = |n: Node| std::str::from_utf8(&src[n.start_byte()..n.end_byte()]).unwrap_or("");
+    let (c0, n0) = m[0];
+    match c0 {
+        Cap::RefIdentifier | Cap::LocalAssign | Cap::LocalParam | Cap::RefSendString => {
+            interest.name(name(n0))
+        }
+        Cap::RefSymbol => interest.name(name(n0).trim_start_matches(':')),
+        Cap::CallReceiver | Cap::CallName => get(m, Cap::CallName).is_some_and(|n| interest.name(name(n))),
+        Cap::JsonSql => !interest.columns.is_empty() && name(n0).contains("->"),
+        Cap::JsonIndexColumn
+        | Cap::JsonIndexKey
+        | Cap::JsonMethodColumn
+        | Cap::JsonMethodName
+        | Cap::JsonMethodArguments
+        | Cap::JsonPair
+        | Cap::JsonPairColumn
+        | Cap::JsonAssignColumn
+        | Cap::JsonAssignHash
+        | Cap::JsonSchemaColumn => !interest.columns.is_empty(),
+        _ => true,
+    }
+}
+
 /// Extract facts from a parsed Ruby tree.
 pub fn extract(root: Node, src: &[u8], interest: &Interest, b: &mut Builder) {
     let q = &*QUERY;
@@ -283,9 +310,11 @@ pub fn extract(root: Node, src: &[u8], interest: &Interest, b: &mut Builder) {
                 matches.push(m.to_vec());
             }
             _ => {
-                // Only keep what can matter: interesting names, env reads,
-                // visibility, locals and dynamic sites (few per file).
-                matches.push(m.to_vec());
+                // Only keep what can matter: most matches are identifiers
+                // and calls of names the plan does not mention.
+                if keep(m, src, interest) {
+                    matches.push(m.to_vec());
+                }
             }
         }
     });

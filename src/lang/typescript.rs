@@ -205,6 +205,29 @@ pub static TSX_QUERY: LazyLock<Compiled<Cap>> = LazyLock::new(|| {
     Compiled::new(&tree_sitter_typescript::LANGUAGE_TSX.into(), &sources, parse_cap)
 });
 
+/// Is a (non-scope) match worth keeping for this plan? See `ruby::keep`.
+fn keep(m: &[(Cap, Node)], src: &[u8], interest: &Interest) -> bool {
+    let name = |n: Node| {
+        let t = std::str::from_utf8(&src[n.start_byte()..n.end_byte()]).unwrap_or("");
+        t.trim_start_matches('#')
+    };
+    let (c0, n0) = m[0];
+    match c0 {
+        Cap::RefIdentifier | Cap::RefMember | Cap::CallJsx | Cap::CallJsxClosing => interest.name(name(n0)),
+        Cap::CallReceiver | Cap::CallName => get(m, Cap::CallName).is_some_and(|n| interest.name(name(n))),
+        Cap::JsonSql => !interest.columns.is_empty() && name(n0).contains("->"),
+        Cap::JsonMemberColumn
+        | Cap::JsonMemberKey
+        | Cap::JsonSubscriptColumn
+        | Cap::JsonSubscriptKey
+        | Cap::JsonPairColumn
+        | Cap::JsonPairObject
+        | Cap::JsonDestructurePattern
+        | Cap::JsonDestructureColumn => !interest.columns.is_empty(),
+        _ => true,
+    }
+}
+
 /// A module-level definition waiting for export information.
 struct Pending {
     def: Def,
@@ -249,7 +272,9 @@ pub fn extract(lang: Lang, root: Node, src: &[u8], interest: &Interest, b: &mut 
                 raw_scopes.push(scope(ScopeKind::Function, named(name), n));
             }
         }
-        matches.push(m.to_vec());
+        if keep(m, src, interest) {
+            matches.push(m.to_vec());
+        }
     });
     let table = ScopeTable::build(raw_scopes);
     let mut ts = Ts {
