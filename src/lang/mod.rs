@@ -273,15 +273,22 @@ pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts,
 }
 
 /// Is the tree deeper than the query matcher looks (facts below that depth
-/// are not extracted)? Iterative, stops at the first node that deep.
+/// are not extracted)? Iterative. A subtree of `n` bytes nests at most
+/// `NODES_PER_BYTE * n` visible levels (wrappers of the same span are few),
+/// so subtrees too small to reach the limit are not entered: most of a
+/// normal file is skipped.
 fn too_deep(root: Node) -> bool {
+    const NODES_PER_BYTE: usize = 8;
+    let limit = query::MAX_START_DEPTH as usize;
     let mut c = root.walk();
-    let mut depth: u32 = 0;
+    let mut depth: usize = 0;
     loop {
-        if depth > query::MAX_START_DEPTH {
+        if depth > limit {
             return true;
         }
-        if c.goto_first_child() {
+        let n = c.node();
+        let could_reach = depth + NODES_PER_BYTE * (n.end_byte() - n.start_byte()).max(1) > limit;
+        if could_reach && c.goto_first_child() {
             depth += 1;
             continue;
         }
