@@ -206,6 +206,14 @@ pub struct Interest {
 }
 
 impl Interest {
+    /// An interest in exactly these method names and JSON columns.
+    pub fn new(names: &[&str], columns: &[&str]) -> Interest {
+        Interest {
+            names: names.iter().map(|s| s.to_string()).collect(),
+            columns: columns.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
     pub fn name(&self, s: &str) -> bool {
         self.names.contains(s)
     }

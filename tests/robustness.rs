@@ -1619,23 +1619,19 @@ fn plans_just_under_the_size_limit_are_handled() {
 // ---------------------------------------------------------------------------
 
 fn interest() -> seamscan::facts::Interest {
-    let mut i = seamscan::facts::Interest::default();
-    for n in [
-        "Foo",
-        "bar",
-        "render",
-        "Video",
-        "find_ready",
-        "helper",
-        "call",
-        "perform",
-    ] {
-        i.names.insert(n.to_string());
-    }
-    for c in ["metadata", "settings"] {
-        i.columns.insert(c.to_string());
-    }
-    i
+    seamscan::facts::Interest::new(
+        &[
+            "Foo",
+            "bar",
+            "render",
+            "Video",
+            "find_ready",
+            "helper",
+            "call",
+            "perform",
+        ],
+        &["metadata", "settings"],
+    )
 }
 
 #[test]

@@ -7,23 +7,19 @@ use seamscan::facts::{Interest, Lang};
 use std::sync::LazyLock;
 
 static INTEREST: LazyLock<Interest> = LazyLock::new(|| {
-    let mut i = Interest::default();
-    for n in [
-        "Foo",
-        "bar",
-        "render",
-        "Video",
-        "find_ready",
-        "helper",
-        "call",
-        "perform",
-    ] {
-        i.names.insert(n.to_string());
-    }
-    for c in ["metadata", "settings"] {
-        i.columns.insert(c.to_string());
-    }
-    i
+    Interest::new(
+        &[
+            "Foo",
+            "bar",
+            "render",
+            "Video",
+            "find_ready",
+            "helper",
+            "call",
+            "perform",
+        ],
+        &["metadata", "settings"],
+    )
 });
 
 fuzz_target!(|data: &[u8]| {

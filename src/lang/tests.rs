@@ -5,10 +5,7 @@ use super::extract;
 use crate::facts::{Access, DefKind, FileFacts, Interest, KeyOp, Lang, Recv, Via};
 
 fn interest(names: &[&str], columns: &[&str]) -> Interest {
-    Interest {
-        names: names.iter().map(|s| s.to_string()).collect(),
-        columns: columns.iter().map(|s| s.to_string()).collect(),
-    }
+    Interest::new(names, columns)
 }
 
 fn ruby(src: &str, names: &[&str]) -> FileFacts {
