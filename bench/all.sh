@@ -24,10 +24,10 @@ if [ -n "${REV:-}" ]; then
         mkdir -p "$src"
         git -C "$root" archive "$commit" | tar -x -C "$src"
     fi
-    (cd "$src" && CARGO_TARGET_DIR=$target cargo build --release --locked --quiet --bin gen-workspace)
+    (cd "$src" && CARGO_TARGET_DIR=$target cargo build --release --locked --quiet --workspace --bin gen-workspace)
     gen=$target/release/gen-workspace
 else
-    (cd "$root" && cargo build --release --quiet --bin gen-workspace)
+    (cd "$root" && cargo build --release --quiet --workspace --bin gen-workspace)
     gen=$root/target/release/gen-workspace
 fi
 for n in 10000 20000; do

@@ -71,7 +71,9 @@ if [ $skip_astgrep = 0 ] && ! command -v ast-grep >/dev/null; then
     hash -r
 fi
 
-bins=(--bin seamscan --bin parse-floor --bin gen-workspace)
+# `--workspace`: the bench tools are in the seamscan-bench member (older
+# commits, built with --rev, had them in the main crate; this finds both).
+bins=(--workspace --bin seamscan --bin parse-floor --bin gen-workspace)
 if [ -n "$rev" ]; then
     commit=$(git -C "$root" rev-parse --short "$rev^{commit}")
     dirty=""
@@ -87,7 +89,7 @@ if [ -n "$rev" ]; then
     built=$target/release
 else
     commit=$(git -C "$root" rev-parse --short HEAD)
-    dirty=$(git -C "$root" status --porcelain -- src ':!src/bin' Cargo.toml queries 2>/dev/null | grep -q . && echo " + uncommitted changes" || true)
+    dirty=$(git -C "$root" status --porcelain -- src Cargo.toml queries 2>/dev/null | grep -q . && echo " + uncommitted changes" || true)
     (cd "$root" && cargo build --release --quiet "${bins[@]}")
     built=$root/target/release
 fi

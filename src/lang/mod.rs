@@ -215,6 +215,43 @@ fn parse(lang: Lang, src: &[u8], ranges: Option<&[Range]>) -> Option<Tree> {
     })
 }
 
+/// What a bare parse of one file produced (for the benchmark's parse floor,
+/// which must parse exactly as an audit does, without queries or facts).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParseOnly {
+    /// Nodes in the tree(s); for ERB, the template's and the Ruby layer's.
+    pub nodes: u64,
+    /// No tree at all, or a tree with syntax errors (for ERB, in the
+    /// template layer, as for an audit).
+    pub error: bool,
+}
+
+/// Parse `src` as `lang` with this thread's parser, exactly as `extract`
+/// does (ERB: the template, then its Ruby code ranges in place), and only
+/// count the nodes.
+pub fn parse_only(lang: Lang, src: &[u8]) -> ParseOnly {
+    let Some(tree) = parse(lang, src, None) else {
+        return ParseOnly {
+            nodes: 0,
+            error: true,
+        };
+    };
+    let root = tree.root_node();
+    let mut out = ParseOnly {
+        nodes: root.descendant_count() as u64,
+        error: root.has_error(),
+    };
+    if lang == Lang::Erb {
+        let ranges = erb_code_ranges(root);
+        if !ranges.is_empty()
+            && let Some(t) = parse(Lang::Ruby, src, Some(&ranges))
+        {
+            out.nodes += t.root_node().descendant_count() as u64;
+        }
+    }
+    out
+}
+
 /// Parse `src` as `lang` and extract its facts. A tree with syntax errors
 /// still yields the facts of its valid parts; `parse_error` is then set.
 pub fn extract(lang: Lang, src: &[u8], interest: &Interest) -> FileFacts {

@@ -2,7 +2,7 @@
 //! (Rails) and TypeScript repos, and seamscan plans over it.
 //!
 //! ```sh
-//! cargo run --release --bin gen-workspace -- --repos 6 --files 20000 --seed 1 /tmp/ws \
+//! cargo run --release -p seamscan-bench --bin gen-workspace -- --repos 6 --files 20000 --seed 1 /tmp/ws \
 //!     --plan-points 50 --plan-out /tmp/p50.yaml --worst-case-plan /tmp/worst.yaml
 //! ```
 //!

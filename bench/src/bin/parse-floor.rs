@@ -15,15 +15,13 @@
 //! ```
 
 use clap::Parser as _;
-use std::cell::RefCell;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
-use tree_sitter::{Language, Node, Parser, Range};
 
 const SKIP_DIRS: [&str; 6] = ["node_modules", "vendor", "dist", "build", "tmp", "coverage"];
 /// seamscan does not parse source files larger than this.
-const MAX_PARSE_BYTES: u64 = 4 * 1024 * 1024;
+const MAX_PARSE_BYTES: u64 = seamscan::audit::MAX_PARSE_BYTES as u64;
 
 #[derive(clap::Parser, Debug)]
 #[command(
@@ -40,44 +38,12 @@ struct Args {
     workspace: PathBuf,
 }
 
-// The same language table seamscan uses, so both walk the same files.
+// The same language table and parser setup seamscan uses, so both walk
+// and parse the same files the same way; tree-sitter stays inside
+// `seamscan::lang`.
 use seamscan::facts::Lang;
+use seamscan::lang::parse_only;
 use seamscan::workspace::lang_of;
-
-fn language(lang: Lang) -> Language {
-    match lang {
-        Lang::Ruby => tree_sitter_ruby::LANGUAGE.into(),
-        Lang::Erb => tree_sitter_embedded_template::LANGUAGE.into(),
-        Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-        Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
-    }
-}
-
-/// One parser per language and thread.
-#[derive(Default)]
-struct Parsers {
-    by_lang: Vec<(Lang, Parser)>,
-}
-
-impl Parsers {
-    fn get(&mut self, lang: Lang) -> &mut Parser {
-        let i = match self.by_lang.iter().position(|(l, _)| *l == lang) {
-            Some(i) => i,
-            None => {
-                let mut p = Parser::new();
-                p.set_language(&language(lang))
-                    .expect("bundled grammar matches tree-sitter");
-                self.by_lang.push((lang, p));
-                self.by_lang.len() - 1
-            }
-        };
-        &mut self.by_lang[i].1
-    }
-}
-
-thread_local! {
-    static PARSERS: RefCell<Parsers> = RefCell::new(Parsers::default());
-}
 
 #[derive(Default)]
 struct Totals {
@@ -86,55 +52,6 @@ struct Totals {
     nodes: AtomicU64,
     errors: AtomicU64,
     skipped: AtomicU64,
-}
-
-/// The Ruby code ranges of an ERB tree (children of the template root).
-fn erb_code_ranges(root: Node) -> Vec<Range> {
-    let mut out = Vec::new();
-    let mut cursor = root.walk();
-    let mut stack = vec![root];
-    while let Some(n) = stack.pop() {
-        for c in n.named_children(&mut cursor) {
-            match c.kind() {
-                "code" => out.push(c.range()),
-                "comment_directive" | "content" | "comment" => {}
-                _ => stack.push(c),
-            }
-        }
-    }
-    out.sort_by_key(|r| r.start_byte);
-    out
-}
-
-/// Parse one file; returns (root node count, had errors).
-fn parse(lang: Lang, src: &[u8]) -> (u64, bool) {
-    PARSERS.with(|p| {
-        let mut p = p.borrow_mut();
-        match lang {
-            Lang::Erb => {
-                let Some(tree) = p.get(Lang::Erb).parse(src, None) else {
-                    return (0, true);
-                };
-                let ranges = erb_code_ranges(tree.root_node());
-                let err = tree.root_node().has_error();
-                let mut nodes = tree.root_node().descendant_count() as u64;
-                if !ranges.is_empty() {
-                    let ruby = p.get(Lang::Ruby);
-                    if ruby.set_included_ranges(&ranges).is_ok() {
-                        if let Some(t) = ruby.parse(src, None) {
-                            nodes += t.root_node().descendant_count() as u64;
-                        }
-                        let _ = ruby.set_included_ranges(&[]);
-                    }
-                }
-                (nodes, err)
-            }
-            _ => match p.get(lang).parse(src, None) {
-                Some(t) => (t.root_node().descendant_count() as u64, t.root_node().has_error()),
-                None => (0, true),
-            },
-        }
-    })
 }
 
 fn main() {
@@ -192,7 +109,8 @@ fn main() {
                 totals.skipped.fetch_add(1, Ordering::Relaxed);
                 return ignore::WalkState::Continue;
             }
-            let (nodes, err) = parse(lang, &bytes);
+            let parsed = parse_only(lang, &bytes);
+            let (nodes, err) = (parsed.nodes, parsed.error);
             totals.files.fetch_add(1, Ordering::Relaxed);
             totals.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
             totals.nodes.fetch_add(nodes, Ordering::Relaxed);
