@@ -20,6 +20,11 @@ use std::time::{Duration, Instant};
 
 /// Source files larger than this are not parsed (minified bundles, dumps).
 pub const MAX_PARSE_BYTES: usize = 4 * 1024 * 1024;
+/// Stack of each worker thread. Every walk over a syntax tree is iterative
+/// or depth-bounded; this is the second line of defence (tree-sitter's own
+/// C code and any helper that follows a chain of nodes get room to spare).
+/// It is address space, not memory: untouched pages are never committed.
+pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 /// Files larger than this are not read at all.
 pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
 
@@ -259,6 +264,7 @@ pub fn run(
     let classifier = Classifier::new(plan)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
+        .stack_size(WORKER_STACK_BYTES)
         .build()
         .map_err(|e| AuditError::Threads(opts.jobs, e.to_string()))?;
     let mut timings = Timings::default();

@@ -610,6 +610,15 @@ impl<'t> Ts<'_, '_> {
     }
 
     fn receiver(&self, r: Node) -> Recv {
+        // `((((x))))` is `x`: unwrapped in a loop, never by recursion (a
+        // crafted file nests thousands deep).
+        let mut r = r;
+        while r.kind() == "parenthesized_expression" {
+            match r.named_child(0) {
+                Some(inner) => r = inner,
+                None => return Recv::Expr(String::new()),
+            }
+        }
         match r.kind() {
             "this" | "super" => Recv::SelfRef,
             "identifier" => {
@@ -633,10 +642,6 @@ impl<'t> Ts<'_, '_> {
             "new_expression" => match r.child_by_field_name("constructor") {
                 Some(c) if c.kind() == "identifier" => Recv::Const(self.text(c)),
                 _ => Recv::Expr(truncate(&self.text(r))),
-            },
-            "parenthesized_expression" => match r.named_child(0) {
-                Some(inner) => self.receiver(inner),
-                None => Recv::Expr(String::new()),
             },
             _ => Recv::Expr(truncate(&self.text(r))),
         }
