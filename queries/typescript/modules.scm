@@ -20,19 +20,30 @@
     (export_specifier) @export.reexport)
   source: (string) @export.source)
 
-; module.exports = { a, b } / exports.a = ...
+; module.exports = { a, b } / module.exports = a (exports, never calls)
 (assignment_expression
   left: (member_expression
     object: (identifier) @_module
     property: (property_identifier) @_exports)
-  right: (object) @export.commonjs
+  right: (_) @export.commonjs
   (#eq? @_module "module")
   (#eq? @_exports "exports"))
 
+; exports.a = ...
 (assignment_expression
   left: (member_expression
     object: (identifier) @_exports
     property: (property_identifier) @export.commonjs_name)
+  (#eq? @_exports "exports"))
+
+; module.exports.a = ...
+(assignment_expression
+  left: (member_expression
+    object: (member_expression
+      object: (identifier) @_module
+      property: (property_identifier) @_exports)
+    property: (property_identifier) @export.commonjs_name)
+  (#eq? @_module "module")
   (#eq? @_exports "exports"))
 
 ; import { a, b as c } from './m'

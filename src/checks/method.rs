@@ -576,11 +576,15 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
                         return None;
                     }
                     let import = di.imports.get(&fi).copied();
-                    // Imported from a module of this repo that is not ours:
-                    // a different function of the same name.
+                    // Imported from a module of this repo that defines
+                    // another function of the same name: not ours. A module
+                    // that defines none (a barrel: `export * from`) may
+                    // re-export ours.
                     if let Some(spec) = import {
                         target = DefIndex::resolve(ix, di.by_repo.get(&repo), path, spec);
-                        if local_spec(spec) && target.is_none() {
+                        if target.is_none()
+                            && DefIndex::resolve(ix, di.all_by_repo.get(&repo), path, spec).is_some()
+                        {
                             return None;
                         }
                     }

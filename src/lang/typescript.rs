@@ -534,28 +534,55 @@ impl<'t> Ts<'_, '_> {
                 self.consumed.insert(a.id());
             }
         }
-        if let Some(obj) = get(m, Cap::ExportCommonjs) {
-            let mut c = obj.walk();
-            for p in obj.named_children(&mut c) {
-                let key = match p.kind() {
-                    "shorthand_property_identifier" => Some(p),
-                    "pair" => p.child_by_field_name("key"),
-                    _ => None,
-                };
-                if let Some(k) = key {
-                    self.exported_names.insert(self.name_of(k));
+        // CommonJS exports export the names they list; they never call them
+        // (so the identifiers they hold are consumed, not references).
+        if let Some(value) = get(m, Cap::ExportCommonjs) {
+            match value.kind() {
+                "identifier" => {
+                    self.consumed.insert(value.id());
+                    self.exported_names.insert(self.text(value));
                 }
-                if p.kind() == "pair"
-                    && let Some(v) = p
-                        .child_by_field_name("value")
-                        .filter(|v| v.kind() == "identifier")
-                {
-                    self.exported_names.insert(self.text(v));
+                "object" => {
+                    let mut c = value.walk();
+                    for p in value.named_children(&mut c) {
+                        let key = match p.kind() {
+                            "shorthand_property_identifier" => Some(p),
+                            "pair" => p.child_by_field_name("key"),
+                            _ => None,
+                        };
+                        if let Some(k) = key {
+                            self.consumed.insert(k.id());
+                            self.exported_names.insert(self.name_of(k));
+                        }
+                        if p.kind() == "pair"
+                            && let Some(v) = p
+                                .child_by_field_name("value")
+                                .filter(|v| v.kind() == "identifier")
+                        {
+                            self.consumed.insert(v.id());
+                            self.exported_names.insert(self.text(v));
+                        }
+                    }
                 }
+                _ => {}
             }
         }
         if let Some(n) = get(m, Cap::ExportCommonjsName) {
+            // `exports.x = x` / `module.exports.x = x`: `x` is exported
+            // under the property's name; a plain identifier on the right is
+            // the local being exported, not a call of it.
+            self.consumed.insert(n.id());
             self.exported_names.insert(self.text(n));
+            let value = n
+                .parent()
+                .and_then(|lhs| lhs.parent())
+                .filter(|a| a.kind() == "assignment_expression")
+                .and_then(|a| a.child_by_field_name("right"))
+                .filter(|v| v.kind() == "identifier");
+            if let Some(v) = value {
+                self.consumed.insert(v.id());
+                self.exported_names.insert(self.text(v));
+            }
         }
         if let (Some(spec), Some(src)) = (get(m, Cap::ImportSpecifier), get(m, Cap::ImportSource)) {
             let from = string_literal(src, self.src)
