@@ -8,7 +8,7 @@
 
 use crate::checks;
 use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang};
-use crate::findings::{Report, Stats, Timings};
+use crate::findings::{Code, Report, Stats, Timings};
 use crate::lang;
 use crate::plan::{Kind, MethodName, Plan, PlanError};
 use crate::workspace::{self, Classifier, WalkedFile, WorkspaceError};
@@ -258,6 +258,13 @@ pub fn run(
     let mut repos = workspace::discover(workspace_root)?;
     let names: Vec<String> = repos.iter().map(|r| r.name.clone()).collect();
     plan.check_repos(&names)?;
+    // An acceptance of `accepted-problem-expired` itself would never match.
+    let codes: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| **c != Code::AcceptedProblemExpired)
+        .map(|c| c.as_str())
+        .collect();
+    plan.check_accept_codes(&codes)?;
     if let Some(subset) = &plan.repos {
         repos.retain(|r| subset.contains(&r.name));
     }

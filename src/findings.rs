@@ -43,9 +43,27 @@ pub enum Code {
     JsonKeyWrittenNeverRead,
     AmbiguousDefinition,
     ConfigNeverRead,
+    AcceptedProblemExpired,
 }
 
 impl Code {
+    /// Every code this version can report (documented in docs/reference.md).
+    pub const ALL: [Code; 13] = [
+        Code::MissingDefinition,
+        Code::PrivateEntryPoint,
+        Code::NoCallers,
+        Code::TestOnlyCallers,
+        Code::MissingExpectedCaller,
+        Code::JsonKeyReadNeverWritten,
+        Code::ConfigNotWired,
+        Code::DynamicCallersOnly,
+        Code::UnexpectedLocation,
+        Code::JsonKeyWrittenNeverRead,
+        Code::AmbiguousDefinition,
+        Code::ConfigNeverRead,
+        Code::AcceptedProblemExpired,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::MissingDefinition => "missing-definition",
@@ -60,6 +78,7 @@ impl Code {
             Code::JsonKeyWrittenNeverRead => "json-key-written-never-read",
             Code::AmbiguousDefinition => "ambiguous-definition",
             Code::ConfigNeverRead => "config-never-read",
+            Code::AcceptedProblemExpired => "accepted-problem-expired",
         }
     }
 
@@ -72,7 +91,10 @@ impl Code {
             | Code::MissingExpectedCaller
             | Code::JsonKeyReadNeverWritten => Risk::High,
             Code::ConfigNotWired | Code::DynamicCallersOnly | Code::UnexpectedLocation => Risk::Medium,
-            Code::JsonKeyWrittenNeverRead | Code::AmbiguousDefinition | Code::ConfigNeverRead => Risk::Low,
+            Code::JsonKeyWrittenNeverRead
+            | Code::AmbiguousDefinition
+            | Code::ConfigNeverRead
+            | Code::AcceptedProblemExpired => Risk::Low,
         }
     }
 
@@ -91,6 +113,9 @@ impl Code {
             Code::JsonKeyWrittenNeverRead => "a writer stores a key nobody reads",
             Code::AmbiguousDefinition => "several definitions match the name",
             Code::ConfigNeverRead => "defined in config but no code reads it",
+            Code::AcceptedProblemExpired => {
+                "an `accept:` entry's `until` date has passed, or it matches no problem any more"
+            }
         }
     }
 }
@@ -106,6 +131,17 @@ pub struct Problem {
     pub code: Code,
     pub risk: Risk,
     pub message: String,
+    /// Set when a plan `accept:` entry covers this problem: it is still
+    /// listed but counts neither for the finding's `risk` nor `--fail-on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<Accepted>,
+}
+
+/// The reason (and expiry) of the plan's `accept:` entry for a problem.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Accepted {
+    pub reason: String,
+    pub until: Option<String>,
 }
 
 impl Problem {
@@ -114,6 +150,7 @@ impl Problem {
             code,
             risk: code.risk(),
             message: message.into(),
+            accepted: None,
         }
     }
 }
@@ -263,7 +300,13 @@ impl Finding {
                 .then(a.message.cmp(&b.message))
         });
         self.problems.dedup();
-        self.risk = self.problems.iter().map(|p| p.risk).max().unwrap_or(Risk::None);
+        self.risk = self
+            .problems
+            .iter()
+            .filter(|p| p.accepted.is_none())
+            .map(|p| p.risk)
+            .max()
+            .unwrap_or(Risk::None);
     }
 }
 

@@ -43,10 +43,11 @@ pub enum Kind {
     Event,
     Flag,
     Action,
+    Webhook,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Method,
         Kind::Env,
         Kind::Jsonb,
@@ -55,6 +56,7 @@ impl Kind {
         Kind::Event,
         Kind::Flag,
         Kind::Action,
+        Kind::Webhook,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,7 +69,13 @@ impl Kind {
             Kind::Event => "event",
             Kind::Flag => "flag",
             Kind::Action => "action",
+            Kind::Webhook => "webhook",
         }
+    }
+
+    /// Kinds this version audits; the others are reported as not audited.
+    pub fn is_audited(self) -> bool {
+        matches!(self, Kind::Method | Kind::Env | Kind::Jsonb)
     }
 }
 
@@ -121,6 +129,19 @@ impl MethodName {
     }
 }
 
+/// An `accept:` entry: a problem the plan's author accepted, with a reason
+/// and an optional expiry date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accept {
+    pub code: String,
+    pub reason: String,
+    /// `YYYY-MM-DD`; the acceptance holds through that day.
+    pub until: Option<String>,
+    /// Where the entry's `code` sits in the plan, for messages.
+    pub line: u64,
+    pub column: u64,
+}
+
 /// A validated integration point.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Point {
@@ -130,7 +151,7 @@ pub struct Point {
     pub callers: Vec<String>,
     pub env: Vec<String>,
     pub note: Option<String>,
-    pub accept: Vec<String>,
+    pub accept: Vec<Accept>,
     pub model: Option<String>,
     pub phase: String,
     /// Where the point starts in the plan, for messages.
@@ -227,11 +248,46 @@ struct RawPoint {
     event: Option<Spanned<String>>,
     flag: Option<Spanned<String>>,
     action: Option<Spanned<String>>,
+    webhook: Option<Spanned<String>>,
     repo: Option<Spanned<String>>,
     callers: Option<Spanned<OneOrMany>>,
     note: Option<String>,
-    accept: Option<OneOrMany>,
+    accept: Option<Spanned<Vec<Spanned<RawAccept>>>>,
     model: Option<Spanned<String>>,
+}
+
+/// `{code, reason, until?}` (contract §6).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccept {
+    code: Spanned<String>,
+    reason: Option<String>,
+    until: Option<Spanned<String>>,
+}
+
+/// Is `s` a real calendar date written `YYYY-MM-DD`?
+pub fn valid_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|t| t.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
 }
 
 /// A version number that may be written `1` or `"1"`.
@@ -239,13 +295,22 @@ mod serde_saphyr_value {
     use serde::Deserialize;
     #[derive(Deserialize, Debug)]
     #[serde(untagged)]
-    // The payloads are shown through `Debug` in the version error.
-    #[allow(dead_code)]
     pub enum Scalar {
         Int(i64),
         Str(String),
         Float(f64),
         Bool(bool),
+    }
+
+    impl std::fmt::Display for Scalar {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self {
+                Scalar::Int(i) => write!(f, "{i}"),
+                Scalar::Str(s) => write!(f, "`{s}`"),
+                Scalar::Float(x) => write!(f, "{x}"),
+                Scalar::Bool(b) => write!(f, "{b}"),
+            }
+        }
     }
 }
 
@@ -315,7 +380,16 @@ fn clean_yaml_message(e: &serde_saphyr::Error) -> String {
         Some(i) => s[..i].to_string(),
         None => s,
     };
-    let s = s.replace("unknown field", "unknown key");
+    let s = s
+        .replace("unknown field", "unknown key")
+        .replace(
+            "expected mapping start",
+            "expected a mapping (`key: value` lines or `{key: value}`)",
+        )
+        .replace(
+            "expected sequence start",
+            "expected a list (`- item` lines or `[a, b]`)",
+        );
     // Untagged enums name internal types; say what the plan may hold.
     let s = if s.contains("untagged enum OneOrMany") {
         "expected a string or a list of strings".to_string()
@@ -353,7 +427,7 @@ fn check(path: &str, text: &str, raw: RawPlan) -> Result<Plan, PlanError> {
             path,
             &v.referenced,
             format!(
-                "unsupported plan version {:?} (this seamscan reads version 1)",
+                "unsupported plan version {} (this seamscan reads version 1)",
                 v.value
             ),
         ));
@@ -419,6 +493,7 @@ fn check_point(
         (Kind::Event, p.event),
         (Kind::Flag, p.flag),
         (Kind::Action, p.action),
+        (Kind::Webhook, p.webhook),
     ];
     for (k, v) in single {
         if let Some(v) = v {
@@ -451,7 +526,7 @@ fn check_point(
             return Err(err_at(
                 path,
                 &at,
-                "point has no kind key (expected one of method, env, jsonb, route, job, event, flag, action)",
+                "point has no kind key (expected one of method, env, jsonb, route, job, event, flag, action, webhook)",
             ));
         }
         1 => kinds.pop().expect("one kind"),
@@ -499,6 +574,75 @@ fn check_point(
             "`model` is only allowed on `action` points",
         ));
     }
+    // Keys whose meaning this version cannot honour on a kind it does not
+    // audit are refused rather than accepted and dropped.
+    if !kind.is_audited() {
+        let k = kind.as_str();
+        let refuse = |key: &str, loc: &serde_saphyr::Location| {
+            Err(err_at(
+                path,
+                loc,
+                format!(
+                    "`{key}` on `{k}` points is not supported yet: this version reports `{k}` points without auditing them (keep `note`, or remove `{key}`)"
+                ),
+            ))
+        };
+        if let Some(r) = &p.repo {
+            return refuse("repo", &r.referenced);
+        }
+        if let Some(c) = &p.callers {
+            return refuse("callers", &c.referenced);
+        }
+        if !env_list.is_empty() {
+            return refuse("env", &env_at);
+        }
+        if let Some(a) = &p.accept {
+            return refuse("accept", &a.referenced);
+        }
+        if let Some(m) = &p.model {
+            return refuse("model", &m.referenced);
+        }
+    }
+    let mut accept = Vec::new();
+    for a in p.accept.map(|a| a.value).unwrap_or_default() {
+        let at = a.referenced;
+        let a = a.value;
+        let code = a.code.value.trim().to_string();
+        if code.is_empty() {
+            return Err(err_at(path, &a.code.referenced, "empty `code` in `accept:`"));
+        }
+        let reason = match a.reason.map(|r| r.trim().to_string()) {
+            Some(r) if !r.is_empty() => r,
+            _ => {
+                return Err(err_at(
+                    path,
+                    &at,
+                    format!("`accept:` entry for `{code}` needs a `reason` (why the problem is acceptable)"),
+                ));
+            }
+        };
+        let until = match a.until {
+            Some(u) => {
+                let v = u.value.trim().to_string();
+                if !valid_date(&v) {
+                    return Err(err_at(
+                        path,
+                        &u.referenced,
+                        format!("`until: {v}` is not a date (expected YYYY-MM-DD)"),
+                    ));
+                }
+                Some(v)
+            }
+            None => None,
+        };
+        accept.push(Accept {
+            code,
+            reason,
+            until,
+            line: a.code.referenced.line(),
+            column: a.code.referenced.column(),
+        });
+    }
     if let Some(r) = &p.repo {
         repo_refs.push((r.value.clone(), r.referenced.line(), r.referenced.column()));
     }
@@ -520,12 +664,7 @@ fn check_point(
         callers,
         env: env_list.into_iter().map(|e| e.trim().to_string()).collect(),
         note: p.note,
-        accept: p
-            .accept
-            .map(OneOrMany::into_vec)
-            .unwrap_or_default()
-            .into_iter()
-            .collect(),
+        accept,
         model: p.model.map(|m| m.value),
         phase: phase.to_string(),
         line: at.line(),
@@ -571,6 +710,28 @@ impl Plan {
                     column: *column,
                     message: format!("unknown repo `{name}` ({list})"),
                 });
+            }
+        }
+        Ok(())
+    }
+
+    /// Check that every `accept:` entry names a problem code this version
+    /// can report (`known`), as `check_repos` does for repo names.
+    pub fn check_accept_codes(&self, known: &[&str]) -> Result<(), PlanError> {
+        for p in &self.points {
+            for a in &p.accept {
+                if !known.contains(&a.code.as_str()) {
+                    return Err(PlanError {
+                        path: self.path.clone(),
+                        line: a.line,
+                        column: a.column,
+                        message: format!(
+                            "unknown problem code `{}` in `accept:` (expected one of {})",
+                            a.code,
+                            known.join(", ")
+                        ),
+                    });
+                }
             }
         }
         Ok(())
@@ -632,7 +793,12 @@ mod tests {
     fn wrong_and_missing_version() {
         let e = err("version: 2\nphases: []\n");
         assert_eq!(e.line, 1);
-        assert!(e.message.contains("version"), "{e}");
+        assert_eq!(
+            e.message,
+            "unsupported plan version 2 (this seamscan reads version 1)"
+        );
+        let e = err("version: '1.5'\nphases: []\n");
+        assert!(e.message.starts_with("unsupported plan version `1.5`"), "{e}");
         let e = err("phases:\n  - points:\n      - method: a\n");
         assert!(e.message.contains("version"), "{e}");
     }

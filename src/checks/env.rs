@@ -80,6 +80,29 @@ pub fn wiring(ctx: &Ctx, var: &str) -> Wiring {
     }
 }
 
+/// Wire a point to env vars: a `config` entry per var, `config_wired`
+/// (`true` only when every var is wired), and `config-not-wired` for each
+/// var that is not. Nothing happens without vars (`config_wired` stays null).
+pub fn wire(ctx: &Ctx, vars: &[String], f: &mut Finding) {
+    if vars.is_empty() {
+        return;
+    }
+    let mut all_wired = true;
+    for v in vars {
+        let w = wiring(ctx, v);
+        if !w.wired {
+            all_wired = false;
+            f.problem(Code::ConfigNotWired, format!("`{v}` {}", w.why));
+        }
+        f.config.push(ConfigEntry {
+            name: v.clone(),
+            read_at: w.read_at,
+            defined_at: w.defined_at,
+        });
+    }
+    f.config_wired = Some(all_wired);
+}
+
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let mut f = Finding::new("env", &m.name);
     let w = wiring(ctx, &m.name);

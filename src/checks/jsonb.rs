@@ -132,6 +132,52 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             opaque_reads.join(", ")
         ));
     }
+    // `repo`: the repo that must own the column, i.e. declare it in its
+    // schema or write its keys. `callers`: repos that must use it, i.e.
+    // read or write any of its keys.
+    let repo_of = |loc: &str| loc.split('/').next().unwrap_or("").to_string();
+    let writers: std::collections::BTreeSet<String> = keys
+        .values()
+        .flat_map(|k| k.written_at.iter())
+        .chain(opaque_writes.iter())
+        .map(|l| repo_of(l))
+        .collect();
+    let declarers: std::collections::BTreeSet<String> =
+        f.definitions.iter().map(|d| repo_of(&d.location)).collect();
+    if let Some(repo) = &m.repo
+        && f.exists == Some(true)
+        && !writers.contains(repo)
+        && !declarers.contains(repo)
+    {
+        let elsewhere: std::collections::BTreeSet<&String> = writers.iter().chain(declarers.iter()).collect();
+        let where_ = if elsewhere.is_empty() {
+            "it is only read".to_string()
+        } else {
+            format!(
+                "it is declared or written only in {}",
+                elsewhere.into_iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        };
+        f.problem(
+            Code::UnexpectedLocation,
+            format!("planned in {repo}, which neither declares `{column}` nor writes its keys; {where_}"),
+        );
+    }
+    for repo in &m.callers {
+        let uses = keys
+            .values()
+            .flat_map(|k| k.read_at.iter().chain(k.written_at.iter()))
+            .chain(opaque_reads.iter())
+            .chain(opaque_writes.iter())
+            .any(|l| repo_of(l) == *repo);
+        if !uses {
+            f.problem(
+                Code::MissingExpectedCaller,
+                format!("{repo} never reads or writes keys of `{column}`"),
+            );
+        }
+    }
+    super::env::wire(ctx, &m.env, &mut f);
     f.verify.push(format!(
         "keys are matched by column name `{column}` on any receiver; confirm they belong to the planned model"
     ));

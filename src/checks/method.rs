@@ -2,7 +2,7 @@
 
 use super::{Ctx, Merged};
 use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via};
-use crate::findings::{CallerMatch, Code, Confidence, ConfigEntry, DefinitionEvidence, Finding};
+use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Finding};
 use crate::plan::MethodName;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -444,22 +444,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
         vs.into_iter().collect()
     };
-    if !vars.is_empty() {
-        let mut all_wired = true;
-        for v in &vars {
-            let w = super::env::wiring(ctx, v);
-            if !w.wired {
-                all_wired = false;
-                f.problem(Code::ConfigNotWired, format!("`{v}` {}", w.why));
-            }
-            f.config.push(ConfigEntry {
-                name: v.clone(),
-                read_at: w.read_at,
-                defined_at: w.defined_at,
-            });
-        }
-        f.config_wired = Some(all_wired);
-    }
+    super::env::wire(ctx, &vars, &mut f);
 
     // Renamed exports and aliases: callers may use a name the plan does not.
     let renames: Vec<String> = defs

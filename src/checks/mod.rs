@@ -8,8 +8,8 @@ mod jsonb;
 mod method;
 
 use crate::facts::{FactIndex, FileIdx, Loc};
-use crate::findings::{Confidence, Finding};
-use crate::plan::{Kind, Plan, Point};
+use crate::findings::{Accepted, Code, Confidence, Finding, Problem};
+use crate::plan::{Accept, Kind, Plan, Point};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +23,8 @@ pub struct Merged {
     pub callers: Vec<String>,
     pub env: Vec<String>,
     pub note: Option<String>,
+    /// The `accept:` entries of every point with this id.
+    pub accept: Vec<Accept>,
 }
 
 pub fn merge(plan: &Plan) -> Vec<Merged> {
@@ -36,8 +38,14 @@ pub fn merge(plan: &Plan) -> Vec<Merged> {
             callers: Vec::new(),
             env: Vec::new(),
             note: None,
+            accept: Vec::new(),
         });
         e.phases.push(p.phase.clone());
+        for a in &p.accept {
+            if !e.accept.contains(a) {
+                e.accept.push(a.clone());
+            }
+        }
         if e.repo.is_none() {
             e.repo = p.repo.clone();
         }
@@ -65,6 +73,7 @@ pub fn merge(plan: &Plan) -> Vec<Merged> {
             callers: Vec::new(),
             env: Vec::new(),
             note: None,
+            accept: Vec::new(),
         });
         e.phases.push(phase);
     }
@@ -129,20 +138,95 @@ impl<'a> Ctx<'a> {
 
 /// Run every check; one finding per id.
 pub fn run(plan: &Plan, ix: &FactIndex) -> Vec<Finding> {
+    run_on(plan, ix, &today())
+}
+
+/// `run` as if today were `today` (`YYYY-MM-DD`, for `accept: until`).
+pub fn run_on(plan: &Plan, ix: &FactIndex, today: &str) -> Vec<Finding> {
     let ctx = Ctx::new(ix);
     let merged = merge(plan);
     // Points are independent: check them in parallel; the indexed collect
     // keeps plan order, so the result does not depend on the thread count.
-    merged.par_iter().map(|m| check_one(m, &ctx, ix)).collect()
+    merged.par_iter().map(|m| check_one(m, &ctx, ix, today)).collect()
 }
 
-fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex) -> Finding {
+/// Today's date in UTC, `YYYY-MM-DD` (Howard Hinnant's civil-from-days).
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_date(secs / 86_400)
+}
+
+fn civil_date(days_since_epoch: u64) -> String {
+    let z = days_since_epoch as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Mark the problems the plan accepted; an expired entry, or one that
+/// matches no problem, becomes an `accepted-problem-expired` problem.
+fn apply_accept(f: &mut Finding, accept: &[Accept], today: &str) {
+    let mut extra = Vec::new();
+    for a in accept {
+        // ISO dates compare as strings; `until` is the last accepted day.
+        let expired = a.until.as_deref().is_some_and(|u| u < today);
+        let matching: Vec<&mut Problem> = f
+            .problems
+            .iter_mut()
+            .filter(|p| p.code.as_str() == a.code)
+            .collect();
+        if expired {
+            let still = if matching.is_empty() {
+                "; it matches no problem any more"
+            } else {
+                ""
+            };
+            extra.push(Problem::new(
+                Code::AcceptedProblemExpired,
+                format!(
+                    "the acceptance of `{}` expired on {} (\"{}\"){still}",
+                    a.code,
+                    a.until.as_deref().unwrap_or(""),
+                    a.reason
+                ),
+            ));
+        } else if matching.is_empty() {
+            extra.push(Problem::new(
+                Code::AcceptedProblemExpired,
+                format!(
+                    "`accept:` of `{}` (\"{}\") matches no problem any more: remove it",
+                    a.code, a.reason
+                ),
+            ));
+        } else {
+            for p in matching {
+                p.accepted = Some(Accepted {
+                    reason: a.reason.clone(),
+                    until: a.until.clone(),
+                });
+            }
+        }
+    }
+    f.problems.extend(extra);
+}
+
+fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex, today: &str) -> Finding {
     let mut f = match m.kind {
         Kind::Method => method::check(m, ctx),
         Kind::Env => env::check(m, ctx),
         Kind::Jsonb => jsonb::check(m, ctx),
         other => unaudited(m, other),
     };
+    apply_accept(&mut f, &m.accept, today);
     if !ix.unwalked.is_empty() && f.exists.is_some() {
         f.confidence = Confidence::Low;
         f.verify.push(format!(
@@ -173,9 +257,9 @@ fn unaudited(m: &Merged, kind: Kind) -> Finding {
 }
 
 fn default_note(f: &Finding) -> String {
-    let note = match f.problems.first() {
+    let note = match f.problems.iter().find(|p| p.accepted.is_none()) {
         Some(p) => {
-            let more = f.problems.len() - 1;
+            let more = f.problems.iter().filter(|p| p.accepted.is_none()).count() - 1;
             if more > 0 {
                 format!(
                     "{} (and {more} more problem{}).",
@@ -186,11 +270,25 @@ fn default_note(f: &Finding) -> String {
                 format!("{}.", p.message)
             }
         }
+        None if !f.problems.is_empty() => "Checked: every problem found is accepted by the plan.".to_string(),
         None => "Checked: no problem found.".to_string(),
     };
     let mut c = note.chars();
     match c.next() {
         Some(first) => first.to_uppercase().chain(c).collect(),
         None => note,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_date;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(11_016), "2000-02-29");
+        assert_eq!(civil_date(20_454), "2026-01-01");
+        assert_eq!(civil_date(20_513), "2026-03-01");
     }
 }

@@ -143,9 +143,20 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(out)?;
         }
         for p in &f.problems {
+            let accepted = match &p.accepted {
+                Some(a) => format!(
+                    " (accepted by the plan{}: {})",
+                    a.until
+                        .as_deref()
+                        .map(|u| format!(" until {u}"))
+                        .unwrap_or_default(),
+                    cell(&a.reason)
+                ),
+                None => String::new(),
+            };
             writeln!(
                 out,
-                "- **{}** ({}): {}",
+                "- **{}** ({}): {}{accepted}",
                 p.code.as_str(),
                 p.risk.as_str(),
                 cell(&p.message)

@@ -6,20 +6,7 @@ use crate::findings::{Code, Finding, Report, Risk};
 use serde_json::{Value, json};
 use std::io::Write;
 
-const CODES: [Code; 12] = [
-    Code::MissingDefinition,
-    Code::PrivateEntryPoint,
-    Code::NoCallers,
-    Code::TestOnlyCallers,
-    Code::MissingExpectedCaller,
-    Code::JsonKeyReadNeverWritten,
-    Code::ConfigNotWired,
-    Code::DynamicCallersOnly,
-    Code::UnexpectedLocation,
-    Code::JsonKeyWrittenNeverRead,
-    Code::AmbiguousDefinition,
-    Code::ConfigNeverRead,
-];
+const CODES: [Code; 13] = Code::ALL;
 
 fn level(r: Risk) -> &'static str {
     match r {
@@ -128,6 +115,10 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "message": {"text": format!("{}: {}", f.id, p.message)},
                 "partialFingerprints": {"seamscanId": format!("{}/{}", f.id, p.code.as_str())},
             });
+            if let Some(a) = &p.accepted {
+                // An `accept:` in the plan: an external suppression.
+                r["suppressions"] = json!([{"kind": "external", "justification": a.reason}]);
+            }
             if let Some((uri, line)) = problem_location(&p.message, f) {
                 r["locations"] = json!([{
                     "physicalLocation": {
