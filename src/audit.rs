@@ -256,6 +256,7 @@ pub fn run(
 ) -> Result<Report, AuditError> {
     let start = Instant::now();
     let mut repos = workspace::discover(workspace_root)?;
+    let single_repo = repos.len() == 1 && repos[0].path == workspace_root;
     let names: Vec<String> = repos.iter().map(|r| r.name.clone()).collect();
     plan.check_repos(&names)?;
     // An acceptance of `accepted-problem-expired` itself would never match.
@@ -354,6 +355,7 @@ pub fn run(
         title: plan.title().to_string(),
         plan: plan.path.clone(),
         workspace: workspace_display.to_string(),
+        single_repo,
         phases: plan.phases.clone(),
         phase_points,
         stats,

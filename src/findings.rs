@@ -351,6 +351,9 @@ pub struct Report {
     pub title: String,
     pub plan: String,
     pub workspace: String,
+    /// The workspace is itself one repo: a location's first segment (the
+    /// repo name) is the workspace directory, not a directory inside it.
+    pub single_repo: bool,
     pub phases: Vec<String>,
     /// Point ids per phase, in plan order (for the Markdown tables).
     pub phase_points: Vec<(String, Vec<String>)>,

@@ -120,6 +120,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 r["suppressions"] = json!([{"kind": "external", "justification": a.reason}]);
             }
             if let Some((uri, line)) = problem_location(&p.message, f) {
+                // URIs are relative to the workspace directory; in a
+                // single-repo workspace that directory is the repo.
+                let uri = match uri.split_once('/') {
+                    Some((_, rest)) if report.single_repo => rest.to_string(),
+                    _ => uri,
+                };
                 r["locations"] = json!([{
                     "physicalLocation": {
                         "artifactLocation": {"uri": uri, "uriBaseId": "WORKSPACE"},
@@ -147,7 +153,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
-            "originalUriBaseIds": {"WORKSPACE": {"description": {"text": "the audited workspace"}}},
+            "originalUriBaseIds": {"WORKSPACE": {"description": {"text": "the audited workspace directory (the repo itself when the workspace is a single repo)"}}},
             "results": results,
         }]
     });
