@@ -24,7 +24,7 @@ pub const MAX_PARSE_BYTES: usize = 4 * 1024 * 1024;
 /// or depth-bounded; this is the second line of defence (tree-sitter's own
 /// C code and any helper that follows a chain of nodes get room to spare).
 /// It is address space, not memory: untouched pages are never committed.
-pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+pub const WORKER_STACK_BYTES: usize = 32 * 1024 * 1024;
 /// Files larger than this are not read at all.
 pub const MAX_READ_BYTES: u64 = 64 * 1024 * 1024;
 

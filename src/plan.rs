@@ -306,7 +306,7 @@ mod serde_saphyr_value {
         fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             match self {
                 Scalar::Int(i) => write!(f, "{i}"),
-                Scalar::Str(s) => write!(f, "`{s}`"),
+                Scalar::Str(s) => write!(f, "`{}`", s.escape_debug()),
                 Scalar::Float(x) => write!(f, "{x}"),
                 Scalar::Bool(b) => write!(f, "{b}"),
             }
@@ -379,6 +379,17 @@ fn clean_yaml_message(e: &serde_saphyr::Error) -> String {
     let s = match s.rfind(" at line ") {
         Some(i) => s[..i].to_string(),
         None => s,
+    };
+    // Budget breaches name internal counters; say what the plan did.
+    let s = if s.contains("budget breached: Aliases") {
+        "more than 1000 YAML aliases: refused (an alias bomb?)".to_string()
+    } else if s.contains("budget breached") {
+        format!(
+            "plan refused: {} (plans are small; this looks like an alias bomb or runaway nesting)",
+            s.trim_start_matches("budget breached: ")
+        )
+    } else {
+        s
     };
     let s = s
         .replace("unknown field", "unknown key")
@@ -837,18 +848,24 @@ mod tests {
 
     #[test]
     fn alias_bomb_is_refused() {
-        let mut s = String::from("version: 1\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
-        for i in 1..12 {
-            s.push_str(&format!(
-                "{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
-                (b'a' + i) as char,
-                (b'a' + i) as char,
-                p = (b'a' + i - 1) as char
-            ));
+        // Valid all the way: a phase of 100 points, aliased 5,000 times,
+        // would be 500,000 points; the alias budget refuses it.
+        let points: Vec<&str> = vec!["{method: a}"; 100];
+        let mut s = format!(
+            "version: 1\nphases:\n  - &p {{name: p0, points: [{}]}}\n",
+            points.join(", ")
+        );
+        for _ in 1..5_000 {
+            s.push_str("  - *p\n");
         }
         let start = std::time::Instant::now();
-        let _ = err(&s);
+        let e = err(&s);
         assert!(start.elapsed().as_secs() < 5);
+        assert_eq!(
+            e.message, "more than 1000 YAML aliases: refused (an alias bomb?)",
+            "{e}"
+        );
+        assert_eq!(e.line, 1004, "{e}");
     }
 
     #[test]

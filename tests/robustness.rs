@@ -54,17 +54,22 @@ impl Run {
 /// Run the binary with `args` under `lim`; assert it exited by itself, in
 /// time, without a panic.
 fn run(args: &[OsString], stdin: Option<Vec<u8>>, lim: Limits) -> Run {
-    run_as(&[], args, stdin, lim)
+    run_as(None, args, stdin, lim)
 }
 
-/// `run`, with `prefix` (e.g. `setpriv ...`) before the binary.
-fn run_as(prefix: &[OsString], args: &[OsString], stdin: Option<Vec<u8>>, lim: Limits) -> Run {
-    let mut c = Command::new("sh");
+/// `run`, as user `uid` (group `uid`, no supplementary groups) when given.
+fn run_as(uid: Option<u32>, args: &[OsString], stdin: Option<Vec<u8>>, lim: Limits) -> Run {
+    let mut std_cmd = std::process::Command::new("sh");
+    if let Some(id) = uid {
+        use std::os::unix::process::CommandExt;
+        // std drops supplementary groups when root switches user.
+        std_cmd.uid(id).gid(id);
+    }
+    let mut c = Command::from_std(std_cmd);
     c.arg("-c")
         .arg("ulimit -v \"$1\" || exit 99; shift; exec \"$@\"")
         .arg("sh")
         .arg((lim.mem_mb * 1024).to_string())
-        .args(prefix)
         .arg(BIN)
         .args(args)
         .env("RUST_BACKTRACE", "0")
@@ -112,16 +117,16 @@ fn os(s: impl Into<OsString>) -> OsString {
 
 /// `seamscan audit --plan PLAN WS --quiet` (+ `-j 2` unless `extra` sets it).
 fn audit(plan: &Path, ws: &Path, extra: &[&str], lim: Limits) -> Run {
-    audit_as(&[], plan, ws, extra, lim)
+    audit_as(None, plan, ws, extra, lim)
 }
 
-fn audit_as(prefix: &[OsString], plan: &Path, ws: &Path, extra: &[&str], lim: Limits) -> Run {
+fn audit_as(uid: Option<u32>, plan: &Path, ws: &Path, extra: &[&str], lim: Limits) -> Run {
     let mut args = vec![os("audit"), os("--plan"), os(plan), os(ws), os("--quiet")];
     if !extra.iter().any(|a| *a == "-j" || *a == "--jobs") {
         args.extend([os("-j"), os("2")]);
     }
     args.extend(extra.iter().map(os));
-    run_as(prefix, &args, None, lim)
+    run_as(uid, &args, None, lim)
 }
 
 fn finding<'a>(v: &'a Value, id: &str) -> &'a Value {
@@ -792,37 +797,24 @@ fn chmod(p: &Path, mode: u32) {
     fs::set_permissions(p, fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
-/// How to run seamscan so that permission bits apply: directly when the
-/// tests are not privileged; as `nobody` through `setpriv` when they run as
-/// root (as in CI) and that works; `None` when neither is possible (the
-/// permission assertions are then skipped).
-fn unprivileged(ws: &Ws) -> Option<Vec<OsString>> {
+/// Who runs seamscan so that permission bits apply: the test's own user
+/// when it is not privileged (`None`); `nobody` (65534) when the tests run
+/// as root (as in CI), which cannot be denied a read. Either way the
+/// permission assertions run.
+fn unprivileged(ws: &Ws) -> Option<u32> {
     let probe = ws.tmp.path().join("probe");
     fs::write(&probe, "x").expect("write");
     chmod(&probe, 0o000);
     let privileged = fs::read(&probe).is_ok();
     fs::remove_file(&probe).expect("rm");
     if !privileged {
-        return Some(Vec::new());
+        return None;
     }
-    let prefix: Vec<OsString> = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-        .iter()
-        .map(os)
-        .collect();
+    // `nobody` must reach the workspace and the plan.
     chmod(ws.tmp.path(), 0o755);
-    let works = std::process::Command::new(&prefix[0])
-        .args(&prefix[1..])
-        .arg(BIN)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if works {
-        eprintln!("note: privileged: seamscan runs as nobody (setpriv) for this test");
-        Some(prefix)
-    } else {
-        eprintln!("note: privileged and no working setpriv: permission assertions skipped");
-        None
-    }
+    let ok = run_as(Some(65534), &[os("--version")], None, LIMITS);
+    assert_eq!(ok.code, 0, "cannot run seamscan as nobody: {}", ok.stderr);
+    Some(65534)
 }
 
 #[test]
@@ -832,7 +824,7 @@ fn unreadable_files_and_directories_are_warned_and_skipped() {
     ws.file("web/app/locked/inner.rb", "Foo.new.bar\n");
     let locked = ws.root.join("web/app/locked");
     let secret_cfg = ws.file("web/.env", "FOO=1\n");
-    let prefix = unprivileged(&ws);
+    let uid = unprivileged(&ws);
     let _restore = Chmod(vec![
         (secret.clone(), 0o644),
         (locked.clone(), 0o755),
@@ -842,13 +834,7 @@ fn unreadable_files_and_directories_are_warned_and_skipped() {
     chmod(&secret_cfg, 0o000);
     chmod(&locked, 0o000);
 
-    let r = audit_as(
-        prefix.as_deref().unwrap_or_default(),
-        &ws.plan,
-        &ws.root,
-        &[],
-        LIMITS,
-    );
+    let r = audit_as(uid, &ws.plan, &ws.root, &[], LIMITS);
     let v = r.json();
     assert_eq!(r.code, 0, "{v:#}");
     let callers = strings(&finding(&v, "method:Foo#bar")["callers_found"]);
@@ -856,9 +842,6 @@ fn unreadable_files_and_directories_are_warned_and_skipped() {
         callers.contains(&JOB_LOC.to_string()),
         "the scan goes on: {callers:?}"
     );
-    if prefix.is_none() {
-        return;
-    }
     let w = warnings(&v);
     let denied = |name: &str| {
         w.iter()
@@ -885,39 +868,30 @@ fn unreadable_files_and_directories_are_warned_and_skipped() {
 fn unreadable_repo_and_workspace() {
     let ws = Ws::new();
     let web = ws.root.join("web");
-    let prefix = unprivileged(&ws);
+    let uid = unprivileged(&ws);
     let _restore = Chmod(vec![(web.clone(), 0o755), (ws.root.clone(), 0o755)]);
-    let p = prefix.as_deref().unwrap_or_default();
     chmod(&web, 0o000);
-    let r = audit_as(p, &ws.plan, &ws.root, &[], LIMITS);
-    if prefix.is_some() {
-        // The repo is still listed (its name is known), its content is not.
-        let v = r.json();
-        assert_eq!(r.code, 1, "Foo#bar has no caller left: {v:#}");
-        assert!(
-            warnings(&v)
-                .iter()
-                .any(|x| x.contains("web") && x.to_lowercase().contains("permission denied")),
-            "{v:#}"
-        );
-    } else {
-        assert_eq!(r.code, 0);
-    }
+    let r = audit_as(uid, &ws.plan, &ws.root, &[], LIMITS);
+    // The repo is still listed (its name is known), its content is not.
+    let v = r.json();
+    assert_eq!(r.code, 1, "Foo#bar has no caller left: {v:#}");
+    assert!(
+        warnings(&v)
+            .iter()
+            .any(|x| x.contains("web") && x.to_lowercase().contains("permission denied")),
+        "{v:#}"
+    );
     chmod(&web, 0o755);
     chmod(&ws.root, 0o000);
-    let r = audit_as(p, &ws.plan, &ws.root, &[], LIMITS);
-    if prefix.is_some() {
-        assert_eq!(r.code, 2, "{}", r.stderr);
-        assert!(r.stdout.is_empty());
-        assert!(
-            r.stderr.contains(&ws.root.display().to_string())
-                && r.stderr.to_lowercase().contains("permission denied"),
-            "{}",
-            r.stderr
-        );
-    } else {
-        assert_eq!(r.code, 0);
-    }
+    let r = audit_as(uid, &ws.plan, &ws.root, &[], LIMITS);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+    assert!(
+        r.stderr.contains(&ws.root.display().to_string())
+            && r.stderr.to_lowercase().contains("permission denied"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// Files deleted between the walk and the read cannot be placed there
@@ -1311,21 +1285,45 @@ fn yaml_bombs_are_rejected_fast_with_bounded_memory() {
         mem_mb: 512,
     };
     let points = "phases:\n  - points:\n      - method: Foo#bar\n";
+    // A classic billion laughs needs anchors under keys a plan does not
+    // have, or nested lists where a plan has strings: refused by that, at
+    // the first offending key or list, before anything expands.
+    let refused_early = [
+        (
+            billion_laughs(&format!("version: 1\n{points}"), ""),
+            "unknown key `l0`",
+        ),
+        (
+            billion_laughs("version: 1\n", "phases: *l9\n"),
+            "unknown key `l0`",
+        ),
+        (
+            "version: 1\ntests: [&l0 lol, &l1 [*l0, *l0, *l0], &l2 [*l1, *l1, *l1]]\nphases: []\n"
+                .to_string(),
+            "expected string",
+        ),
+    ];
+    for (b, why) in &refused_early {
+        let (r, ws) = plan_run(b.as_bytes(), lim);
+        assert_plan_error(&r, &ws, None, why);
+        assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
+    }
+    // Aliases in places a plan allows: a phase (or a point) aliased 100,000
+    // times. The alias budget refuses them.
+    let phase = format!(
+        "  - &p {{name: p, points: [{}]}}\n",
+        vec!["{method: Foo#bar}"; 100].join(", ")
+    );
     let bombs = [
-        // Under unknown keys.
-        billion_laughs(&format!("version: 1\n{points}"), ""),
-        // Expanded into a field that is read.
-        billion_laughs("version: 1\n", "phases: *l9\n"),
-        billion_laughs("version: 1\n", "tests: *l9\nphases:\n  - points: []\n"),
-        // In the name of a point.
-        billion_laughs(
-            "version: 1\n",
-            "phases:\n  - points:\n      - method: Foo#bar\n        note: *l9\n",
+        format!("version: 1\nphases:\n{phase}{}", "  - *p\n".repeat(100_000)),
+        format!(
+            "version: 1\nphases:\n  - points: [&a {{method: Foo#bar}}{}]\n",
+            ", *a".repeat(100_000)
         ),
     ];
     for b in &bombs {
         let (r, ws) = plan_run(b.as_bytes(), lim);
-        assert_plan_error(&r, &ws, None, "");
+        assert_plan_error(&r, &ws, None, "more than 1000 YAML aliases");
         assert!(r.elapsed < Duration::from_secs(5), "{:?}", r.elapsed);
     }
     // Deep nesting: no stack overflow.
@@ -1534,16 +1532,33 @@ fn non_string_scalars_in_plans() {
         "messages expose internal type names instead of saying what was expected:\n{}",
         unclear.join("\n")
     );
-    // Scalars that read naturally as strings are accepted.
-    for text in [
-        format!("{head}      - method: 123\n"),
-        format!("{head}      - method: x\n        note: 3.5\n"),
-        format!("version: \"1\"\nname: 5\n{}      - method: x\n", &head[11..]),
-        format!("{head}      - route: 404\n"),
+    // Scalars that read naturally as strings are accepted, as strings.
+    for (text, id, note, code) in [
+        (format!("{head}      - method: 123\n"), "method:123", None, 1),
+        (
+            format!("{head}      - method: x\n        note: 3.5\n"),
+            "method:x",
+            Some("3.5"),
+            1,
+        ),
+        (
+            format!("version: \"1\"\nname: 5\n{}      - method: x\n", &head[11..]),
+            "method:x",
+            None,
+            1,
+        ),
+        (format!("{head}      - route: 404\n"), "route:404", None, 0),
     ] {
         let (r, _ws) = plan_run(text.as_bytes(), LIMITS);
-        assert!(r.code == 0 || r.code == 1, "{text:?}: {}", r.stderr);
-        r.json();
+        assert_eq!(r.code, code, "{text:?}: {}", r.stderr);
+        let v = r.json();
+        let f = finding(&v, id);
+        assert_eq!(f["plan_note"].as_str(), note, "{text:?}");
+        if id.starts_with("method:") {
+            assert_eq!(f["problems"][0]["code"], "missing-definition", "{text:?}");
+        } else {
+            assert_eq!(f["exists"], Value::Null, "{text:?}: not audited");
+        }
     }
 }
 
@@ -1634,92 +1649,221 @@ fn interest() -> seamscan::facts::Interest {
     )
 }
 
+/// One file's facts, rendered compactly: `def NAME ACCESS@LINE`,
+/// `call NAME@LINE`, `key COLUMN.KEY OP@LINE`, `dynamic@LINE`, sorted.
+fn rendered(f: &seamscan::facts::FileFacts) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    v.extend(
+        f.defs
+            .iter()
+            .map(|d| format!("def {} {:?}@{}", d.name, d.access, d.line)),
+    );
+    v.extend(f.calls.iter().map(|c| format!("call {}@{}", c.name, c.line)));
+    v.extend(
+        f.json_keys
+            .iter()
+            .map(|k| format!("key {}.{} {:?}@{}", k.column, k.key, k.op, k.line)),
+    );
+    v.extend(f.dynamic.iter().map(|d| format!("dynamic@{}", d.line)));
+    v.sort();
+    v
+}
+
+/// Inputs the fuzzers crashed on. A well-formed input must give exactly the
+/// facts listed; an input with syntax errors must say so (`parse_error`),
+/// whatever it salvages (error recovery is the parser's business).
 #[test]
 fn fuzz_regressions_extract() {
     use seamscan::facts::Lang;
-    let cases: &[(Lang, &[u8])] = &[
-        (Lang::Ruby, b""),
-        (Lang::Ruby, b"\xff\xfe\x00"),
-        (Lang::Ruby, b"x = <<~SQL\n  metadata->>'k'\n"),
-        (Lang::Ruby, b"metadata->>'"),
-        (Lang::Ruby, b"def bar(\n=begin\n"),
-        (Lang::Ruby, b"private def bar; end; private :bar, :"),
-        (Lang::Ruby, b"class << self\n  def bar"),
-        (Lang::Ruby, b"Foo.new.bar\n__END__\n\xff"),
-        (Lang::Ruby, b"send(:\"ba\\u0000r\")"),
-        (Lang::Ruby, b"delegate :bar, to: :x, private: true"),
-        (Lang::Ruby, b"metadata['\xe9'] = 1\nmetadata.dig("),
-        (Lang::Tsx, b""),
-        (Lang::Tsx, b"`${`${`${"),
-        (Lang::Tsx, b"<Foo bar={<Foo bar={"),
-        (Lang::Tsx, b"class Foo { #bar() {} static bar"),
-        (Lang::Tsx, b"import { bar as } from"),
-        (Lang::Tsx, b"x.metadata?.['\xe9']"),
-        (Lang::Tsx, b"process.env[`A${b}`]"),
-        (Lang::TypeScript, b"<Foo>bar()</Foo>"),
-        (Lang::Erb, b"<%"),
-        (Lang::Erb, b"<%= %><%= %>"),
-        (Lang::Erb, b"<%# <%= Foo.new.bar %>"),
-        (Lang::Erb, b"<%% %%><%= \xff %>"),
-        (Lang::Erb, b"<%= @foo.bar -%>\r\n<% end %>"),
+    const BROKEN: Option<&[&str]> = None;
+    type Case<'a> = (Lang, &'a [u8], Option<&'a [&'a str]>);
+    let cases: &[Case] = &[
+        (Lang::Ruby, b"", Some(&[])),
+        (Lang::Ruby, b"\xff\xfe\x00", BROKEN),
+        (
+            Lang::Ruby,
+            b"x = <<~SQL\n  metadata->>'k'\n",
+            Some(&["key metadata.k Read@2"]),
+        ),
+        (Lang::Ruby, b"metadata->>'", BROKEN),
+        (Lang::Ruby, b"def bar(\n=begin\n", BROKEN),
+        (Lang::Ruby, b"private def bar; end; private :bar, :", BROKEN),
+        (Lang::Ruby, b"class << self\n  def bar", BROKEN),
+        (Lang::Ruby, b"Foo.new.bar\n__END__\n\xff", Some(&["call bar@1"])),
+        // A symbol holding a NUL is not the name `bar`: dynamic dispatch.
+        (Lang::Ruby, b"send(:\"ba\\u0000r\")", Some(&["dynamic@1"])),
+        (
+            Lang::Ruby,
+            b"delegate :bar, to: :x, private: true",
+            Some(&["def bar Private@1"]),
+        ),
+        (Lang::Ruby, b"metadata['\xe9'] = 1\nmetadata.dig(", BROKEN),
+        (Lang::Tsx, b"", Some(&[])),
+        (Lang::Tsx, b"`${`${`${", BROKEN),
+        (Lang::Tsx, b"<Foo bar={<Foo bar={", BROKEN),
+        (Lang::Tsx, b"class Foo { #bar() {} static bar", BROKEN),
+        (Lang::Tsx, b"import { bar as } from", BROKEN),
+        (
+            Lang::Tsx,
+            b"x.metadata?.['\xe9']",
+            Some(&["key metadata.\u{fffd} Read@1"]),
+        ),
+        (Lang::Tsx, b"process.env[`A${b}`]", Some(&[])),
+        (Lang::TypeScript, b"<Foo>bar()</Foo>", BROKEN),
+        (Lang::Erb, b"<%", BROKEN),
+        (Lang::Erb, b"<%= %><%= %>", Some(&[])),
+        (Lang::Erb, b"<%# <%= Foo.new.bar %>", Some(&[])),
+        (Lang::Erb, b"<%% %%><%= \xff %>", Some(&[])),
+        (Lang::Erb, b"<%= @foo.bar -%>\r\n<% end %>", Some(&["call bar@1"])),
     ];
-    for (lang, input) in cases {
+    for (lang, input, want) in cases {
         let facts = seamscan::lang::extract(*lang, input, &interest());
         for c in &facts.calls {
             assert!(c.line >= 1, "{lang:?} {input:?}: line 0");
         }
-    }
-}
-
-#[test]
-fn fuzz_regressions_plan() {
-    let cases: &[&str] = &[
-        "version: 1\nphases:\n  - points:\n      - method: \"#\"\n",
-        "version: 1\nphases:\n  - points:\n      - method: \"::#a\"\n",
-        "version: 1\nphases:\n  - points:\n      - method: \"A::::B#a\"\n",
-        "version: 1\nphases:\n  - points:\n      - method: \"\\u00e9.\\u00e9\"\n",
-        "version: 1\nphases:\n  - points:\n      - jsonb: \".\"\n",
-        "version: 1\nphases:\n  - points:\n      - env: \"\"\n",
-        "version: 1\ntests: [\"[\"]\nphases:\n  - points:\n      - method: a\n",
-        "version: 1\nexclude: [\"{a,{b\"]\nphases:\n  - points:\n      - method: a\n",
-        "version: 1\nphases:\n  - points:\n      - method: a\n        callers: [\"\\u00e9\"]\n",
-        "version: 1\nphases:\n  - points:\n      - method: a\n        env: [\"\\t\"]\n",
-        "&a version: 1\n",
-        "version: !!binary AQ==\n",
-        "? version\n: 1\n",
-        "version: 1\n<<: {phases: []}\n",
-    ];
-    for text in cases {
-        match seamscan::plan::parse("fuzz.yaml", text) {
-            Ok(plan) => {
-                let _ = plan.check_repos(&["api".to_string()]);
-                let _ = seamscan::workspace::Classifier::new(&plan);
-                let pre = seamscan::audit::Prefilter::new(&plan);
-                let _ = pre.mentions(text.as_bytes());
+        match want {
+            Some(w) => {
+                assert!(!facts.parse_error, "{lang:?} {input:?} is well-formed");
+                assert_eq!(
+                    rendered(&facts),
+                    *w,
+                    "{lang:?} {:?}",
+                    String::from_utf8_lossy(input)
+                );
             }
-            Err(e) => assert!(e.to_string().starts_with("fuzz.yaml"), "{e}"),
+            None => assert!(
+                facts.parse_error,
+                "{lang:?} {input:?}: syntax errors not reported"
+            ),
         }
     }
 }
 
+/// Plans the fuzzer found; each must give the outcome listed: a plan error
+/// (with its position), or a plan whose repo or glob check fails, or a
+/// plan that is fine.
+#[test]
+fn fuzz_regressions_plan() {
+    enum Want {
+        PlanError(&'static str),
+        UnknownRepo(&'static str),
+        BadGlob(&'static str),
+        Fine,
+    }
+    use Want::*;
+    let head = "version: 1\nphases:\n  - points:\n";
+    let cases: Vec<(String, Want)> = vec![
+        (
+            format!("{head}      - method: \"#\"\n"),
+            PlanError("fuzz.yaml:4:17: method `#` has an empty method name"),
+        ),
+        (
+            format!("{head}      - method: \"::#a\"\n"),
+            PlanError("fuzz.yaml:4:17: method `::#a`: owner `::`"),
+        ),
+        (
+            format!("{head}      - method: \"A::::B#a\"\n"),
+            PlanError("fuzz.yaml:4:17: method `A::::B#a`: owner"),
+        ),
+        (format!("{head}      - method: \"\\u00e9.\\u00e9\"\n"), Fine),
+        (
+            format!("{head}      - jsonb: \".\"\n"),
+            PlanError("fuzz.yaml:4:16: jsonb `.`"),
+        ),
+        (
+            format!("{head}      - env: \"\"\n"),
+            PlanError("fuzz.yaml:4:14: empty env name"),
+        ),
+        (
+            "version: 1\ntests: [\"[\"]\nphases:\n  - points:\n      - method: a\n".to_string(),
+            BadGlob("invalid glob `[`"),
+        ),
+        (
+            "version: 1\nexclude: [\"{a,{b\"]\nphases:\n  - points:\n      - method: a\n".to_string(),
+            BadGlob("invalid glob `{a,{b`"),
+        ),
+        (
+            format!("{head}      - method: a\n        callers: [\"\\u00e9\"]\n"),
+            UnknownRepo("fuzz.yaml:5:18: unknown repo `\u{e9}`"),
+        ),
+        (
+            format!("{head}      - method: a\n        env: [\"\\t\"]\n"),
+            PlanError("fuzz.yaml:5:14: empty env var name"),
+        ),
+        (
+            "&a version: 1\n".to_string(),
+            PlanError("fuzz.yaml:1:1: plan has no points"),
+        ),
+        (
+            "version: !!binary AQ==\n".to_string(),
+            PlanError("unsupported plan version"),
+        ),
+        (
+            "? version\n: 1\n".to_string(),
+            PlanError("fuzz.yaml:1:1: plan has no points"),
+        ),
+        (
+            "version: 1\n<<: {phases: []}\n".to_string(),
+            PlanError("fuzz.yaml:1:1: plan has no points"),
+        ),
+    ];
+    for (text, want) in &cases {
+        let parsed = seamscan::plan::parse("fuzz.yaml", text);
+        match (parsed, want) {
+            (Err(e), PlanError(m)) => assert!(
+                e.to_string().starts_with(m) || e.to_string().contains(m),
+                "{text:?}: {e}"
+            ),
+            (Err(e), _) => panic!("{text:?}: unexpected plan error {e}"),
+            (Ok(_), PlanError(m)) => panic!("{text:?}: accepted, expected {m}"),
+            (Ok(plan), want) => {
+                let repos = plan.check_repos(&["api".to_string()]);
+                let globs = seamscan::workspace::Classifier::new(&plan);
+                let pre = seamscan::audit::Prefilter::new(&plan);
+                assert!(
+                    !pre.patterns.is_empty(),
+                    "{text:?}: the point's name is looked for"
+                );
+                let all = pre.patterns.join(" ");
+                assert_eq!(pre.mentions(all.as_bytes()).len(), pre.patterns.len(), "{text:?}");
+                match want {
+                    UnknownRepo(m) => assert!(repos.unwrap_err().to_string().starts_with(m), "{text:?}"),
+                    BadGlob(m) => {
+                        let e = globs.err().expect("glob error").to_string();
+                        assert!(e.starts_with("fuzz.yaml: ") && e.contains(m), "{text:?}: {e}");
+                    }
+                    Fine => {
+                        assert!(repos.is_ok() && globs.is_ok(), "{text:?}");
+                    }
+                    PlanError(_) => unreachable!(),
+                }
+            }
+        }
+    }
+}
+
+/// Config lines the fuzzer found: only a real assignment is a definition.
 #[test]
 fn fuzz_regressions_config_scan() {
     let names: std::collections::BTreeSet<String> =
         ["FEATURE_X", "a"].iter().map(|s| s.to_string()).collect();
-    for text in [
-        "",
-        "=",
-        "export =",
-        "ENV",
-        "ARG ",
-        "- =x",
-        "\"\":",
-        "name:",
-        "  - name: \n    value:",
-        "FEATURE_X=\u{e9}\r\n",
-        "\u{feff}FEATURE_X=1",
-        "${FEATURE_X:-1}",
+    for (text, want) in [
+        ("", None),
+        ("=", None),
+        ("export =", None),
+        ("ENV", None),
+        ("ARG ", None),
+        ("- =x", None),
+        ("\"\":", None),
+        ("name:", None),
+        ("  - name: \n    value:", None),
+        ("FEATURE_X=\u{e9}\r\n", Some("FEATURE_X")),
+        ("\u{feff}FEATURE_X=1", Some("FEATURE_X")),
+        ("${FEATURE_X:-1}", None),
     ] {
-        let _ = seamscan::lang::config::scan(text, &names);
+        let defs = seamscan::lang::config::scan(text, &names);
+        let got: Vec<(&str, u32)> = defs.iter().map(|d| (d.name.as_str(), d.line)).collect();
+        let want: Vec<(&str, u32)> = want.into_iter().map(|n| (n, 1)).collect();
+        assert_eq!(got, want, "{text:?}");
     }
 }

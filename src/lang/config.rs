@@ -48,6 +48,7 @@ fn leading_ident(s: &str) -> Option<(&str, &str)> {
 
 /// Scan one config file's text.
 pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     for (i, raw) in text.lines().enumerate() {
         let line_no = i as u32 + 1;
