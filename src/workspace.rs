@@ -39,12 +39,14 @@ pub const BUILTIN_TESTS: [&str; 11] = [
     "features/**",
 ];
 
-pub const BUILTIN_CONFIG: [&str; 18] = [
+pub const BUILTIN_CONFIG: [&str; 20] = [
     ".env*",
     "**/config/**/*.{yml,yaml,json,toml}",
     "**/*.tf",
     "**/*.tfvars",
     "**/Dockerfile*",
+    "**/*.Dockerfile",
+    "**/*.dockerfile",
     "**/docker-compose*.{yml,yaml}",
     "**/compose*.{yml,yaml}",
     "**/.github/workflows/*",

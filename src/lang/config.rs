@@ -46,6 +46,34 @@ fn leading_ident(s: &str) -> Option<(&str, &str)> {
     Some((name, rest))
 }
 
+/// The quoted keys of a JSON object line: every `"X"` followed by `:`.
+fn json_keys(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1;
+        let mut j = start;
+        while j < b.len() && b[j] != b'"' {
+            j += if b[j] == b'\\' { 2 } else { 1 };
+        }
+        if j >= b.len() {
+            break;
+        }
+        let key = &line[start..j];
+        let after = line[j + 1..].trim_start();
+        if after.starts_with(':') && !key.is_empty() && key.bytes().all(is_ident_byte) {
+            out.push(key);
+        }
+        i = j + 1;
+    }
+    out
+}
+
 /// Scan one config file's text.
 pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -73,13 +101,25 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
             }
         }
         let mut push = |name: &str| {
-            if wanted(name, extra) {
+            let seen = out
+                .iter()
+                .rev()
+                .take_while(|d: &&ConfigDef| d.line == line_no)
+                .any(|d| d.name == name);
+            if wanted(name, extra) && !seen {
                 out.push(ConfigDef {
                     name: name.to_string(),
                     line: line_no,
                 });
             }
         };
+        // JSON objects written on one line: every `"X":` is a key
+        // (`{"env": {"X": {"value": "1"}}}` in app.json).
+        if s.starts_with('{') {
+            for key in json_keys(s) {
+                push(key);
+            }
+        }
         if docker {
             // ENV A=1 B=2 / ENV A 1 / ARG A / ARG A=1
             let mut first = true;
@@ -120,6 +160,16 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
         }
         // `X=${X}` defines X; a line that only reads (`${X}`) never reaches here.
         push(name);
+        // `web: X=1 Y=2 bundle exec puma` (Procfile, CI `run:`): the
+        // command's environment prefix defines X and Y.
+        if rest_t.starts_with(':') {
+            for tok in value.split_whitespace() {
+                match tok.split_once('=') {
+                    Some((n, _)) if !n.is_empty() && n.bytes().all(is_ident_byte) => push(n),
+                    _ => break,
+                }
+            }
+        }
         // dotenv-style inline lists in CI: `env: X=1` was stripped above.
     }
     out
@@ -134,6 +184,20 @@ mod tests {
             .into_iter()
             .map(|d| (d.name, d.line))
             .collect()
+    }
+
+    #[test]
+    fn one_line_json_and_command_env_prefixes() {
+        assert_eq!(
+            names("{\"env\": {\"APP_X\": {\"value\": \"1\"}}, \"APP_Y\": 2}\n"),
+            [("APP_X".to_string(), 1), ("APP_Y".to_string(), 1)]
+        );
+        assert_eq!(names("{\"url\": \"http://A_B:1\"}\n"), []);
+        assert_eq!(
+            names("web: PORT_X=1 WORKERS=2 bundle exec puma FOO=3\n"),
+            [("PORT_X".to_string(), 1), ("WORKERS".to_string(), 1)]
+        );
+        assert_eq!(names("web: bundle exec puma -e ${RACK_ENV}\n"), []);
     }
 
     #[test]
