@@ -113,6 +113,26 @@ fn accepted_problem_is_marked_and_does_not_fail_the_audit() {
     );
     assert_eq!(f.risk, "none");
     assert_eq!(r.summary.high, 0);
+    // Markdown says so; SARIF marks the result as suppressed.
+    let w = workspace();
+    let p = plan(&w, points);
+    for (format, needle) in [
+        (
+            "markdown",
+            "(accepted by the plan until 2999-12-31: called from the console)",
+        ),
+        ("sarif", "\"justification\": \"called from the console\""),
+    ] {
+        let out = seamscan()
+            .args(["audit", "--quiet", "--format", format, "--plan"])
+            .arg(&p)
+            .arg(&w.ws)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(needle), "{format}: {text}");
+    }
     // Without `until` it holds indefinitely.
     let points = "      - method: Report#unused\n        accept:\n          - code: no-callers\n            reason: console\n";
     let (r, code) = run(points, &["--fail-on", "low"]);

@@ -131,7 +131,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     for f in report
         .findings
         .iter()
-        .filter(|f| f.risk >= Risk::Low || f.exists.is_none())
+        .filter(|f| f.risk >= Risk::Low || f.exists.is_none() || !f.problems.is_empty())
     {
         any = true;
         writeln!(out, "### {} {}", f.risk.as_str().to_uppercase(), code(&f.id))?;
