@@ -205,6 +205,22 @@ fn ruby_nested_modules_and_defs() {
         rep("def a\n", N),
         rep("end\n", N)
     ));
+    ruby(format!(
+        "{}def fetch_all; end\n{}",
+        rep("class C\n", N),
+        rep("end\n", N)
+    ));
+}
+
+#[test]
+fn erb_nested_scopes_across_tags() {
+    // Blocks opened in one tag and closed in later ones, 10,000 deep.
+    let body = format!(
+        "{}<%= client.fetch_all %>\n{}",
+        rep("<% items.each do |i| %>\n", N),
+        rep("<% end %>\n", N)
+    );
+    survives("app/app/views/deep/list.html.erb", &body, "Client#fetch_all");
 }
 
 // ---------------------------------------------------------------- ERB
