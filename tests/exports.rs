@@ -156,3 +156,33 @@ fn export_star_reexports_reach_the_definition() {
         f.callers_found
     );
 }
+
+#[test]
+fn a_reexport_is_not_a_caller_but_its_importers_are() {
+    let r = run(
+        &[
+            (
+                "src/lib/a.ts",
+                "export function onlyPassedOn() { return 1 }\nexport function usedViaBarrel() { return 2 }\n",
+            ),
+            (
+                "src/lib/index.ts",
+                "export { onlyPassedOn, usedViaBarrel } from './a';\n",
+            ),
+            (
+                "src/page.ts",
+                "import { usedViaBarrel } from './lib';\nusedViaBarrel();\n",
+            ),
+        ],
+        &["onlyPassedOn", "usedViaBarrel"],
+    );
+    let f = r.finding("method:onlyPassedOn");
+    assert_eq!(
+        f.codes(),
+        ["no-callers"],
+        "the re-export in index.ts is not a call"
+    );
+    let f = r.finding("method:usedViaBarrel");
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    assert_eq!(f.callers_found, ["web/src/page.ts:1", "web/src/page.ts:2"]);
+}

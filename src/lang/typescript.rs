@@ -519,16 +519,12 @@ impl<'t> Ts<'_, '_> {
                 }
             }
         }
-        if let (Some(spec), Some(src)) = (get(m, Cap::ExportReexport), get(m, Cap::ExportSource)) {
-            let from = string_literal(src, self.src)
-                .map(|s| s.into_owned())
-                .unwrap_or_default();
+        // `export { a } from './m'` passes `a` on; it is not a call of it
+        // (an export statement, ESM or CommonJS, never is). Importers of
+        // this module still count as callers.
+        if let (Some(spec), Some(_)) = (get(m, Cap::ExportReexport), get(m, Cap::ExportSource)) {
             if let Some(n) = spec.child_by_field_name("name") {
                 self.consumed.insert(n.id());
-                let name = self.name_of(n);
-                if self.interest.name(&name) {
-                    self.push_call(name, Recv::Module(from), Via::Import, n);
-                }
             }
             if let Some(a) = spec.child_by_field_name("alias") {
                 self.consumed.insert(a.id());
