@@ -574,7 +574,13 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
                         }
                     }
                     let imported = import.is_some();
-                    (if imported { "import" } else { "name" }, module_fn && imported)
+                    // A local import that reaches no definition (a barrel
+                    // re-exporting it) ties the call to the name only.
+                    let resolved = target.is_some() || import.is_some_and(|s| !local_spec(s));
+                    (
+                        if imported && resolved { "import" } else { "name" },
+                        module_fn && imported,
+                    )
                 }
             }
         }
