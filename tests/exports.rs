@@ -155,6 +155,13 @@ fn export_star_reexports_reach_the_definition() {
         "{:?}",
         f.callers_found
     );
+    // The barrel is not followed: the call is tied to the name only.
+    let m = f
+        .caller_matches
+        .iter()
+        .find(|m| m.location == "web/src/page.ts:2")
+        .unwrap();
+    assert_eq!(m.strength, "name");
 }
 
 #[test]
