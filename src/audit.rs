@@ -306,6 +306,7 @@ pub fn run(
         ..Stats::default()
     };
     let mut warnings = walk.warnings.clone();
+    warnings.extend(walk.notices.iter().cloned());
     let mut files = Vec::with_capacity(walk.files.len());
     let mut facts = Vec::with_capacity(walk.files.len());
     let mut mentions = Vec::with_capacity(walk.files.len());

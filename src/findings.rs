@@ -153,12 +153,32 @@ impl Problem {
             accepted: None,
         }
     }
+
+    /// A problem whose evidence is too weak for its code's default risk:
+    /// `risk` is capped at `cap`.
+    pub fn capped(code: Code, cap: Risk, message: impl Into<String>) -> Problem {
+        Problem {
+            code,
+            risk: code.risk().min(cap),
+            message: message.into(),
+            accepted: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct DefinitionEvidence {
     pub location: String,
-    pub access: String,
+    /// `null` for kinds without visibility (env reads, JSON columns).
+    pub access: Option<String>,
+}
+
+/// A dynamic dispatch site (`send(name)`, `obj[key]()`, `const_get`) that
+/// could reach the point: where it is and its source text.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct DynamicSite {
+    pub location: String,
+    pub code: String,
 }
 
 /// How strongly a caller was tied to the point.
@@ -204,15 +224,20 @@ pub struct Finding {
     /// `None` when the kind is not audited by this version.
     pub exists: Option<bool>,
     pub definitions: Vec<DefinitionEvidence>,
-    pub access_modifier: String,
+    /// `None` (JSON `null`) for kinds without visibility.
+    pub access_modifier: Option<String>,
     pub callers_found: Vec<String>,
     pub test_callers: Vec<String>,
-    pub dynamic_callers: Vec<String>,
+    /// Locations of dynamic dispatch that could reach the point; `None` for
+    /// kinds that have no callers to dispatch to.
+    pub dynamic_callers: Option<Vec<String>>,
+    /// The same sites with their source text.
+    pub dynamic_call_sites: Option<Vec<DynamicSite>>,
     /// Every caller (test ones too) with how it was matched.
     pub caller_matches: Vec<CallerMatch>,
     pub config_wired: Option<bool>,
     pub config: Vec<ConfigEntry>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// JSON column keys; `None` (JSON `null`) for other kinds.
     pub keys: Option<Vec<KeyEntry>>,
     pub problems: Vec<Problem>,
     pub risk: Risk,
@@ -224,6 +249,10 @@ pub struct Finding {
     /// What a human must still verify by hand (Markdown shows it).
     #[serde(skip)]
     pub verify: Vec<String>,
+    /// Sentences appended to `notes` (why the confidence is low, what was
+    /// not read).
+    #[serde(skip)]
+    pub extra_notes: Vec<String>,
 }
 
 impl Finding {
@@ -235,10 +264,11 @@ impl Finding {
             phases: Vec::new(),
             exists: Some(false),
             definitions: Vec::new(),
-            access_modifier: "unknown".to_string(),
+            access_modifier: None,
             callers_found: Vec::new(),
             test_callers: Vec::new(),
-            dynamic_callers: Vec::new(),
+            dynamic_callers: None,
+            dynamic_call_sites: None,
             caller_matches: Vec::new(),
             config_wired: None,
             config: Vec::new(),
@@ -249,11 +279,23 @@ impl Finding {
             notes: String::new(),
             plan_note: None,
             verify: Vec::new(),
+            extra_notes: Vec::new(),
         }
     }
 
     pub fn problem(&mut self, code: Code, message: impl Into<String>) {
         self.problems.push(Problem::new(code, message));
+    }
+
+    /// Add a problem with its risk capped (see `Problem::capped`).
+    pub fn problem_capped(&mut self, code: Code, cap: Risk, message: impl Into<String>) {
+        self.problems.push(Problem::capped(code, cap, message));
+    }
+
+    /// Lower the confidence and say why in `notes`.
+    pub fn low_confidence(&mut self, why: impl Into<String>) {
+        self.confidence = Confidence::Low;
+        self.extra_notes.push(why.into());
     }
 
     pub fn has(&self, code: Code) -> bool {
@@ -265,10 +307,18 @@ impl Finding {
         for v in [
             &mut self.callers_found,
             &mut self.test_callers,
-            &mut self.dynamic_callers,
             &mut self.phases,
             &mut self.verify,
+            &mut self.extra_notes,
         ] {
+            v.sort();
+            v.dedup();
+        }
+        if let Some(v) = &mut self.dynamic_callers {
+            v.sort();
+            v.dedup();
+        }
+        if let Some(v) = &mut self.dynamic_call_sites {
             v.sort();
             v.dedup();
         }

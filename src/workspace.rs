@@ -8,7 +8,7 @@
 use crate::facts::{FileClass, Lang};
 use crate::plan::Plan;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -24,6 +24,11 @@ const PROJECT_MARKERS: [&str; 6] = [
     "tsconfig.json",
     "deno.json",
 ];
+
+/// Dotenv templates: committed files by convention, read even when a
+/// gitignore pattern such as `.env.*` matches them (in a tree without
+/// `.git`, where git cannot say what is tracked).
+pub const DOTENV_TEMPLATES: [&str; 4] = [".env.example", ".env.sample", ".env.template", ".env.dist"];
 
 pub const BUILTIN_TESTS: [&str; 11] = [
     "**/spec/**",
@@ -96,6 +101,9 @@ pub struct Walk {
     pub files: Vec<WalkedFile>,
     /// Paths that could not be walked (permission denied, vanished, loops).
     pub warnings: Vec<String>,
+    /// Other things the user should know about the walk (git could not
+    /// list tracked files); they do not mean evidence is missing.
+    pub notices: Vec<String>,
 }
 
 /// Find the repos of `root` as the contract says.
@@ -275,8 +283,14 @@ impl Classifier {
 }
 
 /// Walk every repo in parallel; the result is sorted by (repo, path).
+///
+/// Ignore files decide what is skipped, with git's own exception: in a
+/// checkout (the repo has its own `.git`) a file git tracks is scanned
+/// whatever `.gitignore` says; elsewhere the dotenv templates
+/// (`DOTENV_TEMPLATES`) are read even when a gitignore pattern matches them.
 pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
     let out = Mutex::new(Walk::default());
+    let dirs_seen: Mutex<Vec<String>> = Mutex::new(Vec::new());
     for (ri, repo) in repos.iter().enumerate() {
         let root = repo.path.clone();
         let walker = ignore::WalkBuilder::new(&root)
@@ -306,23 +320,24 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
             .build_parallel();
         walker.run(|| {
             let out = &out;
+            let dirs_seen = &dirs_seen;
             let root = &root;
             let repo_name = repo.name.as_str();
-            let mut local: Vec<WalkedFile> = Vec::new();
-            let mut warnings: Vec<String> = Vec::new();
             let mut sink = Sink {
                 out,
-                local: std::mem::take(&mut local),
-                warnings: std::mem::take(&mut warnings),
+                dirs_seen,
+                local: Vec::new(),
+                warnings: Vec::new(),
+                dirs: Vec::new(),
             };
             Box::new(move |res| {
                 match res {
                     Ok(e) => {
+                        let rel = match e.path().strip_prefix(root) {
+                            Ok(r) => rel_string(r),
+                            Err(_) => return ignore::WalkState::Continue,
+                        };
                         if e.file_type().is_some_and(|t| t.is_file()) {
-                            let rel = match e.path().strip_prefix(root) {
-                                Ok(r) => rel_string(r),
-                                Err(_) => return ignore::WalkState::Continue,
-                            };
                             if let Some(class) = classifier.classify(&rel) {
                                 sink.local.push(WalkedFile {
                                     repo: ri as u32,
@@ -331,6 +346,8 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
                                     class,
                                 });
                             }
+                        } else if e.file_type().is_some_and(|t| t.is_dir()) {
+                            sink.dirs.push(rel);
                         }
                     }
                     Err(err) => sink.warnings.push(walk_error(&err, root, repo_name)),
@@ -338,7 +355,17 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
                 ignore::WalkState::Continue
             })
         });
-        let _ = classifier.enter_dir("");
+        let dirs = std::mem::take(&mut *dirs_seen.lock().unwrap_or_else(|e| e.into_inner()));
+        let mut w = out.lock().unwrap_or_else(|e| e.into_inner());
+        let walked: HashSet<&str> = w
+            .files
+            .iter()
+            .filter(|f| f.repo == ri as u32)
+            .map(|f| f.rel.as_str())
+            .collect();
+        let (extra, warning) = unignored(repo, ri as u32, classifier, &walked, &dirs);
+        w.files.extend(extra);
+        w.notices.extend(warning);
     }
     let mut w = out.into_inner().unwrap_or_else(|e| e.into_inner());
     w.files.sort();
@@ -348,11 +375,150 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
     w
 }
 
+/// Files the ignore rules hid but that are committed: tracked files of a
+/// git checkout, else dotenv templates in the walked directories. Each is
+/// still subject to the directory skips, the plan's `exclude`, `.ignore`
+/// files and the classifier.
+fn unignored(
+    repo: &Repo,
+    ri: u32,
+    classifier: &Classifier,
+    walked: &HashSet<&str>,
+    dirs: &[String],
+) -> (Vec<WalkedFile>, Option<String>) {
+    let root = &repo.path;
+    let (candidates, warning): (Vec<String>, Option<String>) = match tracked_files(root) {
+        Ok(Some(tracked)) => (tracked, None),
+        other => {
+            let warning = other.err().map(|e| {
+                format!(
+                    "{}: cannot list the files git tracks ({e}); git-ignored files are skipped even if committed",
+                    repo.name
+                )
+            });
+            let mut c = Vec::new();
+            for d in dirs {
+                for t in DOTENV_TEMPLATES {
+                    c.push(if d.is_empty() {
+                        t.to_string()
+                    } else {
+                        format!("{d}/{t}")
+                    });
+                }
+            }
+            (c, warning)
+        }
+    };
+    let mut ignore_files = IgnoreFiles::default();
+    let mut out = Vec::new();
+    for rel in candidates {
+        if walked.contains(rel.as_str()) {
+            continue;
+        }
+        let mut comps: Vec<&str> = rel.split('/').collect();
+        comps.pop();
+        if !comps.iter().all(|c| classifier.enter_dir(c)) {
+            continue;
+        }
+        let Some(class) = classifier.classify(&rel) else {
+            continue;
+        };
+        let abs = root.join(&rel);
+        // Regular files only: no symlinks, no submodules.
+        if !std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_file()) {
+            continue;
+        }
+        if ignore_files.ignored(root, &rel) {
+            continue;
+        }
+        out.push(WalkedFile {
+            repo: ri,
+            rel,
+            abs,
+            class,
+        });
+    }
+    (out, warning)
+}
+
+/// The files git tracks in `root`, relative to it, when `root` is a
+/// checkout of its own (`.git` is there); `Ok(None)` when it is not. Runs
+/// `git ls-files`, which only reads the index (optional locks off).
+fn tracked_files(root: &Path) -> Result<Option<Vec<String>>, String> {
+    if std::fs::symlink_metadata(root.join(".git")).is_err() {
+        return Ok(None);
+    }
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["ls-files", "-z", "--cached"])
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .map_err(|e| format!("git: {e}"))?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(err
+            .lines()
+            .next()
+            .unwrap_or("git ls-files failed")
+            .trim()
+            .to_string());
+    }
+    Ok(Some(
+        out.stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect(),
+    ))
+}
+
+/// `.ignore` files (ripgrep's, not git's: they still apply to tracked
+/// files), loaded on demand per directory.
+#[derive(Default)]
+struct IgnoreFiles {
+    by_dir: HashMap<String, Option<ignore::gitignore::Gitignore>>,
+}
+
+impl IgnoreFiles {
+    fn ignored(&mut self, root: &Path, rel: &str) -> bool {
+        // The deepest `.ignore` with a verdict decides.
+        let parts: Vec<&str> = rel.split('/').collect();
+        for depth in (0..parts.len()).rev() {
+            let dir = parts[..depth].join("/");
+            let gi = self.by_dir.entry(dir.clone()).or_insert_with(|| {
+                let path = root.join(&dir).join(".ignore");
+                if !path.is_file() {
+                    return None;
+                }
+                let mut b = ignore::gitignore::GitignoreBuilder::new(root.join(&dir));
+                b.add(&path);
+                b.build().ok()
+            });
+            if let Some(gi) = gi {
+                let m = gi.matched_path_or_any_parents(root.join(rel), false);
+                if m.is_ignore() {
+                    return true;
+                }
+                if m.is_whitelist() {
+                    return false;
+                }
+            }
+        }
+        false
+    }
+}
+
 /// Per-thread buffer, merged into the shared result when the thread is done.
 struct Sink<'a> {
     out: &'a Mutex<Walk>,
+    dirs_seen: &'a Mutex<Vec<String>>,
     local: Vec<WalkedFile>,
     warnings: Vec<String>,
+    /// Directories walked (repo-relative, `""` for the root).
+    dirs: Vec<String>,
 }
 
 impl Drop for Sink<'_> {
@@ -360,6 +526,9 @@ impl Drop for Sink<'_> {
         let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
         out.files.append(&mut self.local);
         out.warnings.append(&mut self.warnings);
+        drop(out);
+        let mut dirs = self.dirs_seen.lock().unwrap_or_else(|e| e.into_inner());
+        dirs.append(&mut self.dirs);
     }
 }
 

@@ -98,6 +98,32 @@ fn first_difference(a: &[u8], b: &[u8]) -> String {
     format!("lengths {} vs {}", a.len(), b.len())
 }
 
+/// `^[^/]+/.+:[0-9]+$`: a repo, a path inside it, a 1-based line, nothing
+/// after it.
+pub fn is_location(l: &str) -> bool {
+    let Some((path, line)) = l.rsplit_once(':') else {
+        return false;
+    };
+    let Some((repo, rest)) = path.split_once('/') else {
+        return false;
+    };
+    !repo.is_empty()
+        && !rest.is_empty()
+        && !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+        && line.parse::<u64>().is_ok_and(|n| n >= 1)
+}
+
+#[test]
+fn location_format() {
+    assert!(is_location("web/src/a.ts:12"));
+    assert!(is_location("api/app/models/a b.rb:1"));
+    assert!(!is_location("api/app/models/report.rb:42 (const_get(kind))"));
+    assert!(!is_location("api/app/models/report.rb"));
+    assert!(!is_location("report.rb:4"));
+    assert!(!is_location("api/x.rb:0"));
+}
+
 /// Contract invariants of a JSON report: location lists sorted, free of
 /// duplicates and shaped `repo/path:line`; findings sorted by risk, then id;
 /// one finding per id; the summary adds up.
@@ -136,7 +162,8 @@ fn check_invariants(v: &Value) {
                             | "read_at"
                             | "defined_at"
                             | "written_at"
-                    ) {
+                    ) && !x.is_null()
+                    {
                         let list: Vec<&str> = x
                             .as_array()
                             .expect("list")
@@ -146,12 +173,13 @@ fn check_invariants(v: &Value) {
                         for w in list.windows(2) {
                             assert!(w[0] < w[1], "{k} not sorted or has duplicates: {list:?}");
                         }
-                        // `dynamic_callers` items are `location (what)`.
-                        for l in list.iter().filter(|_| k != "dynamic_callers") {
-                            let (path, line) = l.rsplit_once(':').expect("path:line");
-                            assert!(line.parse::<u32>().is_ok_and(|n| n >= 1), "{k}: bad line in {l}");
-                            assert!(path.contains('/'), "{k}: no repo in {l}");
+                        for l in &list {
+                            assert!(is_location(l), "{k}: `{l}` is not repo/path:line");
                         }
+                    }
+                    if k == "location" {
+                        let l = x.as_str().expect("location is a string");
+                        assert!(is_location(l), "{k}: `{l}` is not repo/path:line");
                     }
                     locs(x);
                 }
@@ -165,11 +193,21 @@ fn check_invariants(v: &Value) {
 
 #[test]
 fn fixtures_are_deterministic_across_jobs_and_runs() {
-    for (plan, ws) in [
-        ("plans/render-pipeline.yaml", "fixtures/render-pipeline"),
-        ("plans/single-repo.yaml", "fixtures/single-repo"),
-    ] {
-        assert_deterministic(&Path::new(ROOT).join(plan), &Path::new(ROOT).join(ws));
+    // Every bundled plan, on the workspace its first line names.
+    let mut plans: Vec<_> = std::fs::read_dir(Path::new(ROOT).join("plans"))
+        .expect("plans/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    plans.sort();
+    assert!(plans.len() >= 2);
+    for plan in plans {
+        let text = std::fs::read_to_string(&plan).expect("plan");
+        let ws = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# workspace: "))
+            .unwrap_or_else(|| panic!("{} names no workspace", plan.display()));
+        assert_deterministic(&plan, &Path::new(ROOT).join(ws));
     }
 }
 

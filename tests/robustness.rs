@@ -207,6 +207,15 @@ impl Ws {
         p
     }
 
+    /// A TypeScript `Foo#bar` beside the Ruby one, for tests whose callers
+    /// are TypeScript (a Ruby method is never called from TypeScript).
+    fn ts_twin(&self) {
+        self.file(
+            "api/src/foo.ts",
+            "export class Foo {\n  bar() {\n    return 1;\n  }\n}\n",
+        );
+    }
+
     fn set_plan(&self, text: &str) {
         fs::write(&self.plan, text).expect("write plan");
     }
@@ -334,6 +343,7 @@ fn nul_bytes_after_the_binary_sniff_window() {
 #[test]
 fn invalid_utf8_keeps_facts_and_line_numbers() {
     let ws = Ws::new();
+    ws.ts_twin();
     ws.file(
         "web/app/jobs/latin1.rb",
         b"# caf\xe9 \xff\xfe\xc0\x80 comment\ns = \"\xe9t\xe9 \xed\xa0\x80\"\nFoo.new.bar\n",
@@ -368,6 +378,7 @@ fn utf16(text: &str, le: bool) -> Vec<u8> {
 #[test]
 fn utf16_and_utf8_boms_are_decoded() {
     let ws = Ws::new();
+    ws.ts_twin();
     let rb = "# encoding: utf-16 ü\n\nFoo.new.bar\n";
     ws.file("web/app/jobs/utf16le.rb", utf16(rb, true));
     ws.file("web/app/jobs/utf16be.rb", utf16(rb, false));
@@ -397,6 +408,10 @@ fn utf16_and_utf8_boms_are_decoded() {
 #[test]
 fn crlf_line_endings_keep_line_numbers() {
     let ws = Ws::new();
+    ws.file(
+        "api/src/crlf.ts",
+        "export class Crlf {\n  baz() {\n    return 1;\n  }\n}\n",
+    );
     let crlf = |s: &str| s.replace('\n', "\r\n");
     ws.file(
         "api/app/models/crlf_model.rb",
@@ -515,6 +530,7 @@ fn minified_bundle_of_20_mb_is_skipped_quickly() {
 #[test]
 fn one_line_bundle_under_the_parse_limit_is_parsed() {
     let ws = Ws::new();
+    ws.ts_twin();
     let chunk = "var b=function(c){return c+1},d=[1,2,3].map(function(e){return e*2});";
     let mut s = String::from("!function(){var a=1;new Foo().bar();");
     while s.len() < 2 * 1024 * 1024 {
@@ -625,6 +641,7 @@ fn ten_thousand_levels_of_nesting_do_not_overflow_the_stack() {
 #[test]
 fn ten_thousand_chained_calls_in_bounded_time() {
     let ws = Ws::new();
+    ws.ts_twin();
     ws.file(
         "web/app/jobs/chain.rb",
         format!("# chain\nFoo.new{}\n", ".bar".repeat(DEPTH)),
@@ -687,6 +704,7 @@ fn ruby_syntax_errors_keep_the_valid_facts() {
 #[test]
 fn typescript_syntax_errors_keep_the_valid_facts() {
     let ws = Ws::new();
+    ws.ts_twin();
     ws.file(
         "web/src/broken.ts",
         "export function go() {\n  return new Foo().bar();\n}\n\nfunction ((( {{{ ]]] <<< \n",

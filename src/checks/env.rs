@@ -107,11 +107,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let mut f = Finding::new("env", &m.name);
     let w = wiring(ctx, &m.name);
     f.exists = Some(!w.read_at.is_empty());
-    f.access_modifier = "public".to_string();
     for r in &w.read_at {
         f.definitions.push(DefinitionEvidence {
             location: r.clone(),
-            access: "public".to_string(),
+            access: None,
         });
         f.callers_found.push(r.clone());
         f.caller_matches.push(CallerMatch {

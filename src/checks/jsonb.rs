@@ -66,10 +66,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         let d = &ix.facts[*fi as usize].column_defs[*i as usize];
         f.definitions.push(DefinitionEvidence {
             location: ctx.loc(*fi, d.line),
-            access: "public".into(),
+            access: None,
         });
     }
-    f.access_modifier = "public".into();
     f.exists = Some(
         !keys.is_empty()
             || !f.definitions.is_empty()

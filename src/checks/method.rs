@@ -2,7 +2,7 @@
 
 use super::{Ctx, Merged};
 use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via};
-use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Finding};
+use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, DynamicSite, Finding, Risk};
 use crate::plan::MethodName;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -41,6 +41,9 @@ struct DefIndex<'a> {
     repos: HashSet<u32>,
     /// Owner paths of the matching definitions, by last segment.
     owners_by_leaf: HashMap<&'a str, Vec<&'a str>>,
+    /// Owner paths of the other definitions of the name (other classes
+    /// that define their own method of that name), by last segment.
+    others_by_leaf: HashMap<&'a str, Vec<&'a str>>,
     module_fn: bool,
     /// Files where any definition of the name (matching or not) is a
     /// function.
@@ -57,9 +60,19 @@ impl<'a> DefIndex<'a> {
         ctx: &Ctx<'a>,
         defs: &[(FileIdx, &'a Def)],
         all: &[(FileIdx, &'a Def)],
+        others: &[(FileIdx, &'a Def)],
         calls: &[(FileIdx, &'a Call)],
     ) -> Self {
         let ix = ctx.ix;
+        let mut others_by_leaf: HashMap<&str, Vec<&str>> = HashMap::new();
+        for (_, d) in others {
+            if let Some(o) = d.owner.as_deref() {
+                let v = others_by_leaf.entry(leaf(o)).or_default();
+                if !v.contains(&o) {
+                    v.push(o);
+                }
+            }
+        }
         let mut owners_by_leaf: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut by_repo: HashMap<u32, Vec<FileIdx>> = HashMap::new();
         for (fi, d) in defs {
@@ -92,6 +105,7 @@ impl<'a> DefIndex<'a> {
             files: defs.iter().map(|(fi, _)| *fi).collect(),
             repos: defs.iter().map(|(fi, _)| ix.file(*fi).repo).collect(),
             owners_by_leaf,
+            others_by_leaf,
             module_fn: defs.iter().any(|(_, d)| d.kind == DefKind::Function),
             fn_files_all: all
                 .iter()
@@ -112,6 +126,15 @@ impl<'a> DefIndex<'a> {
             .is_some_and(|os| os.iter().any(|o| owner_matches(co, o)))
     }
 
+    /// Does the class around a call define its own method of the name (so
+    /// that an implicit or `self`/`this` call there is that class's)?
+    fn own_method(&self, call_owner: Option<&str>) -> bool {
+        let Some(co) = call_owner else { return false };
+        self.others_by_leaf
+            .get(leaf(co))
+            .is_some_and(|os| os.iter().any(|o| *o == co || owner_matches(co, o)))
+    }
+
     /// The defining file (among `files`) an import in `fi` resolves to.
     fn resolve(
         ix: &crate::facts::FactIndex,
@@ -128,6 +151,21 @@ impl<'a> DefIndex<'a> {
 
 fn is_ts(ctx: &Ctx, f: FileIdx) -> bool {
     matches!(ctx.ix.file(f).class.lang, Some(Lang::TypeScript | Lang::Tsx))
+}
+
+/// The language family of a source file: a Ruby method is never called from
+/// TypeScript nor the reverse (that boundary is HTTP, the `route` kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Family {
+    Ruby,
+    Script,
+}
+
+fn family(ctx: &Ctx, f: FileIdx) -> Option<Family> {
+    match ctx.ix.file(f).class.lang? {
+        Lang::TypeScript | Lang::Tsx => Some(Family::Script),
+        _ => Some(Family::Ruby),
+    }
 }
 
 fn kind_matches(ctx: &Ctx, f: FileIdx, d: &Def, mn: &MethodName) -> bool {
@@ -258,7 +296,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     for (fi, d) in &defs {
         f.definitions.push(DefinitionEvidence {
             location: ctx.loc(*fi, d.line),
-            access: d.access.as_str().to_string(),
+            access: Some(d.access.as_str().to_string()),
         });
     }
     let def_locs: BTreeSet<(FileIdx, u32)> = defs.iter().map(|(fi, d)| (*fi, d.line)).collect();
@@ -296,9 +334,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
 
     // Callers.
     let def_sites: HashSet<(FileIdx, u32)> = defs.iter().map(|(fi, d)| (*fi, d.line)).collect();
+    // The language(s) the point is defined in: calls from the other one
+    // are a different method that happens to share the name.
+    let families: BTreeSet<Family> = defs.iter().filter_map(|(fi, _)| family(ctx, *fi)).collect();
+    let same_family =
+        |fi: FileIdx| families.is_empty() || family(ctx, fi).is_some_and(|fam| families.contains(&fam));
     let other_public_defs = all
         .iter()
-        .any(|(fi, d)| !def_sites.contains(&(*fi, d.line)) && d.access == Access::Public);
+        .any(|(fi, d)| !def_sites.contains(&(*fi, d.line)) && d.access == Access::Public && same_family(*fi));
     let calls: Vec<(FileIdx, &Call)> = ix
         .calls_by_name
         .get(&mn.name)
@@ -308,7 +351,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 .collect()
         })
         .unwrap_or_default();
-    let di = DefIndex::new(ctx, &defs, &all, &calls);
+    let calls: Vec<(FileIdx, &Call)> = calls.into_iter().filter(|(fi, _)| same_family(*fi)).collect();
+    let others: Vec<(FileIdx, &Def)> = all
+        .iter()
+        .chain(test_defs.iter())
+        .filter(|(fi, d)| !def_sites.contains(&(*fi, d.line)) && same_family(*fi))
+        .cloned()
+        .collect();
+    let di = DefIndex::new(ctx, &defs, &all, &others, &calls);
     let mut callers: Vec<Caller> = Vec::new();
     for (fi, c) in calls {
         if let Some(cl) = classify(ctx, &mn, &di, fi, c) {
@@ -337,6 +387,8 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     // on self or siblings) or that spell its name (`%w[a b].each { send(_1) }`).
     let names: Vec<&str> = vec![mn.name.as_str()];
     let def_files: BTreeSet<FileIdx> = defs.iter().map(|(fi, _)| *fi).collect();
+    let mut dynamic_callers = Vec::new();
+    let mut dynamic_sites = Vec::new();
     for (fi, facts) in ix.facts.iter().enumerate() {
         let fi = fi as FileIdx;
         if facts.dynamic.is_empty() || ix.is_test(fi) {
@@ -344,22 +396,33 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
         if def_files.contains(&fi) || ix.mentions_name(fi, &mn.name) {
             for d in &facts.dynamic {
-                f.dynamic_callers
-                    .push(format!("{} ({})", ctx.loc(fi, d.line), d.what));
+                let location = ctx.loc(fi, d.line);
+                dynamic_callers.push(location.clone());
+                dynamic_sites.push(DynamicSite {
+                    location,
+                    code: d.what.clone(),
+                });
             }
         }
     }
+    dynamic_callers.sort();
+    dynamic_callers.dedup();
+    dynamic_sites.sort();
 
     // Reachability.
     let strictest = defs.iter().map(|(_, d)| d.access).max();
-    f.access_modifier = strictest
-        .map(|a| a.as_str().to_string())
-        .unwrap_or_else(|| "unknown".to_string());
+    f.access_modifier = Some(
+        strictest
+            .map(|a| a.as_str().to_string())
+            .unwrap_or_else(|| "unknown".to_string()),
+    );
     if !defs.is_empty() {
         let restricted: Vec<&(FileIdx, &Def)> =
             defs.iter().filter(|(_, d)| d.access != Access::Public).collect();
         if !restricted.is_empty() {
-            let mut blocked: Vec<String> = Vec::new();
+            // (location, resolved): resolved when the receiver or import
+            // ties the call to the owner, or the plan names its repo.
+            let mut blocked: Vec<(String, bool)> = Vec::new();
             let any_public = defs.iter().any(|(_, d)| d.access == Access::Public);
             for c in callers
                 .iter()
@@ -375,7 +438,8 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     None if c.strength == "import" && any_public => continue,
                     None => {}
                 }
-                blocked.push(ctx.loc(c.file, c.call.line));
+                let resolved = !weak(c.strength) || m.callers.iter().any(|r| r == ix.repo_of(c.file));
+                blocked.push((ctx.loc(c.file, c.call.line), resolved));
             }
             blocked.sort();
             blocked.dedup();
@@ -389,10 +453,23 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     Some(o) if d.access != Access::ModuleLocal => o.clone(),
                     _ => ctx.loc(*fi, d.line).to_string(),
                 };
-                f.problem(
-                    Code::PrivateEntryPoint,
-                    format!("{what} {place} but called from {}", blocked.join(", ")),
-                );
+                let locs: Vec<&str> = blocked.iter().map(|(l, _)| l.as_str()).collect();
+                let msg = format!("{what} {place} but called from {}", locs.join(", "));
+                if blocked.iter().any(|(_, resolved)| *resolved) {
+                    f.problem(Code::PrivateEntryPoint, msg);
+                } else {
+                    // Only name matches: `token.last(4)` may be Array#last.
+                    f.problem_capped(
+                        Code::PrivateEntryPoint,
+                        Risk::Medium,
+                        format!("{msg} (receivers not resolved: matched by name only)"),
+                    );
+                    f.low_confidence(format!(
+                        "every call that the visibility would block matches `{}` by name only; \
+                         their receivers may be other objects",
+                        mn.name
+                    ));
+                }
             }
         }
     }
@@ -404,12 +481,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Code::TestOnlyCallers,
                 format!("only test code calls it ({})", f.test_callers.join(", ")),
             );
-        } else if !f.dynamic_callers.is_empty() {
+        } else if !dynamic_sites.is_empty() {
+            let shown: Vec<String> = dynamic_sites
+                .iter()
+                .map(|d| format!("{} ({})", d.location, d.code))
+                .collect();
             f.problem(
                 Code::DynamicCallersOnly,
                 format!(
                     "no static caller; only dynamic dispatch could reach it ({})",
-                    f.dynamic_callers.join(", ")
+                    shown.join(", ")
                 ),
             );
         } else {
@@ -466,9 +547,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             renames.join(", ")
         ));
     }
-    if !f.dynamic_callers.is_empty() {
+    if !dynamic_callers.is_empty() {
         low.push("dynamic dispatch near the point".to_string());
     }
+    f.dynamic_callers = Some(dynamic_callers);
+    f.dynamic_call_sites = Some(dynamic_sites);
     let failed = ctx.failed_mentioning(&names);
     if !failed.is_empty() {
         low.push(format!(
@@ -476,10 +559,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             failed.join(", ")
         ));
     }
-    let only_weak = !non_test.is_empty()
-        && non_test
-            .iter()
-            .all(|c| matches!(c.strength, "name" | "reference"));
+    let only_weak = !non_test.is_empty() && non_test.iter().all(|c| weak(c.strength));
     let common = COMMON.contains(&mn.name.as_str()) || other_public_defs;
     if only_weak && common {
         low.push(format!(
@@ -498,6 +578,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f
 }
 
+/// A match by name alone (receiver unresolved) or a mere reference.
+fn weak(strength: &str) -> bool {
+    matches!(strength, "name" | "reference")
+}
+
 /// How a call relates to the point; `None` when it provably is not a call of
 /// the point (a receiver that is another constant, a local function of the
 /// same name in another file).
@@ -510,6 +595,12 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         return None;
     }
     let inside = di.inside(c.owner.as_deref());
+    // An implicit or `self`/`this` call inside another class that defines
+    // its own method of the name calls that method, not the point.
+    let implicit = matches!(c.recv, Recv::SelfRef) || (c.recv == Recv::Implicit && c.via != Via::Jsx);
+    if implicit && !inside && di.own_method(c.owner.as_deref()) {
+        return None;
+    }
     let same_file_def = di.files.contains(&fi);
     let module_fn = di.module_fn;
     let mut target: Option<FileIdx> = None;

@@ -240,7 +240,24 @@ fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex, today: &str) -> Finding {
     if f.notes.is_empty() {
         f.notes = default_note(&f);
     }
+    for n in &f.extra_notes {
+        f.notes.push(' ');
+        f.notes.push_str(&sentence(n));
+    }
     f
+}
+
+/// `text` as a sentence: capitalised, ending with a full stop.
+fn sentence(text: &str) -> String {
+    let mut c = text.chars();
+    let mut s: String = match c.next() {
+        Some(first) => first.to_uppercase().chain(c).collect(),
+        None => return String::new(),
+    };
+    if !s.ends_with(['.', '!', '?']) {
+        s.push('.');
+    }
+    s
 }
 
 fn unaudited(m: &Merged, kind: Kind) -> Finding {

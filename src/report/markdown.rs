@@ -177,14 +177,23 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         let defs: Vec<String> = f
             .definitions
             .iter()
-            .map(|d| format!("{} ({})", d.location, d.access))
+            .map(|d| match &d.access {
+                Some(a) => format!("{} ({a})", d.location),
+                None => d.location.clone(),
+            })
             .collect();
         list("Definitions", &defs, out)?;
         if f.keys.is_none() {
             list("Callers", &f.callers_found, out)?;
         }
         list("Test callers", &f.test_callers, out)?;
-        list("Dynamic dispatch", &f.dynamic_callers, out)?;
+        let dynamic: Vec<String> = f
+            .dynamic_call_sites
+            .iter()
+            .flatten()
+            .map(|d| format!("{} ({})", d.location, d.code))
+            .collect();
+        list("Dynamic dispatch", &dynamic, out)?;
         for c in &f.config {
             list(&format!("`{}` read at", cell(&c.name)), &c.read_at, out)?;
             list(&format!("`{}` defined at", cell(&c.name)), &c.defined_at, out)?;

@@ -1,0 +1,305 @@
+//! Issue 14: evidence an agent can act on. The `storefront` fixture (a Rails
+//! API and a TypeScript client with colliding names) end to end, and
+//! tempdir workspaces for the cases a committed fixture cannot hold (a git
+//! checkout, an empty workspace).
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+fn seamscan() -> Command {
+    let mut c = Command::cargo_bin("seamscan").unwrap();
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env("RUST_BACKTRACE", "0");
+    c
+}
+
+/// (report, exit code, stderr)
+fn audit(plan: &Path, ws: &Path) -> (Value, i32, String) {
+    let out = seamscan()
+        .args(["audit", "--plan"])
+        .arg(plan)
+        .arg(ws)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
+    (v, out.status.code().unwrap(), stderr)
+}
+
+fn finding<'a>(v: &'a Value, id: &str) -> &'a Value {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == id)
+        .unwrap_or_else(|| panic!("no finding {id} in {v:#}"))
+}
+
+fn codes(f: &Value) -> Vec<String> {
+    f["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a list: {v}"))
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
+}
+
+fn storefront() -> Value {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (v, code, _) = audit(
+        &root.join("plans/storefront.yaml"),
+        &root.join("fixtures/storefront"),
+    );
+    assert_eq!(code, 1);
+    v
+}
+
+/// Write `files` (path, contents) under a fresh temp dir.
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (p, text) in files {
+        let p = dir.path().join(p);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn plan_file(dir: &Path, text: &str) -> std::path::PathBuf {
+    let p = dir.join("plan.yaml");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+// Item 2: a private method named `last`, "called" only as `x.last` on
+// receivers that are not resolved, is not a high verdict.
+#[test]
+fn name_only_private_entry_point_is_medium_and_low_confidence() {
+    let v = storefront();
+    let f = finding(&v, "method:PaymentToken#last");
+    assert_eq!(codes(f), ["private-entry-point"]);
+    assert_eq!(f["problems"][0]["risk"], "medium");
+    assert_eq!(f["risk"], "medium");
+    assert_eq!(f["confidence"], "low");
+    let msg = f["problems"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("api/app/services/checkout.rb:9"), "{msg}");
+    assert!(msg.contains("receivers not resolved"), "{msg}");
+    assert!(f["notes"].as_str().unwrap().contains("by name only"), "{f:#}");
+}
+
+// Item 2, the other side: a receiver resolved to the owner, or a caller
+// in a repo the plan names, keeps the verdict high.
+#[test]
+fn resolved_or_planned_callers_keep_private_entry_point_high() {
+    let ws = tree(&[
+        (
+            "svc/app/models/token.rb",
+            "class Token\n  private\n\n  def digits\n    1\n  end\nend\n",
+        ),
+        (
+            "web/app/a.rb",
+            "class A\n  def x\n    Token.new.digits\n  end\nend\n",
+        ),
+        ("cli/lib/b.rb", "class B\n  def y(t)\n    t.digits\n  end\nend\n"),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - method: Token#digits\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:Token#digits");
+    assert_eq!(codes(f), ["private-entry-point"]);
+    assert_eq!(f["risk"], "high", "Token.new.digits is resolved: {f:#}");
+
+    // Only the name match, but in the repo the plan says calls it.
+    std::fs::remove_file(ws.path().join("web/app/a.rb")).unwrap();
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - method: Token#digits\n        callers: [cli]\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:Token#digits");
+    assert_eq!(codes(f), ["private-entry-point"]);
+    assert_eq!(f["risk"], "high", "{f:#}");
+}
+
+// Item 3: implicit, `self.` and `this.` calls inside a class that defines
+// its own method of that name are that class's.
+#[test]
+fn implicit_and_self_calls_belong_to_the_enclosing_class() {
+    let v = storefront();
+    let f = finding(&v, "method:Invoice#refresh_totals");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert!(strings(&f["callers_found"]).is_empty());
+
+    let f = finding(&v, "method:OwnershipGuard#checkOwner");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["client/src/guards/ownership.guard.ts:7"],
+        "ProjectPolicy's this.checkOwner is its own method"
+    );
+}
+
+// Item 5: no callers across languages.
+#[test]
+fn no_callers_across_languages() {
+    let v = storefront();
+    let f = finding(&v, "method:Invoice.current");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["api/app/controllers/invoices_controller.rb:3"],
+        "the TS `invoices.current()` is not a caller of the Ruby method"
+    );
+    let f = finding(&v, "method:InvoiceStore#refresh_totals");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["client/src/pages/dashboard.ts:5"],
+        "Ruby refresh_totals calls are not callers of the TS method"
+    );
+}
+
+// Item 6: a dotenv template matched by `.gitignore` in a tree without
+// `.git`, and `prod.Dockerfile`, are config.
+#[test]
+fn committed_templates_and_dockerfile_variants_are_config() {
+    let v = storefront();
+    let f = finding(&v, "env:PAYMENTS_API_KEY");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(f["config_wired"], true);
+    assert_eq!(strings(&f["config"][0]["defined_at"]), ["api/.env.example:2"]);
+    let f = finding(&v, "env:STOREFRONT_API_URL");
+    assert_eq!(f["config_wired"], true, "{f:#}");
+    assert_eq!(
+        strings(&f["config"][0]["defined_at"]),
+        ["client/prod.Dockerfile:2"]
+    );
+
+    let ws = tree(&[
+        ("svc/app/a.rb", "X = ENV['A_VAR'] + ENV['B_VAR'] + ENV['C_VAR']\n"),
+        ("svc/Dockerfile.prod", "ENV A_VAR=1\n"),
+        ("svc/deploy.dockerfile", "ENV B_VAR=1\n"),
+        ("svc/ops/web.Dockerfile", "ENV C_VAR=1\n"),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - env: A_VAR\n      - env: B_VAR\n      - env: C_VAR\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    for var in ["A_VAR", "B_VAR", "C_VAR"] {
+        let f = finding(&v, &format!("env:{var}"));
+        assert_eq!(f["config_wired"], true, "{f:#}");
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> bool {
+    std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+// Item 6: in a git checkout, a tracked file is scanned whatever
+// `.gitignore` says; an ignored untracked one is not.
+#[test]
+fn tracked_files_are_scanned_whatever_gitignore_says() {
+    let ws = tree(&[
+        ("svc/.gitignore", ".env.*\ngenerated/\n"),
+        ("svc/.env.example", "A_VAR=\n"),
+        ("svc/.env.local", "B_VAR=1\n"),
+        (
+            "svc/app/a.rb",
+            "class A\n  def x\n    ENV['A_VAR'] + ENV['B_VAR']\n  end\nend\n",
+        ),
+        (
+            "svc/generated/kept.rb",
+            "class K\n  def y\n    A.new.x\n  end\nend\n",
+        ),
+        (
+            "svc/generated/dropped.rb",
+            "class D\n  def z\n    A.new.x\n  end\nend\n",
+        ),
+        ("svc/.ignore", "generated/dropped.rb\n"),
+        ("svc/Gemfile", "source 'https://rubygems.org'\n"),
+    ]);
+    let svc = ws.path().join("svc");
+    assert!(git(&svc, &["init", "-q"]), "git is needed for this test");
+    assert!(git(&svc, &["add", "."]));
+    assert!(git(
+        &svc,
+        &[
+            "add",
+            "-f",
+            ".env.example",
+            "generated/kept.rb",
+            "generated/dropped.rb"
+        ]
+    ));
+    let before = std::fs::read_dir(svc.join(".git")).unwrap().count();
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - method: A#x\n      - env: A_VAR\n      - env: B_VAR\n",
+    );
+    let (v, _, stderr) = audit(&plan, &svc);
+    assert!(!stderr.contains("cannot list"), "{stderr}");
+    let f = finding(&v, "env:A_VAR");
+    assert_eq!(strings(&f["config"][0]["defined_at"]), ["svc/.env.example:1"]);
+    let f = finding(&v, "env:B_VAR");
+    assert!(
+        strings(&f["config"][0]["defined_at"]).is_empty(),
+        "untracked and ignored: {f:#}"
+    );
+    let f = finding(&v, "method:A#x");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["svc/generated/kept.rb:3"],
+        "tracked + gitignored is scanned; `.ignore` still applies: {f:#}"
+    );
+    assert_eq!(
+        std::fs::read_dir(svc.join(".git")).unwrap().count(),
+        before,
+        "nothing written to the repo"
+    );
+}
+
+// Item 8: every location field is exactly `repo/path:line`; the code of a
+// dynamic dispatch site is a separate field; fields that mean nothing for
+// a kind are null.
+#[test]
+fn dynamic_sites_are_split_and_meaningless_fields_are_null() {
+    let v = storefront();
+    let f = finding(&v, "method:SalesReport#rows");
+    assert_eq!(
+        strings(&f["dynamic_callers"]),
+        ["api/app/services/report_builder.rb:3"]
+    );
+    let site = &f["dynamic_call_sites"][0];
+    assert_eq!(site["location"], "api/app/services/report_builder.rb:3");
+    assert!(site["code"].as_str().unwrap().contains("const_get"), "{site}");
+    assert_eq!(f["confidence"], "low");
+    assert_eq!(f["keys"], Value::Null);
+    assert_eq!(f["access_modifier"], "public");
+
+    let f = finding(&v, "env:PAYMENTS_API_KEY");
+    assert_eq!(f["access_modifier"], Value::Null);
+    assert_eq!(f["dynamic_callers"], Value::Null);
+    assert_eq!(f["dynamic_call_sites"], Value::Null);
+    assert_eq!(f["keys"], Value::Null);
+    assert_eq!(f["definitions"][0]["access"], Value::Null);
+}
