@@ -96,6 +96,38 @@ impl Prefilter {
         }
     }
 
+    /// The patterns spelled as whole words in `bytes` (not inside a longer
+    /// identifier), each with the 1-based line of its first occurrence;
+    /// sorted by pattern.
+    pub fn spelled(&self, bytes: &[u8]) -> Vec<(u32, u32)> {
+        let Some(ac) = &self.ac else { return Vec::new() };
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+        let mut first: Vec<Option<usize>> = vec![None; self.patterns.len()];
+        for m in ac.find_overlapping_iter(bytes) {
+            let p = m.pattern().as_usize();
+            if first[p].is_some() {
+                continue;
+            }
+            let pat = self.patterns[p].as_bytes();
+            let before = m.start().checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(m.end()).copied();
+            let starts_ok = !pat.first().copied().is_some_and(ident) || !before.is_some_and(ident);
+            let ends_ok = !pat.last().copied().is_some_and(ident) || !after.is_some_and(ident);
+            if starts_ok && ends_ok {
+                first[p] = Some(m.start());
+            }
+        }
+        first
+            .iter()
+            .enumerate()
+            .filter_map(|(p, at)| {
+                let at = (*at)?;
+                let line = 1 + bytes[..at].iter().filter(|b| **b == b'\n').count();
+                Some((p as u32, line as u32))
+            })
+            .collect()
+    }
+
     /// Indices of the patterns that occur in `bytes`, sorted.
     pub fn mentions(&self, bytes: &[u8]) -> Vec<u32> {
         let Some(ac) = &self.ac else { return Vec::new() };
@@ -115,6 +147,8 @@ struct Outcome {
     timing: StepTimes,
     facts: FileFacts,
     mentions: Vec<u32>,
+    /// Unread files: (pattern, first line) of the plan names they spell.
+    spelled: Vec<(u32, u32)>,
     read: bool,
     parsed: bool,
     failed: bool,
@@ -136,6 +170,7 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         timing: StepTimes::default(),
         facts: FileFacts::default(),
         mentions: Vec::new(),
+        spelled: Vec::new(),
         read: false,
         parsed: false,
         failed: false,
@@ -170,7 +205,12 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         out.facts.config_defs = lang::config::scan(&text, env_names);
         out.timing.config_scan = t.elapsed();
     }
-    let Some(lang) = file.class.lang else { return out };
+    let Some(lang) = file.class.lang else {
+        if file.class.unread && !is_binary(&bytes) {
+            out.spelled = pre.spelled(&bytes);
+        }
+        return out;
+    };
     let t = Instant::now();
     out.mentions = pre.mentions(&bytes);
     out.timing.prefilter = t.elapsed();
@@ -247,6 +287,42 @@ fn is_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8192)].contains(&0)
 }
 
+/// Warnings for a run that could not look at code: a plan whose `repos:`
+/// selects nothing, a workspace or a repo without a source file.
+fn nothing_scanned(plan: &Plan, repos: &[String], files: &[WalkedFile]) -> Vec<String> {
+    let mut out = Vec::new();
+    if repos.is_empty() {
+        out.push(match &plan.repos {
+            Some(_) => {
+                "the plan's `repos:` selects no repo of the workspace: nothing was scanned".to_string()
+            }
+            None => "the workspace has no repo: nothing was scanned".to_string(),
+        });
+        return out;
+    }
+    let mut has_source = vec![false; repos.len()];
+    for f in files {
+        if f.class.lang.is_some() {
+            has_source[f.repo as usize] = true;
+        }
+    }
+    if !has_source.iter().any(|h| *h) {
+        out.push(
+            "no source file (Ruby, ERB, TypeScript, JavaScript) in the workspace: definitions and callers could not be checked"
+                .to_string(),
+        );
+    } else {
+        for (r, h) in repos.iter().zip(&has_source) {
+            if !*h {
+                out.push(format!(
+                    "{r}: no source file (Ruby, ERB, TypeScript, JavaScript); only its config files were read"
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// Run a whole audit.
 pub fn run(
     plan: &Plan,
@@ -307,12 +383,24 @@ pub fn run(
     };
     let mut warnings = walk.warnings.clone();
     warnings.extend(walk.notices.iter().cloned());
+    let alerts = nothing_scanned(plan, &repo_names, &walk.files);
+    warnings.extend(alerts.iter().cloned());
     let mut files = Vec::with_capacity(walk.files.len());
     let mut facts = Vec::with_capacity(walk.files.len());
     let mut mentions = Vec::with_capacity(walk.files.len());
     let mut failed = BTreeSet::new();
+    let mut unread_mentions = Vec::new();
     for (i, (wf, o)) in walk.files.into_iter().zip(outcomes).enumerate() {
-        stats.files_scanned += usize::from(o.read);
+        if wf.class.unread {
+            let name = wf.rel.rsplit('/').next().unwrap_or(&wf.rel);
+            if let Some(ext) = workspace::unread_ext(name) {
+                *stats.unread_files.entry(ext.to_string()).or_insert(0) += 1;
+            }
+            for (p, line) in &o.spelled {
+                unread_mentions.push((i as FileIdx, pre.patterns[*p as usize].clone(), *line));
+            }
+        }
+        stats.files_scanned += usize::from(o.read && (wf.class.lang.is_some() || wf.class.config));
         stats.files_parsed += usize::from(o.parsed);
         stats.files_skipped += usize::from(o.skipped);
         if o.failed {
@@ -338,6 +426,7 @@ pub fn run(
     let t = Instant::now();
     let mut ix = FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed);
     ix.unwalked = walk.warnings.clone();
+    ix.unread_mentions = unread_mentions;
     timings.index = t.elapsed();
     let t = Instant::now();
     let findings = pool.install(|| checks::run(plan, &ix));
@@ -362,6 +451,7 @@ pub fn run(
         stats,
         findings,
         warnings,
+        alerts,
         timings,
     };
     report.sort();

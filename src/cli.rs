@@ -148,6 +148,9 @@ fn run_audit(cfg: Config) -> i32 {
         Err(AuditError::Plan(e)) => return error(e),
         Err(e) => return error(e),
     };
+    for a in &report.alerts {
+        eprintln!("seamscan: warning: {a}");
+    }
     let t = std::time::Instant::now();
     let written = write_report(&cfg, &report);
     if cfg.timings {

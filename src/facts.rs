@@ -239,6 +239,9 @@ pub struct FileClass {
     pub test: bool,
     /// Matches a config glob: scanned for env var definitions.
     pub config: bool,
+    /// Code or a template in a language seamscan does not parse (`.py`,
+    /// `.hbs`, ...): only searched for the plan's names.
+    pub unread: bool,
 }
 
 /// A file of the workspace.
@@ -272,6 +275,9 @@ pub struct FactIndex {
     /// Directories the walk could not enter (permission denied, loops):
     /// evidence may be missing anywhere.
     pub unwalked: Vec<String>,
+    /// Plan names spelled (as whole words) in unread files: (file, name,
+    /// first line), sorted.
+    pub unread_mentions: Vec<(FileIdx, String, u32)>,
 }
 
 impl FactIndex {
@@ -344,6 +350,20 @@ impl FactIndex {
 
     pub fn is_test(&self, f: FileIdx) -> bool {
         self.file(f).class.test
+    }
+
+    /// Non-test unread files that spell `name`, as `repo/path:line`.
+    pub fn unread_spelling(&self, name: &str) -> Vec<String> {
+        self.unread_mentions
+            .iter()
+            .filter(|(f, n, _)| n == name && !self.is_test(*f))
+            .map(|(f, _, line)| {
+                self.render(Loc {
+                    file: *f,
+                    line: *line,
+                })
+            })
+            .collect()
     }
 }
 

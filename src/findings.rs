@@ -369,6 +369,10 @@ pub struct Stats {
     pub elapsed_ms: u64,
     /// Source files not parsed because they are too large or binary.
     pub files_skipped: usize,
+    /// Files of code or templates that seamscan does not parse (`.py`,
+    /// `.hbs`, `.vue` ...), by extension; they are only searched for the
+    /// plan's names.
+    pub unread_files: std::collections::BTreeMap<String, usize>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -411,6 +415,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// Files and directories that could not be read, and similar.
     pub warnings: Vec<String>,
+    /// Warnings also printed on stderr: nothing (or a repo without source)
+    /// was scanned.
+    pub alerts: Vec<String>,
     pub timings: Timings,
 }
 

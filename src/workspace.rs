@@ -172,6 +172,65 @@ fn holds_source(dir: &Path) -> bool {
     false
 }
 
+/// Extensions of code and templates that can call a method or read an env
+/// var but that seamscan does not parse. Such files are counted by
+/// extension (`stats.unread_files`) and searched for the plan's names, so
+/// a verdict that rests on the absence of callers can say what was not read.
+const UNREAD_CODE: [&str; 43] = [
+    "py",
+    "go",
+    "java",
+    "kt",
+    "kts",
+    "scala",
+    "groovy",
+    "php",
+    "cs",
+    "swift",
+    "rs",
+    "ex",
+    "exs",
+    "erl",
+    "clj",
+    "dart",
+    "lua",
+    "pl",
+    "pm",
+    "cr",
+    "coffee",
+    "elm",
+    "sh",
+    "bash",
+    "vue",
+    "svelte",
+    "astro",
+    "gjs",
+    "gts",
+    "haml",
+    "slim",
+    "hbs",
+    "handlebars",
+    "mustache",
+    "liquid",
+    "ejs",
+    "njk",
+    "twig",
+    "jinja",
+    "j2",
+    "pug",
+    "html",
+    "htm",
+];
+
+/// The extension of a file that holds code seamscan does not parse.
+pub fn unread_ext(name: &str) -> Option<&str> {
+    if lang_of(name).is_some() {
+        return None;
+    }
+    let (_, ext) = name.rsplit_once('.')?;
+    UNREAD_CODE.contains(&ext).then_some(ext)
+}
+
 /// The language of a source file, by name.
 pub fn lang_of(name: &str) -> Option<Lang> {
     if name.ends_with(".d.ts") || name.ends_with(".min.js") {
@@ -271,13 +330,15 @@ impl Classifier {
             .any(|c| c.starts_with('.') || SKIP_DIRS.contains(&c));
         let config = self.config.is_match(rel);
         let lang = if restricted { None } else { lang_of(name) };
-        if lang.is_none() && !config {
+        let unread = !restricted && unread_ext(name).is_some();
+        if lang.is_none() && !config && !unread {
             return None;
         }
         Some(FileClass {
             lang,
-            test: lang.is_some() && self.tests.is_match(rel),
+            test: (lang.is_some() || unread) && self.tests.is_match(rel),
             config,
+            unread,
         })
     }
 }

@@ -303,3 +303,99 @@ fn dynamic_sites_are_split_and_meaningless_fields_are_null() {
     assert_eq!(f["keys"], Value::Null);
     assert_eq!(f["definitions"][0]["access"], Value::Null);
 }
+
+// Item 1: unread code is counted by extension, and a verdict that rests on
+// the absence of callers says which unread files spell the name.
+#[test]
+fn unread_files_are_counted_and_named() {
+    let v = storefront();
+    assert_eq!(v["stats"]["unread_files"]["py"], 1, "{}", v["stats"]);
+    let f = finding(&v, "method:Invoice#refresh_totals");
+    assert_eq!(codes(f), ["no-callers"]);
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("api/scripts/reconcile.py:6"),
+        "{f:#}"
+    );
+
+    // A whole-word spelling only; and a verdict that does not rest on the
+    // absence of callers is not touched.
+    let ws = tree(&[
+        (
+            "api/app/models/a.rb",
+            "class A\n  def sync\n  end\n  def other\n  end\nend\n",
+        ),
+        ("api/app/b.rb", "A.new.other\n"),
+        ("tools/x.py", "def resync():\n    pass\n"),
+        ("tools/y.hbs", "{{other}}\n"),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - method: A#sync\n      - method: A#other\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    assert_eq!(v["stats"]["unread_files"]["py"], 1);
+    assert_eq!(v["stats"]["unread_files"]["hbs"], 1);
+    let f = finding(&v, "method:A#sync");
+    assert_eq!(codes(f), ["no-callers"]);
+    assert_eq!(f["confidence"], "high", "`resync` is not `sync`: {f:#}");
+    let f = finding(&v, "method:A#other");
+    assert!(codes(f).is_empty());
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// Item 9: an empty workspace, a plan whose `repos:` selects nothing, and a
+// repo without source warn on stderr and in `warnings`; a missing
+// definition there has confidence low.
+#[test]
+fn nothing_scanned_is_said() {
+    let ws = tree(&[
+        ("api/app/a.rb", "class A\n  def x\n  end\nend\n"),
+        ("infra/.env", "FOO=1\n"),
+        ("empty/README.md", "nothing\n"),
+    ]);
+    let root = ws.path();
+    let check = |plan_text: &str, dir: &Path, id: &str, warning: &str| {
+        let plan = plan_file(root, plan_text);
+        let (v, _, stderr) = audit(&plan, dir);
+        assert!(stderr.contains(warning), "stderr: {stderr}");
+        assert!(
+            strings(&v["warnings"]).iter().any(|w| w.contains(warning)),
+            "{}",
+            v["warnings"]
+        );
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["missing-definition"]);
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        v
+    };
+    let ws_dir = root.to_path_buf();
+    check(
+        "version: 1\nrepos: []\nphases:\n  - points:\n      - method: A#y\n",
+        &ws_dir,
+        "method:A#y",
+        "selects no repo",
+    );
+    check(
+        "version: 1\nphases:\n  - points:\n      - method: A#y\n        repo: infra\n",
+        &ws_dir,
+        "method:A#y",
+        "infra: no source file",
+    );
+    check(
+        "version: 1\nphases:\n  - points:\n      - method: A#y\n      - env: BAR\n",
+        &root.join("empty"),
+        "env:BAR",
+        "no source file (Ruby, ERB, TypeScript, JavaScript) in the workspace",
+    );
+    // A missing definition in a scanned repo stays high confidence.
+    let plan = plan_file(
+        root,
+        "version: 1\nphases:\n  - points:\n      - method: A#y\n        repo: api\n",
+    );
+    let (v, _, _) = audit(&plan, &ws_dir);
+    assert_eq!(finding(&v, "method:A#y")["confidence"], "high");
+}

@@ -168,6 +168,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             );
         }
     }
+    if f.has(Code::MissingDefinition) || f.has(Code::ConfigNeverRead) {
+        ctx.unread_spelling(&mut f, &m.name);
+    }
     f.config.push(ConfigEntry {
         name: m.name.clone(),
         read_at: w.read_at,

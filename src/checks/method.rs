@@ -510,6 +510,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
 
+    if f.has(Code::NoCallers) || f.has(Code::TestOnlyCallers) || f.has(Code::MissingDefinition) {
+        ctx.unread_spelling(&mut f, &mn.name);
+    }
+
     // Wiring: the planned env vars, else the vars read in the callers' bodies.
     let vars: Vec<String> = if !m.env.is_empty() {
         m.env.clone()

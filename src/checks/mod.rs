@@ -123,6 +123,51 @@ impl<'a> Ctx<'a> {
         self.ix.repos.iter().position(|r| r == name).map(|i| i as u32)
     }
 
+    /// Why a missing definition may only mean that nothing was scanned: no
+    /// repo holds a source file, or the point's repo holds none.
+    pub fn nothing_scanned(&self, repo: Option<&str>) -> Option<String> {
+        if self.ix.repos.is_empty() {
+            return Some("nothing was scanned: the workspace (or the plan's `repos:`) has no repo".into());
+        }
+        if self.config_only_repos.len() == self.ix.repos.len() {
+            return Some("nothing was scanned: the workspace holds no source file".into());
+        }
+        let repo = repo?;
+        match self.repo_index(repo) {
+            None => Some(format!(
+                "the repo `{repo}` was not scanned (the plan's `repos:` leaves it out)"
+            )),
+            Some(r) if self.config_only_repos.contains(&r) => Some(format!(
+                "the repo `{repo}` holds no source file: nothing there was scanned"
+            )),
+            Some(_) => None,
+        }
+    }
+
+    /// A verdict that rests on the absence of callers or readers: if files
+    /// seamscan does not read spell `name`, lower the confidence and name
+    /// them.
+    pub fn unread_spelling(&self, f: &mut Finding, name: &str) {
+        let at = self.ix.unread_spelling(name);
+        if at.is_empty() {
+            return;
+        }
+        const SHOWN: usize = 5;
+        let more = if at.len() > SHOWN {
+            format!(" and {} more", at.len() - SHOWN)
+        } else {
+            String::new()
+        };
+        let shown = at[..at.len().min(SHOWN)].join(", ");
+        f.low_confidence(format!(
+            "files seamscan does not parse spell `{name}`: {shown}{more}"
+        ));
+        f.verify.push(format!(
+            "whether the unparsed files that spell `{name}` use it: {}",
+            at.join(", ")
+        ));
+    }
+
     /// Did a file that mentions `name` fail to parse?
     pub fn failed_mentioning(&self, names: &[&str]) -> Vec<String> {
         let mut out = Vec::new();
@@ -226,6 +271,11 @@ fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex, today: &str) -> Finding {
         Kind::Jsonb => jsonb::check(m, ctx),
         other => unaudited(m, other),
     };
+    if f.has(Code::MissingDefinition)
+        && let Some(why) = ctx.nothing_scanned(m.repo.as_deref())
+    {
+        f.low_confidence(why);
+    }
     apply_accept(&mut f, &m.accept, today);
     if !ix.unwalked.is_empty() && f.exists.is_some() {
         f.confidence = Confidence::Low;
