@@ -62,8 +62,15 @@ impl Prefilter {
                         interest.names.insert(mn.name.clone());
                         // Only the method name: a file that does not spell
                         // it can neither define nor call it (owners such as
-                        // `User` would make most files worth parsing).
+                        // `User` would make most files worth parsing)...
                         patterns.insert(mn.name.clone());
+                        // ...and the owner's own definition, where a
+                        // misspelt method would be (`class Invoice`).
+                        if let Some(owner) = &mn.owner {
+                            let leaf = owner.rsplit("::").next().unwrap_or(owner);
+                            patterns.insert(format!("class {leaf}"));
+                            patterns.insert(format!("module {leaf}"));
+                        }
                     }
                 }
                 Kind::Env => {

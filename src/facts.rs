@@ -214,12 +214,70 @@ impl Interest {
         }
     }
 
+    /// Is `s` a plan name, or close enough to one to be a typo of it (so
+    /// that a misspelt definition can be suggested)?
     pub fn name(&self, s: &str) -> bool {
-        self.names.contains(s)
+        self.names.contains(s) || self.names.iter().any(|n| close_names(n, s))
     }
     pub fn column(&self, s: &str) -> bool {
         self.columns.contains(s)
     }
+}
+
+/// Are two different names likely typos of each other? Both at least 6
+/// bytes long and at most one edit apart (two from 10 bytes on), an edit
+/// being an insertion, deletion, substitution or swap of neighbours.
+/// Cheap for unrelated names: most are rejected by length, and the
+/// distance stops as soon as two rows exceed the limit.
+pub fn close_names(a: &str, b: &str) -> bool {
+    const MIN: usize = 6;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if short.len() < MIN || a == b {
+        return false;
+    }
+    let k = if short.len() >= 10 { 2 } else { 1 };
+    if long.len() - short.len() > k {
+        return false;
+    }
+    // A common prefix and suffix do not change the distance.
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    let suffix = short[prefix..]
+        .iter()
+        .rev()
+        .zip(long[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (s, l) = (
+        &short[prefix..short.len() - suffix],
+        &long[prefix..long.len() - suffix],
+    );
+    // Optimal string alignment distance. A cell comes from the row above
+    // (+0 or more) or the one above that (+1), so once two rows are over
+    // the limit every later one is.
+    let mut prev2: Vec<usize> = vec![usize::MAX / 2; l.len() + 1];
+    let mut prev: Vec<usize> = (0..=l.len()).collect();
+    let mut cur: Vec<usize> = vec![0; l.len() + 1];
+    let mut prev_over = false;
+    for i in 1..=s.len() {
+        cur[0] = i;
+        for j in 1..=l.len() {
+            let cost = usize::from(s[i - 1] != l[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && s[i - 1] == l[j - 2] && s[i - 2] == l[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        let over = cur.iter().all(|d| *d > k);
+        if over && prev_over {
+            return false;
+        }
+        prev_over = over;
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[l.len()] <= k
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -373,5 +431,30 @@ fn push(map: &mut BTreeMap<String, Vec<(FileIdx, u32)>>, k: &str, f: FileIdx, i:
         None => {
             map.insert(k.to_string(), vec![(f, i as u32)]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_names_are_likely_typos() {
+        assert!(close_names("render_for_all_platform", "render_for_all_platforms"));
+        assert!(close_names("send_reminder", "send_reminders"));
+        assert!(close_names("recieve_payment", "receive_payment"));
+        assert!(close_names("checkOwner", "chekOwner"));
+        assert!(
+            close_names("getTrackers", "gteTracker"),
+            "a swap and a deletion in a long name"
+        );
+        assert!(close_names("refresh", "refrash"));
+        assert!(!close_names("refresh", "refresh"));
+        assert!(!close_names("last", "lust"), "short names are never typos");
+        assert!(!close_names("refresh", "reflash_all"));
+        assert!(!close_names("refresh_totals", "refresh_titles_now"));
+        assert!(!close_names("publish", "punish"), "two edits in a short name");
+        let i = Interest::new(&["send_reminder"], &[]);
+        assert!(i.name("send_reminder") && i.name("send_reminders") && !i.name("send_rem"));
     }
 }

@@ -399,3 +399,60 @@ fn nothing_scanned_is_said() {
     let (v, _, _) = audit(&plan, &ws_dir);
     assert_eq!(finding(&v, "method:A#y")["confidence"], "high");
 }
+
+// Item 7: a close name on the same owner gets the "similar:" hint and low
+// confidence, also when the plan's name is not a substring of the code's;
+// a framework hook with no caller is low confidence with a note.
+#[test]
+fn typos_and_framework_hooks() {
+    let v = storefront();
+    let f = finding(&v, "method:Invoice#send_reminder");
+    assert_eq!(codes(f), ["missing-definition"]);
+    assert_eq!(f["confidence"], "low");
+    let msg = f["problems"][0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("similar: Invoice#send_reminders at api/app/models/invoice.rb:12"),
+        "{msg}"
+    );
+    let f = finding(&v, "method:ApiThrottlerGuard#getTracker");
+    assert_eq!(codes(f), ["no-callers"]);
+    assert_eq!(f["confidence"], "low");
+    assert!(
+        f["notes"].as_str().unwrap().contains("the framework calls it"),
+        "{f:#}"
+    );
+
+    let ws = tree(&[
+        (
+            "api/app/models/invoice.rb",
+            "class Invoice\n  def receive_payment\n  end\nend\n",
+        ),
+        (
+            "api/app/models/user.rb",
+            "class User\n  def devise_mailer\n    Mailer\n  end\n  def archive_later\n  end\nend\n",
+        ),
+        (
+            "api/app/models/other.rb",
+            "class Other\n  def recieve_payment\n  end\nend\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - method: Invoice#recieve_payment\n      - method: User#devise_mailer\n      - method: User#archive_later\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:Invoice#recieve_payment");
+    assert_eq!(f["confidence"], "low");
+    let msg = f["problems"][0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("Invoice#receive_payment at api/app/models/invoice.rb:2"),
+        "{msg}"
+    );
+    let f = finding(&v, "method:User#devise_mailer");
+    assert_eq!(codes(f), ["no-callers"]);
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(f["notes"].as_str().unwrap().contains("Devise"), "{f:#}");
+    let f = finding(&v, "method:User#archive_later");
+    assert_eq!(codes(f), ["no-callers"]);
+    assert_eq!(f["confidence"], "high", "not a hook: {f:#}");
+}

@@ -1,7 +1,7 @@
 //! `method:` points: exists, reachable, called, wired.
 
 use super::{Ctx, Merged};
-use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via};
+use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via, close_names};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, DynamicSite, Finding, Risk};
 use crate::plan::MethodName;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -312,14 +312,34 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             ),
         );
     }
+    // Same owner, close name: a typo in the plan or in the code.
+    let typos: Vec<String> = if defs.is_empty() && mn.owner.is_some() {
+        ix.defs_by_name
+            .iter()
+            .filter(|(name, _)| close_names(name, &mn.name))
+            .flat_map(|(_, v)| v.iter())
+            .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].defs[*i as usize]))
+            .filter(|(fi, d)| !ix.is_test(*fi) && kind_matches(ctx, *fi, d, &mn))
+            .map(|(fi, d)| format!("{} at {}", describe(d), ctx.loc(fi, d.line)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     if defs.is_empty() {
+        let similar: Vec<String> = typos.iter().chain(near.iter()).cloned().collect();
         let mut msg = format!("no definition of `{}` found", m.name);
-        if !near.is_empty() {
-            msg.push_str(&format!(" (similar: {})", near.join(", ")));
+        if !similar.is_empty() {
+            msg.push_str(&format!(" (similar: {})", similar.join(", ")));
         } else if !test_defs.is_empty() {
             msg.push_str(" outside test code");
         }
         f.problem(Code::MissingDefinition, msg);
+        if !typos.is_empty() {
+            f.low_confidence(format!(
+                "the same owner defines a method with a close name ({}): a typo in the plan or in the code?",
+                typos.join(", ")
+            ));
+        }
         if !near.is_empty() && mn.owner.is_some() {
             // A superclass, an included module or a concern may be where
             // the owner gets it: static analysis does not follow those.
@@ -498,6 +518,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Code::NoCallers,
                 format!("nothing calls `{}` in the scanned repos", m.name),
             );
+            // A framework hook: called by convention, from outside the code.
+            let hook = families
+                .iter()
+                .find_map(|fam| super::hooks::caller_of(&mn.name, *fam == Family::Ruby));
+            if let Some(who) = hook {
+                f.low_confidence(format!(
+                    "`{}` is a hook that {who} calls: the framework calls it, not the scanned code",
+                    mn.name
+                ));
+            }
         }
     }
     for repo in &m.callers {

@@ -4,6 +4,7 @@
 //! planned point included. Never touches tree-sitter or the file system.
 
 mod env;
+mod hooks;
 mod jsonb;
 mod method;
 
