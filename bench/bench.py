@@ -48,15 +48,19 @@ KIND_KEYS = ("method", "jsonb", "route", "job", "event", "flag", "action")
 
 def prefilter_names(points):
     """The literals seamscan's Aho-Corasick prefilter is built from
-    (audit.rs, Prefilter::new): method names (the part after `#`/`.`, never
-    the owner), env var names (an `env:` point, and the `env:` list of any
-    other point) and JSON column names (the part after the last `.`)."""
+    (audit.rs, Prefilter::new): method names (the part after `#`/`.`), the
+    owner's definition (`class Owner`, `module Owner`, last `::` segment),
+    env var names (an `env:` point, and the `env:` list of any other point)
+    and JSON column names (the part after the last `.`)."""
     names = set()
     for p in points:
         kinds = [k for k in KIND_KEYS if k in p]
         if "method" in p:
-            _, n, _ = split_method(str(p["method"]))
+            o, n, _ = split_method(str(p["method"]))
             names.add(n)
+            if o:
+                leaf = o.rsplit("::", 1)[-1]
+                names.update((f"class {leaf}", f"module {leaf}"))
         elif "jsonb" in p:
             names.add(str(p["jsonb"]).strip().rsplit(".", 1)[-1])
         env = p.get("env")

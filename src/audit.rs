@@ -7,7 +7,7 @@
 //! matter and are parsed at all.
 
 use crate::checks;
-use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang};
+use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang, name_forms};
 use crate::findings::{Code, Report, Stats, Timings};
 use crate::lang;
 use crate::plan::{Kind, MethodName, Plan, PlanError};
@@ -48,6 +48,11 @@ pub struct Options {
 pub struct Prefilter {
     pub interest: Interest,
     pub patterns: Vec<String>,
+    /// Per pattern: does it make a source file worth parsing? The others
+    /// (the spellings of a planned owner: `LineItem`, `line_item`,
+    /// `lineItem`) are only recorded, so that the checks can tell which
+    /// files talk about the owner.
+    triggers: Vec<bool>,
     ac: Option<AhoCorasick>,
 }
 
@@ -55,6 +60,7 @@ impl Prefilter {
     pub fn new(plan: &Plan) -> Prefilter {
         let mut interest = Interest::default();
         let mut patterns = BTreeSet::new();
+        let mut recorded = BTreeSet::new();
         for p in &plan.points {
             match p.kind {
                 Kind::Method => {
@@ -70,6 +76,7 @@ impl Prefilter {
                             let leaf = owner.rsplit("::").next().unwrap_or(owner);
                             patterns.insert(format!("class {leaf}"));
                             patterns.insert(format!("module {leaf}"));
+                            recorded.extend(name_forms(leaf));
                         }
                     }
                 }
@@ -90,17 +97,25 @@ impl Prefilter {
         }
         // Env reads anywhere matter (vars gating a caller), so `ENV` and
         // `env` make a file worth parsing only together with a plan name.
-        let patterns: Vec<String> = patterns.into_iter().filter(|p| !p.is_empty()).collect();
-        let ac = if patterns.is_empty() {
+        let all: BTreeSet<String> = patterns.iter().chain(recorded.iter()).cloned().collect();
+        let all: Vec<String> = all.into_iter().filter(|p| !p.is_empty()).collect();
+        let triggers = all.iter().map(|p| patterns.contains(p)).collect();
+        let ac = if all.is_empty() {
             None
         } else {
-            Some(AhoCorasick::new(&patterns).expect("literal patterns always build"))
+            Some(AhoCorasick::new(&all).expect("literal patterns always build"))
         };
         Prefilter {
             interest,
-            patterns,
+            patterns: all,
+            triggers,
             ac,
         }
+    }
+
+    /// Do these mentions (from `mentions`) make a source file worth parsing?
+    pub fn worth_parsing(&self, mentions: &[u32]) -> bool {
+        mentions.iter().any(|i| self.triggers[*i as usize])
     }
 
     /// The patterns spelled as whole words in `bytes` (not inside a longer
@@ -221,7 +236,7 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     let t = Instant::now();
     out.mentions = pre.mentions(&bytes);
     out.timing.prefilter = t.elapsed();
-    if out.mentions.is_empty() {
+    if !pre.worth_parsing(&out.mentions) {
         return out;
     }
     if is_binary(&bytes) {

@@ -224,6 +224,41 @@ impl Interest {
     }
 }
 
+/// How code spells a class name `LineItem`: the constant, a Ruby variable
+/// (`line_item`) and a TypeScript one (`lineItem`).
+pub fn name_forms(leaf: &str) -> Vec<String> {
+    let mut snake = String::with_capacity(leaf.len() + 4);
+    for (i, c) in leaf.char_indices() {
+        if c.is_uppercase() {
+            let prev_lower = leaf[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|p| p.is_lowercase() || p.is_ascii_digit());
+            let next_lower = leaf[i + c.len_utf8()..]
+                .chars()
+                .next()
+                .is_some_and(|n| n.is_lowercase());
+            let prev_upper = leaf[..i].chars().next_back().is_some_and(|p| p.is_uppercase());
+            if i > 0 && (prev_lower || (prev_upper && next_lower)) {
+                snake.push('_');
+            }
+            snake.extend(c.to_lowercase());
+        } else {
+            snake.push(c);
+        }
+    }
+    let mut camel = String::with_capacity(leaf.len());
+    let mut chars = leaf.chars();
+    if let Some(first) = chars.next() {
+        camel.extend(first.to_lowercase());
+        camel.extend(chars);
+    }
+    let mut out = vec![leaf.to_string(), snake, camel];
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Are two different names likely typos of each other? Both at least 6
 /// bytes long and at most one edit apart (two from 10 bytes on), an edit
 /// being an insertion, deletion, substitution or swap of neighbours.
@@ -398,6 +433,17 @@ impl FactIndex {
         format!("{}/{}:{}", self.repos[m.repo as usize], m.path, loc.line)
     }
 
+    /// The files whose bytes contain `name` (a prefilter pattern).
+    pub fn files_mentioning(&self, name: &str) -> Vec<FileIdx> {
+        let Some(i) = self.patterns.iter().position(|p| p == name) else {
+            return Vec::new();
+        };
+        (0..self.files.len())
+            .filter(|f| self.mentions[*f].binary_search(&(i as u32)).is_ok())
+            .map(|f| f as FileIdx)
+            .collect()
+    }
+
     /// Does file `f` mention `name` (a prefilter pattern) in its bytes?
     pub fn mentions_name(&self, f: FileIdx, name: &str) -> bool {
         match self.patterns.iter().position(|p| p == name) {
@@ -437,6 +483,16 @@ fn push(map: &mut BTreeMap<String, Vec<(FileIdx, u32)>>, k: &str, f: FileIdx, i:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_forms_of_a_class() {
+        assert_eq!(name_forms("LineItem"), ["LineItem", "lineItem", "line_item"]);
+        assert_eq!(
+            name_forms("HTTPClient"),
+            ["HTTPClient", "hTTPClient", "http_client"]
+        );
+        assert_eq!(name_forms("User"), ["User", "user"]);
+    }
 
     #[test]
     fn close_names_are_likely_typos() {

@@ -110,7 +110,10 @@ fn resolved_or_planned_callers_keep_private_entry_point_high() {
             "web/app/a.rb",
             "class A\n  def x\n    Token.new.digits\n  end\nend\n",
         ),
-        ("cli/lib/b.rb", "class B\n  def y(t)\n    t.digits\n  end\nend\n"),
+        (
+            "cli/lib/b.rb",
+            "class B\n  def y(token)\n    token.digits\n  end\nend\n",
+        ),
     ]);
     let plan = plan_file(
         ws.path(),
@@ -142,6 +145,23 @@ fn implicit_and_self_calls_belong_to_the_enclosing_class() {
     assert_eq!(codes(f), ["no-callers"], "{f:#}");
     assert!(strings(&f["callers_found"]).is_empty());
 
+    // `cart.add` is Cart's own `add`; `params[:add]` in a file that never
+    // spells `Invoice` is not about invoices.
+    let f = finding(&v, "method:Invoice#add");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["api/app/services/billing.rb:4"],
+        "{f:#}"
+    );
+
+    // A symbol in a migration names a column, not the method.
+    let f = finding(&v, "method:Invoice#total");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["api/app/controllers/invoices_controller.rb:8"],
+        "{f:#}"
+    );
+
     let f = finding(&v, "method:OwnershipGuard#checkOwner");
     assert!(codes(f).is_empty(), "{f:#}");
     assert_eq!(
@@ -160,6 +180,13 @@ fn no_callers_across_languages() {
         strings(&f["callers_found"]),
         ["api/app/controllers/invoices_controller.rb:3"],
         "the TS `invoices.current()` is not a caller of the Ruby method"
+    );
+    // Dynamic dispatch in TypeScript cannot reach a Ruby method.
+    let f = finding(&v, "method:SalesReport#rows");
+    assert_eq!(
+        strings(&f["dynamic_callers"]),
+        ["api/app/services/report_builder.rb:3"],
+        "{f:#}"
     );
     let f = finding(&v, "method:InvoiceStore#refresh_totals");
     assert_eq!(
@@ -345,6 +372,33 @@ fn unread_files_are_counted_and_named() {
     let f = finding(&v, "method:A#other");
     assert!(codes(f).is_empty());
     assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// Item 1, for env vars: a source file that spells the name without a read
+// seamscan recognises lowers the confidence of "no code reads it".
+#[test]
+fn env_spelled_without_a_recognised_read_is_low_confidence() {
+    let ws = tree(&[
+        (
+            "server/src/auth.module.ts",
+            "export const clientId = (config: ConfigService) =>\n  config.getOrThrow(\"GITHUB_CLIENT_ID\");\n",
+        ),
+        ("server/package.json", "{}\n"),
+        ("server/src/main.ts", "export const port = process.env.PORT;\n"),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - env: GITHUB_CLIENT_ID\n      - env: UNUSED_VAR\n",
+    );
+    let (v, _, _) = audit(&plan, &ws.path().join("server"));
+    let f = finding(&v, "env:GITHUB_CLIENT_ID");
+    assert_eq!(codes(f), ["missing-definition"]);
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"].as_str().unwrap().contains("server/src/auth.module.ts"),
+        "{f:#}"
+    );
+    assert_eq!(finding(&v, "env:UNUSED_VAR")["confidence"], "high");
 }
 
 // Item 9: an empty workspace, a plan whose `repos:` selects nothing, and a

@@ -170,6 +170,34 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     if f.has(Code::MissingDefinition) || f.has(Code::ConfigNeverRead) {
         ctx.unread_spelling(&mut f, &m.name);
+        // Source that spells the name without a read seamscan recognises
+        // (`config.get("X")`, a settings wrapper) may read it after all.
+        let reading: BTreeSet<FileIdx> = ctx
+            .ix
+            .env_reads_by_name
+            .get(&m.name)
+            .map(|v| v.iter().map(|(fi, _)| *fi).collect())
+            .unwrap_or_default();
+        let spelled: Vec<String> = ctx
+            .ix
+            .files_mentioning(&m.name)
+            .into_iter()
+            .filter(|fi| {
+                let meta = ctx.ix.file(*fi);
+                meta.class.lang.is_some() && !meta.class.test && !reading.contains(fi)
+            })
+            .map(|fi| {
+                let meta = ctx.ix.file(fi);
+                format!("{}/{}", ctx.ix.repos[meta.repo as usize], meta.path)
+            })
+            .collect();
+        if !spelled.is_empty() {
+            f.low_confidence(format!(
+                "source files spell `{}` without a read seamscan recognises (`ENV[...]`, `process.env...`): {}",
+                m.name,
+                spelled.join(", ")
+            ));
+        }
     }
     f.config.push(ConfigEntry {
         name: m.name.clone(),

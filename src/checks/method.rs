@@ -1,7 +1,7 @@
 //! `method:` points: exists, reachable, called, wired.
 
 use super::{Ctx, Merged};
-use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via, close_names};
+use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via, close_names, name_forms};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, DynamicSite, Finding, Risk};
 use crate::plan::MethodName;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -44,6 +44,10 @@ struct DefIndex<'a> {
     /// Owner paths of the other definitions of the name (other classes
     /// that define their own method of that name), by last segment.
     others_by_leaf: HashMap<&'a str, Vec<&'a str>>,
+    /// How code spells the planned owner (`LineItem`, `line_item`,
+    /// `lineItem`), and the other owners that define the name.
+    owner_forms: Vec<String>,
+    other_leaves: Vec<&'a str>,
     module_fn: bool,
     /// Files where any definition of the name (matching or not) is a
     /// function.
@@ -58,12 +62,22 @@ struct DefIndex<'a> {
 impl<'a> DefIndex<'a> {
     fn new(
         ctx: &Ctx<'a>,
+        mn: &MethodName,
         defs: &[(FileIdx, &'a Def)],
         all: &[(FileIdx, &'a Def)],
         others: &[(FileIdx, &'a Def)],
         calls: &[(FileIdx, &'a Call)],
     ) -> Self {
         let ix = ctx.ix;
+        let owner_leaf = mn.owner.as_deref().map(leaf);
+        let owner_forms = owner_leaf.map(name_forms).unwrap_or_default();
+        let mut other_leaves: Vec<&str> = others
+            .iter()
+            .filter_map(|(_, d)| d.owner.as_deref().map(leaf))
+            .filter(|l| Some(*l) != owner_leaf)
+            .collect();
+        other_leaves.sort();
+        other_leaves.dedup();
         let mut others_by_leaf: HashMap<&str, Vec<&str>> = HashMap::new();
         for (_, d) in others {
             if let Some(o) = d.owner.as_deref() {
@@ -106,6 +120,8 @@ impl<'a> DefIndex<'a> {
             repos: defs.iter().map(|(fi, _)| ix.file(*fi).repo).collect(),
             owners_by_leaf,
             others_by_leaf,
+            owner_forms,
+            other_leaves,
             module_fn: defs.iter().any(|(_, d)| d.kind == DefKind::Function),
             fn_files_all: all
                 .iter()
@@ -133,6 +149,28 @@ impl<'a> DefIndex<'a> {
         self.others_by_leaf
             .get(leaf(co))
             .is_some_and(|os| os.iter().any(|o| *o == co || owner_matches(co, o)))
+    }
+
+    /// Does a receiver's text name another class that defines the method
+    /// (`account.classification` when `Account` has its own
+    /// `classification`), and not the planned owner?
+    fn receiver_names_other(&self, recv: &str, owner_leaf: &str) -> bool {
+        let last = recv
+            .trim_end_matches("()")
+            .rsplit(['.', ' ', '(', '['])
+            .next()
+            .unwrap_or(recv)
+            .trim_start_matches(['@', '$', '&'])
+            .trim_end_matches(['?', '!', '&']);
+        if last.is_empty() || names_class(last, owner_leaf) {
+            return false;
+        }
+        self.other_leaves.iter().any(|l| names_class(last, l))
+    }
+
+    /// Does file `fi` spell the planned owner (as a constant or a variable)?
+    fn mentions_owner(&self, ix: &crate::facts::FactIndex, fi: FileIdx) -> bool {
+        self.owner_forms.iter().any(|f| ix.mentions_name(fi, f))
     }
 
     /// The defining file (among `files`) an import in `fi` resolves to.
@@ -378,7 +416,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .filter(|(fi, d)| !def_sites.contains(&(*fi, d.line)) && same_family(*fi))
         .cloned()
         .collect();
-    let di = DefIndex::new(ctx, &defs, &all, &others, &calls);
+    let di = DefIndex::new(ctx, &mn, &defs, &all, &others, &calls);
     let mut callers: Vec<Caller> = Vec::new();
     for (fi, c) in calls {
         if let Some(cl) = classify(ctx, &mn, &di, fi, c) {
@@ -414,7 +452,8 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if facts.dynamic.is_empty() || ix.is_test(fi) {
             continue;
         }
-        if def_files.contains(&fi) || ix.mentions_name(fi, &mn.name) {
+        // Dynamic dispatch in the other language cannot reach the point.
+        if (def_files.contains(&fi) || ix.mentions_name(fi, &mn.name)) && same_family(fi) {
             for d in &facts.dynamic {
                 let location = ctx.loc(fi, d.line);
                 dynamic_callers.push(location.clone());
@@ -612,6 +651,25 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f
 }
 
+/// Is `var` a variable named after class `leaf` (`account`,
+/// `created_account`, `@account`, `currentUser`, `user`)?
+fn names_class(var: &str, leaf: &str) -> bool {
+    let forms = name_forms(leaf);
+    forms.iter().any(|f| var == f) || {
+        let snake = forms
+            .iter()
+            .find(|f| f.contains('_') || f.chars().all(|c| !c.is_uppercase()));
+        snake.is_some_and(|s| var.ends_with(&format!("_{s}")))
+            || (var.len() > leaf.len() && var.ends_with(leaf))
+    }
+}
+
+/// `db/migrate/*.rb`, `db/schema.rb`, `db/cable_schema.rb` (at any depth).
+fn is_schema_file(path: &str) -> bool {
+    let in_db = |dir: &str| path.starts_with(dir) || path.contains(&format!("/{dir}"));
+    in_db("db/migrate/") || (in_db("db/") && path.ends_with("schema.rb"))
+}
+
 /// A match by name alone (receiver unresolved) or a mere reference.
 fn weak(strength: &str) -> bool {
     matches!(strength, "name" | "reference")
@@ -717,6 +775,27 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
             }
         }
     };
+    // A weak match for a planned owner: not a call of it when the receiver
+    // is named after another class that defines the method, nor in a file
+    // that never spells the owner (`params[:status]`, `response.status`,
+    // `change_column_null :users, :first_name` for `Submitter#status`...).
+    if let Some(owner) = &mn.owner
+        && matches!(strength, "name" | "symbol" | "reference")
+        && !matches!(c.recv, Recv::Module(_))
+    {
+        if let Recv::Expr(text) = &c.recv
+            && di.receiver_names_other(text, leaf(owner))
+        {
+            return None;
+        }
+        if !inside && !same_file_def && !di.mentions_owner(ix, fi) {
+            return None;
+        }
+    }
+    // A literal symbol in a migration or a schema names a column.
+    if c.via == Via::Symbol && is_schema_file(path) {
+        return None;
+    }
     Some(Caller {
         file: fi,
         call: c,
