@@ -53,6 +53,9 @@ pub struct Prefilter {
     /// `lineItem`) are only recorded, so that the checks can tell which
     /// files talk about the owner.
     triggers: Vec<bool>,
+    /// Per pattern: only a match not followed by an identifier character
+    /// counts (`class Owner`, `module Owner`).
+    whole_word: Vec<bool>,
     ac: Option<AhoCorasick>,
 }
 
@@ -61,6 +64,7 @@ impl Prefilter {
         let mut interest = Interest::default();
         let mut patterns = BTreeSet::new();
         let mut recorded = BTreeSet::new();
+        let mut whole_words = BTreeSet::new();
         for p in &plan.points {
             match p.kind {
                 Kind::Method => {
@@ -74,8 +78,10 @@ impl Prefilter {
                         // misspelt method would be (`class Invoice`).
                         if let Some(owner) = &mn.owner {
                             let leaf = owner.rsplit("::").next().unwrap_or(owner);
-                            patterns.insert(format!("class {leaf}"));
-                            patterns.insert(format!("module {leaf}"));
+                            for kw in ["class", "module"] {
+                                patterns.insert(format!("{kw} {leaf}"));
+                                whole_words.insert(format!("{kw} {leaf}"));
+                            }
                             recorded.extend(name_forms(leaf));
                         }
                     }
@@ -100,6 +106,7 @@ impl Prefilter {
         let all: BTreeSet<String> = patterns.iter().chain(recorded.iter()).cloned().collect();
         let all: Vec<String> = all.into_iter().filter(|p| !p.is_empty()).collect();
         let triggers = all.iter().map(|p| patterns.contains(p)).collect();
+        let whole_word = all.iter().map(|p| whole_words.contains(p)).collect();
         let ac = if all.is_empty() {
             None
         } else {
@@ -109,6 +116,7 @@ impl Prefilter {
             interest,
             patterns: all,
             triggers,
+            whole_word,
             ac,
         }
     }
@@ -155,7 +163,16 @@ impl Prefilter {
         let Some(ac) = &self.ac else { return Vec::new() };
         let mut seen = vec![false; self.patterns.len()];
         for m in ac.find_overlapping_iter(bytes) {
-            seen[m.pattern().as_usize()] = true;
+            let p = m.pattern().as_usize();
+            // `class Account` must not match `class AccountsController`.
+            if self.whole_word[p]
+                && bytes
+                    .get(m.end())
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            {
+                continue;
+            }
+            seen[p] = true;
         }
         seen.iter()
             .enumerate()

@@ -268,11 +268,18 @@ pub fn close_names(a: &str, b: &str) -> bool {
     const MIN: usize = 6;
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.len() < MIN || a == b {
+    if short.len() < MIN || long.len() - short.len() > 2 {
         return false;
     }
     let k = if short.len() >= 10 { 2 } else { 1 };
-    if long.len() - short.len() > k {
+    // One edit keeps the first or the last byte; so do two edits unless
+    // they sit at both ends (a case given up for speed: this runs for
+    // every identifier of every parsed file).
+    if long.len() - short.len() > k || (short[0] != long[0] && short[short.len() - 1] != long[long.len() - 1])
+    {
+        return false;
+    }
+    if a == b {
         return false;
     }
     // A common prefix and suffix do not change the distance.
@@ -287,15 +294,29 @@ pub fn close_names(a: &str, b: &str) -> bool {
         &short[prefix..short.len() - suffix],
         &long[prefix..long.len() - suffix],
     );
-    // Optimal string alignment distance. A cell comes from the row above
-    // (+0 or more) or the one above that (+1), so once two rows are over
-    // the limit every later one is.
-    let mut prev2: Vec<usize> = vec![usize::MAX / 2; l.len() + 1];
-    let mut prev: Vec<usize> = (0..=l.len()).collect();
-    let mut cur: Vec<usize> = vec![0; l.len() + 1];
+    osa_within(s, l, k)
+}
+
+/// Is the optimal string alignment distance of `s` and `l` (`s` not
+/// longer) at most `k`? A cell comes from the row above (+0 or more) or
+/// the one above that (+1), so once two rows are over `k` every later one
+/// is. Rows live on the stack for names up to 63 bytes.
+fn osa_within(s: &[u8], l: &[u8], k: usize) -> bool {
+    const STACK: usize = 64;
+    if l.len() >= STACK {
+        return false;
+    }
+    let far = usize::MAX / 2;
+    let mut prev2 = [far; STACK];
+    let mut prev = [0usize; STACK];
+    let mut cur = [0usize; STACK];
+    for (j, c) in prev.iter_mut().enumerate().take(l.len() + 1) {
+        *c = j;
+    }
     let mut prev_over = false;
     for i in 1..=s.len() {
         cur[0] = i;
+        let mut over = cur[0] > k;
         for j in 1..=l.len() {
             let cost = usize::from(s[i - 1] != l[j - 1]);
             let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
@@ -303,14 +324,14 @@ pub fn close_names(a: &str, b: &str) -> bool {
                 d = d.min(prev2[j - 2] + 1);
             }
             cur[j] = d;
+            over &= d > k;
         }
-        let over = cur.iter().all(|d| *d > k);
         if over && prev_over {
             return false;
         }
         prev_over = over;
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
+        prev2 = prev;
+        prev = cur;
     }
     prev[l.len()] <= k
 }
