@@ -93,6 +93,11 @@ impl Prefilter {
                     let col = p.name.rsplit('.').next().unwrap_or(&p.name).to_string();
                     interest.columns.insert(col.clone());
                     patterns.insert(col);
+                    // `Model.column`: which files talk about the model.
+                    if let Some((model, _)) = p.name.rsplit_once('.') {
+                        let leaf = model.rsplit("::").next().unwrap_or(model);
+                        recorded.extend(name_forms(leaf));
+                    }
                 }
                 // Not audited yet: nothing to look for.
                 _ => {}

@@ -510,3 +510,29 @@ fn typos_and_framework_hooks() {
     assert_eq!(codes(f), ["no-callers"]);
     assert_eq!(f["confidence"], "high", "not a hook: {f:#}");
 }
+
+// Item 4 (the check-level part): for `jsonb: Model.column`, key accesses
+// count only in files that spell the model, so a generic `data` column
+// shared by two models (and axios' `res.data`) keeps to the planned one.
+#[test]
+fn json_keys_of_a_shared_column_keep_to_their_model() {
+    let v = storefront();
+    let f = finding(&v, "jsonb:Receipt.data");
+    assert!(codes(f).is_empty(), "{f:#}");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["pages", "pdf_url"], "{f:#}");
+    let pdf = &f["keys"][1];
+    assert_eq!(strings(&pdf["written_at"]), ["api/app/models/receipt.rb:5"]);
+    assert_eq!(
+        strings(&pdf["read_at"]),
+        [
+            "api/app/models/receipt.rb:9",
+            "api/app/services/receipt_mailer_service.rb:3"
+        ]
+    );
+}

@@ -1,9 +1,9 @@
 //! `jsonb:` points: keys written versus keys read, across repos.
 
 use super::{Ctx, Merged};
-use crate::facts::KeyOp;
+use crate::facts::{FileIdx, KeyOp, name_forms};
 use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, KeyEntry};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `ttsUrl` and `tts_url` both become `ttsurl`, to suggest likely renames.
 fn fold(key: &str) -> String {
@@ -17,9 +17,24 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let mut f = Finding::new("jsonb", &m.name);
     let column = m.name.rsplit('.').next().unwrap_or(&m.name).to_string();
+    // `Model.column`: a key access counts only in a file that spells the
+    // model (`Receipt`, `receipt`), so that a generic column name (`data`)
+    // shared by several models keeps to this one. Receivers are not typed.
+    let model_forms: Vec<String> = m
+        .name
+        .rsplit_once('.')
+        .map(|(model, _)| name_forms(model.rsplit("::").next().unwrap_or(model)))
+        .unwrap_or_default();
+    let about_model =
+        |fi: FileIdx| model_forms.is_empty() || model_forms.iter().any(|f| ix.mentions_name(fi, f));
+    let mut elsewhere: BTreeSet<String> = BTreeSet::new();
     let mut keys: BTreeMap<String, KeyEntry> = BTreeMap::new();
     for (fi, i) in ix.json_by_column.get(&column).map(Vec::as_slice).unwrap_or(&[]) {
         if ix.is_test(*fi) {
+            continue;
+        }
+        if !about_model(*fi) {
+            elsewhere.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
             continue;
         }
         let k = &ix.facts[*fi as usize].json_keys[*i as usize];
@@ -46,7 +61,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .map(Vec::as_slice)
         .unwrap_or(&[])
     {
-        if ix.is_test(*fi) {
+        if ix.is_test(*fi) || !about_model(*fi) {
             continue;
         }
         let o = &ix.facts[*fi as usize].json_opaque[*i as usize];
@@ -177,9 +192,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
     super::env::wire(ctx, &m.env, &mut f);
-    f.verify.push(format!(
-        "keys are matched by column name `{column}` on any receiver; confirm they belong to the planned model"
-    ));
+    if model_forms.is_empty() {
+        f.verify.push(format!(
+            "keys are matched by column name `{column}` on any receiver; confirm they belong to the planned model"
+        ));
+    } else {
+        f.verify.push(format!(
+            "keys are matched by column name `{column}` in files that spell the model, on any receiver there"
+        ));
+        if !elsewhere.is_empty() {
+            f.verify.push(format!(
+                "`{column}` keys in files that never spell the model were left out: {}",
+                elsewhere.into_iter().collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
     f.keys = Some(keys.into_values().collect());
     f
 }
