@@ -536,3 +536,45 @@ fn json_keys_of_a_shared_column_keep_to_their_model() {
         ]
     );
 }
+
+// Item 4, guarding the fallback: a column accessed only in a concern that
+// never spells the model is not "missing", and a column spelled only in a
+// form seamscan does not read is a missing definition of low confidence.
+#[test]
+fn json_column_of_a_model_used_only_through_a_concern() {
+    let ws = tree(&[
+        ("app/Gemfile", "source 'https://rubygems.org'\n"),
+        (
+            "app/app/models/concerns/lockable.rb",
+            "module Lockable\n  def lock_attr(attr)\n    locked_attributes[attr.to_s] = Time.current\n  end\nend\n",
+        ),
+        (
+            "app/app/models/account.rb",
+            "class Account\n  include Lockable\nend\n",
+        ),
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema[7.1].define do\n  create_table \"sessions\" do |t|\n    t.jsonb \"preferences\"\n  end\nend\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - jsonb: Account.locked_attributes\n      - jsonb: Session.preferences\n",
+    );
+    let (v, _, _) = audit(&plan, &ws.path().join("app"));
+    let f = finding(&v, "jsonb:Account.locked_attributes");
+    assert_eq!(f["exists"], true, "{f:#}");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(f["confidence"], "low");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("app/app/models/concerns/lockable.rb"),
+        "{f:#}"
+    );
+    let f = finding(&v, "jsonb:Session.preferences");
+    assert_eq!(codes(f), ["missing-definition"]);
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(f["notes"].as_str().unwrap().contains("app/db/schema.rb"), "{f:#}");
+}

@@ -61,7 +61,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .map(Vec::as_slice)
         .unwrap_or(&[])
     {
-        if ix.is_test(*fi) || !about_model(*fi) {
+        if ix.is_test(*fi) {
+            continue;
+        }
+        if !about_model(*fi) {
+            elsewhere.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
             continue;
         }
         let o = &ix.facts[*fi as usize].json_opaque[*i as usize];
@@ -86,6 +90,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     f.exists = Some(
         !keys.is_empty()
+            || !elsewhere.is_empty()
             || !f.definitions.is_empty()
             || !opaque_writes.is_empty()
             || !opaque_reads.is_empty(),
@@ -95,6 +100,32 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             Code::MissingDefinition,
             format!("no code reads or writes keys of `{column}` and no schema declares it"),
         );
+        // Files that spell the column in a form seamscan does not read
+        // (`t.jsonb "data"` with a string, `locked_attributes.merge(...)`).
+        let spelled: Vec<String> = ix
+            .files_mentioning(&column)
+            .into_iter()
+            .filter(|fi| !ix.is_test(*fi))
+            .map(|fi| format!("{}/{}", ix.repo_of(fi), ix.file(fi).path))
+            .collect();
+        if !spelled.is_empty() {
+            const SHOWN: usize = 5;
+            let more = if spelled.len() > SHOWN {
+                format!(" and {} more", spelled.len() - SHOWN)
+            } else {
+                String::new()
+            };
+            f.low_confidence(format!(
+                "source files spell `{column}` in forms seamscan does not read: {}{more}",
+                spelled[..spelled.len().min(SHOWN)].join(", ")
+            ));
+        }
+    }
+    if keys.is_empty() && opaque_reads.is_empty() && opaque_writes.is_empty() && !elsewhere.is_empty() {
+        f.low_confidence(format!(
+            "`{column}` is accessed only in files that never spell the model (a concern or shared code?): {}",
+            elsewhere.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        ));
     }
     let written: Vec<String> = keys
         .values()
