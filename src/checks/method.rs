@@ -454,7 +454,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
         // Dynamic dispatch in the other language cannot reach the point.
         if (def_files.contains(&fi) || ix.mentions_name(fi, &mn.name)) && same_family(fi) {
-            for d in &facts.dynamic {
+            for d in facts.dynamic.iter().filter(|d| may_name(&d.what, &mn.name)) {
                 let location = ctx.loc(fi, d.line);
                 dynamic_callers.push(location.clone());
                 dynamic_sites.push(DynamicSite {
@@ -664,6 +664,79 @@ fn names_class(var: &str, leaf: &str) -> bool {
     }
 }
 
+/// Could a dynamic dispatch site (`send("#{view}_series")`,
+/// `obj[`get${k}`]()`, as extraction writes it) call `name`? Its name is
+/// an interpolated string whose literal parts must fit `name`: leading text
+/// a prefix, trailing text a suffix, the rest inside. Anything else (a
+/// variable, a truncated text, reflection) may.
+fn may_name(what: &str, name: &str) -> bool {
+    let Some(open) = what.find(['(', '[']) else {
+        return true;
+    };
+    // Method dispatch only: `const_get("#{kind}Report")` names a class.
+    let head = what[..open].rsplit(['.', ' ']).next().unwrap_or("");
+    let dispatch = [
+        "send",
+        "public_send",
+        "__send__",
+        "try",
+        "try!",
+        "method",
+        "public_method",
+        "instance_method",
+    ];
+    if what.as_bytes()[open] == b'(' && !dispatch.contains(&head) {
+        return true;
+    }
+    let arg = what[open + 1..].trim_end_matches("()");
+    let arg = arg
+        .strip_suffix(')')
+        .or_else(|| arg.strip_suffix(']'))
+        .unwrap_or(arg);
+    let arg = arg.split(',').next().unwrap_or(arg).trim();
+    let arg = arg.strip_prefix(':').unwrap_or(arg);
+    let (body, hole_open) = if let Some(b) = arg.strip_prefix('"').and_then(|a| a.strip_suffix('"')) {
+        (b, "#{")
+    } else if let Some(b) = arg.strip_prefix('`').and_then(|a| a.strip_suffix('`')) {
+        (b, "${")
+    } else {
+        return true;
+    };
+    if !body.contains(hole_open) {
+        return true;
+    }
+    // Literal parts between the interpolations (no nested braces).
+    let mut parts: Vec<&str> = Vec::new();
+    let mut rest = body;
+    loop {
+        match rest.find(hole_open) {
+            Some(i) => {
+                parts.push(&rest[..i]);
+                match rest[i..].find('}') {
+                    Some(j) => rest = &rest[i + j + 1..],
+                    None => return true,
+                }
+            }
+            None => {
+                parts.push(rest);
+                break;
+            }
+        }
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    let mut at = 0;
+    if !name.starts_with(first) || !name.ends_with(last) || first.len() + last.len() > name.len() {
+        return false;
+    }
+    for p in &parts[1..parts.len() - 1] {
+        match name[at.max(first.len())..].find(p) {
+            Some(i) => at = at.max(first.len()) + i + p.len(),
+            None => return false,
+        }
+    }
+    true
+}
+
 /// `db/migrate/*.rb`, `db/schema.rb`, `db/cable_schema.rb` (at any depth).
 fn is_schema_file(path: &str) -> bool {
     let in_db = |dir: &str| path.starts_with(dir) || path.contains(&format!("/{dir}"));
@@ -822,6 +895,26 @@ mod tests {
         assert!(!owner_matches("Other::Video", "VideoRenderService"));
         assert!(owner_matches("A::B", "A::B"));
         assert!(!owner_matches("A::B", "C::B"));
+    }
+
+    #[test]
+    fn dynamic_sites_that_cannot_name_the_method() {
+        assert!(!may_name("send(\"#{view}_series\")", "classification"));
+        assert!(may_name("send(\"#{view}_series\")", "balance_series"));
+        assert!(!may_name("send(\"#{attr}=\", value)", "lock"));
+        assert!(may_name("send(\"#{attr}=\", value)", "total="));
+        assert!(may_name("public_send(\"render_#{kind}\")", "render_csv"));
+        assert!(!may_name("public_send(\"render_#{kind}\")", "rows"));
+        assert!(may_name("send(name)", "rows"));
+        assert!(
+            may_name("const_get(\"#{kind}Report\")", "rows"),
+            "reflection names classes"
+        );
+        assert!(!may_name("this[`get${key}`]()", "checkOwner"));
+        assert!(may_name("this[`get${key}`]()", "getTracker"));
+        assert!(may_name("table[name]()", "rows"));
+        assert!(may_name("send(\"#{a}_#{b}\")", "x_y"));
+        assert!(!may_name("send(\"a#{x}b#{y}c\")", "abc_no"));
     }
 
     #[test]
