@@ -578,3 +578,42 @@ fn json_column_of_a_model_used_only_through_a_concern() {
     assert_eq!(f["confidence"], "low", "{f:#}");
     assert!(f["notes"].as_str().unwrap().contains("app/db/schema.rb"), "{f:#}");
 }
+
+// Item 2, for verdicts without a problem: callers tied to the owner only by
+// name or by a symbol outside its class give confidence low; a receiver
+// named after the owner (`template.folder_name`) keeps it high.
+#[test]
+fn callers_tied_by_name_only_lower_the_confidence() {
+    let files = |caller: &'static str| {
+        tree(&[
+            ("app/Gemfile", "source 'https://rubygems.org'\n"),
+            (
+                "app/app/models/template.rb",
+                "class Template\n  def folder_name\n    folder&.name\n  end\nend\n",
+            ),
+            ("app/app/controllers/templates_controller.rb", caller),
+        ])
+    };
+    let plan = "version: 1\nphases:\n  - points:\n      - method: Template#folder_name\n";
+    let weak = files(
+        "class TemplatesController\n  def create\n    Template.create!(folder: Folder.find_by(name: params[:folder_name]))\n    current_user.folder_name\n  end\nend\n",
+    );
+    let (v, _, _) = audit(&plan_file(weak.path(), plan), &weak.path().join("app"));
+    let f = finding(&v, "method:Template#folder_name");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("o caller is tied to Template"),
+        "{f:#}"
+    );
+
+    let named = files(
+        "class TemplatesController\n  def show\n    template = Template.find(params[:id])\n    render json: template.folder_name\n  end\nend\n",
+    );
+    let (v, _, _) = audit(&plan_file(named.path(), plan), &named.path().join("app"));
+    let f = finding(&v, "method:Template#folder_name");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

@@ -155,13 +155,7 @@ impl<'a> DefIndex<'a> {
     /// (`account.classification` when `Account` has its own
     /// `classification`), and not the planned owner?
     fn receiver_names_other(&self, recv: &str, owner_leaf: &str) -> bool {
-        let last = recv
-            .trim_end_matches("()")
-            .rsplit(['.', ' ', '(', '['])
-            .next()
-            .unwrap_or(recv)
-            .trim_start_matches(['@', '$', '&'])
-            .trim_end_matches(['?', '!', '&']);
+        let last = receiver_var(recv);
         if last.is_empty() || names_class(last, owner_leaf) {
             return false;
         }
@@ -640,6 +634,24 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             mn.name
         ));
     }
+    // An owner-qualified point whose every caller is tied to it by name
+    // alone: no receiver resolved or named after the owner (`family.x` for
+    // `Family#x`), no call from inside the owner, no import.
+    if let Some(owner) = &mn.owner
+        && !non_test.is_empty()
+        && !non_test.iter().any(|c| match c.strength {
+            "receiver" | "internal" | "import" => true,
+            "name" => matches!(&c.call.recv, Recv::Expr(t) if names_class(receiver_var(t), leaf(owner))),
+            "symbol" => di.inside(c.call.owner.as_deref()),
+            _ => false,
+        })
+        && !(only_weak && common)
+    {
+        f.low_confidence(format!(
+            "no caller is tied to {owner}: every one matches `{}` by name or a literal symbol only",
+            mn.name
+        ));
+    }
     if !low.is_empty() {
         f.confidence = Confidence::Low;
         f.verify.extend(low);
@@ -649,6 +661,17 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             .push("callers outside the scanned repos (other services, scripts, consoles)".into());
     }
     f
+}
+
+/// The variable a receiver's text ends with: `family` for
+/// `Current.family`, `account` for `@account`, `entry` for `txn&.entry`.
+fn receiver_var(recv: &str) -> &str {
+    recv.trim_end_matches("()")
+        .rsplit(['.', ' ', '(', '['])
+        .next()
+        .unwrap_or(recv)
+        .trim_start_matches(['@', '$', '&'])
+        .trim_end_matches(['?', '!', '&'])
 }
 
 /// Is `var` a variable named after class `leaf` (`account`,
