@@ -28,7 +28,7 @@ fn access(r: &Report, id: &str) -> Vec<String> {
     r.finding(id)
         .definitions
         .iter()
-        .map(|d| d.access.clone())
+        .map(|d| d.access.clone().expect("a method definition has an access"))
         .collect()
 }
 

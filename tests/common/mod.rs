@@ -39,6 +39,8 @@ pub struct Stats {
     pub parse_errors: usize,
     pub elapsed_ms: u64,
     pub files_skipped: usize,
+    /// Unparsed code and templates, by extension.
+    pub unread_files: std::collections::BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Eq)]
@@ -59,14 +61,17 @@ pub struct Finding {
     pub phases: Vec<String>,
     pub exists: Option<bool>,
     pub definitions: Vec<Definition>,
-    pub access_modifier: String,
+    /// `null` for kinds without visibility (env, jsonb, not audited).
+    pub access_modifier: Option<String>,
     pub callers_found: Vec<String>,
     pub test_callers: Vec<String>,
-    pub dynamic_callers: Vec<String>,
+    /// `null` for kinds without callers to dispatch to.
+    pub dynamic_callers: Option<Vec<String>>,
+    pub dynamic_call_sites: Option<Vec<DynamicSite>>,
     pub caller_matches: Vec<CallerMatch>,
     pub config_wired: Option<bool>,
     pub config: Vec<ConfigEntry>,
-    #[serde(default)]
+    /// `null` for every kind but jsonb.
     pub keys: Option<Vec<KeyEntry>>,
     pub problems: Vec<Problem>,
     pub risk: String,
@@ -93,7 +98,14 @@ impl Finding {
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     pub location: String,
-    pub access: String,
+    pub access: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DynamicSite {
+    pub location: String,
+    pub code: String,
 }
 
 #[derive(Debug, Deserialize)]
