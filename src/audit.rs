@@ -10,7 +10,9 @@ use crate::checks;
 use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang, name_forms};
 use crate::findings::{Code, Report, Stats, Timings};
 use crate::lang;
+use crate::msg;
 use crate::plan::{Kind, MethodName, Plan, PlanError};
+use crate::text::Text;
 use crate::workspace::{self, Classifier, WalkedFile, WorkspaceError};
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
@@ -197,7 +199,7 @@ struct Outcome {
     parsed: bool,
     failed: bool,
     skipped: bool,
-    warning: Option<String>,
+    warning: Option<Text>,
 }
 
 #[derive(Default)]
@@ -225,8 +227,11 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     let len = std::fs::symlink_metadata(&file.abs).map(|m| m.len()).unwrap_or(0);
     if len > MAX_READ_BYTES {
         out.skipped = true;
-        out.warning = Some(format!(
-            "{shown}: not read ({len} bytes is over the {MAX_READ_BYTES}-byte limit)"
+        out.warning = Some(msg!(
+            "{}: not read ({} bytes is over the {}-byte limit)",
+            Text::raw(&shown),
+            Text::num(len),
+            Text::num(MAX_READ_BYTES)
         ));
         return out;
     }
@@ -237,7 +242,11 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         Ok(b) => b,
         Err(e) => {
             out.failed = file.class.lang.is_some();
-            out.warning = Some(format!("{shown}: cannot read: {e}"));
+            out.warning = Some(msg!(
+                "{}: cannot read: {}",
+                Text::raw(&shown),
+                Text::raw(e.to_string())
+            ));
             return out;
         }
     };
@@ -263,15 +272,17 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     }
     if is_binary(&bytes) {
         out.skipped = true;
-        out.warning = Some(format!("{shown}: not parsed (binary content)"));
+        out.warning = Some(msg!("{}: not parsed (binary content)", Text::raw(&shown)));
         return out;
     }
     if bytes.len() > MAX_PARSE_BYTES {
         out.skipped = true;
         out.failed = true;
-        out.warning = Some(format!(
-            "{shown}: not parsed ({} bytes is over the {MAX_PARSE_BYTES}-byte parse limit)",
-            bytes.len()
+        out.warning = Some(msg!(
+            "{}: not parsed ({} bytes is over the {}-byte parse limit)",
+            Text::raw(&shown),
+            Text::num(bytes.len() as u64),
+            Text::num(MAX_PARSE_BYTES as u64)
         ));
         return out;
     }
@@ -284,14 +295,16 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     out.parsed = true;
     if out.facts.parse_error {
         out.failed = true;
-        out.warning = Some(format!(
-            "{shown}: syntax errors (facts from the valid parts are used)"
+        out.warning = Some(msg!(
+            "{}: syntax errors (facts from the valid parts are used)",
+            Text::raw(&shown)
         ));
     } else if out.facts.too_deep {
         out.failed = true;
-        out.warning = Some(format!(
-            "{shown}: nested deeper than {} levels; facts below that depth are not extracted",
-            lang::query::MAX_START_DEPTH
+        out.warning = Some(msg!(
+            "{}: nested deeper than {} levels; facts below that depth are not extracted",
+            Text::raw(&shown),
+            Text::num(lang::query::MAX_START_DEPTH as u64)
         ));
     }
     out
@@ -333,14 +346,15 @@ fn is_binary(bytes: &[u8]) -> bool {
 
 /// Warnings for a run that could not look at code: a plan whose `repos:`
 /// selects nothing, a workspace or a repo without a source file.
-fn nothing_scanned(plan: &Plan, repos: &[String], files: &[WalkedFile]) -> Vec<String> {
+fn nothing_scanned(plan: &Plan, repos: &[String], files: &[WalkedFile]) -> Vec<Text> {
     let mut out = Vec::new();
     if repos.is_empty() {
         out.push(match &plan.repos {
-            Some(_) => {
-                "the plan's `repos:` selects no repo of the workspace: nothing was scanned".to_string()
-            }
-            None => "the workspace has no repo: nothing was scanned".to_string(),
+            Some(_) => msg!(
+                "the plan's {} selects no repo of the workspace: nothing was scanned",
+                Text::code("repos:")
+            ),
+            None => Text::ours("the workspace has no repo: nothing was scanned"),
         });
         return out;
     }
@@ -351,15 +365,15 @@ fn nothing_scanned(plan: &Plan, repos: &[String], files: &[WalkedFile]) -> Vec<S
         }
     }
     if !has_source.iter().any(|h| *h) {
-        out.push(
-            "no source file (Ruby, ERB, TypeScript, JavaScript) in the workspace: definitions and callers could not be checked"
-                .to_string(),
-        );
+        out.push(Text::ours(
+            "no source file (Ruby, ERB, TypeScript, JavaScript) in the workspace: definitions and callers could not be checked",
+        ));
     } else {
         for (r, h) in repos.iter().zip(&has_source) {
             if !*h {
-                out.push(format!(
-                    "{r}: no source file (Ruby, ERB, TypeScript, JavaScript); only its config files were read"
+                out.push(msg!(
+                    "{}: no source file (Ruby, ERB, TypeScript, JavaScript); only its config files were read",
+                    Text::raw(r)
                 ));
             }
         }

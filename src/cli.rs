@@ -2,12 +2,15 @@
 //!
 //! Exit 0: no finding at or above `--fail-on`; 1: at least one; 2: usage
 //! error, unreadable or invalid plan, unreadable workspace. Errors go to
-//! stderr as `seamscan: FILE[:LINE:COL]: message`.
+//! stderr as `seamscan: FILE[:LINE:COL]: message`. Everything written to
+//! stderr goes through `text::terminal`: a plan, a path or an argument that
+//! holds control characters shows them as `\u{1b}`.
 
 use crate::audit::{self, AuditError, Options};
 use crate::findings::{Report, Risk};
 use crate::plan;
 use crate::report;
+use crate::text;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
@@ -118,7 +121,15 @@ where
         Ok(c) => c,
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
+            // clap echoes the offending argument; keep its colours unless
+            // that argument holds control characters.
+            let plain = e.render().to_string();
+            match text::terminal(&plain) {
+                std::borrow::Cow::Owned(escaped) if e.use_stderr() => eprint!("{escaped}"),
+                _ => {
+                    let _ = e.print();
+                }
+            }
             return code;
         }
     };
@@ -128,7 +139,7 @@ where
 }
 
 fn error(msg: impl std::fmt::Display) -> i32 {
-    eprintln!("seamscan: {msg}");
+    eprintln!("seamscan: {}", text::terminal(&msg.to_string()));
     2
 }
 
@@ -149,7 +160,7 @@ fn run_audit(cfg: Config) -> i32 {
         Err(e) => return error(e),
     };
     for a in &report.alerts {
-        eprintln!("seamscan: warning: {a}");
+        eprintln!("seamscan: warning: {}", text::terminal_text(a));
     }
     let t = std::time::Instant::now();
     let written = write_report(&cfg, &report);

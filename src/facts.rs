@@ -388,7 +388,7 @@ pub struct FactIndex {
     pub failed: BTreeSet<FileIdx>,
     /// Directories the walk could not enter (permission denied, loops):
     /// evidence may be missing anywhere.
-    pub unwalked: Vec<String>,
+    pub unwalked: Vec<crate::text::Text>,
     /// Plan names spelled (as whole words) in unread files: (file, name,
     /// first line), sorted.
     pub unread_mentions: Vec<(FileIdx, String, u32)>,

@@ -6,6 +6,7 @@
 //! field names and order here are the contract's, so change them only with
 //! a new schema version.
 
+use crate::text::Text;
 use serde::Serialize;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -130,7 +131,7 @@ impl Serialize for Code {
 pub struct Problem {
     pub code: Code,
     pub risk: Risk,
-    pub message: String,
+    pub message: Text,
     /// Set when a plan `accept:` entry covers this problem: it is still
     /// listed but counts neither for the finding's `risk` nor `--fail-on`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -145,7 +146,7 @@ pub struct Accepted {
 }
 
 impl Problem {
-    pub fn new(code: Code, message: impl Into<String>) -> Problem {
+    pub fn new(code: Code, message: impl Into<Text>) -> Problem {
         Problem {
             code,
             risk: code.risk(),
@@ -156,7 +157,7 @@ impl Problem {
 
     /// A problem whose evidence is too weak for its code's default risk:
     /// `risk` is capped at `cap`.
-    pub fn capped(code: Code, cap: Risk, message: impl Into<String>) -> Problem {
+    pub fn capped(code: Code, cap: Risk, message: impl Into<Text>) -> Problem {
         Problem {
             code,
             risk: code.risk().min(cap),
@@ -242,17 +243,17 @@ pub struct Finding {
     pub problems: Vec<Problem>,
     pub risk: Risk,
     pub confidence: Confidence,
-    pub notes: String,
+    pub notes: Text,
     /// The plan's `note:` for this point, copied verbatim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_note: Option<String>,
     /// What a human must still verify by hand (Markdown shows it).
     #[serde(skip)]
-    pub verify: Vec<String>,
+    pub verify: Vec<Text>,
     /// Sentences appended to `notes` (why the confidence is low, what was
     /// not read).
     #[serde(skip)]
-    pub extra_notes: Vec<String>,
+    pub extra_notes: Vec<Text>,
 }
 
 impl Finding {
@@ -276,26 +277,26 @@ impl Finding {
             problems: Vec::new(),
             risk: Risk::None,
             confidence: Confidence::High,
-            notes: String::new(),
+            notes: Text::default(),
             plan_note: None,
             verify: Vec::new(),
             extra_notes: Vec::new(),
         }
     }
 
-    pub fn problem(&mut self, code: Code, message: impl Into<String>) {
+    pub fn problem(&mut self, code: Code, message: impl Into<Text>) {
         self.problems.push(Problem::new(code, message));
     }
 
     /// Add a problem with its risk capped (see `Problem::capped`).
-    pub fn problem_capped(&mut self, code: Code, cap: Risk, message: impl Into<String>) {
+    pub fn problem_capped(&mut self, code: Code, cap: Risk, message: impl Into<Text>) {
         self.problems.push(Problem::capped(code, cap, message));
     }
 
     /// Lower the confidence and say why in `notes`.
-    pub fn low_confidence(&mut self, why: impl Into<String>) {
+    pub fn low_confidence(&mut self, why: Text) {
         self.confidence = Confidence::Low;
-        self.extra_notes.push(why.into());
+        self.extra_notes.push(why);
     }
 
     pub fn has(&self, code: Code) -> bool {
@@ -304,13 +305,11 @@ impl Finding {
 
     /// Sort and dedupe every list, and derive `risk`.
     pub fn finish(&mut self) {
-        for v in [
-            &mut self.callers_found,
-            &mut self.test_callers,
-            &mut self.phases,
-            &mut self.verify,
-            &mut self.extra_notes,
-        ] {
+        for v in [&mut self.callers_found, &mut self.test_callers, &mut self.phases] {
+            v.sort();
+            v.dedup();
+        }
+        for v in [&mut self.verify, &mut self.extra_notes] {
             v.sort();
             v.dedup();
         }
@@ -414,10 +413,10 @@ pub struct Report {
     pub stats: Stats,
     pub findings: Vec<Finding>,
     /// Files and directories that could not be read, and similar.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
     /// Warnings also printed on stderr: nothing (or a repo without source)
     /// was scanned.
-    pub alerts: Vec<String>,
+    pub alerts: Vec<Text>,
     pub timings: Timings,
 }
 

@@ -13,4 +13,5 @@ pub mod findings;
 pub mod lang;
 pub mod plan;
 pub mod report;
+pub mod text;
 pub mod workspace;

@@ -7,6 +7,7 @@
 
 use crate::facts::{FileClass, Lang};
 use crate::plan::Plan;
+use crate::text::Text;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -100,10 +101,10 @@ pub struct WalkedFile {
 pub struct Walk {
     pub files: Vec<WalkedFile>,
     /// Paths that could not be walked (permission denied, vanished, loops).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Text>,
     /// Other things the user should know about the walk (git could not
     /// list tracked files); they do not mean evidence is missing.
-    pub notices: Vec<String>,
+    pub notices: Vec<Text>,
 }
 
 /// Find the repos of `root` as the contract says.
@@ -446,15 +447,16 @@ fn unignored(
     classifier: &Classifier,
     walked: &HashSet<&str>,
     dirs: &[String],
-) -> (Vec<WalkedFile>, Option<String>) {
+) -> (Vec<WalkedFile>, Option<Text>) {
     let root = &repo.path;
-    let (candidates, warning): (Vec<String>, Option<String>) = match tracked_files(root) {
+    let (candidates, warning): (Vec<String>, Option<Text>) = match tracked_files(root) {
         Ok(Some(tracked)) => (tracked, None),
         other => {
             let warning = other.err().map(|e| {
-                format!(
-                    "{}: cannot list the files git tracks ({e}); git-ignored files are skipped even if committed",
-                    repo.name
+                crate::msg!(
+                    "{}: cannot list the files git tracks ({}); git-ignored files are skipped even if committed",
+                    Text::raw(&repo.name),
+                    Text::raw(e)
                 )
             });
             let mut c = Vec::new();
@@ -577,7 +579,7 @@ struct Sink<'a> {
     out: &'a Mutex<Walk>,
     dirs_seen: &'a Mutex<Vec<String>>,
     local: Vec<WalkedFile>,
-    warnings: Vec<String>,
+    warnings: Vec<Text>,
     /// Directories walked (repo-relative, `""` for the root).
     dirs: Vec<String>,
 }
@@ -605,14 +607,14 @@ fn rel_string(p: &Path) -> String {
 }
 
 /// A walk error as `repo/path: cause`, like every other location.
-fn walk_error(err: &ignore::Error, root: &Path, repo: &str) -> String {
+fn walk_error(err: &ignore::Error, root: &Path, repo: &str) -> Text {
     let msg = err.to_string();
     let prefix = root.display().to_string();
     let msg = match msg.strip_prefix(&prefix) {
         Some(rest) => format!("{repo}{rest}"),
         None => msg.replace(&format!("{prefix}/"), &format!("{repo}/")),
     };
-    format!("cannot walk: {msg}")
+    crate::msg!("cannot walk: {}", Text::raw(msg))
 }
 
 #[cfg(test)]

@@ -272,7 +272,7 @@ fn markdown_report() {
         ),
         "{md}"
     );
-    assert!(md.contains("- **private-entry-point** (high): private in VideoRenderService but called from cms-service/app/jobs/render_job.rb:8"));
+    assert!(md.contains("- **private-entry-point** (high): private in `VideoRenderService` but called from `cms-service/app/jobs/render_job.rb:8`"));
     assert!(md.contains("Verify by hand"));
 }
 

@@ -1068,9 +1068,18 @@ phases:
         }
         assert!(!line.contains('\r'), "raw CR in {line:?}");
     }
-    assert!(!md.contains("<b>") && !md.contains("<script>"), "raw HTML:\n{md}");
+    // The plan's HTML is escaped; names from the repos are code spans,
+    // where `<b>` and `|` are literal text (issue #20's suite parses this).
+    assert!(!md.contains("<script>"), "raw HTML:\n{md}");
+    assert!(
+        md.contains("`web/app/odd dir|x\\u{a}y/<b>html</b>&amp.rb:1`"),
+        "{md}"
+    );
     // Every caller is listed (escaped), none lost.
-    assert!(md.contains("pipe\\|in\\|name.rb"), "{md}");
+    assert!(
+        md.contains("`web/app/odd dir|x\\u{a}y/pipe|in|name.rb:1`"),
+        "{md}"
+    );
     assert!(md.contains("ünïcödé 日本語 🦀.rb"), "{md}");
 }
 

@@ -3,6 +3,8 @@
 use super::{Ctx, Merged};
 use crate::facts::FileIdx;
 use crate::findings::{CallerMatch, Code, ConfigEntry, DefinitionEvidence, Finding};
+use crate::msg;
+use crate::text::Text;
 use std::collections::BTreeSet;
 
 pub struct Wiring {
@@ -10,7 +12,7 @@ pub struct Wiring {
     pub read_at: Vec<String>,
     pub defined_at: Vec<String>,
     /// Why it is not wired (empty when it is).
-    pub why: String,
+    pub why: Text,
     pub test_reads: Vec<String>,
 }
 
@@ -57,19 +59,19 @@ pub fn wiring(ctx: &Ctx, var: &str) -> Wiring {
     let defined_at: Vec<String> = defs.iter().map(|(f, l)| ctx.loc(*f, *l)).collect();
     let wired = !defs.is_empty() && missing.is_empty();
     let why = if defs.is_empty() {
-        "is defined in no config file".to_string()
+        Text::ours("is defined in no config file")
     } else if !missing.is_empty() {
         let elsewhere: Vec<&str> = defining_repos
             .iter()
             .map(|r| ix.repos[*r as usize].as_str())
             .collect();
-        format!(
+        msg!(
             "is read in {} but defined only in the config of {}",
-            missing.join(", "),
-            elsewhere.join(", ")
+            Text::raw_list(&missing, ", "),
+            Text::raw_list(&elsewhere, ", ")
         )
     } else {
-        String::new()
+        Text::default()
     };
     Wiring {
         wired,
@@ -92,7 +94,7 @@ pub fn wire(ctx: &Ctx, vars: &[String], f: &mut Finding) {
         let w = wiring(ctx, v);
         if !w.wired {
             all_wired = false;
-            f.problem(Code::ConfigNotWired, format!("`{v}` {}", w.why));
+            f.problem(Code::ConfigNotWired, msg!("{} {}", Text::code(v), w.why));
         }
         f.config.push(ConfigEntry {
             name: v.clone(),
@@ -137,18 +139,25 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             };
             f.problem(
                 Code::MissingDefinition,
-                format!("no code reads `{}` and no config file defines it{extra}", m.name),
+                msg!(
+                    "no code reads {} and no config file defines it{}",
+                    Text::code(&m.name),
+                    Text::ours(extra)
+                ),
             );
         }
         (true, false) => f.problem(
             Code::ConfigNeverRead,
-            format!(
-                "`{}` is defined in config ({}) but no code reads it",
-                m.name,
-                w.defined_at.join(", ")
+            msg!(
+                "{} is defined in config ({}) but no code reads it",
+                Text::code(&m.name),
+                Text::raw_list(&w.defined_at, ", ")
             ),
         ),
-        (false, _) if !w.wired => f.problem(Code::ConfigNotWired, format!("`{}` {}", m.name, w.why)),
+        (false, _) if !w.wired => f.problem(
+            Code::ConfigNotWired,
+            msg!("{} {}", Text::code(&m.name), w.why.clone()),
+        ),
         _ => {}
     }
     if let Some(repo) = &m.repo {
@@ -156,7 +165,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if !in_repo && !w.read_at.is_empty() {
             f.problem(
                 Code::UnexpectedLocation,
-                format!("planned in {repo} but read only elsewhere"),
+                msg!("planned in {} but read only elsewhere", Text::raw(repo)),
             );
         }
     }
@@ -164,7 +173,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if !w.read_at.iter().any(|r| r.starts_with(&format!("{repo}/"))) {
             f.problem(
                 Code::MissingExpectedCaller,
-                format!("{repo} never reads `{}`", m.name),
+                msg!("{} never reads {}", Text::raw(repo), Text::code(&m.name)),
             );
         }
     }
@@ -192,10 +201,12 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             })
             .collect();
         if !spelled.is_empty() {
-            f.low_confidence(format!(
-                "source files spell `{}` without a read seamscan recognises (`ENV[...]`, `process.env...`): {}",
-                m.name,
-                spelled.join(", ")
+            f.low_confidence(msg!(
+                "source files spell {} without a read seamscan recognises ({}, {}): {}",
+                Text::code(&m.name),
+                Text::code("ENV[...]"),
+                Text::code("process.env..."),
+                Text::raw_list(&spelled, ", ")
             ));
         }
     }
@@ -207,12 +218,12 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let failed = ctx.failed_mentioning(&[m.name.as_str()]);
     if !failed.is_empty() {
         f.confidence = crate::findings::Confidence::Low;
-        f.verify.push(format!(
+        f.verify.push(msg!(
             "files that mention it failed to parse: {}",
-            failed.join(", ")
+            Text::raw_list(&failed, ", ")
         ));
     }
     f.verify
-        .push("env vars set outside the scanned repos (hosting dashboards, secret stores)".to_string());
+        .push("env vars set outside the scanned repos (hosting dashboards, secret stores)".into());
     f
 }

@@ -3,6 +3,8 @@
 use super::{Ctx, Merged};
 use crate::facts::{FileIdx, KeyOp, name_forms};
 use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, KeyEntry};
+use crate::msg;
+use crate::text::Text;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `ttsUrl` and `tts_url` both become `ttsurl`, to suggest likely renames.
@@ -98,7 +100,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     if f.exists == Some(false) {
         f.problem(
             Code::MissingDefinition,
-            format!("no code reads or writes keys of `{column}` and no schema declares it"),
+            msg!(
+                "no code reads or writes keys of {} and no schema declares it",
+                Text::code(&column)
+            ),
         );
         // Files that spell the column in a form seamscan does not read
         // (`t.jsonb "data"` with a string, `locked_attributes.merge(...)`).
@@ -109,22 +114,18 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             .map(|fi| format!("{}/{}", ix.repo_of(fi), ix.file(fi).path))
             .collect();
         if !spelled.is_empty() {
-            const SHOWN: usize = 5;
-            let more = if spelled.len() > SHOWN {
-                format!(" and {} more", spelled.len() - SHOWN)
-            } else {
-                String::new()
-            };
-            f.low_confidence(format!(
-                "source files spell `{column}` in forms seamscan does not read: {}{more}",
-                spelled[..spelled.len().min(SHOWN)].join(", ")
+            f.low_confidence(msg!(
+                "source files spell {} in forms seamscan does not read: {}",
+                Text::code(&column),
+                super::first_few(&spelled)
             ));
         }
     }
     if keys.is_empty() && opaque_reads.is_empty() && opaque_writes.is_empty() && !elsewhere.is_empty() {
-        f.low_confidence(format!(
-            "`{column}` is accessed only in files that never spell the model (a concern or shared code?): {}",
-            elsewhere.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
+        f.low_confidence(msg!(
+            "{} is accessed only in files that never spell the model (a concern or shared code?): {}",
+            Text::code(&column),
+            Text::join(elsewhere.iter().take(5).map(Text::raw), ", ")
         ));
     }
     let written: Vec<String> = keys
@@ -138,23 +139,26 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if !k.read_at.is_empty() && k.written_at.is_empty() {
             let similar: Vec<&String> = written.iter().filter(|w| fold(w) == fold(&k.key)).collect();
             let hint = match similar.first() {
-                Some(s) => format!(" (written as `{s}`?)"),
-                None => String::new(),
+                Some(s) => msg!(" (written as {}?)", Text::code(s.as_str())),
+                None => Text::default(),
             };
             f.problems.push(crate::findings::Problem::new(
                 Code::JsonKeyReadNeverWritten,
-                format!(
-                    "`{}` is read at {} but no writer writes it{hint}",
-                    k.key, k.read_at[0]
+                msg!(
+                    "{} is read at {} but no writer writes it{}",
+                    Text::code(&k.key),
+                    Text::raw(&k.read_at[0]),
+                    hint
                 ),
             ));
         }
         if k.read_at.is_empty() && !k.written_at.is_empty() {
             f.problems.push(crate::findings::Problem::new(
                 Code::JsonKeyWrittenNeverRead,
-                format!(
-                    "`{}` is written at {} but nothing reads it",
-                    k.key, k.written_at[0]
+                msg!(
+                    "{} is written at {} but nothing reads it",
+                    Text::code(&k.key),
+                    Text::raw(&k.written_at[0])
                 ),
             ));
         }
@@ -165,16 +169,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     if !opaque_writes.is_empty() {
         f.confidence = Confidence::Low;
-        f.verify.push(format!(
+        f.verify.push(msg!(
             "writes whose keys are not literal (they may write the keys reported as never written): {}",
-            opaque_writes.join(", ")
+            Text::raw_list(&opaque_writes, ", ")
         ));
     }
     if !opaque_reads.is_empty() {
         f.confidence = Confidence::Low;
-        f.verify.push(format!(
+        f.verify.push(msg!(
             "reads whose keys are not literal: {}",
-            opaque_reads.join(", ")
+            Text::raw_list(&opaque_reads, ", ")
         ));
     }
     // `repo`: the repo that must own the column, i.e. declare it in its
@@ -196,16 +200,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     {
         let elsewhere: std::collections::BTreeSet<&String> = writers.iter().chain(declarers.iter()).collect();
         let where_ = if elsewhere.is_empty() {
-            "it is only read".to_string()
+            Text::ours("it is only read")
         } else {
-            format!(
+            msg!(
                 "it is declared or written only in {}",
-                elsewhere.into_iter().cloned().collect::<Vec<_>>().join(", ")
+                Text::raw_list(&elsewhere.into_iter().collect::<Vec<_>>(), ", ")
             )
         };
         f.problem(
             Code::UnexpectedLocation,
-            format!("planned in {repo}, which neither declares `{column}` nor writes its keys; {where_}"),
+            msg!(
+                "planned in {}, which neither declares {} nor writes its keys; {}",
+                Text::raw(repo),
+                Text::code(&column),
+                where_
+            ),
         );
     }
     for repo in &m.callers {
@@ -218,23 +227,30 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if !uses {
             f.problem(
                 Code::MissingExpectedCaller,
-                format!("{repo} never reads or writes keys of `{column}`"),
+                msg!(
+                    "{} never reads or writes keys of {}",
+                    Text::raw(repo),
+                    Text::code(&column)
+                ),
             );
         }
     }
     super::env::wire(ctx, &m.env, &mut f);
     if model_forms.is_empty() {
-        f.verify.push(format!(
-            "keys are matched by column name `{column}` on any receiver; confirm they belong to the planned model"
+        f.verify.push(msg!(
+            "keys are matched by column name {} on any receiver; confirm they belong to the planned model",
+            Text::code(&column)
         ));
     } else {
-        f.verify.push(format!(
-            "keys are matched by column name `{column}` in files that spell the model, on any receiver there"
+        f.verify.push(msg!(
+            "keys are matched by column name {} in files that spell the model, on any receiver there",
+            Text::code(&column)
         ));
         if !elsewhere.is_empty() {
-            f.verify.push(format!(
-                "`{column}` keys in files that never spell the model were left out: {}",
-                elsewhere.into_iter().collect::<Vec<_>>().join(", ")
+            f.verify.push(msg!(
+                "{} keys in files that never spell the model were left out: {}",
+                Text::code(&column),
+                Text::join(elsewhere.into_iter().map(Text::raw), ", ")
             ));
         }
     }

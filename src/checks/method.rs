@@ -3,7 +3,9 @@
 use super::{Ctx, Merged};
 use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via, close_names, name_forms};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, DynamicSite, Finding, Risk};
+use crate::msg;
 use crate::plan::MethodName;
+use crate::text::Text;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Names so common that a name-only match says little.
@@ -279,7 +281,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let mn = match MethodName::parse(&m.name) {
         Ok(mn) => mn,
         Err(e) => {
-            f.problem(Code::MissingDefinition, e);
+            f.problem(Code::MissingDefinition, Text::raw(e));
             return f;
         }
     };
@@ -298,10 +300,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .filter(|(fi, d)| kind_matches(ctx, *fi, d, &mn))
         .cloned()
         .collect();
-    let near: Vec<String> = all
+    let near: Vec<Text> = all
         .iter()
         .filter(|(fi, d)| !kind_matches(ctx, *fi, d, &mn))
-        .map(|(fi, d)| format!("{} at {}", describe(d), ctx.loc(*fi, d.line)))
+        .map(|(fi, d)| {
+            msg!(
+                "{} at {}",
+                Text::raw(describe(d)),
+                Text::raw(ctx.loc(*fi, d.line))
+            )
+        })
         .collect();
 
     if let Some(repo) = &m.repo {
@@ -314,9 +322,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             let elsewhere: BTreeSet<&str> = defs.iter().map(|(fi, _)| ix.repo_of(*fi)).collect();
             f.problem(
                 Code::UnexpectedLocation,
-                format!(
-                    "planned in {repo} but defined only in {}",
-                    elsewhere.into_iter().collect::<Vec<_>>().join(", ")
+                msg!(
+                    "planned in {} but defined only in {}",
+                    Text::raw(repo),
+                    Text::raw_list(&elsewhere.into_iter().collect::<Vec<_>>(), ", ")
                 ),
             );
         } else if !in_repo.is_empty() {
@@ -336,50 +345,50 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         let locs: Vec<String> = def_locs.iter().map(|(fi, l)| ctx.loc(*fi, *l)).collect();
         f.problem(
             Code::AmbiguousDefinition,
-            format!(
-                "{} definitions match `{}`: {}",
-                locs.len(),
-                m.name,
-                locs.join(", ")
+            msg!(
+                "{} definitions match {}: {}",
+                Text::num(locs.len() as u64),
+                Text::code(&m.name),
+                Text::raw_list(&locs, ", ")
             ),
         );
     }
     // Same owner, close name: a typo in the plan or in the code.
-    let typos: Vec<String> = if defs.is_empty() && mn.owner.is_some() {
+    let typos: Vec<Text> = if defs.is_empty() && mn.owner.is_some() {
         ix.defs_by_name
             .iter()
             .filter(|(name, _)| close_names(name, &mn.name))
             .flat_map(|(_, v)| v.iter())
             .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].defs[*i as usize]))
             .filter(|(fi, d)| !ix.is_test(*fi) && kind_matches(ctx, *fi, d, &mn))
-            .map(|(fi, d)| format!("{} at {}", describe(d), ctx.loc(fi, d.line)))
+            .map(|(fi, d)| msg!("{} at {}", Text::raw(describe(d)), Text::raw(ctx.loc(fi, d.line))))
             .collect()
     } else {
         Vec::new()
     };
     if defs.is_empty() {
-        let similar: Vec<String> = typos.iter().chain(near.iter()).cloned().collect();
-        let mut msg = format!("no definition of `{}` found", m.name);
+        let similar: Vec<Text> = typos.iter().chain(near.iter()).cloned().collect();
+        let mut msg = msg!("no definition of {} found", Text::code(&m.name));
         if !similar.is_empty() {
-            msg.push_str(&format!(" (similar: {})", similar.join(", ")));
+            msg.push(msg!(" (similar: {})", Text::join(similar, ", ")));
         } else if !test_defs.is_empty() {
-            msg.push_str(" outside test code");
+            msg.push(Text::ours(" outside test code"));
         }
         f.problem(Code::MissingDefinition, msg);
         if !typos.is_empty() {
-            f.low_confidence(format!(
+            f.low_confidence(msg!(
                 "the same owner defines a method with a close name ({}): a typo in the plan or in the code?",
-                typos.join(", ")
+                Text::join(typos, ", ")
             ));
         }
         if !near.is_empty() && mn.owner.is_some() {
             // A superclass, an included module or a concern may be where
             // the owner gets it: static analysis does not follow those.
             f.confidence = Confidence::Low;
-            f.verify.push(format!(
-                "`{}` is defined elsewhere ({}): check whether the owner inherits or includes it",
-                mn.name,
-                near.join(", ")
+            f.verify.push(msg!(
+                "{} is defined elsewhere ({}): check whether the owner inherits or includes it",
+                Text::code(&mn.name),
+                Text::join(near, ", ")
             ));
         }
     }
@@ -499,15 +508,20 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             if !blocked.is_empty() {
                 let (fi, d) = restricted[0];
                 let what = match d.access {
-                    Access::ModuleLocal => "not exported from".to_string(),
-                    a => format!("{} in", a.as_str()),
+                    Access::ModuleLocal => Text::ours("not exported from"),
+                    a => msg!("{} in", Text::ours(a.as_str())),
                 };
                 let place = match &d.owner {
                     Some(o) if d.access != Access::ModuleLocal => o.clone(),
                     _ => ctx.loc(*fi, d.line).to_string(),
                 };
                 let locs: Vec<&str> = blocked.iter().map(|(l, _)| l.as_str()).collect();
-                let msg = format!("{what} {place} but called from {}", locs.join(", "));
+                let msg = msg!(
+                    "{} {} but called from {}",
+                    what,
+                    Text::raw(place),
+                    Text::raw_list(&locs, ", ")
+                );
                 if blocked.iter().any(|(_, resolved)| *resolved) {
                     f.problem(Code::PrivateEntryPoint, msg);
                 } else {
@@ -515,12 +529,12 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     f.problem_capped(
                         Code::PrivateEntryPoint,
                         Risk::Medium,
-                        format!("{msg} (receivers not resolved: matched by name only)"),
+                        msg!("{} (receivers not resolved: matched by name only)", msg),
                     );
-                    f.low_confidence(format!(
-                        "every call that the visibility would block matches `{}` by name only; \
+                    f.low_confidence(msg!(
+                        "every call that the visibility would block matches {} by name only; \
                          their receivers may be other objects",
-                        mn.name
+                        Text::code(&mn.name)
                     ));
                 }
             }
@@ -532,33 +546,36 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if !f.test_callers.is_empty() {
             f.problem(
                 Code::TestOnlyCallers,
-                format!("only test code calls it ({})", f.test_callers.join(", ")),
+                msg!(
+                    "only test code calls it ({})",
+                    Text::raw_list(&f.test_callers, ", ")
+                ),
             );
         } else if !dynamic_sites.is_empty() {
-            let shown: Vec<String> = dynamic_sites
+            let shown = dynamic_sites
                 .iter()
-                .map(|d| format!("{} ({})", d.location, d.code))
-                .collect();
+                .map(|d| msg!("{} ({})", Text::raw(&d.location), Text::raw(&d.code)));
             f.problem(
                 Code::DynamicCallersOnly,
-                format!(
+                msg!(
                     "no static caller; only dynamic dispatch could reach it ({})",
-                    shown.join(", ")
+                    Text::join(shown, ", ")
                 ),
             );
         } else {
             f.problem(
                 Code::NoCallers,
-                format!("nothing calls `{}` in the scanned repos", m.name),
+                msg!("nothing calls {} in the scanned repos", Text::code(&m.name)),
             );
             // A framework hook: called by convention, from outside the code.
             let hook = families
                 .iter()
                 .find_map(|fam| super::hooks::caller_of(&mn.name, *fam == Family::Ruby));
             if let Some(who) = hook {
-                f.low_confidence(format!(
-                    "`{}` is a hook that {who} calls: the framework calls it, not the scanned code",
-                    mn.name
+                f.low_confidence(msg!(
+                    "{} is a hook that {} calls: the framework calls it, not the scanned code",
+                    Text::code(&mn.name),
+                    Text::ours_marked(who)
                 ));
             }
         }
@@ -568,7 +585,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if !calls_from_repo {
             f.problem(
                 Code::MissingExpectedCaller,
-                format!("{repo} never calls `{}`", m.name),
+                msg!("{} never calls {}", Text::raw(repo), Text::code(&m.name)),
             );
         }
     }
@@ -595,43 +612,45 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     super::env::wire(ctx, &vars, &mut f);
 
     // Renamed exports and aliases: callers may use a name the plan does not.
-    let renames: Vec<String> = defs
+    let renames: Vec<Text> = defs
         .iter()
         .flat_map(|(fi, _)| {
             ix.facts[*fi as usize]
                 .renames
                 .iter()
                 .filter(|(local, _, _)| *local == mn.name)
-                .map(move |(_, public, line)| format!("`{public}` ({})", ctx.loc(*fi, *line)))
+                .map(move |(_, public, line)| {
+                    msg!("{} ({})", Text::code(public), Text::raw(ctx.loc(*fi, *line)))
+                })
         })
         .collect();
 
     // Confidence.
     let mut low = Vec::new();
     if !renames.is_empty() {
-        low.push(format!(
+        low.push(msg!(
             "also reachable as {}: callers under that name are not counted",
-            renames.join(", ")
+            Text::join(renames, ", ")
         ));
     }
     if !dynamic_callers.is_empty() {
-        low.push("dynamic dispatch near the point".to_string());
+        low.push(Text::ours("dynamic dispatch near the point"));
     }
     f.dynamic_callers = Some(dynamic_callers);
     f.dynamic_call_sites = Some(dynamic_sites);
     let failed = ctx.failed_mentioning(&names);
     if !failed.is_empty() {
-        low.push(format!(
+        low.push(msg!(
             "files that mention it failed to parse: {}",
-            failed.join(", ")
+            Text::raw_list(&failed, ", ")
         ));
     }
     let only_weak = !non_test.is_empty() && non_test.iter().all(|c| weak(c.strength));
     let common = COMMON.contains(&mn.name.as_str()) || other_public_defs;
     if only_weak && common {
-        low.push(format!(
-            "`{}` is a common name and every caller matched by name only",
-            mn.name
+        low.push(msg!(
+            "{} is a common name and every caller matched by name only",
+            Text::code(&mn.name)
         ));
     }
     // An owner-qualified point whose every caller is tied to it by name
@@ -647,9 +666,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         })
         && !(only_weak && common)
     {
-        f.low_confidence(format!(
-            "no caller is tied to {owner}: every one matches `{}` by name or a literal symbol only",
-            mn.name
+        f.low_confidence(msg!(
+            "no caller is tied to {}: every one matches {} by name or a literal symbol only",
+            Text::raw(owner),
+            Text::code(&mn.name)
         ));
     }
     if !low.is_empty() {

@@ -10,7 +10,9 @@ mod method;
 
 use crate::facts::{FactIndex, FileIdx, Loc};
 use crate::findings::{Accepted, Code, Confidence, Finding, Problem};
+use crate::msg;
 use crate::plan::{Accept, Kind, Plan, Point};
+use crate::text::Text;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -126,20 +128,28 @@ impl<'a> Ctx<'a> {
 
     /// Why a missing definition may only mean that nothing was scanned: no
     /// repo holds a source file, or the point's repo holds none.
-    pub fn nothing_scanned(&self, repo: Option<&str>) -> Option<String> {
+    pub fn nothing_scanned(&self, repo: Option<&str>) -> Option<Text> {
         if self.ix.repos.is_empty() {
-            return Some("nothing was scanned: the workspace (or the plan's `repos:`) has no repo".into());
+            return Some(msg!(
+                "nothing was scanned: the workspace (or the plan's {}) has no repo",
+                Text::code("repos:")
+            ));
         }
         if self.config_only_repos.len() == self.ix.repos.len() {
-            return Some("nothing was scanned: the workspace holds no source file".into());
+            return Some(Text::ours(
+                "nothing was scanned: the workspace holds no source file",
+            ));
         }
         let repo = repo?;
         match self.repo_index(repo) {
-            None => Some(format!(
-                "the repo `{repo}` was not scanned (the plan's `repos:` leaves it out)"
+            None => Some(msg!(
+                "the repo {} was not scanned (the plan's {} leaves it out)",
+                Text::code(repo),
+                Text::code("repos:")
             )),
-            Some(r) if self.config_only_repos.contains(&r) => Some(format!(
-                "the repo `{repo}` holds no source file: nothing there was scanned"
+            Some(r) if self.config_only_repos.contains(&r) => Some(msg!(
+                "the repo {} holds no source file: nothing there was scanned",
+                Text::code(repo)
             )),
             Some(_) => None,
         }
@@ -153,19 +163,15 @@ impl<'a> Ctx<'a> {
         if at.is_empty() {
             return;
         }
-        const SHOWN: usize = 5;
-        let more = if at.len() > SHOWN {
-            format!(" and {} more", at.len() - SHOWN)
-        } else {
-            String::new()
-        };
-        let shown = at[..at.len().min(SHOWN)].join(", ");
-        f.low_confidence(format!(
-            "files seamscan does not parse spell `{name}`: {shown}{more}"
+        f.low_confidence(msg!(
+            "files seamscan does not parse spell {}: {}",
+            Text::code(name),
+            first_few(&at)
         ));
-        f.verify.push(format!(
-            "whether the unparsed files that spell `{name}` use it: {}",
-            at.join(", ")
+        f.verify.push(msg!(
+            "whether the unparsed files that spell {} use it: {}",
+            Text::code(name),
+            Text::raw_list(&at, ", ")
         ));
     }
 
@@ -238,19 +244,22 @@ fn apply_accept(f: &mut Finding, accept: &[Accept], today: &str) {
             };
             extra.push(Problem::new(
                 Code::AcceptedProblemExpired,
-                format!(
-                    "the acceptance of `{}` expired on {} (\"{}\"){still}",
-                    a.code,
-                    a.until.as_deref().unwrap_or(""),
-                    a.reason
+                msg!(
+                    "the acceptance of {} expired on {} (\"{}\"){}",
+                    Text::code(&a.code),
+                    Text::raw(a.until.as_deref().unwrap_or("")),
+                    Text::raw(&a.reason),
+                    Text::ours(still)
                 ),
             ));
         } else if matching.is_empty() {
             extra.push(Problem::new(
                 Code::AcceptedProblemExpired,
-                format!(
-                    "`accept:` of `{}` (\"{}\") matches no problem any more: remove it",
-                    a.code, a.reason
+                msg!(
+                    "{} of {} (\"{}\") matches no problem any more: remove it",
+                    Text::code("accept:"),
+                    Text::code(&a.code),
+                    Text::raw(&a.reason)
                 ),
             ));
         } else {
@@ -280,9 +289,9 @@ fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex, today: &str) -> Finding {
     apply_accept(&mut f, &m.accept, today);
     if !ix.unwalked.is_empty() && f.exists.is_some() {
         f.confidence = Confidence::Low;
-        f.verify.push(format!(
+        f.verify.push(msg!(
             "parts of the workspace could not be read: {}",
-            ix.unwalked.join("; ")
+            Text::join(ix.unwalked.iter().cloned(), "; ")
         ));
     }
     f.phases = m.phases.clone();
@@ -292,60 +301,70 @@ fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex, today: &str) -> Finding {
         f.notes = default_note(&f);
     }
     for n in &f.extra_notes {
-        f.notes.push(' ');
-        f.notes.push_str(&sentence(n));
+        f.notes.push(Text::ours(" "));
+        f.notes.push(sentence(n.clone()));
     }
     f
 }
 
-/// `text` as a sentence: capitalised, ending with a full stop.
-fn sentence(text: &str) -> String {
-    let mut c = text.chars();
-    let mut s: String = match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => return String::new(),
-    };
-    if !s.ends_with(['.', '!', '?']) {
-        s.push('.');
+/// `text` as a sentence: capitalised (when it starts with our own words,
+/// never a name), ending with a full stop.
+fn sentence(text: Text) -> Text {
+    if text.is_empty() {
+        return text;
+    }
+    let stop = !text.plain().ends_with(['.', '!', '?']);
+    let mut s = text.capitalize();
+    if stop {
+        s.push(Text::ours("."));
     }
     s
+}
+
+/// The first five locations of `items`, and how many more there are:
+/// `a, b, c, d, e and 3 more`.
+fn first_few(items: &[String]) -> Text {
+    const SHOWN: usize = 5;
+    let mut t = Text::raw_list(&items[..items.len().min(SHOWN)], ", ");
+    if items.len() > SHOWN {
+        t.push(msg!(" and {} more", Text::num((items.len() - SHOWN) as u64)));
+    }
+    t
 }
 
 fn unaudited(m: &Merged, kind: Kind) -> Finding {
     let mut f = Finding::new(kind.as_str(), &m.name);
     f.exists = None;
     f.confidence = Confidence::Low;
-    f.notes = format!(
-        "`{}` points are not audited by this version of seamscan: nothing was checked, verify by hand.",
-        kind.as_str()
+    f.notes = msg!(
+        "{} points are not audited by this version of seamscan: nothing was checked, verify by hand.",
+        Text::code(kind.as_str())
     );
     f.verify
-        .push(format!("the whole `{}` contract by hand", kind.as_str()));
+        .push(msg!("the whole {} contract by hand", Text::code(kind.as_str())));
     f
 }
 
-fn default_note(f: &Finding) -> String {
+fn default_note(f: &Finding) -> Text {
     let note = match f.problems.iter().find(|p| p.accepted.is_none()) {
         Some(p) => {
             let more = f.problems.iter().filter(|p| p.accepted.is_none()).count() - 1;
             if more > 0 {
-                format!(
-                    "{} (and {more} more problem{}).",
-                    p.message,
-                    if more == 1 { "" } else { "s" }
+                msg!(
+                    "{} (and {} more problem{}).",
+                    p.message.clone(),
+                    Text::num(more as u64),
+                    Text::ours(if more == 1 { "" } else { "s" })
                 )
             } else {
-                format!("{}.", p.message)
+                msg!("{}.", p.message.clone())
             }
         }
-        None if !f.problems.is_empty() => "Checked: every problem found is accepted by the plan.".to_string(),
-        None => "Checked: no problem found.".to_string(),
+        None if !f.problems.is_empty() => Text::ours("Checked: every problem found is accepted by the plan."),
+        None => Text::ours("Checked: no problem found."),
     };
-    let mut c = note.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => note,
-    }
+    // Only our own first word is capitalised, never a repo or file name.
+    note.capitalize()
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
-//! `--format json`: the contract's schema_version 1.
+//! `--format json`: the contract's schema_version 1. Strings are escaped by
+//! `text::json_to_writer`: no raw control character reaches the output.
 
 use crate::findings::{Finding, Report, Stats, Summary};
+use crate::text::{self, Text};
 use serde::Serialize;
 use std::io::Write;
 
@@ -19,7 +21,7 @@ struct Wire<'a> {
     stats: &'a Stats,
     summary: Summary,
     findings: &'a [Finding],
-    warnings: &'a [String],
+    warnings: &'a [Text],
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -36,6 +38,6 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         findings: &report.findings,
         warnings: &report.warnings,
     };
-    serde_json::to_writer_pretty(&mut *out, &wire)?;
+    text::json_to_writer(&mut *out, &wire)?;
     out.write_all(b"\n")
 }

@@ -1,34 +1,15 @@
 //! `--format markdown`: a report a reviewer reads top to bottom.
+//!
+//! Every name, location, key and message part that comes from a scanned
+//! repo is written as a code span (`text::md_code`, `text::md_text`);
+//! plan-authored prose (title, phase names, notes) is backslash-escaped
+//! (`text::md_inert`). No text from a repo or plan can make a link, an
+//! image, HTML or a new block, and no control character is written raw.
 
 use crate::findings::{Confidence, Finding, Report, Risk};
+use crate::text::{md_cell, md_code, md_inert, md_text};
 use std::collections::BTreeMap;
 use std::io::Write;
-
-/// Escape text for a Markdown table cell or line: no `|`, no newlines, no
-/// raw HTML.
-pub fn cell(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '\n' | '\r' => out.push(' '),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// A code span that survives backticks in the text.
-fn code(s: &str) -> String {
-    let c = cell(s);
-    if c.contains('`') {
-        format!("`` {c} ``")
-    } else {
-        format!("`{c}`")
-    }
-}
 
 fn mark(ok: Option<bool>) -> &'static str {
     match ok {
@@ -63,14 +44,14 @@ fn steps(f: &Finding) -> [Option<bool>; 4] {
 
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let s = report.summary();
-    writeln!(out, "# {}", cell(&report.title))?;
+    writeln!(out, "# {}", md_inert(&report.title))?;
     writeln!(out)?;
     writeln!(
         out,
-        "seamscan {} audit of `{}` with plan `{}`: {} repos, {} files scanned, {} parsed, {} parse errors.",
+        "seamscan {} audit of {} with plan {}: {} repos, {} files scanned, {} parsed, {} parse errors.",
         env!("CARGO_PKG_VERSION"),
-        cell(&report.workspace),
-        cell(&report.plan),
+        md_code(&report.workspace),
+        md_code(&report.plan),
         report.stats.repos,
         report.stats.files_scanned,
         report.stats.files_parsed,
@@ -92,7 +73,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out)?;
     let by_id: BTreeMap<&str, &Finding> = report.findings.iter().map(|f| (f.id.as_str(), f)).collect();
     for (phase, ids) in &report.phase_points {
-        writeln!(out, "## {}", cell(phase))?;
+        writeln!(out, "## {}", md_inert(phase))?;
         writeln!(out)?;
         writeln!(
             out,
@@ -105,7 +86,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             writeln!(
                 out,
                 "| {} | {} | {} | {} | {} | {} | {} |",
-                code(&f.id),
+                md_cell(&md_code(&f.id)),
                 mark(e),
                 mark(r),
                 mark(c),
@@ -134,12 +115,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .filter(|f| f.risk >= Risk::Low || f.exists.is_none() || !f.problems.is_empty())
     {
         any = true;
-        writeln!(out, "### {} {}", f.risk.as_str().to_uppercase(), code(&f.id))?;
+        writeln!(out, "### {} {}", f.risk.as_str().to_uppercase(), md_code(&f.id))?;
         writeln!(out)?;
-        writeln!(out, "{}", cell(&f.notes))?;
+        writeln!(out, "{}", md_text(&f.notes))?;
         writeln!(out)?;
         if let Some(n) = &f.plan_note {
-            writeln!(out, "Plan note: {}", cell(n))?;
+            writeln!(out, "Plan note: {}", md_inert(n))?;
             writeln!(out)?;
         }
         for p in &f.problems {
@@ -148,9 +129,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     " (accepted by the plan{}: {})",
                     a.until
                         .as_deref()
-                        .map(|u| format!(" until {u}"))
+                        .map(|u| format!(" until {}", md_inert(u)))
                         .unwrap_or_default(),
-                    cell(&a.reason)
+                    md_inert(&a.reason)
                 ),
                 None => String::new(),
             };
@@ -159,12 +140,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "- **{}** ({}): {}{accepted}",
                 p.code.as_str(),
                 p.risk.as_str(),
-                cell(&p.message)
+                md_text(&p.message)
             )?;
         }
         let list = |label: &str, v: &[String], out: &mut dyn Write| -> std::io::Result<()> {
             if !v.is_empty() {
-                let shown: Vec<String> = v.iter().take(20).map(|s| code(s)).collect();
+                let shown: Vec<String> = v.iter().take(20).map(|s| md_code(s)).collect();
                 let more = if v.len() > 20 {
                     format!(" and {} more", v.len() - 20)
                 } else {
@@ -195,34 +176,39 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             .collect();
         list("Dynamic dispatch", &dynamic, out)?;
         for c in &f.config {
-            list(&format!("`{}` read at", cell(&c.name)), &c.read_at, out)?;
-            list(&format!("`{}` defined at", cell(&c.name)), &c.defined_at, out)?;
+            list(&format!("{} read at", md_code(&c.name)), &c.read_at, out)?;
+            list(&format!("{} defined at", md_code(&c.name)), &c.defined_at, out)?;
         }
         if let Some(keys) = &f.keys {
             for k in keys {
                 writeln!(
                     out,
                     "- key {}: written at {}; read at {}",
-                    code(&k.key),
+                    md_code(&k.key),
                     if k.written_at.is_empty() {
                         "nowhere".into()
                     } else {
                         k.written_at
                             .iter()
-                            .map(|s| code(s))
+                            .map(|s| md_code(s))
                             .collect::<Vec<_>>()
                             .join(", ")
                     },
                     if k.read_at.is_empty() {
                         "nowhere".into()
                     } else {
-                        k.read_at.iter().map(|s| code(s)).collect::<Vec<_>>().join(", ")
+                        k.read_at
+                            .iter()
+                            .map(|s| md_code(s))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     }
                 )?;
             }
         }
         if !f.verify.is_empty() {
-            writeln!(out, "- Verify by hand: {}", cell(&f.verify.join("; ")))?;
+            let items: Vec<String> = f.verify.iter().map(md_text).collect();
+            writeln!(out, "- Verify by hand: {}", items.join("; "))?;
         }
         writeln!(out)?;
     }
@@ -234,7 +220,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "## Warnings")?;
         writeln!(out)?;
         for w in &report.warnings {
-            writeln!(out, "- {}", cell(w))?;
+            writeln!(out, "- {}", md_text(w))?;
         }
         writeln!(out)?;
     }
@@ -246,9 +232,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cells_never_break_tables() {
-        assert_eq!(cell("a|b\nc"), "a\\|b c");
-        assert_eq!(cell("<x>"), "&lt;x&gt;");
-        assert_eq!(code("a`b"), "`` a`b ``");
+    fn hostile_ids_stay_in_their_table_cell_and_code_span() {
+        let mut f = Finding::new("env", "A|B`\n# x");
+        f.exists = None;
+        let report = Report {
+            title: "T [x](http://e)".into(),
+            phase_points: vec![("P".into(), vec![f.id.clone()])],
+            findings: vec![f],
+            ..Report::default()
+        };
+        let mut out = Vec::new();
+        write(&report, &mut out).unwrap();
+        let md = String::from_utf8(out).unwrap();
+        assert!(md.starts_with("# T \\[x\\](http://e)\n"), "{md}");
+        let row = md.lines().find(|l| l.contains("A\\|B")).expect(&md);
+        assert_eq!(row, "| ``env:A\\|B`\\u{a}# x`` | — | — | — | — | none | high |");
+        assert!(md.contains("### NONE ``env:A|B`\\u{a}# x``\n"), "{md}");
     }
 }

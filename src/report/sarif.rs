@@ -1,8 +1,11 @@
 //! `--format sarif`: SARIF 2.1.0 for code-scanning UIs. One rule per problem
 //! code; each problem is a result located at the finding's first evidence
 //! location (definition, else caller, else config or key location).
+//! `message.text` is plain text with control characters shown as `\u{1b}`
+//! (`text::terminal_text`); URIs are percent-encoded; no `message.markdown`.
 
 use crate::findings::{Code, Finding, Report, Risk};
+use crate::text;
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -112,14 +115,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "ruleId": p.code.as_str(),
                 "ruleIndex": rule_index,
                 "level": level(p.risk),
-                "message": {"text": format!("{}: {}", f.id, p.message)},
+                "message": {"text": format!("{}: {}", text::line(&f.id), text::terminal_text(&p.message))},
                 "partialFingerprints": {"seamscanId": format!("{}/{}", f.id, p.code.as_str())},
             });
             if let Some(a) = &p.accepted {
                 // An `accept:` in the plan: an external suppression.
-                r["suppressions"] = json!([{"kind": "external", "justification": a.reason}]);
+                r["suppressions"] = json!([{"kind": "external", "justification": text::line(&a.reason)}]);
             }
-            if let Some((uri, line)) = problem_location(&p.message, f) {
+            if let Some((uri, line)) = problem_location(&p.message.plain(), f) {
                 // URIs are relative to the workspace directory; in a
                 // single-repo workspace that directory is the repo.
                 let uri = match uri.split_once('/') {
@@ -136,7 +139,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 // SARIF consumers need a location; point at the plan.
                 r["locations"] = json!([{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": report.plan},
+                        "artifactLocation": {"uri": encode_path(&report.plan)},
                         "region": {"startLine": 1},
                     }
                 }]);
@@ -157,7 +160,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             "results": results,
         }]
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    text::json_to_writer(&mut *out, &log)?;
     out.write_all(b"\n")
 }
 
