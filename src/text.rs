@@ -365,6 +365,10 @@ pub struct SafeJson<'a>(pub PrettyFormatter<'a>);
 
 impl Formatter for SafeJson<'_> {
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        // Fast path: printable ASCII (serde_json has escaped C0 already).
+        if fragment.is_ascii() && !fragment.as_bytes().contains(&0x7f) {
+            return w.write_all(fragment.as_bytes());
+        }
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if is_dangerous(c) {
