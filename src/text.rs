@@ -43,6 +43,7 @@ macro_rules! msg {
 impl Text {
     /// seamscan's own words.
     pub fn ours(s: &'static str) -> Text {
+        debug_assert!(plain_words(s), "{s:?}");
         Text {
             parts: vec![Part::Ours(Cow::Borrowed(s))],
         }
@@ -56,6 +57,7 @@ impl Text {
             if i % 2 == 1 {
                 out.parts.push(Part::Code(piece.to_string()));
             } else if !piece.is_empty() {
+                debug_assert!(plain_words(piece), "{s:?}");
                 out.parts.push(Part::Ours(Cow::Borrowed(piece)));
             }
         }
@@ -104,6 +106,7 @@ impl Text {
     /// `msg!`; a count mismatch is a bug (caught by `debug_assert`), and in
     /// release builds surplus arguments are appended.
     pub fn format(template: &'static str, args: Vec<Text>) -> Text {
+        debug_assert!(plain_words(template), "{template:?}");
         let pieces: Vec<&'static str> = template.split("{}").collect();
         debug_assert_eq!(pieces.len(), args.len() + 1, "msg!({template:?}) argument count");
         let mut out = Text::default();
@@ -167,6 +170,13 @@ impl Text {
         }
         out
     }
+}
+
+/// Our own words are written into Markdown as they are: they must not hold
+/// syntax that could pair with a neighbouring code span (a backtick) or
+/// open a link or HTML around one.
+fn plain_words(s: &str) -> bool {
+    !s.contains(['`', '<', '[', ']', '\\', '\n', '|'])
 }
 
 /// A runtime string of unknown origin is untrusted.
