@@ -139,6 +139,7 @@ phases:
         callers: [api, {repo}]
         note: \"see <img src=x onerror=alert(1)> and [here](http://e.example) `x`\"
       - method: Foo#missing
+        accept: [{{code: missing-definition, reason: \"gone \\e]0;pwned\\a <img src=x onerror=alert(1)> [r](http://e.example)\"}}]
       - method: Foo#secret
       - jsonb: Video.metadata
       - method: \"Foo#a|b\"
@@ -383,12 +384,19 @@ fn sarif_messages_are_plain_and_uris_encoded() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = v["runs"][0]["results"].as_array().unwrap();
     let mut shown = 0;
+    let mut suppressed = 0;
     for r in results {
         let text = r["message"]["text"].as_str().unwrap();
         // Decoded, the message still holds no control character: it is
         // escaped for display, not only for JSON.
         assert_no_raw_controls("SARIF message.text", text.as_bytes());
         assert!(r["message"].get("markdown").is_none());
+        for sup in r["suppressions"].as_array().into_iter().flatten() {
+            suppressed += 1;
+            let why = sup["justification"].as_str().unwrap();
+            assert_no_raw_controls("SARIF suppression", why.as_bytes());
+            assert!(why.contains("gone \\u{1b}]0;pwned\\u{7}"), "{why:?}");
+        }
         if text.contains("HOSTILE") {
             shown += 1;
         }
@@ -402,6 +410,7 @@ fn sarif_messages_are_plain_and_uris_encoded() {
         );
     }
     assert!(shown > 0, "no result names the hostile files: {v:#}");
+    assert_eq!(suppressed, 1, "the plan's accept: is a suppression");
     let all: Vec<&str> = results
         .iter()
         .map(|r| r["message"]["text"].as_str().unwrap())
