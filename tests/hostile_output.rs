@@ -492,3 +492,140 @@ fn errors_on_stderr_escape_plan_text_and_workspace_names() {
     assert_eq!(out.status.code(), Some(2));
     assert_no_raw_controls("usage error", &out.stderr);
 }
+
+/// A repo with config files only: the "no source file" alert names it on
+/// stderr and in the warnings.
+const CONFIG_REPO: &str = "cfg\u{1b}]52;c;eA==\u{7}HOSTILE";
+/// An unread (Python) file in `api` that spells a method nothing calls: the
+/// finding's notes and verify list name it.
+const UNREAD: &str = "scripts/evil\u{1b}]0;pwned\u{7}`x`|HOSTILE [l](http:/e.example)/job.py";
+/// A Ruby file in `api` that spells a JSON column only in a string: the
+/// finding's notes name it.
+const SPELLER: &str = "lib/evil\u{1b}[2J`HOSTILE`<b>x</b>.rb";
+
+/// Outputs added by issue 14 (alerts on stderr, notes on what was not read)
+/// name scanned repos and files too.
+#[test]
+fn alerts_and_notes_on_unread_files_stay_inert() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("ws");
+    write(
+        &root.join("api/app/models/foo.rb"),
+        "class Foo\n  def refresh_all\n    1\n  end\nend\n",
+    );
+    write(&root.join("api").join(UNREAD), "import x\nx.refresh_all()\n");
+    write(&root.join("api").join(SPELLER), "COLUMNS = [\"meta_data\"]\n");
+    write(&root.join(CONFIG_REPO).join("config/settings.yml"), "a: 1\n");
+    let plan = tmp.path().join("plan.yaml");
+    fs::write(
+        &plan,
+        "version: 1\nphases:\n  - name: p\n    points:\n      - method: Foo#refresh_all\n      - jsonb: Video.meta_data\n",
+    )
+    .unwrap();
+    let audit = |format: &str| {
+        let out = run(&[
+            "audit".as_ref(),
+            "--plan".as_ref(),
+            plan.as_os_str(),
+            root.as_os_str(),
+            "--format".as_ref(),
+            format.as_ref(),
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_no_raw_controls(&format!("{format} stdout"), &out.stdout);
+        assert_no_raw_controls(&format!("stderr of {format}"), &out.stderr);
+        out
+    };
+    let unread_loc = format!("api/{UNREAD}:2");
+    let speller = format!("api/{SPELLER}");
+
+    // JSON keeps the data; stderr shows the alert escaped.
+    let out = audit("json");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let finding = |id: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("no {id} in {v:#}"))
+            .clone()
+    };
+    let notes = finding("method:Foo#refresh_all")["notes"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(notes.contains(&unread_loc), "{notes:?}");
+    let notes = finding("jsonb:Video.meta_data")["notes"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(notes.contains(&speller), "{notes:?}");
+    let alert = format!("{CONFIG_REPO}: no source file");
+    assert!(
+        locations(&v["warnings"]).iter().any(|w| w.starts_with(&alert)),
+        "{}",
+        v["warnings"]
+    );
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(&format!(
+            "seamscan: warning: {}: no source file",
+            escaped(CONFIG_REPO)
+        )),
+        "{err}"
+    );
+
+    // Markdown: each name is one code span, nothing of it outside one.
+    let out = audit("markdown");
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert_gfm_rows_intact(&md);
+    let s = scan_markdown(&md);
+    assert!(
+        s.live.is_empty(),
+        "live links, images or HTML: {:?}\n{md}",
+        s.live
+    );
+    for t in &s.text {
+        assert!(
+            !t.contains("HOSTILE"),
+            "scanned text outside a code span: {t:?}\n{md}"
+        );
+    }
+    // Our own words stay prose (a message built as one untrusted string
+    // would be inert too, but one opaque code span).
+    for ours in [
+        "Files seamscan does not parse spell ",
+        "Source files spell ",
+        ": no source file (Ruby, ERB, TypeScript, JavaScript); only its config files were read",
+        "whether the unparsed files that spell ",
+    ] {
+        assert!(
+            s.text.iter().any(|t| t.contains(ours)),
+            "{ours:?} is not prose in {:?}\n{md}",
+            s.text
+        );
+    }
+    for want in [escaped(&unread_loc), escaped(&speller), escaped(CONFIG_REPO)] {
+        assert!(
+            s.code.contains(&want),
+            "no code span {want:?} in {:?}\n{md}",
+            s.code
+        );
+    }
+
+    // SARIF message texts are escaped for display.
+    let out = audit("sarif");
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for r in v["runs"][0]["results"].as_array().unwrap() {
+        assert_no_raw_controls(
+            "SARIF message.text",
+            r["message"]["text"].as_str().unwrap().as_bytes(),
+        );
+    }
+}
