@@ -304,7 +304,10 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         out.warning = Some(msg!(
             "{}: nested deeper than {} levels; facts below that depth are not extracted",
             Text::raw(&shown),
-            Text::num(lang::query::MAX_START_DEPTH as u64)
+            Text::num(match lang {
+                Lang::TypeScript | Lang::Tsx => lang::typescript::MAX_VISIT_DEPTH as u64,
+                Lang::Ruby | Lang::Erb => lang::query::MAX_START_DEPTH as u64,
+            })
         ));
     }
     out
@@ -407,6 +410,7 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .stack_size(WORKER_STACK_BYTES)
+        .start_handler(|_| lang::mark_big_stack())
         .build()
         .map_err(|e| AuditError::Threads(opts.jobs, e.to_string()))?;
     let mut timings = Timings::default();

@@ -1,11 +1,12 @@
 //! Source and config files → `FileFacts`. The only code that imports
-//! tree-sitter.
+//! parsers (tree-sitter for Ruby and ERB, oxc for TypeScript/JavaScript).
 //!
 //! Input: a file's bytes, its language and the plan's `Interest`. Output:
 //! `FileFacts`. Grammars and queries are compiled once per process; parsers
 //! are kept per thread; no syntax tree outlives the call that parsed it.
 
 pub mod config;
+pub mod nesting;
 pub mod query;
 pub mod ruby;
 pub mod scope;
@@ -13,7 +14,7 @@ pub mod typescript;
 
 use crate::facts::{FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 use tree_sitter::{Node, ParseOptions, Parser, Range, Tree};
@@ -102,12 +103,15 @@ pub fn string_literal<'a>(n: Node, src: &'a [u8]) -> Option<Cow<'a, str>> {
 /// Keys read through Postgres JSON operators in a SQL string:
 /// `column->>'key'`, `column -> 'key'`, `"column"->>'key'`.
 pub fn sql_keys(n: Node, src: &[u8], interest: &Interest) -> Vec<JsonKey> {
-    let text = node_text(n, src);
+    sql_keys_in(&node_text(n, src), line_of(n), interest)
+}
+
+/// `sql_keys` on a string's text starting at line `base_line`.
+pub fn sql_keys_in(text: &str, base_line: u32, interest: &Interest) -> Vec<JsonKey> {
     let mut out = Vec::new();
     if !text.contains("->") {
         return out;
     }
-    let base_line = line_of(n);
     for col in &interest.columns {
         let mut from = 0;
         while let Some(i) = text[from..].find(col.as_str()).map(|i| i + from) {
@@ -149,27 +153,95 @@ pub fn sql_keys(n: Node, src: &[u8], interest: &Interest) -> Vec<JsonKey> {
 /// compilation is a fixed cost of tens of milliseconds per language; doing
 /// it up front on all cores keeps it off the per-file path).
 pub fn warm_up(langs: &[Lang]) {
-    let need = |l: Lang| langs.contains(&l);
-    let ruby = need(Lang::Ruby) || need(Lang::Erb);
-    let ts = need(Lang::TypeScript);
-    let tsx = need(Lang::Tsx);
-    rayon::scope(|s| {
-        if ruby {
-            s.spawn(|_| {
-                let _ = &*ruby::QUERY;
-            });
+    // TypeScript and JavaScript (oxc) need no compiled queries.
+    if langs.contains(&Lang::Ruby) || langs.contains(&Lang::Erb) {
+        let _ = &*ruby::QUERY;
+    }
+}
+
+/// Stack size of threads that parse: oxc's parser and the fact walks
+/// recurse once per nesting level, bounded by `nesting` and
+/// `typescript::MAX_VISIT_DEPTH`.
+pub const STACK_SIZE: usize = 16 << 20;
+
+/// Nesting (see `nesting::estimate`) that a `STACK_SIZE` stack parses with
+/// room to spare (measured: under 4 KiB per level for the deepest shapes).
+const INLINE_NESTING: usize = 400;
+
+/// Nesting above which a TypeScript/JavaScript file is not parsed (too
+/// deep); up to it, parsing runs on a thread with `NESTING_STACK_PER_LEVEL`
+/// bytes of stack per level.
+pub const MAX_NESTING: usize = 20_000;
+const NESTING_STACK_PER_LEVEL: usize = 16 << 10;
+
+thread_local! {
+    static BIG_STACK: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Declare that the current thread has a `STACK_SIZE` stack (called by the
+/// audit's pool threads as they start).
+pub fn mark_big_stack() {
+    BIG_STACK.with(|b| b.set(true));
+}
+
+/// Run `f` on a stack of at least `bytes`: here when this thread is known to
+/// have one, else on a new thread. `None` if no such thread can be started.
+fn on_stack<R: Send>(bytes: usize, f: impl FnOnce() -> R + Send) -> Option<R> {
+    if bytes <= STACK_SIZE && BIG_STACK.with(|b| b.get()) {
+        return Some(f());
+    }
+    std::thread::scope(|s| {
+        let h = std::thread::Builder::new()
+            .stack_size(bytes.max(STACK_SIZE))
+            .spawn_scoped(s, f)
+            .ok()?;
+        match h.join() {
+            Ok(r) => Some(r),
+            Err(e) => std::panic::resume_unwind(e),
         }
-        if ts {
-            s.spawn(|_| {
-                let _ = &*typescript::TS_QUERY;
-            });
-        }
-        if tsx {
-            s.spawn(|_| {
-                let _ = &*typescript::TSX_QUERY;
-            });
-        }
+    })
+}
+
+/// Only parse a TypeScript/JavaScript source (no facts), as `extract` would.
+/// Returns whether it parsed without errors.
+fn ts_parse_only(lang: Lang, src: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(src);
+    let nesting = nesting::estimate(text.as_bytes(), lang == Lang::Tsx, MAX_NESTING);
+    if nesting > MAX_NESTING {
+        return false;
+    }
+    let bytes = STACK_SIZE + nesting * NESTING_STACK_PER_LEVEL;
+    on_stack(bytes, || typescript::parse_only(lang, &text)).unwrap_or(false)
+}
+
+/// TypeScript/JavaScript: oxc, on a stack sized for the source's nesting.
+fn extract_ts(lang: Lang, src: &[u8], interest: &Interest, b: &mut Builder, t: &mut Timing) {
+    let start = Instant::now();
+    let text = String::from_utf8_lossy(src);
+    let nesting = nesting::estimate(text.as_bytes(), lang == Lang::Tsx, MAX_NESTING);
+    if nesting > MAX_NESTING {
+        b.facts.too_deep = true;
+        t.parse += start.elapsed();
+        return;
+    }
+    let bytes = if nesting <= INLINE_NESTING {
+        STACK_SIZE
+    } else {
+        STACK_SIZE + nesting * NESTING_STACK_PER_LEVEL
+    };
+    let ok = on_stack(bytes, || {
+        let mut local = Builder::default();
+        let ok = typescript::extract(lang, &text, interest, &mut local);
+        (ok, local)
     });
+    match ok {
+        Some((ok, local)) => {
+            *b = local;
+            b.facts.parse_error |= !ok;
+        }
+        None => b.facts.parse_error = true,
+    }
+    t.parse += start.elapsed();
 }
 
 thread_local! {
@@ -180,8 +252,7 @@ fn language(lang: Lang) -> tree_sitter::Language {
     match lang {
         Lang::Ruby => tree_sitter_ruby::LANGUAGE.into(),
         Lang::Erb => tree_sitter_embedded_template::LANGUAGE.into(),
-        Lang::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-        Lang::Tsx => tree_sitter_typescript::LANGUAGE_TSX.into(),
+        Lang::TypeScript | Lang::Tsx => unreachable!("TypeScript is parsed with oxc"),
     }
 }
 
@@ -230,6 +301,13 @@ pub struct ParseOnly {
 /// does (ERB: the template, then its Ruby code ranges in place), and only
 /// count the nodes.
 pub fn parse_only(lang: Lang, src: &[u8]) -> ParseOnly {
+    if matches!(lang, Lang::TypeScript | Lang::Tsx) {
+        // oxc builds no tree-sitter nodes to count.
+        return ParseOnly {
+            nodes: 0,
+            error: !ts_parse_only(lang, src),
+        };
+    }
     let Some(tree) = parse(lang, src, None) else {
         return ParseOnly {
             nodes: 0,
@@ -269,16 +347,13 @@ pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts,
         tree
     };
     match lang {
-        Lang::Ruby | Lang::TypeScript | Lang::Tsx => match timed_parse(lang, None, &mut t) {
+        Lang::TypeScript | Lang::Tsx => extract_ts(lang, src, interest, &mut b, &mut t),
+        Lang::Ruby => match timed_parse(lang, None, &mut t) {
             Some(tree) => {
                 let start = Instant::now();
                 b.facts.parse_error = tree.root_node().has_error();
                 b.facts.too_deep = too_deep(tree.root_node());
-                if lang == Lang::Ruby {
-                    ruby::extract(tree.root_node(), src, interest, &mut b);
-                } else {
-                    typescript::extract(lang, tree.root_node(), src, interest, &mut b);
-                }
+                ruby::extract(tree.root_node(), src, interest, &mut b);
                 t.extract += start.elapsed();
             }
             None => b.facts.parse_error = true,

@@ -1,889 +1,1104 @@
-//! TypeScript, TSX and JavaScript → `FileFacts`.
+//! TypeScript, TSX and JavaScript → `FileFacts`, on oxc.
 //!
-//! Driven by `queries/typescript/*.scm` (shared by the TS and TSX grammars;
-//! JavaScript is parsed with TSX). Class member visibility comes from
+//! One `Visit` over oxc's AST collects definitions, calls, imports and
+//! exports, env reads and JSON keys with their byte offsets; a second step
+//! nests the scopes (`scope::ScopeTable`) and gives each fact its owner,
+//! function scope and line. Class member visibility comes from
 //! `private`/`protected`/`#name`; module-level functions are module-local
 //! unless exported (`export function`, `export { a as b }`, `export default`,
-//! CommonJS `module.exports`).
+//! CommonJS `module.exports` / `exports.x`). An export is never a caller.
+//! Types are not walked: a name in a type position is not a use.
+//!
+//! The walk is depth-bounded (`MAX_VISIT_DEPTH`); the parser's own
+//! recursion is bounded by the caller (`super::nesting`).
 
-use super::query::{Compiled, get};
 use super::scope::{Entry, ScopeKind, ScopeTable};
-use super::{Builder, line_of, node_text, sql_keys, string_literal, truncate};
+use super::{Builder, sql_keys_in, truncate};
 use crate::facts::{
     Access, Call, Def, DefForm, DefKind, Dynamic, EnvRead, Interest, JsonKey, JsonOpaque, KeyOp, Lang, Recv,
     Via,
 };
+use oxc::allocator::Allocator;
+use oxc::ast::ast::*;
+use oxc::ast_visit::{Visit, walk};
+use oxc::parser::{ParseOptions, Parser};
+use oxc::span::{GetSpan, SourceType, Span};
+use oxc::syntax::scope::ScopeFlags;
 use std::collections::HashSet;
-use std::sync::LazyLock;
-use tree_sitter::Node;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cap {
-    ScopeClass,
-    ScopeClassName,
-    ScopeObject,
-    ScopeObjectName,
-    DefMethod,
-    DefMethodName,
-    DefField,
-    DefFieldName,
-    DefFunction,
-    DefFunctionName,
-    DefConst,
-    DefConstName,
-    DefPair,
-    DefPairName,
-    ExportDeclaration,
-    ExportDefault,
-    ExportLocal,
-    ExportReexport,
-    ExportSource,
-    ExportCommonjs,
-    ExportCommonjsName,
-    ImportSpecifier,
-    ImportSource,
-    ImportRequirePattern,
-    CallName,
-    CallReceiver,
-    CallComputedReceiver,
-    CallComputedIndex,
-    CallJsx,
-    CallJsxClosing,
-    RefMember,
-    RefIdentifier,
-    LocalTypedName,
-    LocalTypedClass,
-    EnvBase,
-    EnvName,
-    EnvNameString,
-    EnvPattern,
-    JsonMemberColumn,
-    JsonMemberKey,
-    JsonSubscriptColumn,
-    JsonSubscriptKey,
-    JsonPairColumn,
-    JsonPairObject,
-    JsonDestructurePattern,
-    JsonDestructureColumn,
-    JsonSql,
+/// AST levels the fact walk descends; deeper subtrees are skipped and the
+/// file is marked `too_deep`.
+pub const MAX_VISIT_DEPTH: usize = 1500;
+
+fn source_type(lang: Lang) -> SourceType {
+    match lang {
+        Lang::TypeScript => SourceType::ts(),
+        _ => SourceType::tsx(),
+    }
+    .with_unambiguous(true)
 }
 
-/// Every capture name `parse_cap` maps (checked against the queries).
-#[cfg(test)]
-pub const CAPTURE_NAMES: [&str; 47] = [
-    "scope.class",
-    "scope.class.name",
-    "scope.object",
-    "scope.object.name",
-    "def.method",
-    "def.method.name",
-    "def.field",
-    "def.field.name",
-    "def.function",
-    "def.function.name",
-    "def.const",
-    "def.const.name",
-    "def.pair",
-    "def.pair.name",
-    "export.declaration",
-    "export.default",
-    "export.local",
-    "export.reexport",
-    "export.source",
-    "export.commonjs",
-    "export.commonjs_name",
-    "import.specifier",
-    "import.source",
-    "import.require_pattern",
-    "call.name",
-    "call.receiver",
-    "call.computed.receiver",
-    "call.computed.index",
-    "call.jsx",
-    "call.jsx_closing",
-    "ref.member",
-    "ref.identifier",
-    "local.typed.name",
-    "local.typed.class",
-    "env.base",
-    "env.name",
-    "env.name_string",
-    "env.pattern",
-    "json.member.column",
-    "json.member.key",
-    "json.subscript.column",
-    "json.subscript.key",
-    "json.pair.column",
-    "json.pair.object",
-    "json.destructure.pattern",
-    "json.destructure.column",
-    "json.sql",
-];
-
-fn parse_cap(name: &str) -> Option<Cap> {
-    use Cap::*;
-    Some(match name {
-        "scope.class" => ScopeClass,
-        "scope.class.name" => ScopeClassName,
-        "scope.object" => ScopeObject,
-        "scope.object.name" => ScopeObjectName,
-        "def.method" => DefMethod,
-        "def.method.name" => DefMethodName,
-        "def.field" => DefField,
-        "def.field.name" => DefFieldName,
-        "def.function" => DefFunction,
-        "def.function.name" => DefFunctionName,
-        "def.const" => DefConst,
-        "def.const.name" => DefConstName,
-        "def.pair" => DefPair,
-        "def.pair.name" => DefPairName,
-        "export.declaration" => ExportDeclaration,
-        "export.default" => ExportDefault,
-        "export.local" => ExportLocal,
-        "export.reexport" => ExportReexport,
-        "export.source" => ExportSource,
-        "export.commonjs" => ExportCommonjs,
-        "export.commonjs_name" => ExportCommonjsName,
-        "import.specifier" => ImportSpecifier,
-        "import.source" => ImportSource,
-        "import.require_pattern" => ImportRequirePattern,
-        "call.name" => CallName,
-        "call.receiver" => CallReceiver,
-        "call.computed.receiver" => CallComputedReceiver,
-        "call.computed.index" => CallComputedIndex,
-        "call.jsx" => CallJsx,
-        "call.jsx_closing" => CallJsxClosing,
-        "ref.member" => RefMember,
-        "ref.identifier" => RefIdentifier,
-        "local.typed.name" => LocalTypedName,
-        "local.typed.class" => LocalTypedClass,
-        "env.base" => EnvBase,
-        "env.name" => EnvName,
-        "env.name_string" => EnvNameString,
-        "env.pattern" => EnvPattern,
-        "json.member.column" => JsonMemberColumn,
-        "json.member.key" => JsonMemberKey,
-        "json.subscript.column" => JsonSubscriptColumn,
-        "json.subscript.key" => JsonSubscriptKey,
-        "json.pair.column" => JsonPairColumn,
-        "json.pair.object" => JsonPairObject,
-        "json.destructure.pattern" => JsonDestructurePattern,
-        "json.destructure.column" => JsonDestructureColumn,
-        "json.sql" => JsonSql,
-        _ => return None,
-    })
-}
-
-pub const SOURCES: [(&str, &str); 6] = [
-    ("scopes.scm", include_str!("../../queries/typescript/scopes.scm")),
-    (
-        "definitions.scm",
-        include_str!("../../queries/typescript/definitions.scm"),
-    ),
-    (
-        "modules.scm",
-        include_str!("../../queries/typescript/modules.scm"),
-    ),
-    ("calls.scm", include_str!("../../queries/typescript/calls.scm")),
-    ("env.scm", include_str!("../../queries/typescript/env.scm")),
-    ("json.scm", include_str!("../../queries/typescript/json.scm")),
-];
-
-pub static TS_QUERY: LazyLock<Compiled<Cap>> = LazyLock::new(|| {
-    Compiled::new(
-        &tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
-        &SOURCES,
-        parse_cap,
-    )
-});
-/// TSX (and JavaScript) add the JSX patterns.
-pub const JSX_SOURCE: (&str, &str) = ("jsx.scm", include_str!("../../queries/typescript/jsx.scm"));
-
-pub static TSX_QUERY: LazyLock<Compiled<Cap>> = LazyLock::new(|| {
-    let mut sources = SOURCES.to_vec();
-    sources.push(JSX_SOURCE);
-    Compiled::new(&tree_sitter_typescript::LANGUAGE_TSX.into(), &sources, parse_cap)
-});
-
-/// Is a (non-scope) match worth keeping for this plan? See `ruby::keep`.
-fn keep(m: &[(Cap, Node)], src: &[u8], interest: &Interest) -> bool {
-    let name = |n: Node| {
-        let t = std::str::from_utf8(&src[n.start_byte()..n.end_byte()]).unwrap_or("");
-        t.trim_start_matches('#')
-    };
-    let (c0, n0) = m[0];
-    match c0 {
-        Cap::RefIdentifier | Cap::RefMember | Cap::CallJsx | Cap::CallJsxClosing => interest.name(name(n0)),
-        Cap::CallReceiver | Cap::CallName => get(m, Cap::CallName).is_some_and(|n| interest.name(name(n))),
-        Cap::JsonSql => !interest.columns.is_empty() && name(n0).contains("->"),
-        Cap::JsonMemberColumn
-        | Cap::JsonMemberKey
-        | Cap::JsonSubscriptColumn
-        | Cap::JsonSubscriptKey
-        | Cap::JsonPairColumn
-        | Cap::JsonPairObject
-        | Cap::JsonDestructurePattern
-        | Cap::JsonDestructureColumn => !interest.columns.is_empty(),
-        _ => true,
+fn options() -> ParseOptions {
+    ParseOptions {
+        allow_return_outside_function: true,
+        ..ParseOptions::default()
     }
 }
 
-/// A module-level definition waiting for export information.
-struct Pending {
-    def: Def,
-    /// Start byte of the declaration statement (to match `export` wrappers).
-    decl_start: usize,
-    module_level: bool,
+/// Parse only; whether `src` parsed without errors.
+pub fn parse_only(lang: Lang, src: &str) -> bool {
+    let alloc = Allocator::default();
+    let ret = Parser::new(&alloc, src, source_type(lang))
+        .with_options(options())
+        .parse();
+    !ret.panicked && ret.diagnostics.is_empty()
 }
 
-pub fn extract(lang: Lang, root: Node, src: &[u8], interest: &Interest, b: &mut Builder) {
-    let q = if lang == Lang::TypeScript {
-        &*TS_QUERY
-    } else {
-        &*TSX_QUERY
-    };
-    let mut matches: Vec<Vec<(Cap, Node)>> = Vec::new();
-    let mut raw_scopes: Vec<Entry> = Vec::new();
-    let mut object_scopes: HashSet<usize> = HashSet::new();
-    q.for_each(root, src, |m| {
-        let scope = Entry::of;
-        let named = |c: Cap| {
-            get(m, c)
-                .map(|n| node_text(n, src).into_owned())
-                .unwrap_or_default()
-        };
-        if let Some(n) = get(m, Cap::ScopeClass) {
-            raw_scopes.push(scope(ScopeKind::Class, named(Cap::ScopeClassName), n));
-            return;
-        }
-        if let Some(n) = get(m, Cap::ScopeObject) {
-            object_scopes.insert(n.start_byte());
-            raw_scopes.push(scope(ScopeKind::Class, named(Cap::ScopeObjectName), n));
-            return;
-        }
-        for (def, name) in [
-            (Cap::DefMethod, Cap::DefMethodName),
-            (Cap::DefField, Cap::DefFieldName),
-            (Cap::DefFunction, Cap::DefFunctionName),
-            (Cap::DefConst, Cap::DefConstName),
-            (Cap::DefPair, Cap::DefPairName),
-        ] {
-            if let Some(n) = get(m, def) {
-                raw_scopes.push(scope(ScopeKind::Function, named(name), n));
+/// Attempts at recovering facts from a file oxc cannot parse to the end.
+const RECOVERY_ATTEMPTS: usize = 16;
+
+/// Parse `src` with oxc and add its facts to `b`. Returns whether the source
+/// parsed without errors. The caller guarantees a stack deep enough for the
+/// source's nesting.
+///
+/// oxc stops at the first unrecoverable syntax error and returns no tree.
+/// The facts of the valid parts are then recovered by blanking the
+/// top-level statement around the error (from the last line starting in
+/// column 0 before it to the next such line after it; newlines are kept, so
+/// lines stay true) and parsing again.
+pub fn extract(lang: Lang, src: &str, interest: &Interest, b: &mut Builder) -> bool {
+    let (source_type, options) = (source_type(lang), options());
+    let mut text: std::borrow::Cow<str> = std::borrow::Cow::Borrowed(src);
+    let mut clean = true;
+    for _ in 0..RECOVERY_ATTEMPTS {
+        let alloc = Allocator::default();
+        let ret = Parser::new(&alloc, &text, source_type)
+            .with_options(options)
+            .parse();
+        clean &= ret.diagnostics.is_empty();
+        if !ret.panicked {
+            let mut v = V::new(&text, interest);
+            v.visit_program(&ret.program);
+            if v.too_deep {
+                b.facts.too_deep = true;
             }
+            v.finish(b);
+            return clean && !ret.panicked;
         }
-        if keep(m, src, interest) {
-            matches.push(m.to_vec());
+        let at = ret
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.labels.first().map(|l| l.offset() as usize))
+            .min()
+            .unwrap_or(text.len());
+        match blank_statement_around(&text, at) {
+            Some(t) => text = std::borrow::Cow::Owned(t),
+            None => break,
         }
-    });
-    let table = ScopeTable::build(raw_scopes);
-    let mut ts = Ts {
-        src,
-        interest,
-        table: &table,
-        b,
-        consumed: HashSet::new(),
-        pending: Vec::new(),
-        exported_names: HashSet::new(),
-        exported_decls: HashSet::new(),
-        object_scopes,
-        typed: Vec::new(),
-    };
-    ts.run(&matches);
+    }
+    false
 }
 
-struct Ts<'a, 'b> {
-    src: &'a [u8],
-    interest: &'a Interest,
-    table: &'a ScopeTable,
-    b: &'b mut Builder,
-    consumed: HashSet<usize>,
-    pending: Vec<Pending>,
-    exported_names: HashSet<String>,
-    exported_decls: HashSet<usize>,
-    /// Start bytes of `const x = { ... }` object scopes.
+/// `text` with the top-level statement around byte `at` blanked (see
+/// `extract`), or `None` when nothing is left to blank.
+fn blank_statement_around(text: &str, at: usize) -> Option<String> {
+    let bytes = text.as_bytes();
+    let at = at.min(bytes.len());
+    let starts_statement = |i: usize| {
+        (i == 0 || bytes[i - 1] == b'\n') && bytes.get(i).is_some_and(|b| !b.is_ascii_whitespace())
+    };
+    // The last column-0 line at or before `at`.
+    let line_start = bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let mut start = line_start;
+    while start > 0 && !starts_statement(start) {
+        start = bytes[..start - 1]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+    }
+    // The next column-0 line after the error's line.
+    let mut end = bytes[at..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(bytes.len(), |i| at + i + 1);
+    while end < bytes.len() && !starts_statement(end) {
+        end = bytes[end..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |i| end + i + 1);
+    }
+    if bytes[start..end].iter().all(|b| b.is_ascii_whitespace()) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..start]);
+    out.extend(
+        text[start..end]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' }),
+    );
+    out.push_str(&text[end..]);
+    Some(out)
+}
+
+/// A receiver as seen during the walk; identifiers are resolved against
+/// typed locals once scopes are known.
+enum RawRecv {
+    Implicit,
+    SelfRef,
+    Const(String),
+    Expr(String),
+    Module(String),
+    /// A lowercase identifier at this offset.
+    Ident(String, u32),
+}
+
+struct RawCall {
+    name: String,
+    recv: RawRecv,
+    via: Via,
+    pos: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum DefShape {
+    /// A class (or object-literal) method.
+    Method,
+    /// A class field holding a function.
+    Field,
+    /// An object-literal property holding a function.
+    Pair,
+    Function,
+    ConstFunction,
+}
+
+struct RawDef {
+    name: String,
+    shape: DefShape,
+    access: Access,
+    is_static: bool,
+    /// Start of the definition node (its own scope) and of its name.
+    def_start: u32,
+    name_pos: u32,
+    /// Start of the statement an `export` would wrap.
+    decl_start: u32,
+}
+
+struct V<'s> {
+    src: &'s str,
+    interest: &'s Interest,
+    line_starts: Vec<u32>,
+    depth: usize,
+    too_deep: bool,
+    entries: Vec<Entry>,
     object_scopes: HashSet<usize>,
-    /// (function scope, variable, class) for `const x = new C()` and
-    /// `(x: C) =>`.
-    typed: Vec<(Option<usize>, String, String)>,
+    defs: Vec<RawDef>,
+    /// `export { e as f }`: (public name, line).
+    alias_defs: Vec<(String, u32)>,
+    calls: Vec<RawCall>,
+    env: Vec<(String, u32)>,
+    /// (offset, variable, class) for `const x = new C()` and `(x: C) =>`.
+    typed: Vec<(u32, String, String)>,
+    /// Identifier offsets already accounted for (call names, definitions,
+    /// import and export names): not references.
+    consumed: HashSet<u32>,
+    /// Spans of member expressions that are called or assigned to, or
+    /// deleted.
+    callees: HashSet<Span>,
+    writes: HashSet<Span>,
+    deleted: HashSet<Span>,
+    exported_decls: HashSet<u32>,
+    exported_names: HashSet<String>,
+    /// Start of the variable declaration being walked.
+    decl_start: u32,
+    dynamic: Vec<Dynamic>,
+    json_keys: Vec<JsonKey>,
+    json_opaque: Vec<JsonOpaque>,
+    renames: Vec<(String, String, u32)>,
 }
 
-impl<'t> Ts<'_, '_> {
-    fn text(&self, n: Node) -> String {
-        node_text(n, self.src).into_owned()
-    }
+fn is_function(e: &Expression) -> bool {
+    matches!(
+        e,
+        Expression::ArrowFunctionExpression(_) | Expression::FunctionExpression(_)
+    )
+}
 
-    fn name_of(&self, n: Node) -> String {
-        match n.kind() {
-            "string" => string_literal(n, self.src)
-                .map(|s| s.into_owned())
-                .unwrap_or_default(),
-            "private_property_identifier" => self.text(n).trim_start_matches('#').to_string(),
-            _ => self.text(n),
-        }
+fn access_of(a: Option<TSAccessibility>) -> Access {
+    match a {
+        Some(TSAccessibility::Private) => Access::Private,
+        Some(TSAccessibility::Protected) => Access::Protected,
+        _ => Access::Public,
     }
+}
 
-    /// The innermost function scope-table entry around `pos`.
-    fn fn_entry(&self, pos: usize) -> Option<usize> {
-        self.table.function_at(pos)
+/// A property key's name: identifiers, `#private` (without `#`) and string
+/// literals; `None` for computed keys.
+fn key_name(k: &PropertyKey) -> Option<(String, u32, bool)> {
+    match k {
+        PropertyKey::StaticIdentifier(i) => Some((i.name.as_str().to_string(), i.span.start, false)),
+        PropertyKey::PrivateIdentifier(i) => Some((i.name.as_str().to_string(), i.span.start, true)),
+        PropertyKey::StringLiteral(s) => Some((s.value.as_str().to_string(), s.span.start, false)),
+        _ => None,
     }
+}
 
-    /// The next function entry enclosing entry `i`.
-    fn outer_fn(&self, i: usize) -> Option<usize> {
-        let mut cur = self.table.entries[i].parent;
-        while let Some(j) = cur {
-            if self.table.entries[j].kind == ScopeKind::Function {
-                return Some(j);
+fn export_name(n: &ModuleExportName) -> (String, u32) {
+    match n {
+        ModuleExportName::IdentifierName(i) => (i.name.as_str().to_string(), i.span.start),
+        ModuleExportName::IdentifierReference(i) => (i.name.as_str().to_string(), i.span.start),
+        ModuleExportName::StringLiteral(s) => (s.value.as_str().to_string(), s.span.start),
+    }
+}
+
+/// `process.env` or `import.meta.env`.
+fn is_env_object(e: &Expression) -> bool {
+    let Expression::StaticMemberExpression(m) = e else {
+        return false;
+    };
+    if m.property.name.as_str() != "env" {
+        return false;
+    }
+    match &m.object {
+        Expression::Identifier(i) => i.name.as_str() == "process",
+        Expression::ImportMeta(_) => true,
+        _ => false,
+    }
+}
+
+/// The name of the member a JSON key hangs off: `x.column` or `column`.
+fn column_of<'e>(e: &'e Expression) -> Option<&'e str> {
+    match e {
+        Expression::StaticMemberExpression(m) => Some(m.property.name.as_str()),
+        Expression::Identifier(i) => Some(i.name.as_str()),
+        _ => None,
+    }
+}
+
+impl<'s> V<'s> {
+    fn new(src: &'s str, interest: &'s Interest) -> Self {
+        let mut line_starts = vec![0u32];
+        for (i, b) in src.bytes().enumerate() {
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
             }
-            cur = self.table.entries[j].parent;
         }
-        None
+        V {
+            src,
+            interest,
+            line_starts,
+            depth: 0,
+            too_deep: false,
+            entries: Vec::new(),
+            object_scopes: HashSet::new(),
+            defs: Vec::new(),
+            alias_defs: Vec::new(),
+            calls: Vec::new(),
+            env: Vec::new(),
+            typed: Vec::new(),
+            consumed: HashSet::new(),
+            callees: HashSet::new(),
+            writes: HashSet::new(),
+            deleted: HashSet::new(),
+            exported_decls: HashSet::new(),
+            exported_names: HashSet::new(),
+            decl_start: 0,
+            dynamic: Vec::new(),
+            json_keys: Vec::new(),
+            json_opaque: Vec::new(),
+            renames: Vec::new(),
+        }
     }
 
-    fn function_scope(&mut self, pos: usize) -> Option<u32> {
-        self.b.function_scope(self.table, pos)
+    fn line(&self, pos: u32) -> u32 {
+        self.line_starts.partition_point(|s| *s <= pos) as u32
     }
 
-    fn run(&mut self, matches: &[Vec<(Cap, Node<'t>)>]) {
-        // Pass 1: definitions and module structure.
-        for m in matches {
-            self.definition(m);
-            self.module(m);
+    fn text(&self, span: Span) -> &'s str {
+        self.src.get(span.start as usize..span.end as usize).unwrap_or("")
+    }
+
+    fn scope(&mut self, kind: ScopeKind, name: String, span: Span) {
+        self.entries.push(Entry {
+            start: span.start as usize,
+            end: span.end as usize,
+            kind,
+            name,
+            parent: None,
+            start_line: self.line(span.start),
+            end_line: self.line(span.end),
+        });
+    }
+
+    fn call(&mut self, name: String, recv: RawRecv, via: Via, pos: u32) {
+        self.calls.push(RawCall { name, recv, via, pos });
+    }
+
+    /// Enter one AST level; false (and `too_deep`) past the bound.
+    fn enter(&mut self) -> bool {
+        if self.depth >= MAX_VISIT_DEPTH {
+            self.too_deep = true;
+            return false;
         }
-        // Resolve exports of module-level definitions.
-        for p in std::mem::take(&mut self.pending) {
-            let mut d = p.def;
-            if p.module_level {
-                let exported =
-                    self.exported_decls.contains(&p.decl_start) || self.exported_names.contains(&d.name);
-                d.access = if exported {
-                    Access::Public
+        self.depth += 1;
+        true
+    }
+
+    fn receiver(&self, e: &Expression) -> RawRecv {
+        let mut e = e;
+        // Parentheses around a receiver, iteratively.
+        while let Expression::ParenthesizedExpression(p) = e {
+            e = &p.expression;
+        }
+        match e {
+            Expression::ThisExpression(_) | Expression::Super(_) => RawRecv::SelfRef,
+            Expression::Identifier(i) => {
+                let t = i.name.as_str();
+                if t.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
+                    RawRecv::Const(t.to_string())
                 } else {
-                    Access::ModuleLocal
-                };
+                    RawRecv::Ident(t.to_string(), i.span.start)
+                }
             }
-            self.b.facts.defs.push(d);
-        }
-        // Pass 2: calls and references.
-        for m in matches {
-            if let (Some(var), Some(class)) = (get(m, Cap::LocalTypedName), get(m, Cap::LocalTypedClass)) {
-                let scope = self.fn_entry(var.start_byte());
-                self.typed.push((scope, self.text(var), self.text(class)));
-            }
-        }
-        for m in matches {
-            self.calls(m);
-        }
-        for m in matches {
-            self.references(m);
-            self.env(m);
-            self.json(m);
+            Expression::NewExpression(n) => match &n.callee {
+                Expression::Identifier(c) => RawRecv::Const(c.name.as_str().to_string()),
+                _ => RawRecv::Expr(truncate(self.text(n.span))),
+            },
+            other => RawRecv::Expr(truncate(self.text(other.span()))),
         }
     }
 
-    fn definition(&mut self, m: &[(Cap, Node<'t>)]) {
-        let pairs = [
-            (Cap::DefMethod, Cap::DefMethodName),
-            (Cap::DefField, Cap::DefFieldName),
-            (Cap::DefFunction, Cap::DefFunctionName),
-            (Cap::DefConst, Cap::DefConstName),
-            (Cap::DefPair, Cap::DefPairName),
-        ];
-        for (dc, nc) in pairs {
-            let (Some(def), Some(name_node)) = (get(m, dc), get(m, nc)) else {
-                continue;
-            };
-            self.consumed.insert(name_node.id());
-            let name = self.name_of(name_node);
-            if !self.interest.name(&name) {
-                continue;
+    /// A call through `callee` (a call expression's callee or a tagged
+    /// template's tag).
+    fn callee(&mut self, callee: &Expression) {
+        match callee {
+            Expression::Identifier(i) => {
+                self.consumed.insert(i.span.start);
+                self.call(
+                    i.name.as_str().to_string(),
+                    RawRecv::Implicit,
+                    Via::Call,
+                    i.span.start,
+                );
             }
-            let ctx = self
-                .table
-                .context(self.table.enclosing(name_node.start_byte(), def.start_byte()));
-            let member = matches!(dc, Cap::DefMethod | Cap::DefField | Cap::DefPair);
+            Expression::StaticMemberExpression(m) => {
+                self.callees.insert(m.span);
+                self.consumed.insert(m.property.span.start);
+                let recv = self.receiver(&m.object);
+                self.call(
+                    m.property.name.as_str().to_string(),
+                    recv,
+                    Via::Call,
+                    m.property.span.start,
+                );
+            }
+            Expression::PrivateFieldExpression(m) => {
+                self.callees.insert(m.span);
+                let recv = self.receiver(&m.object);
+                self.call(
+                    m.field.name.as_str().to_string(),
+                    recv,
+                    Via::Call,
+                    m.field.span.start,
+                );
+            }
+            Expression::ComputedMemberExpression(m) => {
+                self.callees.insert(m.span);
+                match &m.expression {
+                    Expression::StringLiteral(s) => {
+                        let recv = self.receiver(&m.object);
+                        self.call(s.value.as_str().to_string(), recv, Via::Symbol, s.span.start);
+                    }
+                    idx => {
+                        let what = format!(
+                            "{}[{}]()",
+                            truncate(self.text(m.object.span())),
+                            truncate(self.text(idx.span()))
+                        );
+                        let line = self.line(idx.span().start);
+                        self.dynamic.push(Dynamic { what, line });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn json_key(&mut self, column: &str, name: Option<(String, u32)>, at: u32, op: KeyOp) {
+        match name {
+            Some((key, pos)) => self.json_keys.push(JsonKey {
+                column: column.to_string(),
+                key,
+                op,
+                line: self.line(pos),
+            }),
+            None => self.json_opaque.push(JsonOpaque {
+                column: column.to_string(),
+                op,
+                line: self.line(at),
+            }),
+        }
+    }
+
+    /// Read, write, or neither (a method called on the column) for a member
+    /// access spanning `span`.
+    fn access_op(&self, span: Span) -> Option<KeyOp> {
+        if self.writes.contains(&span) {
+            Some(KeyOp::Write)
+        } else if self.callees.contains(&span) {
+            None
+        } else {
+            Some(KeyOp::Read)
+        }
+    }
+
+    fn sql(&mut self, span: Span, inner: Span) {
+        if self.interest.columns.is_empty() {
+            return;
+        }
+        let text = self.text(inner);
+        if text.contains("->") {
+            let keys = sql_keys_in(text, self.line(span.start), self.interest);
+            self.json_keys.extend(keys);
+        }
+    }
+
+    /// Static keys of an object pattern: (name, offset), or `None` for a
+    /// computed key.
+    fn pattern_keys(p: &ObjectPattern) -> Vec<(Option<String>, u32)> {
+        p.properties
+            .iter()
+            .map(|bp| match key_name(&bp.key) {
+                Some((n, pos, false)) => (Some(n), pos),
+                _ => (None, bp.span.start),
+            })
+            .collect()
+    }
+
+    /// Turn the walk's raw facts into `FileFacts`.
+    fn finish(mut self, b: &mut Builder) {
+        let table = ScopeTable::build(self.entries.clone());
+        let ctx_of = |pos: u32, own: u32| table.context(table.enclosing(pos as usize, own as usize));
+        for d in &self.defs {
+            let ctx = ctx_of(d.name_pos, d.def_start);
+            let member = matches!(d.shape, DefShape::Method | DefShape::Field | DefShape::Pair);
             if member && ctx.owner.is_none() {
                 // A method of an anonymous object literal: not addressable.
                 continue;
             }
-            let (mut access, mut is_static) = (Access::Public, false);
-            if member {
-                let mut c = def.walk();
-                for ch in def.children(&mut c) {
-                    match ch.kind() {
-                        "accessibility_modifier" => {
-                            access = match self.text(ch).as_str() {
-                                "private" => Access::Private,
-                                "protected" => Access::Protected,
-                                _ => Access::Public,
-                            }
-                        }
-                        "static" => is_static = true,
-                        _ => {}
-                    }
-                }
-                if name_node.kind() == "private_property_identifier" {
-                    access = Access::Private;
-                }
-            }
-            let in_function = ctx.function.is_some();
+            let object_owner = ctx
+                .class_scope
+                .is_some_and(|i| self.object_scopes.contains(&table.entries[i].start));
             let kind = if !member {
                 DefKind::Function
-            } else if is_static || dc == Cap::DefPair || self.is_object_owner(ctx.class_scope) {
+            } else if d.is_static || d.shape == DefShape::Pair || object_owner {
                 DefKind::Singleton
             } else {
                 DefKind::Instance
             };
-            let form = match dc {
-                Cap::DefMethod => DefForm::Def,
-                Cap::DefField => DefForm::Field,
-                Cap::DefFunction => DefForm::Function,
-                Cap::DefConst => DefForm::ConstFunction,
-                _ => DefForm::Field,
+            let form = match d.shape {
+                DefShape::Method => DefForm::Def,
+                DefShape::Function => DefForm::Function,
+                DefShape::ConstFunction => DefForm::ConstFunction,
+                DefShape::Field | DefShape::Pair => DefForm::Field,
             };
-            // The statement an `export` would wrap.
-            let decl = if dc == Cap::DefConst {
-                def.parent().map(|p| p.start_byte()).unwrap_or(def.start_byte())
+            let module_level = !member && ctx.owner.is_none() && ctx.function.is_none();
+            let access = if member {
+                d.access
+            } else if module_level
+                && (self.exported_decls.contains(&d.decl_start) || self.exported_names.contains(&d.name))
+            {
+                Access::Public
             } else {
-                def.start_byte()
+                // Not exported, or nested in a function: not reachable from
+                // outside.
+                Access::ModuleLocal
             };
-            let module_level = !member && ctx.owner.is_none() && !in_function;
-            let owner = if member { ctx.owner } else { None };
-            self.pending.push(Pending {
-                def: Def {
-                    name,
-                    owner,
-                    kind,
-                    form,
-                    access,
-                    line: line_of(name_node),
-                },
-                decl_start: decl,
-                module_level,
+            b.facts.defs.push(Def {
+                name: d.name.clone(),
+                owner: if member { ctx.owner } else { None },
+                kind,
+                form,
+                access,
+                line: self.line(d.name_pos),
             });
-            if !module_level && !member {
-                // A function nested in another function: not reachable from
-                // outside; recorded as module-local.
-                if let Some(p) = self.pending.last_mut() {
-                    p.def.access = Access::ModuleLocal;
+        }
+        for (name, line) in &self.alias_defs {
+            b.facts.defs.push(Def {
+                name: name.clone(),
+                owner: None,
+                kind: DefKind::Function,
+                form: DefForm::Alias,
+                access: Access::Public,
+                line: *line,
+            });
+        }
+        let outer_fn = |i: usize| {
+            let mut cur = table.entries[i].parent;
+            while let Some(j) = cur {
+                if table.entries[j].kind == ScopeKind::Function {
+                    return Some(j);
                 }
+                cur = table.entries[j].parent;
             }
-        }
-    }
-
-    fn is_object_owner(&self, class_scope: Option<usize>) -> bool {
-        // Object-literal owners (`const api = {...}`) are called as `api.x()`.
-        class_scope.is_some_and(|i| self.object_scopes.contains(&self.table.entries[i].start))
-    }
-
-    fn module(&mut self, m: &[(Cap, Node<'t>)]) {
-        if let Some(d) = get(m, Cap::ExportDeclaration) {
-            self.exported_decls.insert(d.start_byte());
-            // export class C / export default class: the class body's methods
-            // stay governed by their own modifiers.
-        }
-        if let Some(n) = get(m, Cap::ExportDefault) {
-            self.consumed.insert(n.id());
-            self.exported_names.insert(self.text(n));
-        }
-        if let Some(spec) = get(m, Cap::ExportLocal) {
-            let name = spec.child_by_field_name("name");
-            let alias = spec.child_by_field_name("alias");
-            if let Some(n) = name {
-                self.consumed.insert(n.id());
-                self.exported_names.insert(self.name_of(n));
-            }
-            if let Some(a) = alias {
-                self.consumed.insert(a.id());
-                // export { toTitle as titleCase }: `titleCase` is defined here.
-                let public = self.name_of(a);
-                if let Some(n) = name {
-                    let local = self.name_of(n);
-                    if self.interest.name(&local) && local != public {
-                        self.b.facts.renames.push((local, public.clone(), line_of(a)));
-                    }
-                }
-                if self.interest.name(&public) {
-                    self.pending.push(Pending {
-                        def: Def {
-                            name: public,
-                            owner: None,
-                            kind: DefKind::Function,
-                            form: DefForm::Alias,
-                            access: Access::Public,
-                            line: line_of(a),
-                        },
-                        decl_start: usize::MAX,
-                        module_level: false,
-                    });
-                }
-            }
-        }
-        // `export { a } from './m'` passes `a` on; it is not a call of it
-        // (an export statement, ESM or CommonJS, never is). Importers of
-        // this module still count as callers.
-        if let (Some(spec), Some(_)) = (get(m, Cap::ExportReexport), get(m, Cap::ExportSource)) {
-            if let Some(n) = spec.child_by_field_name("name") {
-                self.consumed.insert(n.id());
-            }
-            if let Some(a) = spec.child_by_field_name("alias") {
-                self.consumed.insert(a.id());
-            }
-        }
-        // CommonJS exports export the names they list; they never call them
-        // (so the identifiers they hold are consumed, not references).
-        if let Some(value) = get(m, Cap::ExportCommonjs) {
-            match value.kind() {
-                "identifier" => {
-                    self.consumed.insert(value.id());
-                    self.exported_names.insert(self.text(value));
-                }
-                "object" => {
-                    let mut c = value.walk();
-                    for p in value.named_children(&mut c) {
-                        let key = match p.kind() {
-                            "shorthand_property_identifier" => Some(p),
-                            "pair" => p.child_by_field_name("key"),
-                            _ => None,
-                        };
-                        if let Some(k) = key {
-                            self.consumed.insert(k.id());
-                            self.exported_names.insert(self.name_of(k));
+            None
+        };
+        let typed: Vec<(Option<usize>, &str, &str)> = self
+            .typed
+            .iter()
+            .map(|(pos, v, c)| (table.function_at(*pos as usize), v.as_str(), c.as_str()))
+            .collect();
+        for c in std::mem::take(&mut self.calls) {
+            let recv = match c.recv {
+                RawRecv::Implicit => Recv::Implicit,
+                RawRecv::SelfRef => Recv::SelfRef,
+                RawRecv::Const(s) => Recv::Const(s),
+                RawRecv::Expr(s) => Recv::Expr(s),
+                RawRecv::Module(s) => Recv::Module(s),
+                RawRecv::Ident(t, pos) => {
+                    // A variable or parameter typed as a class in this
+                    // function (or an enclosing one).
+                    let mut scope = table.function_at(pos as usize);
+                    loop {
+                        if let Some((_, _, class)) = typed.iter().find(|(s, v, _)| *s == scope && *v == t) {
+                            break Recv::Const(class.to_string());
                         }
-                        if p.kind() == "pair"
-                            && let Some(v) = p
-                                .child_by_field_name("value")
-                                .filter(|v| v.kind() == "identifier")
-                        {
-                            self.consumed.insert(v.id());
-                            self.exported_names.insert(self.text(v));
+                        match scope {
+                            Some(i) => scope = outer_fn(i),
+                            None => break Recv::Expr(t),
                         }
                     }
                 }
-                _ => {}
-            }
+            };
+            let ctx = table.context(table.innermost(c.pos as usize));
+            let scope = b.function_scope(&table, c.pos as usize);
+            b.facts.calls.push(Call {
+                name: c.name,
+                recv,
+                via: c.via,
+                owner: ctx.owner,
+                scope,
+                line: self.line(c.pos),
+            });
         }
-        if let Some(n) = get(m, Cap::ExportCommonjsName) {
-            // `exports.x = x` / `module.exports.x = x`: `x` is exported
-            // under the property's name; a plain identifier on the right is
-            // the local being exported, not a call of it.
-            self.consumed.insert(n.id());
-            self.exported_names.insert(self.text(n));
-            let value = n
-                .parent()
-                .and_then(|lhs| lhs.parent())
-                .filter(|a| a.kind() == "assignment_expression")
-                .and_then(|a| a.child_by_field_name("right"))
-                .filter(|v| v.kind() == "identifier");
-            if let Some(v) = value {
-                self.consumed.insert(v.id());
-                self.exported_names.insert(self.text(v));
-            }
-        }
-        if let (Some(spec), Some(src)) = (get(m, Cap::ImportSpecifier), get(m, Cap::ImportSource)) {
-            let from = string_literal(src, self.src)
-                .map(|s| s.into_owned())
-                .unwrap_or_default();
-            if let Some(n) = spec.child_by_field_name("name") {
-                self.consumed.insert(n.id());
-                let name = self.name_of(n);
-                if self.interest.name(&name) {
-                    self.push_call(name, Recv::Module(from), Via::Import, n);
-                }
-            }
-            if let Some(a) = spec.child_by_field_name("alias") {
-                self.consumed.insert(a.id());
-            }
-        }
-        if let (Some(pat), Some(src)) = (get(m, Cap::ImportRequirePattern), get(m, Cap::ImportSource)) {
-            let from = string_literal(src, self.src)
-                .map(|s| s.into_owned())
-                .unwrap_or_default();
-            let mut c = pat.walk();
-            let kids: Vec<Node> = pat.named_children(&mut c).collect();
-            for p in kids {
-                let key = match p.kind() {
-                    "shorthand_property_identifier_pattern" => Some(p),
-                    "pair_pattern" => p.child_by_field_name("key"),
-                    _ => None,
-                };
-                if let Some(k) = key {
-                    self.consumed.insert(k.id());
-                    let name = self.name_of(k);
-                    if self.interest.name(&name) {
-                        self.push_call(name, Recv::Module(from.clone()), Via::Import, k);
-                    }
-                }
-            }
-        }
-    }
-
-    fn push_call(&mut self, name: String, recv: Recv, via: Via, at: Node) {
-        let pos = at.start_byte();
-        let ctx = self.table.context(self.table.innermost(pos));
-        let scope = self.function_scope(pos);
-        self.b.facts.calls.push(Call {
-            name,
-            recv,
-            via,
-            owner: ctx.owner,
-            scope,
-            line: line_of(at),
-        });
-    }
-
-    fn receiver(&self, r: Node) -> Recv {
-        // `((((x))))` is `x`: unwrapped in a loop, never by recursion (a
-        // crafted file nests thousands deep).
-        let mut r = r;
-        while r.kind() == "parenthesized_expression" {
-            match r.named_child(0) {
-                Some(inner) => r = inner,
-                None => return Recv::Expr(String::new()),
-            }
-        }
-        match r.kind() {
-            "this" | "super" => Recv::SelfRef,
-            "identifier" => {
-                let t = self.text(r);
-                if t.chars().next().is_some_and(|c| c.is_ascii_uppercase()) {
-                    return Recv::Const(t);
-                }
-                // A variable or parameter typed as a class in this function
-                // (or an enclosing one).
-                let mut scope = self.fn_entry(r.start_byte());
-                loop {
-                    if let Some((_, _, class)) = self.typed.iter().find(|(s, v, _)| *s == scope && *v == t) {
-                        return Recv::Const(class.clone());
-                    }
-                    match scope {
-                        Some(i) => scope = self.outer_fn(i),
-                        None => return Recv::Expr(t),
-                    }
-                }
-            }
-            "new_expression" => match r.child_by_field_name("constructor") {
-                Some(c) if c.kind() == "identifier" => Recv::Const(self.text(c)),
-                _ => Recv::Expr(truncate(&self.text(r))),
-            },
-            _ => Recv::Expr(truncate(&self.text(r))),
-        }
-    }
-
-    fn calls(&mut self, m: &[(Cap, Node<'t>)]) {
-        if let Some(name_node) = get(m, Cap::CallName) {
-            self.consumed.insert(name_node.id());
-            let name = self.name_of(name_node);
-            if self.interest.name(&name) {
-                let recv = get(m, Cap::CallReceiver)
-                    .map(|r| self.receiver(r))
-                    .unwrap_or(Recv::Implicit);
-                self.push_call(name, recv, Via::Call, name_node);
-            }
-        }
-        if let (Some(r), Some(idx)) = (get(m, Cap::CallComputedReceiver), get(m, Cap::CallComputedIndex)) {
-            match (idx.kind(), string_literal(idx, self.src)) {
-                ("string", Some(name)) => {
-                    let name = name.into_owned();
-                    if self.interest.name(&name) {
-                        let recv = self.receiver(r);
-                        self.push_call(name, recv, Via::Symbol, idx);
-                    }
-                }
-                _ => self.b.facts.dynamic.push(Dynamic {
-                    what: format!("{}[{}]()", truncate(&self.text(r)), truncate(&self.text(idx))),
-                    line: line_of(idx),
-                }),
-            }
-        }
-        if let Some(n) = get(m, Cap::CallJsxClosing) {
-            self.consumed.insert(n.id());
-        }
-        if let Some(n) = get(m, Cap::CallJsx) {
-            self.consumed.insert(n.id());
-            let name = self.text(n);
-            if self.interest.name(&name) {
-                self.push_call(name, Recv::Implicit, Via::Jsx, n);
-            }
-        }
-    }
-
-    fn references(&mut self, m: &[(Cap, Node<'t>)]) {
-        if let Some(n) = get(m, Cap::RefMember) {
-            if self.consumed.contains(&n.id()) {
-                return;
-            }
-            let name = self.text(n);
-            if self.interest.name(&name) {
-                let recv = n
-                    .parent()
-                    .and_then(|p| p.child_by_field_name("object"))
-                    .map(|o| self.receiver(o))
-                    .unwrap_or(Recv::Implicit);
-                self.consumed.insert(n.id());
-                self.push_call(name, recv, Via::Reference, n);
-            }
-        }
-        if let Some(n) = get(m, Cap::RefIdentifier) {
-            if self.consumed.contains(&n.id()) {
-                return;
-            }
-            let name = self.text(n);
-            if self.interest.name(&name) {
-                self.push_call(name, Recv::Implicit, Via::Reference, n);
-            }
-        }
-    }
-
-    fn env(&mut self, m: &[(Cap, Node<'t>)]) {
-        let Some(base) = get(m, Cap::EnvBase) else { return };
-        let b = self.text(base);
-        if b != "process" && b != "import.meta" {
-            return;
-        }
-        let mut names: Vec<(String, Node)> = Vec::new();
-        if let Some(n) = get(m, Cap::EnvName) {
-            names.push((self.text(n), n));
-        }
-        if let Some(n) = get(m, Cap::EnvNameString)
-            && let Some(s) = string_literal(n, self.src)
-        {
-            names.push((s.into_owned(), n));
-        }
-        if let Some(p) = get(m, Cap::EnvPattern) {
-            let mut c = p.walk();
-            for k in p.named_children(&mut c) {
-                let key = match k.kind() {
-                    "shorthand_property_identifier_pattern" => Some(k),
-                    "pair_pattern" => k.child_by_field_name("key"),
-                    "object_assignment_pattern" => k.child_by_field_name("left"),
-                    _ => None,
-                };
-                if let Some(k) = key {
-                    names.push((self.name_of(k), k));
-                }
-            }
-        }
-        for (name, n) in names {
-            let scope = self.function_scope(n.start_byte());
-            self.b.facts.env_reads.push(EnvRead {
+        for (name, pos) in std::mem::take(&mut self.env) {
+            let scope = b.function_scope(&table, pos as usize);
+            b.facts.env_reads.push(EnvRead {
                 name,
                 scope,
-                line: line_of(n),
+                line: self.line(pos),
             });
         }
+        b.facts.dynamic.extend(self.dynamic);
+        b.facts.json_keys.extend(self.json_keys);
+        b.facts.json_opaque.extend(self.json_opaque);
+        b.facts.renames.extend(self.renames);
     }
+}
 
-    fn key(&mut self, column: &str, k: Node, op: KeyOp) {
-        let key = match k.kind() {
-            "property_identifier"
-            | "shorthand_property_identifier"
-            | "shorthand_property_identifier_pattern" => Some(self.text(k)),
-            "string" => string_literal(k, self.src).map(|s| s.into_owned()),
-            _ => None,
-        };
-        match key {
-            Some(key) => self.b.facts.json_keys.push(JsonKey {
-                column: column.to_string(),
-                key,
-                op,
-                line: line_of(k),
-            }),
-            None => self.b.facts.json_opaque.push(JsonOpaque {
-                column: column.to_string(),
-                op,
-                line: line_of(k),
-            }),
+impl<'a> Visit<'a> for V<'_> {
+    // Depth bounds on every recursive path.
+    fn visit_expression(&mut self, it: &Expression<'a>) {
+        if self.enter() {
+            walk::walk_expression(self, it);
+            self.depth -= 1;
         }
     }
-
-    /// Read or write, from the access expression's parent.
-    fn access_op(&self, access: Option<Node>) -> Option<KeyOp> {
-        let Some(a) = access else { return Some(KeyOp::Read) };
-        let Some(p) = a.parent() else {
-            return Some(KeyOp::Read);
-        };
-        match p.kind() {
-            "assignment_expression" | "augmented_assignment_expression"
-                if p.child_by_field_name("left").map(|l| l.id()) == Some(a.id()) =>
-            {
-                Some(KeyOp::Write)
-            }
-            // column.hasOwnProperty('x'): a method call on the object, not a key.
-            "call_expression" if p.child_by_field_name("function").map(|f| f.id()) == Some(a.id()) => None,
-            _ => Some(KeyOp::Read),
+    fn visit_statement(&mut self, it: &Statement<'a>) {
+        if self.enter() {
+            walk::walk_statement(self, it);
+            self.depth -= 1;
+        }
+    }
+    fn visit_jsx_element(&mut self, it: &JSXElement<'a>) {
+        if self.enter() {
+            walk::walk_jsx_element(self, it);
+            self.depth -= 1;
+        }
+    }
+    fn visit_jsx_fragment(&mut self, it: &JSXFragment<'a>) {
+        if self.enter() {
+            walk::walk_jsx_fragment(self, it);
+            self.depth -= 1;
+        }
+    }
+    fn visit_jsx_member_expression(&mut self, it: &JSXMemberExpression<'a>) {
+        if self.enter() {
+            walk::walk_jsx_member_expression(self, it);
+            self.depth -= 1;
+        }
+    }
+    fn visit_binding_pattern(&mut self, it: &BindingPattern<'a>) {
+        if self.enter() {
+            walk::walk_binding_pattern(self, it);
+            self.depth -= 1;
+        }
+    }
+    fn visit_assignment_target(&mut self, it: &AssignmentTarget<'a>) {
+        if self.enter() {
+            walk::walk_assignment_target(self, it);
+            self.depth -= 1;
+        }
+    }
+    fn visit_ts_qualified_name(&mut self, it: &TSQualifiedName<'a>) {
+        if self.enter() {
+            walk::walk_ts_qualified_name(self, it);
+            self.depth -= 1;
+        }
+    }
+    fn visit_ts_namespace_declaration(&mut self, it: &TSNamespaceDeclaration<'a>) {
+        if self.enter() {
+            walk::walk_ts_namespace_declaration(self, it);
+            self.depth -= 1;
         }
     }
 
-    fn json(&mut self, m: &[(Cap, Node<'t>)]) {
-        if let (Some(col), Some(key)) = (get(m, Cap::JsonMemberColumn), get(m, Cap::JsonMemberKey)) {
-            let c = self.text(col);
-            if self.interest.column(&c)
-                && let Some(op) = self.access_op(key.parent())
-            {
-                self.key(&c, key, op);
-            }
+    // Types are not uses: not walked.
+    fn visit_ts_type(&mut self, _: &TSType<'a>) {}
+    fn visit_ts_type_annotation(&mut self, _: &TSTypeAnnotation<'a>) {}
+    fn visit_ts_type_parameter_instantiation(&mut self, _: &TSTypeParameterInstantiation<'a>) {}
+    fn visit_ts_type_parameter_declaration(&mut self, _: &TSTypeParameterDeclaration<'a>) {}
+    fn visit_ts_interface_declaration(&mut self, _: &TSInterfaceDeclaration<'a>) {}
+    fn visit_ts_type_alias_declaration(&mut self, _: &TSTypeAliasDeclaration<'a>) {}
+    fn visit_ts_class_implements(&mut self, _: &TSClassImplements<'a>) {}
+
+    fn visit_class(&mut self, it: &Class<'a>) {
+        if let Some(id) = &it.id {
+            self.consumed.insert(id.span.start);
+            self.scope(ScopeKind::Class, id.name.as_str().to_string(), it.body.span);
         }
-        if let (Some(col), Some(key)) = (get(m, Cap::JsonSubscriptColumn), get(m, Cap::JsonSubscriptKey)) {
-            let c = self.text(col);
-            if self.interest.column(&c)
-                && let Some(op) = self.access_op(key.parent())
-            {
-                self.key(&c, key, op);
-            }
+        walk::walk_class(self, it);
+    }
+
+    fn visit_method_definition(&mut self, it: &MethodDefinition<'a>) {
+        // Overload signatures and abstract members have no body.
+        if it.value.body.is_some()
+            && let Some((name, pos, private)) = key_name(&it.key)
+        {
+            self.consumed.insert(pos);
+            self.scope(ScopeKind::Function, name.clone(), it.span);
+            self.defs.push(RawDef {
+                name,
+                shape: DefShape::Method,
+                access: if private {
+                    Access::Private
+                } else {
+                    access_of(it.accessibility)
+                },
+                is_static: it.r#static,
+                def_start: it.span.start,
+                name_pos: pos,
+                decl_start: it.span.start,
+            });
         }
-        if let (Some(col), Some(obj)) = (get(m, Cap::JsonPairColumn), get(m, Cap::JsonPairObject)) {
-            let c = self.name_of(col);
-            if self.interest.column(&c) {
-                let mut cur = obj.walk();
-                let kids: Vec<Node> = obj.named_children(&mut cur).collect();
-                for p in kids {
-                    match p.kind() {
-                        "pair" => {
-                            if let Some(k) = p.child_by_field_name("key") {
-                                self.key(&c, k, KeyOp::Write);
-                            }
+        walk::walk_method_definition(self, it);
+    }
+
+    fn visit_property_definition(&mut self, it: &PropertyDefinition<'a>) {
+        if let Some(value) = &it.value
+            && is_function(value)
+            && let Some((name, pos, private)) = key_name(&it.key)
+        {
+            self.consumed.insert(pos);
+            self.scope(ScopeKind::Function, name.clone(), it.span);
+            self.defs.push(RawDef {
+                name,
+                shape: DefShape::Field,
+                access: if private {
+                    Access::Private
+                } else {
+                    access_of(it.accessibility)
+                },
+                is_static: it.r#static,
+                def_start: it.span.start,
+                name_pos: pos,
+                decl_start: it.span.start,
+            });
+        }
+        walk::walk_property_definition(self, it);
+    }
+
+    fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
+        if it.r#type == FunctionType::FunctionDeclaration
+            && it.body.is_some()
+            && let Some(id) = &it.id
+        {
+            let name = id.name.as_str().to_string();
+            self.consumed.insert(id.span.start);
+            self.scope(ScopeKind::Function, name.clone(), it.span);
+            self.defs.push(RawDef {
+                name,
+                shape: DefShape::Function,
+                access: Access::Public,
+                is_static: false,
+                def_start: it.span.start,
+                name_pos: id.span.start,
+                decl_start: it.span.start,
+            });
+        }
+        walk::walk_function(self, it, flags);
+    }
+
+    fn visit_variable_declaration(&mut self, it: &VariableDeclaration<'a>) {
+        let saved = self.decl_start;
+        self.decl_start = it.span.start;
+        walk::walk_variable_declaration(self, it);
+        self.decl_start = saved;
+    }
+
+    fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        match (&it.id, &it.init) {
+            (BindingPattern::BindingIdentifier(id), Some(init)) => {
+                let name = id.name.as_str().to_string();
+                if is_function(init) {
+                    self.consumed.insert(id.span.start);
+                    self.scope(ScopeKind::Function, name.clone(), it.span);
+                    self.defs.push(RawDef {
+                        name,
+                        shape: DefShape::ConstFunction,
+                        access: Access::Public,
+                        is_static: false,
+                        def_start: it.span.start,
+                        name_pos: id.span.start,
+                        decl_start: self.decl_start,
+                    });
+                } else if let Expression::ObjectExpression(o) = init {
+                    self.object_scopes.insert(o.span.start as usize);
+                    self.scope(ScopeKind::Class, name, o.span);
+                } else if let Expression::NewExpression(n) = init
+                    && let Expression::Identifier(c) = &n.callee
+                {
+                    self.typed
+                        .push((id.span.start, name, c.name.as_str().to_string()));
+                }
+            }
+            (BindingPattern::ObjectPattern(p), Some(init)) => {
+                let keys = Self::pattern_keys(p);
+                if is_env_object(init) {
+                    for (k, pos) in &keys {
+                        if let Some(k) = k {
+                            self.env.push((k.clone(), *pos));
                         }
-                        "shorthand_property_identifier" => self.key(&c, p, KeyOp::Write),
-                        "comment" => {}
-                        _ => self.b.facts.json_opaque.push(JsonOpaque {
-                            column: c.clone(),
-                            op: KeyOp::Write,
-                            line: line_of(p),
-                        }),
+                    }
+                } else if let Expression::CallExpression(c) = init
+                    && let Expression::Identifier(f) = &c.callee
+                    && f.name.as_str() == "require"
+                    && let Some(Argument::StringLiteral(s)) = c.arguments.first()
+                {
+                    let from = s.value.as_str().to_string();
+                    for (k, pos) in keys {
+                        if let Some(k) = k {
+                            self.consumed.insert(pos);
+                            self.call(k, RawRecv::Module(from.clone()), Via::Import, pos);
+                        }
+                    }
+                } else if let Expression::StaticMemberExpression(m) = init {
+                    let column = m.property.name.as_str();
+                    if self.interest.column(column) {
+                        let column = column.to_string();
+                        for (k, pos) in keys {
+                            self.json_key(&column, k.map(|k| (k, pos)), pos, KeyOp::Read);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        walk::walk_variable_declarator(self, it);
+    }
+
+    fn visit_formal_parameter(&mut self, it: &FormalParameter<'a>) {
+        if let BindingPattern::BindingIdentifier(id) = &it.pattern
+            && let Some(t) = &it.type_annotation
+            && let TSType::TSTypeReference(r) = &t.type_annotation
+            && r.type_arguments.is_none()
+            && let TSTypeName::IdentifierReference(c) = &r.type_name
+        {
+            self.typed.push((
+                id.span.start,
+                id.name.as_str().to_string(),
+                c.name.as_str().to_string(),
+            ));
+        }
+        walk::walk_formal_parameter(self, it);
+    }
+
+    fn visit_object_property(&mut self, it: &ObjectProperty<'a>) {
+        let is_method = it.method || it.kind != PropertyKind::Init;
+        if let Some((name, pos, _)) = key_name(&it.key) {
+            let plain_key = matches!(it.key, PropertyKey::StaticIdentifier(_));
+            if is_method || (plain_key && is_function(&it.value)) {
+                self.consumed.insert(pos);
+                self.scope(ScopeKind::Function, name.clone(), it.span);
+                self.defs.push(RawDef {
+                    name: name.clone(),
+                    shape: if is_method {
+                        DefShape::Method
+                    } else {
+                        DefShape::Pair
+                    },
+                    access: Access::Public,
+                    is_static: false,
+                    def_start: it.span.start,
+                    name_pos: pos,
+                    decl_start: it.span.start,
+                });
+            }
+            // { column: { key: v } }: keys written to a JSON column.
+            if let Expression::ObjectExpression(o) = &it.value
+                && self.interest.column(&name)
+            {
+                for p in &o.properties {
+                    match p {
+                        ObjectPropertyKind::ObjectProperty(p)
+                            if !p.method && p.kind == PropertyKind::Init =>
+                        {
+                            let key = match key_name(&p.key) {
+                                Some((k, pos, false)) => Some((k, pos)),
+                                _ => None,
+                            };
+                            self.json_key(&name, key, p.span.start, KeyOp::Write);
+                        }
+                        other => {
+                            let line = self.line(other.span().start);
+                            self.json_opaque.push(JsonOpaque {
+                                column: name.clone(),
+                                op: KeyOp::Write,
+                                line,
+                            });
+                        }
                     }
                 }
             }
         }
-        if let (Some(pat), Some(col)) = (
-            get(m, Cap::JsonDestructurePattern),
-            get(m, Cap::JsonDestructureColumn),
-        ) {
-            let c = self.text(col);
-            if self.interest.column(&c) {
-                let mut cur = pat.walk();
-                let kids: Vec<Node> = pat.named_children(&mut cur).collect();
-                for k in kids {
-                    match k.kind() {
-                        "shorthand_property_identifier_pattern" => self.key(&c, k, KeyOp::Read),
-                        "pair_pattern" => {
-                            if let Some(key) = k.child_by_field_name("key") {
-                                self.key(&c, key, KeyOp::Read);
+        walk::walk_object_property(self, it);
+    }
+
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        self.callee(&it.callee);
+        walk::walk_call_expression(self, it);
+    }
+
+    fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
+        self.callee(&it.tag);
+        walk::walk_tagged_template_expression(self, it);
+    }
+
+    fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        match &it.left {
+            AssignmentTarget::StaticMemberExpression(m) => {
+                self.writes.insert(m.span);
+                let prop = m.property.name.as_str();
+                let module_exports = |e: &Expression| {
+                    matches!(e, Expression::StaticMemberExpression(o)
+                        if o.property.name.as_str() == "exports"
+                            && matches!(&o.object, Expression::Identifier(i) if i.name.as_str() == "module"))
+                };
+                let is_module = matches!(&m.object, Expression::Identifier(i) if i.name.as_str() == "module");
+                if is_module && prop == "exports" {
+                    // module.exports = { a, b: c } / module.exports = a
+                    match &it.right {
+                        Expression::ObjectExpression(o) => {
+                            for p in &o.properties {
+                                if let ObjectPropertyKind::ObjectProperty(p) = p {
+                                    if let Some((k, _, _)) = key_name(&p.key) {
+                                        self.exported_names.insert(k);
+                                    }
+                                    if let Expression::Identifier(v) = &p.value {
+                                        self.consumed.insert(v.span.start);
+                                        self.exported_names.insert(v.name.as_str().to_string());
+                                    }
+                                }
                             }
                         }
-                        "object_assignment_pattern" => {
-                            if let Some(key) = k.child_by_field_name("left") {
-                                self.key(&c, key, KeyOp::Read);
-                            }
+                        Expression::Identifier(v) => {
+                            self.consumed.insert(v.span.start);
+                            self.exported_names.insert(v.name.as_str().to_string());
                         }
                         _ => {}
                     }
+                } else if matches!(&m.object, Expression::Identifier(i) if i.name.as_str() == "exports")
+                    || module_exports(&m.object)
+                {
+                    // exports.x = x / module.exports.x = y
+                    self.exported_names.insert(prop.to_string());
+                    if let Expression::Identifier(v) = &it.right {
+                        self.consumed.insert(v.span.start);
+                        self.exported_names.insert(v.name.as_str().to_string());
+                    }
+                }
+            }
+            AssignmentTarget::ComputedMemberExpression(m) => {
+                self.writes.insert(m.span);
+            }
+            _ => {}
+        }
+        walk::walk_assignment_expression(self, it);
+    }
+
+    fn visit_unary_expression(&mut self, it: &UnaryExpression<'a>) {
+        if it.operator == UnaryOperator::Delete {
+            self.deleted.insert(it.argument.span());
+        }
+        walk::walk_unary_expression(self, it);
+    }
+
+    fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
+        let name = it.property.name.as_str();
+        let pos = it.property.span.start;
+        if is_env_object(&it.object) {
+            if !self.deleted.contains(&it.span) {
+                self.env.push((name.to_string(), pos));
+            }
+        } else if !self.consumed.contains(&pos) && self.interest.name(name) {
+            // A method used without being called: onClick={this.save}.
+            let recv = self.receiver(&it.object);
+            self.call(name.to_string(), recv, Via::Reference, pos);
+        }
+        if let Some(column) = column_of(&it.object)
+            && self.interest.column(column)
+            && let Some(op) = self.access_op(it.span)
+        {
+            let column = column.to_string();
+            self.json_key(&column, Some((name.to_string(), pos)), pos, op);
+        }
+        walk::walk_static_member_expression(self, it);
+    }
+
+    fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {
+        if is_env_object(&it.object) {
+            if let Expression::StringLiteral(s) = &it.expression
+                && !self.deleted.contains(&it.span)
+            {
+                self.env.push((s.value.as_str().to_string(), s.span.start));
+            }
+        } else if let Some(column) = column_of(&it.object)
+            && self.interest.column(column)
+            && let Some(op) = self.access_op(it.span)
+        {
+            let column = column.to_string();
+            let key = match &it.expression {
+                Expression::StringLiteral(s) => Some((s.value.as_str().to_string(), s.span.start)),
+                _ => None,
+            };
+            self.json_key(&column, key, it.expression.span().start, op);
+        }
+        walk::walk_computed_member_expression(self, it);
+    }
+
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        let name = it.name.as_str();
+        if !self.consumed.contains(&it.span.start) && self.interest.name(name) {
+            self.call(name.to_string(), RawRecv::Implicit, Via::Reference, it.span.start);
+        }
+    }
+
+    fn visit_jsx_opening_element(&mut self, it: &JSXOpeningElement<'a>) {
+        let name = match &it.name {
+            JSXElementName::Identifier(i) => Some((i.name.as_str(), i.span.start)),
+            JSXElementName::IdentifierReference(i) => Some((i.name.as_str(), i.span.start)),
+            _ => None,
+        };
+        if let Some((name, pos)) = name {
+            self.consumed.insert(pos);
+            self.call(name.to_string(), RawRecv::Implicit, Via::Jsx, pos);
+        }
+        walk::walk_jsx_opening_element(self, it);
+    }
+
+    fn visit_jsx_closing_element(&mut self, _: &JSXClosingElement<'a>) {
+        // The closing tag repeats the name; it is not another use.
+    }
+
+    fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
+        let inner = Span::new(
+            it.span.start + 1,
+            it.span.end.saturating_sub(1).max(it.span.start + 1),
+        );
+        self.sql(it.span, inner);
+    }
+
+    fn visit_template_element(&mut self, it: &TemplateElement<'a>) {
+        self.sql(it.span, it.span);
+    }
+
+    fn visit_import_declaration(&mut self, it: &ImportDeclaration<'a>) {
+        let from = it.source.value.as_str().to_string();
+        let type_only = it.import_kind.is_type();
+        for s in it.specifiers.iter().flatten() {
+            match s {
+                ImportDeclarationSpecifier::ImportSpecifier(s) => {
+                    let (name, pos) = export_name(&s.imported);
+                    self.consumed.insert(pos);
+                    self.consumed.insert(s.local.span.start);
+                    // `import type` is not a use.
+                    if !type_only && !s.import_kind.is_type() {
+                        self.call(name, RawRecv::Module(from.clone()), Via::Import, pos);
+                    }
+                }
+                ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
+                    self.consumed.insert(s.local.span.start);
+                }
+                ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
+                    self.consumed.insert(s.local.span.start);
                 }
             }
         }
-        if let Some(s) = get(m, Cap::JsonSql) {
-            let keys = sql_keys(s, self.src, self.interest);
-            self.b.facts.json_keys.extend(keys);
+    }
+
+    fn visit_export_declaration(&mut self, it: &ExportDeclaration<'a>) {
+        self.exported_decls.insert(it.declaration.span().start);
+        walk::walk_export_declaration(self, it);
+    }
+
+    fn visit_export_default_declaration(&mut self, it: &ExportDefaultDeclaration<'a>) {
+        match &it.declaration {
+            ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
+                self.exported_decls.insert(f.span.start);
+            }
+            ExportDefaultDeclarationKind::Identifier(i) => {
+                self.consumed.insert(i.span.start);
+                self.exported_names.insert(i.name.as_str().to_string());
+            }
+            _ => {}
+        }
+        walk::walk_export_default_declaration(self, it);
+    }
+
+    fn visit_ts_export_assignment(&mut self, it: &TSExportAssignment<'a>) {
+        if let Expression::Identifier(i) = &it.expression {
+            self.consumed.insert(i.span.start);
+            self.exported_names.insert(i.name.as_str().to_string());
+        }
+        walk::walk_ts_export_assignment(self, it);
+    }
+
+    fn visit_export_named_declaration(&mut self, it: &ExportNamedDeclaration<'a>) {
+        for s in &it.specifiers {
+            let (local, lpos) = export_name(&s.local);
+            let (public, ppos) = export_name(&s.exported);
+            self.consumed.insert(lpos);
+            self.consumed.insert(ppos);
+            self.exported_names.insert(local.clone());
+            if public != local && public != "default" {
+                // export { toTitle as titleCase }: `titleCase` is defined here.
+                let line = self.line(ppos);
+                self.renames.push((local, public.clone(), line));
+                self.alias_defs.push((public, line));
+            }
+        }
+    }
+
+    fn visit_export_from_declaration(&mut self, it: &ExportFromDeclaration<'a>) {
+        let from = it.source.value.as_str().to_string();
+        for s in &it.specifiers {
+            let (name, pos) = export_name(&s.local);
+            let (_, ppos) = export_name(&s.exported);
+            self.consumed.insert(pos);
+            self.consumed.insert(ppos);
+            if !it.export_kind.is_type() && !s.export_kind.is_type() {
+                self.call(name, RawRecv::Module(from.clone()), Via::Import, pos);
+            }
         }
     }
 }
