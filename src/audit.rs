@@ -258,6 +258,10 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         out.facts.config_defs = lang::config::scan(&text, env_names);
         out.timing.config_scan = t.elapsed();
     }
+    if file.class.module_config {
+        let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+        out.facts.module_config = lang::modules::scan(name, &String::from_utf8_lossy(&bytes));
+    }
     let Some(lang) = file.class.lang else {
         if file.class.unread && !is_binary(&bytes) {
             out.spelled = pre.spelled(&bytes);
@@ -267,7 +271,11 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     let t = Instant::now();
     out.mentions = pre.mentions(&bytes);
     out.timing.prefilter = t.elapsed();
-    if !pre.worth_parsing(&out.mentions) {
+    // TypeScript/JavaScript facts are plan-independent and cheap: a file
+    // that never names a point may still call it (a default import under
+    // another name, a re-export), so every such file is parsed.
+    let ts = matches!(lang, Lang::TypeScript | Lang::Tsx);
+    if !pre.worth_parsing(&out.mentions) && !ts {
         return out;
     }
     if is_binary(&bytes) {
@@ -287,8 +295,10 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         return out;
     }
     let config_defs = std::mem::take(&mut out.facts.config_defs);
+    let module_config = out.facts.module_config.take();
     let (facts, timing) = lang::extract_timed(lang, &bytes, &pre.interest);
     out.facts = facts;
+    out.facts.module_config = module_config;
     out.timing.parse = timing.parse;
     out.timing.extract = timing.extract;
     out.facts.config_defs = config_defs;

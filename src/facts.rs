@@ -5,13 +5,17 @@
 //! keeps facts whose names the plan is interested in (see `Interest`), so its
 //! size follows the plan, not the workspace. It never touches the file system.
 
+mod resolve;
+
+pub use resolve::Resolution;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Index of a file in `FactIndex::files` (sorted by repo, then path).
 pub type FileIdx = u32;
 
 /// A place in the workspace: a file and a 1-based line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Loc {
     pub file: FileIdx,
     pub line: u32,
@@ -19,7 +23,7 @@ pub struct Loc {
 
 /// Visibility, ordered from the most to the least permissive, so `max` is the
 /// strictest.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Access {
     Public,
     Protected,
@@ -40,7 +44,7 @@ impl Access {
 }
 
 /// Which receiver a definition answers to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum DefKind {
     /// Ruby instance method, TS instance member.
     Instance,
@@ -52,7 +56,7 @@ pub enum DefKind {
 }
 
 /// How a definition was written; used in messages and by the checks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum DefForm {
     Def,
     Attr,
@@ -65,7 +69,7 @@ pub enum DefForm {
     ConstFunction,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Def {
     pub name: String,
     /// Enclosing class/module path, `A::B` in Ruby, the class name in TS.
@@ -77,7 +81,7 @@ pub struct Def {
 }
 
 /// What we know about the receiver of a call.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Recv {
     /// `foo()` / `foo` with no receiver.
     Implicit,
@@ -92,7 +96,7 @@ pub enum Recv {
 }
 
 /// How a use of a name was written, weakest evidence last.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Via {
     /// A real call expression (`a.b()`, `b(x)`, paren-less `b`).
     Call,
@@ -107,7 +111,7 @@ pub enum Via {
     Reference,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {
     pub name: String,
     pub recv: Recv,
@@ -120,7 +124,7 @@ pub struct Call {
 }
 
 /// A named function or method body, for "env vars read in the caller's body".
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
     pub name: String,
     pub start_line: u32,
@@ -128,20 +132,20 @@ pub struct Scope {
 }
 
 /// `send(var)`, `obj[name]()`, `const_get`, `constantize`, ...
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Dynamic {
     pub what: String,
     pub line: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvRead {
     pub name: String,
     pub scope: Option<u32>,
     pub line: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum KeyOp {
     Write,
     Read,
@@ -149,7 +153,7 @@ pub enum KeyOp {
     Accessor,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JsonKey {
     pub column: String,
     pub key: String,
@@ -159,7 +163,7 @@ pub struct JsonKey {
 
 /// A JSON column accessed with a key or value we cannot read statically
 /// (`metadata[k]`, `update(metadata: params[:m])`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JsonOpaque {
     pub column: String,
     pub op: KeyOp,
@@ -167,14 +171,14 @@ pub struct JsonOpaque {
 }
 
 /// An env var or flag defined in a config file.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConfigDef {
     pub name: String,
     pub line: u32,
 }
 
 /// Everything extracted from one file.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileFacts {
     pub defs: Vec<Def>,
     pub calls: Vec<Call>,
@@ -194,6 +198,74 @@ pub struct FileFacts {
     /// The tree nests deeper than extraction looks; facts below that depth
     /// are missing.
     pub too_deep: bool,
+    /// TypeScript/JavaScript: what the module imports, exports and which
+    /// classes it defines (plan-independent).
+    #[serde(default)]
+    pub imports: Vec<Import>,
+    #[serde(default)]
+    pub exports: Vec<Export>,
+    #[serde(default)]
+    pub classes: Vec<ClassDef>,
+    /// `package.json` / `tsconfig.json`: how module specifiers resolve.
+    #[serde(default)]
+    pub module_config: Option<ModuleConfig>,
+}
+
+/// What an import binds its local name to.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Imported {
+    /// `import { a } from`, `const { a } = require()`.
+    Name(String),
+    /// `import a from`.
+    Default,
+    /// `import * as a from`, `const a = require()`.
+    Namespace,
+}
+
+/// A value import (type-only imports are not recorded).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Import {
+    pub local: String,
+    pub imported: Imported,
+    /// The module specifier.
+    pub from: String,
+    pub line: u32,
+}
+
+/// A name the module exports: `local` (a binding of this module, or the
+/// name imported from `from` for a re-export). `name` is `default` for the
+/// default export and `*` for `export * from`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Export {
+    pub name: String,
+    pub local: Option<String>,
+    pub from: Option<String>,
+    pub line: u32,
+}
+
+/// A named class and the class it extends (a bare or imported name;
+/// type arguments dropped).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClassDef {
+    pub name: String,
+    pub extends: Option<String>,
+    pub line: u32,
+}
+
+/// Module resolution settings from `package.json` or `tsconfig.json`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleConfig {
+    /// `package.json` `name`.
+    pub package: Option<String>,
+    /// `package.json` `exports` / `main` / `module` / `types`: (subpath, target),
+    /// subpath `.` for the package itself.
+    pub entries: Vec<(String, String)>,
+    /// `tsconfig.json` `compilerOptions.baseUrl`, relative to the file.
+    pub base_url: Option<String>,
+    /// `tsconfig.json` `compilerOptions.paths`: (pattern, targets).
+    pub paths: Vec<(String, Vec<String>)>,
+    /// `tsconfig.json` `extends` and `references[].path`.
+    pub extends: Vec<String>,
 }
 
 /// Names the plan cares about; extraction keeps only facts about them.
@@ -336,7 +408,7 @@ fn osa_within(s: &[u8], l: &[u8], k: usize) -> bool {
     prev[l.len()] <= k
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Lang {
     Ruby,
     Erb,
@@ -345,7 +417,7 @@ pub enum Lang {
 }
 
 /// What a file is for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FileClass {
     /// Parsed as source in this language.
     pub lang: Option<Lang>,
@@ -355,11 +427,16 @@ pub struct FileClass {
     pub config: bool,
     /// Code or a template in a language seamscan does not parse (`.py`,
     /// `.hbs`, ...): only searched for the plan's names.
+    #[serde(default)]
     pub unread: bool,
+    /// `package.json` / `tsconfig*.json` / `jsconfig.json`: read for module
+    /// resolution.
+    #[serde(default)]
+    pub module_config: bool,
 }
 
 /// A file of the workspace.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileMeta {
     pub repo: u32,
     /// Path relative to the repo root, `/`-separated.
@@ -392,6 +469,8 @@ pub struct FactIndex {
     /// Plan names spelled (as whole words) in unread files: (file, name,
     /// first line), sorted.
     pub unread_mentions: Vec<(FileIdx, String, u32)>,
+    /// TypeScript/JavaScript imports and classes, resolved across files.
+    pub resolution: Resolution,
 }
 
 impl FactIndex {
@@ -437,6 +516,7 @@ impl FactIndex {
                 push(&mut ix.column_defs_by_name, &k.name, f, i);
             }
         }
+        ix.resolution = resolve::resolve(&ix.files, &ix.facts);
         ix
     }
 

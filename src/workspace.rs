@@ -250,6 +250,14 @@ pub fn lang_of(name: &str) -> Option<Lang> {
     }
 }
 
+/// `package.json`, `tsconfig*.json`, `jsconfig.json`: how TypeScript and
+/// JavaScript module specifiers resolve.
+pub fn is_module_config(name: &str) -> bool {
+    name == "package.json"
+        || name == "jsconfig.json"
+        || (name.starts_with("tsconfig") && name.ends_with(".json"))
+}
+
 /// Turns repo-relative paths into `FileClass`es.
 pub struct Classifier {
     tests: GlobSet,
@@ -332,7 +340,8 @@ impl Classifier {
         let config = self.config.is_match(rel);
         let lang = if restricted { None } else { lang_of(name) };
         let unread = !restricted && unread_ext(name).is_some();
-        if lang.is_none() && !config && !unread {
+        let module_config = !restricted && is_module_config(name);
+        if lang.is_none() && !config && !unread && !module_config {
             return None;
         }
         Some(FileClass {
@@ -340,6 +349,7 @@ impl Classifier {
             test: (lang.is_some() || unread) && self.tests.is_match(rel),
             config,
             unread,
+            module_config,
         })
     }
 }

@@ -59,6 +59,7 @@ struct DefIndex<'a> {
     all_by_repo: HashMap<u32, Vec<FileIdx>>,
     /// The module each file imports the name from.
     imports: HashMap<FileIdx, &'a str>,
+    resolution: &'a crate::facts::Resolution,
 }
 
 impl<'a> DefIndex<'a> {
@@ -133,6 +134,7 @@ impl<'a> DefIndex<'a> {
             by_repo,
             all_by_repo,
             imports,
+            resolution: &ix.resolution,
         }
     }
 
@@ -142,6 +144,13 @@ impl<'a> DefIndex<'a> {
         self.owners_by_leaf
             .get(leaf(co))
             .is_some_and(|os| os.iter().any(|o| owner_matches(co, o)))
+            // In a subclass (TypeScript/JavaScript): `this.m()` reaches the
+            // ancestor's `m`.
+            || self
+                .resolution
+                .ancestors
+                .get(leaf(co))
+                .is_some_and(|a| a.iter().any(|c| self.owners_by_leaf.contains_key(c.as_str())))
     }
 
     /// Does the class around a call define its own method of the name (so
@@ -205,7 +214,9 @@ fn family(ctx: &Ctx, f: FileIdx) -> Option<Family> {
 fn kind_matches(ctx: &Ctx, f: FileIdx, d: &Def, mn: &MethodName) -> bool {
     let Some(owner) = &mn.owner else { return true };
     let Some(def_owner) = &d.owner else { return false };
-    if !owner_matches(def_owner, owner) {
+    // `Sub#m` exists when an ancestor of `Sub` defines `m`.
+    let inherited = is_ts(ctx, f) && ctx.ix.resolution.is_a(leaf(owner), leaf(def_owner));
+    if !owner_matches(def_owner, owner) && !inherited {
         return false;
     }
     if mn.singleton {
@@ -403,16 +414,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let other_public_defs = all
         .iter()
         .any(|(fi, d)| !def_sites.contains(&(*fi, d.line)) && d.access == Access::Public && same_family(*fi));
-    let calls: Vec<(FileIdx, &Call)> = ix
+    // Calls by this name, and calls resolved to it under another name
+    // (`import fmt from`, `ns.default()`).
+    let indexed: Vec<(FileIdx, u32)> = ix
         .calls_by_name
         .get(&mn.name)
-        .map(|v| {
-            v.iter()
-                .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].calls[*i as usize]))
-                .collect()
-        })
-        .unwrap_or_default();
-    let calls: Vec<(FileIdx, &Call)> = calls.into_iter().filter(|(fi, _)| same_family(*fi)).collect();
+        .into_iter()
+        .chain(ix.resolution.renamed_calls.get(&mn.name))
+        .flatten()
+        .copied()
+        .filter(|(fi, _)| same_family(*fi))
+        .collect();
+    let calls: Vec<(FileIdx, &Call)> = indexed
+        .iter()
+        .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].calls[*i as usize]))
+        .collect();
     let others: Vec<(FileIdx, &Def)> = all
         .iter()
         .chain(test_defs.iter())
@@ -420,9 +436,17 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .cloned()
         .collect();
     let di = DefIndex::new(ctx, &mn, &defs, &all, &others, &calls);
+    let all_files: HashSet<FileIdx> = all.iter().map(|(fi, _)| *fi).collect();
     let mut callers: Vec<Caller> = Vec::new();
-    for (fi, c) in calls {
-        if let Some(cl) = classify(ctx, &mn, &di, fi, c) {
+    for (&(fi, i), (_, c)) in indexed.iter().zip(calls) {
+        let resolved = ix.resolution.calls.get(&(fi, i));
+        let cl = match resolved {
+            Some(r) => {
+                resolved_caller(ix, &mn, &di, &all_files, fi, c, r).or_else(|| classify(ctx, &mn, &di, fi, c))
+            }
+            None => classify(ctx, &mn, &di, fi, c),
+        };
+        if let Some(cl) = cl {
             callers.push(cl);
         }
     }
@@ -791,6 +815,77 @@ fn weak(strength: &str) -> bool {
     matches!(strength, "name" | "reference")
 }
 
+/// What a call resolved through imports (see `facts::resolve`) says.
+enum Resolved<'a> {
+    /// A call of one of the point's definitions.
+    Caller(Caller<'a>),
+    /// A call of another definition.
+    Other,
+    /// Resolved to a file without a definition of the name: fall back to
+    /// matching by name.
+    Unknown,
+}
+
+impl<'a> Resolved<'a> {
+    fn or_else(self, fallback: impl FnOnce() -> Option<Caller<'a>>) -> Option<Caller<'a>> {
+        match self {
+            Resolved::Caller(c) => Some(c),
+            Resolved::Other => None,
+            Resolved::Unknown => fallback(),
+        }
+    }
+}
+
+/// A call whose import resolves to `(file, name)`.
+fn resolved_caller<'a>(
+    ix: &crate::facts::FactIndex,
+    mn: &MethodName,
+    di: &DefIndex,
+    all_files: &HashSet<FileIdx>,
+    fi: FileIdx,
+    c: &'a Call,
+    (tf, real): &(FileIdx, String),
+) -> Resolved<'a> {
+    // `export { toTitle as titleCase }`: a call of `toTitle` is one of
+    // `titleCase` too.
+    let alias = |ix: &crate::facts::FactIndex| {
+        ix.facts[*tf as usize]
+            .renames
+            .iter()
+            .any(|(local, public, _)| local == real && *public == mn.name)
+    };
+    if *real != mn.name && alias(ix) {
+        return Resolved::Caller(Caller {
+            file: fi,
+            call: c,
+            strength: "import",
+            outside_explicit: *tf != fi,
+            target: Some(*tf),
+        });
+    }
+    if *real != mn.name {
+        return if all_files.contains(tf) {
+            Resolved::Other
+        } else {
+            Resolved::Unknown
+        };
+    }
+    if di.files.contains(tf) {
+        Resolved::Caller(Caller {
+            file: fi,
+            call: c,
+            strength: if *tf == fi { "internal" } else { "import" },
+            outside_explicit: *tf != fi,
+            target: Some(*tf),
+        })
+    } else if all_files.contains(tf) {
+        // Imported from another module's same-named definition.
+        Resolved::Other
+    } else {
+        Resolved::Unknown
+    }
+}
+
 /// How a call relates to the point; `None` when it provably is not a call of
 /// the point (a receiver that is another constant, a local function of the
 /// same name in another file).
@@ -828,7 +923,9 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         }
         Recv::Const(k) => {
             if let Some(o) = &mn.owner {
-                if leaf(k) != leaf(o) && !owner_matches(k, o) {
+                // `new Sub().m()` calls `Base#m` when `Sub` inherits it.
+                let inherits = is_ts(ctx, fi) && di.resolution.is_a(leaf(k), leaf(o));
+                if leaf(k) != leaf(o) && !owner_matches(k, o) && !inherits {
                     return None;
                 }
                 ("receiver", !inside)
@@ -839,6 +936,10 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         Recv::SelfRef => {
             if inside {
                 ("internal", false)
+            } else if is_ts(ctx, fi) && mn.owner.is_some() && c.owner.is_some() {
+                // `this.m()` in a TypeScript class that neither is nor
+                // inherits from the point's owner: that class's own `m`.
+                return None;
             } else {
                 ("name", false)
             }

@@ -6,6 +6,7 @@
 //! are kept per thread; no syntax tree outlives the call that parsed it.
 
 pub mod config;
+pub mod modules;
 pub mod nesting;
 pub mod query;
 pub mod ruby;

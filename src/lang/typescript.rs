@@ -15,8 +15,8 @@
 use super::scope::{Entry, ScopeKind, ScopeTable};
 use super::{Builder, sql_keys_in, truncate};
 use crate::facts::{
-    Access, Call, Def, DefForm, DefKind, Dynamic, EnvRead, Interest, JsonKey, JsonOpaque, KeyOp, Lang, Recv,
-    Via,
+    Access, Call, ClassDef, Def, DefForm, DefKind, Dynamic, EnvRead, Export, Import, Imported, Interest,
+    JsonKey, JsonOpaque, KeyOp, Lang, Recv, Via,
 };
 use oxc::allocator::Allocator;
 use oxc::ast::ast::*;
@@ -215,6 +215,9 @@ struct V<'s> {
     json_keys: Vec<JsonKey>,
     json_opaque: Vec<JsonOpaque>,
     renames: Vec<(String, String, u32)>,
+    imports: Vec<Import>,
+    exports: Vec<Export>,
+    classes: Vec<ClassDef>,
 }
 
 fn is_function(e: &Expression) -> bool {
@@ -266,6 +269,25 @@ fn is_env_object(e: &Expression) -> bool {
     }
 }
 
+/// `require('spec')`: the specifier.
+fn require_of<'e>(c: &'e CallExpression) -> Option<&'e str> {
+    match (&c.callee, c.arguments.first()) {
+        (Expression::Identifier(f), Some(Argument::StringLiteral(s))) if f.name.as_str() == "require" => {
+            Some(s.value.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// The name a class heritage or export names: `Base`, `ns.Base` → `Base`.
+fn last_name<'e>(e: &'e Expression) -> Option<&'e str> {
+    match e {
+        Expression::Identifier(i) => Some(i.name.as_str()),
+        Expression::StaticMemberExpression(m) => Some(m.property.name.as_str()),
+        _ => None,
+    }
+}
+
 /// The name of the member a JSON key hangs off: `x.column` or `column`.
 fn column_of<'e>(e: &'e Expression) -> Option<&'e str> {
     match e {
@@ -307,7 +329,30 @@ impl<'s> V<'s> {
             json_keys: Vec::new(),
             json_opaque: Vec::new(),
             renames: Vec::new(),
+            imports: Vec::new(),
+            exports: Vec::new(),
+            classes: Vec::new(),
         }
+    }
+
+    fn import(&mut self, local: &str, imported: Imported, from: &str, pos: u32) {
+        let line = self.line(pos);
+        self.imports.push(Import {
+            local: local.to_string(),
+            imported,
+            from: from.to_string(),
+            line,
+        });
+    }
+
+    fn export(&mut self, name: &str, local: Option<&str>, from: Option<&str>, pos: u32) {
+        let line = self.line(pos);
+        self.exports.push(Export {
+            name: name.to_string(),
+            local: local.map(str::to_string),
+            from: from.map(str::to_string),
+            line,
+        });
     }
 
     fn line(&self, pos: u32) -> u32 {
@@ -359,6 +404,9 @@ impl<'s> V<'s> {
                 } else {
                     RawRecv::Ident(t.to_string(), i.span.start)
                 }
+            }
+            Expression::CallExpression(c) if require_of(c).is_some() => {
+                RawRecv::Module(require_of(c).unwrap_or_default().to_string())
             }
             Expression::NewExpression(n) => match &n.callee {
                 Expression::Identifier(c) => RawRecv::Const(c.name.as_str().to_string()),
@@ -593,6 +641,9 @@ impl<'s> V<'s> {
         b.facts.json_keys.extend(self.json_keys);
         b.facts.json_opaque.extend(self.json_opaque);
         b.facts.renames.extend(self.renames);
+        b.facts.imports.extend(self.imports);
+        b.facts.exports.extend(self.exports);
+        b.facts.classes.extend(self.classes);
     }
 }
 
@@ -664,6 +715,12 @@ impl<'a> Visit<'a> for V<'_> {
 
     fn visit_class(&mut self, it: &Class<'a>) {
         if let Some(id) = &it.id {
+            let line = self.line(id.span.start);
+            self.classes.push(ClassDef {
+                name: id.name.as_str().to_string(),
+                extends: it.heritage_expression().and_then(last_name).map(str::to_string),
+                line,
+            });
             self.consumed.insert(id.span.start);
             self.scope(ScopeKind::Class, id.name.as_str().to_string(), it.body.span);
         }
@@ -781,11 +838,23 @@ impl<'a> Visit<'a> for V<'_> {
                         }
                     }
                 } else if let Expression::CallExpression(c) = init
-                    && let Expression::Identifier(f) = &c.callee
-                    && f.name.as_str() == "require"
-                    && let Some(Argument::StringLiteral(s)) = c.arguments.first()
+                    && let Some(from) = require_of(c)
                 {
-                    let from = s.value.as_str().to_string();
+                    let from = from.to_string();
+                    for bp in &p.properties {
+                        // const { a: b } = require('./x'): `b` is `a`.
+                        if let Some((name, _, false)) = key_name(&bp.key) {
+                            let local = match &bp.value {
+                                BindingPattern::BindingIdentifier(l) => l.name.as_str().to_string(),
+                                BindingPattern::AssignmentPattern(a) => match &a.left {
+                                    BindingPattern::BindingIdentifier(l) => l.name.as_str().to_string(),
+                                    _ => name.clone(),
+                                },
+                                _ => name.clone(),
+                            };
+                            self.import(&local, Imported::Name(name), &from, bp.span.start);
+                        }
+                    }
                     for (k, pos) in keys {
                         if let Some(k) = k {
                             self.consumed.insert(pos);
@@ -896,24 +965,39 @@ impl<'a> Visit<'a> for V<'_> {
                 };
                 let is_module = matches!(&m.object, Expression::Identifier(i) if i.name.as_str() == "module");
                 if is_module && prop == "exports" {
-                    // module.exports = { a, b: c } / module.exports = a
+                    // module.exports = { a, b: c } / module.exports = a /
+                    // module.exports = class A {}
                     match &it.right {
                         Expression::ObjectExpression(o) => {
                             for p in &o.properties {
-                                if let ObjectPropertyKind::ObjectProperty(p) = p {
-                                    if let Some((k, _, _)) = key_name(&p.key) {
-                                        self.exported_names.insert(k);
-                                    }
-                                    if let Expression::Identifier(v) = &p.value {
-                                        self.consumed.insert(v.span.start);
-                                        self.exported_names.insert(v.name.as_str().to_string());
-                                    }
+                                if let ObjectPropertyKind::ObjectProperty(p) = p
+                                    && let Some((k, pos, _)) = key_name(&p.key)
+                                {
+                                    let local = match &p.value {
+                                        Expression::Identifier(v) => {
+                                            self.consumed.insert(v.span.start);
+                                            self.exported_names.insert(v.name.as_str().to_string());
+                                            Some(v.name.as_str())
+                                        }
+                                        _ => None,
+                                    };
+                                    self.exported_names.insert(k.clone());
+                                    self.export(&k, local, None, pos);
                                 }
                             }
                         }
                         Expression::Identifier(v) => {
                             self.consumed.insert(v.span.start);
                             self.exported_names.insert(v.name.as_str().to_string());
+                            self.export("default", Some(v.name.as_str()), None, v.span.start);
+                        }
+                        Expression::ClassExpression(c) => {
+                            let local = c.id.as_ref().map(|i| i.name.as_str());
+                            self.export("default", local, None, c.span.start);
+                        }
+                        Expression::FunctionExpression(f) => {
+                            let local = f.id.as_ref().map(|i| i.name.as_str());
+                            self.export("default", local, None, f.span.start);
                         }
                         _ => {}
                     }
@@ -922,10 +1006,15 @@ impl<'a> Visit<'a> for V<'_> {
                 {
                     // exports.x = x / module.exports.x = y
                     self.exported_names.insert(prop.to_string());
-                    if let Expression::Identifier(v) = &it.right {
-                        self.consumed.insert(v.span.start);
-                        self.exported_names.insert(v.name.as_str().to_string());
-                    }
+                    let local = match &it.right {
+                        Expression::Identifier(v) => {
+                            self.consumed.insert(v.span.start);
+                            self.exported_names.insert(v.name.as_str().to_string());
+                            Some(v.name.as_str())
+                        }
+                        _ => None,
+                    };
+                    self.export(prop, local, None, m.property.span.start);
                 }
             }
             AssignmentTarget::ComputedMemberExpression(m) => {
@@ -1033,14 +1122,21 @@ impl<'a> Visit<'a> for V<'_> {
                     self.consumed.insert(s.local.span.start);
                     // `import type` is not a use.
                     if !type_only && !s.import_kind.is_type() {
+                        self.import(s.local.name.as_str(), Imported::Name(name.clone()), &from, pos);
                         self.call(name, RawRecv::Module(from.clone()), Via::Import, pos);
                     }
                 }
                 ImportDeclarationSpecifier::ImportDefaultSpecifier(s) => {
                     self.consumed.insert(s.local.span.start);
+                    if !type_only {
+                        self.import(s.local.name.as_str(), Imported::Default, &from, s.span.start);
+                    }
                 }
                 ImportDeclarationSpecifier::ImportNamespaceSpecifier(s) => {
                     self.consumed.insert(s.local.span.start);
+                    if !type_only {
+                        self.import(s.local.name.as_str(), Imported::Namespace, &from, s.span.start);
+                    }
                 }
             }
         }
@@ -1048,19 +1144,46 @@ impl<'a> Visit<'a> for V<'_> {
 
     fn visit_export_declaration(&mut self, it: &ExportDeclaration<'a>) {
         self.exported_decls.insert(it.declaration.span().start);
+        match &it.declaration {
+            Declaration::FunctionDeclaration(f) => {
+                if let Some(id) = &f.id {
+                    self.export(id.name.as_str(), Some(id.name.as_str()), None, id.span.start);
+                }
+            }
+            Declaration::ClassDeclaration(c) => {
+                if let Some(id) = &c.id {
+                    self.export(id.name.as_str(), Some(id.name.as_str()), None, id.span.start);
+                }
+            }
+            Declaration::VariableDeclaration(v) => {
+                for d in &v.declarations {
+                    if let BindingPattern::BindingIdentifier(id) = &d.id {
+                        self.export(id.name.as_str(), Some(id.name.as_str()), None, id.span.start);
+                    }
+                }
+            }
+            _ => {}
+        }
         walk::walk_export_declaration(self, it);
     }
 
     fn visit_export_default_declaration(&mut self, it: &ExportDefaultDeclaration<'a>) {
+        let pos = it.span.start;
         match &it.declaration {
             ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
                 self.exported_decls.insert(f.span.start);
+                self.export("default", f.id.as_ref().map(|i| i.name.as_str()), None, pos);
+            }
+            ExportDefaultDeclarationKind::ClassDeclaration(c) => {
+                self.export("default", c.id.as_ref().map(|i| i.name.as_str()), None, pos);
             }
             ExportDefaultDeclarationKind::Identifier(i) => {
                 self.consumed.insert(i.span.start);
                 self.exported_names.insert(i.name.as_str().to_string());
+                self.export("default", Some(i.name.as_str()), None, pos);
             }
-            _ => {}
+            ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => {}
+            _ => self.export("default", None, None, pos),
         }
         walk::walk_export_default_declaration(self, it);
     }
@@ -1069,6 +1192,7 @@ impl<'a> Visit<'a> for V<'_> {
         if let Expression::Identifier(i) = &it.expression {
             self.consumed.insert(i.span.start);
             self.exported_names.insert(i.name.as_str().to_string());
+            self.export("default", Some(i.name.as_str()), None, i.span.start);
         }
         walk::walk_ts_export_assignment(self, it);
     }
@@ -1079,6 +1203,9 @@ impl<'a> Visit<'a> for V<'_> {
             let (public, ppos) = export_name(&s.exported);
             self.consumed.insert(lpos);
             self.consumed.insert(ppos);
+            if !it.export_kind.is_type() && !s.export_kind.is_type() {
+                self.export(&public, Some(&local), None, ppos);
+            }
             self.exported_names.insert(local.clone());
             if public != local && public != "default" {
                 // export { toTitle as titleCase }: `titleCase` is defined here.
@@ -1093,12 +1220,22 @@ impl<'a> Visit<'a> for V<'_> {
         let from = it.source.value.as_str().to_string();
         for s in &it.specifiers {
             let (name, pos) = export_name(&s.local);
-            let (_, ppos) = export_name(&s.exported);
+            let (public, ppos) = export_name(&s.exported);
             self.consumed.insert(pos);
             self.consumed.insert(ppos);
+            // A re-export is not a use: calls through it are, once
+            // resolved (see `facts::resolve`).
             if !it.export_kind.is_type() && !s.export_kind.is_type() {
-                self.call(name, RawRecv::Module(from.clone()), Via::Import, pos);
+                self.export(&public, Some(&name), Some(&from), ppos);
             }
+        }
+    }
+
+    fn visit_export_all_declaration(&mut self, it: &ExportAllDeclaration<'a>) {
+        if !it.export_kind.is_type() {
+            let from = it.source.value.as_str().to_string();
+            let name = it.exported.as_ref().map_or("*".to_string(), |n| export_name(n).0);
+            self.export(&name, None, Some(&from), it.span.start);
         }
     }
 }

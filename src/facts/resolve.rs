@@ -1,0 +1,400 @@
+//! TypeScript/JavaScript module resolution, once per audit, over the merged
+//! per-file facts: which definition an import-bound call reaches (default
+//! exports, `import * as ns`, re-exports and `export *` barrels, relative
+//! paths with index files and extensions, tsconfig `paths`/`baseUrl` with
+//! `extends`, workspace packages by `package.json` name and entry points),
+//! and each class's ancestors. The checks only query the result.
+//!
+//! Every chain (re-exports, tsconfig `extends`, superclasses) is followed
+//! with a visited set and a hop bound, so cycles and deep chains end.
+
+use super::{FileFacts, FileIdx, FileMeta, Imported, Lang, ModuleConfig};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Re-export, `extends` and superclass chains longer than this are cut.
+const MAX_HOPS: usize = 64;
+
+/// Extensions a specifier without one may name, in TypeScript's order.
+const EXTS: [&str; 10] = [
+    "ts", "tsx", "d.ts", "js", "jsx", "mjs", "cjs", "mts", "cts", "vue",
+];
+
+#[derive(Debug, Default)]
+pub struct Resolution {
+    /// (file, call index) → (defining file, the definition's name), for
+    /// calls bound to an import.
+    pub calls: BTreeMap<(FileIdx, u32), (FileIdx, String)>,
+    /// A definition's name → calls resolved to it under another name
+    /// (`import fmt from`, `ns.default()`, `import { a as b }`).
+    pub renamed_calls: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Class name → its ancestors, nearest first.
+    pub ancestors: BTreeMap<String, Vec<String>>,
+}
+
+impl Resolution {
+    /// Is `class` the class `other` or does it inherit from it?
+    pub fn is_a(&self, class: &str, other: &str) -> bool {
+        class == other
+            || self
+                .ancestors
+                .get(class)
+                .is_some_and(|a| a.iter().any(|c| c == other))
+    }
+}
+
+fn is_script(m: &FileMeta) -> bool {
+    matches!(m.class.lang, Some(Lang::TypeScript | Lang::Tsx))
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// `a/b/../c/./d` → `a/c/d`; `None` when it climbs above the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out.join("/"))
+}
+
+fn join(dir: &str, rel: &str) -> Option<String> {
+    normalize(&format!("{dir}/{rel}"))
+}
+
+struct Resolver<'a> {
+    files: &'a [FileMeta],
+    facts: &'a [FileFacts],
+    by_path: HashMap<(u32, &'a str), FileIdx>,
+    /// (repo, directory) → module config files there.
+    configs: HashMap<(u32, &'a str), Vec<(&'a str, &'a ModuleConfig)>>,
+    /// Package name → (repo, directory, config).
+    packages: BTreeMap<&'a str, (u32, &'a str, &'a ModuleConfig)>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(files: &'a [FileMeta], facts: &'a [FileFacts]) -> Self {
+        let mut r = Resolver {
+            files,
+            facts,
+            by_path: HashMap::new(),
+            configs: HashMap::new(),
+            packages: BTreeMap::new(),
+        };
+        for (i, (m, f)) in files.iter().zip(facts).enumerate() {
+            if is_script(m) {
+                r.by_path.insert((m.repo, m.path.as_str()), i as FileIdx);
+            }
+            if let Some(mc) = &f.module_config {
+                let (dir, name) = m.path.rsplit_once('/').unwrap_or(("", m.path.as_str()));
+                r.configs.entry((m.repo, dir)).or_default().push((name, mc));
+                if let Some(p) = &mc.package {
+                    r.packages.entry(p.as_str()).or_insert((m.repo, dir, mc));
+                }
+            }
+        }
+        r
+    }
+
+    /// The file a module path (without or with an extension) names.
+    fn probe(&self, repo: u32, base: &str) -> Option<FileIdx> {
+        let get = |p: &str| self.by_path.get(&(repo, p)).copied();
+        if let Some(f) = get(base) {
+            return Some(f);
+        }
+        // `./x.js` written for `x.ts` (ESM TypeScript).
+        let stem = ["js", "jsx", "mjs", "cjs"]
+            .iter()
+            .find_map(|e| base.strip_suffix(&format!(".{e}")))
+            .unwrap_or(base);
+        for e in EXTS {
+            if let Some(f) = get(&format!("{stem}.{e}")) {
+                return Some(f);
+            }
+        }
+        for e in EXTS {
+            if let Some(f) = get(&format!("{base}/index.{e}")) {
+                return Some(f);
+            }
+        }
+        None
+    }
+
+    /// The nearest tsconfig/jsconfig at or above `dir`, as (its directory,
+    /// config).
+    fn tsconfig(&self, repo: u32, dir: &'a str) -> Option<(&'a str, &'a ModuleConfig)> {
+        let mut d = dir;
+        loop {
+            if let Some(cs) = self.configs.get(&(repo, d)) {
+                let mut named: Vec<&(&str, &ModuleConfig)> =
+                    cs.iter().filter(|(n, _)| *n != "package.json").collect();
+                named.sort_by_key(|(n, _)| (*n != "tsconfig.json", *n));
+                if let Some((_, mc)) = named.first() {
+                    return Some((d, mc));
+                }
+            }
+            if d.is_empty() {
+                return None;
+            }
+            d = dir_of(d);
+        }
+    }
+
+    /// `paths`/`baseUrl` of a tsconfig, following `extends` (relative files
+    /// only): (directory the paths are relative to, base url, paths).
+    fn paths_of(&self, repo: u32, dir: &'a str, mc: &'a ModuleConfig) -> Option<(String, &'a ModuleConfig)> {
+        let (mut dir, mut mc) = (dir.to_string(), mc);
+        for _ in 0..MAX_HOPS {
+            if !mc.paths.is_empty() || mc.base_url.is_some() {
+                return Some((dir, mc));
+            }
+            let next = mc.extends.iter().find_map(|e| {
+                if !e.starts_with('.') {
+                    return None;
+                }
+                let p = join(&dir, e)?;
+                let p = if p.ends_with(".json") {
+                    p
+                } else {
+                    format!("{p}/tsconfig.json")
+                };
+                let (d, n) = p.rsplit_once('/').unwrap_or(("", p.as_str()));
+                let cs = self.configs.get(&(repo, d))?;
+                cs.iter()
+                    .find(|(cn, _)| *cn == n)
+                    .map(|(_, c)| (d.to_string(), *c))
+            })?;
+            dir = next.0;
+            mc = next.1;
+        }
+        None
+    }
+
+    /// The file `spec` names when imported from `importer`.
+    fn resolve(&self, importer: FileIdx, spec: &str) -> Option<FileIdx> {
+        let m = &self.files[importer as usize];
+        let dir = dir_of(&m.path);
+        if spec.starts_with('.') {
+            return self.probe(m.repo, &join(dir, spec)?);
+        }
+        if let Some((tdir, tmc)) = self.tsconfig(m.repo, dir)
+            && let Some((pdir, pmc)) = self.paths_of(m.repo, tdir, tmc)
+        {
+            let base = join(&pdir, pmc.base_url.as_deref().unwrap_or("."))?;
+            for (pat, targets) in &pmc.paths {
+                let star = match pat.split_once('*') {
+                    Some((pre, suf)) => spec
+                        .strip_prefix(pre)
+                        .and_then(|r| r.strip_suffix(suf))
+                        .map(str::to_string),
+                    None if pat == spec => Some(String::new()),
+                    None => None,
+                };
+                let Some(star) = star else { continue };
+                for t in targets {
+                    if let Some(p) = join(&base, &t.replace('*', &star))
+                        && let Some(f) = self.probe(m.repo, &p)
+                    {
+                        return Some(f);
+                    }
+                }
+            }
+            if pmc.base_url.is_some()
+                && let Some(p) = join(&base, spec)
+                && let Some(f) = self.probe(m.repo, &p)
+            {
+                return Some(f);
+            }
+        }
+        self.package(spec)
+    }
+
+    /// A workspace package's entry point for `name` or `name/sub`.
+    fn package(&self, spec: &str) -> Option<FileIdx> {
+        let (name, sub) = self.packages.iter().rev().find_map(|(n, v)| {
+            if spec == *n {
+                Some((v, ".".to_string()))
+            } else {
+                spec.strip_prefix(n)
+                    .and_then(|r| r.strip_prefix('/'))
+                    .map(|r| (v, format!("./{r}")))
+            }
+        })?;
+        let (repo, dir, mc) = *name;
+        let sub_norm = sub.trim_start_matches("./");
+        for (s, target) in &mc.entries {
+            if s.trim_start_matches("./") != sub_norm && !(s == "." && sub == ".") {
+                continue;
+            }
+            let Some(p) = join(dir, target) else { continue };
+            if let Some(f) = self.probe(repo, &p) {
+                return Some(f);
+            }
+            // Built output named, sources in the workspace: dist/x.js → src/x.
+            let rel = target.trim_start_matches("./");
+            for out in ["dist/", "lib/", "build/", "out/"] {
+                if let Some(rest) = rel.strip_prefix(out) {
+                    let rest = rest.strip_suffix(".d.ts").unwrap_or(rest);
+                    if let Some(p) = join(dir, &format!("src/{rest}"))
+                        && let Some(f) = self.probe(repo, &p)
+                    {
+                        return Some(f);
+                    }
+                }
+            }
+        }
+        let rest = if sub == "." {
+            "index".to_string()
+        } else {
+            sub_norm.to_string()
+        };
+        for p in [format!("src/{rest}"), rest.clone()] {
+            if let Some(p) = join(dir, &p)
+                && let Some(f) = self.probe(repo, &p)
+            {
+                return Some(f);
+            }
+        }
+        None
+    }
+
+    /// Where `name` exported from module `file` is defined: (file, local
+    /// name), through re-exports, imports and `export *`.
+    fn export(&self, file: FileIdx, name: &str) -> Option<(FileIdx, String)> {
+        let mut stack: Vec<(FileIdx, String, usize)> = vec![(file, name.to_string(), 0)];
+        let mut seen: HashSet<(FileIdx, String)> = HashSet::new();
+        while let Some((f, n, hops)) = stack.pop() {
+            if hops > MAX_HOPS || !seen.insert((f, n.clone())) {
+                continue;
+            }
+            let ff = &self.facts[f as usize];
+            if let Some(e) = ff.exports.iter().find(|e| e.name == n) {
+                match (&e.from, &e.local) {
+                    (Some(spec), local) => {
+                        let local = local.clone().unwrap_or_else(|| n.clone());
+                        if let Some(t) = self.resolve(f, spec) {
+                            stack.push((t, local, hops + 1));
+                        }
+                    }
+                    (None, Some(local)) => match ff.imports.iter().find(|i| i.local == *local) {
+                        // export { a } after import { a } from './x'
+                        Some(imp) => {
+                            let Some(t) = self.resolve(f, &imp.from) else {
+                                continue;
+                            };
+                            match &imp.imported {
+                                Imported::Name(x) => stack.push((t, x.clone(), hops + 1)),
+                                Imported::Default => stack.push((t, "default".to_string(), hops + 1)),
+                                Imported::Namespace => {}
+                            }
+                        }
+                        None => return Some((f, local.clone())),
+                    },
+                    (None, None) => {}
+                }
+                continue;
+            }
+            if n != "default" {
+                for e in ff.exports.iter().rev().filter(|e| e.name == "*") {
+                    if let Some(spec) = &e.from
+                        && let Some(t) = self.resolve(f, spec)
+                    {
+                        stack.push((t, n.clone(), hops + 1));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Resolve every import-bound call and every class's ancestors.
+pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
+    let r = Resolver::new(files, facts);
+    let mut out = Resolution::default();
+    let mut class_parent: BTreeMap<String, String> = BTreeMap::new();
+    for (fi, (m, ff)) in files.iter().zip(facts).enumerate() {
+        if !is_script(m) {
+            continue;
+        }
+        let fi = fi as FileIdx;
+        let imports: HashMap<&str, &super::Import> =
+            ff.imports.iter().map(|i| (i.local.as_str(), i)).collect();
+        // (module, exported name) → definition, cached per file.
+        let mut cache: HashMap<(String, String), Option<(FileIdx, String)>> = HashMap::new();
+        let mut lookup = |spec: &str, name: &str| -> Option<(FileIdx, String)> {
+            cache
+                .entry((spec.to_string(), name.to_string()))
+                .or_insert_with(|| r.resolve(fi, spec).and_then(|t| r.export(t, name)))
+                .clone()
+        };
+        for (ci, c) in ff.calls.iter().enumerate() {
+            use super::{Recv, Via};
+            let target = match (&c.recv, c.via) {
+                (Recv::Module(spec), _) => lookup(spec, &c.name),
+                (Recv::Implicit, Via::Call | Via::Jsx | Via::Reference) => match imports.get(c.name.as_str())
+                {
+                    Some(imp) => match &imp.imported {
+                        Imported::Name(n) => lookup(&imp.from, n),
+                        Imported::Default => lookup(&imp.from, "default"),
+                        Imported::Namespace => None,
+                    },
+                    None => None,
+                },
+                (Recv::Expr(e), _) => match imports.get(e.as_str()) {
+                    Some(imp) if imp.imported == Imported::Namespace => lookup(&imp.from, &c.name),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some((tf, real)) = target {
+                if real != c.name {
+                    out.renamed_calls
+                        .entry(real.clone())
+                        .or_default()
+                        .push((fi, ci as u32));
+                }
+                out.calls.insert((fi, ci as u32), (tf, real));
+            }
+        }
+        for cd in &ff.classes {
+            let Some(ext) = &cd.extends else { continue };
+            let parent = match imports.get(ext.as_str()) {
+                Some(imp) => {
+                    let n = match &imp.imported {
+                        Imported::Name(n) => n.as_str(),
+                        Imported::Default => "default",
+                        Imported::Namespace => continue,
+                    };
+                    lookup(&imp.from, n)
+                        .map(|(_, real)| real)
+                        .unwrap_or_else(|| ext.clone())
+                }
+                None => ext.clone(),
+            };
+            if parent != cd.name {
+                class_parent.entry(cd.name.clone()).or_insert(parent);
+            }
+        }
+    }
+    for class in class_parent.keys() {
+        let mut chain: Vec<String> = Vec::new();
+        let mut cur = class;
+        while let Some(p) = class_parent.get(cur) {
+            if p == class || chain.contains(p) || chain.len() >= MAX_HOPS {
+                break;
+            }
+            chain.push(p.clone());
+            cur = p;
+        }
+        out.ancestors.insert(class.clone(), chain);
+    }
+    out
+}
