@@ -274,7 +274,7 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     // TypeScript/JavaScript facts are plan-independent and cheap: a file
     // that never names a point may still call it (a default import under
     // another name, a re-export), so every such file is parsed.
-    let ts = matches!(lang, Lang::TypeScript | Lang::Tsx);
+    let ts = matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte);
     if !pre.worth_parsing(&out.mentions) && !ts {
         return out;
     }
@@ -315,7 +315,7 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
             "{}: nested deeper than {} levels; facts below that depth are not extracted",
             Text::raw(&shown),
             Text::num(match lang {
-                Lang::TypeScript | Lang::Tsx => lang::typescript::MAX_VISIT_DEPTH as u64,
+                Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => lang::typescript::MAX_VISIT_DEPTH as u64,
                 Lang::Ruby | Lang::Erb => lang::query::MAX_START_DEPTH as u64,
             })
         ));

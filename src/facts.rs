@@ -414,6 +414,10 @@ pub enum Lang {
     Erb,
     TypeScript,
     Tsx,
+    /// Vue single-file component (`.vue`).
+    Vue,
+    /// Svelte component (`.svelte`).
+    Svelte,
 }
 
 /// What a file is for.

@@ -243,6 +243,8 @@ pub fn lang_of(name: &str) -> Option<Lang> {
         "erb" => Some(Lang::Erb),
         "ts" | "mts" | "cts" => Some(Lang::TypeScript),
         "tsx" | "js" | "jsx" | "mjs" | "cjs" => Some(Lang::Tsx),
+        "vue" => Some(Lang::Vue),
+        "svelte" => Some(Lang::Svelte),
         _ => match name {
             "Rakefile" | "Gemfile" | "Guardfile" | "Capfile" | "Brewfile" => Some(Lang::Ruby),
             _ => None,

@@ -354,3 +354,61 @@ fn every_plan_names_its_workspace() {
         assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join(ws).is_dir(), "{ws}");
     }
 }
+
+/// Issue 13: a TypeScript monorepo read as knip would read it (default
+/// imports, barrels, tsconfig paths, workspace packages, type-only uses,
+/// inheritance from a generic base class, Vue and Svelte callers).
+#[test]
+fn ts_monorepo_findings() {
+    let (v, code) = audit_json("plans/ts-monorepo.yaml", "fixtures/ts-monorepo", &[]);
+    assert_eq!(code, 1, "validateUser has no callers (high)");
+    assert_eq!(v["stats"]["parse_errors"], 0, "{}", v["warnings"]);
+    let at = |p: &str| format!("ts-monorepo/packages/{p}");
+    let callers = |id: &str| strings(&finding(&v, id)["callers_found"]);
+    // Default export, re-exported as `default as formatDate`, called as
+    // fmt() through the @shared/* path and from a Vue template.
+    assert_eq!(
+        callers("method:formatDate"),
+        [
+            at("web/src/components/UserTable.vue:12"),
+            at("web/src/components/UserTable.vue:4"),
+            at("web/src/lib/dates.ts:5"),
+        ]
+    );
+    // Re-exports in api.ts and index.ts are not callers; `api.slugify()`
+    // through `import * as api from '@acme/backend'` is.
+    assert_eq!(
+        callers("method:slugify"),
+        [at("web/src/components/UserTable.vue:5")]
+    );
+    assert_eq!(
+        callers("method:exportCsv"),
+        [at("web/src/components/UserTable.vue:8")]
+    );
+    assert_eq!(
+        callers("method:download"),
+        [
+            at("web/src/components/UserTable.vue:14"),
+            at("web/src/components/UserTable.vue:8"),
+        ]
+    );
+    // `typeof validateUser` and an import used only there: no caller.
+    let f = finding(&v, "method:validateUser");
+    assert_eq!(codes(f), ["no-callers"]);
+    // Inherited from Repository<T>; AuditLog's own findAll() is not a call.
+    let f = finding(&v, "method:UserRepository#findAll");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(f["definitions"][0]["location"], at("backend/src/repository.ts:4"));
+    assert_eq!(
+        strings(&f["callers_found"]),
+        [
+            at("backend/src/repository.ts:11"),
+            at("backend/src/users.ts:14"),
+            at("web/src/components/Counter.svelte:7"),
+        ]
+    );
+    assert_eq!(
+        callers("method:Repository#count"),
+        [at("web/src/components/Counter.svelte:6")]
+    );
+}

@@ -193,7 +193,10 @@ impl<'a> DefIndex<'a> {
 }
 
 fn is_ts(ctx: &Ctx, f: FileIdx) -> bool {
-    matches!(ctx.ix.file(f).class.lang, Some(Lang::TypeScript | Lang::Tsx))
+    matches!(
+        ctx.ix.file(f).class.lang,
+        Some(Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte)
+    )
 }
 
 /// The language family of a source file: a Ruby method is never called from
@@ -439,6 +442,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let all_files: HashSet<FileIdx> = all.iter().map(|(fi, _)| *fi).collect();
     let mut callers: Vec<Caller> = Vec::new();
     for (&(fi, i), (_, c)) in indexed.iter().zip(calls) {
+        if c.via == Via::Import && is_ts(ctx, fi) && !import_used(ix, fi, c) {
+            // Imported but named only in types or re-exported: not a use.
+            continue;
+        }
         let resolved = ix.resolution.calls.get(&(fi, i));
         let cl = match resolved {
             Some(r) => {
@@ -813,6 +820,24 @@ fn is_schema_file(path: &str) -> bool {
 /// A match by name alone (receiver unresolved) or a mere reference.
 fn weak(strength: &str) -> bool {
     matches!(strength, "name" | "reference")
+}
+
+/// Is the binding an import call `c` of file `fi` creates used as a value
+/// in that file (called, referenced, or used in a template)? Without an
+/// import fact to tell the local name, it is assumed used.
+fn import_used(ix: &crate::facts::FactIndex, fi: FileIdx, c: &Call) -> bool {
+    let facts = &ix.facts[fi as usize];
+    let Some(imp) = facts
+        .imports
+        .iter()
+        .find(|i| i.line == c.line && i.imported == crate::facts::Imported::Name(c.name.clone()))
+    else {
+        return true;
+    };
+    facts.calls.iter().any(|o| {
+        o.via != Via::Import
+            && (o.name == imp.local || matches!(&o.recv, Recv::Expr(e) if *e == imp.local || e.starts_with(&format!("{}.", imp.local))))
+    })
 }
 
 /// What a call resolved through imports (see `facts::resolve`) says.

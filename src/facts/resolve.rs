@@ -43,7 +43,10 @@ impl Resolution {
 }
 
 fn is_script(m: &FileMeta) -> bool {
-    matches!(m.class.lang, Some(Lang::TypeScript | Lang::Tsx))
+    matches!(
+        m.class.lang,
+        Some(Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte)
+    )
 }
 
 fn dir_of(path: &str) -> &str {

@@ -11,9 +11,10 @@ pub mod nesting;
 pub mod query;
 pub mod ruby;
 pub mod scope;
+pub mod sfc;
 pub mod typescript;
 
-use crate::facts::{FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};
+use crate::facts::{Call, EnvRead, FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -219,28 +220,79 @@ fn ts_parse_only(lang: Lang, src: &[u8]) -> bool {
 fn extract_ts(lang: Lang, src: &[u8], interest: &Interest, b: &mut Builder, t: &mut Timing) {
     let start = Instant::now();
     let text = String::from_utf8_lossy(src);
+    *b = ts_facts(lang, &text, interest);
+    t.parse += start.elapsed();
+}
+
+/// Facts of a TypeScript/JavaScript source, parsed on a stack sized for its
+/// nesting (none, and `too_deep`, above `MAX_NESTING`).
+fn ts_facts(lang: Lang, text: &str, interest: &Interest) -> Builder {
+    let mut b = Builder::default();
     let nesting = nesting::estimate(text.as_bytes(), lang == Lang::Tsx, MAX_NESTING);
     if nesting > MAX_NESTING {
         b.facts.too_deep = true;
-        t.parse += start.elapsed();
-        return;
+        return b;
     }
     let bytes = if nesting <= INLINE_NESTING {
         STACK_SIZE
     } else {
         STACK_SIZE + nesting * NESTING_STACK_PER_LEVEL
     };
-    let ok = on_stack(bytes, || {
+    let done = on_stack(bytes, || {
         let mut local = Builder::default();
-        let ok = typescript::extract(lang, &text, interest, &mut local);
+        let ok = typescript::extract(lang, text, interest, &mut local);
         (ok, local)
     });
-    match ok {
+    match done {
         Some((ok, local)) => {
-            *b = local;
+            b = local;
             b.facts.parse_error |= !ok;
         }
         None => b.facts.parse_error = true,
+    }
+    b
+}
+
+/// Vue and Svelte components: the script blocks in place (true lines), then
+/// each template expression on its own line. A template expression that
+/// does not parse is skipped: templates are not TypeScript, and their
+/// syntax errors are not the file's.
+fn extract_component(lang: Lang, src: &[u8], interest: &Interest, b: &mut Builder, t: &mut Timing) {
+    let start = Instant::now();
+    let text = String::from_utf8_lossy(src);
+    let split = if lang == Lang::Vue {
+        sfc::vue(&text)
+    } else {
+        sfc::svelte(&text)
+    };
+    let script_lang = if split.typescript {
+        Lang::TypeScript
+    } else {
+        Lang::Tsx
+    };
+    *b = ts_facts(script_lang, &split.script, interest);
+    for (line, code) in &split.expressions {
+        // `@click="a(); b()"` is statements, anything else an expression.
+        let (open, close) = if code.contains(';') {
+            ('{', '}')
+        } else {
+            ('(', ')')
+        };
+        let mut mini = "\n".repeat(line.saturating_sub(1) as usize);
+        mini.push(open);
+        mini.push_str(code);
+        mini.push(close);
+        let e = ts_facts(script_lang, &mini, interest).facts;
+        b.facts.too_deep |= e.too_deep;
+        b.facts
+            .calls
+            .extend(e.calls.into_iter().map(|c| Call { scope: None, ..c }));
+        b.facts
+            .env_reads
+            .extend(e.env_reads.into_iter().map(|r| EnvRead { scope: None, ..r }));
+        b.facts.dynamic.extend(e.dynamic);
+        b.facts.json_keys.extend(e.json_keys);
+        b.facts.json_opaque.extend(e.json_opaque);
     }
     t.parse += start.elapsed();
 }
@@ -253,7 +305,9 @@ fn language(lang: Lang) -> tree_sitter::Language {
     match lang {
         Lang::Ruby => tree_sitter_ruby::LANGUAGE.into(),
         Lang::Erb => tree_sitter_embedded_template::LANGUAGE.into(),
-        Lang::TypeScript | Lang::Tsx => unreachable!("TypeScript is parsed with oxc"),
+        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
+            unreachable!("TypeScript, JavaScript and components are parsed with oxc")
+        }
     }
 }
 
@@ -309,6 +363,24 @@ pub fn parse_only(lang: Lang, src: &[u8]) -> ParseOnly {
             error: !ts_parse_only(lang, src),
         };
     }
+    if matches!(lang, Lang::Vue | Lang::Svelte) {
+        // Components: their scripts as TypeScript/JavaScript.
+        let text = String::from_utf8_lossy(src);
+        let split = if lang == Lang::Vue {
+            sfc::vue(&text)
+        } else {
+            sfc::svelte(&text)
+        };
+        let script_lang = if split.typescript {
+            Lang::TypeScript
+        } else {
+            Lang::Tsx
+        };
+        return ParseOnly {
+            nodes: 0,
+            error: !ts_parse_only(script_lang, split.script.as_bytes()),
+        };
+    }
     let Some(tree) = parse(lang, src, None) else {
         return ParseOnly {
             nodes: 0,
@@ -349,6 +421,7 @@ pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts,
     };
     match lang {
         Lang::TypeScript | Lang::Tsx => extract_ts(lang, src, interest, &mut b, &mut t),
+        Lang::Vue | Lang::Svelte => extract_component(lang, src, interest, &mut b, &mut t),
         Lang::Ruby => match timed_parse(lang, None, &mut t) {
             Some(tree) => {
                 let start = Instant::now();

@@ -99,7 +99,8 @@ fn main() {
             let Some(lang) = lang_of(&e.file_name().to_string_lossy()) else {
                 return ignore::WalkState::Continue;
             };
-            if no_erb && lang == Lang::Erb {
+            // Vue and Svelte components are not part of the parse floor.
+            if (no_erb && lang == Lang::Erb) || matches!(lang, Lang::Vue | Lang::Svelte) {
                 return ignore::WalkState::Continue;
             }
             let Ok(bytes) = std::fs::read(e.path()) else {
