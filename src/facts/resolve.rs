@@ -401,3 +401,160 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::{FileClass, Interest};
+
+    /// A one-repo workspace of (path, text) files, extracted as an audit
+    /// would.
+    fn ws(files: &[(&str, &str)]) -> (Vec<FileMeta>, Vec<FileFacts>) {
+        let mut metas = Vec::new();
+        let mut facts = Vec::new();
+        for (path, text) in files {
+            let name = path.rsplit('/').next().unwrap();
+            let lang = crate::workspace::lang_of(name);
+            let module_config = crate::workspace::is_module_config(name);
+            let mut ff = match lang {
+                Some(l) => crate::lang::extract(l, text.as_bytes(), &Interest::default()),
+                None => FileFacts::default(),
+            };
+            if module_config {
+                ff.module_config = crate::lang::modules::scan(name, text);
+            }
+            metas.push(FileMeta {
+                repo: 0,
+                path: path.to_string(),
+                class: FileClass {
+                    lang,
+                    test: false,
+                    config: false,
+                    module_config,
+                },
+            });
+            facts.push(ff);
+        }
+        (metas, facts)
+    }
+
+    /// (callee name, line) in `file` → (defining path, definition name).
+    fn resolved(files: &[(&str, &str)], file: &str) -> Vec<(String, u32, String, String)> {
+        let (m, f) = ws(files);
+        let r = resolve(&m, &f);
+        let fi = m.iter().position(|x| x.path == file).unwrap() as FileIdx;
+        let mut out: Vec<_> = r
+            .calls
+            .iter()
+            .filter(|((cf, _), _)| *cf == fi)
+            .map(|((_, ci), (tf, name))| {
+                let c = &f[fi as usize].calls[*ci as usize];
+                (c.name.clone(), c.line, m[*tf as usize].path.clone(), name.clone())
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn default_and_namespace_imports_reach_the_definition() {
+        let files = [
+            (
+                "src/format.ts",
+                "const formatDate = (d) => d;\nexport default formatDate;\n",
+            ),
+            ("src/slug.ts", "export default function slugify() {}\n"),
+            (
+                "src/use.ts",
+                "import fmt from './format';\nimport * as ns from './slug';\nfmt(1);\nns.default();\nconst fmtx = 1;\n",
+            ),
+        ];
+        assert_eq!(
+            resolved(&files, "src/use.ts"),
+            [
+                ("default".into(), 4, "src/slug.ts".into(), "slugify".into()),
+                ("fmt".into(), 3, "src/format.ts".into(), "formatDate".into()),
+            ]
+        );
+        let (m, f) = ws(&files);
+        let r = resolve(&m, &f);
+        assert_eq!(r.renamed_calls["formatDate"].len(), 1);
+    }
+
+    #[test]
+    fn barrels_and_cycles() {
+        let files = [
+            (
+                "lib/index.ts",
+                "export * from './a';\nexport { default as b } from './b';\n",
+            ),
+            ("lib/a.ts", "export * from './index';\nexport { x } from './x';\n"),
+            ("lib/x.ts", "export function x() {}\n"),
+            ("lib/b.ts", "export default function realB() {}\n"),
+            (
+                "app.ts",
+                "import { x, b, nope } from './lib';\nx();\nb();\nnope();\n",
+            ),
+        ];
+        assert_eq!(
+            resolved(&files, "app.ts"),
+            [
+                ("b".into(), 1, "lib/b.ts".into(), "realB".into()),
+                ("b".into(), 3, "lib/b.ts".into(), "realB".into()),
+                ("x".into(), 1, "lib/x.ts".into(), "x".into()),
+                ("x".into(), 2, "lib/x.ts".into(), "x".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn tsconfig_paths_with_extends_and_workspace_packages() {
+        let files = [
+            (
+                "tsconfig.base.json",
+                "{ \"compilerOptions\": { \"paths\": { \"@lib/*\": [\"libs/*\"] } } }",
+            ),
+            (
+                "apps/web/tsconfig.json",
+                "{ // jsonc\n \"extends\": \"../../tsconfig.base.json\" }",
+            ),
+            ("libs/fmt.ts", "export function fmt() {}\n"),
+            (
+                "packages/api/package.json",
+                "{ \"name\": \"@acme/api\", \"main\": \"dist/index.js\" }",
+            ),
+            ("packages/api/src/index.ts", "export function get() {}\n"),
+            (
+                "apps/web/main.ts",
+                "import { fmt } from '@lib/fmt';\nimport { get } from '@acme/api';\nimport { other } from 'react';\nfmt();\nget();\nother();\n",
+            ),
+        ];
+        assert_eq!(
+            resolved(&files, "apps/web/main.ts"),
+            [
+                ("fmt".into(), 1, "libs/fmt.ts".into(), "fmt".into()),
+                ("fmt".into(), 4, "libs/fmt.ts".into(), "fmt".into()),
+                ("get".into(), 2, "packages/api/src/index.ts".into(), "get".into()),
+                ("get".into(), 5, "packages/api/src/index.ts".into(), "get".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn ancestors_follow_imports_and_stop_on_cycles() {
+        let files = [
+            ("base.ts", "export default class Repository<T> { findAll() {} }\n"),
+            (
+                "users.ts",
+                "import Repo from './base';\nexport class Users extends Repo<User> {}\nexport class Admins extends Users {}\n",
+            ),
+            ("loop.ts", "class A extends B {}\nclass B extends A {}\n"),
+        ];
+        let (m, f) = ws(&files);
+        let r = resolve(&m, &f);
+        assert_eq!(r.ancestors["Admins"], ["Users", "Repository"]);
+        assert!(r.is_a("Users", "Repository"));
+        assert!(!r.is_a("Repository", "Users"));
+        assert_eq!(r.ancestors["A"], ["B"]);
+    }
+}

@@ -425,3 +425,230 @@ fn renames_are_recorded() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------
+// TypeScript/JavaScript on oxc (issue 13).
+
+fn tsx(src: &str, names: &[&str]) -> FileFacts {
+    extract(Lang::Tsx, src.as_bytes(), &interest(names, &[]))
+}
+
+#[test]
+fn ts_imports_and_exports_are_recorded() {
+    use crate::facts::Imported;
+    let f = ts(
+        "import fmt from './format';\nimport * as ns from './ns';\nimport { a as b } from './ab';\nimport type { T } from './t';\nconst formatDate = (d) => d;\nexport default formatDate;\nexport { formatDate as fd };\nexport function f() {}\nexport { x } from './x';\nexport * from './all';\n",
+        &[],
+    );
+    let imports: Vec<(&str, Imported, &str, u32)> = f
+        .imports
+        .iter()
+        .map(|i| (i.local.as_str(), i.imported.clone(), i.from.as_str(), i.line))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            ("fmt", Imported::Default, "./format", 1),
+            ("ns", Imported::Namespace, "./ns", 2),
+            ("b", Imported::Name("a".into()), "./ab", 3),
+        ]
+    );
+    let exports: Vec<(&str, Option<&str>, Option<&str>)> = f
+        .exports
+        .iter()
+        .map(|e| (e.name.as_str(), e.local.as_deref(), e.from.as_deref()))
+        .collect();
+    assert_eq!(
+        exports,
+        [
+            ("default", Some("formatDate"), None),
+            ("fd", Some("formatDate"), None),
+            ("f", Some("f"), None),
+            ("x", Some("x"), Some("./x")),
+            ("*", None, Some("./all")),
+        ]
+    );
+}
+
+#[test]
+fn ts_reexports_and_exports_are_not_calls() {
+    let f = ts(
+        "function x() {}\nexport { x };\nexport default x;\nexport { y } from './y';\nexport { z as w } from './z';\n",
+        &["x", "y", "z", "w"],
+    );
+    assert_eq!(calls_of(&f, &["x", "y", "z", "w"]), []);
+    // The neighbour: a real call still counts.
+    let f = ts("import { y } from './y';\ny();\n", &["y"]);
+    assert_eq!(
+        calls_of(&f, &["y"]),
+        [("y".to_string(), 1, Via::Import), ("y".to_string(), 2, Via::Call)]
+    );
+}
+
+#[test]
+fn ts_type_positions_are_not_uses() {
+    let f = ts(
+        "import type { fn } from './f';\nimport { type Other } from './o';\ntype T = typeof fn;\nlet a: ReturnType<typeof fn>;\nconst b = c satisfies Fn;\nfunction g(p: Other): Other { return p as Other; }\ninterface I { m(): typeof fn }\n",
+        &["fn", "Fn", "Other"],
+    );
+    assert_eq!(calls_of(&f, &["fn", "Fn", "Other"]), []);
+    assert!(f.imports.is_empty(), "{:?}", f.imports);
+    // A value use of the same name is a reference.
+    let f = ts("import { fn } from './f';\nconst h = fn;\n", &["fn"]);
+    assert_eq!(
+        calls_of(&f, &["fn"]),
+        [
+            ("fn".to_string(), 1, Via::Import),
+            ("fn".to_string(), 2, Via::Reference)
+        ]
+    );
+}
+
+#[test]
+fn ts_classes_record_their_superclass() {
+    let f = ts(
+        "import { Base } from './base';\nexport class Sub extends Base<User> {}\nclass Plain {}\nclass Deep extends ns.Model {}\n",
+        &[],
+    );
+    let classes: Vec<(&str, Option<&str>, u32)> = f
+        .classes
+        .iter()
+        .map(|c| (c.name.as_str(), c.extends.as_deref(), c.line))
+        .collect();
+    assert_eq!(
+        classes,
+        [
+            ("Sub", Some("Base"), 2),
+            ("Plain", None, 3),
+            ("Deep", Some("Model"), 4)
+        ]
+    );
+}
+
+#[test]
+fn ts_abstract_members_and_overloads_are_one_definition() {
+    let f = ts(
+        "abstract class R<T> {\n  abstract name(): string;\n  find(id: number): T;\n  find(id: string): T;\n  find(id: any): T { return id; }\n}\n",
+        &["name", "find"],
+    );
+    let d: Vec<(String, u32)> = f.defs.iter().map(|d| (d.name.clone(), d.line)).collect();
+    assert_eq!(d, [("find".to_string(), 5), ("name".to_string(), 2)]);
+    // Overloads without an implementation (a declaration): one definition,
+    // at the first signature.
+    let f = ts(
+        "declare class X {\n  f(a: string): void;\n  f(a: number): void;\n}\n",
+        &["f"],
+    );
+    let d: Vec<(String, u32)> = f.defs.iter().map(|d| (d.name.clone(), d.line)).collect();
+    assert_eq!(d, [("f".to_string(), 2)]);
+}
+
+#[test]
+fn js_commonjs_requires_and_exports() {
+    use crate::facts::Imported;
+    let f = tsx(
+        "const { a: b, c } = require('./x');\nrequire('./y').fn();\nconst m = require('./m');\nm.go();\nmodule.exports = class Store {};\n",
+        &["a", "b", "c", "fn", "go"],
+    );
+    let imports: Vec<(&str, Imported)> = f
+        .imports
+        .iter()
+        .map(|i| (i.local.as_str(), i.imported.clone()))
+        .collect();
+    assert_eq!(
+        imports,
+        [
+            ("b", Imported::Name("a".into())),
+            ("c", Imported::Name("c".into())),
+            ("m", Imported::Namespace)
+        ]
+    );
+    let fn_call = f.calls.iter().find(|c| c.name == "fn").unwrap();
+    assert_eq!(fn_call.recv, Recv::Module("./y".into()));
+    assert_eq!(f.exports[0].name, "default");
+    assert_eq!(f.exports[0].local.as_deref(), Some("Store"));
+}
+
+#[test]
+fn tsx_valid_files_tree_sitter_misread_parse_cleanly() {
+    let f = tsx(
+        "const Title = styled.span<{ big: boolean }>`\n  font-size: ${(p) => (p.big ? 2 : 1)}em;\n`;\nconst el = <p>Tom & Jerry</p>;\nconst raw = String.raw`\\u{zz}`;\nTitle.track();\n",
+        &["span", "track"],
+    );
+    assert!(!f.parse_error);
+    assert_eq!(
+        calls_of(&f, &["span", "track"]),
+        [
+            ("span".to_string(), 1, Via::Call),
+            ("track".to_string(), 6, Via::Call)
+        ]
+    );
+}
+
+#[test]
+fn ts_deep_nesting_does_not_overflow_a_small_stack() {
+    // Test threads have small stacks; extraction must not rely on them.
+    let parens = format!("{}client{}.fetchAll();\n", "(".repeat(10_000), ")".repeat(10_000));
+    let f = ts(&parens, &["fetchAll"]);
+    assert_eq!(
+        calls_of(&f, &["fetchAll"]),
+        [("fetchAll".to_string(), 1, Via::Call)]
+    );
+    assert_eq!(
+        f.calls.iter().find(|c| c.name == "fetchAll").unwrap().recv,
+        Recv::Expr("client".into())
+    );
+    for src in [
+        format!("x = {}1{};", "[".repeat(10_000), "]".repeat(10_000)),
+        format!("x = {}1{};", "{a: ".repeat(10_000), "}".repeat(10_000)),
+        format!("{}go();{}", "function f() {".repeat(10_000), "}".repeat(10_000)),
+        format!("{}{}", "class A { m() {".repeat(5_000), "}}".repeat(5_000)),
+        format!("x = a{};", ".b()".repeat(10_000)),
+        format!("x = {}a;", "!".repeat(100_000)),
+    ] {
+        let f = tsx(&src, &["go"]);
+        assert!(f.too_deep, "{}", &src[..40]);
+    }
+}
+
+#[test]
+fn ts_syntax_errors_keep_the_facts_around_them() {
+    let f = ts(
+        "export function before() {}\n\nfunction ((( {{{\n\nexport function after() {}\n",
+        &["before", "after"],
+    );
+    assert!(f.parse_error);
+    let d: Vec<(String, u32)> = f.defs.iter().map(|d| (d.name.clone(), d.line)).collect();
+    assert_eq!(d, [("before".to_string(), 1), ("after".to_string(), 5)]);
+}
+
+#[test]
+fn vue_and_svelte_components_hold_calls_on_their_lines() {
+    let vue = "<template>\n  <button @click=\"tabs.reopen()\" :title=\"compute()\">{{ fmt(x) }}</button>\n  <p v-if=\"isOn('flag')\">on</p>\n</template>\n\n<script setup lang=\"ts\">\nimport { fmt } from './fmt';\nconst n = count();\n</script>\n";
+    let names = ["reopen", "compute", "fmt", "isOn", "count"];
+    let f = extract(Lang::Vue, vue.as_bytes(), &interest(&names, &[]));
+    assert!(!f.parse_error);
+    assert_eq!(
+        calls_of(&f, &names),
+        [
+            ("compute".to_string(), 2, Via::Call),
+            ("count".to_string(), 8, Via::Call),
+            ("fmt".to_string(), 2, Via::Call),
+            ("fmt".to_string(), 7, Via::Import),
+            ("isOn".to_string(), 3, Via::Call),
+            ("reopen".to_string(), 2, Via::Call),
+        ]
+    );
+    let svelte = "<script>\n  import { go } from './api';\n</script>\n<button on:click={() => go(1)}>{label(x)}</button>\n{#if ready()}<p/>{/if}\n<style>\n  p { color: red; }\n</style>\n";
+    let names = ["go", "label", "ready"];
+    let f = extract(Lang::Svelte, svelte.as_bytes(), &interest(&names, &[]));
+    assert_eq!(
+        calls_of(&f, &names),
+        [
+            ("go".to_string(), 2, Via::Import),
+            ("go".to_string(), 4, Via::Call),
+            ("label".to_string(), 4, Via::Call),
+            ("ready".to_string(), 5, Via::Call),
+        ]
+    );
+}

@@ -218,6 +218,8 @@ struct V<'s> {
     imports: Vec<Import>,
     exports: Vec<Export>,
     classes: Vec<ClassDef>,
+    /// Bodiless methods of the class being walked.
+    signatures: Vec<RawDef>,
 }
 
 fn is_function(e: &Expression) -> bool {
@@ -332,6 +334,7 @@ impl<'s> V<'s> {
             imports: Vec::new(),
             exports: Vec::new(),
             classes: Vec::new(),
+            signatures: Vec::new(),
         }
     }
 
@@ -724,18 +727,27 @@ impl<'a> Visit<'a> for V<'_> {
             self.consumed.insert(id.span.start);
             self.scope(ScopeKind::Class, id.name.as_str().to_string(), it.body.span);
         }
+        let (defs_before, sigs_before) = (self.defs.len(), self.signatures.len());
         walk::walk_class(self, it);
+        // Abstract members and overload signatures: one definition each,
+        // unless the class implements the method.
+        let sigs = self.signatures.split_off(sigs_before);
+        let mut seen: HashSet<String> = HashSet::new();
+        for d in sigs {
+            let implemented = self.defs[defs_before..]
+                .iter()
+                .any(|o| o.shape == DefShape::Method && o.name == d.name && o.is_static == d.is_static);
+            if !implemented && seen.insert(d.name.clone()) {
+                self.defs.push(d);
+            }
+        }
     }
 
     fn visit_method_definition(&mut self, it: &MethodDefinition<'a>) {
-        // Overload signatures and abstract members have no body.
-        if it.value.body.is_some()
-            && let Some((name, pos, private)) = key_name(&it.key)
-        {
+        if let Some((name, pos, private)) = key_name(&it.key) {
             self.consumed.insert(pos);
-            self.scope(ScopeKind::Function, name.clone(), it.span);
-            self.defs.push(RawDef {
-                name,
+            let def = RawDef {
+                name: name.clone(),
                 shape: DefShape::Method,
                 access: if private {
                     Access::Private
@@ -746,7 +758,14 @@ impl<'a> Visit<'a> for V<'_> {
                 def_start: it.span.start,
                 name_pos: pos,
                 decl_start: it.span.start,
-            });
+            };
+            if it.value.body.is_some() {
+                self.scope(ScopeKind::Function, name, it.span);
+                self.defs.push(def);
+            } else {
+                // Overload signatures and abstract members have no body.
+                self.signatures.push(def);
+            }
         }
         walk::walk_method_definition(self, it);
     }
@@ -827,6 +846,12 @@ impl<'a> Visit<'a> for V<'_> {
                 {
                     self.typed
                         .push((id.span.start, name, c.name.as_str().to_string()));
+                } else if let Expression::CallExpression(c) = init
+                    && let Some(from) = require_of(c)
+                {
+                    // const x = require('./x'): the module object.
+                    let from = from.to_string();
+                    self.import(&name, Imported::Namespace, &from, id.span.start);
                 }
             }
             (BindingPattern::ObjectPattern(p), Some(init)) => {
