@@ -155,13 +155,13 @@ fn export_star_reexports_reach_the_definition() {
         "{:?}",
         f.callers_found
     );
-    // The barrel is not followed: the call is tied to the name only.
+    // The barrel is followed to the definition (issue 13): an import match.
     let m = f
         .caller_matches
         .iter()
         .find(|m| m.location == "web/src/page.ts:2")
         .unwrap();
-    assert_eq!(m.strength, "name");
+    assert_eq!(m.strength, "import");
 }
 
 #[test]

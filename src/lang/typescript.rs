@@ -1029,7 +1029,9 @@ impl<'a> Visit<'a> for V<'_> {
                 } else if matches!(&m.object, Expression::Identifier(i) if i.name.as_str() == "exports")
                     || module_exports(&m.object)
                 {
-                    // exports.x = x / module.exports.x = y
+                    // exports.x = x / module.exports.x = y: neither side is
+                    // a use.
+                    self.consumed.insert(m.property.span.start);
                     self.exported_names.insert(prop.to_string());
                     let local = match &it.right {
                         Expression::Identifier(v) => {
