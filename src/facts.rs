@@ -209,6 +209,24 @@ pub struct FileFacts {
     /// `package.json` / `tsconfig.json`: how module specifiers resolve.
     #[serde(default)]
     pub module_config: Option<ModuleConfig>,
+    /// Module-level bindings built from `process.env` / `import.meta.env`
+    /// (`default` for an anonymous default export): env config objects.
+    #[serde(default)]
+    pub env_objects: Vec<String>,
+    /// `obj.X` / `const { X } = obj` with an UPPER_SNAKE key: an env read
+    /// when `obj` resolves to an env config object.
+    #[serde(default)]
+    pub config_reads: Vec<ConfigRead>,
+}
+
+/// A read of an UPPER_SNAKE key from a named object (see
+/// `FileFacts::config_reads`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigRead {
+    pub object: String,
+    pub name: String,
+    pub scope: Option<u32>,
+    pub line: u32,
 }
 
 /// What an import binds its local name to.

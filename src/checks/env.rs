@@ -14,6 +14,8 @@ pub struct Wiring {
     /// Why it is not wired (empty when it is).
     pub why: Text,
     pub test_reads: Vec<String>,
+    /// Reads through an env config object (`env.X`): a weaker match.
+    pub indirect: BTreeSet<String>,
 }
 
 /// Where `var` is read and defined, and whether every repo that reads it (in
@@ -29,6 +31,22 @@ pub fn wiring(ctx: &Ctx, var: &str) -> Wiring {
                 .collect()
         })
         .unwrap_or_default();
+    // `env.X` where `env` is built from `process.env` in a visible module.
+    let indirect_reads: Vec<(FileIdx, u32)> = ix
+        .resolution
+        .env_reads
+        .get(var)
+        .map(|v| {
+            v.iter()
+                .map(|(f, i)| (*f, ix.facts[*f as usize].config_reads[*i as usize].line))
+                .collect()
+        })
+        .unwrap_or_default();
+    let indirect: BTreeSet<String> = indirect_reads.iter().map(|(f, l)| ctx.loc(*f, *l)).collect();
+    let mut reads = reads;
+    reads.extend(indirect_reads);
+    reads.sort();
+    reads.dedup();
     let defs: Vec<(FileIdx, u32)> = ix
         .config_defs_by_name
         .get(var)
@@ -79,6 +97,7 @@ pub fn wiring(ctx: &Ctx, var: &str) -> Wiring {
         defined_at,
         why,
         test_reads,
+        indirect,
     }
 }
 
@@ -105,6 +124,16 @@ pub fn wire(ctx: &Ctx, vars: &[String], f: &mut Finding) {
     f.config_wired = Some(all_wired);
 }
 
+/// `process.env.X` is a direct read; `env.X` through an env config object
+/// matches by name only.
+fn strength(w: &Wiring, loc: &str) -> &'static str {
+    if w.indirect.contains(loc) {
+        "name"
+    } else {
+        "receiver"
+    }
+}
+
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let mut f = Finding::new("env", &m.name);
     let w = wiring(ctx, &m.name);
@@ -117,7 +146,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         f.callers_found.push(r.clone());
         f.caller_matches.push(CallerMatch {
             location: r.clone(),
-            strength: "receiver".into(),
+            strength: strength(&w, r).into(),
             test: false,
         });
     }
@@ -125,7 +154,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         f.test_callers.push(r.clone());
         f.caller_matches.push(CallerMatch {
             location: r.clone(),
-            strength: "receiver".into(),
+            strength: strength(&w, r).into(),
             test: true,
         });
     }

@@ -29,6 +29,10 @@ pub struct Resolution {
     pub renamed_calls: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Class name → its ancestors, nearest first.
     pub ancestors: BTreeMap<String, Vec<String>>,
+    /// Env var → reads through an env config object (`env.X` where `env`
+    /// is built from `process.env` in a visible module): (file, index into
+    /// `config_reads`).
+    pub env_reads: BTreeMap<String, Vec<(FileIdx, u32)>>,
 }
 
 impl Resolution {
@@ -300,7 +304,8 @@ impl<'a> Resolver<'a> {
                         }
                         None => return Some((f, local.clone())),
                     },
-                    (None, None) => {}
+                    // An anonymous default export: the module's `default`.
+                    (None, None) => return Some((f, n.clone())),
                 }
                 continue;
             }
@@ -365,6 +370,30 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
                         .push((fi, ci as u32));
                 }
                 out.calls.insert((fi, ci as u32), (tf, real));
+            }
+        }
+        for (ri, read) in ff.config_reads.iter().enumerate() {
+            let env_object = if ff.env_objects.contains(&read.object) {
+                true
+            } else {
+                match imports.get(read.object.as_str()) {
+                    Some(imp) => {
+                        let n = match &imp.imported {
+                            Imported::Name(n) => n.as_str(),
+                            Imported::Default => "default",
+                            Imported::Namespace => continue,
+                        };
+                        lookup(&imp.from, n)
+                            .is_some_and(|(tf, real)| facts[tf as usize].env_objects.contains(&real))
+                    }
+                    None => false,
+                }
+            };
+            if env_object {
+                out.env_reads
+                    .entry(read.name.clone())
+                    .or_default()
+                    .push((fi, ri as u32));
             }
         }
         for cd in &ff.classes {
@@ -556,5 +585,29 @@ mod tests {
         assert!(r.is_a("Users", "Repository"));
         assert!(!r.is_a("Repository", "Users"));
         assert_eq!(r.ancestors["A"], ["B"]);
+    }
+
+    #[test]
+    fn env_config_objects_resolve_through_imports() {
+        let files = [
+            (
+                "src/env.ts",
+                "export const env = schema.parse(process.env);
+export const notEnv = { A: 1 };
+",
+            ),
+            (
+                "src/use.ts",
+                "import { env, notEnv } from './env';
+const a = env.API_URL;
+const b = notEnv.OTHER;
+const c = unknown.THIRD;
+",
+            ),
+        ];
+        let (m, f) = ws(&files);
+        let r = resolve(&m, &f);
+        assert_eq!(r.env_reads.keys().collect::<Vec<_>>(), ["API_URL"]);
+        assert_eq!(r.env_reads["API_URL"], [(1, 0)]);
     }
 }

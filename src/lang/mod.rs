@@ -291,6 +291,11 @@ fn extract_component(lang: Lang, src: &[u8], interest: &Interest, b: &mut Builde
             .env_reads
             .extend(e.env_reads.into_iter().map(|r| EnvRead { scope: None, ..r }));
         b.facts.dynamic.extend(e.dynamic);
+        b.facts.config_reads.extend(
+            e.config_reads
+                .into_iter()
+                .map(|r| crate::facts::ConfigRead { scope: None, ..r }),
+        );
         b.facts.json_keys.extend(e.json_keys);
         b.facts.json_opaque.extend(e.json_opaque);
     }

@@ -652,3 +652,22 @@ fn vue_and_svelte_components_hold_calls_on_their_lines() {
         ]
     );
 }
+
+#[test]
+fn ts_env_config_objects_and_their_reads() {
+    let f = ts(
+        "export const env = z.object({ A: z.string() }).parse(process.env);\nconst plain = { A: 1 };\nexport default createEnv({ runtimeEnv: import.meta.env });\nfunction f() { const local = process.env; }\nconst x = cfg.API_URL;\nconst { PORT, lower } = cfg;\ncfg.WRITTEN = 1;\ndelete process.env.GONE;\nconst y = cfg.notEnvShaped;\n",
+        &[],
+    );
+    assert_eq!(f.env_objects, ["env", "default"]);
+    let reads: Vec<(&str, &str, u32)> = f
+        .config_reads
+        .iter()
+        .map(|r| (r.object.as_str(), r.name.as_str(), r.line))
+        .collect();
+    assert_eq!(reads, [("cfg", "API_URL", 5), ("cfg", "PORT", 6)]);
+    // `delete process.env.X` is not a read; `process.env.X` is.
+    let f = ts("delete process.env.GONE;\nconst k = process.env.KEPT;\n", &[]);
+    let env: Vec<(&str, u32)> = f.env_reads.iter().map(|e| (e.name.as_str(), e.line)).collect();
+    assert_eq!(env, [("KEPT", 2)]);
+}

@@ -220,6 +220,20 @@ struct V<'s> {
     classes: Vec<ClassDef>,
     /// Bodiless methods of the class being walked.
     signatures: Vec<RawDef>,
+    /// Bindings that may hold an env config object: (name, value span).
+    env_candidates: Vec<(String, Span)>,
+    /// Offsets of `process.env` / `import.meta.env` expressions.
+    env_uses: Vec<u32>,
+    /// (object, key, offset) of UPPER_SNAKE member reads.
+    config_reads: Vec<(String, String, u32)>,
+}
+
+/// `DATABASE_URL`, `PORT`: an env-var-shaped key.
+fn env_shaped(k: &str) -> bool {
+    k.len() >= 2
+        && k.starts_with(|c: char| c.is_ascii_uppercase())
+        && k.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn is_function(e: &Expression) -> bool {
@@ -335,6 +349,9 @@ impl<'s> V<'s> {
             exports: Vec::new(),
             classes: Vec::new(),
             signatures: Vec::new(),
+            env_candidates: Vec::new(),
+            env_uses: Vec::new(),
+            config_reads: Vec::new(),
         }
     }
 
@@ -640,10 +657,28 @@ impl<'s> V<'s> {
                 line: self.line(pos),
             });
         }
-        b.facts.dynamic.extend(self.dynamic);
-        b.facts.json_keys.extend(self.json_keys);
-        b.facts.json_opaque.extend(self.json_opaque);
-        b.facts.renames.extend(self.renames);
+        b.facts.dynamic.extend(std::mem::take(&mut self.dynamic));
+        b.facts.json_keys.extend(std::mem::take(&mut self.json_keys));
+        b.facts.json_opaque.extend(std::mem::take(&mut self.json_opaque));
+        b.facts.renames.extend(std::mem::take(&mut self.renames));
+        let mut env_objects: Vec<String> = Vec::new();
+        for (name, span) in &self.env_candidates {
+            let module_level = table.function_at(span.start as usize).is_none();
+            let built_from_env = self.env_uses.iter().any(|p| span.start <= *p && *p < span.end);
+            if module_level && built_from_env && !env_objects.contains(name) {
+                env_objects.push(name.clone());
+            }
+        }
+        b.facts.env_objects.extend(env_objects);
+        for (object, name, pos) in std::mem::take(&mut self.config_reads) {
+            let scope = b.function_scope(&table, pos as usize);
+            b.facts.config_reads.push(crate::facts::ConfigRead {
+                object,
+                name,
+                scope,
+                line: self.line(pos),
+            });
+        }
         b.facts.imports.extend(self.imports);
         b.facts.exports.extend(self.exports);
         b.facts.classes.extend(self.classes);
@@ -823,6 +858,10 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
+            self.env_candidates
+                .push((id.name.as_str().to_string(), init.span()));
+        }
         match (&it.id, &it.init) {
             (BindingPattern::BindingIdentifier(id), Some(init)) => {
                 let name = id.name.as_str().to_string();
@@ -884,6 +923,15 @@ impl<'a> Visit<'a> for V<'_> {
                         if let Some(k) = k {
                             self.consumed.insert(pos);
                             self.call(k, RawRecv::Module(from.clone()), Via::Import, pos);
+                        }
+                    }
+                } else if let Expression::Identifier(o) = init
+                    && o.name.as_str() != "process"
+                {
+                    // const { API_URL } = env
+                    for (k, pos) in keys.into_iter() {
+                        if let Some(k) = k.filter(|k| env_shaped(k)) {
+                            self.config_reads.push((o.name.as_str().to_string(), k, pos));
                         }
                     }
                 } else if let Expression::StaticMemberExpression(m) = init {
@@ -1062,6 +1110,24 @@ impl<'a> Visit<'a> for V<'_> {
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
         let name = it.property.name.as_str();
         let pos = it.property.span.start;
+        if name == "env"
+            && match &it.object {
+                Expression::Identifier(i) => i.name.as_str() == "process",
+                Expression::ImportMeta(_) => true,
+                _ => false,
+            }
+        {
+            self.env_uses.push(it.span.start);
+        }
+        if let Expression::Identifier(o) = &it.object
+            && o.name.as_str() != "process"
+            && env_shaped(name)
+            && !self.writes.contains(&it.span)
+            && !self.deleted.contains(&it.span)
+        {
+            self.config_reads
+                .push((o.name.as_str().to_string(), name.to_string(), pos));
+        }
         if is_env_object(&it.object) {
             if !self.deleted.contains(&it.span) {
                 self.env.push((name.to_string(), pos));
@@ -1210,7 +1276,12 @@ impl<'a> Visit<'a> for V<'_> {
                 self.export("default", Some(i.name.as_str()), None, pos);
             }
             ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => {}
-            _ => self.export("default", None, None, pos),
+            other => {
+                if let Some(e) = other.as_expression() {
+                    self.env_candidates.push(("default".to_string(), e.span()));
+                }
+                self.export("default", None, None, pos)
+            }
         }
         walk::walk_export_default_declaration(self, it);
     }
