@@ -220,6 +220,23 @@ impl<'a> Resolver<'a> {
                 return Some(f);
             }
         }
+        // SvelteKit's built-in `$lib` alias: `src/lib` of the nearest package.
+        if let Some(rest) = spec.strip_prefix("$lib/") {
+            let mut d = dir;
+            loop {
+                let is_package = self
+                    .configs
+                    .get(&(m.repo, d))
+                    .is_some_and(|cs| cs.iter().any(|(n, _)| *n == "package.json"));
+                if is_package {
+                    return self.probe(m.repo, &join(d, &format!("src/lib/{rest}"))?);
+                }
+                if d.is_empty() {
+                    break;
+                }
+                d = dir_of(d);
+            }
+        }
         self.package(spec)
     }
 
@@ -566,6 +583,22 @@ mod tests {
                 ("get".into(), 2, "packages/api/src/index.ts".into(), "get".into()),
                 ("get".into(), 5, "packages/api/src/index.ts".into(), "get".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn sveltekit_lib_alias() {
+        let files = [
+            ("package.json", "{ \"name\": \"app\" }"),
+            ("src/lib/api.js", "export function get() {}\n"),
+            (
+                "src/routes/+page.server.js",
+                "import * as api from '$lib/api.js';\napi.get();\n",
+            ),
+        ];
+        assert_eq!(
+            resolved(&files, "src/routes/+page.server.js"),
+            [("get".into(), 2, "src/lib/api.js".into(), "get".into())]
         );
     }
 
