@@ -177,7 +177,7 @@ fn holds_source(dir: &Path) -> bool {
 /// var but that seamscan does not parse. Such files are counted by
 /// extension (`stats.unread_files`) and searched for the plan's names, so
 /// a verdict that rests on the absence of callers can say what was not read.
-const UNREAD_CODE: [&str; 43] = [
+const UNREAD_CODE: [&str; 41] = [
     "py",
     "go",
     "java",
@@ -202,8 +202,6 @@ const UNREAD_CODE: [&str; 43] = [
     "elm",
     "sh",
     "bash",
-    "vue",
-    "svelte",
     "astro",
     "gjs",
     "gts",

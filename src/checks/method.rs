@@ -209,8 +209,8 @@ enum Family {
 
 fn family(ctx: &Ctx, f: FileIdx) -> Option<Family> {
     match ctx.ix.file(f).class.lang? {
-        Lang::TypeScript | Lang::Tsx => Some(Family::Script),
-        _ => Some(Family::Ruby),
+        Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => Some(Family::Script),
+        Lang::Ruby | Lang::Erb => Some(Family::Ruby),
     }
 }
 

@@ -476,6 +476,7 @@ mod tests {
                     lang,
                     test: false,
                     config: false,
+                    unread: false,
                     module_config,
                 },
             });
