@@ -529,6 +529,27 @@ mod tests {
     }
 
     #[test]
+    fn imported_functions_passed_as_values_resolve() {
+        let files = [
+            (
+                "src/format.ts",
+                "const formatDate = (d) => d;\nexport default formatDate;\nexport function iso() {}\n",
+            ),
+            (
+                "src/use.ts",
+                "import fmt from './format';\nimport * as f from './format';\n[1].map(fmt);\nconst g = f.iso;\nconst local = 1;\n[local].map(String);\n",
+            ),
+        ];
+        assert_eq!(
+            resolved(&files, "src/use.ts"),
+            [
+                ("fmt".into(), 3, "src/format.ts".into(), "formatDate".into()),
+                ("iso".into(), 4, "src/format.ts".into(), "iso".into()),
+            ]
+        );
+    }
+
+    #[test]
     fn barrels_and_cycles() {
         let files = [
             (

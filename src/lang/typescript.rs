@@ -220,6 +220,9 @@ struct V<'s> {
     classes: Vec<ClassDef>,
     /// Bodiless methods of the class being walked.
     signatures: Vec<RawDef>,
+    /// Local names bound by imports: their uses are facts whatever the plan
+    /// names (`arr.map(fmt)` after `import fmt from`).
+    import_locals: HashSet<String>,
     /// Bindings that may hold an env config object: (name, value span).
     env_candidates: Vec<(String, Span)>,
     /// Offsets of `process.env` / `import.meta.env` expressions.
@@ -349,6 +352,7 @@ impl<'s> V<'s> {
             exports: Vec::new(),
             classes: Vec::new(),
             signatures: Vec::new(),
+            import_locals: HashSet::new(),
             env_candidates: Vec::new(),
             env_uses: Vec::new(),
             config_reads: Vec::new(),
@@ -356,6 +360,7 @@ impl<'s> V<'s> {
     }
 
     fn import(&mut self, local: &str, imported: Imported, from: &str, pos: u32) {
+        self.import_locals.insert(local.to_string());
         let line = self.line(pos);
         self.imports.push(Import {
             local: local.to_string(),
@@ -1132,7 +1137,10 @@ impl<'a> Visit<'a> for V<'_> {
             if !self.deleted.contains(&it.span) {
                 self.env.push((name.to_string(), pos));
             }
-        } else if !self.consumed.contains(&pos) && self.interest.name(name) {
+        } else if !self.consumed.contains(&pos)
+            && (self.interest.name(name)
+                || matches!(&it.object, Expression::Identifier(o) if self.import_locals.contains(o.name.as_str())))
+        {
             // A method used without being called: onClick={this.save}.
             let recv = self.receiver(&it.object);
             self.call(name.to_string(), recv, Via::Reference, pos);
@@ -1170,7 +1178,9 @@ impl<'a> Visit<'a> for V<'_> {
 
     fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
         let name = it.name.as_str();
-        if !self.consumed.contains(&it.span.start) && self.interest.name(name) {
+        if !self.consumed.contains(&it.span.start)
+            && (self.interest.name(name) || self.import_locals.contains(name))
+        {
             self.call(name.to_string(), RawRecv::Implicit, Via::Reference, it.span.start);
         }
     }
