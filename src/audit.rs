@@ -315,7 +315,8 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
             "{}: nested deeper than {} levels; facts below that depth are not extracted",
             Text::raw(&shown),
             Text::num(match lang {
-                Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => lang::typescript::MAX_VISIT_DEPTH as u64,
+                Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte =>
+                    lang::typescript::MAX_VISIT_DEPTH as u64,
                 Lang::Ruby | Lang::Erb => lang::query::MAX_START_DEPTH as u64,
             })
         ));

@@ -858,9 +858,9 @@ mod tests {
         for _ in 1..5_000 {
             s.push_str("  - *p\n");
         }
-        let start = std::time::Instant::now();
+        // The refusal names the 1,001st alias: the budget, not the time it
+        // takes, is what is asserted (no timed assertions in tests).
         let e = err(&s);
-        assert!(start.elapsed().as_secs() < 5);
         assert_eq!(
             e.message, "more than 1000 YAML aliases: refused (an alias bomb?)",
             "{e}"
