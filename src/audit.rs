@@ -72,10 +72,12 @@ impl Prefilter {
                 Kind::Method => {
                     if let Ok(mn) = MethodName::parse(&p.name) {
                         interest.names.insert(mn.name.clone());
-                        // Only the method name: a file that does not spell
-                        // it can neither define nor call it (owners such as
-                        // `User` would make most files worth parsing)...
-                        patterns.insert(mn.name.clone());
+                        // Only the method name (and the words Rails
+                        // generates it from): a file that does not spell
+                        // them can neither define nor call it (owners such
+                        // as `User` would make most files worth parsing;
+                        // ancestors come from every Ruby file's structure)...
+                        patterns.extend(lang::ruby::source_spellings(&mn.name));
                         // ...and the owner's own definition, where a
                         // misspelt method would be (`class Invoice`).
                         if let Some(owner) = &mn.owner {
@@ -276,6 +278,14 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     // another name, a re-export), so every such file is parsed.
     let ts = matches!(lang, Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte);
     if !pre.worth_parsing(&out.mentions) && !ts {
+        // A Ruby class that names no plan method may still be where an
+        // owner gets its ancestors (`class Product < BaseProduct`).
+        if lang == Lang::Ruby && bytes.len() <= MAX_PARSE_BYTES && !is_binary(&bytes) {
+            let (ancestry, timing) = lang::extract_structure(&bytes);
+            out.facts.ancestry = ancestry;
+            out.timing.parse = timing.parse;
+            out.timing.extract = timing.extract;
+        }
         return out;
     }
     if is_binary(&bytes) {
@@ -317,7 +327,7 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
             Text::num(match lang {
                 Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte =>
                     lang::typescript::MAX_VISIT_DEPTH as u64,
-                Lang::Ruby | Lang::Erb => lang::query::MAX_START_DEPTH as u64,
+                Lang::Ruby | Lang::Erb | Lang::Haml | Lang::Slim => lang::ruby::PRISM_MAX_DEPTH as u64,
             })
         ));
     }
@@ -418,6 +428,7 @@ pub fn run(
         repos.retain(|r| subset.contains(&r.name));
     }
     let classifier = Classifier::new(plan)?;
+    // Ruby is parsed on these threads; Prism's parser recurses.
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs.max(1))
         .stack_size(WORKER_STACK_BYTES)

@@ -1,9 +1,12 @@
 //! Plain data extracted from source and config files, and the merged index.
 //!
-//! Input: nothing (this module has no dependencies). Output: `FileFacts` per
-//! file, built by `lang`, and the `FactIndex` the checks read. The model only
-//! keeps facts whose names the plan is interested in (see `Interest`), so its
-//! size follows the plan, not the workspace. It never touches the file system.
+//! Input: nothing (this module has no dependencies but serde). Output:
+//! `FileFacts` per file, built by `lang` (serializable, for a fact cache),
+//! and the `FactIndex` the checks read. Only files that mention a plan name
+//! are parsed, so the model's size follows the plan, not the workspace;
+//! within a file, Ruby facts are plan-independent (every definition, call
+//! and env read), and `Interest` selects JSON columns and, for languages
+//! that still filter, names. It never touches the file system.
 
 mod resolve;
 
@@ -177,6 +180,51 @@ pub struct ConfigDef {
     pub line: u32,
 }
 
+/// How a Ruby class or module relates to another constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub enum Rel {
+    /// `class Owner` (target empty, or the superclass for `class Owner < T`).
+    Class,
+    /// `module Owner` (target empty).
+    Module,
+    /// `include T` in the body of Owner.
+    Include,
+    /// `prepend T`.
+    Prepend,
+    /// `extend T`.
+    Extend,
+    /// `delegate_missing_to :t`: any method may be forwarded.
+    DelegateMissing,
+}
+
+/// One statement about a Ruby owner's ancestors.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Ancestry {
+    /// The class or module, by lexical path (`A::B`).
+    pub owner: String,
+    pub rel: Rel,
+    /// The constant as written (`ApplicationRecord`, `::Foo`), or empty.
+    pub target: String,
+    /// The lexical path the constant is resolved from (`A` for
+    /// `module A; class B < C`), empty at the top level.
+    pub scope: String,
+    pub line: u32,
+}
+
+/// `private :x` / `protected :x` / `public :x` / `private_class_method :x`
+/// (Ruby): a visibility set after the definition, possibly in another file
+/// that reopens the class.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VisStmt {
+    pub owner: Option<String>,
+    pub name: String,
+    /// Applies to the class method (`private_class_method`, or inside
+    /// `class << self`).
+    pub singleton: bool,
+    pub access: Access,
+    pub line: u32,
+}
+
 /// Everything extracted from one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileFacts {
@@ -193,6 +241,16 @@ pub struct FileFacts {
     pub renames: Vec<(String, String, u32)>,
     /// JSON columns declared in schema or migrations (`t.jsonb :metadata`).
     pub column_defs: Vec<ConfigDef>,
+    /// Ruby classes and modules: declarations, superclasses and mixins.
+    #[serde(default)]
+    pub ancestry: Vec<Ancestry>,
+    /// Ruby visibility statements naming methods.
+    #[serde(default)]
+    pub visibility: Vec<VisStmt>,
+    /// `const_get` / `constantize`: classes looked up by name (not method
+    /// dispatch).
+    #[serde(default)]
+    pub reflection: Vec<Dynamic>,
     /// The tree had syntax errors (facts from the valid parts are kept).
     pub parse_error: bool,
     /// The tree nests deeper than extraction looks; facts below that depth
@@ -430,6 +488,9 @@ fn osa_within(s: &[u8], l: &[u8], k: usize) -> bool {
 pub enum Lang {
     Ruby,
     Erb,
+    /// HAML and Slim views: their Ruby is extracted line by line.
+    Haml,
+    Slim,
     TypeScript,
     Tsx,
     /// Vue single-file component (`.vue`).
@@ -483,8 +544,12 @@ pub struct FactIndex {
     pub json_by_column: BTreeMap<String, Vec<(FileIdx, u32)>>,
     pub json_opaque_by_column: BTreeMap<String, Vec<(FileIdx, u32)>>,
     pub column_defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Ruby `private :x`-style statements, by method name.
+    pub visibility_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Files that failed to parse cleanly or could not be read.
     pub failed: BTreeSet<FileIdx>,
+    /// Ruby classes and modules: superclasses, mixins, concerns.
+    pub classes: crate::ancestors::ClassTable,
     /// Directories the walk could not enter (permission denied, loops):
     /// evidence may be missing anywhere.
     pub unwalked: Vec<crate::text::Text>,
@@ -505,6 +570,8 @@ impl FactIndex {
         patterns: Vec<String>,
         failed: BTreeSet<FileIdx>,
     ) -> FactIndex {
+        let mut facts = facts;
+        crate::ancestors::canonicalize(&mut facts);
         let mut ix = FactIndex {
             repos,
             files,
@@ -538,6 +605,12 @@ impl FactIndex {
                 push(&mut ix.column_defs_by_name, &k.name, f, i);
             }
         }
+        for (f, ff) in ix.facts.iter().enumerate() {
+            for (i, v) in ff.visibility.iter().enumerate() {
+                push(&mut ix.visibility_by_name, &v.name, f as FileIdx, i);
+            }
+        }
+        ix.classes = crate::ancestors::ClassTable::build(&ix.facts);
         ix.resolution = resolve::resolve(&ix.files, &ix.facts);
         ix
     }

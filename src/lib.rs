@@ -1,10 +1,12 @@
 //! seamscan: audits the integration points between checked-out repositories.
 //!
 //! Data flow: `plan` → `workspace` walk → `lang` (per-file facts, each file
-//! read once and parsed at most once) → `facts::FactIndex` → `checks` →
+//! read once and parsed at most once) → `facts::FactIndex` (with the Ruby
+//! class table of `ancestors`) → `checks` →
 //! `findings::Report` → `report` (JSON, Markdown, SARIF). `cli` is the thin
 //! command-line layer on top; nothing depends on it.
 
+pub mod ancestors;
 pub mod audit;
 pub mod checks;
 pub mod cli;

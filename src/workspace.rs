@@ -239,6 +239,8 @@ pub fn lang_of(name: &str) -> Option<Lang> {
     match ext {
         "rb" | "rake" | "ru" | "gemspec" | "jbuilder" | "builder" => Some(Lang::Ruby),
         "erb" => Some(Lang::Erb),
+        "haml" => Some(Lang::Haml),
+        "slim" => Some(Lang::Slim),
         "ts" | "mts" | "cts" => Some(Lang::TypeScript),
         "tsx" | "js" | "jsx" | "mjs" | "cjs" => Some(Lang::Tsx),
         "vue" => Some(Lang::Vue),

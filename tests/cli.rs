@@ -412,3 +412,146 @@ fn ts_monorepo_findings() {
         [at("web/src/components/Counter.svelte:6")]
     );
 }
+
+/// Sections 2.1, 2.2, 2.5, 2.6 and 2.7 of issue 12: methods a Rails model gets from
+/// its superclasses (across repos), concerns and Rails macros, and callers
+/// in HAML and Slim views.
+#[test]
+fn rails_ancestry_findings() {
+    let (v, code) = audit_json("plans/rails-ancestry.yaml", "fixtures/rails-ancestry", &[]);
+    assert_eq!(code, 1, "a private entry point and a missing method are high");
+    assert_eq!(v["stats"]["parse_errors"], 0);
+    let core = "core/app/models";
+    let ctl = "shop/app/controllers/products_controller.rb";
+    let cases: [(&str, String, &str, Vec<String>); 10] = [
+        // A concern's instance method, via BaseProduct in the other repo.
+        (
+            "method:Product#in_stock?",
+            format!("{core}/concerns/stockable.rb:14"),
+            "public",
+            vec![
+                format!("{ctl}:4"),
+                "shop/app/views/products/_card.html.haml:3".into(),
+            ],
+        ),
+        // A concern's class_methods block.
+        (
+            "method:Product.low_stock_threshold",
+            format!("{core}/concerns/stockable.rb:9"),
+            "public",
+            vec![format!("{ctl}:5")],
+        ),
+        // A class method of ApplicationRecord; `self.class.image_service`
+        // inside Store is a caller too.
+        (
+            "method:Store.image_service",
+            format!("{core}/application_record.rb:4"),
+            "public",
+            vec![format!("{ctl}:6"), "shop/app/models/store.rb:3".into()],
+        ),
+        // Defined on the base class, called on the subclass.
+        (
+            "method:BaseProduct#price_label",
+            format!("{core}/base_product.rb:4"),
+            "public",
+            vec![
+                "shop/app/controllers/gift_cards_controller.rb:4".into(),
+                format!("{ctl}:7"),
+            ],
+        ),
+        // Through DigitalProduct, whose file names no planned method.
+        (
+            "method:GiftCard#price_label",
+            format!("{core}/base_product.rb:4"),
+            "public",
+            vec!["shop/app/controllers/gift_cards_controller.rb:4".into()],
+        ),
+        // Rails-generated: has_many reader, enum predicate, scope.
+        (
+            "method:Product#reviews",
+            "shop/app/models/product.rb:2".into(),
+            "public",
+            vec!["shop/app/views/products/show.html.erb:4".into()],
+        ),
+        (
+            "method:Product#live?",
+            "shop/app/models/product.rb:3".into(),
+            "public",
+            vec!["shop/app/views/products/show.html.erb:2".into()],
+        ),
+        (
+            "method:Product.featured",
+            "shop/app/models/product.rb:4".into(),
+            "public",
+            vec![format!("{ctl}:8")],
+        ),
+        // Section 2.6: HAML and Slim views hold callers, with their lines.
+        (
+            "method:Product#display_name",
+            "shop/app/models/product.rb:6".into(),
+            "public",
+            vec!["shop/app/views/products/_card.html.haml:2".into()],
+        ),
+        (
+            "method:Store#logo_url",
+            "shop/app/models/store.rb:2".into(),
+            "public",
+            vec!["shop/app/views/stores/show.html.slim:1".into()],
+        ),
+    ];
+    for (id, def, access, callers) in cases {
+        let f = finding(&v, id);
+        assert_eq!(f["exists"], true, "{id}: {f:#}");
+        assert_eq!(f["definitions"][0]["location"], def.as_str(), "{id}");
+        assert_eq!(f["definitions"][0]["access"], access, "{id}");
+        assert_eq!(strings(&f["callers_found"]), callers, "{id}");
+        assert_eq!(codes(f), Vec::<String>::new(), "{id}");
+        assert_eq!(f["confidence"], "high", "{id}");
+    }
+    // Private in the concern, called with a receiver from a job.
+    let f = finding(&v, "method:Product#restock_quietly");
+    assert_eq!(f["exists"], true);
+    assert_eq!(f["access_modifier"], "private");
+    assert_eq!(codes(f), ["private-entry-point"]);
+    // Section 2.5: public in core, made private by a reopening in shop.
+    let f = finding(&v, "method:BaseProduct#sku_code");
+    assert_eq!(
+        f["definitions"][0]["location"],
+        "core/app/models/base_product.rb:8"
+    );
+    assert_eq!(f["access_modifier"], "private");
+    assert_eq!(codes(f), ["private-entry-point"]);
+    // Section 2.7: `constantize` is not a dynamic caller of every method the
+    // file names (the points above that products_controller.rb calls stay
+    // high), only of the method called on the class it looks up; and a
+    // class nowhere in the workspace may be reached through it.
+    let f = finding(&v, "method:SalesReport#generate_pdf");
+    assert_eq!(f["exists"], false);
+    assert_eq!(strings(&f["dynamic_callers"]), [format!("{ctl}:10")]);
+    assert_eq!(f["confidence"], "low");
+    let f = finding(&v, "method:BaseProduct#price_label");
+    assert_eq!(strings(&f["dynamic_callers"]), Vec::<String>::new());
+    // Nowhere in the workspace, and an ancestor is a gem's: honest, low.
+    let f = finding(&v, "method:Product#archive_everything");
+    assert_eq!(f["exists"], false);
+    assert_eq!(f["confidence"], "low");
+    let md = seamscan()
+        .args([
+            "audit",
+            "--plan",
+            "plans/rails-ancestry.yaml",
+            "fixtures/rails-ancestry",
+        ])
+        .args(["--quiet", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(
+        md.contains("`Product` inherits or includes `ActiveRecord::Base` from outside the scanned repos"),
+        "{md}"
+    );
+    assert!(
+        md.contains("classes are looked up by computed name near it (`shop/app/controllers/products_controller.rb:10 (constantize)`): `SalesReport` may be one"),
+        "{md}"
+    );
+}

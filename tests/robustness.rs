@@ -1676,16 +1676,24 @@ fn interest() -> seamscan::facts::Interest {
     )
 }
 
-/// One file's facts, rendered compactly: `def NAME ACCESS@LINE`,
+/// One file's facts about the interesting names (Ruby facts are
+/// plan-independent), rendered compactly: `def NAME ACCESS@LINE`,
 /// `call NAME@LINE`, `key COLUMN.KEY OP@LINE`, `dynamic@LINE`, sorted.
 fn rendered(f: &seamscan::facts::FileFacts) -> Vec<String> {
+    let names = interest().names;
     let mut v: Vec<String> = Vec::new();
     v.extend(
         f.defs
             .iter()
+            .filter(|d| names.contains(&d.name))
             .map(|d| format!("def {} {:?}@{}", d.name, d.access, d.line)),
     );
-    v.extend(f.calls.iter().map(|c| format!("call {}@{}", c.name, c.line)));
+    v.extend(
+        f.calls
+            .iter()
+            .filter(|c| names.contains(&c.name))
+            .map(|c| format!("call {}@{}", c.name, c.line)),
+    );
     v.extend(
         f.json_keys
             .iter()
@@ -1707,9 +1715,12 @@ fn fuzz_regressions_extract() {
     let cases: &[Case] = &[
         (Lang::Ruby, b"", Some(&[])),
         (Lang::Ruby, b"\xff\xfe\x00", BROKEN),
+        // An unterminated heredoc is a syntax error in Ruby (Prism, like
+        // `ruby -c`, says so); the key in its body is still read.
+        (Lang::Ruby, b"x = <<~SQL\n  metadata->>'k'\n", BROKEN),
         (
             Lang::Ruby,
-            b"x = <<~SQL\n  metadata->>'k'\n",
+            b"x = <<~SQL\n  metadata->>'k'\nSQL\n",
             Some(&["key metadata.k Read@2"]),
         ),
         (Lang::Ruby, b"metadata->>'", BROKEN),

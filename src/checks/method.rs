@@ -1,6 +1,7 @@
 //! `method:` points: exists, reachable, called, wired.
 
 use super::{Ctx, Merged};
+use crate::ancestors::{ClassTable, Side};
 use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via, close_names, name_forms};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, DynamicSite, Finding, Risk};
 use crate::msg;
@@ -60,6 +61,10 @@ struct DefIndex<'a> {
     /// The module each file imports the name from.
     imports: HashMap<FileIdx, &'a str>,
     resolution: &'a crate::facts::Resolution,
+    classes: &'a ClassTable,
+    /// Declared owners a call's owner or receiver may descend from to reach
+    /// the point: the plan's owner, else the definitions' owners.
+    ancestors: Vec<String>,
 }
 
 impl<'a> DefIndex<'a> {
@@ -90,6 +95,15 @@ impl<'a> DefIndex<'a> {
                 }
             }
         }
+        // A call on (or inside) a class that inherits or includes the
+        // point's owner reaches the point; with no owner in the plan, one
+        // that inherits a definition's owner.
+        let mut ancestors: Vec<String> = match &mn.owner {
+            Some(o) => ix.classes.owners_named(o),
+            None => defs.iter().filter_map(|(_, d)| d.owner.clone()).collect(),
+        };
+        ancestors.sort();
+        ancestors.dedup();
         let mut owners_by_leaf: HashMap<&str, Vec<&str>> = HashMap::new();
         let mut by_repo: HashMap<u32, Vec<FileIdx>> = HashMap::new();
         for (fi, d) in defs {
@@ -135,10 +149,13 @@ impl<'a> DefIndex<'a> {
             all_by_repo,
             imports,
             resolution: &ix.resolution,
+            classes: &ix.classes,
+            ancestors,
         }
     }
 
-    /// Is a call made inside one of the definitions' owners?
+    /// Is a call made inside one of the definitions' owners (or a class
+    /// that inherits or includes one)?
     fn inside(&self, call_owner: Option<&str>) -> bool {
         let Some(co) = call_owner else { return false };
         self.owners_by_leaf
@@ -151,6 +168,13 @@ impl<'a> DefIndex<'a> {
                 .ancestors
                 .get(leaf(co))
                 .is_some_and(|a| a.iter().any(|c| self.owners_by_leaf.contains_key(c.as_str())))
+            || self.descends(co)
+    }
+
+    /// Does the constant `k` name a class that inherits or includes the
+    /// point's owner or a definition's owner?
+    fn descends(&self, k: &str) -> bool {
+        self.ancestors.iter().any(|a| self.classes.is_a(k, a))
     }
 
     /// Does the class around a call define its own method of the name (so
@@ -210,7 +234,7 @@ enum Family {
 fn family(ctx: &Ctx, f: FileIdx) -> Option<Family> {
     match ctx.ix.file(f).class.lang? {
         Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => Some(Family::Script),
-        Lang::Ruby | Lang::Erb => Some(Family::Ruby),
+        Lang::Ruby | Lang::Erb | Lang::Haml | Lang::Slim => Some(Family::Ruby),
     }
 }
 
@@ -326,7 +350,110 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         })
         .collect();
 
-    if let Some(repo) = &m.repo {
+    // Not defined on the owner itself: its superclasses, mixins and concerns
+    // (Ruby), in method resolution order.
+    let mut inherited: Option<(String, String)> = None;
+    let mut ancestry_low: Vec<Text> = Vec::new();
+    if defs.is_empty()
+        && let Some(po) = &mn.owner
+    {
+        let side = if mn.singleton {
+            Side::Singleton
+        } else {
+            Side::Instance
+        };
+        let mut outside: BTreeSet<String> = BTreeSet::new();
+        let mut forwards: BTreeSet<String> = BTreeSet::new();
+        'owners: for o in ix.classes.owners_named(po) {
+            let l = ix.classes.lookup(&o, side);
+            for (anc, s, via) in &l.chain {
+                let kind = match s {
+                    Side::Instance => DefKind::Instance,
+                    Side::Singleton => DefKind::Singleton,
+                };
+                let found: Vec<(FileIdx, &Def)> = all
+                    .iter()
+                    .filter(|(_, d)| d.kind == kind && d.owner.as_deref() == Some(anc.as_str()))
+                    .cloned()
+                    .collect();
+                if !found.is_empty() {
+                    defs = found;
+                    inherited = Some((o.clone(), via.clone()));
+                    break 'owners;
+                }
+            }
+            outside.extend(l.unresolved);
+            forwards.extend(l.delegate_missing);
+        }
+        if inherited.is_none() {
+            if !outside.is_empty() {
+                ancestry_low.push(msg!(
+                    "{} inherits or includes {} from outside the scanned repos (a gem?): {} may be defined there",
+                    Text::code(po.as_str()),
+                    Text::join(outside.iter().map(|o| Text::code(o.as_str())), ", "),
+                    Text::code(mn.name.as_str())
+                ));
+            }
+            if !forwards.is_empty() {
+                let forwards: Vec<String> = forwards.into_iter().collect();
+                ancestry_low.push(msg!(
+                    "{} may be forwarded by delegate_missing_to ({})",
+                    Text::code(mn.name.as_str()),
+                    Text::raw_list(&forwards, ", ")
+                ));
+            }
+        }
+    }
+
+    // A class nowhere in the workspace may still be reached by a computed
+    // name (`const_get`, `constantize`) near the point.
+    if defs.is_empty()
+        && let Some(po) = &mn.owner
+        && ix.classes.owners_named(po).is_empty()
+    {
+        let mut at: Vec<String> = Vec::new();
+        for (fi, facts) in ix.facts.iter().enumerate() {
+            let fi = fi as FileIdx;
+            if facts.reflection.is_empty() || ix.is_test(fi) || !ix.mentions_name(fi, &mn.name) {
+                continue;
+            }
+            at.extend(
+                facts
+                    .reflection
+                    .iter()
+                    .map(|r| format!("{} ({})", ctx.loc(fi, r.line), r.what)),
+            );
+        }
+        if !at.is_empty() {
+            ancestry_low.push(msg!(
+                "classes are looked up by computed name near it ({}): {} may be one",
+                Text::raw_list(&at, ", "),
+                Text::code(po.as_str())
+            ));
+        }
+    }
+
+    if let Some((owner, _)) = &inherited
+        && let Some(repo) = &m.repo
+    {
+        // Inherited: the owner must be declared in the planned repo; the
+        // body may live anywhere (a base class or concern in another repo).
+        let declared: BTreeSet<&str> = ix
+            .classes
+            .declared_at(owner)
+            .iter()
+            .map(|l| ix.repo_of(l.file))
+            .collect();
+        if !declared.contains(repo.as_str()) && !declared.is_empty() {
+            f.problem(
+                Code::UnexpectedLocation,
+                format!(
+                    "planned in {repo} but `{owner}` is declared only in {}",
+                    declared.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            );
+        }
+    } else if let Some(repo) = &m.repo {
         let in_repo: Vec<_> = defs
             .iter()
             .filter(|(fi, _)| ix.repo_of(*fi) == repo)
@@ -345,6 +472,48 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         } else if !in_repo.is_empty() {
             defs = in_repo;
         }
+    }
+
+    // Visibility set in another file that reopens the class (`private :x`):
+    // it names an existing method, so it runs after the definition and
+    // wins; several files that disagree cannot be ordered, so the strictest
+    // is reported with low confidence.
+    let mut reopened: Vec<(usize, Def)> = Vec::new();
+    for (k, (fi, d)) in defs.iter().enumerate() {
+        if d.owner.is_none() {
+            continue;
+        }
+        let singleton = d.kind == DefKind::Singleton;
+        let mut set: BTreeSet<Access> = BTreeSet::new();
+        let mut at: Vec<String> = Vec::new();
+        for (gj, i) in ix
+            .visibility_by_name
+            .get(&mn.name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let s = &ix.facts[*gj as usize].visibility[*i as usize];
+            if *gj != *fi && s.owner == d.owner && s.singleton == singleton {
+                set.insert(s.access);
+                at.push(format!("{} {}", s.access.as_str(), ctx.loc(*gj, s.line)));
+            }
+        }
+        let Some(strictest) = set.iter().max().copied() else {
+            continue;
+        };
+        if set.len() > 1 {
+            ancestry_low.push(msg!(
+                "{} has its visibility set in several files whose load order is unknown ({}): the strictest is reported",
+                Text::code(mn.name.as_str()),
+                Text::raw_list(&at, ", ")
+            ));
+        }
+        let mut patched = (*d).clone();
+        patched.access = strictest;
+        reopened.push((k, patched));
+    }
+    for (k, d) in &reopened {
+        defs[*k].1 = d;
     }
 
     f.exists = Some(!defs.is_empty());
@@ -657,7 +826,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .collect();
 
     // Confidence.
-    let mut low = Vec::new();
+    let mut low = ancestry_low;
     if !renames.is_empty() {
         low.push(msg!(
             "also reachable as {}: callers under that name are not counted",
@@ -744,6 +913,17 @@ fn names_class(var: &str, leaf: &str) -> bool {
 /// a prefix, trailing text a suffix, the rest inside. Anything else (a
 /// variable, a truncated text, reflection) may.
 fn may_name(what: &str, name: &str) -> bool {
+    // A method called on a class looked up by name
+    // (`Object.const_get(..).new.rows`): exactly that method.
+    if (what.contains("const_get(") || what.contains("constantize"))
+        && let Some((_, tail)) = what.rsplit_once('.')
+        && !tail.is_empty()
+        && tail
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '?' | '!'))
+    {
+        return tail == name;
+    }
     let Some(open) = what.find(['(', '[']) else {
         return true;
     };
@@ -948,8 +1128,9 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         }
         Recv::Const(k) => {
             if let Some(o) = &mn.owner {
-                // `new Sub().m()` calls `Base#m` when `Sub` inherits it.
-                let inherits = is_ts(ctx, fi) && di.resolution.is_a(leaf(k), leaf(o));
+                // `new Sub().m()` / `Sub.new.m` calls `Base#m` when `Sub`
+                // inherits (or, in Ruby, includes) it.
+                let inherits = (is_ts(ctx, fi) && di.resolution.is_a(leaf(k), leaf(o))) || di.descends(k);
                 if leaf(k) != leaf(o) && !owner_matches(k, o) && !inherits {
                     return None;
                 }
@@ -1068,6 +1249,8 @@ mod tests {
 
     #[test]
     fn dynamic_sites_that_cannot_name_the_method() {
+        assert!(may_name("Object.const_get(\"#{k}Report\").new.rows", "rows"));
+        assert!(!may_name("Object.const_get(\"#{k}Report\").new.rows", "build"));
         assert!(!may_name("send(\"#{view}_series\")", "classification"));
         assert!(may_name("send(\"#{view}_series\")", "balance_series"));
         assert!(!may_name("send(\"#{attr}=\", value)", "lock"));

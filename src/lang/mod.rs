@@ -1,5 +1,6 @@
 //! Source and config files → `FileFacts`. The only code that imports
-//! parsers (tree-sitter for Ruby and ERB, oxc for TypeScript/JavaScript).
+//! parsers (Prism for Ruby, tree-sitter to split ERB templates, oxc for
+//! TypeScript/JavaScript).
 //!
 //! Input: a file's bytes, its language and the plan's `Interest`. Output:
 //! `FileFacts`. Grammars and queries are compiled once per process; parsers
@@ -8,10 +9,11 @@
 pub mod config;
 pub mod modules;
 pub mod nesting;
-pub mod query;
+pub mod prism_tree;
 pub mod ruby;
 pub mod scope;
 pub mod sfc;
+pub mod template;
 pub mod typescript;
 
 use crate::facts::{Call, EnvRead, FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};
@@ -158,10 +160,9 @@ pub fn sql_keys_in(text: &str, base_line: u32, interest: &Interest) -> Vec<JsonK
 /// compilation is a fixed cost of tens of milliseconds per language; doing
 /// it up front on all cores keeps it off the per-file path).
 pub fn warm_up(langs: &[Lang]) {
-    // TypeScript and JavaScript (oxc) need no compiled queries.
-    if langs.contains(&Lang::Ruby) || langs.contains(&Lang::Erb) {
-        let _ = &*ruby::QUERY;
-    }
+    // Prism (Ruby) and oxc (TypeScript/JavaScript) need no compiled
+    // queries; nothing is left to warm up.
+    let _ = langs;
 }
 
 /// Stack size of threads that parse: oxc's parser and the fact walks
@@ -311,8 +312,8 @@ thread_local! {
 
 fn language(lang: Lang) -> tree_sitter::Language {
     match lang {
-        Lang::Ruby => tree_sitter_ruby::LANGUAGE.into(),
         Lang::Erb => tree_sitter_embedded_template::LANGUAGE.into(),
+        Lang::Ruby | Lang::Haml | Lang::Slim => unreachable!("Ruby is parsed with Prism"),
         Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte => {
             unreachable!("TypeScript, JavaScript and components are parsed with oxc")
         }
@@ -353,16 +354,18 @@ fn parse(lang: Lang, src: &[u8], ranges: Option<&[Range]>) -> Option<Tree> {
 /// which must parse exactly as an audit does, without queries or facts).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ParseOnly {
-    /// Nodes in the tree(s); for ERB, the template's and the Ruby layer's.
+    /// Nodes in the tree-sitter tree (the ERB template; Prism's Ruby trees
+    /// are not counted).
     pub nodes: u64,
     /// No tree at all, or a tree with syntax errors (for ERB, in the
     /// template layer, as for an audit).
     pub error: bool,
 }
 
-/// Parse `src` as `lang` with this thread's parser, exactly as `extract`
-/// does (ERB: the template, then its Ruby code ranges in place), and only
-/// count the nodes.
+/// Parse `src` as `lang` exactly as `extract` does (Ruby with Prism; ERB:
+/// the template with tree-sitter, then its Ruby as one blanked buffer with
+/// Prism; HAML and Slim: their Ruby buffer with Prism), and only count the
+/// tree-sitter nodes.
 pub fn parse_only(lang: Lang, src: &[u8]) -> ParseOnly {
     if matches!(lang, Lang::TypeScript | Lang::Tsx) {
         // oxc builds no tree-sitter nodes to count.
@@ -389,6 +392,31 @@ pub fn parse_only(lang: Lang, src: &[u8]) -> ParseOnly {
             error: !ts_parse_only(script_lang, split.script.as_bytes()),
         };
     }
+    // Ruby with Prism (its trees are not walked: no nodes counted).
+    let prism = |buf: &[u8]| {
+        on_stack(STACK_SIZE, || {
+            let r = ruby::parse(buf);
+            ruby::status(&r).errors
+        })
+        .unwrap_or(true)
+    };
+    match lang {
+        Lang::Ruby => {
+            return ParseOnly {
+                nodes: 0,
+                error: prism(src),
+            };
+        }
+        Lang::Haml => {
+            let _ = prism(&template::haml_ruby(src));
+            return ParseOnly::default();
+        }
+        Lang::Slim => {
+            let _ = prism(&template::slim_ruby(src));
+            return ParseOnly::default();
+        }
+        _ => {}
+    }
     let Some(tree) = parse(lang, src, None) else {
         return ParseOnly {
             nodes: 0,
@@ -396,16 +424,17 @@ pub fn parse_only(lang: Lang, src: &[u8]) -> ParseOnly {
         };
     };
     let root = tree.root_node();
-    let mut out = ParseOnly {
+    let out = ParseOnly {
         nodes: root.descendant_count() as u64,
         error: root.has_error(),
     };
     if lang == Lang::Erb {
-        let ranges = erb_code_ranges(root);
-        if !ranges.is_empty()
-            && let Some(t) = parse(Lang::Ruby, src, Some(&ranges))
-        {
-            out.nodes += t.root_node().descendant_count() as u64;
+        let spans: Vec<(usize, usize)> = erb_code_ranges(root)
+            .iter()
+            .map(|r| (r.start_byte, r.end_byte))
+            .collect();
+        if !spans.is_empty() {
+            let _ = prism(&ruby::blank_template(src, &spans));
         }
     }
     out
@@ -430,16 +459,22 @@ pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts,
     match lang {
         Lang::TypeScript | Lang::Tsx => extract_ts(lang, src, interest, &mut b, &mut t),
         Lang::Vue | Lang::Svelte => extract_component(lang, src, interest, &mut b, &mut t),
-        Lang::Ruby => match timed_parse(lang, None, &mut t) {
-            Some(tree) => {
-                let start = Instant::now();
-                b.facts.parse_error = tree.root_node().has_error();
-                b.facts.too_deep = too_deep(tree.root_node());
-                ruby::extract(tree.root_node(), src, interest, &mut b);
-                t.extract += start.elapsed();
-            }
-            None => b.facts.parse_error = true,
-        },
+        Lang::Ruby => {
+            let status = ruby_facts(src, interest, &mut b, &mut t);
+            b.facts.parse_error = status.errors;
+        }
+        Lang::Haml | Lang::Slim => {
+            // Like ERB: one Ruby buffer with the view's lines; its syntax
+            // errors are not the view's.
+            let start = Instant::now();
+            let buf = if lang == Lang::Haml {
+                template::haml_ruby(src)
+            } else {
+                template::slim_ruby(src)
+            };
+            t.parse += start.elapsed();
+            ruby_facts(&buf, interest, &mut b, &mut t);
+        }
         Lang::Erb => {
             let ranges = match timed_parse(Lang::Erb, None, &mut t) {
                 Some(tree) => {
@@ -451,51 +486,141 @@ pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts,
                     Vec::new()
                 }
             };
-            // ERB output tags glued together are not always valid Ruby, so
+            // One Ruby buffer per template, the markup blanked out. ERB
+            // output tags glued together are not always valid Ruby, so
             // syntax errors in the Ruby layer do not count as parse errors.
-            if !ranges.is_empty()
-                && let Some(tree) = timed_parse(Lang::Ruby, Some(&ranges), &mut t)
-            {
-                let start = Instant::now();
-                b.facts.too_deep = too_deep(tree.root_node());
-                ruby::extract(tree.root_node(), src, interest, &mut b);
-                t.extract += start.elapsed();
+            if !ranges.is_empty() {
+                let spans: Vec<(usize, usize)> = ranges.iter().map(|r| (r.start_byte, r.end_byte)).collect();
+                let buf = ruby::blank_template(src, &spans);
+                ruby_facts(&buf, interest, &mut b, &mut t);
             }
         }
     }
     (b.facts, t)
 }
 
-/// Is the tree deeper than the query matcher looks (facts below that depth
-/// are not extracted)? Iterative. A subtree of `n` bytes nests at most
-/// `NODES_PER_BYTE * n` visible levels (wrappers of the same span are few),
-/// so subtrees too small to reach the limit are not entered: most of a
-/// normal file is skipped.
-fn too_deep(root: Node) -> bool {
-    const NODES_PER_BYTE: usize = 8;
-    let limit = query::MAX_START_DEPTH as usize;
-    let mut c = root.walk();
-    let mut depth: usize = 0;
-    loop {
-        if depth > limit {
-            return true;
+/// Parse Ruby with Prism and extract its facts into `b`; says whether the
+/// parse had syntax errors. Nesting beyond Prism's limit (or the walker's)
+/// sets `too_deep` instead. Runs on a `STACK_SIZE` stack (Prism's parser
+/// recurses, down to its own limit of 10,000 levels: under 8 MB).
+fn ruby_facts(src: &[u8], interest: &Interest, b: &mut Builder, t: &mut Timing) -> ruby::ParseStatus {
+    let run = |b: &mut Builder, t: &mut Timing| {
+        let start = Instant::now();
+        let result = ruby::parse(src);
+        t.parse += start.elapsed();
+        let start = Instant::now();
+        let mut status = ruby::status(&result);
+        status.too_deep |= ruby::extract(&result, src, interest, b);
+        b.facts.too_deep |= status.too_deep;
+        // The errors that follow a nesting error are its consequence.
+        if status.too_deep {
+            status.errors = false;
         }
-        let n = c.node();
-        let could_reach = depth + NODES_PER_BYTE * (n.end_byte() - n.start_byte()).max(1) > limit;
-        if could_reach && c.goto_first_child() {
-            depth += 1;
-            continue;
+        drop(result);
+        t.extract += start.elapsed();
+        status
+    };
+    let spawned = on_stack(STACK_SIZE, || {
+        let mut b2 = Builder::default();
+        let mut t2 = Timing::default();
+        let status = run(&mut b2, &mut t2);
+        (b2.facts, t2, status)
+    });
+    match spawned {
+        Some((facts, t2, status)) => {
+            merge_facts(&mut b.facts, facts);
+            t.parse += t2.parse;
+            t.extract += t2.extract;
+            status
         }
-        loop {
-            if c.goto_next_sibling() {
-                break;
-            }
-            if !c.goto_parent() {
-                return false;
-            }
-            depth -= 1;
-        }
+        // No thread could be had: the file counts as not parsed.
+        None => ruby::ParseStatus {
+            errors: true,
+            too_deep: false,
+        },
     }
+}
+
+/// Only the classes, modules and ancestry statements of a Ruby file (for a
+/// file that mentions no plan name: it may still be a link of an owner's
+/// ancestor chain). Syntax errors are not reported: the file is not
+/// audited.
+pub fn extract_structure(src: &[u8]) -> (Vec<crate::facts::Ancestry>, Timing) {
+    let run = || {
+        let mut b = Builder::default();
+        let mut t = Timing::default();
+        let start = Instant::now();
+        let result = ruby::parse(src);
+        t.parse += start.elapsed();
+        let start = Instant::now();
+        ruby::extract_structure(&result, src, &mut b);
+        drop(result);
+        t.extract += start.elapsed();
+        (b.facts.ancestry, t)
+    };
+    on_stack(STACK_SIZE, run).unwrap_or_default()
+}
+
+/// Append `more` (facts of another buffer of the same file) to `into`.
+/// Destructured whole, so that a new kind of fact cannot be forgotten.
+fn merge_facts(into: &mut FileFacts, more: FileFacts) {
+    let FileFacts {
+        defs,
+        calls,
+        scopes,
+        dynamic,
+        env_reads,
+        json_keys,
+        json_opaque,
+        config_defs,
+        renames,
+        column_defs,
+        ancestry,
+        visibility,
+        reflection,
+        imports,
+        exports,
+        classes,
+        module_config,
+        env_objects,
+        config_reads,
+        parse_error,
+        too_deep,
+    } = more;
+    let base = into.scopes.len() as u32;
+    let shift = |s: Option<u32>| s.map(|i| i + base);
+    into.defs.extend(defs);
+    into.calls.extend(calls.into_iter().map(|mut c| {
+        c.scope = shift(c.scope);
+        c
+    }));
+    into.env_reads.extend(env_reads.into_iter().map(|mut e| {
+        e.scope = shift(e.scope);
+        e
+    }));
+    into.scopes.extend(scopes);
+    into.dynamic.extend(dynamic);
+    into.json_keys.extend(json_keys);
+    into.json_opaque.extend(json_opaque);
+    into.config_defs.extend(config_defs);
+    into.renames.extend(renames);
+    into.column_defs.extend(column_defs);
+    into.ancestry.extend(ancestry);
+    into.visibility.extend(visibility);
+    into.reflection.extend(reflection);
+    into.imports.extend(imports);
+    into.exports.extend(exports);
+    into.classes.extend(classes);
+    if module_config.is_some() {
+        into.module_config = module_config;
+    }
+    into.env_objects.extend(env_objects);
+    into.config_reads.extend(config_reads.into_iter().map(|mut r| {
+        r.scope = shift(r.scope);
+        r
+    }));
+    into.parse_error |= parse_error;
+    into.too_deep |= too_deep;
 }
 
 /// The byte ranges of Ruby code inside `<% %>` / `<%= %>` tags.

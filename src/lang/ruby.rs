@@ -1,193 +1,33 @@
-//! Ruby (and the Ruby inside ERB) → `FileFacts`.
+//! Ruby (and the Ruby inside ERB) → `FileFacts`, on Prism, the parser Ruby
+//! itself ships.
 //!
-//! Driven by `queries/ruby/*.scm`; this file turns captures into facts:
-//! owners from the scope table, visibility from `private`/`protected`
-//! sections, inline modifiers and symbol lists, and paren-less calls told
-//! apart from local variables. It keeps only facts whose names the plan is
-//! interested in (env reads are always kept).
+//! One iterative walk over the tree (`prism_tree::children`, an explicit
+//! stack) keeps a stack of lexical frames (class, `class << self`, method
+//! body, block) and turns nodes into facts: definitions with their owner and
+//! visibility (sections, `private def x`, `private :x`, resolved once the
+//! whole file is seen), calls with what is known of their receiver, symbol
+//! references, dynamic dispatch, env reads and JSON column keys. Facts do not
+//! depend on the plan (every definition, call and env read is kept), except
+//! JSON keys, which are only looked for on the plan's columns: any hash
+//! access could be one.
 
-use super::query::{Compiled, get};
-use super::scope::{Entry, ScopeKind, ScopeTable};
-use super::{Builder, line_of, node_text, sql_keys, string_literal, truncate};
+use super::prism_tree::children;
+use super::{Builder, sql_keys_in, truncate};
 use crate::facts::{
-    Access, Call, Def, DefForm, DefKind, Dynamic, EnvRead, Interest, JsonKey, JsonOpaque, KeyOp, Recv, Via,
+    Access, Ancestry, Call, ConfigDef, Def, DefForm, DefKind, Dynamic, EnvRead, Interest, JsonKey,
+    JsonOpaque, KeyOp, Recv, Rel, Scope, Via,
 };
+use ruby_prism::{Node, ParseResult};
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
-use tree_sitter::Node;
+use std::rc::Rc;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cap {
-    ScopeClass,
-    ScopeClassName,
-    ScopeModule,
-    ScopeModuleName,
-    ScopeSingletonClass,
-    ScopeStruct,
-    ScopeStructName,
-    ScopeClassMethods,
-    DefMethod,
-    DefMethodName,
-    DefSingleton,
-    DefSingletonName,
-    DefMacroKind,
-    DefMacroArgs,
-    DefAlias,
-    DefAliasName,
-    VisSection,
-    VisCall,
-    VisCallArgs,
-    CallReceiver,
-    CallName,
-    RefIdentifier,
-    RefSymbol,
-    RefSendString,
-    LocalAssign,
-    LocalParam,
-    LocalTypedName,
-    LocalTypedClass,
-    LocalTypedMethod,
-    DynMethod,
-    DynArgument,
-    DynReflection,
-    EnvName,
-    JsonIndexColumn,
-    JsonIndexKey,
-    JsonMethodColumn,
-    JsonMethodName,
-    JsonMethodArguments,
-    JsonPairColumn,
-    JsonPair,
-    JsonAssignColumn,
-    JsonAssignHash,
-    JsonStoreMethod,
-    JsonStoreArguments,
-    JsonSchemaColumn,
-    JsonSql,
-}
+/// Classes and modules nested deeper than this are not entered (their
+/// owner paths would grow quadratically); the file is then `too_deep`.
+pub const MAX_CLASS_NESTING: usize = 256;
 
-/// Every capture name `parse_cap` maps (checked against the queries).
-#[cfg(test)]
-pub const CAPTURE_NAMES: [&str; 46] = [
-    "scope.class",
-    "scope.class.name",
-    "scope.module",
-    "scope.module.name",
-    "scope.singleton_class",
-    "scope.struct",
-    "scope.struct.name",
-    "scope.class_methods",
-    "def.method",
-    "def.method.name",
-    "def.singleton",
-    "def.singleton.name",
-    "def.macro.kind",
-    "def.macro.args",
-    "def.alias",
-    "def.alias.name",
-    "visibility.section",
-    "visibility.call",
-    "visibility.call.args",
-    "call.receiver",
-    "call.name",
-    "ref.identifier",
-    "ref.symbol",
-    "ref.send_string",
-    "local.assign",
-    "local.param",
-    "local.typed.name",
-    "local.typed.class",
-    "local.typed.method",
-    "dynamic.method",
-    "dynamic.argument",
-    "dynamic.reflection",
-    "env.name",
-    "json.index.column",
-    "json.index.key",
-    "json.method.column",
-    "json.method.name",
-    "json.method.arguments",
-    "json.pair.column",
-    "json.pair",
-    "json.assign.column",
-    "json.assign.hash",
-    "json.store.method",
-    "json.store.arguments",
-    "json.schema.column",
-    "json.sql",
-];
-
-fn parse_cap(name: &str) -> Option<Cap> {
-    use Cap::*;
-    Some(match name {
-        "scope.class" => ScopeClass,
-        "scope.class.name" => ScopeClassName,
-        "scope.module" => ScopeModule,
-        "scope.module.name" => ScopeModuleName,
-        "scope.singleton_class" => ScopeSingletonClass,
-        "scope.struct" => ScopeStruct,
-        "scope.struct.name" => ScopeStructName,
-        "scope.class_methods" => ScopeClassMethods,
-        "def.method" => DefMethod,
-        "def.method.name" => DefMethodName,
-        "def.singleton" => DefSingleton,
-        "def.singleton.name" => DefSingletonName,
-        "def.macro.kind" => DefMacroKind,
-        "def.macro.args" => DefMacroArgs,
-        "def.alias" => DefAlias,
-        "def.alias.name" => DefAliasName,
-        "visibility.section" => VisSection,
-        "visibility.call" => VisCall,
-        "visibility.call.args" => VisCallArgs,
-        "call.receiver" => CallReceiver,
-        "call.name" => CallName,
-        "ref.identifier" => RefIdentifier,
-        "ref.symbol" => RefSymbol,
-        "ref.send_string" => RefSendString,
-        "local.assign" => LocalAssign,
-        "local.param" => LocalParam,
-        "local.typed.name" => LocalTypedName,
-        "local.typed.class" => LocalTypedClass,
-        "local.typed.method" => LocalTypedMethod,
-        "dynamic.method" => DynMethod,
-        "dynamic.argument" => DynArgument,
-        "dynamic.reflection" => DynReflection,
-        "env.name" => EnvName,
-        "json.index.column" => JsonIndexColumn,
-        "json.index.key" => JsonIndexKey,
-        "json.method.column" => JsonMethodColumn,
-        "json.method.name" => JsonMethodName,
-        "json.method.arguments" => JsonMethodArguments,
-        "json.pair.column" => JsonPairColumn,
-        "json.pair" => JsonPair,
-        "json.assign.column" => JsonAssignColumn,
-        "json.assign.hash" => JsonAssignHash,
-        "json.store.method" => JsonStoreMethod,
-        "json.store.arguments" => JsonStoreArguments,
-        "json.schema.column" => JsonSchemaColumn,
-        "json.sql" => JsonSql,
-        _ => return None,
-    })
-}
-
-pub const SOURCES: [(&str, &str); 7] = [
-    ("scopes.scm", include_str!("../../queries/ruby/scopes.scm")),
-    (
-        "definitions.scm",
-        include_str!("../../queries/ruby/definitions.scm"),
-    ),
-    (
-        "visibility.scm",
-        include_str!("../../queries/ruby/visibility.scm"),
-    ),
-    ("calls.scm", include_str!("../../queries/ruby/calls.scm")),
-    ("dynamic.scm", include_str!("../../queries/ruby/dynamic.scm")),
-    ("env.scm", include_str!("../../queries/ruby/env.scm")),
-    ("json.scm", include_str!("../../queries/ruby/json.scm")),
-];
-
-pub static QUERY: LazyLock<Compiled<Cap>> =
-    LazyLock::new(|| Compiled::new(&tree_sitter_ruby::LANGUAGE.into(), &SOURCES, parse_cap));
+/// Prism's own limit on expression nesting (`PRISM_DEPTH_MAXIMUM`): deeper
+/// input stops the parse with a "nesting too deep" error.
+pub const PRISM_MAX_DEPTH: usize = 10_000;
 
 /// Class methods that return an instance of their receiver.
 const INSTANCE_FACTORIES: [&str; 12] = [
@@ -203,6 +43,52 @@ const INSTANCE_FACTORIES: [&str; 12] = [
     "find_or_create_by",
     "find_or_create_by!",
     "find_or_initialize_by",
+];
+
+/// Calls whose first argument names a method (or an ivar / constant).
+const DYNAMIC_DISPATCH: [&str; 7] = [
+    "send",
+    "public_send",
+    "__send__",
+    "try",
+    "method",
+    "instance_method",
+    "instance_variable_get",
+];
+
+/// Iterations whose block parameter takes each element of the receiver.
+const ITERATIONS: [&str; 8] = [
+    "each",
+    "each_with_index",
+    "each_with_object",
+    "map",
+    "flat_map",
+    "filter_map",
+    "select",
+    "reject",
+];
+
+/// Calls whose literal string first argument names a method.
+const SEND_STRING: [&str; 6] = ["send", "public_send", "__send__", "try", "method", "respond_to?"];
+
+const JSON_METHODS: [&str; 17] = [
+    "dig",
+    "fetch",
+    "key?",
+    "has_key?",
+    "include?",
+    "delete",
+    "store",
+    "merge",
+    "merge!",
+    "deep_merge",
+    "deep_merge!",
+    "update",
+    "reverse_merge",
+    "slice",
+    "values_at",
+    "fetch_values",
+    "except",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -223,739 +109,1308 @@ fn vis_of(word: &str) -> Option<Vis> {
     })
 }
 
-/// Symbol or plain string literal text (`:a` → `a`, `"a"` → `a`).
-fn symbol_text<'a>(n: Node, src: &'a [u8]) -> Option<std::borrow::Cow<'a, str>> {
-    match n.kind() {
-        "simple_symbol" => {
-            let t = node_text(n, src);
-            Some(match t {
-                std::borrow::Cow::Borrowed(s) => std::borrow::Cow::Borrowed(s.trim_start_matches(':')),
-                std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(s.trim_start_matches(':').to_string()),
-            })
-        }
-        "hash_key_symbol" | "identifier" | "constant" => Some(node_text(n, src)),
-        "string" | "delimited_symbol" => string_literal(n, src),
-        _ => None,
-    }
+/// Parse Ruby source. The result borrows `src`.
+pub fn parse(src: &[u8]) -> ParseResult<'_> {
+    ruby_prism::parse(src)
 }
 
-/// Is a (non-scope) match worth keeping for this plan? Name-bearing matches
-/// only when the name is interesting; JSON ones only when the plan has
-/// columns. Cheap: one text comparison, no allocation.
-fn keep(m: &[(Cap, Node)], src: &[u8], interest: &Interest) -> bool {
-    let name = |n: Node| std::str::from_utf8(&src[n.start_byte()..n.end_byte()]).unwrap_or("");
-    let (c0, n0) = m[0];
-    match c0 {
-        Cap::RefIdentifier | Cap::LocalAssign | Cap::LocalParam | Cap::RefSendString => {
-            interest.name(name(n0))
-        }
-        Cap::RefSymbol => interest.name(name(n0).trim_start_matches(':')),
-        Cap::CallReceiver | Cap::CallName => get(m, Cap::CallName).is_some_and(|n| interest.name(name(n))),
-        Cap::JsonSql => !interest.columns.is_empty() && name(n0).contains("->"),
-        Cap::JsonIndexColumn
-        | Cap::JsonIndexKey
-        | Cap::JsonMethodColumn
-        | Cap::JsonMethodName
-        | Cap::JsonMethodArguments
-        | Cap::JsonPair
-        | Cap::JsonPairColumn
-        | Cap::JsonAssignColumn
-        | Cap::JsonAssignHash
-        | Cap::JsonSchemaColumn => !interest.columns.is_empty(),
-        _ => true,
-    }
+/// What the parse said about the file as a whole.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ParseStatus {
+    /// Syntax errors other than nesting.
+    pub errors: bool,
+    /// Prism stopped at its nesting limit.
+    pub too_deep: bool,
 }
 
-/// Extract facts from a parsed Ruby tree.
-pub fn extract(root: Node, src: &[u8], interest: &Interest, b: &mut Builder) {
-    let q = &*QUERY;
-    let mut matches: Vec<Vec<(Cap, Node)>> = Vec::new();
-    let mut raw_scopes: Vec<Entry> = Vec::new();
-    q.for_each(root, src, |m| {
-        let (c0, n0) = m[0];
-        let scope = Entry::of;
-        let named = |c: Cap| {
-            get(m, c)
-                .map(|n| node_text(n, src).into_owned())
-                .unwrap_or_default()
-        };
-        match c0 {
-            Cap::ScopeClass | Cap::ScopeClassName => {
-                if let Some(n) = get(m, Cap::ScopeClass) {
-                    raw_scopes.push(scope(ScopeKind::Class, named(Cap::ScopeClassName), n));
-                }
-            }
-            Cap::ScopeModule | Cap::ScopeModuleName => {
-                if let Some(n) = get(m, Cap::ScopeModule) {
-                    raw_scopes.push(scope(ScopeKind::Class, named(Cap::ScopeModuleName), n));
-                }
-            }
-            Cap::ScopeSingletonClass => raw_scopes.push(scope(ScopeKind::Singleton, String::new(), n0)),
-            Cap::ScopeClassMethods => raw_scopes.push(scope(ScopeKind::Singleton, String::new(), n0)),
-            Cap::ScopeStruct | Cap::ScopeStructName => {
-                if let Some(n) = get(m, Cap::ScopeStruct) {
-                    raw_scopes.push(scope(ScopeKind::Class, named(Cap::ScopeStructName), n));
-                }
-            }
-            Cap::DefMethod | Cap::DefMethodName => {
-                if let Some(n) = get(m, Cap::DefMethod) {
-                    raw_scopes.push(scope(ScopeKind::Function, named(Cap::DefMethodName), n));
-                }
-                matches.push(m.to_vec());
-            }
-            Cap::DefSingleton | Cap::DefSingletonName => {
-                if let Some(n) = get(m, Cap::DefSingleton) {
-                    raw_scopes.push(scope(ScopeKind::Function, named(Cap::DefSingletonName), n));
-                }
-                matches.push(m.to_vec());
-            }
-            _ => {
-                // Only keep what can matter: most matches are identifiers
-                // and calls of names the plan does not mention.
-                if keep(m, src, interest) {
-                    matches.push(m.to_vec());
-                }
-            }
+pub fn status(result: &ParseResult<'_>) -> ParseStatus {
+    let mut s = ParseStatus::default();
+    for d in result.errors() {
+        if d.message() == b"nesting too deep" {
+            s.too_deep = true;
+        } else {
+            s.errors = true;
         }
-    });
-    let table = ScopeTable::build(raw_scopes);
-    let mut rb = Ruby {
+    }
+    s
+}
+
+/// Extract facts from a parse of `src`. Returns whether a part of the tree
+/// was too deep to enter.
+pub fn extract(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut Builder) -> bool {
+    walk_file(result, src, interest, b, true)
+}
+
+/// Only the file's structure: classes, modules and their ancestry
+/// statements (for files that mention no plan name but may be a link in an
+/// owner's ancestor chain). Returns whether a part was too deep.
+pub fn extract_structure(result: &ParseResult<'_>, src: &[u8], b: &mut Builder) -> bool {
+    walk_file(result, src, &Interest::default(), b, false)
+}
+
+fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut Builder, full: bool) -> bool {
+    let mut lines = Vec::with_capacity(src.len() / 32 + 1);
+    for (i, c) in src.iter().enumerate() {
+        if *c == b'\n' {
+            lines.push(i as u32);
+        }
+    }
+    let mut w = Walker {
         src,
         interest,
-        table: &table,
+        full,
+        json: full && !interest.columns.is_empty(),
         b,
+        newlines: lines,
+        frames: vec![Frame {
+            owner: None,
+            singleton: false,
+            vis: Vis::Public,
+            vis_frame: 0,
+            local_id: 0,
+            fn_scope: None,
+            in_def: false,
+            class_depth: 0,
+            bind: None,
+        }],
+        next_id: 1,
         consumed: HashSet::new(),
-        sections: Vec::new(),
         inline: HashMap::new(),
         by_symbol: HashMap::new(),
-        locals: Vec::new(),
+        class_vis: HashMap::new(),
+        pending_blocks: HashMap::new(),
+        pending_bind: HashMap::new(),
+        consts: HashMap::new(),
         typed: Vec::new(),
+        raw_defs: Vec::new(),
+        too_deep: false,
     };
-    rb.visibility(&matches);
-    rb.definitions(&matches);
-    rb.rest(&matches);
+    w.walk(result.node());
+    w.finish();
+    w.too_deep
 }
 
-struct Ruby<'a, 'b> {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FrameKind {
+    Class,
+    Singleton,
+    Def,
+    Block,
+}
+
+struct Frame {
+    /// Owner path of definitions made here (`A::B`).
+    owner: Option<Rc<str>>,
+    /// Definitions here are class methods (`class << self`, `class_methods do`).
+    singleton: bool,
+    /// The visibility a bare `private` / `public` section set.
+    vis: Vis,
+    /// The frame whose sections and `private :x` calls apply here (a method
+    /// body uses its class's).
+    vis_frame: u32,
+    /// Local variables live in the nearest method or class body.
+    local_id: u32,
+    /// `facts.scopes` index of the nearest method body.
+    fn_scope: Option<u32>,
+    in_def: bool,
+    class_depth: usize,
+    /// A block parameter bound to the names of a literal list.
+    bind: Option<Rc<(String, Vec<String>)>>,
+}
+
+/// A frame to open when the walk enters a given block.
+#[derive(Clone)]
+enum PendingBlock {
+    /// `Point = Struct.new(...) do`: a class named `Point`.
+    Class(String),
+    /// `class_methods do`: the concern's `ClassMethods` module.
+    ClassMethods,
+}
+
+struct RawDef {
+    name: String,
+    owner: Option<Rc<str>>,
+    kind: DefKind,
+    form: DefForm,
+    line: u32,
+    pos: u32,
+    vis_frame: u32,
+    section: Vis,
+    inline: Option<Vis>,
+    /// Top-level functions are public whatever the sections say.
+    fixed: Option<Vis>,
+    /// `alias new old`: takes the visibility `old` has at this point.
+    alias_of: Option<String>,
+}
+
+enum Item<'pr> {
+    Enter(Node<'pr>),
+    Leave,
+}
+
+struct Walker<'a, 'b> {
     src: &'a [u8],
     interest: &'a Interest,
-    table: &'a ScopeTable,
+    /// Every fact, or only the structure (`extract_structure`).
+    full: bool,
+    json: bool,
     b: &'b mut Builder,
-    /// Node ids of identifiers and symbols already explained (definition
-    /// names, visibility arguments, call names, locals).
-    consumed: HashSet<usize>,
-    /// (class scope, byte offset, visibility) of section markers.
-    sections: Vec<(Option<usize>, usize, Vis)>,
-    /// Definition node start → visibility for `private def x`.
-    inline: HashMap<usize, Vis>,
-    /// (class scope, name, singleton?) → visibility for `private :x`.
-    by_symbol: HashMap<(Option<usize>, String, bool), Vis>,
-    /// (function-or-class scope, name, offset) of local variables.
-    locals: Vec<(Option<usize>, String, usize)>,
-    /// (scope, variable, offset, class) for `x = Const.new` and friends.
-    typed: Vec<(Option<usize>, String, usize, String)>,
+    /// Byte offsets of every `\n`, for line numbers.
+    newlines: Vec<u32>,
+    frames: Vec<Frame>,
+    next_id: u32,
+    /// Start offsets of symbols and strings already explained (definition
+    /// names, visibility arguments): not references.
+    consumed: HashSet<u32>,
+    /// Start offset of a definition (or `attr_*` call) → visibility given by
+    /// a modifier around it (`private def x`).
+    inline: HashMap<u32, Vis>,
+    /// (visibility frame, name, singleton?) → (offset, visibility) of
+    /// `private :x` and friends, in source order.
+    by_symbol: HashMap<(u32, String, bool), Vec<(u32, Vis)>>,
+    /// (owner, name) → (offset, visibility) of statements about class
+    /// methods (`private_class_method :x`, `private :x` in `class << self`).
+    class_vis: HashMap<(String, String), Vec<(u32, Vis)>>,
+    /// Block start offset → the frame it opens.
+    pending_blocks: HashMap<u32, PendingBlock>,
+    /// Block start offset → (parameter, names) for `LIST.each { |x| }`.
+    pending_bind: HashMap<u32, Rc<(String, Vec<String>)>>,
+    /// Constants assigned a literal list of names (`FIELDS = %i[a b]`).
+    consts: HashMap<String, Rc<Vec<String>>>,
+    /// (local scope, variable, offset, class) for `x = Const.new` and friends.
+    typed: Vec<(u32, String, u32, String)>,
+    raw_defs: Vec<RawDef>,
+    too_deep: bool,
 }
 
-impl<'t> Ruby<'_, '_> {
-    fn text(&self, n: Node) -> std::borrow::Cow<'_, str> {
-        node_text(n, self.src)
+fn start(n: &Node<'_>) -> u32 {
+    n.location().start()
+}
+
+fn utf8(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// `:sym`, `:"sym"`, `sym:` (a hash label) or a plain string: its value.
+fn literal_name(n: &Node<'_>) -> Option<String> {
+    if let Some(s) = n.as_symbol_node() {
+        return Some(utf8(s.unescaped()));
+    }
+    if let Some(s) = n.as_string_node() {
+        return Some(utf8(s.unescaped()));
+    }
+    None
+}
+
+/// `:sym` or `:"sym"` written as a value (not a hash label, not a `%i[]`
+/// element): a reference to a method name.
+fn is_symbol_value(n: &ruby_prism::SymbolNode<'_>) -> bool {
+    n.opening_loc().is_some_and(|o| o.as_slice().starts_with(b":"))
+}
+
+impl<'pr> Walker<'_, '_> {
+    fn line(&self, pos: u32) -> u32 {
+        self.newlines.partition_point(|&nl| nl < pos) as u32 + 1
     }
 
-    fn class_scope_at(&self, pos: usize) -> Option<usize> {
-        self.table.context(self.table.innermost(pos)).class_scope
+    fn line_of(&self, n: &Node<'_>) -> u32 {
+        self.line(start(n))
     }
 
-    /// The innermost scope (a method body, else a class body) that holds
-    /// local variables at `pos`; blocks share their method's locals.
-    fn local_scope_at(&self, pos: usize) -> Option<usize> {
-        self.table.innermost(pos)
+    fn text(&self, n: &Node<'_>) -> String {
+        let l = n.location();
+        utf8(self.src.get(l.start() as usize..l.end() as usize).unwrap_or(&[]))
     }
 
-    fn visibility(&mut self, matches: &[Vec<(Cap, Node<'t>)>]) {
-        for m in matches {
-            if let Some(n) = get(m, Cap::VisSection) {
-                let word = self.text(n).into_owned();
-                if let Some(v) = vis_of(&word) {
-                    // A section marker directly in a class body (not in a method).
-                    let inner = self.table.innermost(n.start_byte());
-                    let in_fn = inner.is_some_and(|i| self.table.entries[i].kind == ScopeKind::Function);
-                    if !in_fn {
-                        self.sections
-                            .push((self.class_scope_at(n.start_byte()), n.start_byte(), v));
-                    }
-                    self.consumed.insert(n.id());
-                }
-            }
-            if let (Some(word_node), Some(args)) = (get(m, Cap::VisCall), get(m, Cap::VisCallArgs)) {
-                let word = self.text(word_node).into_owned();
-                self.consumed.insert(word_node.id());
-                let class = self.class_scope_at(word_node.start_byte());
-                let (vis, singleton) = match word.as_str() {
-                    "private_class_method" => (Vis::Private, true),
-                    "public_class_method" => (Vis::Public, true),
-                    w => match vis_of(w) {
-                        Some(v) => (v, false),
-                        None => continue,
-                    },
-                };
-                let mut c = args.walk();
-                for a in args.named_children(&mut c) {
-                    match a.kind() {
-                        "method" | "singleton_method" => {
-                            self.inline.insert(a.start_byte(), vis);
-                        }
-                        "simple_symbol" | "string" => {
-                            if let Some(name) = symbol_text(a, self.src) {
-                                self.by_symbol.insert((class, name.into_owned(), singleton), vis);
-                            }
-                            self.consumed.insert(a.id());
-                        }
-                        "array" => {
-                            let mut c2 = a.walk();
-                            for el in a.named_children(&mut c2) {
-                                if let Some(name) = symbol_text(el, self.src) {
-                                    self.by_symbol.insert((class, name.into_owned(), singleton), vis);
-                                    self.consumed.insert(el.id());
-                                }
-                            }
-                        }
-                        _ => {}
-                    }
-                }
+    /// A node's source for messages (`Recv::Expr`, dynamic calls): at most
+    /// the first 256 bytes are read, so long receiver chains stay linear.
+    fn short(&self, n: &Node<'_>) -> String {
+        let l = n.location();
+        let (s, e) = (
+            l.start() as usize,
+            (l.end() as usize).min(l.start() as usize + 256),
+        );
+        truncate(&String::from_utf8_lossy(self.src.get(s..e).unwrap_or(&[])))
+    }
+
+    fn top(&self) -> &Frame {
+        self.frames.last().expect("the top frame is never popped")
+    }
+
+    /// The owner a constant names from here: `A` inside `class M::A` is
+    /// `M::A`; anything else is taken as written.
+    fn resolve_const(&self, written: &str) -> String {
+        let written = written.trim_start_matches("::");
+        if let Some(o) = self.top().owner.as_deref() {
+            let last = o.rsplit("::").next().unwrap_or(o);
+            if last == written || o == written || o.ends_with(&format!("::{written}")) {
+                return o.to_string();
             }
         }
-        self.sections.sort_by_key(|s| s.1);
+        written.to_string()
     }
 
-    /// Visibility of an instance-side definition at `pos` in class scope
-    /// `class` (sections, then inline and symbol overrides).
-    fn resolve(
-        &self,
-        class: Option<usize>,
-        name: &str,
-        pos: usize,
-        def_start: usize,
-        singleton: bool,
-    ) -> Vis {
-        if let Some(v) = self.inline.get(&def_start) {
-            return *v;
-        }
-        if let Some(v) = self.by_symbol.get(&(class, name.to_string(), singleton)) {
-            return *v;
-        }
-        self.sections
-            .iter()
-            .rev()
-            .find(|(c, p, _)| *c == class && *p < pos)
-            .map(|s| s.2)
-            .unwrap_or(Vis::Public)
-    }
-
-    fn push_def(
-        &mut self,
-        name: &str,
-        owner: Option<String>,
-        kind: DefKind,
-        form: DefForm,
-        vis: Vis,
-        line: u32,
-    ) {
-        let access = match vis {
-            Vis::Public => Access::Public,
-            Vis::Protected => Access::Protected,
-            Vis::Private => Access::Private,
-            Vis::ModuleFunction => {
-                // The instance copy is private; the module copy is public.
-                self.b.facts.defs.push(Def {
-                    name: name.to_string(),
-                    owner: owner.clone(),
-                    kind: DefKind::Singleton,
-                    form,
-                    access: Access::Public,
-                    line,
-                });
-                Access::Private
-            }
-        };
-        self.b.facts.defs.push(Def {
-            name: name.to_string(),
-            owner,
-            kind,
-            form,
-            access,
+    /// A class or module whose body is a block (`Point = Struct.new do`,
+    /// `class_methods do`).
+    fn declare(&mut self, owner: &str, rel: Rel, at: &Node<'_>) {
+        let scope = self.top().owner.as_deref().unwrap_or("").to_string();
+        let line = self.line_of(at);
+        self.b.facts.ancestry.push(Ancestry {
+            owner: owner.to_string(),
+            rel,
+            target: String::new(),
+            scope,
             line,
         });
     }
 
-    fn definitions(&mut self, matches: &[Vec<(Cap, Node<'t>)>]) {
-        for m in matches {
-            if let (Some(def), Some(name)) = (get(m, Cap::DefMethod), get(m, Cap::DefMethodName)) {
-                self.consumed.insert(name.id());
-                let n = self.text(name).into_owned();
-                if !self.interest.name(&n) {
-                    continue;
-                }
-                let ctx = self
-                    .table
-                    .context(self.table.enclosing(name.start_byte(), def.start_byte()));
-                let kind = if ctx.singleton {
-                    DefKind::Singleton
-                } else if ctx.owner.is_none() {
-                    DefKind::Function
+    fn push_frame(&mut self, kind: FrameKind, owner: Option<Rc<str>>, singleton: bool) {
+        let id = self.next_id;
+        self.next_id += 1;
+        let parent = self.top();
+        let (vis_frame, local_id, in_def) = match kind {
+            FrameKind::Def => (parent.vis_frame, id, true),
+            FrameKind::Block => {
+                if parent.in_def {
+                    (parent.vis_frame, parent.local_id, true)
                 } else {
-                    DefKind::Instance
-                };
-                let vis = if kind == DefKind::Function {
-                    Vis::Public
-                } else {
-                    self.resolve(ctx.class_scope, &n, def.start_byte(), def.start_byte(), false)
-                };
-                self.push_def(&n, ctx.owner, kind, DefForm::Def, vis, line_of(name));
-            }
-            if let (Some(def), Some(name)) = (get(m, Cap::DefSingleton), get(m, Cap::DefSingletonName)) {
-                self.consumed.insert(name.id());
-                let n = self.text(name).into_owned();
-                if !self.interest.name(&n) {
-                    continue;
+                    (id, parent.local_id, false)
                 }
-                let ctx = self
-                    .table
-                    .context(self.table.enclosing(name.start_byte(), def.start_byte()));
-                let vis = match self.inline.get(&def.start_byte()) {
-                    Some(v) => *v,
-                    None => self
-                        .by_symbol
-                        .get(&(ctx.class_scope, n.clone(), true))
-                        .copied()
-                        .unwrap_or(Vis::Public),
-                };
-                self.push_def(
-                    &n,
-                    ctx.owner,
-                    DefKind::Singleton,
-                    DefForm::ClassMethod,
-                    vis,
-                    line_of(name),
-                );
             }
-            if let (Some(kind), Some(args)) = (get(m, Cap::DefMacroKind), get(m, Cap::DefMacroArgs)) {
-                self.macro_def(kind, args);
-            }
-            if let (Some(alias), Some(name)) = (get(m, Cap::DefAlias), get(m, Cap::DefAliasName)) {
-                self.consumed.insert(name.id());
-                let n = symbol_text(name, self.src)
-                    .map(|s| s.into_owned())
-                    .unwrap_or_default();
-                if let Some(old) = alias.child_by_field_name("alias") {
-                    let old_name = symbol_text(old, self.src)
-                        .map(|s| s.into_owned())
-                        .unwrap_or_default();
-                    if self.interest.name(&old_name) && old_name != n {
-                        self.b.facts.renames.push((old_name, n.clone(), line_of(old)));
+            _ => (id, id, false),
+        };
+        let class_depth = parent.class_depth + usize::from(kind == FrameKind::Class);
+        let fn_scope = parent.fn_scope;
+        self.frames.push(Frame {
+            owner,
+            singleton,
+            vis: Vis::Public,
+            vis_frame,
+            local_id,
+            fn_scope,
+            in_def,
+            class_depth,
+            bind: None,
+        });
+    }
+
+    fn walk(&mut self, root: Node<'pr>) {
+        let mut stack: Vec<Item<'pr>> = vec![Item::Enter(root)];
+        let mut kids: Vec<Node<'pr>> = Vec::new();
+        while let Some(item) = stack.pop() {
+            match item {
+                Item::Leave => {
+                    self.frames.pop();
+                }
+                Item::Enter(n) => {
+                    let before = self.frames.len();
+                    let descend = self.enter(&n);
+                    if self.frames.len() > before {
+                        stack.push(Item::Leave);
                     }
-                }
-                if self.interest.name(&n) {
-                    let ctx = self.table.context(self.table.innermost(name.start_byte()));
-                    let kind = if ctx.singleton {
-                        DefKind::Singleton
-                    } else {
-                        DefKind::Instance
-                    };
-                    let vis = self.resolve(ctx.class_scope, &n, name.start_byte(), usize::MAX, false);
-                    self.push_def(&n, ctx.owner, kind, DefForm::Alias, vis, line_of(name));
+                    if !descend {
+                        continue;
+                    }
+                    kids.clear();
+                    children(&n, &mut kids);
+                    while let Some(k) = kids.pop() {
+                        stack.push(Item::Enter(k));
+                    }
                 }
             }
         }
     }
 
-    fn macro_def(&mut self, kind_node: Node<'t>, args: Node<'t>) {
-        let kind = self.text(kind_node).into_owned();
-        let ctx = self.table.context(self.table.innermost(kind_node.start_byte()));
-        let mut c = args.walk();
-        let items: Vec<Node> = args.named_children(&mut c).collect();
-        let symbols: Vec<(Node, String)> = items
-            .iter()
-            .filter(|a| matches!(a.kind(), "simple_symbol" | "string"))
-            .filter_map(|a| symbol_text(*a, self.src).map(|s| (*a, s.into_owned())))
-            .collect();
-        for (n, _) in &symbols {
-            self.consumed.insert(n.id());
-        }
-        let (names, form): (Vec<(Node, String)>, DefForm) = match kind.as_str() {
-            "attr_reader" | "attr" => (symbols, DefForm::Attr),
-            "attr_writer" => (
-                symbols.into_iter().map(|(n, s)| (n, format!("{s}="))).collect(),
-                DefForm::Attr,
-            ),
-            "attr_accessor" => (
-                symbols
-                    .into_iter()
-                    .flat_map(|(n, s)| [(n, s.clone()), (n, format!("{s}="))])
-                    .collect(),
-                DefForm::Attr,
-            ),
-            "define_method" | "define_singleton_method" | "alias_method" => {
-                // define_method(name) / alias_method(new, old): the first
-                // argument is defined; `old` is a reference.
-                if let Some((n, s)) = symbols.first().cloned() {
-                    if let Some((old, old_name)) = symbols.get(1) {
-                        self.consumed.remove(&old.id());
-                        if self.interest.name(old_name) {
-                            self.b
-                                .facts
-                                .renames
-                                .push((old_name.clone(), s.clone(), line_of(*old)));
+    /// Handle one node on the way down; may open a frame. Returns whether
+    /// to enter its children.
+    fn enter(&mut self, n: &Node<'pr>) -> bool {
+        match n {
+            Node::ClassNode { .. } | Node::ModuleNode { .. } => {
+                let path = match (n.as_class_node(), n.as_module_node()) {
+                    (Some(c), _) => c.constant_path(),
+                    (_, Some(m)) => m.constant_path(),
+                    _ => return true,
+                };
+                let name = self.text(&path).trim_start_matches("::").to_string();
+                if self.top().class_depth >= MAX_CLASS_NESTING {
+                    self.too_deep = true;
+                    return false;
+                }
+                let scope = self.top().owner.as_deref().unwrap_or("").to_string();
+                let owner = match self.top().owner.as_deref() {
+                    Some(o) => format!("{o}::{name}"),
+                    None => name,
+                };
+                let (rel, target) = match n.as_class_node() {
+                    Some(c) => (
+                        Rel::Class,
+                        c.superclass()
+                            .filter(|s| {
+                                s.as_constant_read_node().is_some() || s.as_constant_path_node().is_some()
+                            })
+                            .map(|s| self.text(&s))
+                            .unwrap_or_default(),
+                    ),
+                    None => (Rel::Module, String::new()),
+                };
+                let line = self.line_of(n);
+                self.b.facts.ancestry.push(Ancestry {
+                    owner: owner.clone(),
+                    rel,
+                    target,
+                    scope,
+                    line,
+                });
+                self.push_frame(FrameKind::Class, Some(owner.into()), false);
+            }
+            Node::SingletonClassNode { .. } => {
+                let Some(s) = n.as_singleton_class_node() else {
+                    return true;
+                };
+                let e = s.expression();
+                let parent = self.top();
+                let owner = if e.as_self_node().is_some() {
+                    if parent.singleton {
+                        // `class << self` inside `class << self`: the
+                        // singleton class's own singleton, another owner.
+                        parent.owner.as_deref().map(|o| format!("#<Class:{o}>").into())
+                    } else {
+                        parent.owner.clone()
+                    }
+                } else if e.as_constant_read_node().is_some() || e.as_constant_path_node().is_some() {
+                    let c = self.text(&e);
+                    Some(self.resolve_const(&c).into())
+                } else {
+                    Some(format!("#<Class:{}>", self.short(&e)).into())
+                };
+                self.push_frame(FrameKind::Singleton, owner, true);
+            }
+            Node::DefNode { .. } => self.def(n),
+            Node::BlockNode { .. } => {
+                let pending = self.pending_blocks.remove(&start(n));
+                match pending {
+                    Some(PendingBlock::Class(name)) => {
+                        let owner = match self.top().owner.as_deref() {
+                            Some(o) => format!("{o}::{name}"),
+                            None => name,
+                        };
+                        self.declare(&owner, Rel::Class, n);
+                        self.push_frame(FrameKind::Class, Some(owner.into()), false);
+                    }
+                    Some(PendingBlock::ClassMethods) => {
+                        // ActiveSupport::Concern defines these in
+                        // `Owner::ClassMethods`, which every includer extends.
+                        let owner = match self.top().owner.as_deref() {
+                            Some(o) => format!("{o}::ClassMethods"),
+                            None => "ClassMethods".to_string(),
+                        };
+                        self.declare(&owner, Rel::Module, n);
+                        self.push_frame(FrameKind::Class, Some(owner.into()), false);
+                    }
+                    None => {
+                        let (owner, singleton) = (self.top().owner.clone(), self.top().singleton);
+                        self.push_frame(FrameKind::Block, owner, singleton);
+                        let bind = self.pending_bind.remove(&start(n));
+                        if let Some(f) = self.frames.last_mut() {
+                            f.bind = bind;
                         }
                     }
-                    let form = if kind == "alias_method" {
-                        DefForm::Alias
-                    } else {
-                        DefForm::DefineMethod
-                    };
-                    (vec![(n, s)], form)
-                } else {
-                    (Vec::new(), DefForm::DefineMethod)
                 }
             }
-            "delegate" => (symbols, DefForm::Delegate),
-            "def_delegators" => (symbols.into_iter().skip(1).collect(), DefForm::Delegate),
+            Node::CallNode { .. } if !self.full => self.structure_call(n),
+            Node::CallNode { .. } => self.call_node(n),
+            Node::SymbolNode { .. } | Node::AliasMethodNode { .. } | Node::LocalVariableWriteNode { .. }
+                if !self.full => {}
+            Node::SymbolNode { .. } => {
+                if let Some(s) = n.as_symbol_node()
+                    && is_symbol_value(&s)
+                    && !self.consumed.contains(&start(n))
+                {
+                    let name = utf8(s.unescaped());
+                    if !name.is_empty() {
+                        self.call(name, Recv::Implicit, Via::Symbol, start(n));
+                    }
+                }
+            }
+            Node::AliasMethodNode { .. } => self.alias(n),
+            Node::ConstantWriteNode { .. } => {
+                if let Some(w) = n.as_constant_write_node()
+                    && let Some(list) = self.literal_list(&w.value())
+                {
+                    self.consts.insert(utf8(w.name().as_slice()), Rc::new(list));
+                }
+                // Point = Struct.new(:a) do ... end (also Class.new / Data.define)
+                if let Some(w) = n.as_constant_write_node()
+                    && let Some(c) = w.value().as_call_node()
+                    && let Some(r) = c.receiver()
+                    && r.as_constant_read_node()
+                        .is_some_and(|k| matches!(k.name().as_slice(), b"Struct" | b"Class" | b"Data"))
+                    && let Some(block) = c.block()
+                    && block.as_block_node().is_some()
+                {
+                    self.pending_blocks
+                        .insert(start(&block), PendingBlock::Class(utf8(w.name().as_slice())));
+                }
+            }
+            Node::LocalVariableWriteNode { .. } => {
+                if let Some(w) = n.as_local_variable_write_node()
+                    && let Some(c) = w.value().as_call_node()
+                    && let Some(r) = c.receiver()
+                    && (r.as_constant_read_node().is_some() || r.as_constant_path_node().is_some())
+                    && INSTANCE_FACTORIES.contains(&String::from_utf8_lossy(c.name().as_slice()).as_ref())
+                {
+                    let class = self.text(&r).trim_start_matches("::").to_string();
+                    let local = self.top().local_id;
+                    self.typed
+                        .push((local, utf8(w.name().as_slice()), w.name_loc().start(), class));
+                }
+            }
+            Node::AssocNode { .. } if self.json => self.json_pair(n),
+            Node::StringNode { .. } if self.json => {
+                if let Some(s) = n.as_string_node() {
+                    let loc = s.content_loc();
+                    let text = String::from_utf8_lossy(loc.as_slice());
+                    if text.contains("->") {
+                        let keys = sql_keys_in(&text, self.line(loc.start()), self.interest);
+                        self.b.facts.json_keys.extend(keys);
+                    }
+                }
+            }
+            Node::IndexOperatorWriteNode { .. }
+            | Node::IndexOrWriteNode { .. }
+            | Node::IndexAndWriteNode { .. }
+                if self.json =>
+            {
+                let (recv, args) = if let Some(x) = n.as_index_operator_write_node() {
+                    (x.receiver(), x.arguments())
+                } else if let Some(x) = n.as_index_or_write_node() {
+                    (x.receiver(), x.arguments())
+                } else if let Some(x) = n.as_index_and_write_node() {
+                    (x.receiver(), x.arguments())
+                } else {
+                    return true;
+                };
+                if let (Some(r), Some(a)) = (recv, args)
+                    && let Some(col) = self.column_name(&r)
+                    && let Some(k) = a.arguments().iter().next()
+                {
+                    let at = start(&k);
+                    self.key(&col, &k, KeyOp::Write, at);
+                }
+            }
+            _ => {}
+        }
+        true
+    }
+
+    fn def(&mut self, n: &Node<'pr>) {
+        let Some(d) = n.as_def_node() else { return };
+        let name = utf8(d.name().as_slice());
+        let name_loc = d.name_loc();
+        let line = self.line(name_loc.start());
+        let pos = start(n);
+        let loc = n.location();
+        let (start_line, end_line) = (self.line(loc.start()), self.line(loc.end().saturating_sub(1)));
+        let frame = self.top();
+        let inline = self.inline.get(&pos).copied();
+        let (owner, kind, form, singleton_key) = match d.receiver() {
+            None => {
+                let kind = if frame.singleton {
+                    DefKind::Singleton
+                } else if frame.owner.is_none() {
+                    DefKind::Function
+                } else {
+                    DefKind::Instance
+                };
+                (frame.owner.clone(), kind, DefForm::Def, false)
+            }
+            Some(r) => {
+                let owner = if r.as_constant_read_node().is_some() || r.as_constant_path_node().is_some() {
+                    Some(self.resolve_const(&self.text(&r)).into())
+                } else {
+                    frame.owner.clone()
+                };
+                (owner, DefKind::Singleton, DefForm::ClassMethod, true)
+            }
+        };
+        let section = if singleton_key { Vis::Public } else { frame.vis };
+        let fixed = (kind == DefKind::Function).then_some(Vis::Public);
+        let vis_frame = frame.vis_frame;
+        self.raw_defs.push(RawDef {
+            name: name.clone(),
+            owner: owner.clone(),
+            kind,
+            form,
+            line,
+            pos,
+            vis_frame,
+            section,
+            inline,
+            fixed,
+            alias_of: None,
+        });
+        let scope = self.b.facts.scopes.len() as u32;
+        self.b.facts.scopes.push(Scope {
+            name,
+            start_line,
+            end_line,
+        });
+        let singleton = kind == DefKind::Singleton;
+        self.push_frame(FrameKind::Def, owner, singleton);
+        if let Some(f) = self.frames.last_mut() {
+            f.fn_scope = Some(scope);
+        }
+    }
+
+    /// A definition made by a macro (`attr_reader :x`, `define_method(:x)`,
+    /// `alias_method :x, :y`, `delegate :x`) in the current frame.
+    fn macro_def(
+        &mut self,
+        name: String,
+        form: DefForm,
+        at: u32,
+        call_start: u32,
+        forced: Option<Vis>,
+        singleton: bool,
+    ) {
+        let frame = self.top();
+        let singleton = singleton || frame.singleton;
+        let kind = if singleton {
+            DefKind::Singleton
+        } else if frame.owner.is_none() {
+            DefKind::Function
+        } else {
+            DefKind::Instance
+        };
+        let inline = forced.or_else(|| self.inline.get(&call_start).copied());
+        self.raw_defs.push(RawDef {
+            name,
+            owner: frame.owner.clone(),
+            kind,
+            form,
+            line: self.line(at),
+            pos: call_start,
+            vis_frame: frame.vis_frame,
+            section: frame.vis,
+            inline,
+            fixed: None,
+            alias_of: None,
+        });
+    }
+
+    fn alias(&mut self, n: &Node<'pr>) {
+        let Some(a) = n.as_alias_method_node() else { return };
+        let (new, old) = (a.new_name(), a.old_name());
+        self.consumed.insert(start(&new));
+        self.consumed.insert(start(&old));
+        let (Some(new_name), old_name) = (literal_name(&new), literal_name(&old)) else {
+            return;
+        };
+        if let Some(old_name) = &old_name {
+            if *old_name != new_name {
+                self.b
+                    .facts
+                    .renames
+                    .push((old_name.clone(), new_name.clone(), self.line_of(&old)));
+            }
+            // `alias new old` uses `old`.
+            self.call(old_name.clone(), Recv::Implicit, Via::Symbol, start(&old));
+        }
+        let owner = self.top().owner.clone();
+        let singleton = self.top().singleton;
+        self.alias_def(new_name, old_name, owner, singleton, start(&new));
+    }
+
+    /// `new` defined as an alias of `old` on `owner`.
+    fn alias_def(
+        &mut self,
+        new: String,
+        old: Option<String>,
+        owner: Option<Rc<str>>,
+        singleton: bool,
+        at: u32,
+    ) {
+        let frame = self.top();
+        let kind = if singleton {
+            DefKind::Singleton
+        } else {
+            DefKind::Instance
+        };
+        self.raw_defs.push(RawDef {
+            name: new,
+            owner,
+            kind,
+            form: DefForm::Alias,
+            line: self.line(at),
+            pos: at,
+            vis_frame: frame.vis_frame,
+            section: frame.vis,
+            inline: None,
+            fixed: None,
+            alias_of: old,
+        });
+    }
+
+    /// `self.alias_method :new, :old` / `Const.alias_method(:new, :old)`.
+    fn alias_method_on(&mut self, recv: &Node<'pr>, args: &[Node<'pr>]) {
+        let owner: Option<Rc<str>> = if recv.as_self_node().is_some() {
+            self.top().owner.clone()
+        } else if recv.as_constant_read_node().is_some() || recv.as_constant_path_node().is_some() {
+            Some(self.resolve_const(&self.text(recv)).into())
+        } else {
+            return;
+        };
+        let (Some(new), Some(old)) = (args.first(), args.get(1)) else {
+            return;
+        };
+        let (Some(new_name), Some(old_name)) = (literal_name(new), literal_name(old)) else {
+            return;
+        };
+        self.consumed.insert(start(new));
+        self.b
+            .facts
+            .renames
+            .push((old_name.clone(), new_name.clone(), self.line_of(old)));
+        let singleton = recv.as_self_node().is_some() && self.top().singleton;
+        self.alias_def(new_name, Some(old_name), owner, singleton, start(new));
+    }
+
+    fn call(&mut self, name: String, recv: Recv, via: Via, pos: u32) {
+        let frame = self.top();
+        let call = Call {
+            name,
+            recv,
+            via,
+            owner: frame.owner.as_deref().map(str::to_string),
+            scope: frame.fn_scope,
+            line: self.line(pos),
+        };
+        self.b.facts.calls.push(call);
+    }
+
+    fn receiver(&self, r: &Node<'_>) -> Recv {
+        match r {
+            Node::SelfNode { .. } => Recv::SelfRef,
+            Node::ConstantReadNode { .. } | Node::ConstantPathNode { .. } => {
+                Recv::Const(self.text(r).trim_start_matches("::").to_string())
+            }
+            Node::CallNode { .. } => {
+                let Some(c) = r.as_call_node() else {
+                    return Recv::Expr(self.short(r));
+                };
+                let name = c.name();
+                let inner = c.receiver();
+                if name.as_slice() == b"class" && inner.as_ref().is_some_and(|i| i.as_self_node().is_some()) {
+                    return Recv::SelfRef;
+                }
+                match inner {
+                    // Const.new.x → an instance of Const.
+                    Some(i)
+                        if name.as_slice() == b"new"
+                            && (i.as_constant_read_node().is_some()
+                                || i.as_constant_path_node().is_some()) =>
+                    {
+                        Recv::Const(self.text(&i).trim_start_matches("::").to_string())
+                    }
+                    _ => Recv::Expr(self.short(r)),
+                }
+            }
+            Node::LocalVariableReadNode { .. } => {
+                // A local assigned from `Const.new` earlier in this body.
+                let name = self.text(r);
+                let local = self.top().local_id;
+                let at = start(r);
+                let typed = self
+                    .typed
+                    .iter()
+                    .rev()
+                    .find(|(s, v, p, _)| *s == local && *v == name && *p < at);
+                match typed {
+                    Some((_, _, _, class)) => Recv::Const(class.clone()),
+                    None => Recv::Expr(truncate(&name)),
+                }
+            }
+            _ => Recv::Expr(self.short(r)),
+        }
+    }
+
+    /// `include` / `prepend` / `extend` / `delegate_missing_to` /
+    /// `class_methods do` in a class body, for `extract_structure`.
+    fn structure_call(&mut self, n: &Node<'pr>) {
+        let Some(c) = n.as_call_node() else { return };
+        if c.receiver().is_some() || self.top().in_def {
+            return;
+        }
+        let name = String::from_utf8_lossy(c.name().as_slice()).into_owned();
+        let args: Vec<Node<'pr>> = c
+            .arguments()
+            .map(|a| a.arguments().iter().collect())
+            .unwrap_or_default();
+        match name.as_str() {
+            "include" | "prepend" | "extend" => self.mixins(&name, &args, n),
+            "delegate_missing_to" => {
+                if let Some(t) = args.first().and_then(literal_name) {
+                    self.relate(Rel::DelegateMissing, t, n);
+                }
+            }
+            "class_methods" => {
+                if let Some(block) = c.block()
+                    && block.as_block_node().is_some()
+                {
+                    self.pending_blocks
+                        .insert(start(&block), PendingBlock::ClassMethods);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn call_node(&mut self, n: &Node<'pr>) {
+        let Some(c) = n.as_call_node() else { return };
+        let name_bytes = c.name().as_slice();
+        let name = String::from_utf8_lossy(name_bytes).into_owned();
+        let recv = c.receiver();
+        let args: Vec<Node<'pr>> = c
+            .arguments()
+            .map(|a| a.arguments().iter().collect())
+            .unwrap_or_default();
+        if self.json {
+            self.json_call(&c, &name, recv.as_ref(), &args);
+        }
+        // ENV['X'], ENV.fetch('X'), ENV.key?('X')
+        if let Some(r) = &recv
+            && r.as_constant_read_node()
+                .is_some_and(|k| k.name().as_slice() == b"ENV")
+            && matches!(name.as_str(), "[]" | "fetch" | "key?" | "has_key?" | "include?")
+            && let Some(s) = args.first().and_then(|a| a.as_string_node())
+        {
+            let loc = s.content_loc();
+            if loc.start() < loc.end() {
+                let var = utf8(loc.as_slice());
+                let scope = self.top().fn_scope;
+                let line = self.line(loc.start());
+                self.b.facts.env_reads.push(EnvRead {
+                    name: var,
+                    scope,
+                    line,
+                });
+            }
+        }
+        if name == "alias_method"
+            && let Some(r) = &recv
+        {
+            self.alias_method_on(r, &args);
+        }
+        if recv.is_none() {
+            if self.directive(&c, &name, &args, n) {
+                return;
+            }
+            if name == "class_methods"
+                && let Some(block) = c.block()
+                && block.as_block_node().is_some()
+            {
+                self.pending_blocks
+                    .insert(start(&block), PendingBlock::ClassMethods);
+            }
+        }
+        // send("x") and friends name a method in a string.
+        if SEND_STRING.contains(&name.as_str())
+            && let Some(s) = args.first().and_then(|a| a.as_string_node())
+            && !s.unescaped().is_empty()
+        {
+            let at = s.content_loc().start();
+            self.call(utf8(s.unescaped()), Recv::Implicit, Via::Symbol, at);
+        }
+        let at_line = self.line(c.message_loc().map(|l| l.start()).unwrap_or(start(n)));
+        if DYNAMIC_DISPATCH.contains(&name.as_str())
+            && let Some(a) = args.first()
+        {
+            // A literal that can name a method (`:"ba\u0000r"` cannot).
+            let literal = (a.as_symbol_node().is_some() || a.as_string_node().is_some())
+                && literal_name(a).is_some_and(|n| {
+                    !n.is_empty() && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                });
+            if let Some(names) = self.bound_list(a) {
+                // `%i[a b].each { |x| send(x) }`: only those names.
+                let recv = match &recv {
+                    Some(r) => self.receiver(r),
+                    None => Recv::Implicit,
+                };
+                let at = c.message_loc().map(|l| l.start()).unwrap_or(start(n));
+                for m in names.iter() {
+                    self.call(m.clone(), recv.clone(), Via::Symbol, at);
+                }
+            } else if !literal {
+                let what = format!("{name}({})", self.short(a));
+                self.b.facts.dynamic.push(Dynamic { what, line: at_line });
+            }
+        }
+        // Constant lookups by name: not method dispatch.
+        if matches!(name.as_str(), "constantize" | "safe_constantize") {
+            self.b.facts.reflection.push(Dynamic {
+                what: name.clone(),
+                line: at_line,
+            });
+        }
+        if name == "const_get"
+            && let Some(a) = args.first()
+            && a.as_symbol_node().is_none()
+            && a.as_string_node().is_none()
+        {
+            let what = format!("const_get({})", self.short(a));
+            self.b.facts.reflection.push(Dynamic { what, line: at_line });
+        }
+        // `LIST.each { |x| ... }` with a literal list: `x` is one of its names.
+        if ITERATIONS.contains(&name.as_str())
+            && let Some(r) = &recv
+            && let Some(list) = self.literal_list(r)
+            && let Some(block) = c.block().and_then(|b| b.as_block_node())
+            && let Some(param) = first_block_param(&block)
+        {
+            self.pending_bind
+                .insert(start(&block.as_node()), Rc::new((param, list)));
+        }
+        // The call itself: named calls only (not operators, `[]`, `foo.()`).
+        let Some(msg) = c.message_loc() else { return };
+        // A method called on a class looked up by name
+        // (`Object.const_get("#{k}Report").new.rows`): dispatch to `rows`
+        // whose receiver is unknown.
+        if let Some(r) = &recv
+            && !matches!(name.as_str(), "new" | "find" | "first" | "last" | "instance")
+            && reflected(r)
+        {
+            let what = format!("{}.{name}", self.short(r));
+            let line = self.line(msg.start());
+            self.b.facts.dynamic.push(Dynamic { what, line });
+        }
+        let first = name_bytes.first().copied().unwrap_or(b'0');
+        if !(first.is_ascii_alphabetic() || first == b'_' || first >= 0x80) {
+            return;
+        }
+        let recv = match &recv {
+            Some(r) => self.receiver(r),
+            None => Recv::Implicit,
+        };
+        self.call(name, recv, Via::Call, msg.start());
+    }
+
+    /// Receiver-less class-body directives: visibility and definition
+    /// macros. Returns true when the call is a visibility keyword (not
+    /// itself a call of interest).
+    fn directive(
+        &mut self,
+        c: &ruby_prism::CallNode<'pr>,
+        name: &str,
+        args: &[Node<'pr>],
+        n: &Node<'pr>,
+    ) -> bool {
+        let call_start = start(n);
+        match name {
+            "private"
+            | "protected"
+            | "public"
+            | "module_function"
+            | "private_class_method"
+            | "public_class_method" => {
+                let (vis, singleton) = match name {
+                    "private_class_method" => (Vis::Private, true),
+                    "public_class_method" => (Vis::Public, true),
+                    w => (vis_of(w).unwrap_or(Vis::Public), false),
+                };
+                if args.is_empty() {
+                    if c.block().is_none()
+                        && !singleton
+                        && !self.top().in_def
+                        && let Some(f) = self.frames.last_mut()
+                    {
+                        f.vis = vis;
+                    }
+                    return true;
+                }
+                let vis_frame = self.top().vis_frame;
+                for a in args {
+                    self.visibility_arg(a, vis, singleton, vis_frame);
+                }
+                return true;
+            }
+            _ => {}
+        }
+        // Class-body macros (not in a method body).
+        if !self.top().in_def {
+            match name {
+                "include" | "prepend" | "extend" => {
+                    self.mixins(name, args, n);
+                    return false;
+                }
+                "delegate_missing_to" => {
+                    if let Some(t) = args.first().and_then(literal_name) {
+                        self.relate(Rel::DelegateMissing, t, n);
+                    }
+                    return false;
+                }
+                _ => {}
+            }
+            if self.rails_macro(name, args, call_start) {
+                return false;
+            }
+        }
+        let symbols: Vec<(u32, String)> = args
+            .iter()
+            .filter(|a| a.as_symbol_node().is_some() || a.as_string_node().is_some())
+            .filter_map(|a| literal_name(a).map(|s| (start(a), s)))
+            .collect();
+        let form = match name {
+            "attr_reader" | "attr" | "attr_writer" | "attr_accessor" => DefForm::Attr,
+            "define_method" | "define_singleton_method" => DefForm::DefineMethod,
+            "alias_method" => DefForm::Alias,
+            "delegate" | "def_delegators" | "def_delegator" => DefForm::Delegate,
+            _ => return false,
+        };
+        let names: Vec<(u32, String)> = match name {
+            "attr_reader" | "attr" => symbols.clone(),
+            "attr_writer" => symbols.iter().map(|(p, s)| (*p, format!("{s}="))).collect(),
+            "attr_accessor" => symbols
+                .iter()
+                .flat_map(|(p, s)| [(*p, s.clone()), (*p, format!("{s}="))])
+                .collect(),
+            "define_method" | "define_singleton_method" | "alias_method" => {
+                // define_method(name) / alias_method(new, old): the first
+                // argument is defined; `old` stays a reference.
+                let first = match args.first() {
+                    Some(a) if a.as_symbol_node().is_some() || a.as_string_node().is_some() => {
+                        literal_name(a).map(|s| (start(a), s))
+                    }
+                    // FIELDS.each { |f| define_method(f) { ... } }
+                    Some(a) if name != "alias_method" => {
+                        if let Some(names) = self.bound_list(a) {
+                            let form = DefForm::DefineMethod;
+                            let singleton = name == "define_singleton_method";
+                            for m in names {
+                                self.macro_def(m, form, start(a), call_start, None, singleton);
+                            }
+                        }
+                        None
+                    }
+                    _ => None,
+                };
+                if name == "alias_method"
+                    && let (Some((_, new)), Some(old)) = (&first, args.get(1))
+                    && let Some(old_name) = literal_name(old)
+                {
+                    self.b
+                        .facts
+                        .renames
+                        .push((old_name, new.clone(), self.line_of(old)));
+                }
+                first.into_iter().collect()
+            }
+            "delegate" => symbols.clone(),
+            "def_delegators" => symbols.iter().skip(1).cloned().collect(),
             "def_delegator" => {
                 let pick = if symbols.len() >= 3 {
                     symbols.get(2)
                 } else {
                     symbols.get(1)
                 };
-                (pick.cloned().into_iter().collect(), DefForm::Delegate)
+                pick.cloned().into_iter().collect()
             }
-            _ => (Vec::new(), DefForm::Def),
+            _ => Vec::new(),
         };
-        let delegate_private = kind == "delegate"
-            && items.iter().any(|p| {
-                p.kind() == "pair"
-                    && p.child_by_field_name("key")
-                        .and_then(|k| symbol_text(k, self.src))
-                        .as_deref()
-                        == Some("private")
-                    && p.child_by_field_name("value").map(|v| v.kind()) == Some("true")
+        for (p, _) in &names {
+            self.consumed.insert(*p);
+        }
+        let delegate_private = name == "delegate"
+            && args.iter().any(|a| {
+                a.as_keyword_hash_node().is_some_and(|h| {
+                    h.elements().iter().any(|e| {
+                        e.as_assoc_node().is_some_and(|p| {
+                            literal_name(&p.key()).as_deref() == Some("private")
+                                && p.value().as_true_node().is_some()
+                        })
+                    })
+                })
             });
-        for (n, name) in names {
-            if !self.interest.name(&name) {
-                continue;
+        let forced = delegate_private.then_some(Vis::Private);
+        let singleton = name == "define_singleton_method";
+        if name == "alias_method" {
+            let old = args.get(1).and_then(literal_name);
+            let (owner, singleton) = (self.top().owner.clone(), self.top().singleton);
+            for (p, s) in names {
+                self.alias_def(s, old.clone(), owner.clone(), singleton, p);
             }
-            let singleton = ctx.singleton || kind == "define_singleton_method";
-            let dkind = if singleton {
+            return false;
+        }
+        for (p, s) in names {
+            self.macro_def(s, form, p, call_start, forced, singleton);
+        }
+        false
+    }
+
+    /// An ancestry statement about the current owner.
+    fn relate(&mut self, rel: Rel, target: String, at: &Node<'_>) {
+        let Some(owner) = self.top().owner.as_deref().map(str::to_string) else {
+            return;
+        };
+        let line = self.line_of(at);
+        self.b.facts.ancestry.push(Ancestry {
+            scope: owner.clone(),
+            owner,
+            rel,
+            target,
+            line,
+        });
+    }
+
+    /// `include A, B` / `prepend A` / `extend A` / `extend self`. `include
+    /// A, B` puts A first in the ancestors, as `include B; include A` does,
+    /// so the arguments are recorded last to first.
+    fn mixins(&mut self, name: &str, args: &[Node<'pr>], n: &Node<'pr>) {
+        let rel = match name {
+            "include" => Rel::Include,
+            "prepend" => Rel::Prepend,
+            _ => Rel::Extend,
+        };
+        for a in args.iter().rev() {
+            let target = if a.as_constant_read_node().is_some() || a.as_constant_path_node().is_some() {
+                self.text(a)
+            } else if a.as_self_node().is_some() {
+                match self.top().owner.as_deref() {
+                    Some(o) => format!("::{o}"),
+                    None => continue,
+                }
+            } else {
+                continue;
+            };
+            self.relate(rel, target, n);
+        }
+    }
+
+    /// Methods Rails generates from class-body macros: `scope`, `enum`,
+    /// associations, `alias_attribute`, `attribute`, `store_accessor`.
+    /// Returns whether `name` was one of them.
+    fn rails_macro(&mut self, name: &str, args: &[Node<'pr>], call_start: u32) -> bool {
+        let first = args.first().and_then(|a| {
+            (a.as_symbol_node().is_some() || a.as_string_node().is_some())
+                .then(|| literal_name(a))
+                .flatten()
+                .map(|s| (start(a), s))
+        });
+        let mut out: Vec<(u32, String, bool)> = Vec::new(); // (at, name, class method?)
+        match name {
+            "scope" => {
+                if let Some((p, s)) = first {
+                    out.push((p, s, true));
+                }
+            }
+            "has_many" | "has_and_belongs_to_many" => {
+                if let Some((p, s)) = first {
+                    let one = singular(&s);
+                    out.push((p, format!("{s}="), false));
+                    out.push((p, format!("{one}_ids"), false));
+                    out.push((p, format!("{one}_ids="), false));
+                    out.push((p, s, false));
+                }
+            }
+            "has_one" | "belongs_to" => {
+                if let Some((p, s)) = first {
+                    // A polymorphic association has no class to build.
+                    let polymorphic = args.iter().any(|a| {
+                        a.as_keyword_hash_node().is_some_and(|h| {
+                            h.elements().iter().any(|e| {
+                                e.as_assoc_node().is_some_and(|x| {
+                                    literal_name(&x.key()).as_deref() == Some("polymorphic")
+                                        && x.value().as_true_node().is_some()
+                                })
+                            })
+                        })
+                    });
+                    let forms: &[&str] = if polymorphic {
+                        &["{}=", "reload_{}"]
+                    } else {
+                        &["{}=", "build_{}", "create_{}", "create_{}!", "reload_{}"]
+                    };
+                    for f in forms {
+                        out.push((p, f.replace("{}", &s), false));
+                    }
+                    out.push((p, s, false));
+                }
+            }
+            "alias_attribute" => {
+                if let Some((p, s)) = first {
+                    out.push((p, format!("{s}="), false));
+                    out.push((p, format!("{s}?"), false));
+                    out.push((p, s, false));
+                }
+            }
+            "attribute" => {
+                if let Some((p, s)) = first {
+                    out.push((p, format!("{s}="), false));
+                    out.push((p, s, false));
+                }
+            }
+            "store_accessor" => {
+                for a in args.iter().skip(1) {
+                    if a.as_symbol_node().is_some() || a.as_string_node().is_some() {
+                        let Some(s) = literal_name(a) else { continue };
+                        out.push((start(a), format!("{s}="), false));
+                        out.push((start(a), s, false));
+                    }
+                }
+            }
+            "enum" => self.enum_methods(args, &mut out),
+            _ => return false,
+        }
+        for (p, _, _) in &out {
+            self.consumed.insert(*p);
+        }
+        let owner = self.top().owner.clone();
+        let vis_frame = self.top().vis_frame;
+        for (p, s, class_method) in out {
+            let kind = if class_method {
                 DefKind::Singleton
-            } else if ctx.owner.is_none() {
+            } else if owner.is_none() {
                 DefKind::Function
             } else {
                 DefKind::Instance
             };
-            let vis = if delegate_private {
-                Vis::Private
-            } else {
-                self.resolve(ctx.class_scope, &name, kind_node.start_byte(), usize::MAX, false)
-            };
-            self.push_def(&name, ctx.owner.clone(), dkind, form, vis, line_of(n));
+            self.raw_defs.push(RawDef {
+                name: s,
+                owner: owner.clone(),
+                kind,
+                form: DefForm::DefineMethod,
+                line: self.line(p),
+                pos: call_start,
+                vis_frame,
+                section: Vis::Public,
+                inline: None,
+                // Generated into a module of their own: public whatever
+                // section they are written in.
+                fixed: Some(Vis::Public),
+                alias_of: None,
+            });
         }
+        true
     }
 
-    fn call(&mut self, name: String, recv: Recv, via: Via, at: Node) {
-        let pos = at.start_byte();
-        let ctx = self.table.context(self.table.innermost(pos));
-        let scope = self.function_scope(pos);
-        self.b.facts.calls.push(Call {
-            name,
-            recv,
-            via,
-            owner: ctx.owner,
-            scope,
-            line: line_of(at),
-        });
-    }
-
-    fn function_scope(&mut self, pos: usize) -> Option<u32> {
-        self.b.function_scope(self.table, pos)
-    }
-
-    fn receiver(&self, r: Node) -> Recv {
-        match r.kind() {
-            "self" => Recv::SelfRef,
-            "constant" | "scope_resolution" => Recv::Const(self.text(r).trim_start_matches("::").to_string()),
-            "call" if self.text(r) == "self.class" => Recv::SelfRef,
-            "call" => {
-                // Const.new.x → an instance of Const.
-                let is_new = r
-                    .child_by_field_name("method")
-                    .is_some_and(|m| self.text(m) == "new");
-                match r.child_by_field_name("receiver") {
-                    Some(inner) if is_new && matches!(inner.kind(), "constant" | "scope_resolution") => {
-                        Recv::Const(self.text(inner).trim_start_matches("::").to_string())
-                    }
-                    _ => Recv::Expr(truncate(&self.text(r))),
-                }
-            }
-            "identifier" => {
-                // A local assigned from `Const.new` earlier in this body.
-                let name = self.text(r);
-                let scope = self.local_scope_at(r.start_byte());
-                let typed = self
-                    .typed
-                    .iter()
-                    .rev()
-                    .find(|(s, v, p, _)| *s == scope && *v == name && *p < r.start_byte());
-                match typed {
-                    Some((_, _, _, class)) => Recv::Const(class.clone()),
-                    None => Recv::Expr(truncate(&name)),
-                }
-            }
-            _ => Recv::Expr(truncate(&self.text(r))),
-        }
-    }
-
-    fn rest(&mut self, matches: &[Vec<(Cap, Node<'t>)>]) {
-        // Locals first: they decide whether a bare identifier is a call.
-        for m in matches {
-            if let (Some(var), Some(class), Some(method)) = (
-                get(m, Cap::LocalTypedName),
-                get(m, Cap::LocalTypedClass),
-                get(m, Cap::LocalTypedMethod),
-            ) && INSTANCE_FACTORIES.contains(&self.text(method).as_ref())
-            {
-                let scope = self.local_scope_at(var.start_byte());
-                let class = self.text(class).trim_start_matches("::").to_string();
-                self.typed
-                    .push((scope, self.text(var).into_owned(), var.start_byte(), class));
-            }
-            for (c, n) in m {
-                if matches!(c, Cap::LocalAssign | Cap::LocalParam) {
-                    self.consumed.insert(n.id());
-                    let name = self.text(*n).into_owned();
-                    if self.interest.name(&name) {
-                        let scope = self.local_scope_at(n.start_byte());
-                        self.locals.push((scope, name, n.start_byte()));
-                    }
-                }
-            }
-        }
-        for m in matches {
-            if let Some(name) = get(m, Cap::CallName) {
-                self.consumed.insert(name.id());
-                let n = self.text(name).into_owned();
-                if self.interest.name(&n) {
-                    let recv = get(m, Cap::CallReceiver)
-                        .map(|r| self.receiver(r))
-                        .unwrap_or(Recv::Implicit);
-                    self.call(n, recv, Via::Call, name);
-                }
-            }
-        }
-        for m in matches {
-            let (c0, n0) = m[0];
-            match c0 {
-                Cap::RefIdentifier => {
-                    if self.consumed.contains(&n0.id()) {
-                        continue;
-                    }
-                    let n = self.text(n0).into_owned();
-                    if !self.interest.name(&n) {
-                        continue;
-                    }
-                    let scope = self.local_scope_at(n0.start_byte());
-                    let is_local = self
-                        .locals
-                        .iter()
-                        .any(|(s, name, p)| *s == scope && *name == n && *p <= n0.start_byte());
-                    if !is_local {
-                        self.call(n, Recv::Implicit, Via::Call, n0);
-                    }
-                }
-                Cap::RefSymbol => {
-                    if self.consumed.contains(&n0.id()) {
-                        continue;
-                    }
-                    if let Some(n) = symbol_text(n0, self.src) {
-                        let n = n.into_owned();
-                        if self.interest.name(&n) {
-                            self.call(n, Recv::Implicit, Via::Symbol, n0);
-                        }
-                    }
-                }
-                Cap::RefSendString => {
-                    let n = self.text(n0).into_owned();
-                    if self.interest.name(&n) {
-                        self.call(n, Recv::Implicit, Via::Symbol, n0);
-                    }
-                }
-                Cap::DynMethod => {
-                    let arg = get(m, Cap::DynArgument);
-                    let literal = arg.is_some_and(|a| {
-                        symbol_text(a, self.src).is_some()
-                            && a.kind() != "identifier"
-                            && a.kind() != "constant"
-                    });
-                    if !literal {
-                        let what = format!(
-                            "{}({})",
-                            self.text(n0),
-                            arg.map(|a| truncate(&self.text(a))).unwrap_or_default()
-                        );
-                        self.b.facts.dynamic.push(Dynamic {
-                            what,
-                            line: line_of(n0),
-                        });
-                    }
-                }
-                Cap::DynReflection => {
-                    let what = self.text(n0).into_owned();
-                    self.b.facts.dynamic.push(Dynamic {
-                        what,
-                        line: line_of(n0),
-                    });
-                }
-                Cap::EnvName => {
-                    let name = self.text(n0).into_owned();
-                    let scope = self.function_scope(n0.start_byte());
-                    self.b.facts.env_reads.push(EnvRead {
-                        name,
-                        scope,
-                        line: line_of(n0),
-                    });
-                }
-                Cap::JsonIndexColumn => self.json_index(m),
-                Cap::JsonMethodColumn => self.json_method(m),
-                Cap::JsonPair | Cap::JsonPairColumn => {
-                    let (Some(pair), Some(col)) = (get(m, Cap::JsonPair), get(m, Cap::JsonPairColumn)) else {
-                        continue;
-                    };
-                    let Some(c) = symbol_text(col, self.src).filter(|c| self.interest.column(c)) else {
-                        continue;
-                    };
-                    let c = c.into_owned();
-                    match pair.child_by_field_name("value") {
-                        Some(h) if h.kind() == "hash" => self.hash_keys(&c, h, KeyOp::Write),
-                        // `column: nil` writes nothing.
-                        Some(v) if v.kind() == "nil" => {}
-                        _ => self.opaque(&c, KeyOp::Write, col),
-                    }
-                }
-                Cap::JsonAssignColumn => {
-                    if let (Some(col), Some(h)) = (get(m, Cap::JsonAssignColumn), get(m, Cap::JsonAssignHash))
+    /// `enum status: { active: 0 }`, `enum :status, { active: 0 }`,
+    /// `enum :status, [:active]`, with `_prefix`/`_suffix` (or `prefix:`/
+    /// `suffix:`): `active?`, `active!`, scopes `active` and `not_active`,
+    /// and the class method `statuses`.
+    fn enum_methods(&mut self, args: &[Node<'pr>], out: &mut Vec<(u32, String, bool)>) {
+        let mut attr: Option<(u32, String)> = None;
+        let mut values: Vec<(u32, String)> = Vec::new();
+        let mut prefix: Option<String> = None;
+        let mut suffix: Option<String> = None;
+        let collect = |v: &Node<'pr>, values: &mut Vec<(u32, String)>| {
+            if let Some(h) = v.as_hash_node() {
+                for e in h.elements().iter() {
+                    if let Some(a) = e.as_assoc_node()
+                        && let Some(k) = literal_name(&a.key())
                     {
-                        let c = self.text(col).into_owned();
-                        if self.interest.column(&c) {
-                            self.hash_keys(&c, h, KeyOp::Write);
-                        }
+                        values.push((start(&a.key()), k));
                     }
                 }
-                Cap::JsonStoreMethod => self.json_store(m),
-                Cap::JsonSchemaColumn => {
-                    if let Some(c) = symbol_text(n0, self.src).filter(|c| self.interest.column(c)) {
-                        let name = c.into_owned();
-                        self.b.facts.column_defs.push(crate::facts::ConfigDef {
-                            name,
-                            line: line_of(n0),
-                        });
+            } else if let Some(arr) = v.as_array_node() {
+                for e in arr.elements().iter() {
+                    if let Some(k) = literal_name(&e) {
+                        values.push((start(&e), k));
                     }
                 }
-                Cap::JsonSql => {
-                    let keys = sql_keys(n0, self.src, self.interest);
-                    self.b.facts.json_keys.extend(keys);
+            }
+        };
+        let mut rest = args;
+        if let Some(a) = args.first()
+            && a.as_symbol_node().is_some()
+            && let Some(s) = literal_name(a)
+        {
+            attr = Some((start(a), s));
+            rest = &args[1..];
+        }
+        for a in rest {
+            let elements: Vec<Node<'pr>> = if let Some(h) = a.as_keyword_hash_node() {
+                h.elements().iter().collect()
+            } else if a.as_hash_node().is_some() || a.as_array_node().is_some() {
+                collect(a, &mut values);
+                continue;
+            } else {
+                continue;
+            };
+            for e in elements {
+                let Some(p) = e.as_assoc_node() else { continue };
+                let Some(k) = literal_name(&p.key()) else { continue };
+                let v = p.value();
+                let opt = |v: &Node<'_>| -> Option<String> {
+                    if v.as_true_node().is_some() {
+                        Some(String::new())
+                    } else {
+                        literal_name(v)
+                    }
+                };
+                match k.as_str() {
+                    "_prefix" | "prefix" => prefix = opt(&v),
+                    "_suffix" | "suffix" => suffix = opt(&v),
+                    _ if k.starts_with('_') => {}
+                    _ if attr.is_none() && (v.as_hash_node().is_some() || v.as_array_node().is_some()) => {
+                        attr = Some((start(&p.key()), k));
+                        collect(&v, &mut values);
+                    }
+                    _ => {}
                 }
-                _ => {}
             }
         }
-    }
-
-    fn column_name(&self, n: Node) -> Option<String> {
-        let name = match n.kind() {
-            "identifier" => self.text(n).into_owned(),
-            "call" => self.text(n.child_by_field_name("method")?).into_owned(),
-            _ => return None,
-        };
-        self.interest.column(&name).then_some(name)
-    }
-
-    fn key(&mut self, column: &str, k: Node, op: KeyOp, at: Node) {
-        match k.kind() {
-            "simple_symbol" | "string" | "hash_key_symbol" => {
-                if let Some(key) = symbol_text(k, self.src) {
-                    self.b.facts.json_keys.push(JsonKey {
-                        column: column.to_string(),
-                        key: key.into_owned(),
-                        op,
-                        line: line_of(k),
-                    });
-                    return;
-                }
-                self.opaque(column, op, at);
-            }
-            _ => self.opaque(column, op, at),
+        let Some((ap, attr)) = attr else { return };
+        let fix = |word: Option<&String>| word.map(|w| if w.is_empty() { attr.clone() } else { w.clone() });
+        let (pre, suf) = (fix(prefix.as_ref()), fix(suffix.as_ref()));
+        for (p, v) in values {
+            let base = match (&pre, &suf) {
+                (Some(a), Some(b)) => format!("{a}_{v}_{b}"),
+                (Some(a), None) => format!("{a}_{v}"),
+                (None, Some(b)) => format!("{v}_{b}"),
+                (None, None) => v,
+            };
+            out.push((p, format!("{base}?"), false));
+            out.push((p, format!("{base}!"), false));
+            out.push((p, format!("not_{base}"), true));
+            out.push((p, base, true));
         }
+        out.push((ap, pluralize(&attr), true));
     }
 
-    fn opaque(&mut self, column: &str, op: KeyOp, at: Node) {
-        self.b.facts.json_opaque.push(JsonOpaque {
-            column: column.to_string(),
-            op,
-            line: line_of(at),
-        });
-    }
-
-    fn json_index(&mut self, m: &[(Cap, Node<'t>)]) {
-        let (Some(col), Some(key)) = (get(m, Cap::JsonIndexColumn), get(m, Cap::JsonIndexKey)) else {
-            return;
-        };
-        let Some(c) = self.column_name(col) else { return };
-        let elem = col.parent();
-        let write = elem
-            .and_then(|e| {
-                let p = e.parent()?;
-                let is_lhs = matches!(p.kind(), "assignment" | "operator_assignment")
-                    && p.child_by_field_name("left").map(|l| l.id()) == Some(e.id());
-                Some(is_lhs)
-            })
-            .unwrap_or(false);
-        self.key(&c, key, if write { KeyOp::Write } else { KeyOp::Read }, key);
-    }
-
-    fn json_method(&mut self, m: &[(Cap, Node<'t>)]) {
-        let (Some(col), Some(name), Some(args)) = (
-            get(m, Cap::JsonMethodColumn),
-            get(m, Cap::JsonMethodName),
-            get(m, Cap::JsonMethodArguments),
-        ) else {
-            return;
-        };
-        let Some(c) = self.column_name(col) else { return };
-        let method = self.text(name).into_owned();
-        let mut cur = args.walk();
-        let items: Vec<Node> = args.named_children(&mut cur).collect();
-        match method.as_str() {
-            "dig" | "fetch" | "key?" | "has_key?" | "include?" | "delete" => {
-                if let Some(k) = items.first() {
-                    self.key(&c, *k, KeyOp::Read, name);
+    /// One argument of `private :a` / `private def x` / `private %i[a b]` /
+    /// `private attr_reader :x`.
+    fn visibility_arg(&mut self, a: &Node<'pr>, vis: Vis, singleton: bool, vis_frame: u32) {
+        match a {
+            Node::DefNode { .. } => {
+                self.inline.insert(start(a), vis);
+            }
+            Node::CallNode { .. } => {
+                // private attr_reader :x / private attr_accessor :a, :b
+                if let Some(c) = a.as_call_node()
+                    && c.receiver().is_none()
+                    && matches!(
+                        c.name().as_slice(),
+                        b"attr_reader"
+                            | b"attr_writer"
+                            | b"attr_accessor"
+                            | b"attr"
+                            | b"define_method"
+                            | b"delegate"
+                    )
+                {
+                    self.inline.insert(start(a), vis);
                 }
             }
-            "slice" | "values_at" | "fetch_values" => {
-                for k in items {
-                    self.key(&c, k, KeyOp::Read, name);
+            Node::SymbolNode { .. } | Node::StringNode { .. } => {
+                if let Some(name) = literal_name(a) {
+                    self.vis_statement(name, start(a), vis, singleton, vis_frame);
                 }
             }
-            "store" => {
-                if let Some(k) = items.first() {
-                    self.key(&c, *k, KeyOp::Write, name);
-                }
-            }
-            "merge" | "merge!" | "deep_merge" | "deep_merge!" | "update" | "reverse_merge" => {
-                for a in items {
-                    match a.kind() {
-                        "pair" => {
-                            if let Some(k) = a.child_by_field_name("key") {
-                                self.key(&c, k, KeyOp::Write, name);
-                            }
+            Node::ArrayNode { .. } => {
+                if let Some(arr) = a.as_array_node() {
+                    for el in arr.elements().iter() {
+                        if let Some(name) = literal_name(&el) {
+                            self.vis_statement(name, start(&el), vis, singleton, vis_frame);
                         }
-                        "hash" => self.hash_keys(&c, a, KeyOp::Write),
-                        _ => self.opaque(&c, KeyOp::Write, name),
                     }
                 }
             }
@@ -963,57 +1418,436 @@ impl<'t> Ruby<'_, '_> {
         }
     }
 
-    fn hash_keys(&mut self, column: &str, h: Node, op: KeyOp) {
-        let mut cur = h.walk();
-        let items: Vec<Node> = h.named_children(&mut cur).collect();
-        for p in items {
-            match p.kind() {
-                "pair" => {
-                    if let Some(k) = p.child_by_field_name("key") {
-                        self.key(column, k, op, p);
-                    }
+    /// `%i[a b]`, `["a", "b"]`, `%w[a b].freeze` or a constant assigned one
+    /// earlier in the file: its names.
+    fn literal_list(&self, n: &Node<'_>) -> Option<Vec<String>> {
+        if let Some(arr) = n.as_array_node() {
+            let names: Option<Vec<String>> = arr.elements().iter().map(|e| literal_name(&e)).collect();
+            return names.filter(|v| !v.is_empty());
+        }
+        if let Some(c) = n.as_call_node()
+            && c.name().as_slice() == b"freeze"
+            && let Some(r) = c.receiver()
+        {
+            return self.literal_list(&r).filter(|_| r.as_array_node().is_some());
+        }
+        if let Some(k) = n.as_constant_read_node() {
+            return self
+                .consts
+                .get(&utf8(k.name().as_slice()))
+                .map(|v| v.as_ref().clone());
+        }
+        None
+    }
+
+    /// The names a local variable is bound to by an enclosing
+    /// `LIST.each { |x| ... }` (looked up through at most 64 frames).
+    fn bound_list(&self, n: &Node<'_>) -> Option<Vec<String>> {
+        let l = n.as_local_variable_read_node()?;
+        let name = utf8(l.name().as_slice());
+        self.frames
+            .iter()
+            .rev()
+            .take(64)
+            .find_map(|f| f.bind.as_ref().filter(|b| b.0 == name))
+            .map(|b| b.1.clone())
+    }
+
+    /// `private :name` (and friends) at offset `at`.
+    fn vis_statement(&mut self, name: String, at: u32, vis: Vis, class_method: bool, vis_frame: u32) {
+        self.consumed.insert(at);
+        let owner = self.top().owner.as_deref().map(str::to_string);
+        let singleton = class_method || self.top().singleton;
+        if singleton {
+            self.class_vis
+                .entry((owner.clone().unwrap_or_default(), name.clone()))
+                .or_default()
+                .push((at, vis));
+        }
+        if !class_method {
+            self.by_symbol
+                .entry((vis_frame, name.clone(), false))
+                .or_default()
+                .push((at, vis));
+        }
+        let access = match vis {
+            Vis::Public => Access::Public,
+            Vis::Protected => Access::Protected,
+            Vis::Private => Access::Private,
+            Vis::ModuleFunction => return,
+        };
+        let line = self.line(at);
+        self.b.facts.visibility.push(crate::facts::VisStmt {
+            owner,
+            name,
+            singleton,
+            access,
+            line,
+        });
+    }
+
+    /// The statements that can set `d`'s visibility, in source order.
+    fn statements_for(&self, d: &RawDef) -> &[(u32, Vis)] {
+        let v = if d.kind == DefKind::Singleton {
+            self.class_vis
+                .get(&(d.owner.as_deref().unwrap_or("").to_string(), d.name.clone()))
+        } else {
+            self.by_symbol.get(&(d.vis_frame, d.name.clone(), false))
+        };
+        v.map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// `d`'s visibility counting only statements before `cutoff`; `base`
+    /// (an alias's original) comes after statements made later about `d`.
+    fn vis_at(&self, d: &RawDef, cutoff: u32, base: Option<Vis>) -> Vis {
+        if let Some(v) = d.fixed {
+            return v;
+        }
+        let syms: Vec<(u32, Vis)> = self
+            .statements_for(d)
+            .iter()
+            .copied()
+            .filter(|(p, _)| *p < cutoff)
+            .collect();
+        let after = syms.iter().rfind(|(p, _)| *p > d.pos).map(|x| x.1);
+        after
+            .or(base)
+            .or(d.inline)
+            .or_else(|| syms.last().map(|x| x.1))
+            .unwrap_or(d.section)
+    }
+
+    /// Resolve visibility now that every `private :x` of the file is known,
+    /// and emit the definitions in source order.
+    fn finish(&mut self) {
+        let raw = std::mem::take(&mut self.raw_defs);
+        let mut resolved: Vec<Vis> = Vec::with_capacity(raw.len());
+        for (i, d) in raw.iter().enumerate() {
+            // An alias takes the visibility its original has at that point.
+            let base = d.alias_of.as_ref().and_then(|old| {
+                raw[..i]
+                    .iter()
+                    .rposition(|o| o.name == *old && o.owner == d.owner && o.kind == d.kind && o.pos < d.pos)
+                    .map(|j| match resolved[j] {
+                        Vis::ModuleFunction => Vis::Private,
+                        _ => self.vis_at(&raw[j], d.pos, None),
+                    })
+            });
+            resolved.push(self.vis_at(d, u32::MAX, base));
+        }
+        for (d, vis) in raw.into_iter().zip(resolved) {
+            let owner = d.owner.as_deref().map(str::to_string);
+            let access = match vis {
+                Vis::Public => Access::Public,
+                Vis::Protected => Access::Protected,
+                Vis::Private => Access::Private,
+                Vis::ModuleFunction => {
+                    // The instance copy is private; the module copy is
+                    // public unless `class << self; private :x; end` (or
+                    // `private_class_method :x`) says otherwise later.
+                    let later = self
+                        .class_vis
+                        .get(&(owner.clone().unwrap_or_default(), d.name.clone()))
+                        .and_then(|v| v.iter().rfind(|(p, _)| *p > d.pos))
+                        .map(|x| x.1);
+                    let access = match later {
+                        Some(Vis::Private) => Access::Private,
+                        Some(Vis::Protected) => Access::Protected,
+                        _ => Access::Public,
+                    };
+                    self.b.facts.defs.push(Def {
+                        name: d.name.clone(),
+                        owner: owner.clone(),
+                        kind: DefKind::Singleton,
+                        form: d.form,
+                        access,
+                        line: d.line,
+                    });
+                    Access::Private
                 }
-                "comment" => {}
-                _ => self.opaque(column, op, p),
+            };
+            self.b.facts.defs.push(Def {
+                name: d.name,
+                owner,
+                kind: d.kind,
+                form: d.form,
+                access,
+                line: d.line,
+            });
+        }
+    }
+
+    // ---- JSON columns ----
+
+    fn column_name(&self, n: &Node<'_>) -> Option<String> {
+        let name = if let Some(l) = n.as_local_variable_read_node() {
+            utf8(l.name().as_slice())
+        } else if let Some(c) = n.as_call_node() {
+            utf8(c.name().as_slice())
+        } else {
+            return None;
+        };
+        self.interest.column(&name).then_some(name)
+    }
+
+    fn key(&mut self, column: &str, k: &Node<'_>, op: KeyOp, at: u32) {
+        if let Some(key) = literal_name(k) {
+            let line = self.line_of(k);
+            self.b.facts.json_keys.push(JsonKey {
+                column: column.to_string(),
+                key,
+                op,
+                line,
+            });
+        } else {
+            self.opaque(column, op, at);
+        }
+    }
+
+    fn opaque(&mut self, column: &str, op: KeyOp, at: u32) {
+        let line = self.line(at);
+        self.b.facts.json_opaque.push(JsonOpaque {
+            column: column.to_string(),
+            op,
+            line,
+        });
+    }
+
+    fn hash_keys(&mut self, column: &str, elements: ruby_prism::NodeList<'_>, op: KeyOp) {
+        for p in elements.iter() {
+            match p.as_assoc_node() {
+                Some(a) => self.key(column, &a.key(), op, start(&p)),
+                None => self.opaque(column, op, start(&p)),
             }
         }
     }
 
-    fn json_store(&mut self, m: &[(Cap, Node<'t>)]) {
-        let (Some(method), Some(args)) = (get(m, Cap::JsonStoreMethod), get(m, Cap::JsonStoreArguments))
-        else {
+    /// `update(column: { k: v })`, `{ column: {...} }`; `column: other`
+    /// writes keys we cannot see; `column: nil` writes none.
+    fn json_pair(&mut self, n: &Node<'_>) {
+        let Some(p) = n.as_assoc_node() else { return };
+        let key = p.key();
+        let Some(col) = literal_name(&key).filter(|c| self.interest.column(c)) else {
             return;
         };
-        let mut cur = args.walk();
-        let items: Vec<Node> = args.named_children(&mut cur).collect();
-        let Some(first) = items.first() else { return };
-        let Some(c) = symbol_text(*first, self.src).map(|s| s.into_owned()) else {
-            return;
-        };
-        if !self.interest.column(&c) {
-            return;
+        let v = p.value();
+        if let Some(h) = v.as_hash_node() {
+            self.hash_keys(&col, h.elements(), KeyOp::Write);
+        } else if v.as_nil_node().is_none() {
+            self.opaque(&col, KeyOp::Write, start(&key));
         }
-        if self.text(method) == "store_accessor" {
-            for k in &items[1..] {
-                if matches!(k.kind(), "simple_symbol" | "string") {
-                    self.key(&c, *k, KeyOp::Accessor, *k);
+    }
+
+    fn json_call(
+        &mut self,
+        c: &ruby_prism::CallNode<'_>,
+        name: &str,
+        recv: Option<&Node<'_>>,
+        args: &[Node<'_>],
+    ) {
+        let at = c.message_loc().map(|l| l.start()).unwrap_or(c.location().start());
+        match (recv, name) {
+            // column['k'] (read), column['k'] = v (write)
+            (Some(r), "[]" | "[]=") => {
+                if let (Some(col), Some(k)) = (self.column_name(r), args.first()) {
+                    let op = if name == "[]=" { KeyOp::Write } else { KeyOp::Read };
+                    self.key(&col, k, op, start(k));
                 }
             }
-        } else {
-            for p in &items[1..] {
-                let is_accessors = p.kind() == "pair"
-                    && p.child_by_field_name("key")
-                        .and_then(|k| symbol_text(k, self.src))
-                        .as_deref()
-                        == Some("accessors");
-                if let (true, Some(arr)) = (is_accessors, p.child_by_field_name("value")) {
-                    let mut c2 = arr.walk();
-                    let ks: Vec<Node> = arr.named_children(&mut c2).collect();
-                    for k in ks {
-                        self.key(&c, k, KeyOp::Accessor, k);
+            (Some(r), m) if JSON_METHODS.contains(&m) => {
+                let Some(col) = self.column_name(r) else { return };
+                match m {
+                    "dig" | "fetch" | "key?" | "has_key?" | "include?" | "delete" => {
+                        if let Some(k) = args.first() {
+                            self.key(&col, k, KeyOp::Read, at);
+                        }
+                    }
+                    "slice" | "values_at" | "fetch_values" => {
+                        for k in args {
+                            self.key(&col, k, KeyOp::Read, at);
+                        }
+                    }
+                    "store" => {
+                        if let Some(k) = args.first() {
+                            self.key(&col, k, KeyOp::Write, at);
+                        }
+                    }
+                    "merge" | "merge!" | "deep_merge" | "deep_merge!" | "update" | "reverse_merge" => {
+                        for a in args {
+                            if let Some(h) = a.as_keyword_hash_node() {
+                                self.hash_keys(&col, h.elements(), KeyOp::Write);
+                            } else if let Some(h) = a.as_hash_node() {
+                                self.hash_keys(&col, h.elements(), KeyOp::Write);
+                            } else {
+                                self.opaque(&col, KeyOp::Write, at);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // t.jsonb :column / t.json :column (schema and migrations)
+            (Some(r), "jsonb" | "json")
+                if r.as_local_variable_read_node().is_some()
+                    || r.as_call_node().is_some_and(|x| x.is_variable_call()) =>
+            {
+                if let Some(s) = args.first().and_then(|a| a.as_symbol_node())
+                    && is_symbol_value(&s)
+                {
+                    let col = utf8(s.unescaped());
+                    if self.interest.column(&col) {
+                        let line = self.line(s.location().start());
+                        self.b.facts.column_defs.push(ConfigDef { name: col, line });
                     }
                 }
             }
+            // x.column = { k: v }
+            (Some(_), m) if c.is_attribute_write() && m.ends_with('=') => {
+                let col = &m[..m.len() - 1];
+                if self.interest.column(col)
+                    && let Some(h) = args.first().and_then(|a| a.as_hash_node())
+                {
+                    let col = col.to_string();
+                    self.hash_keys(&col, h.elements(), KeyOp::Write);
+                }
+            }
+            // store_accessor :column, :a, :b / store :column, accessors: [:a]
+            (None, "store_accessor" | "store") => {
+                let Some(col) = args.first().and_then(literal_name) else {
+                    return;
+                };
+                if !self.interest.column(&col) {
+                    return;
+                }
+                if name == "store_accessor" {
+                    for k in &args[1..] {
+                        if k.as_symbol_node().is_some() || k.as_string_node().is_some() {
+                            self.key(&col, k, KeyOp::Accessor, start(k));
+                        }
+                    }
+                } else {
+                    for a in &args[1..] {
+                        let Some(h) = a.as_keyword_hash_node() else {
+                            continue;
+                        };
+                        for e in h.elements().iter() {
+                            let Some(p) = e.as_assoc_node() else { continue };
+                            if literal_name(&p.key()).as_deref() != Some("accessors") {
+                                continue;
+                            }
+                            if let Some(arr) = p.value().as_array_node() {
+                                for k in arr.elements().iter() {
+                                    self.key(&col, &k, KeyOp::Accessor, start(&k));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
+}
+
+/// Literal spellings a file must contain to define or call `name` in Ruby,
+/// beyond the name itself: the words Rails generates methods from
+/// (`live?` from `enum status: { live: 1 }`, `build_author` from
+/// `belongs_to :author`, `line_item_ids` from `has_many :line_items`).
+/// Variants shorter than 3 characters are left out (they would match
+/// almost every file).
+pub fn source_spellings(name: &str) -> Vec<String> {
+    let mut out = vec![name.to_string()];
+    let base = name.trim_end_matches(['?', '!', '=']);
+    let mut bases = vec![base];
+    if let Some(b) = base.strip_suffix("_ids") {
+        bases.push(b);
+    }
+    for pre in ["build_", "create_", "reload_", "not_"] {
+        if let Some(b) = base.strip_prefix(pre) {
+            bases.push(b);
+        }
+    }
+    for b in [base.strip_suffix("es"), base.strip_suffix('s')]
+        .into_iter()
+        .flatten()
+    {
+        bases.push(b);
+    }
+    for b in bases {
+        if b.len() >= 3 && !out.iter().any(|o| o == b) {
+            out.push(b.to_string());
+        }
+    }
+    out
+}
+
+/// Is `n` a class looked up by name, possibly instantiated
+/// (`const_get(x)`, `x.constantize.new`)? Follows at most 8 receivers.
+fn reflected(n: &Node<'_>) -> bool {
+    let mut cur = n.as_call_node();
+    for _ in 0..8 {
+        let Some(c) = cur else { return false };
+        match c.name().as_slice() {
+            b"const_get" | b"constantize" | b"safe_constantize" => return true,
+            b"new" | b"find" | b"first" | b"last" | b"instance" => {}
+            _ => return false,
+        }
+        cur = c.receiver().and_then(|r| r.as_call_node());
+    }
+    false
+}
+
+/// The first plain parameter of a block (`|x|`, `|x, i|`).
+fn first_block_param(b: &ruby_prism::BlockNode<'_>) -> Option<String> {
+    let p = b.parameters()?.as_block_parameters_node()?.parameters()?;
+    let first = p.requireds().iter().next()?;
+    let r = first.as_required_parameter_node()?;
+    Some(utf8(r.name().as_slice()))
+}
+
+/// `comments` → `comment`, `categories` → `category` (association id
+/// readers); enough for the regular English plurals Rails apps name their
+/// associations with.
+fn singular(s: &str) -> String {
+    if let Some(b) = s.strip_suffix("ies") {
+        format!("{b}y")
+    } else if let Some(b) = s.strip_suffix("sses") {
+        format!("{b}ss")
+    } else if let Some(b) = s.strip_suffix('s') {
+        b.to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// `status` → `statuses`, `category` → `categories` (enum class methods).
+fn pluralize(s: &str) -> String {
+    if s.ends_with('s') || s.ends_with('x') || s.ends_with("ch") || s.ends_with("sh") {
+        format!("{s}es")
+    } else if let Some(b) = s.strip_suffix('y')
+        && !b.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        format!("{b}ies")
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// One Ruby buffer for an ERB template: every byte outside the code ranges
+/// blanked to a space (newlines kept, so lines stay exact), and a `;` where
+/// each tag closes, so that consecutive tags on one line parse as separate
+/// statements.
+pub fn blank_template(src: &[u8], ranges: &[(usize, usize)]) -> Vec<u8> {
+    let mut out: Vec<u8> = src
+        .iter()
+        .map(|&c| if c == b'\n' || c == b'\r' { c } else { b' ' })
+        .collect();
+    for &(s, e) in ranges {
+        let (s, e) = (s.min(src.len()), e.min(src.len()));
+        out[s..e].copy_from_slice(&src[s..e]);
+        if e < out.len() && out[e] == b' ' {
+            out[e] = b';';
+        }
+    }
+    out
 }

@@ -8,8 +8,15 @@ fn interest(names: &[&str], columns: &[&str]) -> Interest {
     Interest::new(names, columns)
 }
 
+/// Facts are plan-independent: the tests look at the facts about `names`.
+fn about(mut f: FileFacts, names: &[&str]) -> FileFacts {
+    f.calls.retain(|c| names.contains(&c.name.as_str()));
+    f.defs.retain(|d| names.contains(&d.name.as_str()));
+    f
+}
+
 fn ruby(src: &str, names: &[&str]) -> FileFacts {
-    extract(Lang::Ruby, src.as_bytes(), &interest(names, &[]))
+    about(extract(Lang::Ruby, src.as_bytes(), &interest(names, &[])), names)
 }
 
 fn ts(src: &str, names: &[&str]) -> FileFacts {
@@ -187,7 +194,10 @@ fn ruby_symbol_references_and_dynamic_dispatch() {
         ]
     );
     let dynamic: Vec<u32> = f.dynamic.iter().map(|d| d.line).collect();
-    assert_eq!(dynamic, [7, 8]);
+    assert_eq!(dynamic, [7]);
+    // `constantize` looks up a class, not a method (issue 12, 2.7).
+    let reflection: Vec<u32> = f.reflection.iter().map(|d| d.line).collect();
+    assert_eq!(reflection, [8]);
 }
 
 #[test]
@@ -248,11 +258,8 @@ fn ruby_syntax_errors_keep_valid_facts() {
 #[test]
 fn erb_code_is_ruby_with_original_lines() {
     let src = "<h1><%= @video.title %></h1>\n<%# ready_for_render? in a comment %>\n<% if @video.ready_for_render? %>\n  <%= link_to 'x', render_path(@video) %>\n<% end %>\n";
-    let f = extract(
-        Lang::Erb,
-        src.as_bytes(),
-        &interest(&["ready_for_render?", "render_path"], &[]),
-    );
+    let names = ["ready_for_render?", "render_path"];
+    let f = about(extract(Lang::Erb, src.as_bytes(), &interest(&names, &[])), &names);
     assert_eq!(
         calls(&f),
         [
@@ -389,21 +396,6 @@ fn ts_json_keys() {
     );
     assert_eq!(f.json_opaque.len(), 1);
     assert_eq!(f.json_opaque[0].line, 8);
-}
-
-#[test]
-fn every_capture_name_is_handled() {
-    // Compiling the queries panics on a capture the Rust side does not map.
-    let _ = &*super::ruby::QUERY;
-    // And every mapped capture is used by some query file.
-    let ruby_src: String = super::ruby::SOURCES.iter().map(|(_, s)| *s).collect();
-    let ruby_caps = super::query::capture_names_in(&ruby_src);
-    for c in super::ruby::CAPTURE_NAMES {
-        assert!(
-            ruby_caps.iter().any(|n| n == c),
-            "ruby capture @{c} is mapped but never used"
-        );
-    }
 }
 
 #[test]
@@ -611,6 +603,55 @@ fn ts_deep_nesting_does_not_overflow_a_small_stack() {
     }
 }
 
+/// 10,000 levels of every nesting shape, extracted from a thread with a
+/// small stack: Prism's recursive parser runs on a big-stack thread of its
+/// own and stops at its nesting limit (`too_deep`); the walk over the tree
+/// is iterative, so left-deep trees (`a + 1 + 1 ...`, long call chains)
+/// are walked whole, in linear time.
+#[test]
+fn ruby_deep_nesting_is_bounded() {
+    let n = 10_000;
+    let shapes = [
+        ("paren", "(".repeat(n) + "Foo.new.bar" + &")".repeat(n), true),
+        ("array", "[".repeat(n) + "Foo.new.bar" + &"]".repeat(n), true),
+        ("hash", "{a: ".repeat(n) + "Foo.new.bar" + &"}".repeat(n), true),
+        (
+            "block",
+            "foo { ".repeat(n) + "Foo.new.bar" + &" }".repeat(n),
+            true,
+        ),
+        ("not", "!".repeat(n) + "Foo.new.bar", true),
+        (
+            "class",
+            "class C\n".repeat(n) + "def deep\n Foo.new.bar\nend\n" + &"end\n".repeat(n),
+            true,
+        ),
+        ("plus", "Foo.new.bar".to_string() + &" + 1".repeat(n), false),
+        ("chain", "Foo.new".to_string() + &".bar".repeat(n), false),
+    ];
+    for (name, src, deep) in shapes {
+        let h = std::thread::Builder::new()
+            .stack_size(256 << 10)
+            .spawn(move || {
+                let t = std::time::Instant::now();
+                let f = extract(Lang::Ruby, src.as_bytes(), &interest(&["bar"], &[]));
+                (f, t.elapsed())
+            })
+            .unwrap();
+        let (f, took) = h.join().unwrap_or_else(|_| panic!("{name}: panicked"));
+        assert_eq!(f.too_deep, deep, "{name}");
+        assert!(
+            !f.parse_error,
+            "{name}: nesting is reported as too deep, not as a syntax error"
+        );
+        assert!(took.as_secs() < 5, "{name}: {took:?}");
+        if !deep {
+            let bars = f.calls.iter().filter(|c| c.name == "bar").count();
+            assert_eq!(bars, if name == "chain" { n } else { 1 }, "{name}");
+        }
+    }
+}
+
 #[test]
 fn ts_syntax_errors_keep_the_facts_around_them() {
     let f = ts(
@@ -670,4 +711,384 @@ fn ts_env_config_objects_and_their_reads() {
     let f = ts("delete process.env.GONE;\nconst k = process.env.KEPT;\n", &[]);
     let env: Vec<(&str, u32)> = f.env_reads.iter().map(|e| (e.name.as_str(), e.line)).collect();
     assert_eq!(env, [("KEPT", 2)]);
+}
+
+#[test]
+fn ruby_facts_do_not_depend_on_the_plan() {
+    let src = "class A\n  def a; b; end\n  private\n  def b; ENV['X']; end\nend\nA.new.a\n";
+    let none = extract(Lang::Ruby, src.as_bytes(), &interest(&[], &[]));
+    let some = extract(Lang::Ruby, src.as_bytes(), &interest(&["a"], &[]));
+    assert_eq!(none, some);
+    assert_eq!(
+        defs(&none),
+        [
+            ("A".into(), "a".into(), DefKind::Instance, Access::Public, 2),
+            ("A".into(), "b".into(), DefKind::Instance, Access::Private, 4),
+        ]
+    );
+    assert_eq!(
+        calls(&none),
+        [
+            ("a".to_string(), 6, Via::Call),
+            ("b".to_string(), 2, Via::Call),
+            ("new".to_string(), 6, Via::Call)
+        ]
+    );
+    // Serializable, for a fact cache.
+    let json = serde_json::to_string(&none).unwrap();
+    let back: FileFacts = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, none);
+}
+
+#[test]
+fn erb_tags_on_one_line_are_separate_statements() {
+    let src = "<% if ok? %><%= a_call %><% else %><%- other_call -%><% end %>\n<%# skipped_call %>\n<%= form_with do |f| %>\n  <%= f.text_field :x %>\n<% end %>\n";
+    let f = extract(Lang::Erb, src.as_bytes(), &interest(&[], &[]));
+    assert!(!f.parse_error, "{f:?}");
+    let got = calls(&f);
+    for want in [
+        ("ok?", 1),
+        ("a_call", 1),
+        ("other_call", 1),
+        ("form_with", 3),
+        ("text_field", 4),
+    ] {
+        assert!(
+            got.contains(&(want.0.to_string(), want.1, Via::Call)),
+            "{want:?} in {got:?}"
+        );
+    }
+    assert!(!got.iter().any(|c| c.0 == "skipped_call"), "{got:?}");
+    // The blanked buffer is valid Ruby with the template's lines.
+    let tree = super::parse(Lang::Erb, src.as_bytes(), None).unwrap();
+    let spans: Vec<(usize, usize)> = super::erb_code_ranges(tree.root_node())
+        .iter()
+        .map(|r| (r.start_byte, r.end_byte))
+        .collect();
+    let buf = super::ruby::blank_template(src.as_bytes(), &spans);
+    assert_eq!(buf.len(), src.len());
+    assert_eq!(
+        super::ruby::parse(&buf).errors().count(),
+        0,
+        "{}",
+        String::from_utf8_lossy(&buf)
+    );
+}
+
+#[test]
+fn ruby_ancestry_facts() {
+    use crate::facts::Rel;
+    let f = extract(
+        Lang::Ruby,
+        b"module Shop\n  class Product < ApplicationRecord\n    include Stockable, Priced\n    prepend Audited\n    extend Finders\n    delegate_missing_to :target\n    def m; include NotHere; end\n  end\nend\nmodule Stockable\n  extend ActiveSupport::Concern\n  class_methods do\n    def low_stock; end\n  end\n  included do\n    def restock; end\n  end\n  extend self\nend\nPoint = Struct.new(:x) do\nend\n",
+        &interest(&[], &[]),
+    );
+    let got: Vec<(String, Rel, String, String, u32)> = f
+        .ancestry
+        .iter()
+        .map(|a| (a.owner.clone(), a.rel, a.target.clone(), a.scope.clone(), a.line))
+        .collect();
+    let want: Vec<(String, Rel, String, String, u32)> = [
+        ("Shop", Rel::Module, "", "", 1),
+        ("Shop::Product", Rel::Class, "ApplicationRecord", "Shop", 2),
+        // `include A, B` searches A first: recorded as include B; include A.
+        ("Shop::Product", Rel::Include, "Priced", "Shop::Product", 3),
+        ("Shop::Product", Rel::Include, "Stockable", "Shop::Product", 3),
+        ("Shop::Product", Rel::Prepend, "Audited", "Shop::Product", 4),
+        ("Shop::Product", Rel::Extend, "Finders", "Shop::Product", 5),
+        (
+            "Shop::Product",
+            Rel::DelegateMissing,
+            "target",
+            "Shop::Product",
+            6,
+        ),
+        ("Stockable", Rel::Module, "", "", 10),
+        (
+            "Stockable",
+            Rel::Extend,
+            "ActiveSupport::Concern",
+            "Stockable",
+            11,
+        ),
+        ("Stockable::ClassMethods", Rel::Module, "", "Stockable", 12),
+        ("Stockable", Rel::Extend, "::Stockable", "Stockable", 18),
+        ("Point", Rel::Class, "", "", 20),
+    ]
+    .into_iter()
+    .map(|(a, r, b, c, l)| (a.to_string(), r, b.to_string(), c.to_string(), l))
+    .collect();
+    assert_eq!(got, want);
+    // Concern bodies: `class_methods` defines ClassMethods' instance methods,
+    // `included do` the module's own.
+    assert_eq!(
+        defs(&about(f, &["low_stock", "restock"])),
+        [
+            (
+                "Stockable".into(),
+                "restock".into(),
+                DefKind::Instance,
+                Access::Public,
+                16
+            ),
+            (
+                "Stockable::ClassMethods".into(),
+                "low_stock".into(),
+                DefKind::Instance,
+                Access::Public,
+                13
+            ),
+        ]
+    );
+}
+
+#[test]
+fn ruby_rails_generated_methods() {
+    let src = "class Order < ApplicationRecord\n  private\n  scope :recent, -> { where(x: 1) }\n  enum status: { pending: 0, paid: 1 }\n  enum :kind, [:digital], prefix: true\n  enum :tier, { gold: 0 }, suffix: :tier\n  has_many :line_items\n  has_many :categories\n  belongs_to :customer\n  has_one :invoice\n  alias_attribute :total, :amount_cents\n  attribute :coupon\n  store_accessor :settings, :theme\n  def recentish; end\nend\n";
+    let f = extract(Lang::Ruby, src.as_bytes(), &interest(&[], &[]));
+    let d = defs(&f);
+    let has = |name: &str, kind: DefKind, line: u32| {
+        assert!(
+            d.iter().any(|x| x.0 == "Order"
+                && x.1 == name
+                && x.2 == kind
+                && x.3 == Access::Public
+                && x.4 == line),
+            "{name} {kind:?} line {line} in {d:?}"
+        );
+    };
+    has("recent", DefKind::Singleton, 3);
+    for (n, k) in [
+        ("pending?", DefKind::Instance),
+        ("pending!", DefKind::Instance),
+        ("pending", DefKind::Singleton),
+        ("not_pending", DefKind::Singleton),
+        ("paid?", DefKind::Instance),
+    ] {
+        has(n, k, 4);
+    }
+    has("statuses", DefKind::Singleton, 4);
+    has("kind_digital?", DefKind::Instance, 5);
+    has("gold_tier?", DefKind::Instance, 6);
+    for n in ["line_items", "line_items=", "line_item_ids", "line_item_ids="] {
+        has(n, DefKind::Instance, 7);
+    }
+    has("category_ids", DefKind::Instance, 8);
+    for n in [
+        "customer",
+        "customer=",
+        "build_customer",
+        "create_customer",
+        "create_customer!",
+    ] {
+        has(n, DefKind::Instance, 9);
+    }
+    has("build_invoice", DefKind::Instance, 10);
+    for n in ["total", "total=", "total?"] {
+        has(n, DefKind::Instance, 11);
+    }
+    has("coupon=", DefKind::Instance, 12);
+    has("theme", DefKind::Instance, 13);
+    has("theme=", DefKind::Instance, 13);
+    // The section still applies to real methods; generated names are not
+    // references to themselves.
+    assert_eq!(access_of(&f, "recentish", DefKind::Instance), Access::Private);
+    assert!(
+        !f.calls
+            .iter()
+            .any(|c| c.name == "recent" || c.name == "line_items"),
+        "{:?}",
+        f.calls
+    );
+    // A polymorphic belongs_to has no class to build.
+    let p = extract(
+        Lang::Ruby,
+        b"class C\n  belongs_to :owner, polymorphic: true\nend\n",
+        &interest(&[], &[]),
+    );
+    assert!(p.defs.iter().any(|d| d.name == "owner"));
+    assert!(!p.defs.iter().any(|d| d.name == "build_owner"), "{:?}", p.defs);
+    // Neighbours: a receiver or a method body is not a class-body macro.
+    let g = extract(
+        Lang::Ruby,
+        b"class A\n  def x\n    scope :nope\n  end\n  Foo.has_many :nope2\nend\n",
+        &interest(&[], &[]),
+    );
+    assert!(!g.defs.iter().any(|d| d.name.starts_with("nope")), "{:?}", g.defs);
+}
+
+#[test]
+fn haml_and_slim_views_hold_callers_with_their_lines() {
+    let haml = "%h1= @video.title\n-# ready_for_render? in a comment\n- if @video.ready_for_render?\n  %a{href: render_path(@video)} Render\n";
+    let names = ["ready_for_render?", "render_path"];
+    let f = about(
+        extract(Lang::Haml, haml.as_bytes(), &interest(&names, &[])),
+        &names,
+    );
+    assert_eq!(
+        calls(&f),
+        [
+            ("ready_for_render?".to_string(), 3, Via::Call),
+            ("render_path".to_string(), 4, Via::Call)
+        ]
+    );
+    let slim = "h1 = @video.title\n/ ready_for_render? in a comment\n- if @video.ready_for_render?\n  a href=render_path(@video) Render\n";
+    let f = about(
+        extract(Lang::Slim, slim.as_bytes(), &interest(&names, &[])),
+        &names,
+    );
+    assert_eq!(
+        calls(&f),
+        [
+            ("ready_for_render?".to_string(), 3, Via::Call),
+            ("render_path".to_string(), 4, Via::Call)
+        ]
+    );
+}
+
+#[test]
+fn ruby_singleton_and_explicit_owner_forms() {
+    let f = ruby(
+        "class A\n  def Other.x; end\n  def A.y; end\n  class << Other\n    def z; end\n  end\n  class << self\n    def s; end\n    class << self\n      def meta; end\n    end\n  end\nend\nmodule M\n  class N\n    def M.w; end\n  end\nend\n",
+        &["x", "y", "z", "s", "meta", "w"],
+    );
+    assert_eq!(
+        defs(&f),
+        [
+            (
+                "#<Class:A>".into(),
+                "meta".into(),
+                DefKind::Singleton,
+                Access::Public,
+                10
+            ),
+            ("A".into(), "s".into(), DefKind::Singleton, Access::Public, 8),
+            ("A".into(), "y".into(), DefKind::Singleton, Access::Public, 3),
+            ("M".into(), "w".into(), DefKind::Singleton, Access::Public, 16),
+            ("Other".into(), "x".into(), DefKind::Singleton, Access::Public, 2),
+            ("Other".into(), "z".into(), DefKind::Singleton, Access::Public, 5),
+        ]
+    );
+}
+
+#[test]
+fn ruby_aliases_take_the_original_visibility_and_owner() {
+    let f = ruby(
+        "class A\n  private def secret; end\n  alias hidden secret\n  alias_method :also_hidden, :secret\n  def open; end\n  alias_method :open2, :open\n  self.alias_method :open3, :open\n  private :open\n  class << self\n    def build; end\n    alias_method :make, :build\n  end\nend\nclass B\n  A.alias_method(:from_b, :open)\nend\n",
+        &["hidden", "also_hidden", "open2", "open3", "make", "from_b"],
+    );
+    assert_eq!(
+        defs(&f),
+        [
+            (
+                "A".into(),
+                "also_hidden".into(),
+                DefKind::Instance,
+                Access::Private,
+                4
+            ),
+            // By the time B's body runs, `private :open` has run.
+            (
+                "A".into(),
+                "from_b".into(),
+                DefKind::Instance,
+                Access::Private,
+                15
+            ),
+            ("A".into(), "hidden".into(), DefKind::Instance, Access::Private, 3),
+            ("A".into(), "make".into(), DefKind::Singleton, Access::Public, 11),
+            // `open` was public when aliased; `private :open` came later.
+            ("A".into(), "open2".into(), DefKind::Instance, Access::Public, 6),
+            ("A".into(), "open3".into(), DefKind::Instance, Access::Public, 7),
+        ]
+    );
+}
+
+#[test]
+fn ruby_visibility_applied_later() {
+    let f = ruby(
+        "class A\n  private def x; end\n  public :x\n  private attr_reader(:r)\n  private attr_accessor :a, :b\n  def later; end\n  protected :later\nend\nmodule M\n  module_function def helper; end\n  class << self\n    private :helper\n  end\n  module_function def open_helper; end\nend\n",
+        &["x", "r", "a", "a=", "b", "later", "helper", "open_helper"],
+    );
+    assert_eq!(access_of(&f, "x", DefKind::Instance), Access::Public);
+    assert_eq!(access_of(&f, "r", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "a", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "a=", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "b", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "later", DefKind::Instance), Access::Protected);
+    assert_eq!(access_of(&f, "helper", DefKind::Singleton), Access::Private);
+    assert_eq!(access_of(&f, "helper", DefKind::Instance), Access::Private);
+    assert_eq!(access_of(&f, "open_helper", DefKind::Singleton), Access::Public);
+    // Statements are facts too, for reopenings in other files.
+    let full = extract(
+        Lang::Ruby,
+        b"class A\n  private :x, :y\n  private_class_method :z\nend\n",
+        &interest(&[], &[]),
+    );
+    let v: Vec<(Option<String>, String, bool, Access, u32)> = full
+        .visibility
+        .iter()
+        .map(|s| (s.owner.clone(), s.name.clone(), s.singleton, s.access, s.line))
+        .collect();
+    assert_eq!(
+        v,
+        [
+            (Some("A".into()), "x".into(), false, Access::Private, 2),
+            (Some("A".into()), "y".into(), false, Access::Private, 2),
+            (Some("A".into()), "z".into(), true, Access::Private, 3),
+        ]
+    );
+}
+
+#[test]
+fn ruby_send_over_a_literal_list_reaches_only_its_names() {
+    let src = "class Proxy\n  FIELDS = %i[title body].freeze\n  FIELDS.each { |f| define_method(f) { @target.__send__(f) } }\n  def sync\n    %w[save_a save_b].each { |m| send(m) }\n    other.each { |m| send(m) }\n  end\nend\n";
+    let f = extract(Lang::Ruby, src.as_bytes(), &interest(&[], &[]));
+    let got = calls(&about(f.clone(), &["title", "body", "save_a", "save_b"]));
+    assert_eq!(
+        got,
+        [
+            ("body".to_string(), 3, Via::Symbol),
+            ("save_a".to_string(), 5, Via::Symbol),
+            ("save_b".to_string(), 5, Via::Symbol),
+            ("title".to_string(), 3, Via::Symbol),
+        ]
+    );
+    // define_method over the list defines each name.
+    let d = defs(&about(f.clone(), &["title", "body"]));
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(
+        d.iter()
+            .all(|x| x.0 == "Proxy" && x.2 == DefKind::Instance && x.4 == 3)
+    );
+    // Only the unbound `send(m)` is dynamic.
+    let dynamic: Vec<u32> = f.dynamic.iter().map(|d| d.line).collect();
+    assert_eq!(dynamic, [6]);
+}
+
+#[test]
+fn generated_names_have_source_spellings() {
+    let s = super::ruby::source_spellings;
+    assert!(s("live?").contains(&"live".to_string()));
+    assert!(s("build_author").contains(&"author".to_string()));
+    assert!(s("line_item_ids").contains(&"line_item".to_string()));
+    assert!(s("not_archived").contains(&"archived".to_string()));
+    assert!(s("statuses").contains(&"status".to_string()));
+    assert_eq!(s("go"), ["go"], "short variants would match every file");
+}
+
+#[test]
+fn a_method_called_on_a_reflected_class_is_dynamic_dispatch_to_it() {
+    let f = extract(
+        Lang::Ruby,
+        b"Object.const_get(\"#{kind}Report\").new.rows\nname.constantize\nFoo.new.rows\n",
+        &interest(&[], &[]),
+    );
+    let dynamic: Vec<(String, u32)> = f.dynamic.iter().map(|d| (d.what.clone(), d.line)).collect();
+    assert_eq!(
+        dynamic,
+        [("Object.const_get(\"#{kind}Report\").new.rows".to_string(), 1)]
+    );
+    let reflection: Vec<u32> = f.reflection.iter().map(|d| d.line).collect();
+    assert_eq!(reflection, [1, 2]);
 }

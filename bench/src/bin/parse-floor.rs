@@ -3,15 +3,17 @@
 //! and `.ignore` honoured without `.git`, hidden directories and
 //! `node_modules`, `vendor`, `dist`, `build`, `tmp`, `coverage` skipped,
 //! symlinks not followed) with the same number of threads, reads every
-//! source file and only parses it with tree-sitter: Ruby for `.rb`/`.rake`
-//! (and the other Ruby names seamscan knows), TypeScript for `.ts`, TSX for
-//! `.tsx`/`.js`/`.jsx`/`.mjs`/`.cjs`, and ERB through the embedded-template
-//! grammar with the Ruby code ranges re-parsed in place (as seamscan does;
-//! `--no-erb` leaves ERB out). No queries, no facts: whatever an audit costs
-//! above this is seamscan's own work.
+//! source file and only parses it, exactly as an audit does
+//! (`seamscan::lang::parse_only`): Ruby for `.rb`/`.rake` (and the other Ruby
+//! names seamscan knows) with Prism, TypeScript for `.ts`, TSX for
+//! `.tsx`/`.js`/`.jsx`/`.mjs`/`.cjs` with tree-sitter, and ERB through the
+//! embedded-template grammar with its Ruby handed to Prism as one blanked
+//! buffer (`--no-erb` leaves ERB out, `--ruby-only` parses only Ruby
+//! files). No facts: whatever an audit costs above this is seamscan's own
+//! work.
 //!
 //! ```sh
-//! parse-floor [--jobs N] [--no-erb] WORKSPACE
+//! parse-floor [--jobs N] [--no-erb] [--ruby-only] WORKSPACE
 //! ```
 
 use clap::Parser as _;
@@ -26,7 +28,7 @@ const MAX_PARSE_BYTES: u64 = seamscan::audit::MAX_PARSE_BYTES as u64;
 #[derive(clap::Parser, Debug)]
 #[command(
     name = "parse-floor",
-    about = "Walk a workspace and only parse its source files with tree-sitter"
+    about = "Walk a workspace and only parse its source files"
 )]
 struct Args {
     /// Worker threads (default: all cores, like seamscan).
@@ -35,6 +37,9 @@ struct Args {
     /// Do not parse ERB views.
     #[arg(long)]
     no_erb: bool,
+    /// Parse only Ruby source files (`.rb`, `.rake`, ...).
+    #[arg(long)]
+    ruby_only: bool,
     workspace: PathBuf,
 }
 
@@ -67,6 +72,7 @@ fn main() {
     let start = Instant::now();
     let totals = Totals::default();
     let no_erb = args.no_erb;
+    let ruby_only = args.ruby_only;
     let walker = ignore::WalkBuilder::new(&args.workspace)
         .hidden(false)
         .parents(false)
@@ -100,7 +106,10 @@ fn main() {
                 return ignore::WalkState::Continue;
             };
             // Vue and Svelte components are not part of the parse floor.
-            if (no_erb && lang == Lang::Erb) || matches!(lang, Lang::Vue | Lang::Svelte) {
+            if (no_erb && lang == Lang::Erb)
+                || (ruby_only && lang != Lang::Ruby)
+                || matches!(lang, Lang::Vue | Lang::Svelte)
+            {
                 return ignore::WalkState::Continue;
             }
             let Ok(bytes) = std::fs::read(e.path()) else {

@@ -1,0 +1,547 @@
+//! Where a Ruby owner gets its methods: the one place that knows about
+//! superclasses, `include` / `prepend` / `extend`, `ActiveSupport::Concern`
+//! and `delegate_missing_to`. Built once per run from every file's
+//! `Ancestry` facts (every reopening of a class, in any repo); the checks
+//! ask it for an owner's method resolution order and whether one owner is
+//! a kind of another.
+//!
+//! Constants are resolved the way Ruby does lexically: `C` named in the
+//! body of `A::B` is `A::B::C`, else `A::C`, else the top-level `C`; a
+//! constant found nowhere in the workspace (a gem's `ActiveRecord::Base`,
+//! `Comparable`) is reported as unresolved rather than guessed.
+
+use crate::facts::{FileFacts, FileIdx, Loc, Rel};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+/// Ancestor chains deeper than this are cut (cycles are also cut).
+const MAX_DEPTH: usize = 64;
+
+/// Which methods of an owner: its instance methods or its class methods.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Side {
+    Instance,
+    Singleton,
+}
+
+#[derive(Clone, Debug)]
+struct Stmt {
+    rel: Rel,
+    target: String,
+    scope: String,
+    at: Loc,
+}
+
+#[derive(Debug, Default)]
+pub struct ClassTable {
+    /// Every declared class or module (lexical path) → where.
+    decls: BTreeMap<String, Vec<Loc>>,
+    /// Owner → its statements, in file then line order.
+    stmts: BTreeMap<String, Vec<Stmt>>,
+    /// Last path segment → declared owners ending with it.
+    by_leaf: HashMap<String, Vec<String>>,
+    /// Memo of `is_a` answers.
+    memo: Mutex<HashMap<(String, String), bool>>,
+}
+
+/// An owner's method resolution order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Lookup {
+    /// (owner, which of its methods, how it was reached: `Owner`,
+    /// `include Stockable`, `superclass Base`, ...), first match wins.
+    pub chain: Vec<(String, Side, String)>,
+    /// Ancestors named in the workspace but defined outside it.
+    pub unresolved: BTreeSet<String>,
+    /// `delegate_missing_to` targets along the chain.
+    pub delegate_missing: BTreeSet<String>,
+}
+
+fn leaf(s: &str) -> &str {
+    s.rsplit("::").next().unwrap_or(s)
+}
+
+/// Modules whose inclusion is Rails' own machinery, not a method source to
+/// report.
+const MACHINERY: [&str; 2] = ["ActiveSupport::Concern", "Concern"];
+
+/// `module Outer; class Other::Thing` names `Other` the way Ruby resolves
+/// it: `Outer::Other` when that is declared in the workspace, else the
+/// top-level `Other`. Extraction records lexical paths
+/// (`Outer::Other::Thing`); this rewrites every owner path of every file
+/// (definitions, calls, ancestry, visibility statements) to the resolved
+/// one, once, before the index is built.
+pub fn canonicalize(facts: &mut [FileFacts]) {
+    let mut decls: BTreeSet<String> = BTreeSet::new();
+    for ff in facts.iter() {
+        for a in &ff.ancestry {
+            if matches!(a.rel, Rel::Class | Rel::Module) {
+                decls.insert(a.owner.clone());
+            }
+        }
+    }
+    // Lexical path → resolved path, for compact declarations whose first
+    // segment resolves outside the lexical scope.
+    let mut map: BTreeMap<String, String> = BTreeMap::new();
+    for ff in facts.iter() {
+        for a in &ff.ancestry {
+            if !matches!(a.rel, Rel::Class | Rel::Module) || a.scope.is_empty() {
+                continue;
+            }
+            let Some(written) = a.owner.strip_prefix(&format!("{}::", a.scope)) else {
+                continue;
+            };
+            let Some((first, rest)) = written.split_once("::") else {
+                continue;
+            };
+            // The scopes `first` is looked up in, innermost first.
+            let mut prefix = a.scope.as_str();
+            let mut found: Option<String> = None;
+            while !prefix.is_empty() {
+                let cand = format!("{prefix}::{first}");
+                if decls.contains(&cand) {
+                    found = Some(cand);
+                    break;
+                }
+                prefix = prefix.rsplit_once("::").map(|(p, _)| p).unwrap_or("");
+            }
+            let resolved = found.unwrap_or_else(|| first.to_string());
+            let canonical = format!("{resolved}::{rest}");
+            if canonical != a.owner {
+                map.insert(a.owner.clone(), canonical);
+            }
+        }
+    }
+    if map.is_empty() {
+        return;
+    }
+    let fix = |o: &mut String| {
+        // The longest mapped prefix of `o` (a path or a path inside it).
+        let mut cut = o.len();
+        loop {
+            if let Some(to) = map.get(&o[..cut]) {
+                *o = format!("{to}{}", &o[cut..]);
+                return;
+            }
+            match o[..cut].rfind("::") {
+                Some(i) => cut = i,
+                None => return,
+            }
+        }
+    };
+    for ff in facts.iter_mut() {
+        for d in &mut ff.defs {
+            if let Some(o) = d.owner.as_mut() {
+                fix(o);
+            }
+        }
+        for c in &mut ff.calls {
+            if let Some(o) = c.owner.as_mut() {
+                fix(o);
+            }
+        }
+        for a in &mut ff.ancestry {
+            fix(&mut a.owner);
+            fix(&mut a.scope);
+        }
+        for v in &mut ff.visibility {
+            if let Some(o) = v.owner.as_mut() {
+                fix(o);
+            }
+        }
+    }
+}
+
+impl ClassTable {
+    pub fn build(facts: &[FileFacts]) -> ClassTable {
+        let mut t = ClassTable::default();
+        for (f, ff) in facts.iter().enumerate() {
+            for a in &ff.ancestry {
+                let at = Loc {
+                    file: f as FileIdx,
+                    line: a.line,
+                };
+                if matches!(a.rel, Rel::Class | Rel::Module) {
+                    t.decls.entry(a.owner.clone()).or_default().push(at);
+                }
+                if !a.target.is_empty() {
+                    t.stmts.entry(a.owner.clone()).or_default().push(Stmt {
+                        rel: a.rel,
+                        target: a.target.clone(),
+                        scope: a.scope.clone(),
+                        at,
+                    });
+                }
+            }
+        }
+        for v in t.stmts.values_mut() {
+            v.sort_by_key(|s| s.at);
+        }
+        for k in t.decls.keys() {
+            t.by_leaf.entry(leaf(k).to_string()).or_default().push(k.clone());
+        }
+        t
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.decls.is_empty()
+    }
+
+    /// Where an owner is declared (every reopening).
+    pub fn declared_at(&self, owner: &str) -> &[Loc] {
+        self.decls.get(owner).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Declared owners a plan's (possibly partial) owner names: `Product`
+    /// matches `Shop::Product`.
+    pub fn owners_named(&self, name: &str) -> Vec<String> {
+        let name = name.trim_start_matches("::");
+        let Some(cands) = self.by_leaf.get(leaf(name)) else {
+            return Vec::new();
+        };
+        cands
+            .iter()
+            .filter(|c| c.rsplit("::").zip(name.rsplit("::")).all(|(a, b)| a == b))
+            .cloned()
+            .collect()
+    }
+
+    /// The declared owner a constant written in `scope` names.
+    pub fn resolve(&self, target: &str, scope: &str) -> Option<String> {
+        if let Some(abs) = target.strip_prefix("::") {
+            return self.decls.contains_key(abs).then(|| abs.to_string());
+        }
+        let mut prefix = scope;
+        loop {
+            if prefix.is_empty() {
+                break;
+            }
+            let cand = format!("{prefix}::{target}");
+            if self.decls.contains_key(&cand) {
+                return Some(cand);
+            }
+            prefix = match prefix.rsplit_once("::") {
+                Some((p, _)) => p,
+                None => "",
+            };
+        }
+        self.decls.contains_key(target).then(|| target.to_string())
+    }
+
+    fn stmts(&self, owner: &str) -> &[Stmt] {
+        self.stmts.get(owner).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn superclass<'a>(&'a self, owner: &str) -> Option<&'a Stmt> {
+        self.stmts(owner).iter().find(|s| s.rel == Rel::Class)
+    }
+
+    /// The method resolution order of `owner`'s instance or class methods.
+    pub fn lookup(&self, owner: &str, side: Side) -> Lookup {
+        let mut l = Lookup::default();
+        let mut seen = BTreeSet::new();
+        match side {
+            Side::Instance => self.instance_chain(owner, owner, 0, &mut seen, &mut l),
+            Side::Singleton => self.singleton_chain(owner, owner, 0, &mut seen, &mut l),
+        }
+        l
+    }
+
+    /// Mixins of `owner` with relation `rel`, most recent first (the order
+    /// Ruby searches them).
+    fn mixins<'a>(&'a self, owner: &str, rel: Rel) -> impl Iterator<Item = &'a Stmt> {
+        self.stmts(owner).iter().rev().filter(move |s| s.rel == rel)
+    }
+
+    fn instance_chain(
+        &self,
+        owner: &str,
+        via: &str,
+        depth: usize,
+        seen: &mut BTreeSet<(String, Side)>,
+        l: &mut Lookup,
+    ) {
+        if depth > MAX_DEPTH || !seen.insert((owner.to_string(), Side::Instance)) {
+            return;
+        }
+        for s in self.mixins(owner, Rel::Prepend) {
+            self.module_chain(s, "prepend", depth, seen, l);
+        }
+        l.chain.push((owner.to_string(), Side::Instance, via.to_string()));
+        for s in self.stmts(owner).iter().filter(|s| s.rel == Rel::DelegateMissing) {
+            l.delegate_missing.insert(format!("{owner} → {}", s.target));
+        }
+        for s in self.mixins(owner, Rel::Include) {
+            self.module_chain(s, "include", depth, seen, l);
+        }
+        if let Some(s) = self.superclass(owner) {
+            match self.resolve(&s.target, &s.scope) {
+                Some(sup) => {
+                    let via = format!("superclass {sup}");
+                    self.instance_chain(&sup, &via, depth + 1, seen, l);
+                }
+                None => {
+                    l.unresolved.insert(s.target.trim_start_matches("::").to_string());
+                }
+            }
+        }
+    }
+
+    fn module_chain(
+        &self,
+        s: &Stmt,
+        how: &str,
+        depth: usize,
+        seen: &mut BTreeSet<(String, Side)>,
+        l: &mut Lookup,
+    ) {
+        let target = s.target.trim_start_matches("::");
+        if MACHINERY.contains(&target) {
+            return;
+        }
+        match self.resolve(&s.target, &s.scope) {
+            Some(m) => {
+                let via = format!("{how} {m}");
+                self.instance_chain(&m, &via, depth + 1, seen, l);
+            }
+            None => {
+                l.unresolved.insert(target.to_string());
+            }
+        }
+    }
+
+    fn singleton_chain(
+        &self,
+        owner: &str,
+        via: &str,
+        depth: usize,
+        seen: &mut BTreeSet<(String, Side)>,
+        l: &mut Lookup,
+    ) {
+        if depth > MAX_DEPTH || !seen.insert((owner.to_string(), Side::Singleton)) {
+            return;
+        }
+        l.chain
+            .push((owner.to_string(), Side::Singleton, via.to_string()));
+        for s in self.mixins(owner, Rel::Extend) {
+            self.module_chain(s, "extend", depth, seen, l);
+        }
+        // A concern's `class_methods do` (or a module's `ClassMethods`) is
+        // extended onto every class that includes it.
+        let includes: Vec<&Stmt> = self.mixins(owner, Rel::Include).collect();
+        for s in includes {
+            if let Some(m) = self.resolve(&s.target, &s.scope) {
+                let cm = format!("{m}::ClassMethods");
+                if self.decls.contains_key(&cm) {
+                    let via = format!("include {m} (class methods)");
+                    self.instance_chain(&cm, &via, depth + 1, seen, l);
+                }
+            }
+        }
+        if let Some(s) = self.superclass(owner) {
+            match self.resolve(&s.target, &s.scope) {
+                Some(sup) => {
+                    let via = format!("superclass {sup}");
+                    self.singleton_chain(&sup, &via, depth + 1, seen, l);
+                }
+                None => {
+                    l.unresolved.insert(s.target.trim_start_matches("::").to_string());
+                }
+            }
+        }
+    }
+
+    /// Is `owner` (a constant as written, possibly partial) `ancestor` or a
+    /// class that inherits or includes it?
+    pub fn is_a(&self, owner: &str, ancestor: &str) -> bool {
+        let key = (owner.to_string(), ancestor.to_string());
+        if let Some(v) = self.memo.lock().ok().and_then(|m| m.get(&key).copied()) {
+            return v;
+        }
+        let v = self.owners_named(owner).iter().any(|o| {
+            self.lookup(o, Side::Instance)
+                .chain
+                .iter()
+                .any(|(a, _, _)| a == ancestor)
+        });
+        if let Ok(mut m) = self.memo.lock() {
+            m.insert(key, v);
+        }
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::Ancestry;
+
+    fn a(owner: &str, rel: Rel, target: &str, scope: &str, line: u32) -> Ancestry {
+        Ancestry {
+            owner: owner.into(),
+            rel,
+            target: target.into(),
+            scope: scope.into(),
+            line,
+        }
+    }
+
+    fn table(files: Vec<Vec<Ancestry>>) -> ClassTable {
+        let facts: Vec<FileFacts> = files
+            .into_iter()
+            .map(|ancestry| FileFacts {
+                ancestry,
+                ..FileFacts::default()
+            })
+            .collect();
+        ClassTable::build(&facts)
+    }
+
+    fn chain(l: &Lookup) -> Vec<(&str, Side)> {
+        l.chain.iter().map(|(o, s, _)| (o.as_str(), *s)).collect()
+    }
+
+    #[test]
+    fn superclass_include_prepend_across_files() {
+        let t = table(vec![
+            vec![
+                a("Base", Rel::Class, "ApplicationRecord", "", 1),
+                a("Base", Rel::Include, "Stockable", "Base", 2),
+                a("Base", Rel::Include, "Priced", "Base", 3),
+            ],
+            vec![
+                a("Stockable", Rel::Module, "", "", 1),
+                a("Priced", Rel::Module, "", "", 1),
+            ],
+            vec![
+                a("Shop::Product", Rel::Class, "Base", "Shop", 1),
+                a("Shop::Product", Rel::Prepend, "Audited", "Shop::Product", 2),
+            ],
+            vec![
+                a("Shop", Rel::Module, "", "", 1),
+                a("Audited", Rel::Module, "", "", 1),
+                a("Base", Rel::Class, "", "", 9),
+            ],
+        ]);
+        let l = t.lookup("Shop::Product", Side::Instance);
+        assert_eq!(
+            chain(&l),
+            [
+                ("Audited", Side::Instance),
+                ("Shop::Product", Side::Instance),
+                ("Base", Side::Instance),
+                ("Priced", Side::Instance),
+                ("Stockable", Side::Instance),
+            ]
+        );
+        // ApplicationRecord is not declared anywhere: named, not guessed.
+        assert_eq!(l.unresolved.iter().collect::<Vec<_>>(), ["ApplicationRecord"]);
+        assert!(t.is_a("Product", "Stockable"));
+        assert!(!t.is_a("Base", "Audited"));
+        assert_eq!(t.owners_named("Product"), ["Shop::Product"]);
+    }
+
+    #[test]
+    fn concern_class_methods_and_extend() {
+        let t = table(vec![vec![
+            a("Stockable", Rel::Module, "", "", 1),
+            a("Stockable", Rel::Extend, "ActiveSupport::Concern", "Stockable", 2),
+            a("Stockable::ClassMethods", Rel::Module, "", "Stockable", 5),
+            a("Finders", Rel::Module, "", "", 20),
+            a("Product", Rel::Class, "", "", 30),
+            a("Product", Rel::Include, "Stockable", "Product", 31),
+            a("Product", Rel::Extend, "Finders", "Product", 32),
+        ]]);
+        let l = t.lookup("Product", Side::Singleton);
+        assert_eq!(
+            chain(&l),
+            [
+                ("Product", Side::Singleton),
+                ("Finders", Side::Instance),
+                ("Stockable::ClassMethods", Side::Instance),
+            ]
+        );
+        assert!(l.unresolved.is_empty(), "{l:?}");
+    }
+
+    #[test]
+    fn lexical_resolution_prefers_the_nearest_scope() {
+        let t = table(vec![vec![
+            a("Other", Rel::Class, "", "", 1),
+            a("Outer", Rel::Module, "", "", 2),
+            a("Outer::Thing", Rel::Class, "Other", "Outer", 3),
+        ]]);
+        assert_eq!(t.resolve("Other", "Outer").as_deref(), Some("Other"));
+        let t2 = table(vec![vec![
+            a("Other", Rel::Class, "", "", 1),
+            a("Outer", Rel::Module, "", "", 2),
+            a("Outer::Other", Rel::Class, "", "Outer", 3),
+        ]]);
+        assert_eq!(t2.resolve("Other", "Outer").as_deref(), Some("Outer::Other"));
+        assert_eq!(t2.resolve("::Other", "Outer").as_deref(), Some("Other"));
+    }
+
+    #[test]
+    fn compact_paths_resolve_like_ruby() {
+        use crate::facts::{Access, Def, DefForm, DefKind};
+        let def = |owner: &str| Def {
+            name: "x".into(),
+            owner: Some(owner.into()),
+            kind: DefKind::Instance,
+            form: DefForm::Def,
+            access: Access::Public,
+            line: 3,
+        };
+        let file = |ancestry: Vec<Ancestry>, defs: Vec<Def>| FileFacts {
+            ancestry,
+            defs,
+            ..FileFacts::default()
+        };
+        // `module Outer; class Other::Thing` with only a top-level Other.
+        let mut facts = vec![
+            file(vec![a("Other", Rel::Class, "", "", 1)], vec![]),
+            file(
+                vec![
+                    a("Outer", Rel::Module, "", "", 1),
+                    a("Outer::Other::Thing", Rel::Class, "", "Outer", 2),
+                    a(
+                        "Outer::Other::Thing::Inner",
+                        Rel::Class,
+                        "",
+                        "Outer::Other::Thing",
+                        4,
+                    ),
+                ],
+                vec![def("Outer::Other::Thing"), def("Outer::Other::Thing::Inner")],
+            ),
+        ];
+        canonicalize(&mut facts);
+        let owners: Vec<&str> = facts[1].defs.iter().filter_map(|d| d.owner.as_deref()).collect();
+        assert_eq!(owners, ["Other::Thing", "Other::Thing::Inner"]);
+        assert_eq!(facts[1].ancestry[1].owner, "Other::Thing");
+        // With `Outer::Other` declared, the lexical path stands.
+        let mut facts = vec![file(
+            vec![
+                a("Outer", Rel::Module, "", "", 1),
+                a("Outer::Other", Rel::Module, "", "Outer", 2),
+                a("Outer::Other::Thing", Rel::Class, "", "Outer", 5),
+            ],
+            vec![def("Outer::Other::Thing")],
+        )];
+        canonicalize(&mut facts);
+        assert_eq!(facts[0].defs[0].owner.as_deref(), Some("Outer::Other::Thing"));
+    }
+
+    #[test]
+    fn cycles_terminate() {
+        let t = table(vec![vec![
+            a("A", Rel::Module, "", "", 1),
+            a("B", Rel::Module, "", "", 2),
+            a("A", Rel::Include, "B", "A", 3),
+            a("B", Rel::Include, "A", "B", 4),
+        ]]);
+        assert_eq!(
+            chain(&t.lookup("A", Side::Instance)),
+            [("A", Side::Instance), ("B", Side::Instance)]
+        );
+    }
+}
