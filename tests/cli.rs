@@ -423,7 +423,7 @@ fn rails_ancestry_findings() {
     assert_eq!(v["stats"]["parse_errors"], 0);
     let core = "core/app/models";
     let ctl = "shop/app/controllers/products_controller.rb";
-    let cases: [(&str, String, &str, Vec<String>); 10] = [
+    let cases: [(&str, String, &str, Vec<String>); 11] = [
         // A concern's instance method, via BaseProduct in the other repo.
         (
             "method:Product#in_stock?",
@@ -491,6 +491,12 @@ fn rails_ancestry_findings() {
             "shop/app/models/product.rb:6".into(),
             "public",
             vec!["shop/app/views/products/_card.html.haml:2".into()],
+        ),
+        (
+            "method:ProductsHelper#stock_label",
+            "shop/app/helpers/products_helper.rb:2".into(),
+            "public",
+            vec!["shop/app/views/products/_card.html.haml:4".into()],
         ),
         (
             "method:Store#logo_url",

@@ -1198,6 +1198,18 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
             }
         }
     };
+    // Rails mixes every helper module into every view: an implicit call in
+    // an ERB, HAML or Slim view is a call on an object that includes
+    // `SomethingHelper`, without spelling it.
+    let view_helper = c.recv == Recv::Implicit
+        && c.via == Via::Call
+        && mn.owner.as_deref().is_some_and(|o| leaf(o).ends_with("Helper"))
+        && matches!(ix.file(fi).class.lang, Some(Lang::Erb | Lang::Haml | Lang::Slim));
+    let (strength, outside_explicit) = if view_helper {
+        ("internal", false)
+    } else {
+        (strength, outside_explicit)
+    };
     // A weak match for a planned owner: not a call of it when the receiver
     // is named after another class that defines the method, nor in a file
     // that never spells the owner (`params[:status]`, `response.status`,
