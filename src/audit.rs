@@ -103,6 +103,23 @@ impl Prefilter {
                         recorded.extend(name_forms(leaf));
                     }
                 }
+                // A job's class name is in its definition, its producers
+                // and its queue declaration; config files (worker queues)
+                // are scanned whatever they mention.
+                Kind::Job => {
+                    let class = p.name.split(['#', '.']).next().unwrap_or(&p.name);
+                    patterns.insert(crate::facts::leaf(class).to_string());
+                    interest.jobs = true;
+                }
+                // An event's name; a regexp subscription need not spell it.
+                Kind::Event => {
+                    patterns.insert(p.name.clone());
+                    patterns.insert("subscribe(/".to_string());
+                    patterns.insert("subscribe /".to_string());
+                }
+                Kind::Flag => {
+                    patterns.insert(p.name.clone());
+                }
                 // Not audited yet: nothing to look for.
                 _ => {}
             }
@@ -258,6 +275,9 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         let t = Instant::now();
         let text = String::from_utf8_lossy(&bytes);
         out.facts.config_defs = lang::config::scan(&text, env_names);
+        if pre.interest.jobs && lang::config::mentions_queues(&text) {
+            out.facts.queue_listens = lang::config::scan_queues(&file.rel, &text);
+        }
         out.timing.config_scan = t.elapsed();
     }
     if file.class.module_config {
@@ -306,12 +326,14 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     }
     let config_defs = std::mem::take(&mut out.facts.config_defs);
     let module_config = out.facts.module_config.take();
+    let queue_listens = std::mem::take(&mut out.facts.queue_listens);
     let (facts, timing) = lang::extract_timed(lang, &bytes, &pre.interest);
     out.facts = facts;
     out.facts.module_config = module_config;
     out.timing.parse = timing.parse;
     out.timing.extract = timing.extract;
     out.facts.config_defs = config_defs;
+    out.facts.queue_listens = queue_listens;
     out.parsed = true;
     if out.facts.parse_error {
         out.failed = true;

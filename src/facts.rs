@@ -225,6 +225,135 @@ pub struct VisStmt {
     pub line: u32,
 }
 
+/// What a value passed to a job looks like (Sidekiq's arguments must be
+/// JSON-native).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub enum ArgShape {
+    /// A string, number, `nil`, boolean, or an array/hash of those with
+    /// string keys.
+    Json,
+    /// A symbol (or a hash with symbol keys).
+    Symbol,
+    /// `Time.now`, `Date.today`, `1.day.ago`, ...
+    Time,
+    /// An object: `Const.new`, `Const.find(...)`, a local assigned from one.
+    Object,
+    /// Anything else (a variable, a call): judged by the checks, if at all.
+    Unknown,
+}
+
+/// One argument of an enqueue, with its source text (truncated).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JobArg {
+    pub shape: ArgShape,
+    pub text: String,
+}
+
+/// A job handed to a queue: `X.perform_later(a)`, `X.set(...).perform_later`,
+/// `X.perform_async(a)`, `X.perform_in(t, a)`, `ActiveJob.perform_all_later`,
+/// `Sidekiq::Client.push('class' => X)`, `Mailer.m(a).deliver_later`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Enqueue {
+    /// The job (or mailer) class as written.
+    pub class: String,
+    /// The lexical owner path at the call (for resolving `class`).
+    pub scope: String,
+    /// `perform_later`, `perform_async`, `deliver_later`, `push`, ...
+    pub method: String,
+    /// The arguments `perform` (or the mailer method) receives, without
+    /// `set(...)` options or `perform_in`'s delay; `None` when their number
+    /// cannot be read (a splat, `perform_bulk`, a pushed variable).
+    pub args: Option<Vec<JobArg>>,
+    /// Keyword arguments passed (`k: v` at the end of the call).
+    pub keywords: Vec<String>,
+    /// A queue chosen at the call: `set(queue: :x)`, `'queue' => 'x'`.
+    pub queue: Option<String>,
+    /// `Mailer.m(...).deliver_later`: the mailer method `m`.
+    pub mailer_method: Option<String>,
+    pub line: u32,
+}
+
+/// The parameters a Ruby method accepts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Params {
+    pub required: u32,
+    pub optional: u32,
+    /// `*args` (or `...`).
+    pub rest: bool,
+    pub required_kw: Vec<String>,
+    pub optional_kw: Vec<String>,
+    /// `**opts` (or `...`).
+    pub kwrest: bool,
+}
+
+/// A method's parameter list (Ruby `def`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Sig {
+    pub owner: Option<String>,
+    pub name: String,
+    pub singleton: bool,
+    pub params: Params,
+    pub line: u32,
+}
+
+/// `queue_as :x` / `sidekiq_options queue: 'x'` in a class body.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QueueDecl {
+    pub owner: String,
+    /// `None` when the queue is computed (a block, a method call).
+    pub queue: Option<String>,
+    pub line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub enum EventRole {
+    Emit,
+    Subscribe,
+}
+
+/// An event emitted or subscribed to by name.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct EventUse {
+    /// The event name, or the regexp's source when `regex`.
+    pub name: String,
+    pub regex: bool,
+    pub role: EventRole,
+    /// `ActiveSupport::Notifications`, `Wisper`, ...
+    pub via: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+pub enum FlagRole {
+    /// Checked in code (`Flipper.enabled?(:x)`).
+    Check,
+    /// Created or turned on in code (`Flipper.enable(:x)`, `Flipper.add(:x)`).
+    Define,
+    /// Checked through a hosted flag service (LaunchDarkly, Unleash): its
+    /// definition lives in that service.
+    Hosted,
+}
+
+/// A feature flag named in code.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FlagUse {
+    pub name: String,
+    pub role: FlagRole,
+    /// `Flipper`, `Feature`, `LaunchDarkly`, `Unleash`.
+    pub via: String,
+    pub line: u32,
+}
+
+/// A queue a worker configuration listens to (config files: `sidekiq.yml`
+/// `:queues:`, `-q` flags, Solid Queue's `queues:`, GoodJob's queue lists).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QueueListen {
+    /// The queue; `*` for every queue, `prefix*` for a prefix; empty for a
+    /// worker started without a queue list (it takes the default queue).
+    pub queue: String,
+    pub line: u32,
+}
+
 /// Everything extracted from one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileFacts {
@@ -251,6 +380,24 @@ pub struct FileFacts {
     /// dispatch).
     #[serde(default)]
     pub reflection: Vec<Dynamic>,
+    /// Ruby method parameter lists.
+    #[serde(default)]
+    pub sigs: Vec<Sig>,
+    /// Jobs enqueued.
+    #[serde(default)]
+    pub enqueues: Vec<Enqueue>,
+    /// Queues declared by job classes.
+    #[serde(default)]
+    pub queue_decls: Vec<QueueDecl>,
+    /// Events emitted and subscribed to.
+    #[serde(default)]
+    pub events: Vec<EventUse>,
+    /// Feature flags checked and defined in code.
+    #[serde(default)]
+    pub flags: Vec<FlagUse>,
+    /// Queues worker configurations listen to (config files).
+    #[serde(default)]
+    pub queue_listens: Vec<QueueListen>,
     /// The tree had syntax errors (facts from the valid parts are kept).
     pub parse_error: bool,
     /// The tree nests deeper than extraction looks; facts below that depth
@@ -351,6 +498,9 @@ pub struct Interest {
     pub names: BTreeSet<String>,
     /// JSON column names.
     pub columns: BTreeSet<String>,
+    /// The plan has `job` points: config files are scanned for the queues
+    /// workers listen to.
+    pub jobs: bool,
 }
 
 impl Interest {
@@ -359,6 +509,7 @@ impl Interest {
         Interest {
             names: names.iter().map(|s| s.to_string()).collect(),
             columns: columns.iter().map(|s| s.to_string()).collect(),
+            jobs: false,
         }
     }
 
@@ -546,6 +697,20 @@ pub struct FactIndex {
     pub column_defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Ruby `private :x`-style statements, by method name.
     pub visibility_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Method signatures by method name.
+    pub sigs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Enqueues by the last `::` segment of the class as written.
+    pub enqueues_by_class: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Queue declarations by the last `::` segment of their owner.
+    pub queue_decls_by_owner: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Events by name (regexp subscriptions under their source).
+    pub events_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Regexp subscriptions (every one: any may match a planned name).
+    pub event_patterns: Vec<(FileIdx, u32)>,
+    /// Flags by name.
+    pub flags_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Every queue a worker configuration listens to.
+    pub queue_listens: Vec<(FileIdx, u32)>,
     /// Files that failed to parse cleanly or could not be read.
     pub failed: BTreeSet<FileIdx>,
     /// Ruby classes and modules: superclasses, mixins, concerns.
@@ -606,8 +771,31 @@ impl FactIndex {
             }
         }
         for (f, ff) in ix.facts.iter().enumerate() {
+            let f = f as FileIdx;
             for (i, v) in ff.visibility.iter().enumerate() {
-                push(&mut ix.visibility_by_name, &v.name, f as FileIdx, i);
+                push(&mut ix.visibility_by_name, &v.name, f, i);
+            }
+            for (i, s) in ff.sigs.iter().enumerate() {
+                push(&mut ix.sigs_by_name, &s.name, f, i);
+            }
+            for (i, e) in ff.enqueues.iter().enumerate() {
+                push(&mut ix.enqueues_by_class, leaf(&e.class), f, i);
+            }
+            for (i, q) in ff.queue_decls.iter().enumerate() {
+                push(&mut ix.queue_decls_by_owner, leaf(&q.owner), f, i);
+            }
+            for (i, e) in ff.events.iter().enumerate() {
+                if e.regex {
+                    ix.event_patterns.push((f, i as u32));
+                } else {
+                    push(&mut ix.events_by_name, &e.name, f, i);
+                }
+            }
+            for (i, g) in ff.flags.iter().enumerate() {
+                push(&mut ix.flags_by_name, &g.name, f, i);
+            }
+            for i in 0..ff.queue_listens.len() {
+                ix.queue_listens.push((f, i as u32));
             }
         }
         ix.classes = crate::ancestors::ClassTable::build(&ix.facts);
@@ -665,6 +853,12 @@ impl FactIndex {
             })
             .collect()
     }
+}
+
+/// The last `::` segment of a constant path.
+pub fn leaf(s: &str) -> &str {
+    let s = s.trim_start_matches("::");
+    s.rsplit("::").next().unwrap_or(s)
 }
 
 fn push(map: &mut BTreeMap<String, Vec<(FileIdx, u32)>>, k: &str, f: FileIdx, i: usize) {

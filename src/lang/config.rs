@@ -8,7 +8,7 @@
 //! YAML), only names that look like env vars (no lower-case letters) or that
 //! the plan names are kept.
 
-use crate::facts::ConfigDef;
+use crate::facts::{ConfigDef, QueueListen};
 use std::collections::BTreeSet;
 
 fn is_ident_byte(b: u8) -> bool {
@@ -85,10 +85,12 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
             continue;
         }
         let mut docker = false;
+        let mut listed = false;
         loop {
             let before = s;
             if let Some(r) = s.strip_prefix("- ") {
                 s = r.trim_start();
+                listed = true;
             }
             for p in ["export ", "ENV ", "ARG ", "env "] {
                 if let Some(r) = s.strip_prefix(p) {
@@ -137,6 +139,12 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
             continue;
         };
         let rest_t = rest.trim_start();
+        // A YAML list item naming a planned flag (`features: [..]` written
+        // as `- new_checkout`) defines it.
+        if listed && rest_t.trim_end_matches(',').is_empty() && extra.contains(name) {
+            push(name);
+            continue;
+        }
         let is_assign = (rest_t.starts_with('=') && !rest_t.starts_with("=="))
             || (rest_t.starts_with(':')
                 && !rest_t.starts_with("::")
@@ -171,6 +179,174 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
             }
         }
         // dotenv-style inline lists in CI: `env: X=1` was stripped above.
+    }
+    out
+}
+
+/// Does this config file say anything about job queues? (A cheap test
+/// before `scan_queues`.)
+pub fn mentions_queues(text: &str) -> bool {
+    ["sidekiq", "queues", "good_job", "GOOD_JOB_QUEUES"]
+        .iter()
+        .any(|w| text.contains(w))
+}
+
+/// Queue names in a `queues:` value or list item: `a`, `[a, 2]`,
+/// `"a"`, `[a, b]`, `a,b`, `"*"`.
+fn queue_words(v: &str) -> Vec<String> {
+    let v = v.split(" #").next().unwrap_or(v).trim();
+    let inner = v.trim_start_matches('[').trim_end_matches(']');
+    let words: Vec<String> = inner
+        .split(',')
+        .map(|w| {
+            w.trim()
+                .trim_matches(|c| c == '"' || c == '\'' || c == ':')
+                .to_string()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    // `- [critical, 2]`: a queue and its weight.
+    if v.starts_with('[') && words.len() == 2 && words[1].bytes().all(|b| b.is_ascii_digit()) {
+        return vec![words[0].clone()];
+    }
+    words
+        .into_iter()
+        .filter(|w| !w.bytes().all(|b| b.is_ascii_digit()))
+        .collect()
+}
+
+/// GoodJob's queue string: `a,b`, `a:2;b`, `*`, `-a` (every queue but a).
+fn good_job_words(v: &str) -> Vec<String> {
+    let v = v.trim().trim_matches(|c| c == '"' || c == '\'');
+    if v.starts_with('-') {
+        return vec!["*".to_string()];
+    }
+    v.trim_start_matches('+')
+        .split([',', ';'])
+        .map(|w| w.split(':').next().unwrap_or("").trim().to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The queues a worker configuration listens to: `queues:` lists in
+/// Sidekiq, Solid Queue and GoodJob YAML (files whose name says so), and
+/// `sidekiq -q name` / `good_job start --queues=...` /
+/// `GOOD_JOB_QUEUES=...` on any command line (Procfiles, compose, k8s).
+/// A `sidekiq` command without `-q` or `-C` takes the default queue
+/// (an empty queue name).
+pub fn scan_queues(path: &str, text: &str) -> Vec<QueueListen> {
+    let file = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let yaml = (file.ends_with(".yml") || file.ends_with(".yaml"))
+        && (file.contains("sidekiq") || file.contains("queue") || file.contains("good_job"));
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Vec::new();
+    // Indentation of the `queues:` key whose list items follow.
+    let mut in_list: Option<usize> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = i as u32 + 1;
+        let s = raw.trim();
+        if s.is_empty() || s.starts_with('#') {
+            continue;
+        }
+        let indent = raw.len() - raw.trim_start().len();
+        let mut push = |q: String| out.push(QueueListen { queue: q, line });
+        if yaml {
+            if let Some(key_indent) = in_list {
+                if let Some(item) = s.strip_prefix("- ").or_else(|| s.strip_prefix('-'))
+                    && indent >= key_indent
+                {
+                    for q in queue_words(item) {
+                        push(q);
+                    }
+                    continue;
+                }
+                if indent <= key_indent {
+                    in_list = None;
+                }
+            }
+            let key = s.strip_prefix("- ").unwrap_or(s);
+            if let Some(v) = key
+                .strip_prefix(":queues:")
+                .or_else(|| key.strip_prefix("queues:"))
+            {
+                let v = v.trim();
+                if v.is_empty() {
+                    in_list = Some(indent);
+                } else {
+                    for q in queue_words(v) {
+                        push(q);
+                    }
+                }
+                continue;
+            }
+        }
+        // Command lines.
+        let words: Vec<&str> = s.split_whitespace().collect();
+        if let Some(at) = words.iter().position(|w| {
+            w.trim_matches(|c| c == '"' || c == '\'' || c == ',' || c == '[')
+                .ends_with("sidekiq")
+        }) {
+            let mut queues = Vec::new();
+            let mut configured = false;
+            let mut k = at + 1;
+            while k < words.len() {
+                let w = words[k].trim_matches(|c| c == '"' || c == '\'' || c == ',' || c == ']');
+                let value = if w == "-q" || w == "--queue" {
+                    k += 1;
+                    words
+                        .get(k)
+                        .map(|v| v.trim_matches(|c| c == '"' || c == '\'' || c == ',' || c == ']'))
+                } else if let Some(v) = w.strip_prefix("--queue=") {
+                    Some(v)
+                } else if let Some(v) = w.strip_prefix("-q").filter(|v| !v.is_empty()) {
+                    Some(v)
+                } else {
+                    if w == "-C" || w == "--config" || w.starts_with("--config=") {
+                        configured = true;
+                    }
+                    None
+                };
+                if let Some(v) = value {
+                    // `-q critical,2`: a queue and its weight.
+                    if let Some(q) = v.split(',').next().filter(|q| !q.is_empty()) {
+                        queues.push(q.to_string());
+                    }
+                }
+                k += 1;
+            }
+            if queues.is_empty() && !configured {
+                // Only an actual command: `sidekiq` mentioned in a gem list
+                // or a comment-like value is not a worker.
+                let command = at == 0
+                    || words[..at]
+                        .iter()
+                        .any(|w| matches!(*w, "exec" | "bundle" | "command:" | "-" | "run"))
+                    || words[at - 1].ends_with(':');
+                if command {
+                    push(String::new());
+                }
+            }
+            for q in queues {
+                push(q);
+            }
+        }
+        for w in &words {
+            let w = w.trim_matches(|c| c == '"' || c == '\'' || c == ',');
+            let v = w
+                .strip_prefix("--queues=")
+                .or_else(|| w.strip_prefix("GOOD_JOB_QUEUES="))
+                .or_else(|| w.strip_prefix("GOOD_JOB_QUEUES:"));
+            if let Some(v) = v {
+                for q in good_job_words(v) {
+                    push(q);
+                }
+            }
+        }
+        if let Some(v) = s.strip_prefix("GOOD_JOB_QUEUES:") {
+            for q in good_job_words(v) {
+                push(q);
+            }
+        }
     }
     out
 }
@@ -245,5 +421,82 @@ mod tests {
         let d = scan("feature_x: true\nother: 1\n", &extra);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].name, "feature_x");
+    }
+
+    fn queues(path: &str, text: &str) -> Vec<(String, u32)> {
+        scan_queues(path, text)
+            .into_iter()
+            .map(|q| (q.queue, q.line))
+            .collect()
+    }
+
+    #[test]
+    fn sidekiq_yaml_lists() {
+        let t = ":concurrency: 5\n:queues:\n  - critical\n  - [default, 2]\n  - \"mailers\"\nproduction:\n  :concurrency: 10\n";
+        assert_eq!(
+            queues("config/sidekiq.yml", t),
+            [
+                ("critical".into(), 3),
+                ("default".into(), 4),
+                ("mailers".into(), 5)
+            ]
+        );
+        assert_eq!(
+            queues("config/sidekiq.yml", ":queues: [a, b]\n"),
+            [("a".into(), 1), ("b".into(), 1)]
+        );
+        // Another file's `queues:` key is not a worker's.
+        assert_eq!(queues("config/rabbit.yml", "queues:\n  - a\n"), []);
+    }
+
+    #[test]
+    fn solid_queue_and_good_job() {
+        let t = "production:\n  workers:\n    - queues: \"*\"\n      threads: 3\n    - queues: [reports, real_time*]\n";
+        assert_eq!(
+            queues("config/queue.yml", t),
+            [("*".into(), 3), ("reports".into(), 5), ("real_time*".into(), 5)]
+        );
+        assert_eq!(
+            queues(
+                "Procfile",
+                "worker: bundle exec good_job start --queues=mailers:2;default\n"
+            ),
+            [("mailers".into(), 1), ("default".into(), 1)]
+        );
+        assert_eq!(queues(".env", "GOOD_JOB_QUEUES=-low\n"), [("*".into(), 1)]);
+    }
+
+    #[test]
+    fn command_lines() {
+        assert_eq!(
+            queues(
+                "Procfile",
+                "web: bundle exec puma\nworker: bundle exec sidekiq -q critical,2 -q default\n"
+            ),
+            [("critical".into(), 2), ("default".into(), 2)]
+        );
+        assert_eq!(
+            queues("Procfile", "worker: bundle exec sidekiq\n"),
+            [("".into(), 1)]
+        );
+        assert_eq!(
+            queues("Procfile", "worker: bundle exec sidekiq -C config/sidekiq.yml\n"),
+            []
+        );
+        assert_eq!(
+            queues(
+                "k8s/worker.yaml",
+                "command: [\"bundle\", \"exec\", \"sidekiq\", \"-q\", \"imports\"]\n"
+            ),
+            [("imports".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn flag_list_items() {
+        let extra: BTreeSet<String> = ["new_checkout".to_string()].into();
+        let d = scan("features:\n  - new_checkout\n  - other\n", &extra);
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].name.as_str(), d[0].line), ("new_checkout", 2));
     }
 }

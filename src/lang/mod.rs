@@ -584,6 +584,12 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         module_config,
         env_objects,
         config_reads,
+        sigs,
+        enqueues,
+        queue_decls,
+        events,
+        flags,
+        queue_listens,
         parse_error,
         too_deep,
     } = more;
@@ -619,6 +625,12 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         r.scope = shift(r.scope);
         r
     }));
+    into.sigs.extend(sigs);
+    into.enqueues.extend(enqueues);
+    into.queue_decls.extend(queue_decls);
+    into.events.extend(events);
+    into.flags.extend(flags);
+    into.queue_listens.extend(queue_listens);
     into.parse_error |= parse_error;
     into.too_deep |= too_deep;
 }

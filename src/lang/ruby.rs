@@ -11,6 +11,9 @@
 //! JSON keys, which are only looked for on the plan's columns: any hash
 //! access could be one.
 
+#[path = "ruby_async.rs"]
+mod async_points;
+
 use super::prism_tree::children;
 use super::{Builder, sql_keys_in, truncate};
 use crate::facts::{
@@ -656,6 +659,7 @@ impl<'pr> Walker<'_, '_> {
             end_line,
         });
         let singleton = kind == DefKind::Singleton;
+        self.signature(&d, owner.as_deref().map(str::to_string), singleton, line);
         self.push_frame(FrameKind::Def, owner, singleton);
         if let Some(f) = self.frames.last_mut() {
             f.fn_scope = Some(scope);
@@ -877,6 +881,7 @@ impl<'pr> Walker<'_, '_> {
         if self.json {
             self.json_call(&c, &name, recv.as_ref(), &args);
         }
+        self.async_call(&c, &name, recv.as_ref(), &args);
         // ENV['X'], ENV.fetch('X'), ENV.key?('X')
         if let Some(r) = &recv
             && r.as_constant_read_node()
