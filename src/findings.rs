@@ -45,11 +45,15 @@ pub enum Code {
     AmbiguousDefinition,
     ConfigNeverRead,
     AcceptedProblemExpired,
+    MissingLayer,
+    JobArgumentsMismatch,
+    QueueNotConsumed,
+    JobArgumentsNotSerializable,
 }
 
 impl Code {
     /// Every code this version can report (documented in docs/reference.md).
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 17] = [
         Code::MissingDefinition,
         Code::PrivateEntryPoint,
         Code::NoCallers,
@@ -63,6 +67,10 @@ impl Code {
         Code::AmbiguousDefinition,
         Code::ConfigNeverRead,
         Code::AcceptedProblemExpired,
+        Code::MissingLayer,
+        Code::JobArgumentsMismatch,
+        Code::QueueNotConsumed,
+        Code::JobArgumentsNotSerializable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +88,10 @@ impl Code {
             Code::AmbiguousDefinition => "ambiguous-definition",
             Code::ConfigNeverRead => "config-never-read",
             Code::AcceptedProblemExpired => "accepted-problem-expired",
+            Code::MissingLayer => "missing-layer",
+            Code::JobArgumentsMismatch => "job-arguments-mismatch",
+            Code::QueueNotConsumed => "queue-not-consumed",
+            Code::JobArgumentsNotSerializable => "job-arguments-not-serializable",
         }
     }
 
@@ -90,8 +102,14 @@ impl Code {
             | Code::NoCallers
             | Code::TestOnlyCallers
             | Code::MissingExpectedCaller
-            | Code::JsonKeyReadNeverWritten => Risk::High,
-            Code::ConfigNotWired | Code::DynamicCallersOnly | Code::UnexpectedLocation => Risk::Medium,
+            | Code::JsonKeyReadNeverWritten
+            | Code::MissingLayer
+            | Code::JobArgumentsMismatch
+            | Code::QueueNotConsumed => Risk::High,
+            Code::ConfigNotWired
+            | Code::DynamicCallersOnly
+            | Code::UnexpectedLocation
+            | Code::JobArgumentsNotSerializable => Risk::Medium,
             Code::JsonKeyWrittenNeverRead
             | Code::AmbiguousDefinition
             | Code::ConfigNeverRead
@@ -108,7 +126,7 @@ impl Code {
             Code::TestOnlyCallers => "only test code calls it",
             Code::MissingExpectedCaller => "a repo the plan names as a caller never calls it",
             Code::JsonKeyReadNeverWritten => "a reader expects a key no writer writes",
-            Code::ConfigNotWired => "code reads the env var but no config file defines it",
+            Code::ConfigNotWired => "code reads the env var or flag but no config file defines it",
             Code::DynamicCallersOnly => "only dynamic dispatch could reach it",
             Code::UnexpectedLocation => "defined, but not in the repo the plan names",
             Code::JsonKeyWrittenNeverRead => "a writer stores a key nobody reads",
@@ -116,6 +134,14 @@ impl Code {
             Code::ConfigNeverRead => "defined in config but no code reads it",
             Code::AcceptedProblemExpired => {
                 "an `accept:` entry's `until` date has passed, or it matches no problem any more"
+            }
+            Code::MissingLayer => "a job or event lacks one of its layers (producer, consumer)",
+            Code::JobArgumentsMismatch => {
+                "a producer passes a different number of arguments than `perform` takes"
+            }
+            Code::QueueNotConsumed => "a job is enqueued on a queue that no worker configuration listens to",
+            Code::JobArgumentsNotSerializable => {
+                "a Sidekiq producer passes a value that is not JSON-native (a model, a symbol, a Time)"
             }
         }
     }
@@ -209,6 +235,14 @@ pub struct KeyEntry {
     pub read_at: Vec<String>,
 }
 
+/// One layer of a `job` or `event` point (contract §4 `layers`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Layer {
+    pub layer: String,
+    pub found: bool,
+    pub locations: Vec<String>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
@@ -240,6 +274,9 @@ pub struct Finding {
     pub config: Vec<ConfigEntry>,
     /// JSON column keys; `None` (JSON `null`) for other kinds.
     pub keys: Option<Vec<KeyEntry>>,
+    /// `job` and `event` findings: one entry per layer, in contract order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layers: Option<Vec<Layer>>,
     pub problems: Vec<Problem>,
     pub risk: Risk,
     pub confidence: Confidence,
@@ -274,6 +311,7 @@ impl Finding {
             config_wired: None,
             config: Vec::new(),
             keys: None,
+            layers: None,
             problems: Vec::new(),
             risk: Risk::None,
             confidence: Confidence::High,
@@ -341,6 +379,12 @@ impl Finding {
                 k.written_at.dedup();
             }
             keys.sort();
+        }
+        if let Some(layers) = &mut self.layers {
+            for l in layers.iter_mut() {
+                l.locations.sort();
+                l.locations.dedup();
+            }
         }
         self.problems.sort_by(|a, b| {
             b.risk

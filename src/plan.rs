@@ -75,7 +75,10 @@ impl Kind {
 
     /// Kinds this version audits; the others are reported as not audited.
     pub fn is_audited(self) -> bool {
-        matches!(self, Kind::Method | Kind::Env | Kind::Jsonb)
+        matches!(
+            self,
+            Kind::Method | Kind::Env | Kind::Jsonb | Kind::Job | Kind::Event | Kind::Flag
+        )
     }
 }
 

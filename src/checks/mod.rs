@@ -5,6 +5,9 @@
 
 mod env;
 mod hooks;
+mod event;
+mod flag;
+mod job;
 mod jsonb;
 mod method;
 
@@ -279,6 +282,9 @@ fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex, today: &str) -> Finding {
         Kind::Method => method::check(m, ctx),
         Kind::Env => env::check(m, ctx),
         Kind::Jsonb => jsonb::check(m, ctx),
+        Kind::Job => job::check(m, ctx),
+        Kind::Event => event::check(m, ctx),
+        Kind::Flag => flag::check(m, ctx),
         other => unaudited(m, other),
     };
     if f.has(Code::MissingDefinition)

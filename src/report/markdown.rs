@@ -163,9 +163,32 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 None => d.location.clone(),
             })
             .collect();
-        list("Definitions", &defs, out)?;
-        if f.keys.is_none() {
-            list("Callers", &f.callers_found, out)?;
+        match &f.layers {
+            // Jobs and events: their layers say it all.
+            Some(layers) => {
+                for l in layers {
+                    let state = if l.found { "found" } else { "**missing**" };
+                    let at: Vec<String> = l.locations.iter().take(20).map(|s| code(s)).collect();
+                    let more = if l.locations.len() > 20 {
+                        format!(" and {} more", l.locations.len() - 20)
+                    } else {
+                        String::new()
+                    };
+                    let sep = if at.is_empty() { "" } else { ": " };
+                    writeln!(
+                        out,
+                        "- Layer {}: {state}{sep}{}{more}",
+                        cell(&l.layer),
+                        at.join(", ")
+                    )?;
+                }
+            }
+            None => {
+                list("Definitions", &defs, out)?;
+                if f.keys.is_none() {
+                    list("Callers", &f.callers_found, out)?;
+                }
+            }
         }
         list("Test callers", &f.test_callers, out)?;
         let dynamic: Vec<String> = f

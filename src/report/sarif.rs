@@ -9,7 +9,7 @@ use crate::text;
 use serde_json::{Value, json};
 use std::io::Write;
 
-const CODES: [Code; 13] = Code::ALL;
+const CODES: [Code; 17] = Code::ALL;
 
 fn level(r: Risk) -> &'static str {
     match r {
@@ -55,6 +55,12 @@ fn location(f: &Finding) -> Option<(String, u64)> {
                 .iter()
                 .flatten()
                 .flat_map(|k| k.read_at.iter().chain(k.written_at.iter()).cloned()),
+        )
+        .chain(
+            f.layers
+                .iter()
+                .flatten()
+                .flat_map(|l| l.locations.iter().cloned()),
         );
     for c in candidates {
         if let Some(s) = split(&c) {
@@ -84,7 +90,8 @@ fn problem_location(msg: &str, f: &Finding) -> Option<(String, u64)> {
                 .iter()
                 .flatten()
                 .flat_map(|k| k.read_at.iter().chain(k.written_at.iter())),
-        );
+        )
+        .chain(f.layers.iter().flatten().flat_map(|l| l.locations.iter()));
     let first = known
         .filter_map(|k| msg.find(k.as_str()).map(|i| (i, std::cmp::Reverse(k.len()), k)))
         .min()
@@ -143,6 +150,36 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                         "region": {"startLine": 1},
                     }
                 }]);
+            }
+            // Each layer's evidence (producer, consumer, queue) as related
+            // locations, so a code-scanning UI shows both ends.
+            let related: Vec<Value> = f
+                .layers
+                .iter()
+                .flatten()
+                .flat_map(|l| l.locations.iter().map(move |loc| (l, loc)))
+                .filter_map(|(l, loc)| {
+                    let (uri, line) = split(loc)?;
+                    let uri = match uri.split_once('/') {
+                        Some((_, rest)) if report.single_repo => rest.to_string(),
+                        _ => uri,
+                    };
+                    Some((l.layer.clone(), uri, line))
+                })
+                .enumerate()
+                .map(|(i, (layer, uri, line))| {
+                    json!({
+                        "id": i,
+                        "message": {"text": layer},
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": uri, "uriBaseId": "WORKSPACE"},
+                            "region": {"startLine": line.max(1)},
+                        }
+                    })
+                })
+                .collect();
+            if !related.is_empty() {
+                r["relatedLocations"] = json!(related);
             }
             results.push(r);
         }

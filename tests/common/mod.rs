@@ -73,6 +73,8 @@ pub struct Finding {
     pub config: Vec<ConfigEntry>,
     /// `null` for every kind but jsonb.
     pub keys: Option<Vec<KeyEntry>>,
+    #[serde(default)]
+    pub layers: Option<Vec<Layer>>,
     pub problems: Vec<Problem>,
     pub risk: String,
     pub confidence: String,
@@ -84,6 +86,10 @@ pub struct Finding {
 impl Finding {
     pub fn codes(&self) -> Vec<&str> {
         self.problems.iter().map(|p| p.code.as_str()).collect()
+    }
+
+    pub fn has(&self, code: &str) -> bool {
+        self.problems.iter().any(|p| p.code == code)
     }
 
     pub fn problem(&self, code: &str) -> &Problem {
@@ -131,6 +137,14 @@ pub struct KeyEntry {
     pub key: String,
     pub written_at: Vec<String>,
     pub read_at: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub layer: String,
+    pub found: bool,
+    pub locations: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,0 +1,187 @@
+//! `event:` points: emitted (producers) and subscribed to (consumers) by
+//! name; a regexp subscription that matches the name counts as a consumer
+//! with low confidence.
+
+use super::{Ctx, Merged};
+use crate::facts::{EventRole, FileIdx};
+use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Finding, Layer};
+
+/// Does a Ruby regexp source (as written between the slashes) match
+/// `name`? `None` when it cannot be read as a regular expression here.
+pub fn regex_matches(source: &str, name: &str) -> Option<bool> {
+    // Ruby's `\A` / `\z` / `\Z` anchors are the regex crate's `\A` / `\z`.
+    let source = source.replace("\\Z", "\\z");
+    let re = regex::RegexBuilder::new(&source)
+        .size_limit(1 << 20)
+        .build()
+        .ok()?;
+    Some(re.is_match(name))
+}
+
+pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
+    let ix = ctx.ix;
+    let mut f = Finding::new("event", &m.name);
+    let mut emits: Vec<(FileIdx, u32, String)> = Vec::new();
+    let mut subs: Vec<(FileIdx, u32, String)> = Vec::new();
+    for (fi, i) in ix.events_by_name.get(&m.name).into_iter().flatten() {
+        let e = &ix.facts[*fi as usize].events[*i as usize];
+        let entry = (*fi, e.line, e.via.clone());
+        match e.role {
+            EventRole::Emit => emits.push(entry),
+            EventRole::Subscribe => subs.push(entry),
+        }
+    }
+    let mut by_pattern = Vec::new();
+    let mut unreadable = Vec::new();
+    for (fi, i) in &ix.event_patterns {
+        let e = &ix.facts[*fi as usize].events[*i as usize];
+        if e.role != EventRole::Subscribe {
+            continue;
+        }
+        match regex_matches(&e.name, &m.name) {
+            Some(true) => {
+                by_pattern.push(format!("{} (/{}/)", ctx.loc(*fi, e.line), e.name));
+                subs.push((*fi, e.line, format!("{} /{}/", e.via, e.name)));
+            }
+            Some(false) => {}
+            None => unreadable.push(format!("{} (/{}/)", ctx.loc(*fi, e.line), e.name)),
+        }
+    }
+    let split = |v: &[(FileIdx, u32, String)]| -> (Vec<String>, Vec<String>) {
+        let (mut live, mut test) = (Vec::new(), Vec::new());
+        for (fi, line, _) in v {
+            let loc = ctx.loc(*fi, *line);
+            if ix.is_test(*fi) {
+                test.push(loc);
+            } else {
+                live.push(loc);
+            }
+        }
+        (live, test)
+    };
+    let (emit_live, emit_test) = split(&emits);
+    let (sub_live, sub_test) = split(&subs);
+    for l in &emit_live {
+        f.callers_found.push(l.clone());
+        f.caller_matches.push(CallerMatch {
+            location: l.clone(),
+            strength: "name".into(),
+            test: false,
+        });
+    }
+    for l in &emit_test {
+        f.test_callers.push(l.clone());
+        f.caller_matches.push(CallerMatch {
+            location: l.clone(),
+            strength: "name".into(),
+            test: true,
+        });
+    }
+    for l in &sub_live {
+        f.definitions.push(DefinitionEvidence {
+            location: l.clone(),
+            access: "public".into(),
+        });
+    }
+    f.access_modifier = "public".into();
+    f.exists = Some(!emit_live.is_empty() || !sub_live.is_empty());
+    let name = &m.name;
+    match (emit_live.is_empty(), sub_live.is_empty()) {
+        (true, true) if emit_test.is_empty() && sub_test.is_empty() => {
+            f.problem(
+                Code::MissingDefinition,
+                format!("nothing emits or subscribes to `{name}`"),
+            );
+        }
+        (true, _) if !emit_test.is_empty() => f.problem(
+            Code::TestOnlyCallers,
+            format!("only tests emit `{name}` ({})", emit_test.join(", ")),
+        ),
+        (_, true) if !sub_test.is_empty() => f.problem(
+            Code::TestOnlyCallers,
+            format!("only tests subscribe to `{name}` ({})", sub_test.join(", ")),
+        ),
+        (true, _) => f.problem(
+            Code::MissingLayer,
+            format!(
+                "producer: nothing emits `{name}`, but it is subscribed to at {}",
+                sub_live.join(", ")
+            ),
+        ),
+        (_, true) => f.problem(
+            Code::MissingLayer,
+            format!(
+                "consumer: `{name}` is emitted at {} but nothing subscribes to it",
+                emit_live.join(", ")
+            ),
+        ),
+        _ => {}
+    }
+    f.layers = Some(vec![
+        Layer {
+            layer: "producer".into(),
+            found: !emit_live.is_empty(),
+            locations: emit_live.clone(),
+        },
+        Layer {
+            layer: "consumer".into(),
+            found: !sub_live.is_empty(),
+            locations: sub_live.clone(),
+        },
+    ]);
+    if !by_pattern.is_empty() {
+        f.confidence = Confidence::Low;
+        f.verify.push(format!(
+            "subscriptions that match `{name}` only by a regexp: {}",
+            by_pattern.join(", ")
+        ));
+    }
+    if !unreadable.is_empty() {
+        f.confidence = Confidence::Low;
+        f.verify.push(format!(
+            "regexp subscriptions that could not be read, which may match `{name}`: {}",
+            unreadable.join(", ")
+        ));
+    }
+    if let Some(repo) = &m.repo
+        && !emit_live.is_empty()
+        && !emit_live.iter().any(|l| l.starts_with(&format!("{repo}/")))
+    {
+        f.problem(
+            Code::UnexpectedLocation,
+            format!("planned in {repo} but emitted only elsewhere"),
+        );
+    }
+    for repo in &m.callers {
+        if !emit_live.iter().any(|c| c.starts_with(&format!("{repo}/"))) {
+            f.problem(
+                Code::MissingExpectedCaller,
+                format!("{repo} never emits `{name}`"),
+            );
+        }
+    }
+    super::env::wire(ctx, &m.env, &mut f);
+    let failed = ctx.failed_mentioning(&[name.as_str()]);
+    if !failed.is_empty() {
+        f.confidence = Confidence::Low;
+        f.verify.push(format!(
+            "files that mention it failed to parse: {}",
+            failed.join(", ")
+        ));
+    }
+    f.verify
+        .push("events whose name is built at run time (string interpolation, constants)".into());
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::regex_matches;
+
+    #[test]
+    fn ruby_regexps() {
+        assert_eq!(regex_matches("\\.rendered\\z", "video.rendered"), Some(true));
+        assert_eq!(regex_matches("^sql\\.", "video.rendered"), Some(false));
+        assert_eq!(regex_matches("(?<!x)y", "y"), None);
+    }
+}

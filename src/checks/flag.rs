@@ -1,0 +1,169 @@
+//! `flag:` points: checked in code (exists) and defined somewhere (wired):
+//! a config file (YAML/JSON feature lists, env-style definitions) or code
+//! that creates or turns it on (`Flipper.enable(:x)`, `Flipper.add(:x)` in
+//! seeds, migrations, initializers). A flag checked only through a hosted
+//! service (LaunchDarkly, Unleash) is defined in that service.
+
+use super::{Ctx, Merged};
+use crate::facts::{FileIdx, FlagRole};
+use crate::findings::{CallerMatch, Code, Confidence, ConfigEntry, DefinitionEvidence, Finding};
+use std::collections::BTreeSet;
+
+pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
+    let ix = ctx.ix;
+    let name = &m.name;
+    let mut f = Finding::new("flag", name);
+    let mut checks: Vec<(FileIdx, u32)> = Vec::new();
+    let mut test_checks: Vec<String> = Vec::new();
+    let mut hosted: BTreeSet<String> = BTreeSet::new();
+    let mut defs: Vec<(FileIdx, u32)> = Vec::new();
+    for (fi, i) in ix.flags_by_name.get(name).into_iter().flatten() {
+        let u = &ix.facts[*fi as usize].flags[*i as usize];
+        let test = ix.is_test(*fi);
+        match u.role {
+            FlagRole::Check | FlagRole::Hosted if test => test_checks.push(ctx.loc(*fi, u.line)),
+            FlagRole::Check => checks.push((*fi, u.line)),
+            FlagRole::Hosted => {
+                hosted.insert(u.via.clone());
+                checks.push((*fi, u.line));
+            }
+            FlagRole::Define if !test => defs.push((*fi, u.line)),
+            FlagRole::Define => {}
+        }
+    }
+    for (fi, i) in ix.config_defs_by_name.get(name).into_iter().flatten() {
+        defs.push((*fi, ix.facts[*fi as usize].config_defs[*i as usize].line));
+    }
+    let read_at: Vec<String> = checks.iter().map(|(fi, l)| ctx.loc(*fi, *l)).collect();
+    let defined_at: Vec<String> = defs.iter().map(|(fi, l)| ctx.loc(*fi, *l)).collect();
+    for r in &read_at {
+        f.definitions.push(DefinitionEvidence {
+            location: r.clone(),
+            access: "public".into(),
+        });
+        f.callers_found.push(r.clone());
+        f.caller_matches.push(CallerMatch {
+            location: r.clone(),
+            strength: "receiver".into(),
+            test: false,
+        });
+    }
+    for r in &test_checks {
+        f.test_callers.push(r.clone());
+        f.caller_matches.push(CallerMatch {
+            location: r.clone(),
+            strength: "receiver".into(),
+            test: true,
+        });
+    }
+    f.access_modifier = "public".into();
+    f.exists = Some(!read_at.is_empty());
+    // Every repo that checks it must define it (in its own files or in a
+    // repo that holds only configuration), as for env vars.
+    let reading: BTreeSet<u32> = checks.iter().map(|(fi, _)| ix.file(*fi).repo).collect();
+    let defining: BTreeSet<u32> = defs.iter().map(|(fi, _)| ix.file(*fi).repo).collect();
+    let shared = defining.iter().any(|r| ctx.config_only_repos.contains(r));
+    let missing: Vec<&str> = reading
+        .iter()
+        .filter(|r| !shared && !defining.contains(r))
+        .map(|r| ix.repos[*r as usize].as_str())
+        .collect();
+    let only_hosted = !hosted.is_empty() && defs.is_empty();
+    match (read_at.is_empty(), defined_at.is_empty()) {
+        _ if only_hosted => {
+            f.config_wired = None;
+            let services: Vec<&str> = hosted.iter().map(String::as_str).collect();
+            f.notes = format!(
+                "Checked through {} at {}: the flag is defined in that service, not in the repos; check it there.",
+                services.join(", "),
+                read_at.join(", ")
+            );
+            f.verify.push(format!(
+                "that `{name}` exists and is served in {}",
+                services.join(", ")
+            ));
+        }
+        (true, true) => {
+            f.config_wired = Some(false);
+            let extra = if test_checks.is_empty() {
+                ""
+            } else {
+                " (only tests check it)"
+            };
+            f.problem(
+                Code::MissingDefinition,
+                format!("no code checks `{name}` and nothing defines it{extra}"),
+            );
+        }
+        (true, false) => {
+            f.config_wired = Some(true);
+            f.problem(
+                Code::ConfigNeverRead,
+                format!(
+                    "`{name}` is defined ({}) but no code checks it",
+                    defined_at.join(", ")
+                ),
+            );
+        }
+        (false, true) => {
+            f.config_wired = Some(false);
+            f.problem(
+                Code::ConfigNotWired,
+                format!("`{name}` is checked but no config file, seed, migration or initializer defines it"),
+            );
+        }
+        (false, false) if !missing.is_empty() => {
+            f.config_wired = Some(false);
+            let elsewhere: Vec<&str> = defining.iter().map(|r| ix.repos[*r as usize].as_str()).collect();
+            f.problem(
+                Code::ConfigNotWired,
+                format!(
+                    "`{name}` is checked in {} but defined only in {}",
+                    missing.join(", "),
+                    elsewhere.join(", ")
+                ),
+            );
+        }
+        (false, false) => f.config_wired = Some(true),
+    }
+    if let Some(repo) = &m.repo
+        && !read_at.is_empty()
+        && !read_at.iter().any(|r| r.starts_with(&format!("{repo}/")))
+    {
+        f.problem(
+            Code::UnexpectedLocation,
+            format!("planned in {repo} but checked only elsewhere"),
+        );
+    }
+    for repo in &m.callers {
+        if !read_at.iter().any(|r| r.starts_with(&format!("{repo}/"))) {
+            f.problem(
+                Code::MissingExpectedCaller,
+                format!("{repo} never checks `{name}`"),
+            );
+        }
+    }
+    f.config.push(ConfigEntry {
+        name: name.clone(),
+        read_at,
+        defined_at,
+    });
+    if !m.env.is_empty() {
+        let flag_wired = f.config_wired;
+        super::env::wire(ctx, &m.env, &mut f);
+        if let (Some(a), Some(b)) = (flag_wired, f.config_wired) {
+            f.config_wired = Some(a && b);
+        }
+    }
+    let failed = ctx.failed_mentioning(&[name.as_str()]);
+    if !failed.is_empty() {
+        f.confidence = Confidence::Low;
+        f.verify.push(format!(
+            "files that mention it failed to parse: {}",
+            failed.join(", ")
+        ));
+    }
+    f.verify
+        .push("flags created at run time (an admin UI, a console, a flag service's dashboard)".into());
+    f
+}

@@ -1,0 +1,542 @@
+//! `job:` points: the job class and its `perform` (consumer), the code that
+//! enqueues it (producers), argument counts and Sidekiq-safe argument
+//! values, and whether a worker listens to its queue.
+
+use super::{Ctx, Merged};
+use crate::ancestors::Side;
+use crate::facts::{ArgShape, Enqueue, FileIdx, Params, Sig, leaf};
+use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Finding, Layer};
+
+/// What kind of class a job point names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Flavor {
+    ActiveJob,
+    Sidekiq,
+    Mailer,
+    /// Defines `perform` but reaches no known job base in the workspace.
+    Unknown,
+}
+
+/// Sidekiq's own producers (ActiveJob's go through GlobalID).
+const SIDEKIQ_PRODUCERS: [&str; 9] = [
+    "perform_async",
+    "perform_in",
+    "perform_at",
+    "perform_bulk",
+    "push",
+    "enqueue",
+    "enqueue_to",
+    "enqueue_in",
+    "enqueue_to_in",
+];
+
+/// The default queue of ActiveJob and Sidekiq.
+const DEFAULT_QUEUE: &str = "default";
+
+/// Does a worker listening to `listen` take jobs from `queue`?
+pub fn listens_to(listen: &str, queue: &str) -> bool {
+    match listen {
+        "*" => true,
+        "" => queue == DEFAULT_QUEUE,
+        l => match l.strip_suffix('*') {
+            Some(prefix) => queue.starts_with(prefix),
+            None => l == queue,
+        },
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Why `args` (and `keywords`) cannot call a method with `p`, if they
+/// cannot. Sidekiq passes keywords as one positional hash.
+pub fn arity_problem(p: &Params, args: usize, keywords: &[String], sidekiq: bool) -> Option<String> {
+    let kw_params = !sidekiq && (!p.required_kw.is_empty() || !p.optional_kw.is_empty() || p.kwrest);
+    let n = args + usize::from(!keywords.is_empty() && !kw_params);
+    let max = p.required + p.optional;
+    if n < p.required as usize || (!p.rest && n > max as usize) {
+        let takes = if p.rest {
+            format!("at least {}", p.required)
+        } else if p.optional == 0 {
+            format!("{}", p.required)
+        } else {
+            format!("{} to {}", p.required, max)
+        };
+        return Some(format!(
+            "passes {} but `perform` takes {takes}",
+            plural(n, "argument")
+        ));
+    }
+    if kw_params {
+        let missing: Vec<&str> = p
+            .required_kw
+            .iter()
+            .filter(|k| !keywords.contains(k))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Some(format!(
+                "does not pass the required keyword `{}:`",
+                missing.join(":`, `")
+            ));
+        }
+        if !p.kwrest
+            && let Some(k) = keywords
+                .iter()
+                .find(|k| !p.required_kw.contains(k) && !p.optional_kw.contains(k))
+        {
+            return Some(format!("passes the unknown keyword `{k}:`"));
+        }
+    }
+    None
+}
+
+/// `@user` / `user` / `current_user` → `User`.
+fn camelize(text: &str) -> Option<String> {
+    let t = text.trim_start_matches('@');
+    let t = t.strip_prefix("current_").unwrap_or(t);
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return None;
+    }
+    Some(
+        t.split('_')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let mut c = w.chars();
+                match c.next() {
+                    Some(f) => f.to_ascii_uppercase().to_string() + c.as_str(),
+                    None => String::new(),
+                }
+            })
+            .collect(),
+    )
+}
+
+struct Producer<'a> {
+    file: FileIdx,
+    e: &'a Enqueue,
+}
+
+pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
+    let ix = ctx.ix;
+    let mut f = Finding::new("job", &m.name);
+    let (class, mailer_method) = match m.name.split_once(['#', '.']) {
+        Some((c, meth)) => (c.trim_start_matches("::"), Some(meth)),
+        None => (m.name.trim_start_matches("::"), None),
+    };
+    let owners = ix.classes.owners_named(class);
+    // The class's ancestry decides what it is.
+    let mut flavor = Flavor::Unknown;
+    let mut chains: Vec<(String, Vec<String>)> = Vec::new();
+    for o in &owners {
+        let l = ix.classes.lookup(o, Side::Instance);
+        let mut names: Vec<String> = l.chain.iter().map(|(a, _, _)| a.clone()).collect();
+        let is = |n: &[&str]| {
+            names.iter().any(|a| n.contains(&a.as_str()))
+                || l.unresolved.iter().any(|a| n.contains(&a.as_str()))
+        };
+        if is(&["ActiveJob::Base", "ApplicationJob"]) {
+            flavor = Flavor::ActiveJob;
+        } else if is(&["Sidekiq::Job", "Sidekiq::Worker"]) && flavor != Flavor::ActiveJob {
+            flavor = Flavor::Sidekiq;
+        } else if is(&["ActionMailer::Base", "ApplicationMailer"]) && flavor == Flavor::Unknown {
+            flavor = Flavor::Mailer;
+        }
+        names.dedup();
+        chains.push((o.clone(), names));
+    }
+    if mailer_method.is_some() && owners.iter().any(|o| o.ends_with("Mailer")) && flavor == Flavor::Unknown {
+        flavor = Flavor::Mailer;
+    }
+    // Consumer: `perform` (or the mailer method) on the class or an ancestor.
+    let method = match (flavor, mailer_method) {
+        (_, Some(mm)) => mm,
+        _ => "perform",
+    };
+    let mut consumers: Vec<(FileIdx, &Sig)> = Vec::new();
+    for (_, chain) in &chains {
+        let found = chain.iter().find_map(|a| {
+            let hits: Vec<(FileIdx, &Sig)> = ix
+                .sigs_by_name
+                .get(method)
+                .into_iter()
+                .flatten()
+                .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].sigs[*i as usize]))
+                .filter(|(_, s)| !s.singleton && s.owner.as_deref() == Some(a.as_str()))
+                .collect();
+            (!hits.is_empty()).then_some(hits)
+        });
+        consumers.extend(found.into_iter().flatten());
+    }
+    consumers.sort_by_key(|(fi, s)| (*fi, s.line));
+    consumers.dedup_by_key(|(fi, s)| (*fi, s.line));
+    // Producers: enqueues whose class resolves to one of the owners.
+    let mut producers: Vec<Producer> = Vec::new();
+    for (fi, i) in ix.enqueues_by_class.get(leaf(class)).into_iter().flatten() {
+        let e = &ix.facts[*fi as usize].enqueues[*i as usize];
+        let written = e.class.trim_start_matches("::");
+        let names_it = match ix.classes.resolve(&e.class, &e.scope) {
+            Some(o) => owners.contains(&o),
+            // Not declared in the workspace: the written path must fit.
+            None => written.rsplit("::").zip(class.rsplit("::")).all(|(a, b)| a == b),
+        };
+        let method_fits = match mailer_method {
+            Some(mm) => e.mailer_method.as_deref() == Some(mm),
+            None => e.mailer_method.is_none() || flavor == Flavor::Mailer,
+        };
+        if names_it && method_fits {
+            producers.push(Producer { file: *fi, e });
+        }
+    }
+    let (live, tests): (Vec<&Producer>, Vec<&Producer>) = producers.iter().partition(|p| !ix.is_test(p.file));
+    for p in &live {
+        let loc = ctx.loc(p.file, p.e.line);
+        f.callers_found.push(loc.clone());
+        f.caller_matches.push(CallerMatch {
+            location: loc,
+            strength: "receiver".into(),
+            test: false,
+        });
+    }
+    for p in &tests {
+        let loc = ctx.loc(p.file, p.e.line);
+        f.test_callers.push(loc.clone());
+        f.caller_matches.push(CallerMatch {
+            location: loc,
+            strength: "receiver".into(),
+            test: true,
+        });
+    }
+    for (fi, s) in &consumers {
+        f.definitions.push(DefinitionEvidence {
+            location: ctx.loc(*fi, s.line),
+            access: "public".into(),
+        });
+    }
+    f.access_modifier = if consumers.is_empty() { "unknown" } else { "public" }.into();
+    f.exists = Some(!owners.is_empty());
+    let consumer_locs: Vec<String> = f.definitions.iter().map(|d| d.location.clone()).collect();
+    let mut layers = vec![
+        Layer {
+            layer: "producer".into(),
+            found: !live.is_empty(),
+            locations: f.callers_found.clone(),
+        },
+        Layer {
+            layer: "consumer".into(),
+            found: !consumers.is_empty(),
+            locations: consumer_locs.clone(),
+        },
+    ];
+    let mut notes: Vec<String> = Vec::new();
+    if owners.is_empty() {
+        let extra = if producers.is_empty() {
+            String::new()
+        } else {
+            format!(" (it is enqueued at {})", {
+                let mut all: Vec<String> = f.callers_found.iter().chain(&f.test_callers).cloned().collect();
+                all.sort();
+                all.join(", ")
+            })
+        };
+        f.problem(
+            Code::MissingDefinition,
+            format!("no class `{class}` is declared{extra}"),
+        );
+    } else if consumers.is_empty() {
+        f.problem(
+            Code::MissingLayer,
+            format!("consumer: `{class}` defines no `{method}` (nor do its ancestors in the workspace)"),
+        );
+    }
+    if !owners.is_empty() {
+        if live.is_empty() && tests.is_empty() {
+            f.problem(Code::NoCallers, format!("nothing enqueues `{}`", m.name));
+        } else if live.is_empty() {
+            f.problem(
+                Code::TestOnlyCallers,
+                format!("only tests enqueue `{}` ({})", m.name, f.test_callers.join(", ")),
+            );
+        }
+    }
+    // Arguments against `perform`'s parameters.
+    let sidekiq = flavor == Flavor::Sidekiq;
+    let mut unknown_args = Vec::new();
+    if let Some((cf, sig)) = consumers.first() {
+        let consumer_at = ctx.loc(*cf, sig.line);
+        for p in &live {
+            let at = ctx.loc(p.file, p.e.line);
+            let Some(args) = &p.e.args else {
+                unknown_args.push(at);
+                continue;
+            };
+            if let Some(why) = arity_problem(&sig.params, args.len(), &p.e.keywords, sidekiq) {
+                f.problem(
+                    Code::JobArgumentsMismatch,
+                    format!("the producer at {at} {why} (`{method}` at {consumer_at})"),
+                );
+            }
+        }
+    }
+    if !unknown_args.is_empty() {
+        f.verify.push(format!(
+            "the arguments of producers whose count cannot be read (splats, bulk): {}",
+            unknown_args.join(", ")
+        ));
+    }
+    // Sidekiq's arguments must survive a JSON round trip.
+    if sidekiq {
+        for p in live
+            .iter()
+            .filter(|p| SIDEKIQ_PRODUCERS.contains(&p.e.method.as_str()))
+        {
+            let at = ctx.loc(p.file, p.e.line);
+            for a in p.e.args.iter().flatten() {
+                let what = match a.shape {
+                    ArgShape::Symbol => Some("a symbol".to_string()),
+                    ArgShape::Time => Some("a time".to_string()),
+                    ArgShape::Object => Some("an object".to_string()),
+                    ArgShape::Json => None,
+                    ArgShape::Unknown => camelize(&a.text)
+                        .filter(|k| {
+                            ix.classes.is_a(k, "ApplicationRecord")
+                                || ix.classes.is_a(k, "ActiveRecord::Base")
+                        })
+                        .map(|k| format!("what looks like a `{k}` record")),
+                };
+                if let Some(what) = what {
+                    f.problem(
+                        Code::JobArgumentsNotSerializable,
+                        format!(
+                            "the producer at {at} passes {what} (`{}`); Sidekiq arguments must be JSON-native: pass an id or a string",
+                            a.text
+                        ),
+                    );
+                }
+            }
+            if !p.e.keywords.is_empty() {
+                f.problem(
+                    Code::JobArgumentsNotSerializable,
+                    format!(
+                        "the producer at {at} passes keyword arguments ({}); Sidekiq turns them into a hash with string keys",
+                        p.e.keywords.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    // Queues.
+    if flavor == Flavor::Mailer {
+        notes.push("mail is delivered on ActionMailer's `deliver_later` queue, which was not checked".into());
+    } else if !owners.is_empty() {
+        queue_layer(ctx, &chains, &live, &mut f, &mut layers, &mut notes);
+    }
+    f.layers = Some(layers);
+    if owners.len() > 1 {
+        f.confidence = Confidence::Low;
+        f.verify.push(format!(
+            "several classes are named `{class}`: {}",
+            owners.join(", ")
+        ));
+    }
+    if let Some(repo) = &m.repo
+        && !consumer_locs.is_empty()
+        && !consumer_locs.iter().any(|l| l.starts_with(&format!("{repo}/")))
+    {
+        f.problem(
+            Code::UnexpectedLocation,
+            format!("planned in {repo} but `{method}` is defined only elsewhere"),
+        );
+    }
+    for repo in &m.callers {
+        if !f.callers_found.iter().any(|c| c.starts_with(&format!("{repo}/"))) {
+            f.problem(
+                Code::MissingExpectedCaller,
+                format!("{repo} never enqueues `{}`", m.name),
+            );
+        }
+    }
+    super::env::wire(ctx, &m.env, &mut f);
+    let failed = ctx.failed_mentioning(&[leaf(class)]);
+    if !failed.is_empty() {
+        f.confidence = Confidence::Low;
+        f.verify.push(format!(
+            "files that mention it failed to parse: {}",
+            failed.join(", ")
+        ));
+    }
+    if !notes.is_empty() && f.problems.is_empty() {
+        f.notes = format!("Checked: no problem found; {}.", notes.join("; "));
+    } else if !notes.is_empty() {
+        f.verify.extend(notes);
+    }
+    f
+}
+
+/// The job's queue(s): declared (`queue_as`, `sidekiq_options queue:`,
+/// `set(queue:)`) against the queues worker configurations listen to.
+fn queue_layer(
+    ctx: &Ctx,
+    chains: &[(String, Vec<String>)],
+    live: &[&Producer],
+    f: &mut Finding,
+    layers: &mut Vec<Layer>,
+    notes: &mut Vec<String>,
+) {
+    let ix = ctx.ix;
+    // (queue, where it is chosen); `None` queue = computed.
+    let mut queues: Vec<(Option<String>, Option<String>)> = Vec::new();
+    for (_, chain) in chains {
+        let decl = chain.iter().find_map(|a| {
+            ix.queue_decls_by_owner
+                .get(leaf(a))
+                .into_iter()
+                .flatten()
+                .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].queue_decls[*i as usize]))
+                .filter(|(_, q)| q.owner == *a)
+                .max_by_key(|(fi, q)| (*fi, q.line))
+        });
+        match decl {
+            Some((fi, q)) => queues.push((q.queue.clone(), Some(ctx.loc(fi, q.line)))),
+            None => queues.push((Some(DEFAULT_QUEUE.to_string()), None)),
+        }
+    }
+    for p in live {
+        if let Some(q) = &p.e.queue {
+            queues.push((Some(q.clone()), Some(ctx.loc(p.file, p.e.line))));
+        }
+    }
+    queues.sort();
+    queues.dedup();
+    let listens: Vec<(String, String)> = ix
+        .queue_listens
+        .iter()
+        .map(|(fi, i)| {
+            let q = &ix.facts[*fi as usize].queue_listens[*i as usize];
+            (q.queue.clone(), ctx.loc(*fi, q.line))
+        })
+        .collect();
+    let computed: Vec<String> = queues
+        .iter()
+        .filter(|(q, _)| q.is_none())
+        .filter_map(|(_, at)| at.clone())
+        .collect();
+    if !computed.is_empty() {
+        f.verify
+            .push(format!("the queue computed at {}", computed.join(", ")));
+    }
+    if listens.is_empty() {
+        notes.push(
+            "no worker configuration is visible (sidekiq.yml `:queues:`, `sidekiq -q` in a Procfile or deploy file, Solid Queue's queue.yml, GoodJob queues), so its queue was not checked".into(),
+        );
+        return;
+    }
+    let mut found = true;
+    let mut locations = Vec::new();
+    for (q, at) in &queues {
+        let Some(q) = q else { continue };
+        if let Some(at) = at {
+            locations.push(at.clone());
+        }
+        let by: Vec<&String> = listens
+            .iter()
+            .filter(|(l, _)| listens_to(l, q))
+            .map(|(_, at)| at)
+            .collect();
+        if by.is_empty() {
+            found = false;
+            let mut configs: Vec<&str> = listens
+                .iter()
+                .map(|(_, at)| at.rsplit_once(':').map(|(file, _)| file).unwrap_or(at))
+                .collect();
+            configs.sort();
+            configs.dedup();
+            let chosen = match at {
+                Some(at) => format!("chosen at {at}"),
+                None => "the default queue".to_string(),
+            };
+            f.problem(
+                Code::QueueNotConsumed,
+                format!(
+                    "queue `{q}` ({chosen}) is not one any worker listens to (worker configuration in {})",
+                    configs.join(", ")
+                ),
+            );
+        } else {
+            locations.extend(by.into_iter().cloned());
+        }
+    }
+    layers.push(Layer {
+        layer: "queue".into(),
+        found,
+        locations,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(required: u32, optional: u32, rest: bool, req_kw: &[&str], opt_kw: &[&str]) -> Params {
+        Params {
+            required,
+            optional,
+            rest,
+            required_kw: req_kw.iter().map(|s| s.to_string()).collect(),
+            optional_kw: opt_kw.iter().map(|s| s.to_string()).collect(),
+            kwrest: false,
+        }
+    }
+
+    #[test]
+    fn arity_positional_optional_splat() {
+        let p = params(1, 1, false, &[], &[]);
+        assert!(arity_problem(&p, 1, &[], false).is_none());
+        assert!(arity_problem(&p, 2, &[], false).is_none());
+        assert_eq!(
+            arity_problem(&p, 3, &[], false).as_deref(),
+            Some("passes 3 arguments but `perform` takes 1 to 2")
+        );
+        assert!(arity_problem(&p, 0, &[], false).is_some());
+        let splat = params(1, 0, true, &[], &[]);
+        assert!(arity_problem(&splat, 5, &[], false).is_none());
+        assert!(arity_problem(&splat, 0, &[], false).is_some());
+    }
+
+    #[test]
+    fn arity_keywords() {
+        let p = params(1, 0, false, &["mode"], &["force"]);
+        let kw = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(arity_problem(&p, 1, &kw(&["mode"]), false).is_none());
+        assert!(arity_problem(&p, 1, &kw(&["mode", "force"]), false).is_none());
+        assert!(
+            arity_problem(&p, 1, &kw(&[]), false)
+                .unwrap()
+                .contains("required keyword `mode:`")
+        );
+        assert!(
+            arity_problem(&p, 1, &kw(&["mode", "x"]), false)
+                .unwrap()
+                .contains("unknown keyword `x:`")
+        );
+        // No keyword parameters: the keywords are one more positional hash.
+        let two = params(2, 0, false, &[], &[]);
+        assert!(arity_problem(&two, 1, &kw(&["a"]), false).is_none());
+        // Sidekiq: keywords are always a positional hash.
+        assert!(arity_problem(&p, 1, &kw(&["mode"]), true).is_some());
+    }
+
+    #[test]
+    fn queue_listening() {
+        assert!(listens_to("*", "reports"));
+        assert!(listens_to("", "default"));
+        assert!(!listens_to("", "reports"));
+        assert!(listens_to("real_time*", "real_time_x"));
+        assert!(!listens_to("critical", "reports"));
+    }
+}

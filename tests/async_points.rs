@@ -1,0 +1,370 @@
+//! `job`, `event` and `flag` points (issue 16) end to end: the bundled
+//! fixture (`plans/async-boundaries.yaml`) with every layer and problem
+//! code, worker configuration forms, plan keys on these kinds, and the
+//! Markdown and SARIF renderings of layers.
+
+mod common;
+
+use common::{Finding, Report, audit, seamscan, write_files};
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn fixture() -> Report {
+    let (r, code, stderr) = audit(
+        &Path::new(ROOT).join("plans/async-boundaries.yaml"),
+        &Path::new(ROOT).join("fixtures/async-boundaries"),
+        &[],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(r.stats.parse_errors, 0);
+    r
+}
+
+fn layer<'a>(f: &'a Finding, name: &str) -> (bool, Vec<&'a str>) {
+    let l = f
+        .layers
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}: no layers", f.id))
+        .iter()
+        .find(|l| l.layer == name)
+        .unwrap_or_else(|| panic!("{}: no {name} layer", f.id));
+    (l.found, l.locations.iter().map(String::as_str).collect())
+}
+
+const CHECKOUT: &str = "shop/app/services/checkout.rb";
+
+#[test]
+fn jobs_layers_arguments_and_queues() {
+    let r = fixture();
+    // A clean ActiveJob: producer, consumer, and a consumed queue.
+    let f = r.finding("job:InvoiceJob");
+    assert_eq!(f.risk, "none", "{:?}", f.problems);
+    assert_eq!(
+        layer(f, "producer"),
+        (true, vec!["shop/app/services/checkout.rb:5"])
+    );
+    assert_eq!(
+        layer(f, "consumer"),
+        (true, vec!["shop/app/jobs/invoice_job.rb:4"])
+    );
+    assert_eq!(
+        layer(f, "queue"),
+        (
+            true,
+            vec!["shop/app/jobs/invoice_job.rb:2", "shop/config/sidekiq.yml:3"]
+        )
+    );
+    // perform(order_id, resend: false): perform_later(id), set(wait:)...
+    // with a keyword, perform_all_later([ReceiptJob.new(id)]) all fit; the
+    // set(queue: :low) producer picks a queue no worker listens to.
+    let f = r.finding("job:ReceiptJob");
+    assert_eq!(f.codes(), ["queue-not-consumed"]);
+    assert_eq!(
+        layer(f, "producer").1,
+        (6..=9).map(|l| format!("{CHECKOUT}:{l}")).collect::<Vec<_>>()
+    );
+    assert!(
+        f.problem("queue-not-consumed")
+            .message
+            .contains("`low` (chosen at shop/app/services/checkout.rb:8)")
+    );
+    // One argument for perform(account_id, month); `queue_as :reports`.
+    let f = r.finding("job:ReportJob");
+    assert_eq!(f.codes(), ["job-arguments-mismatch", "queue-not-consumed"]);
+    let m = &f.problem("job-arguments-mismatch").message;
+    assert!(
+        m.contains(&format!("{CHECKOUT}:10 passes 1 argument but `perform` takes 2")),
+        "{m}"
+    );
+    assert!(m.contains("shop/app/jobs/report_job.rb:4"), "{m}");
+    assert_eq!(layer(f, "queue"), (false, vec!["shop/app/jobs/report_job.rb:2"]));
+    // Sidekiq: a User record and a symbol; perform_in's delay is not an
+    // argument; Sidekiq::Client.push counts.
+    let f = r.finding("job:SyncWorker");
+    assert_eq!(f.risk, "medium");
+    assert_eq!(
+        f.codes(),
+        ["job-arguments-not-serializable", "job-arguments-not-serializable"]
+    );
+    let msgs: Vec<&str> = f.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        msgs.iter().any(|m| m.contains("a `User` record (`user`)")),
+        "{msgs:?}"
+    );
+    assert!(msgs.iter().any(|m| m.contains("a symbol (`:full`)")), "{msgs:?}");
+    assert!(
+        msgs.iter().all(|m| m.contains(&format!("{CHECKOUT}:11"))),
+        "{msgs:?}"
+    );
+    assert_eq!(layer(f, "producer").1.len(), 3);
+    assert_eq!(
+        layer(f, "queue"),
+        (
+            true,
+            vec!["shop/app/workers/sync_worker.rb:3", "shop/config/sidekiq.yml:3"]
+        )
+    );
+    // Only a spec enqueues it; nothing at all; no perform; no class.
+    assert_eq!(r.finding("job:CleanupJob").codes(), ["test-only-callers"]);
+    assert_eq!(
+        r.finding("job:CleanupJob").test_callers,
+        ["shop/spec/jobs/cleanup_job_spec.rb:3"]
+    );
+    assert_eq!(r.finding("job:OrphanJob").codes(), ["no-callers"]);
+    let f = r.finding("job:HalfJob");
+    assert_eq!(f.codes(), ["missing-layer"]);
+    assert!(f.problem("missing-layer").message.starts_with("consumer:"));
+    assert_eq!(layer(f, "consumer"), (false, vec![]));
+    let f = r.finding("job:GhostJob");
+    assert_eq!(f.exists, Some(false));
+    assert_eq!(f.codes(), ["missing-definition"]);
+    // A mailer's deliver_later: the mailer method is the consumer.
+    let f = r.finding("job:OrderMailer#shipped");
+    assert_eq!(f.risk, "none", "{:?}", f.problems);
+    assert_eq!(
+        layer(f, "consumer"),
+        (true, vec!["shop/app/mailers/order_mailer.rb:2"])
+    );
+    assert_eq!(
+        layer(f, "producer"),
+        (true, vec!["shop/app/services/checkout.rb:16"])
+    );
+}
+
+#[test]
+fn events_both_sides() {
+    let r = fixture();
+    let init = "shop/config/initializers/notifications.rb";
+    let f = r.finding("event:order.placed");
+    assert_eq!((f.risk.as_str(), f.confidence.as_str()), ("none", "high"));
+    assert_eq!(
+        layer(f, "producer"),
+        (true, vec!["shop/app/services/checkout.rb:17"])
+    );
+    assert_eq!(layer(f, "consumer").1, vec![format!("{init}:1")]);
+    let f = r.finding("event:order.refunded");
+    assert_eq!(f.codes(), ["missing-layer"]);
+    assert!(f.problem("missing-layer").message.starts_with("consumer:"));
+    let f = r.finding("event:cache.expired");
+    assert_eq!(f.codes(), ["missing-layer"]);
+    assert!(f.problem("missing-layer").message.starts_with("producer:"));
+    // Subscribed only through /\Apayment\./: found, low confidence.
+    let f = r.finding("event:payment.captured");
+    assert_eq!((f.risk.as_str(), f.confidence.as_str()), ("none", "low"));
+    assert_eq!(layer(f, "consumer").1, vec![format!("{init}:9")]);
+    assert_eq!(r.finding("event:order.audited").codes(), ["test-only-callers"]);
+    // Wisper: broadcast(:x) and publisher.on(:x) { }.
+    let f = r.finding("event:order_shipped");
+    assert_eq!(f.risk, "none", "{:?}", f.problems);
+    assert_eq!(
+        layer(f, "consumer").1,
+        vec!["shop/app/controllers/orders_controller.rb:4"]
+    );
+}
+
+#[test]
+fn flags_checked_and_defined() {
+    let r = fixture();
+    let f = r.finding("flag:new_checkout");
+    assert_eq!((f.risk.as_str(), f.config_wired), ("none", Some(true)));
+    assert_eq!(f.config[0].defined_at, ["shop/config/features.yml:2"]);
+    assert_eq!(f.config[0].read_at, ["shop/app/services/checkout.rb:21"]);
+    // Flipper[:x].enabled?, created in db/seeds.rb.
+    let f = r.finding("flag:dark_mode");
+    assert_eq!((f.risk.as_str(), f.config_wired), ("none", Some(true)));
+    assert_eq!(f.config[0].defined_at, ["shop/db/seeds.rb:1"]);
+    let f = r.finding("flag:beta_reports");
+    assert_eq!(
+        (f.codes(), f.config_wired),
+        (vec!["config-not-wired"], Some(false))
+    );
+    let f = r.finding("flag:unused_banner");
+    assert_eq!(f.codes(), ["config-never-read"]);
+    assert_eq!(f.exists, Some(false));
+    // LaunchDarkly: defined in the service, not a false config-not-wired.
+    let f = r.finding("flag:ld-pricing");
+    assert_eq!((f.risk.as_str(), f.config_wired), ("none", None));
+    assert!(f.notes.contains("LaunchDarkly"), "{}", f.notes);
+}
+
+struct Ws {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    ws: PathBuf,
+}
+
+fn ws(files: &[(&str, &str)]) -> Ws {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let ws = root.join("ws");
+    write_files(&ws, files);
+    Ws { _dir: dir, root, ws }
+}
+
+fn run(w: &Ws, points: &str, extra: &[&str]) -> (Report, i32, String) {
+    let p = w.root.join("plan.yaml");
+    std::fs::write(
+        &p,
+        format!("version: 1\nphases:\n  - name: P\n    points:\n{points}"),
+    )
+    .unwrap();
+    audit(&p, &w.ws, extra)
+}
+
+const JOB: &str = "class ApplicationJob < ActiveJob::Base\nend\n\nclass MailJob < ApplicationJob\n  queue_as :mail\n  def perform(id)\n    id\n  end\nend\n";
+const PRODUCER: &str = "class Signup\n  def call(u)\n    MailJob.perform_later(u.id)\n  end\nend\n";
+
+#[test]
+fn without_worker_configuration_the_queue_is_not_guessed() {
+    let w = ws(&[
+        ("app/Gemfile", ""),
+        ("app/app/jobs/mail_job.rb", JOB),
+        ("app/app/services/signup.rb", PRODUCER),
+    ]);
+    let (r, code, _) = run(&w, "      - job: MailJob\n", &[]);
+    assert_eq!(code, 0);
+    let f = r.finding("job:MailJob");
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    assert!(
+        f.notes.contains("no worker configuration is visible"),
+        "{}",
+        f.notes
+    );
+    assert!(f.layers.as_ref().unwrap().iter().all(|l| l.layer != "queue"));
+}
+
+#[test]
+fn worker_configuration_forms() {
+    // Procfile -q, compose command, Solid Queue, GoodJob: each listens to
+    // `mail` in its own workspace; a bare `sidekiq` takes only `default`.
+    for (path, text, consumed) in [
+        (
+            "app/Procfile",
+            "worker: bundle exec sidekiq -q mail -q default\n",
+            true,
+        ),
+        ("app/Procfile", "worker: bundle exec sidekiq\n", false),
+        (
+            "ops/docker-compose.yml",
+            "services:\n  worker:\n    command: bundle exec sidekiq -q critical -q mail\n",
+            true,
+        ),
+        (
+            "app/config/queue.yml",
+            "production:\n  workers:\n    - queues: \"*\"\n",
+            true,
+        ),
+        (
+            "app/config/queue.yml",
+            "production:\n  workers:\n    - queues: [default]\n",
+            false,
+        ),
+        (
+            "app/Procfile",
+            "worker: bundle exec good_job start --queues=mail:2;default\n",
+            true,
+        ),
+    ] {
+        let w = ws(&[
+            ("app/Gemfile", ""),
+            ("app/app/jobs/mail_job.rb", JOB),
+            ("app/app/services/signup.rb", PRODUCER),
+            (path, text),
+        ]);
+        let (r, _, _) = run(&w, "      - job: MailJob\n", &[]);
+        let f = r.finding("job:MailJob");
+        assert_eq!(
+            !f.has("queue-not-consumed"),
+            consumed,
+            "{path}: {text:?} {:?}",
+            f.problems
+        );
+        let q = f
+            .layers
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|l| l.layer == "queue")
+            .unwrap();
+        assert_eq!(q.found, consumed, "{path}");
+    }
+}
+
+#[test]
+fn plan_keys_on_jobs_events_and_flags() {
+    let w = ws(&[
+        ("app/Gemfile", ""),
+        ("app/.env.example", "MAIL_KEY=1\n"),
+        ("app/app/jobs/mail_job.rb", JOB),
+        ("app/app/services/signup.rb", PRODUCER),
+        (
+            "app/app/services/notify.rb",
+            "class Notify\n  def call\n    ActiveSupport::Notifications.instrument('signed.up')\n    Flipper.enabled?(:welcome)\n  end\nend\n",
+        ),
+        ("web/Gemfile", ""),
+        ("web/app/x.rb", "class X\nend\n"),
+    ]);
+    let points = "      - job: MailJob\n        repo: web\n        callers: [app, web]\n        env: [MAIL_KEY]\n      - event: signed.up\n        callers: [web]\n        accept: [{code: missing-layer, reason: \"audited elsewhere\"}]\n      - flag: welcome\n        repo: web\n        accept: [{code: config-not-wired, reason: \"seeded by ops\"}]\n";
+    let (r, code, stderr) = run(&w, points, &["--fail-on", "never"]);
+    assert_eq!(code, 0, "{stderr}");
+    let f = r.finding("job:MailJob");
+    assert!(f.has("unexpected-location"), "{:?}", f.problems);
+    let missing: Vec<&str> = f
+        .problems
+        .iter()
+        .filter(|p| p.code == "missing-expected-caller")
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(missing, ["web never enqueues `MailJob`"]);
+    assert_eq!(f.config_wired, Some(true));
+    // Its own env finding: defined, though no code reads it.
+    assert_eq!(r.finding("env:MAIL_KEY").codes(), ["config-never-read"]);
+    let f = r.finding("event:signed.up");
+    assert!(f.problem("missing-layer").accepted.is_some());
+    assert!(f.has("missing-expected-caller"));
+    let f = r.finding("flag:welcome");
+    assert!(f.problem("config-not-wired").accepted.is_some());
+    assert!(f.has("unexpected-location"));
+}
+
+#[test]
+fn markdown_and_sarif_show_layers() {
+    let plan = Path::new(ROOT).join("plans/async-boundaries.yaml");
+    let fx = Path::new(ROOT).join("fixtures/async-boundaries");
+    let out = seamscan()
+        .args(["audit", "--quiet", "--format", "markdown", "--plan"])
+        .arg(&plan)
+        .arg(&fx)
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("- Layer queue: **missing**: `shop/app/jobs/report_job.rb:2`"),
+        "{md}"
+    );
+    assert!(md.contains("- Layer consumer: **missing**"), "{md}");
+    let out = seamscan()
+        .args(["audit", "--quiet", "--format", "sarif", "--plan"])
+        .arg(&plan)
+        .arg(&fx)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let mismatch = results
+        .iter()
+        .find(|r| r["ruleId"] == "job-arguments-mismatch")
+        .expect("a job-arguments-mismatch result");
+    assert_eq!(
+        mismatch["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "shop/app/services/checkout.rb"
+    );
+    let related: Vec<String> = mismatch["relatedLocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["message"]["text"].as_str().unwrap().to_string())
+        .collect();
+    assert!(related.contains(&"producer".to_string()) && related.contains(&"consumer".to_string()));
+}
