@@ -1092,3 +1092,210 @@ fn a_method_called_on_a_reflected_class_is_dynamic_dispatch_to_it() {
     let reflection: Vec<u32> = f.reflection.iter().map(|d| d.line).collect();
     assert_eq!(reflection, [1, 2]);
 }
+
+// ------------------------------------------------------------ jobs, events, flags (issue 16)
+
+mod async_points {
+    use super::ruby;
+    use crate::facts::{ArgShape, EventRole, FlagRole};
+
+    /// (class, method, positional count or None, keywords, queue, mailer method, line)
+    type Row = (
+        String,
+        String,
+        Option<usize>,
+        Vec<String>,
+        Option<String>,
+        Option<String>,
+        u32,
+    );
+
+    fn enqueues(src: &str) -> Vec<Row> {
+        ruby(src, &[])
+            .enqueues
+            .into_iter()
+            .map(|e| {
+                (
+                    e.class,
+                    e.method,
+                    e.args.map(|a| a.len()),
+                    e.keywords,
+                    e.queue,
+                    e.mailer_method,
+                    e.line,
+                )
+            })
+            .collect()
+    }
+
+    fn row(class: &str, method: &str, n: Option<usize>, kw: &[&str], queue: Option<&str>, line: u32) -> Row {
+        (
+            class.into(),
+            method.into(),
+            n,
+            kw.iter().map(|s| s.to_string()).collect(),
+            queue.map(str::to_string),
+            None,
+            line,
+        )
+    }
+
+    #[test]
+    fn activejob_and_sidekiq_producers() {
+        let src = "class A\n  def x(u)\n    ReportJob.perform_later(u.id, 'm')\n    ReportJob.set(queue: :low, wait: 5).perform_later(1)\n    Admin::SyncJob.perform_now(force: true)\n    SyncWorker.perform_async(*ids)\n    SyncWorker.perform_in(5.minutes, 1, 2)\n    SyncWorker.perform_bulk([[1], [2]])\n    self.class.perform_later\n    u.perform_later(1)\n  end\nend\n";
+        assert_eq!(
+            enqueues(src),
+            [
+                row("ReportJob", "perform_later", Some(2), &[], None, 3),
+                row("ReportJob", "perform_later", Some(1), &[], Some("low"), 4),
+                row("Admin::SyncJob", "perform_now", Some(0), &["force"], None, 5),
+                row("SyncWorker", "perform_async", None, &[], None, 6),
+                // perform_in's delay is not an argument of perform.
+                row("SyncWorker", "perform_in", Some(2), &[], None, 7),
+                row("SyncWorker", "perform_bulk", None, &[], None, 8),
+                row("A", "perform_later", Some(0), &[], None, 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn bulk_client_and_mailer_producers() {
+        let src = "ActiveJob.perform_all_later([AJob.new(1, 2), BJob.set(queue: 'q').new])\nSidekiq::Client.push('class' => 'HardWorker', 'args' => [1, 'a'], 'queue' => 'hi')\nSidekiq::Client.push('class' => HardWorker, 'args' => list)\nSidekiq::Client.enqueue_to(:crit, HardWorker, 7)\nUserMailer.welcome(u, x).deliver_later\nUserMailer.with(user: u).reset.deliver_now\n";
+        let mail = |c: &str, m: &str, n, line| {
+            let mut r = row(c, m, Some(n), &[], None, line);
+            r.5 = Some(if line == 5 { "welcome" } else { "reset" }.into());
+            r
+        };
+        let (w, r) = (
+            mail("UserMailer", "deliver_later", 2, 5),
+            mail("UserMailer", "deliver_now", 0, 6),
+        );
+        assert_eq!(
+            enqueues(src),
+            [
+                row("AJob", "perform_all_later", Some(2), &[], None, 1),
+                row("BJob", "perform_all_later", Some(0), &[], Some("q"), 1),
+                row("HardWorker", "push", Some(2), &[], Some("hi"), 2),
+                row("HardWorker", "push", None, &[], None, 3),
+                row("HardWorker", "enqueue_to", Some(1), &[], Some("crit"), 4),
+                w,
+                r,
+            ]
+        );
+    }
+
+    #[test]
+    fn argument_shapes() {
+        let f = ruby(
+            "u = User.find(1)\nW.perform_async(:a, Time.now, 1.day.ago, User.new, u, 'x', 3, [1, 'b'], {'k' => 1}, {k: 1}, u.id, v)\n",
+            &[],
+        );
+        let shapes: Vec<ArgShape> = f.enqueues[0]
+            .args
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|a| a.shape)
+            .collect();
+        use ArgShape::*;
+        assert_eq!(
+            shapes,
+            [
+                Symbol, Time, Time, Object, Object, Json, Json, Json, Json, Symbol, Json, Unknown
+            ]
+        );
+    }
+
+    #[test]
+    fn perform_signatures_and_queue_declarations() {
+        let f = ruby(
+            "class J < ApplicationJob\n  queue_as :reports\n  def perform(a, b = 1, *rest, c:, d: 2, **o)\n  end\nend\nclass W\n  include Sidekiq::Job\n  sidekiq_options retry: 3, queue: 'critical'\n  def perform(id); end\nend\nclass D < ApplicationJob\n  queue_as { :x }\n  def perform(...); end\nend\n",
+            &[],
+        );
+        let p = &f
+            .sigs
+            .iter()
+            .find(|s| s.owner.as_deref() == Some("J"))
+            .unwrap()
+            .params;
+        assert_eq!((p.required, p.optional, p.rest, p.kwrest), (1, 1, true, true));
+        assert_eq!(
+            (p.required_kw.as_slice(), p.optional_kw.as_slice()),
+            (&["c".to_string()][..], &["d".to_string()][..])
+        );
+        let d = &f
+            .sigs
+            .iter()
+            .find(|s| s.owner.as_deref() == Some("D"))
+            .unwrap()
+            .params;
+        assert!(d.rest && d.kwrest);
+        let q: Vec<(String, Option<String>, u32)> = f
+            .queue_decls
+            .iter()
+            .map(|q| (q.owner.clone(), q.queue.clone(), q.line))
+            .collect();
+        assert_eq!(
+            q,
+            [
+                ("J".into(), Some("reports".into()), 2),
+                ("W".into(), Some("critical".into()), 8),
+                ("D".into(), None, 12)
+            ]
+        );
+    }
+
+    #[test]
+    fn notifications_and_wisper_events() {
+        let f = ruby(
+            "ActiveSupport::Notifications.instrument('a.b', x: 1) { }\nActiveSupport::Notifications.subscribe('a.b') { }\nActiveSupport::Notifications.subscribe(/\\Aa\\./) { }\nNotifications.publish('c')\nclass P\n  include Wisper::Publisher\n  def call\n    broadcast(:done, 1)\n  end\nend\np.on(:done) { |x| x }\nfoo.on(:done)\nActiveSupport::Notifications.instrument(name)\n",
+            &[],
+        );
+        let ev: Vec<(String, bool, EventRole, &str, u32)> = f
+            .events
+            .iter()
+            .map(|e| (e.name.clone(), e.regex, e.role, e.via.as_str(), e.line))
+            .collect();
+        let n = "ActiveSupport::Notifications";
+        assert_eq!(
+            ev,
+            [
+                ("a.b".into(), false, EventRole::Emit, n, 1),
+                ("a.b".into(), false, EventRole::Subscribe, n, 2),
+                ("\\Aa\\.".into(), true, EventRole::Subscribe, n, 3),
+                ("c".into(), false, EventRole::Emit, n, 4),
+                ("done".into(), false, EventRole::Emit, "Wisper", 8),
+                // `on` without a block is not a subscription.
+                ("done".into(), false, EventRole::Subscribe, "Wisper", 11),
+            ]
+        );
+    }
+
+    #[test]
+    fn flag_checks_definitions_and_hosted() {
+        let f = ruby(
+            "Flipper.enabled?(:a, u)\nFlipper[:b].enabled?\nFeature.enabled?(:c)\nFlipper.feature('d').enabled?\nFlipper.enable(:a)\nFlipper.add(:b)\nFlipper[:c].enable_percentage_of_actors(5)\nclient.variation('e-f', ctx, false)\nUNLEASH.is_enabled?('g')\nFlipper.enabled?(name)\nFlipper.disable(:h)\nfoo.enabled?(:i)\n",
+            &[],
+        );
+        let got: Vec<(String, FlagRole, &str, u32)> = f
+            .flags
+            .iter()
+            .map(|g| (g.name.clone(), g.role, g.via.as_str(), g.line))
+            .collect();
+        use FlagRole::*;
+        assert_eq!(
+            got,
+            [
+                ("a".into(), Check, "Flipper", 1),
+                ("b".into(), Check, "Flipper", 2),
+                ("c".into(), Check, "Feature", 3),
+                ("d".into(), Check, "Flipper", 4),
+                ("a".into(), Define, "Flipper", 5),
+                ("b".into(), Define, "Flipper", 6),
+                ("c".into(), Define, "Flipper", 7),
+                ("e-f".into(), Hosted, "LaunchDarkly", 8),
+                ("g".into(), Hosted, "Unleash", 9),
+            ]
+        );
+    }
+}
