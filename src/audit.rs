@@ -278,6 +278,9 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         if pre.interest.jobs && lang::config::mentions_queues(&text) {
             out.facts.queue_listens = lang::config::scan_queues(&file.rel, &text);
         }
+        if pre.interest.jobs && text.contains("class") {
+            out.facts.enqueues = lang::config::scan_schedules(&text);
+        }
         out.timing.config_scan = t.elapsed();
     }
     if file.class.module_config {
@@ -290,6 +293,15 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         }
         return out;
     };
+    // GoodJob's queues are set in a Ruby initializer.
+    if pre.interest.jobs
+        && lang == Lang::Ruby
+        && (file.rel.starts_with("config/") || file.rel.contains("/config/"))
+        && bytes.windows(15).any(|w| w == b"good_job.queues")
+    {
+        let text = String::from_utf8_lossy(&bytes);
+        out.facts.queue_listens = lang::config::scan_queues(&file.rel, &text);
+    }
     let t = Instant::now();
     out.mentions = pre.mentions(&bytes);
     out.timing.prefilter = t.elapsed();

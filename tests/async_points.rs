@@ -119,6 +119,14 @@ fn jobs_layers_arguments_and_queues() {
     let f = r.finding("job:GhostJob");
     assert_eq!(f.exists, Some(false));
     assert_eq!(f.codes(), ["missing-definition"]);
+    // Run only by a scheduler (sidekiq-cron's schedule.yml).
+    let f = r.finding("job:NightlyJob");
+    assert_eq!(f.risk, "none", "{:?}", f.problems);
+    assert_eq!(layer(f, "producer"), (true, vec!["shop/config/schedule.yml:3"]));
+    // A class that is not a job: one missing-definition, no no-callers.
+    let f = r.finding("job:Checkout");
+    assert_eq!(f.codes(), ["missing-definition"]);
+    assert!(f.problems[0].message.contains("is not a job"), "{:?}", f.problems);
     // A mailer's deliver_later: the mailer method is the consumer.
     let f = r.finding("job:OrderMailer#shipped");
     assert_eq!(f.risk, "none", "{:?}", f.problems);
@@ -232,6 +240,44 @@ fn without_worker_configuration_the_queue_is_not_guessed() {
         f.notes
     );
     assert!(f.layers.as_ref().unwrap().iter().all(|l| l.layer != "queue"));
+}
+
+#[test]
+fn another_services_workers_do_not_take_the_job() {
+    // `other` runs Sidekiq on `default` only; `app` shows no worker config.
+    let w = ws(&[
+        ("app/Gemfile", ""),
+        ("app/app/jobs/mail_job.rb", JOB),
+        ("app/app/services/signup.rb", PRODUCER),
+        ("other/Gemfile", ""),
+        ("other/config/sidekiq.yml", ":queues:\n  - default\n"),
+    ]);
+    let (r, _, _) = run(&w, "      - job: MailJob\n", &[]);
+    let f = r.finding("job:MailJob");
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    assert!(
+        f.notes.contains("no worker configuration is visible"),
+        "{}",
+        f.notes
+    );
+    // A config-only (infrastructure) repo's workers count for every repo.
+    let w = ws(&[
+        ("app/Gemfile", ""),
+        ("app/app/jobs/mail_job.rb", JOB),
+        ("app/app/services/signup.rb", PRODUCER),
+        (
+            "infra/k8s/worker.yaml",
+            "command: [\"bundle\", \"exec\", \"sidekiq\", \"-q\", \"default\"]\n",
+        ),
+    ]);
+    let (r, _, _) = run(&w, "      - job: MailJob\n", &[]);
+    let f = r.finding("job:MailJob");
+    assert_eq!(f.codes(), ["queue-not-consumed"]);
+    assert!(
+        f.problem("queue-not-consumed")
+            .message
+            .contains("infra/k8s/worker.yaml")
+    );
 }
 
 #[test]

@@ -248,13 +248,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             Code::MissingDefinition,
             format!("no class `{class}` is declared{extra}"),
         );
+    } else if consumers.is_empty() && flavor == Flavor::Unknown {
+        f.problem(
+            Code::MissingDefinition,
+            format!(
+                "`{class}` is declared but is not a job: no `{method}`, and no ActiveJob or Sidekiq ancestor in the workspace"
+            ),
+        );
     } else if consumers.is_empty() {
         f.problem(
             Code::MissingLayer,
             format!("consumer: `{class}` defines no `{method}` (nor do its ancestors in the workspace)"),
         );
     }
-    if !owners.is_empty() {
+    let not_a_job = consumers.is_empty() && flavor == Flavor::Unknown;
+    if !owners.is_empty() && !not_a_job {
         if live.is_empty() && tests.is_empty() {
             f.problem(Code::NoCallers, format!("nothing enqueues `{}`", m.name));
         } else if live.is_empty() {
@@ -334,7 +342,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     if flavor == Flavor::Mailer {
         notes.push("mail is delivered on ActionMailer's `deliver_later` queue, which was not checked".into());
     } else if !owners.is_empty() {
-        queue_layer(ctx, &chains, &live, &mut f, &mut layers, &mut notes);
+        // Workers of the job's own repos (and of config-only repos) take
+        // its jobs; another service's sidekiq.yml does not.
+        let repos: std::collections::BTreeSet<u32> = owners
+            .iter()
+            .flat_map(|o| ix.classes.declared_at(o))
+            .map(|l| ix.file(l.file).repo)
+            .collect();
+        queue_layer(ctx, &chains, &repos, &live, &mut f, &mut layers, &mut notes);
     }
     f.layers = Some(layers);
     if owners.len() > 1 {
@@ -383,6 +398,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
 fn queue_layer(
     ctx: &Ctx,
     chains: &[(String, Vec<String>)],
+    repos: &std::collections::BTreeSet<u32>,
     live: &[&Producer],
     f: &mut Finding,
     layers: &mut Vec<Layer>,
@@ -416,6 +432,10 @@ fn queue_layer(
     let listens: Vec<(String, String)> = ix
         .queue_listens
         .iter()
+        .filter(|(fi, _)| {
+            let r = ix.file(*fi).repo;
+            repos.contains(&r) || ctx.config_only_repos.contains(&r)
+        })
         .map(|(fi, i)| {
             let q = &ix.facts[*fi as usize].queue_listens[*i as usize];
             (q.queue.clone(), ctx.loc(*fi, q.line))

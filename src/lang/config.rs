@@ -8,7 +8,7 @@
 //! YAML), only names that look like env vars (no lower-case letters) or that
 //! the plan names are kept.
 
-use crate::facts::{ConfigDef, QueueListen};
+use crate::facts::{ConfigDef, Enqueue, QueueListen};
 use std::collections::BTreeSet;
 
 fn is_ident_byte(b: u8) -> bool {
@@ -183,6 +183,46 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
     out
 }
 
+/// `A::B`-style constant path.
+pub fn is_const_path(s: &str) -> bool {
+    !s.is_empty()
+        && s.split("::").all(|seg| {
+            seg.as_bytes().first().is_some_and(u8::is_ascii_uppercase) && seg.bytes().all(is_ident_byte)
+        })
+}
+
+/// Jobs a scheduler runs: `class: ReportJob` / `job_class: "ReportJob"` /
+/// `"class": "ReportJob"` in config files (sidekiq-cron and
+/// sidekiq-scheduler `schedule.yml`, Solid Queue's `recurring.yml`).
+pub fn scan_schedules(text: &str) -> Vec<Enqueue> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let s = raw.trim();
+        let s = s.strip_prefix("- ").unwrap_or(s).trim_start_matches('"');
+        let rest = ["class\":", "class:", "job_class:"]
+            .iter()
+            .find_map(|k| s.strip_prefix(k));
+        let Some(v) = rest else { continue };
+        let v = v
+            .trim()
+            .trim_end_matches(',')
+            .trim_matches(|c| c == '"' || c == '\'');
+        if is_const_path(v) {
+            out.push(Enqueue {
+                class: v.to_string(),
+                scope: String::new(),
+                method: "schedule".to_string(),
+                args: None,
+                keywords: Vec::new(),
+                queue: None,
+                mailer_method: None,
+                line: i as u32 + 1,
+            });
+        }
+    }
+    out
+}
+
 /// Does this config file say anything about job queues? (A cheap test
 /// before `scan_queues`.)
 pub fn mentions_queues(text: &str) -> bool {
@@ -342,6 +382,12 @@ pub fn scan_queues(path: &str, text: &str) -> Vec<QueueListen> {
                 }
             }
         }
+        // `config.good_job.queues = 'a,b'` (a Ruby initializer).
+        if let Some((_, v)) = s.split_once("good_job.queues =") {
+            for q in good_job_words(v.trim().trim_end_matches(')')) {
+                push(q);
+            }
+        }
         if let Some(v) = s.strip_prefix("GOOD_JOB_QUEUES:") {
             for q in good_job_words(v) {
                 push(q);
@@ -489,6 +535,23 @@ mod tests {
                 "command: [\"bundle\", \"exec\", \"sidekiq\", \"-q\", \"imports\"]\n"
             ),
             [("imports".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn schedules_and_good_job_initializers() {
+        let t = "import_market_data:\n  cron: \"0 22 * * *\"\n  class: \"ImportMarketDataJob\"\n  queue: scheduled\nx:\n  class: not_a_class\n  job_class: Admin::SyncJob\n";
+        let got: Vec<(String, u32)> = scan_schedules(t).into_iter().map(|e| (e.class, e.line)).collect();
+        assert_eq!(
+            got,
+            [("ImportMarketDataJob".into(), 3), ("Admin::SyncJob".into(), 7)]
+        );
+        assert_eq!(
+            queues(
+                "config/initializers/good_job.rb",
+                "  config.good_job.queues = 'mail:2;default'\n"
+            ),
+            [("mail".into(), 1), ("default".into(), 1)]
         );
     }
 

@@ -568,7 +568,12 @@ impl<'pr> Walker<'_, '_> {
                         .push((local, utf8(w.name().as_slice()), w.name_loc().start(), class));
                 }
             }
-            Node::AssocNode { .. } if self.json => self.json_pair(n),
+            Node::AssocNode { .. } if self.full => {
+                self.scheduled_class(n);
+                if self.json {
+                    self.json_pair(n);
+                }
+            }
             Node::StringNode { .. } if self.json => {
                 if let Some(s) = n.as_string_node() {
                     let loc = s.content_loc();

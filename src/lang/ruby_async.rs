@@ -216,8 +216,13 @@ impl<'pr> Walker<'_, '_> {
                 known = false;
                 continue;
             }
+            // `k: v` at the end are keywords; `'k' => v` is a positional hash.
             if i + 1 == args.len()
                 && let Some(h) = a.as_keyword_hash_node()
+                && h.elements().iter().all(|e| {
+                    e.as_assoc_node()
+                        .is_none_or(|p| p.key().as_symbol_node().is_some())
+                })
             {
                 for e in h.elements().iter() {
                     match e.as_assoc_node().and_then(|p| literal_name(&p.key())) {
@@ -340,6 +345,34 @@ impl<'pr> Walker<'_, '_> {
         if ENQUEUE.contains(&name) {
             if let Some((class, queue)) = self.job_receiver(r) {
                 self.enqueue(class, name, args, queue, None, at);
+            }
+            return;
+        }
+        // `X.new(a).enqueue(wait: 1)` / `job = X.new(a); job.enqueue` and
+        // `X.new.perform(a)` (run inline).
+        if matches!(name, "enqueue" | "perform") {
+            let built = r
+                .as_call_node()
+                .filter(|n| n.name().as_slice() == b"new")
+                .and_then(|n| n.receiver().filter(is_const).map(|k| (self.const_text(&k), n)));
+            match (built, name) {
+                (Some((class, n)), "enqueue") => {
+                    let nargs: Vec<Node<'pr>> = n
+                        .arguments()
+                        .map(|a| a.arguments().iter().collect())
+                        .unwrap_or_default();
+                    self.enqueue(class, name, &nargs, None, None, at);
+                }
+                (Some((class, _)), _) => self.enqueue(class, name, args, None, None, at),
+                (None, "enqueue") if r.as_local_variable_read_node().is_some() => {
+                    if let crate::facts::Recv::Const(class) = self.receiver(r) {
+                        self.enqueue(class, name, &[], None, None, at);
+                        if let Some(e) = self.b.facts.enqueues.last_mut() {
+                            e.args = None;
+                        }
+                    }
+                }
+                _ => {}
             }
             return;
         }
@@ -588,6 +621,27 @@ impl<'pr> Walker<'_, '_> {
             && let Some(s) = a.as_string_node()
         {
             self.flag(utf8(s.unescaped()), FlagRole::Hosted, via, at);
+        }
+    }
+
+    /// `class: "ReportJob"` in a hash (GoodJob's `config.good_job.cron`,
+    /// sidekiq-cron's `Sidekiq::Cron::Job.create`): a scheduled producer.
+    pub(super) fn scheduled_class(&mut self, n: &Node<'pr>) {
+        let Some(p) = n.as_assoc_node() else { return };
+        let key = p.key();
+        if key.as_symbol_node().is_none() || literal_name(&key).as_deref() != Some("class") {
+            return;
+        }
+        let v = p.value();
+        let Some(s) = v.as_string_node() else { return };
+        let class = utf8(s.unescaped());
+        if !crate::lang::config::is_const_path(&class) {
+            return;
+        }
+        let at = start(&v);
+        self.enqueue(class, "schedule", &[], None, None, at);
+        if let Some(e) = self.b.facts.enqueues.last_mut() {
+            e.args = None;
         }
     }
 

@@ -1185,6 +1185,31 @@ mod async_points {
     }
 
     #[test]
+    fn string_keyed_hash_is_one_positional_argument() {
+        let f = ruby(
+            "W.perform_async('user_id' => 1, 'mode' => 'x')\nW.perform_async(user_id: 1)\n",
+            &[],
+        );
+        let e = &f.enqueues[0];
+        assert_eq!((e.args.as_ref().map(Vec::len), e.keywords.len()), (Some(1), 0));
+        assert_eq!(e.args.as_ref().unwrap()[0].shape, ArgShape::Json);
+        assert_eq!(f.enqueues[1].keywords, ["user_id"]);
+    }
+
+    #[test]
+    fn instance_enqueue_and_inline_perform() {
+        let src = "NotifyJob.new(hook, v: 1).enqueue(wait: 5)\njob = NotifyJob.new(hook)\njob.enqueue\nAfterJob.new(version: v).perform(version: v)\nx.enqueue\n";
+        assert_eq!(
+            enqueues(src),
+            [
+                row("NotifyJob", "enqueue", Some(1), &["v"], None, 1),
+                row("NotifyJob", "enqueue", None, &[], None, 3),
+                row("AfterJob", "perform", Some(0), &["version"], None, 4),
+            ]
+        );
+    }
+
+    #[test]
     fn argument_shapes() {
         let f = ruby(
             "u = User.find(1)\nW.perform_async(:a, Time.now, 1.day.ago, User.new, u, 'x', 3, [1, 'b'], {'k' => 1}, {k: 1}, u.id, v)\n",
