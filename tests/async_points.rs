@@ -162,6 +162,11 @@ fn events_both_sides() {
     assert_eq!((f.risk.as_str(), f.confidence.as_str()), ("none", "low"));
     assert_eq!(layer(f, "consumer").1, vec![format!("{init}:9")]);
     assert_eq!(r.finding("event:order.audited").codes(), ["test-only-callers"]);
+    // Rails emits it: subscribed only, and that is fine.
+    let f = r.finding("event:process_action.action_controller");
+    assert_eq!(f.risk, "none", "{:?}", f.problems);
+    assert!(f.notes.contains("Emitted by action_controller"), "{}", f.notes);
+    assert_eq!(layer(f, "producer"), (true, vec![]));
     // Wisper: broadcast(:x) and publisher.on(:x) { }.
     let f = r.finding("event:order_shipped");
     assert_eq!(f.risk, "none", "{:?}", f.problems);

@@ -18,6 +18,38 @@ pub fn regex_matches(source: &str, name: &str) -> Option<bool> {
     Some(re.is_match(name))
 }
 
+/// Libraries that emit ActiveSupport::Notifications events named
+/// `event.library` (Rails' own and common gems): their events are emitted
+/// outside the workspace.
+const LIBRARY_EMITTERS: [&str; 20] = [
+    "action_cable",
+    "action_controller",
+    "action_dispatch",
+    "action_mailbox",
+    "action_mailer",
+    "action_view",
+    "active_job",
+    "active_record",
+    "active_storage",
+    "active_support",
+    "railties",
+    "rails",
+    "good_job",
+    "solid_queue",
+    "sidekiq",
+    "rack_attack",
+    "rack",
+    "graphql",
+    "shoryuken",
+    "faraday",
+];
+
+/// The library that emits `name`, when its suffix names one.
+pub fn library_emitter(name: &str) -> Option<&'static str> {
+    let (_, lib) = name.rsplit_once('.')?;
+    LIBRARY_EMITTERS.iter().copied().find(|l| *l == lib)
+}
+
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let mut f = Finding::new("event", &m.name);
@@ -86,7 +118,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.access_modifier = "public".into();
     f.exists = Some(!emit_live.is_empty() || !sub_live.is_empty());
     let name = &m.name;
+    let library = library_emitter(name).filter(|_| emit_live.is_empty() && !sub_live.is_empty());
     match (emit_live.is_empty(), sub_live.is_empty()) {
+        (true, false) if library.is_some() => {
+            f.notes = format!(
+                "Emitted by {} (outside the workspace) and subscribed to at {}.",
+                library.unwrap_or_default(),
+                sub_live.join(", ")
+            );
+        }
         (true, true) if emit_test.is_empty() && sub_test.is_empty() => {
             f.problem(
                 Code::MissingDefinition,
@@ -120,7 +160,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.layers = Some(vec![
         Layer {
             layer: "producer".into(),
-            found: !emit_live.is_empty(),
+            found: !emit_live.is_empty() || library.is_some(),
             locations: emit_live.clone(),
         },
         Layer {
@@ -183,5 +223,17 @@ mod tests {
         assert_eq!(regex_matches("\\.rendered\\z", "video.rendered"), Some(true));
         assert_eq!(regex_matches("^sql\\.", "video.rendered"), Some(false));
         assert_eq!(regex_matches("(?<!x)y", "y"), None);
+    }
+
+    #[test]
+    fn library_events() {
+        use super::library_emitter;
+        assert_eq!(
+            library_emitter("process_action.action_controller"),
+            Some("action_controller")
+        );
+        assert_eq!(library_emitter("throttle.rack_attack"), Some("rack_attack"));
+        assert_eq!(library_emitter("order.placed"), None);
+        assert_eq!(library_emitter("sidekiq"), None);
     }
 }
