@@ -274,8 +274,8 @@ pub struct Finding {
     pub config: Vec<ConfigEntry>,
     /// JSON column keys; `None` (JSON `null`) for other kinds.
     pub keys: Option<Vec<KeyEntry>>,
-    /// `job` and `event` findings: one entry per layer, in contract order.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// `job` and `event` findings: one entry per layer, in contract order;
+    /// `None` (JSON `null`) for other kinds.
     pub layers: Option<Vec<Layer>>,
     pub problems: Vec<Problem>,
     pub risk: Risk,

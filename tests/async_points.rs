@@ -39,6 +39,8 @@ fn jobs_layers_arguments_and_queues() {
     let r = fixture();
     // A clean ActiveJob: producer, consumer, and a consumed queue.
     let f = r.finding("job:InvoiceJob");
+    assert_eq!(f.access_modifier, None);
+    assert!(f.definitions.iter().all(|d| d.access.is_none()));
     assert_eq!(f.risk, "none", "{:?}", f.problems);
     assert_eq!(
         layer(f, "producer"),

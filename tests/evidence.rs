@@ -321,6 +321,7 @@ fn dynamic_sites_are_split_and_meaningless_fields_are_null() {
     assert!(site["code"].as_str().unwrap().contains("const_get"), "{site}");
     assert_eq!(f["confidence"], "low");
     assert_eq!(f["keys"], Value::Null);
+    assert_eq!(f["layers"], Value::Null);
     assert_eq!(f["access_modifier"], "public");
 
     let f = finding(&v, "env:PAYMENTS_API_KEY");

@@ -162,6 +162,7 @@ fn check_invariants(v: &Value) {
                             | "read_at"
                             | "defined_at"
                             | "written_at"
+                            | "locations"
                     ) && !x.is_null()
                     {
                         let list: Vec<&str> = x

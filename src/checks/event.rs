@@ -112,10 +112,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     for l in &sub_live {
         f.definitions.push(DefinitionEvidence {
             location: l.clone(),
-            access: "public".into(),
+            access: None,
         });
     }
-    f.access_modifier = "public".into();
     f.exists = Some(!emit_live.is_empty() || !sub_live.is_empty());
     let name = &m.name;
     let library = library_emitter(name).filter(|_| emit_live.is_empty() && !sub_live.is_empty());

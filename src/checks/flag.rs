@@ -39,7 +39,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     for r in &read_at {
         f.definitions.push(DefinitionEvidence {
             location: r.clone(),
-            access: "public".into(),
+            access: None,
         });
         f.callers_found.push(r.clone());
         f.caller_matches.push(CallerMatch {
@@ -56,7 +56,6 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             test: true,
         });
     }
-    f.access_modifier = "public".into();
     f.exists = Some(!read_at.is_empty());
     // Every repo that checks it must define it (in its own files or in a
     // repo that holds only configuration), as for env vars.

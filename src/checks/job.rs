@@ -215,10 +215,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     for (fi, s) in &consumers {
         f.definitions.push(DefinitionEvidence {
             location: ctx.loc(*fi, s.line),
-            access: "public".into(),
+            access: None,
         });
     }
-    f.access_modifier = if consumers.is_empty() { "unknown" } else { "public" }.into();
+    f.access_modifier = None;
     f.exists = Some(!owners.is_empty());
     let consumer_locs: Vec<String> = f.definitions.iter().map(|d| d.location.clone()).collect();
     let mut layers = vec![

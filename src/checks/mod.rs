@@ -4,9 +4,9 @@
 //! planned point included. Never touches tree-sitter or the file system.
 
 mod env;
-mod hooks;
 mod event;
 mod flag;
+mod hooks;
 mod job;
 mod jsonb;
 mod method;
