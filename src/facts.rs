@@ -398,6 +398,11 @@ pub struct FileFacts {
     /// Queues worker configurations listen to (config files).
     #[serde(default)]
     pub queue_listens: Vec<QueueListen>,
+    /// Constants used as values (an argument, a hash value, an assigned
+    /// value, a method's whole body): a job class handed around to be
+    /// enqueued through a variable. (name as written, line)
+    #[serde(default)]
+    pub const_values: Vec<(String, u32)>,
     /// The tree had syntax errors (facts from the valid parts are kept).
     pub parse_error: bool,
     /// The tree nests deeper than extraction looks; facts below that depth
@@ -711,6 +716,8 @@ pub struct FactIndex {
     pub flags_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Every queue a worker configuration listens to.
     pub queue_listens: Vec<(FileIdx, u32)>,
+    /// Constants used as values, by last `::` segment.
+    pub const_values_by_leaf: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Files that failed to parse cleanly or could not be read.
     pub failed: BTreeSet<FileIdx>,
     /// Ruby classes and modules: superclasses, mixins, concerns.
@@ -796,6 +803,9 @@ impl FactIndex {
             }
             for i in 0..ff.queue_listens.len() {
                 ix.queue_listens.push((f, i as u32));
+            }
+            for (i, (c, _)) in ff.const_values.iter().enumerate() {
+                push(&mut ix.const_values_by_leaf, leaf(c), f, i);
             }
         }
         ix.classes = crate::ancestors::ClassTable::build(&ix.facts);

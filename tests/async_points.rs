@@ -125,6 +125,16 @@ fn jobs_layers_arguments_and_queues() {
     let f = r.finding("job:NightlyJob");
     assert_eq!(f.risk, "none", "{:?}", f.problems);
     assert_eq!(layer(f, "producer"), (true, vec!["shop/config/schedule.yml:3"]));
+    // Returned by a method and enqueued through it: dynamic, not no-callers.
+    let f = r.finding("job:ShippedMailWorker");
+    assert_eq!(
+        (f.codes(), f.confidence.as_str()),
+        (vec!["dynamic-callers-only"], "low")
+    );
+    assert_eq!(
+        f.dynamic_callers.as_deref(),
+        Some(&["shop/app/models/shipped_notification.rb:3".to_string()][..])
+    );
     // A class that is not a job: one missing-definition, no no-callers.
     let f = r.finding("job:Checkout");
     assert_eq!(f.codes(), ["missing-definition"]);

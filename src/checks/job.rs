@@ -262,8 +262,36 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         );
     }
     let not_a_job = consumers.is_empty() && flavor == Flavor::Unknown;
+    // The class handed around as a value (`def mail_job = Mail::Liked`,
+    // `enqueue(Mail::Liked, id)`): a producer may enqueue it through a
+    // variable, which names no class.
+    let mut as_value: Vec<String> = Vec::new();
+    for (fi, i) in ix.const_values_by_leaf.get(leaf(class)).into_iter().flatten() {
+        let (written, line) = &ix.facts[*fi as usize].const_values[*i as usize];
+        let fits = written
+            .trim_start_matches("::")
+            .rsplit("::")
+            .zip(class.rsplit("::"))
+            .all(|(a, b)| a == b);
+        if fits && !ix.is_test(*fi) {
+            as_value.push(ctx.loc(*fi, *line));
+        }
+    }
+    as_value.sort();
+    as_value.dedup();
     if !owners.is_empty() && !not_a_job {
-        if live.is_empty() && tests.is_empty() {
+        if live.is_empty() && !as_value.is_empty() {
+            f.dynamic_callers = Some(as_value.clone());
+            f.low_confidence("only references to the class as a value were found, not a producer naming it");
+            f.problem(
+                Code::DynamicCallersOnly,
+                format!(
+                    "nothing enqueues `{}` by name, but the class is used as a value at {}: a producer may enqueue it through a variable",
+                    m.name,
+                    as_value.join(", ")
+                ),
+            );
+        } else if live.is_empty() && tests.is_empty() {
             f.problem(Code::NoCallers, format!("nothing enqueues `{}`", m.name));
         } else if live.is_empty() {
             f.problem(

@@ -590,6 +590,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         events,
         flags,
         queue_listens,
+        const_values,
         parse_error,
         too_deep,
     } = more;
@@ -631,6 +632,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.events.extend(events);
     into.flags.extend(flags);
     into.queue_listens.extend(queue_listens);
+    into.const_values.extend(const_values);
     into.parse_error |= parse_error;
     into.too_deep |= too_deep;
 }

@@ -556,6 +556,9 @@ impl<'pr> Walker<'_, '_> {
                 }
             }
             Node::LocalVariableWriteNode { .. } => {
+                if let Some(w) = n.as_local_variable_write_node() {
+                    self.const_value(&w.value());
+                }
                 if let Some(w) = n.as_local_variable_write_node()
                     && let Some(c) = w.value().as_call_node()
                     && let Some(r) = c.receiver()
@@ -665,6 +668,7 @@ impl<'pr> Walker<'_, '_> {
         });
         let singleton = kind == DefKind::Singleton;
         self.signature(&d, owner.as_deref().map(str::to_string), singleton, line);
+        self.const_body(&d);
         self.push_frame(FrameKind::Def, owner, singleton);
         if let Some(f) = self.frames.last_mut() {
             f.fn_scope = Some(scope);

@@ -325,6 +325,28 @@ impl<'pr> Walker<'_, '_> {
         }
     }
 
+    /// A constant used as a value (not a receiver, not a declaration).
+    pub(super) fn const_value(&mut self, n: &Node<'pr>) {
+        if is_const(n) {
+            let name = self.const_text(n);
+            let line = self.line_of(n);
+            self.b.facts.const_values.push((name, line));
+        }
+    }
+
+    /// `def mail_job = Workers::Mail::Liked` / a body that is one constant.
+    pub(super) fn const_body(&mut self, d: &ruby_prism::DefNode<'pr>) {
+        let Some(body) = d.body() else { return };
+        if is_const(&body) {
+            self.const_value(&body);
+        } else if let Some(st) = body.as_statements_node() {
+            let items: Vec<Node<'pr>> = st.body().iter().collect();
+            if let [only] = items.as_slice() {
+                self.const_value(only);
+            }
+        }
+    }
+
     /// Jobs, events and flags in one call (`call_node` calls this for
     /// every call).
     pub(super) fn async_call(
@@ -334,6 +356,9 @@ impl<'pr> Walker<'_, '_> {
         recv: Option<&Node<'pr>>,
         args: &[Node<'pr>],
     ) {
+        for a in args {
+            self.const_value(a);
+        }
         let at = c.message_loc().map(|l| l.start()).unwrap_or(c.location().start());
         match recv {
             Some(r) => self.async_method(c, name, r, args, at),
@@ -628,6 +653,7 @@ impl<'pr> Walker<'_, '_> {
     /// sidekiq-cron's `Sidekiq::Cron::Job.create`): a scheduled producer.
     pub(super) fn scheduled_class(&mut self, n: &Node<'pr>) {
         let Some(p) = n.as_assoc_node() else { return };
+        self.const_value(&p.value());
         let key = p.key();
         if key.as_symbol_node().is_none() || literal_name(&key).as_deref() != Some("class") {
             return;

@@ -1210,6 +1210,24 @@ mod async_points {
     }
 
     #[test]
+    fn classes_used_as_values() {
+        let f = ruby(
+            "class N\n  def mail_job\n    Mail::Liked\n  end\n  def x\n    enqueue(Mail::Shared, 1)\n    j = Mail::Other\n    h = { job: Mail::Fourth }\n    Mail::Called.perform_async(1)\n  end\nend\n",
+            &[],
+        );
+        let got: Vec<(&str, u32)> = f.const_values.iter().map(|(c, l)| (c.as_str(), *l)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Mail::Liked", 3),
+                ("Mail::Shared", 6),
+                ("Mail::Other", 7),
+                ("Mail::Fourth", 8)
+            ]
+        );
+    }
+
+    #[test]
     fn argument_shapes() {
         let f = ruby(
             "u = User.find(1)\nW.perform_async(:a, Time.now, 1.day.ago, User.new, u, 'x', 3, [1, 'b'], {'k' => 1}, {k: 1}, u.id, v)\n",
