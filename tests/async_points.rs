@@ -139,6 +139,7 @@ fn jobs_layers_arguments_and_queues() {
     let f = r.finding("job:Checkout");
     assert_eq!(f.codes(), ["missing-definition"]);
     assert!(f.problems[0].message.contains("is not a job"), "{:?}", f.problems);
+    assert!(f.layers.as_ref().unwrap().iter().all(|l| l.layer != "queue"));
     // A mailer's deliver_later: the mailer method is the consumer.
     let f = r.finding("job:OrderMailer#shipped");
     assert_eq!(f.risk, "none", "{:?}", f.problems);

@@ -369,7 +369,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     // Queues.
     if flavor == Flavor::Mailer {
         notes.push("mail is delivered on ActionMailer's `deliver_later` queue, which was not checked".into());
-    } else if !owners.is_empty() {
+    } else if !owners.is_empty() && !not_a_job {
         // Workers of the job's own repos (and of config-only repos) take
         // its jobs; another service's sidekiq.yml does not.
         let repos: std::collections::BTreeSet<u32> = owners
