@@ -175,6 +175,18 @@ fn events_both_sides() {
     assert_eq!((f.risk.as_str(), f.confidence.as_str()), ("none", "low"));
     assert_eq!(layer(f, "consumer").1, vec![format!("{init}:9")]);
     assert_eq!(r.finding("event:order.audited").codes(), ["test-only-callers"]);
+    // A Wisper listener object's method: found, by name, low confidence.
+    let f = r.finding("event:refund_issued");
+    assert_eq!(
+        (f.risk.as_str(), f.confidence.as_str()),
+        ("none", "low"),
+        "{:?}",
+        f.problems
+    );
+    assert_eq!(
+        layer(f, "consumer"),
+        (true, vec!["shop/app/listeners/refund_listener.rb:2"])
+    );
     // Rails emits it: subscribed only, and that is fine.
     let f = r.finding("event:process_action.action_controller");
     assert_eq!(f.risk, "none", "{:?}", f.problems);

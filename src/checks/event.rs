@@ -79,6 +79,23 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             None => unreadable.push(format!("{} (/{}/)", ctx.loc(*fi, e.line), e.name)),
         }
     }
+    // Wisper listener objects: a public instance method named after an
+    // event that Wisper broadcasts, on a `*Listener` / `*Subscriber` class
+    // (the `subscribe(listener)` call is not tied to it: low confidence).
+    let mut listeners = Vec::new();
+    if emits.iter().any(|(_, _, via)| via == "Wisper") {
+        for (fi, i) in ix.defs_by_name.get(&m.name).into_iter().flatten() {
+            let d = &ix.facts[*fi as usize].defs[*i as usize];
+            let owner = d.owner.as_deref().map(crate::facts::leaf).unwrap_or("");
+            if d.kind == crate::facts::DefKind::Instance
+                && d.access == crate::facts::Access::Public
+                && (owner.ends_with("Listener") || owner.ends_with("Subscriber"))
+            {
+                listeners.push(ctx.loc(*fi, d.line));
+                subs.push((*fi, d.line, format!("Wisper listener {owner}")));
+            }
+        }
+    }
     let split = |v: &[(FileIdx, u32, String)]| -> (Vec<String>, Vec<String>) {
         let (mut live, mut test) = (Vec::new(), Vec::new());
         for (fi, line, _) in v {
@@ -173,6 +190,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         f.verify.push(format!(
             "subscriptions that match `{name}` only by a regexp: {}",
             by_pattern.join(", ")
+        ));
+    }
+    if !listeners.is_empty() {
+        f.low_confidence(
+            "Wisper listener methods are matched by name and class suffix, not by their subscribe call",
+        );
+        f.verify.push(format!(
+            "that these listeners are subscribed to the publisher: {}",
+            listeners.join(", ")
         ));
     }
     if !unreadable.is_empty() {
