@@ -9,6 +9,14 @@ use crate::facts::{FileIdx, FlagRole};
 use crate::findings::{CallerMatch, Code, Confidence, ConfigEntry, DefinitionEvidence, Finding};
 use std::collections::BTreeSet;
 
+/// An i18n file: `config/locales/**`, `locale/**`, `i18n/**`.
+pub fn is_locale_file(path: &str) -> bool {
+    path.split('/')
+        .rev()
+        .skip(1)
+        .any(|d| matches!(d, "locales" | "locale" | "i18n" | "translations"))
+}
+
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let name = &m.name;
@@ -32,6 +40,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
     for (fi, i) in ix.config_defs_by_name.get(name).into_iter().flatten() {
+        // Translations (`config/locales/en.yml`) have keys, not flags.
+        if is_locale_file(&ix.file(*fi).path) {
+            continue;
+        }
         defs.push((*fi, ix.facts[*fi as usize].config_defs[*i as usize].line));
     }
     let read_at: Vec<String> = checks.iter().map(|(fi, l)| ctx.loc(*fi, *l)).collect();
@@ -165,4 +177,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.verify
         .push("flags created at run time (an admin UI, a console, a flag service's dashboard)".into());
     f
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn locale_files() {
+        use super::is_locale_file;
+        assert!(is_locale_file("config/locales/en.yml"));
+        assert!(is_locale_file("config/locales/admin/de.yml"));
+        assert!(!is_locale_file("config/features.yml"));
+        assert!(!is_locale_file("config/locales.yml"));
+    }
 }
