@@ -298,30 +298,37 @@ impl<'pr> Walker<'_, '_> {
         });
     }
 
-    /// The class a producer's receiver names: `X`, `X.set(...)`, `self`,
-    /// `self.class`; with the queue `set(queue:)` chose.
+    /// The class a producer's receiver names: `X`, `X.set(...)` (any number
+    /// of them, walked iteratively), `self`, `self.class`; with the queue
+    /// the outermost `set(queue:)` chose.
     fn job_receiver(&self, r: &Node<'pr>) -> Option<(String, Option<String>)> {
-        if is_const(r) {
-            return Some((self.const_text(r), None));
-        }
         let owner = || self.top().owner.as_deref().map(str::to_string);
-        if r.as_self_node().is_some() {
-            return owner().map(|o| (o, None));
-        }
-        let c = r.as_call_node()?;
-        let inner = c.receiver()?;
-        match c.name().as_slice() {
-            b"set" => {
-                let args: Vec<Node<'pr>> = c
-                    .arguments()
-                    .map(|a| a.arguments().iter().collect())
-                    .unwrap_or_default();
-                let queue = self.queue_option(&args).flatten();
-                let (class, _) = self.job_receiver(&inner)?;
-                Some((class, queue))
+        let mut queue: Option<String> = None;
+        let mut cur: Option<Node<'pr>> = None;
+        loop {
+            let n = cur.as_ref().unwrap_or(r);
+            if is_const(n) {
+                return Some((self.const_text(n), queue));
             }
-            b"class" if inner.as_self_node().is_some() => owner().map(|o| (o, None)),
-            _ => None,
+            if n.as_self_node().is_some() {
+                return owner().map(|o| (o, queue));
+            }
+            let c = n.as_call_node()?;
+            let inner = c.receiver()?;
+            match c.name().as_slice() {
+                b"set" => {
+                    if queue.is_none() {
+                        let args: Vec<Node<'pr>> = c
+                            .arguments()
+                            .map(|a| a.arguments().iter().collect())
+                            .unwrap_or_default();
+                        queue = self.queue_option(&args).flatten();
+                    }
+                    cur = Some(inner);
+                }
+                b"class" if inner.as_self_node().is_some() => return owner().map(|o| (o, queue)),
+                _ => return None,
+            }
         }
     }
 

@@ -1210,6 +1210,22 @@ mod async_points {
     }
 
     #[test]
+    fn long_set_chains_are_walked_without_recursion() {
+        let mut src = String::from("ReportJob");
+        src.push_str(".set(queue: :outer)");
+        for _ in 0..50_000 {
+            src.push_str(".set(wait: 1)");
+        }
+        src.push_str(".perform_later(1)\n");
+        let rows = enqueues(&src);
+        assert_eq!(rows.len(), 1, "{}", rows.len());
+        assert_eq!(
+            (rows[0].0.as_str(), rows[0].4.as_deref()),
+            ("ReportJob", Some("outer"))
+        );
+    }
+
+    #[test]
     fn classes_used_as_values() {
         let f = ruby(
             "class N\n  def mail_job\n    Mail::Liked\n  end\n  def x\n    enqueue(Mail::Shared, 1)\n    j = Mail::Other\n    h = { job: Mail::Fourth }\n    Mail::Called.perform_async(1)\n  end\nend\n",
