@@ -190,7 +190,7 @@ fn events_both_sides() {
     // Rails emits it: subscribed only, and that is fine.
     let f = r.finding("event:process_action.action_controller");
     assert_eq!(f.risk, "none", "{:?}", f.problems);
-    assert!(f.notes.contains("Emitted by action_controller"), "{}", f.notes);
+    assert!(f.notes.contains("Emitted by `action_controller`"), "{}", f.notes);
     assert_eq!(layer(f, "producer"), (true, vec![]));
     // Wisper: broadcast(:x) and publisher.on(:x) { }.
     let f = r.finding("event:order_shipped");

@@ -5,6 +5,8 @@
 use super::{Ctx, Merged};
 use crate::facts::{EventRole, FileIdx};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Finding, Layer};
+use crate::msg;
+use crate::text::Text;
 
 /// Does a Ruby regexp source (as written between the slashes) match
 /// `name`? `None` when it cannot be read as a regular expression here.
@@ -137,38 +139,48 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let library = library_emitter(name).filter(|_| emit_live.is_empty() && !sub_live.is_empty());
     match (emit_live.is_empty(), sub_live.is_empty()) {
         (true, false) if library.is_some() => {
-            f.notes = format!(
+            f.notes = msg!(
                 "Emitted by {} (outside the workspace) and subscribed to at {}.",
-                library.unwrap_or_default(),
-                sub_live.join(", ")
+                Text::code(library.unwrap_or_default()),
+                Text::raw_list(&sub_live, ", ")
             );
         }
         (true, true) if emit_test.is_empty() && sub_test.is_empty() => {
             f.problem(
                 Code::MissingDefinition,
-                format!("nothing emits or subscribes to `{name}`"),
+                msg!("nothing emits or subscribes to {}", Text::code(name)),
             );
         }
         (true, _) if !emit_test.is_empty() => f.problem(
             Code::TestOnlyCallers,
-            format!("only tests emit `{name}` ({})", emit_test.join(", ")),
+            msg!(
+                "only tests emit {} ({})",
+                Text::code(name),
+                Text::raw_list(&emit_test, ", ")
+            ),
         ),
         (_, true) if !sub_test.is_empty() => f.problem(
             Code::TestOnlyCallers,
-            format!("only tests subscribe to `{name}` ({})", sub_test.join(", ")),
+            msg!(
+                "only tests subscribe to {} ({})",
+                Text::code(name),
+                Text::raw_list(&sub_test, ", ")
+            ),
         ),
         (true, _) => f.problem(
             Code::MissingLayer,
-            format!(
-                "producer: nothing emits `{name}`, but it is subscribed to at {}",
-                sub_live.join(", ")
+            msg!(
+                "producer: nothing emits {}, but it is subscribed to at {}",
+                Text::code(name),
+                Text::raw_list(&sub_live, ", ")
             ),
         ),
         (_, true) => f.problem(
             Code::MissingLayer,
-            format!(
-                "consumer: `{name}` is emitted at {} but nothing subscribes to it",
-                emit_live.join(", ")
+            msg!(
+                "consumer: {} is emitted at {} but nothing subscribes to it",
+                Text::code(name),
+                Text::raw_list(&emit_live, ", ")
             ),
         ),
         _ => {}
@@ -187,25 +199,27 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     ]);
     if !by_pattern.is_empty() {
         f.confidence = Confidence::Low;
-        f.verify.push(format!(
-            "subscriptions that match `{name}` only by a regexp: {}",
-            by_pattern.join(", ")
+        f.verify.push(msg!(
+            "subscriptions that match {} only by a regexp: {}",
+            Text::code(name),
+            Text::raw_list(&by_pattern, ", ")
         ));
     }
     if !listeners.is_empty() {
-        f.low_confidence(
-            "Wisper listener methods are matched by name and class suffix, not by their subscribe call",
-        );
-        f.verify.push(format!(
+        f.low_confidence(Text::ours(
+            "Wisper listener methods are matched by name and class suffix, not by their subscribe call.",
+        ));
+        f.verify.push(msg!(
             "that these listeners are subscribed to the publisher: {}",
-            listeners.join(", ")
+            Text::raw_list(&listeners, ", ")
         ));
     }
     if !unreadable.is_empty() {
         f.confidence = Confidence::Low;
-        f.verify.push(format!(
-            "regexp subscriptions that could not be read, which may match `{name}`: {}",
-            unreadable.join(", ")
+        f.verify.push(msg!(
+            "regexp subscriptions that could not be read, which may match {}: {}",
+            Text::code(name),
+            Text::raw_list(&unreadable, ", ")
         ));
     }
     if let Some(repo) = &m.repo
@@ -214,14 +228,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     {
         f.problem(
             Code::UnexpectedLocation,
-            format!("planned in {repo} but emitted only elsewhere"),
+            msg!("planned in {} but emitted only elsewhere", Text::raw(repo)),
         );
     }
     for repo in &m.callers {
         if !emit_live.iter().any(|c| c.starts_with(&format!("{repo}/"))) {
             f.problem(
                 Code::MissingExpectedCaller,
-                format!("{repo} never emits `{name}`"),
+                msg!("{} never emits {}", Text::raw(repo), Text::code(name)),
             );
         }
     }
@@ -229,9 +243,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let failed = ctx.failed_mentioning(&[name.as_str()]);
     if !failed.is_empty() {
         f.confidence = Confidence::Low;
-        f.verify.push(format!(
+        f.verify.push(msg!(
             "files that mention it failed to parse: {}",
-            failed.join(", ")
+            Text::raw_list(&failed, ", ")
         ));
     }
     f.verify

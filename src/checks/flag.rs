@@ -7,6 +7,8 @@
 use super::{Ctx, Merged};
 use crate::facts::{FileIdx, FlagRole};
 use crate::findings::{CallerMatch, Code, Confidence, ConfigEntry, DefinitionEvidence, Finding};
+use crate::msg;
+use crate::text::Text;
 use std::collections::BTreeSet;
 
 /// An i18n file: `config/locales/**`, `locale/**`, `i18n/**`.
@@ -84,14 +86,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         _ if only_hosted => {
             f.config_wired = None;
             let services: Vec<&str> = hosted.iter().map(String::as_str).collect();
-            f.notes = format!(
+            f.notes = msg!(
                 "Checked through {} at {}: the flag is defined in that service, not in the repos; check it there.",
-                services.join(", "),
-                read_at.join(", ")
+                Text::raw_list(&services, ", "),
+                Text::raw_list(&read_at, ", ")
             );
-            f.verify.push(format!(
-                "that `{name}` exists and is served in {}",
-                services.join(", ")
+            f.verify.push(msg!(
+                "that {} exists and is served in {}",
+                Text::code(name),
+                Text::raw_list(&services, ", ")
             ));
         }
         (true, true) => {
@@ -103,16 +106,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             };
             f.problem(
                 Code::MissingDefinition,
-                format!("no code checks `{name}` and nothing defines it{extra}"),
+                msg!(
+                    "no code checks {} and nothing defines it{}",
+                    Text::code(name),
+                    Text::ours(extra)
+                ),
             );
         }
         (true, false) => {
             f.config_wired = Some(true);
             f.problem(
                 Code::ConfigNeverRead,
-                format!(
-                    "`{name}` is defined ({}) but no code checks it",
-                    defined_at.join(", ")
+                msg!(
+                    "{} is defined ({}) but no code checks it",
+                    Text::code(name),
+                    Text::raw_list(&defined_at, ", ")
                 ),
             );
         }
@@ -120,7 +128,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             f.config_wired = Some(false);
             f.problem(
                 Code::ConfigNotWired,
-                format!("`{name}` is checked but no config file, seed, migration or initializer defines it"),
+                msg!(
+                    "{} is checked but no config file, seed, migration or initializer defines it",
+                    Text::code(name)
+                ),
             );
         }
         (false, false) if !missing.is_empty() => {
@@ -128,10 +139,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             let elsewhere: Vec<&str> = defining.iter().map(|r| ix.repos[*r as usize].as_str()).collect();
             f.problem(
                 Code::ConfigNotWired,
-                format!(
-                    "`{name}` is checked in {} but defined only in {}",
-                    missing.join(", "),
-                    elsewhere.join(", ")
+                msg!(
+                    "{} is checked in {} but defined only in {}",
+                    Text::code(name),
+                    Text::raw_list(&missing, ", "),
+                    Text::raw_list(&elsewhere, ", ")
                 ),
             );
         }
@@ -143,14 +155,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     {
         f.problem(
             Code::UnexpectedLocation,
-            format!("planned in {repo} but checked only elsewhere"),
+            msg!("planned in {} but checked only elsewhere", Text::raw(repo)),
         );
     }
     for repo in &m.callers {
         if !read_at.iter().any(|r| r.starts_with(&format!("{repo}/"))) {
             f.problem(
                 Code::MissingExpectedCaller,
-                format!("{repo} never checks `{name}`"),
+                msg!("{} never checks {}", Text::raw(repo), Text::code(name)),
             );
         }
     }
@@ -169,9 +181,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let failed = ctx.failed_mentioning(&[name.as_str()]);
     if !failed.is_empty() {
         f.confidence = Confidence::Low;
-        f.verify.push(format!(
+        f.verify.push(msg!(
             "files that mention it failed to parse: {}",
-            failed.join(", ")
+            Text::raw_list(&failed, ", ")
         ));
     }
     f.verify

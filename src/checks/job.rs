@@ -6,6 +6,8 @@ use super::{Ctx, Merged};
 use crate::ancestors::Side;
 use crate::facts::{ArgShape, Enqueue, FileIdx, Params, Sig, leaf};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Finding, Layer};
+use crate::msg;
+use crate::text::Text;
 
 /// What kind of class a job point names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,27 +47,33 @@ pub fn listens_to(listen: &str, queue: &str) -> bool {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+fn arguments(n: usize) -> Text {
+    if n == 1 {
+        Text::ours("1 argument")
+    } else {
+        msg!("{} arguments", Text::num(n as u64))
+    }
 }
 
 /// Why `args` (and `keywords`) cannot call a method with `p`, if they
 /// cannot. Sidekiq passes keywords as one positional hash.
-pub fn arity_problem(p: &Params, args: usize, keywords: &[String], sidekiq: bool) -> Option<String> {
+pub fn arity_problem(p: &Params, args: usize, keywords: &[String], sidekiq: bool) -> Option<Text> {
     let kw_params = !sidekiq && (!p.required_kw.is_empty() || !p.optional_kw.is_empty() || p.kwrest);
     let n = args + usize::from(!keywords.is_empty() && !kw_params);
     let max = p.required + p.optional;
     if n < p.required as usize || (!p.rest && n > max as usize) {
         let takes = if p.rest {
-            format!("at least {}", p.required)
+            msg!("at least {}", Text::num(p.required.into()))
         } else if p.optional == 0 {
-            format!("{}", p.required)
+            Text::num(p.required.into())
         } else {
-            format!("{} to {}", p.required, max)
+            msg!("{} to {}", Text::num(p.required.into()), Text::num(max.into()))
         };
-        return Some(format!(
-            "passes {} but `perform` takes {takes}",
-            plural(n, "argument")
+        return Some(msg!(
+            "passes {} but {} takes {}",
+            arguments(n),
+            Text::code("perform"),
+            takes
         ));
     }
     if kw_params {
@@ -76,9 +84,10 @@ pub fn arity_problem(p: &Params, args: usize, keywords: &[String], sidekiq: bool
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            return Some(format!(
-                "does not pass the required keyword `{}:`",
-                missing.join(":`, `")
+            let missing: Vec<Text> = missing.iter().map(|k| Text::code(format!("{k}:"))).collect();
+            return Some(msg!(
+                "does not pass the required keyword {}",
+                Text::join(missing, ", ")
             ));
         }
         if !p.kwrest
@@ -86,7 +95,7 @@ pub fn arity_problem(p: &Params, args: usize, keywords: &[String], sidekiq: bool
                 .iter()
                 .find(|k| !p.required_kw.contains(k) && !p.optional_kw.contains(k))
         {
-            return Some(format!("passes the unknown keyword `{k}:`"));
+            return Some(msg!("passes the unknown keyword {}", Text::code(format!("{k}:"))));
         }
     }
     None
@@ -233,32 +242,36 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             locations: consumer_locs.clone(),
         },
     ];
-    let mut notes: Vec<String> = Vec::new();
+    let mut notes: Vec<Text> = Vec::new();
     if owners.is_empty() {
         let extra = if producers.is_empty() {
-            String::new()
+            Text::default()
         } else {
-            format!(" (it is enqueued at {})", {
-                let mut all: Vec<String> = f.callers_found.iter().chain(&f.test_callers).cloned().collect();
-                all.sort();
-                all.join(", ")
-            })
+            let mut all: Vec<String> = f.callers_found.iter().chain(&f.test_callers).cloned().collect();
+            all.sort();
+            msg!(" (it is enqueued at {})", Text::raw_list(&all, ", "))
         };
         f.problem(
             Code::MissingDefinition,
-            format!("no class `{class}` is declared{extra}"),
+            msg!("no class {} is declared{}", Text::code(class), extra),
         );
     } else if consumers.is_empty() && flavor == Flavor::Unknown {
         f.problem(
             Code::MissingDefinition,
-            format!(
-                "`{class}` is declared but is not a job: no `{method}`, and no ActiveJob or Sidekiq ancestor in the workspace"
+            msg!(
+                "{} is declared but is not a job: no {}, and no ActiveJob or Sidekiq ancestor in the workspace",
+                Text::code(class),
+                Text::code(method)
             ),
         );
     } else if consumers.is_empty() {
         f.problem(
             Code::MissingLayer,
-            format!("consumer: `{class}` defines no `{method}` (nor do its ancestors in the workspace)"),
+            msg!(
+                "consumer: {} defines no {} (nor do its ancestors in the workspace)",
+                Text::code(class),
+                Text::code(method)
+            ),
         );
     }
     let not_a_job = consumers.is_empty() && flavor == Flavor::Unknown;
@@ -282,21 +295,27 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     if !owners.is_empty() && !not_a_job {
         if live.is_empty() && !as_value.is_empty() {
             f.dynamic_callers = Some(as_value.clone());
-            f.low_confidence("only references to the class as a value were found, not a producer naming it");
+            f.low_confidence(Text::ours(
+                "Only references to the class as a value were found, not a producer naming it.",
+            ));
             f.problem(
                 Code::DynamicCallersOnly,
-                format!(
-                    "nothing enqueues `{}` by name, but the class is used as a value at {}: a producer may enqueue it through a variable",
-                    m.name,
-                    as_value.join(", ")
+                msg!(
+                    "nothing enqueues {} by name, but the class is used as a value at {}: a producer may enqueue it through a variable",
+                    Text::code(&m.name),
+                    Text::raw_list(&as_value, ", ")
                 ),
             );
         } else if live.is_empty() && tests.is_empty() {
-            f.problem(Code::NoCallers, format!("nothing enqueues `{}`", m.name));
+            f.problem(Code::NoCallers, msg!("nothing enqueues {}", Text::code(&m.name)));
         } else if live.is_empty() {
             f.problem(
                 Code::TestOnlyCallers,
-                format!("only tests enqueue `{}` ({})", m.name, f.test_callers.join(", ")),
+                msg!(
+                    "only tests enqueue {} ({})",
+                    Text::code(&m.name),
+                    Text::raw_list(&f.test_callers, ", ")
+                ),
             );
         }
     }
@@ -314,15 +333,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             if let Some(why) = arity_problem(&sig.params, args.len(), &p.e.keywords, sidekiq) {
                 f.problem(
                     Code::JobArgumentsMismatch,
-                    format!("the producer at {at} {why} (`{method}` at {consumer_at})"),
+                    msg!(
+                        "the producer at {} {} ({} at {})",
+                        Text::raw(&at),
+                        why,
+                        Text::code(method),
+                        Text::raw(&consumer_at)
+                    ),
                 );
             }
         }
     }
     if !unknown_args.is_empty() {
-        f.verify.push(format!(
+        f.verify.push(msg!(
             "the arguments of producers whose count cannot be read (splats, bulk): {}",
-            unknown_args.join(", ")
+            Text::raw_list(&unknown_args, ", ")
         ));
     }
     // Sidekiq's arguments must survive a JSON round trip.
@@ -334,23 +359,25 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             let at = ctx.loc(p.file, p.e.line);
             for a in p.e.args.iter().flatten() {
                 let what = match a.shape {
-                    ArgShape::Symbol => Some("a symbol".to_string()),
-                    ArgShape::Time => Some("a time".to_string()),
-                    ArgShape::Object => Some("an object".to_string()),
+                    ArgShape::Symbol => Some(Text::ours("a symbol")),
+                    ArgShape::Time => Some(Text::ours("a time")),
+                    ArgShape::Object => Some(Text::ours("an object")),
                     ArgShape::Json => None,
                     ArgShape::Unknown => camelize(&a.text)
                         .filter(|k| {
                             ix.classes.is_a(k, "ApplicationRecord")
                                 || ix.classes.is_a(k, "ActiveRecord::Base")
                         })
-                        .map(|k| format!("what looks like a `{k}` record")),
+                        .map(|k| msg!("what looks like a {} record", Text::code(k))),
                 };
                 if let Some(what) = what {
                     f.problem(
                         Code::JobArgumentsNotSerializable,
-                        format!(
-                            "the producer at {at} passes {what} (`{}`); Sidekiq arguments must be JSON-native: pass an id or a string",
-                            a.text
+                        msg!(
+                            "the producer at {} passes {} ({}); Sidekiq arguments must be JSON-native: pass an id or a string",
+                            Text::raw(&at),
+                            what,
+                            Text::code(&a.text)
                         ),
                     );
                 }
@@ -358,9 +385,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             if !p.e.keywords.is_empty() {
                 f.problem(
                     Code::JobArgumentsNotSerializable,
-                    format!(
-                        "the producer at {at} passes keyword arguments ({}); Sidekiq turns them into a hash with string keys",
-                        p.e.keywords.join(", ")
+                    msg!(
+                        "the producer at {} passes keyword arguments ({}); Sidekiq turns them into a hash with string keys",
+                        Text::raw(&at),
+                        Text::raw_list(&p.e.keywords, ", ")
                     ),
                 );
             }
@@ -368,7 +396,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     // Queues.
     if flavor == Flavor::Mailer {
-        notes.push("mail is delivered on ActionMailer's `deliver_later` queue, which was not checked".into());
+        notes.push(Text::ours_marked(
+            "mail is delivered on ActionMailer's `deliver_later` queue, which was not checked",
+        ));
     } else if !owners.is_empty() && !not_a_job {
         // Workers of the job's own repos (and of config-only repos) take
         // its jobs; another service's sidekiq.yml does not.
@@ -382,9 +412,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.layers = Some(layers);
     if owners.len() > 1 {
         f.confidence = Confidence::Low;
-        f.verify.push(format!(
-            "several classes are named `{class}`: {}",
-            owners.join(", ")
+        f.verify.push(msg!(
+            "several classes are named {}: {}",
+            Text::code(class),
+            Text::raw_list(&owners, ", ")
         ));
     }
     if let Some(repo) = &m.repo
@@ -393,14 +424,18 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     {
         f.problem(
             Code::UnexpectedLocation,
-            format!("planned in {repo} but `{method}` is defined only elsewhere"),
+            msg!(
+                "planned in {} but {} is defined only elsewhere",
+                Text::raw(repo),
+                Text::code(method)
+            ),
         );
     }
     for repo in &m.callers {
         if !f.callers_found.iter().any(|c| c.starts_with(&format!("{repo}/"))) {
             f.problem(
                 Code::MissingExpectedCaller,
-                format!("{repo} never enqueues `{}`", m.name),
+                msg!("{} never enqueues {}", Text::raw(repo), Text::code(&m.name)),
             );
         }
     }
@@ -408,13 +443,13 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let failed = ctx.failed_mentioning(&[leaf(class)]);
     if !failed.is_empty() {
         f.confidence = Confidence::Low;
-        f.verify.push(format!(
+        f.verify.push(msg!(
             "files that mention it failed to parse: {}",
-            failed.join(", ")
+            Text::raw_list(&failed, ", ")
         ));
     }
     if !notes.is_empty() && f.problems.is_empty() {
-        f.notes = format!("Checked: no problem found; {}.", notes.join("; "));
+        f.notes = msg!("Checked: no problem found; {}.", Text::join(notes, "; "));
     } else if !notes.is_empty() {
         f.verify.extend(notes);
     }
@@ -430,7 +465,7 @@ fn queue_layer(
     live: &[&Producer],
     f: &mut Finding,
     layers: &mut Vec<Layer>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Text>,
 ) {
     let ix = ctx.ix;
     // (queue, where it is chosen); `None` queue = computed.
@@ -476,12 +511,12 @@ fn queue_layer(
         .collect();
     if !computed.is_empty() {
         f.verify
-            .push(format!("the queue computed at {}", computed.join(", ")));
+            .push(msg!("the queue computed at {}", Text::raw_list(&computed, ", ")));
     }
     if listens.is_empty() {
-        notes.push(
-            "no worker configuration is visible (sidekiq.yml `:queues:`, `sidekiq -q` in a Procfile or deploy file, Solid Queue's queue.yml, GoodJob queues), so its queue was not checked".into(),
-        );
+        notes.push(Text::ours_marked(
+            "no worker configuration is visible (sidekiq.yml `:queues:`, `sidekiq -q` in a Procfile or deploy file, Solid Queue's queue.yml, GoodJob queues), so its queue was not checked",
+        ));
         return;
     }
     let mut found = true;
@@ -505,14 +540,16 @@ fn queue_layer(
             configs.sort();
             configs.dedup();
             let chosen = match at {
-                Some(at) => format!("chosen at {at}"),
-                None => "the default queue".to_string(),
+                Some(at) => msg!("chosen at {}", Text::raw(at)),
+                None => Text::ours("the default queue"),
             };
             f.problem(
                 Code::QueueNotConsumed,
-                format!(
-                    "queue `{q}` ({chosen}) is not one any worker listens to (worker configuration in {})",
-                    configs.join(", ")
+                msg!(
+                    "queue {} ({}) is not one any worker listens to (worker configuration in {})",
+                    Text::code(q),
+                    chosen,
+                    Text::raw_list(&configs, ", ")
                 ),
             );
         } else {
@@ -547,7 +584,7 @@ mod tests {
         assert!(arity_problem(&p, 1, &[], false).is_none());
         assert!(arity_problem(&p, 2, &[], false).is_none());
         assert_eq!(
-            arity_problem(&p, 3, &[], false).as_deref(),
+            arity_problem(&p, 3, &[], false).map(|t| t.plain()).as_deref(),
             Some("passes 3 arguments but `perform` takes 1 to 2")
         );
         assert!(arity_problem(&p, 0, &[], false).is_some());
@@ -565,11 +602,13 @@ mod tests {
         assert!(
             arity_problem(&p, 1, &kw(&[]), false)
                 .unwrap()
+                .plain()
                 .contains("required keyword `mode:`")
         );
         assert!(
             arity_problem(&p, 1, &kw(&["mode", "x"]), false)
                 .unwrap()
+                .plain()
                 .contains("unknown keyword `x:`")
         );
         // No keyword parameters: the keywords are one more positional hash.

@@ -168,7 +168,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             Some(layers) => {
                 for l in layers {
                     let state = if l.found { "found" } else { "**missing**" };
-                    let at: Vec<String> = l.locations.iter().take(20).map(|s| code(s)).collect();
+                    let at: Vec<String> = l.locations.iter().take(20).map(|s| md_code(s)).collect();
                     let more = if l.locations.len() > 20 {
                         format!(" and {} more", l.locations.len() - 20)
                     } else {
@@ -178,7 +178,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                     writeln!(
                         out,
                         "- Layer {}: {state}{sep}{}{more}",
-                        cell(&l.layer),
+                        md_inert(&l.layer),
                         at.join(", ")
                     )?;
                 }
