@@ -187,6 +187,13 @@ fn events_both_sides() {
         layer(f, "consumer"),
         (true, vec!["shop/app/listeners/refund_listener.rb:2"])
     );
+    // TypeScript: EventEmitter2 emit and NestJS @OnEvent.
+    let f = r.finding("event:invoice.sent");
+    assert_eq!(f.risk, "none", "{:?}", f.problems);
+    assert_eq!(layer(f, "producer"), (true, vec!["notifier/src/invoices.ts:9"]));
+    assert_eq!(layer(f, "consumer"), (true, vec!["notifier/src/invoices.ts:13"]));
+    let f = r.finding("event:invoice.voided");
+    assert_eq!(f.codes(), ["missing-layer"]);
     // Rails emits it: subscribed only, and that is fine.
     let f = r.finding("event:process_action.action_controller");
     assert_eq!(f.risk, "none", "{:?}", f.problems);

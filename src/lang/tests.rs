@@ -1357,4 +1357,31 @@ mod async_points {
             ]
         );
     }
+
+    #[test]
+    fn typescript_event_emitters() {
+        let f = super::ts(
+            "class A {\n  @OnEvent('order.created')\n  handle(p: any) {}\n  run(e: EventEmitter2) {\n    this.eventEmitter.emit('order.created', {});\n    bus.on('order.paid', () => 1);\n    bus.once('x', f);\n    bus.emit(name);\n  }\n}\n",
+            &[],
+        );
+        let got: Vec<(String, EventRole, &str, u32)> = f
+            .events
+            .iter()
+            .map(|e| (e.name.clone(), e.role, e.via.as_str(), e.line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "order.created".into(),
+                    EventRole::Subscribe,
+                    "@nestjs/event-emitter",
+                    2
+                ),
+                ("order.created".into(), EventRole::Emit, "EventEmitter", 5),
+                ("order.paid".into(), EventRole::Subscribe, "EventEmitter", 6),
+                ("x".into(), EventRole::Subscribe, "EventEmitter", 7),
+            ]
+        );
+    }
 }

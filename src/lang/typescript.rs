@@ -212,6 +212,8 @@ struct V<'s> {
     /// Start of the variable declaration being walked.
     decl_start: u32,
     dynamic: Vec<Dynamic>,
+    /// Node `EventEmitter` / `@nestjs/event-emitter` events (issue 16).
+    events: Vec<crate::facts::EventUse>,
     json_keys: Vec<JsonKey>,
     json_opaque: Vec<JsonOpaque>,
     renames: Vec<(String, String, u32)>,
@@ -348,6 +350,7 @@ impl<'s> V<'s> {
             json_keys: Vec::new(),
             json_opaque: Vec::new(),
             renames: Vec::new(),
+            events: Vec::new(),
             imports: Vec::new(),
             exports: Vec::new(),
             classes: Vec::new(),
@@ -376,6 +379,40 @@ impl<'s> V<'s> {
             name: name.to_string(),
             local: local.map(str::to_string),
             from: from.map(str::to_string),
+            line,
+        });
+    }
+
+    /// `emitter.emit('x')` (producer), `emitter.on/once/addListener('x')`
+    /// (consumer), `@OnEvent('x')` (NestJS consumer): string-literal names.
+    fn event_call(&mut self, it: &CallExpression<'_>) {
+        use crate::facts::{EventRole, EventUse};
+        let Some(Argument::StringLiteral(lit)) = it.arguments.first() else {
+            return;
+        };
+        let (role, via) = match &it.callee {
+            Expression::StaticMemberExpression(m) => match m.property.name.as_str() {
+                "emit" | "emitAsync" => (EventRole::Emit, "EventEmitter"),
+                "on" | "once" | "addListener" | "prependListener" | "prependOnceListener" => {
+                    (EventRole::Subscribe, "EventEmitter")
+                }
+                _ => return,
+            },
+            Expression::Identifier(id) if id.name == "OnEvent" => {
+                (EventRole::Subscribe, "@nestjs/event-emitter")
+            }
+            _ => return,
+        };
+        let name = lit.value.to_string();
+        if name.is_empty() {
+            return;
+        }
+        let line = self.line(lit.span.start);
+        self.events.push(EventUse {
+            name,
+            regex: false,
+            role,
+            via: via.to_string(),
             line,
         });
     }
@@ -666,6 +703,7 @@ impl<'s> V<'s> {
         b.facts.json_keys.extend(std::mem::take(&mut self.json_keys));
         b.facts.json_opaque.extend(std::mem::take(&mut self.json_opaque));
         b.facts.renames.extend(std::mem::take(&mut self.renames));
+        b.facts.events.extend(std::mem::take(&mut self.events));
         let mut env_objects: Vec<String> = Vec::new();
         for (name, span) in &self.env_candidates {
             let module_level = table.function_at(span.start as usize).is_none();
@@ -1022,6 +1060,7 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        self.event_call(it);
         self.callee(&it.callee);
         walk::walk_call_expression(self, it);
     }
