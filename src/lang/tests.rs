@@ -644,7 +644,8 @@ fn ruby_deep_nesting_is_bounded() {
             !f.parse_error,
             "{name}: nesting is reported as too deep, not as a syntax error"
         );
-        assert!(took.as_secs() < 5, "{name}: {took:?}");
+        // A hang guard (quadratic or runaway work), not a speed target.
+        assert!(took.as_secs() < 120, "{name}: {took:?}");
         if !deep {
             let bars = f.calls.iter().filter(|c| c.name == "bar").count();
             assert_eq!(bars, if name == "chain" { n } else { 1 }, "{name}");
