@@ -238,6 +238,57 @@ fn family(ctx: &Ctx, f: FileIdx) -> Option<Family> {
     }
 }
 
+/// Roots that every model (or object) has: a method of a model is not
+/// presumed to override one of theirs, else every dead model method would
+/// lose its confidence. Their conventional hooks are in `hooks`.
+const PLAIN_ROOTS: [&str; 4] = ["ActiveRecord::Base", "ApplicationRecord", "Object", "BasicObject"];
+
+/// Ancestors of the definitions' owners that the workspace names but does
+/// not define (`Devise::SessionsController`, `ActiveJob::Base`, a NestJS
+/// `ThrottlerGuard` imported from a package): a method there may override
+/// one of theirs. Ruby from the ancestor resolver; TypeScript from the
+/// `extends` chain, whose end is outside when no scanned file declares it.
+fn external_ancestors(ctx: &Ctx, defs: &[(FileIdx, &Def)], singleton: bool) -> BTreeSet<String> {
+    let ix = ctx.ix;
+    let side = if singleton {
+        Side::Singleton
+    } else {
+        Side::Instance
+    };
+    let mut out = BTreeSet::new();
+    let mut ts_declared: Option<BTreeSet<&str>> = None;
+    for (fi, d) in defs {
+        let Some(owner) = d.owner.as_deref() else { continue };
+        match family(ctx, *fi) {
+            Some(Family::Ruby) => {
+                for o in ix.classes.owners_named(owner) {
+                    out.extend(
+                        ix.classes
+                            .lookup(&o, side)
+                            .unresolved
+                            .into_iter()
+                            .filter(|a| !PLAIN_ROOTS.contains(&a.as_str())),
+                    );
+                }
+            }
+            Some(Family::Script) => {
+                let Some(chain) = ix.resolution.ancestors.get(leaf(owner)) else {
+                    continue;
+                };
+                let declared = ts_declared.get_or_insert_with(|| {
+                    ix.facts
+                        .iter()
+                        .flat_map(|ff| ff.classes.iter().map(|c| c.name.as_str()))
+                        .collect()
+                });
+                out.extend(chain.iter().filter(|c| !declared.contains(c.as_str())).cloned());
+            }
+            None => {}
+        }
+    }
+    out
+}
+
 fn kind_matches(ctx: &Ctx, f: FileIdx, d: &Def, mn: &MethodName) -> bool {
     let Some(owner) = &mn.owner else { return true };
     let Some(def_owner) = &d.owner else { return false };
@@ -777,6 +828,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     Text::code(&mn.name),
                     Text::ours_marked(who)
                 ));
+            } else {
+                let external = external_ancestors(ctx, &defs, mn.singleton);
+                if !external.is_empty() {
+                    f.low_confidence(msg!(
+                        "{} is defined in a class whose ancestors {} are outside the scanned repos: \
+                         it may override one of their methods, which the framework may call",
+                        Text::code(&mn.name),
+                        Text::join(external.iter().map(Text::code), ", ")
+                    ));
+                }
             }
         }
     }
