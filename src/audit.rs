@@ -287,6 +287,9 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
         out.facts.module_config = lang::modules::scan(name, &String::from_utf8_lossy(&bytes));
     }
+    if file.class.prisma {
+        out.facts.column_defs = lang::prisma::json_fields(&String::from_utf8_lossy(&bytes));
+    }
     let Some(lang) = file.class.lang else {
         if file.class.unread && !is_binary(&bytes) {
             out.spelled = pre.spelled(&bytes);
@@ -518,7 +521,8 @@ pub fn run(
                 unread_mentions.push((i as FileIdx, pre.patterns[*p as usize].clone(), *line));
             }
         }
-        stats.files_scanned += usize::from(o.read && (wf.class.lang.is_some() || wf.class.config));
+        stats.files_scanned +=
+            usize::from(o.read && (wf.class.lang.is_some() || wf.class.config || wf.class.prisma));
         stats.files_parsed += usize::from(o.parsed);
         stats.files_skipped += usize::from(o.skipped);
         if o.failed {

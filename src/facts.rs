@@ -180,6 +180,15 @@ pub struct ConfigDef {
     pub line: u32,
 }
 
+/// A JSON column declared in a schema: its name, its table when the
+/// declaration names one, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnDef {
+    pub name: String,
+    pub table: Option<String>,
+    pub line: u32,
+}
+
 /// How a Ruby class or module relates to another constant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Rel {
@@ -368,8 +377,13 @@ pub struct FileFacts {
     /// `export { a as b }`, `alias_method :b, :a`, `alias b a`: (a, b, line)
     /// for interesting `a`. Callers may use `b`, which the plan does not name.
     pub renames: Vec<(String, String, u32)>,
-    /// JSON columns declared in schema or migrations (`t.jsonb :metadata`).
-    pub column_defs: Vec<ConfigDef>,
+    /// JSON columns declared in schema or migrations (`t.jsonb :metadata`
+    /// inside `create_table :receipts`, `add_column :receipts, :data, :jsonb`),
+    /// whatever the plan names.
+    pub column_defs: Vec<ColumnDef>,
+    /// `self.table_name = 'legacy_receipts'` in a Ruby class: (owner, table).
+    #[serde(default)]
+    pub table_names: Vec<(String, String)>,
     /// Ruby classes and modules: declarations, superclasses and mixins.
     #[serde(default)]
     pub ancestry: Vec<Ancestry>,
@@ -563,6 +577,26 @@ pub fn name_forms(leaf: &str) -> Vec<String> {
     out
 }
 
+/// The table Rails gives a model by default: `LineItem` → `line_items`,
+/// `Category` → `categories` (the plural rules of `pluralize` that cover
+/// most model names; `self.table_name` overrides it).
+pub fn rails_table(model: &str) -> String {
+    let leaf = model.rsplit("::").next().unwrap_or(model);
+    let snake = name_forms(leaf)
+        .into_iter()
+        .find(|f| !f.chars().any(char::is_uppercase))
+        .unwrap_or_else(|| leaf.to_lowercase());
+    if snake.ends_with('s') || snake.ends_with('x') || snake.ends_with("ch") || snake.ends_with("sh") {
+        format!("{snake}es")
+    } else if let Some(b) = snake.strip_suffix('y')
+        && !b.ends_with(['a', 'e', 'i', 'o', 'u'])
+    {
+        format!("{b}ies")
+    } else {
+        format!("{snake}s")
+    }
+}
+
 /// Are two different names likely typos of each other? Both at least 6
 /// bytes long and at most one edit apart (two from 10 bytes on), an edit
 /// being an insertion, deletion, substitution or swap of neighbours.
@@ -672,6 +706,9 @@ pub struct FileClass {
     /// resolution.
     #[serde(default)]
     pub module_config: bool,
+    /// `*.prisma`: a Prisma schema, read for its `Json` fields.
+    #[serde(default)]
+    pub prisma: bool,
 }
 
 /// A file of the workspace.
@@ -700,6 +737,8 @@ pub struct FactIndex {
     pub json_by_column: BTreeMap<String, Vec<(FileIdx, u32)>>,
     pub json_opaque_by_column: BTreeMap<String, Vec<(FileIdx, u32)>>,
     pub column_defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Ruby owner path → the table its `self.table_name =` names.
+    pub table_names: BTreeMap<String, String>,
     /// Ruby `private :x`-style statements, by method name.
     pub visibility_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Method signatures by method name.
@@ -775,6 +814,12 @@ impl FactIndex {
             }
             for (i, k) in ff.column_defs.iter().enumerate() {
                 push(&mut ix.column_defs_by_name, &k.name, f, i);
+            }
+            for (owner, table) in &ff.table_names {
+                // First file wins, in workspace order: deterministic.
+                ix.table_names
+                    .entry(owner.clone())
+                    .or_insert_with(|| table.clone());
             }
         }
         for (f, ff) in ix.facts.iter().enumerate() {

@@ -343,7 +343,8 @@ impl Classifier {
         let lang = if restricted { None } else { lang_of(name) };
         let unread = !restricted && unread_ext(name).is_some();
         let module_config = !restricted && is_module_config(name);
-        if lang.is_none() && !config && !unread && !module_config {
+        let prisma = !restricted && name.ends_with(".prisma");
+        if lang.is_none() && !config && !unread && !module_config && !prisma {
             return None;
         }
         Some(FileClass {
@@ -352,6 +353,7 @@ impl Classifier {
             config,
             unread,
             module_config,
+            prisma,
         })
     }
 }

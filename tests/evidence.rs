@@ -555,7 +555,7 @@ fn json_column_of_a_model_used_only_through_a_concern() {
         ),
         (
             "app/db/schema.rb",
-            "ActiveRecord::Schema[7.1].define do\n  create_table \"sessions\" do |t|\n    t.jsonb \"preferences\"\n  end\nend\n",
+            "ActiveRecord::Schema[7.1].define do\n  create_table \"sessions\" do |t|\n    t.send(:jsonb, \"preferences\")\n  end\nend\n",
         ),
     ]);
     let plan = plan_file(
@@ -617,4 +617,180 @@ fn callers_tied_by_name_only_lower_the_confidence() {
     let (v, _, _) = audit(&plan_file(named.path(), plan), &named.path().join("app"));
     let f = finding(&v, "method:Template#folder_name");
     assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// Item 4, definitions: a JSON column is defined by the schema of its own
+// table (`create_table`, `change_table`, `add_column`, string or symbol
+// names, `self.table_name`), not by the same column name on another table.
+#[test]
+fn json_column_definitions_belong_to_their_table() {
+    let ws = tree(&[
+        ("app/Gemfile", "source 'https://rubygems.org'\n"),
+        (
+            "app/app/models/receipt.rb",
+            "class Receipt < ApplicationRecord\n  def pages\n    data['pages']\n  end\nend\n",
+        ),
+        (
+            "app/app/models/line_item.rb",
+            "class LineItem < ApplicationRecord\n  self.table_name = 'legacy_items'\n  def size\n    data['size']\n  end\nend\n",
+        ),
+        (
+            "app/app/models/integration.rb",
+            "class Integration < ApplicationRecord\n  def token\n    data['token']\n  end\nend\n",
+        ),
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema[7.1].define do\n  create_table \"receipts\" do |t|\n    t.jsonb \"data\"\n  end\n  create_table :integrations do |t|\n    t.string :name\n  end\n  create_table :line_items do |t|\n    t.jsonb :data\n  end\n  create_table :legacy_items do |t|\n    t.column :data, :json\n  end\nend\n",
+        ),
+        (
+            "app/db/migrate/20240101000000_add_data_to_integrations.rb",
+            "class AddDataToIntegrations < ActiveRecord::Migration[7.1]\n  def change\n    add_column :integrations, :data, :jsonb\n  end\nend\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - jsonb: Receipt.data\n      - jsonb: Integration.data\n      - jsonb: LineItem.data\n",
+    );
+    let (v, _, _) = audit(&plan, &ws.path().join("app"));
+    let defs = |id: &str| -> Vec<String> {
+        finding(&v, id)["definitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["location"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(defs("jsonb:Receipt.data"), ["app/db/schema.rb:3"]);
+    assert_eq!(
+        defs("jsonb:Integration.data"),
+        ["app/db/migrate/20240101000000_add_data_to_integrations.rb:3"]
+    );
+    assert_eq!(
+        defs("jsonb:LineItem.data"),
+        ["app/db/schema.rb:12"],
+        "self.table_name"
+    );
+}
+
+// Item 7, the rest: a method with no callers in a class whose superclass
+// lies outside the workspace (Devise, ActiveJob, a NestJS guard from a
+// package) may override a method the framework calls: confidence low, and
+// the note names the ancestor. A model under ApplicationRecord keeps high.
+#[test]
+fn methods_under_external_ancestors_have_low_confidence() {
+    let ws = tree(&[
+        ("api/Gemfile", "source 'https://rubygems.org'\n"),
+        (
+            "api/app/controllers/users/sessions_controller.rb",
+            "module Users\n  class SessionsController < Devise::SessionsController\n    def after_sign_out_path_for(scope)\n      root_path\n    end\n  end\nend\n",
+        ),
+        (
+            "api/app/jobs/sync_job.rb",
+            "class SyncJob < ActiveJob::Base\n  def reschedule_at(time, attempts)\n    time\n  end\nend\n",
+        ),
+        (
+            "api/app/models/application_record.rb",
+            "class ApplicationRecord < ActiveRecord::Base\n  self.abstract_class = true\nend\n",
+        ),
+        (
+            "api/app/models/user.rb",
+            "class User < ApplicationRecord\n  def archive_later\n  end\nend\n",
+        ),
+        ("web/package.json", "{\"name\": \"web\"}\n"),
+        (
+            "web/src/api.guard.ts",
+            "import { ThrottlerGuard } from '@nestjs/throttler';\n\nexport class ApiGuard extends ThrottlerGuard {\n  protected async getErrorMessage(): Promise<string> {\n    return 'slow down';\n  }\n}\n",
+        ),
+        (
+            "web/src/plain.ts",
+            "export class Plain {\n  getErrorMessage(): string {\n    return 'x';\n  }\n}\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - method: Users::SessionsController#after_sign_out_path_for\n      - method: SyncJob#reschedule_at\n      - method: User#archive_later\n      - method: ApiGuard#getErrorMessage\n      - method: Plain#getErrorMessage\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    for (id, ancestor) in [
+        (
+            "method:Users::SessionsController#after_sign_out_path_for",
+            "Devise::SessionsController",
+        ),
+        ("method:SyncJob#reschedule_at", "ActiveJob::Base"),
+        ("method:ApiGuard#getErrorMessage", "ThrottlerGuard"),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["no-callers"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        let notes = f["notes"].as_str().unwrap();
+        assert!(notes.contains(ancestor) && notes.contains("framework"), "{notes}");
+    }
+    for id in ["method:User#archive_later", "method:Plain#getErrorMessage"] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["no-callers"], "{f:#}");
+        assert_eq!(f["confidence"], "high", "no external ancestor: {f:#}");
+    }
+}
+
+// Item 4, TypeScript: a TypeORM `@Column('jsonb')` on an `@Entity()` class
+// and a Prisma `Json` field belong to their entity or model.
+#[test]
+fn typeorm_and_prisma_json_columns_belong_to_their_model() {
+    let ws = tree(&[
+        ("api/package.json", "{\"name\": \"api\"}\n"),
+        (
+            "api/src/receipt.entity.ts",
+            "import { Entity, Column } from 'typeorm';\n\n@Entity('receipts')\nexport class Receipt {\n  @Column('jsonb')\n  data: Record<string, unknown>;\n}\n\n@Entity()\nexport class Integration {\n  @Column({ type: 'json', nullable: true })\n  data: unknown;\n\n  @Column()\n  label: string;\n}\n\nexport class NotAnEntity {\n  @Column('jsonb')\n  data: unknown;\n}\n",
+        ),
+        ("db/package.json", "{\"name\": \"db\"}\n"),
+        (
+            "db/prisma/schema.prisma",
+            "model Account {\n  id   Int   @id\n  data Json?\n}\n\nmodel Receipt {\n  id   Int  @id\n}\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - jsonb: Receipt.data\n      - jsonb: Integration.data\n      - jsonb: Account.data\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let defs = |id: &str| -> Vec<String> {
+        finding(&v, id)["definitions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["location"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(defs("jsonb:Receipt.data"), ["api/src/receipt.entity.ts:6"]);
+    assert_eq!(defs("jsonb:Integration.data"), ["api/src/receipt.entity.ts:12"]);
+    assert_eq!(defs("jsonb:Account.data"), ["db/prisma/schema.prisma:3"]);
+    assert_eq!(finding(&v, "jsonb:Account.data")["exists"], true);
+}
+
+// Item 4, accesses: in a file that spells the model, a local variable or
+// parameter named `data` and a `data:` key of a hash that is not given to
+// a model are not the column; `receipt.data[...]` and
+// `Receipt.create(data: {...})` are.
+#[test]
+fn json_column_names_on_locals_and_options_are_not_the_column() {
+    let ws = tree(&[
+        ("app/Gemfile", "source 'https://rubygems.org'\n"),
+        (
+            "app/app/controllers/receipts_controller.rb",
+            "class ReceiptsController < ApplicationController\n  def show(data)\n    receipt = Receipt.find(params[:id])\n    data['from_param']\n    payload = receipt.data['pages']\n    render json: { data: { from_render: 1 } }\n  end\n\n  def create\n    data = params[:receipt]\n    data['local_key'] = 1\n    Receipt.create!(data: { pdf_url: 'x', pages: 1 })\n  end\nend\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nphases:\n  - points:\n      - jsonb: Receipt.data\n",
+    );
+    let (v, _, _) = audit(&plan, &ws.path().join("app"));
+    let f = finding(&v, "jsonb:Receipt.data");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["pages", "pdf_url"], "{f:#}");
 }

@@ -1,7 +1,7 @@
 //! `jsonb:` points: keys written versus keys read, across repos.
 
 use super::{Ctx, Merged};
-use crate::facts::{FileIdx, KeyOp, name_forms};
+use crate::facts::{FileIdx, KeyOp, name_forms, rails_table};
 use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, KeyEntry};
 use crate::msg;
 use crate::text::Text;
@@ -78,6 +78,26 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             opaque_writes.push(loc);
         }
     }
+    // The model's table: `self.table_name = '...'` in the model, else the
+    // Rails default (`Receipt` → `receipts`).
+    let table: Option<String> = m.name.rsplit_once('.').map(|(model, _)| {
+        let leaf = model.rsplit("::").next().unwrap_or(model);
+        ix.table_names
+            .get(model.trim_start_matches("::"))
+            .or_else(|| {
+                ix.table_names
+                    .iter()
+                    .find(|(o, _)| o.rsplit("::").next() == Some(leaf))
+                    .map(|(_, t)| t)
+            })
+            .cloned()
+            .unwrap_or_else(|| rails_table(model))
+    });
+    let model_leaf: Option<&str> = m
+        .name
+        .rsplit_once('.')
+        .map(|(model, _)| model.rsplit("::").next().unwrap_or(model));
+    let mut other_tables: BTreeSet<String> = BTreeSet::new();
     for (fi, i) in ix
         .column_defs_by_name
         .get(&column)
@@ -85,6 +105,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .unwrap_or(&[])
     {
         let d = &ix.facts[*fi as usize].column_defs[*i as usize];
+        // A column declared on another table is another column.
+        // (TypeORM entities and Prisma models name the model itself.)
+        if let (Some(t), Some(own)) = (&d.table, &table)
+            && t != own
+            && Some(t.as_str()) != model_leaf
+        {
+            other_tables.insert(format!("{t} ({})", ctx.loc(*fi, d.line)));
+            continue;
+        }
         f.definitions.push(DefinitionEvidence {
             location: ctx.loc(*fi, d.line),
             access: None,
@@ -253,6 +282,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Text::join(elsewhere.into_iter().map(Text::raw), ", ")
             ));
         }
+    }
+    if let Some(t) = &table
+        && !other_tables.is_empty()
+    {
+        f.verify.push(msg!(
+            "{} declared on other tables than {} was left out: {}",
+            Text::code(&column),
+            Text::code(t),
+            Text::join(other_tables.iter().take(5).map(Text::raw), ", ")
+        ));
     }
     f.keys = Some(keys.into_values().collect());
     f

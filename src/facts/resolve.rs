@@ -478,6 +478,7 @@ mod tests {
                     config: false,
                     unread: false,
                     module_config,
+                    prisma: false,
                 },
             });
             facts.push(ff);

@@ -10,6 +10,7 @@ pub mod config;
 pub mod modules;
 pub mod nesting;
 pub mod prism_tree;
+pub mod prisma;
 pub mod ruby;
 pub mod scope;
 pub mod sfc;
@@ -575,6 +576,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         config_defs,
         renames,
         column_defs,
+        table_names,
         ancestry,
         visibility,
         reflection,
@@ -612,6 +614,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.config_defs.extend(config_defs);
     into.renames.extend(renames);
     into.column_defs.extend(column_defs);
+    into.table_names.extend(table_names);
     into.ancestry.extend(ancestry);
     into.visibility.extend(visibility);
     into.reflection.extend(reflection);

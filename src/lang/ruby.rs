@@ -17,7 +17,7 @@ mod async_points;
 use super::prism_tree::children;
 use super::{Builder, sql_keys_in, truncate};
 use crate::facts::{
-    Access, Ancestry, Call, ConfigDef, Def, DefForm, DefKind, Dynamic, EnvRead, Interest, JsonKey,
+    Access, Ancestry, Call, ColumnDef, Def, DefForm, DefKind, Dynamic, EnvRead, Interest, JsonKey,
     JsonOpaque, KeyOp, Recv, Rel, Scope, Via,
 };
 use ruby_prism::{Node, ParseResult};
@@ -186,6 +186,7 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
         consts: HashMap::new(),
         typed: Vec::new(),
         raw_defs: Vec::new(),
+        tables: Vec::new(),
         too_deep: false,
     };
     w.walk(result.node());
@@ -283,8 +284,35 @@ struct Walker<'a, 'b> {
     /// (local scope, variable, offset, class) for `x = Const.new` and friends.
     typed: Vec<(u32, String, u32, String)>,
     raw_defs: Vec<RawDef>,
+    /// (block start, block end, table) of `create_table :t do |t|` and
+    /// `change_table :t do |t|`, in the order the walk met them.
+    tables: Vec<(u32, u32, String)>,
     too_deep: bool,
 }
+
+/// Methods whose hash arguments are a model's attributes.
+const ATTRIBUTE_METHODS: [&str; 20] = [
+    "new",
+    "create",
+    "create!",
+    "update",
+    "update!",
+    "update_columns",
+    "assign_attributes",
+    "attributes=",
+    "build",
+    "insert",
+    "insert!",
+    "upsert",
+    "find_or_create_by",
+    "find_or_create_by!",
+    "find_or_initialize_by",
+    "create_or_find_by",
+    "first_or_create",
+    "first_or_create!",
+    "first_or_initialize",
+    "create_with",
+];
 
 fn start(n: &Node<'_>) -> u32 {
     n.location().start()
@@ -571,12 +599,7 @@ impl<'pr> Walker<'_, '_> {
                         .push((local, utf8(w.name().as_slice()), w.name_loc().start(), class));
                 }
             }
-            Node::AssocNode { .. } if self.full => {
-                self.scheduled_class(n);
-                if self.json {
-                    self.json_pair(n);
-                }
-            }
+            Node::AssocNode { .. } if self.full => self.scheduled_class(n),
             Node::StringNode { .. } if self.json => {
                 if let Some(s) = n.as_string_node() {
                     let loc = s.content_loc();
@@ -889,8 +912,24 @@ impl<'pr> Walker<'_, '_> {
             .unwrap_or_default();
         if self.json {
             self.json_call(&c, &name, recv.as_ref(), &args);
+            // `update(column: { k: v })`: attributes given to a model. A
+            // `data:` key anywhere else (`render json: { data: ... }`, an
+            // option) is not the column.
+            if ATTRIBUTE_METHODS.contains(&name.as_str()) {
+                for a in &args {
+                    let elements = match (a.as_keyword_hash_node(), a.as_hash_node()) {
+                        (Some(h), _) => h.elements(),
+                        (None, Some(h)) => h.elements(),
+                        _ => continue,
+                    };
+                    for e in elements.iter() {
+                        self.json_pair(&e);
+                    }
+                }
+            }
         }
         self.async_call(&c, &name, recv.as_ref(), &args);
+        self.schema_call(&c, &name, recv.as_ref(), &args);
         // ENV['X'], ENV.fetch('X'), ENV.key?('X')
         if let Some(r) = &recv
             && r.as_constant_read_node()
@@ -1593,10 +1632,10 @@ impl<'pr> Walker<'_, '_> {
 
     // ---- JSON columns ----
 
+    /// `x.column` or a bare `column` (the model's own attribute); a local
+    /// variable or parameter merely named like the column is not it.
     fn column_name(&self, n: &Node<'_>) -> Option<String> {
-        let name = if let Some(l) = n.as_local_variable_read_node() {
-            utf8(l.name().as_slice())
-        } else if let Some(c) = n.as_call_node() {
+        let name = if let Some(c) = n.as_call_node() {
             utf8(c.name().as_slice())
         } else {
             return None;
@@ -1652,6 +1691,82 @@ impl<'pr> Walker<'_, '_> {
         }
     }
 
+    /// Schema statements, whatever the plan names: the JSON columns a table
+    /// declares (`create_table :receipts do |t| t.jsonb :data`,
+    /// `add_column :receipts, :data, :jsonb`) and a model's
+    /// `self.table_name = '...'`.
+    fn schema_call(
+        &mut self,
+        c: &ruby_prism::CallNode<'_>,
+        name: &str,
+        recv: Option<&Node<'_>>,
+        args: &[Node<'_>],
+    ) {
+        let json_type = |n: &Node<'_>| literal_name(n).is_some_and(|t| t == "jsonb" || t == "json");
+        match (recv, name) {
+            (None, "create_table" | "change_table") => {
+                if let (Some(t), Some(block)) = (args.first().and_then(literal_name), c.block())
+                    && block.as_block_node().is_some()
+                {
+                    let l = block.location();
+                    self.tables.push((l.start(), l.end(), t));
+                }
+            }
+            // add_column :receipts, :data, :jsonb
+            (None, "add_column") if args.len() >= 3 && json_type(&args[2]) => {
+                if let (Some(t), Some(col)) = (literal_name(&args[0]), literal_name(&args[1])) {
+                    let line = self.line(start(&args[1]));
+                    self.b.facts.column_defs.push(ColumnDef {
+                        name: col,
+                        table: Some(t),
+                        line,
+                    });
+                }
+            }
+            // t.jsonb :data / t.json "data" / t.column :data, :jsonb
+            (Some(r), "jsonb" | "json" | "column")
+                if r.as_local_variable_read_node().is_some()
+                    || r.as_call_node().is_some_and(|x| x.is_variable_call()) =>
+            {
+                if name == "column" && !args.get(1).is_some_and(json_type) {
+                    return;
+                }
+                let Some(a) = args.first() else { return };
+                let Some(col) = a
+                    .as_symbol_node()
+                    .filter(is_symbol_value)
+                    .map(|s| utf8(s.unescaped()))
+                    .or_else(|| a.as_string_node().map(|s| utf8(s.unescaped())))
+                else {
+                    return;
+                };
+                let at = start(a);
+                // The innermost table block around the call.
+                let table = self
+                    .tables
+                    .iter()
+                    .rev()
+                    .find(|(s, e, _)| *s <= at && at < *e)
+                    .map(|(_, _, t)| t.clone());
+                let line = self.line(at);
+                self.b.facts.column_defs.push(ColumnDef {
+                    name: col,
+                    table,
+                    line,
+                });
+            }
+            // self.table_name = 'legacy_receipts' in a class body
+            (Some(r), "table_name=") if r.as_self_node().is_some() && !self.top().in_def => {
+                if let (Some(owner), Some(t)) =
+                    (self.top().owner.clone(), args.first().and_then(literal_name))
+                {
+                    self.b.facts.table_names.push((owner.to_string(), t));
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn json_call(
         &mut self,
         c: &ruby_prism::CallNode<'_>,
@@ -1698,21 +1813,6 @@ impl<'pr> Walker<'_, '_> {
                         }
                     }
                     _ => {}
-                }
-            }
-            // t.jsonb :column / t.json :column (schema and migrations)
-            (Some(r), "jsonb" | "json")
-                if r.as_local_variable_read_node().is_some()
-                    || r.as_call_node().is_some_and(|x| x.is_variable_call()) =>
-            {
-                if let Some(s) = args.first().and_then(|a| a.as_symbol_node())
-                    && is_symbol_value(&s)
-                {
-                    let col = utf8(s.unescaped());
-                    if self.interest.column(&col) {
-                        let line = self.line(s.location().start());
-                        self.b.facts.column_defs.push(ConfigDef { name: col, line });
-                    }
                 }
             }
             // x.column = { k: v }

@@ -15,8 +15,8 @@
 use super::scope::{Entry, ScopeKind, ScopeTable};
 use super::{Builder, sql_keys_in, truncate};
 use crate::facts::{
-    Access, Call, ClassDef, Def, DefForm, DefKind, Dynamic, EnvRead, Export, Import, Imported, Interest,
-    JsonKey, JsonOpaque, KeyOp, Lang, Recv, Via,
+    Access, Call, ClassDef, ColumnDef, Def, DefForm, DefKind, Dynamic, EnvRead, Export, Import, Imported,
+    Interest, JsonKey, JsonOpaque, KeyOp, Lang, Recv, Via,
 };
 use oxc::allocator::Allocator;
 use oxc::ast::ast::*;
@@ -220,6 +220,10 @@ struct V<'s> {
     imports: Vec<Import>,
     exports: Vec<Export>,
     classes: Vec<ClassDef>,
+    /// TypeORM `@Column('jsonb')` properties of `@Entity()` classes.
+    column_defs: Vec<ColumnDef>,
+    /// The `@Entity()` class being walked.
+    entity: Option<String>,
     /// Bodiless methods of the class being walked.
     signatures: Vec<RawDef>,
     /// Local names bound by imports: their uses are facts whatever the plan
@@ -354,6 +358,8 @@ impl<'s> V<'s> {
             imports: Vec::new(),
             exports: Vec::new(),
             classes: Vec::new(),
+            column_defs: Vec::new(),
+            entity: None,
             signatures: Vec::new(),
             import_locals: HashSet::new(),
             env_candidates: Vec::new(),
@@ -725,6 +731,7 @@ impl<'s> V<'s> {
         b.facts.imports.extend(self.imports);
         b.facts.exports.extend(self.exports);
         b.facts.classes.extend(self.classes);
+        b.facts.column_defs.extend(self.column_defs);
     }
 }
 
@@ -806,7 +813,18 @@ impl<'a> Visit<'a> for V<'_> {
             self.scope(ScopeKind::Class, id.name.as_str().to_string(), it.body.span);
         }
         let (defs_before, sigs_before) = (self.defs.len(), self.signatures.len());
+        let entity = it
+            .id
+            .as_ref()
+            .filter(|_| {
+                it.decorators
+                    .iter()
+                    .any(|d| decorator_call(d).is_some_and(|(n, _)| n == "Entity"))
+            })
+            .map(|id| id.name.as_str().to_string());
+        let outer = std::mem::replace(&mut self.entity, entity);
         walk::walk_class(self, it);
+        self.entity = outer;
         // Abstract members and overload signatures: one definition each,
         // unless the class implements the method.
         let sigs = self.signatures.split_off(sigs_before);
@@ -849,6 +867,17 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_property_definition(&mut self, it: &PropertyDefinition<'a>) {
+        // @Column('jsonb') / @Column({ type: 'json' }) in an @Entity() class.
+        if let Some(entity) = &self.entity
+            && it.decorators.iter().any(|d| {
+                decorator_call(d).is_some_and(|(n, args)| n == "Column" && args.iter().any(is_json_type))
+            })
+            && let Some((name, pos, _)) = key_name(&it.key)
+        {
+            let table = Some(entity.clone());
+            let line = self.line(pos);
+            self.column_defs.push(ColumnDef { name, table, line });
+        }
         if let Some(value) = &it.value
             && is_function(value)
             && let Some((name, pos, private)) = key_name(&it.key)
@@ -1384,5 +1413,33 @@ impl<'a> Visit<'a> for V<'_> {
             let name = it.exported.as_ref().map_or("*".to_string(), |n| export_name(n).0);
             self.export(&name, None, Some(&from), it.span.start);
         }
+    }
+}
+
+/// `@Name(args)` or `@Name`: the decorator's name and arguments.
+fn decorator_call<'d, 'a>(d: &'d Decorator<'a>) -> Option<(&'d str, &'d [Argument<'a>])> {
+    match &d.expression {
+        Expression::CallExpression(c) => match &c.callee {
+            Expression::Identifier(id) => Some((id.name.as_str(), &c.arguments[..])),
+            _ => None,
+        },
+        Expression::Identifier(id) => Some((id.name.as_str(), &[])),
+        _ => None,
+    }
+}
+
+/// A TypeORM column type argument naming JSON: `'jsonb'`, `'json'`, or an
+/// options object with `type: 'jsonb'`.
+fn is_json_type(a: &Argument<'_>) -> bool {
+    let json = |e: &Expression<'_>| matches!(e, Expression::StringLiteral(s) if s.value == "jsonb" || s.value == "json");
+    match a {
+        Argument::StringLiteral(s) => s.value == "jsonb" || s.value == "json",
+        Argument::ObjectExpression(o) => o.properties.iter().any(|p| match p {
+            ObjectPropertyKind::ObjectProperty(p) => {
+                matches!(&p.key, PropertyKey::StaticIdentifier(k) if k.name == "type") && json(&p.value)
+            }
+            _ => false,
+        }),
+        _ => false,
     }
 }
