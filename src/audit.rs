@@ -11,7 +11,7 @@ use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang, name
 use crate::findings::{Code, Report, Stats, Timings};
 use crate::lang;
 use crate::msg;
-use crate::plan::{Kind, MethodName, Plan, PlanError};
+use crate::plan::{Kind, MethodName, Plan, PlanError, RouteName};
 use crate::text::Text;
 use crate::workspace::{self, Classifier, WalkedFile, WorkspaceError};
 use aho_corasick::AhoCorasick;
@@ -63,8 +63,14 @@ pub struct Prefilter {
 
 impl Prefilter {
     pub fn new(plan: &Plan) -> Prefilter {
+        Prefilter::with_words(plan, &[])
+    }
+
+    /// The prefilter of `plan`, plus `words` (those route points derive
+    /// from the route tables: helper names, handler actions).
+    pub fn with_words(plan: &Plan, words: &[String]) -> Prefilter {
         let mut interest = Interest::default();
-        let mut patterns = BTreeSet::new();
+        let mut patterns: BTreeSet<String> = words.iter().cloned().collect();
         let mut recorded = BTreeSet::new();
         let mut whole_words = BTreeSet::new();
         for p in &plan.points {
@@ -119,6 +125,30 @@ impl Prefilter {
                 }
                 Kind::Flag => {
                     patterns.insert(p.name.clone());
+                }
+                Kind::Route => {
+                    // A literal client path spells its last static segment;
+                    // helpers and handlers come from the route tables.
+                    if let Ok(rn) = RouteName::parse(&p.name)
+                        && let Some(seg) = crate::routing::segments(&rn.path)
+                            .into_iter()
+                            .rev()
+                            .find(|s| !crate::routing::is_placeholder(s))
+                    {
+                        patterns.insert(seg.split('(').next().unwrap_or(seg).to_string());
+                    }
+                }
+                Kind::Action => {
+                    // The action, its policy query, Pundit's `authorize`
+                    // (in callbacks too) and the planned model method.
+                    if let Some((_, action)) = p.name.split_once('#') {
+                        patterns.insert(format!("def {action}"));
+                        patterns.insert(format!("def {action}?"));
+                        patterns.insert("authorize".to_string());
+                    }
+                    if let Some(mn) = p.model.as_deref().and_then(|m| MethodName::parse(m).ok()) {
+                        patterns.extend(lang::ruby::source_spellings(&mn.name));
+                    }
                 }
                 // Not audited yet: nothing to look for.
                 _ => {}
@@ -476,7 +506,53 @@ pub fn run(
     let t = Instant::now();
     let walk = workspace::walk(&repos, &classifier, opts.jobs.max(1));
     timings.walk = t.elapsed();
-    let pre = Prefilter::new(plan);
+    // Routes files first (they are few and small): the route tables tell
+    // which helper names and controller actions make a file worth parsing.
+    let wants_routes = plan
+        .points
+        .iter()
+        .any(|p| matches!(p.kind, Kind::Route | Kind::Action));
+    let t = Instant::now();
+    let routes_files: Vec<(usize, lang::routes::RoutesFile)> = if wants_routes {
+        pool.install(|| {
+            walk.files
+                .par_iter()
+                .enumerate()
+                .filter(|(_, f)| f.class.lang == Some(Lang::Ruby) && crate::routing::is_routes_file(&f.rel))
+                .map(|(i, f)| {
+                    let bytes = std::fs::read(&f.abs).map(decode).unwrap_or_default();
+                    let r = if bytes.len() > MAX_PARSE_BYTES || is_binary(&bytes) {
+                        lang::routes::RoutesFile::default()
+                    } else {
+                        lang::routes::extract(&bytes)
+                    };
+                    (i, r)
+                })
+                .collect()
+        })
+    } else {
+        Vec::new()
+    };
+    let (route_table, words) = {
+        let files: Vec<(u32, &str)> = routes_files
+            .iter()
+            .map(|(i, _)| (walk.files[*i].repo, walk.files[*i].rel.as_str()))
+            .collect();
+        let calls: Vec<&[crate::facts::RouteCall]> =
+            routes_files.iter().map(|(_, r)| r.calls.as_slice()).collect();
+        let mut table = crate::routing::workspace_table(&files, &calls);
+        // Back from indices into `routes_files` to file indices.
+        for r in &mut table.routes {
+            r.file = routes_files[r.file as usize].0 as u32;
+        }
+        for u in &mut table.unread {
+            u.0 = routes_files[u.0 as usize].0 as u32;
+        }
+        let words = checks::route::prefilter_words(plan, &table.routes);
+        (table, words)
+    };
+    timings.walk += t.elapsed();
+    let pre = Prefilter::with_words(plan, &words);
     let mut env_names: BTreeSet<String> = BTreeSet::new();
     for p in &plan.points {
         if p.kind == Kind::Env || p.kind == Kind::Flag {
@@ -546,9 +622,30 @@ pub fn run(
         mentions.push(o.mentions);
     }
     let t = Instant::now();
+    for (i, r) in routes_files {
+        let ff = &mut facts[i];
+        ff.routes = r.calls;
+        ff.routes_unread = r.unread;
+        if r.parse_error || r.too_deep {
+            ff.parse_error |= r.parse_error;
+            ff.too_deep |= r.too_deep;
+            if failed.insert(i as FileIdx) {
+                stats.parse_errors += 1;
+                warnings.push(
+                    format!(
+                        "{}/{}: routes file with syntax errors or nested too deep (the routes of its valid parts are used)",
+                        repo_names[files[i].repo as usize], files[i].path
+                    )
+                    .into(),
+                );
+            }
+        }
+    }
     let mut ix = FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed);
     ix.unwalked = walk.warnings.clone();
     ix.unread_mentions = unread_mentions;
+    ix.routes = route_table.routes;
+    ix.routes_unread = route_table.unread;
     timings.index = t.elapsed();
     let t = Instant::now();
     let findings = pool.install(|| checks::run(plan, &ix));

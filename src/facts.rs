@@ -363,6 +363,105 @@ pub struct QueueListen {
     pub line: u32,
 }
 
+/// A literal value in a routes file (a call's argument), enough to
+/// interpret the routing DSL without evaluating Ruby.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RVal {
+    Str(String),
+    Sym(String),
+    Int(String),
+    Bool(bool),
+    Nil,
+    List(Vec<RVal>),
+    /// A hash literal, or the keyword arguments of a call (always last).
+    Hash(Vec<(RVal, RVal)>),
+    /// A constant (`Sidekiq::Web`, `AdminConstraint.new`): its source.
+    Const(String),
+    /// A lambda, a regexp, `redirect(...)` or any other expression: its
+    /// source, truncated.
+    Expr(String),
+}
+
+/// One call of the routing DSL (`resources`, `get`, `namespace`, `draw`...)
+/// as written in a routes file, with the calls of its block.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RouteCall {
+    pub name: String,
+    pub args: Vec<RVal>,
+    pub line: u32,
+    /// The calls inside its `do ... end` block, when it has one.
+    pub block: Option<Vec<RouteCall>>,
+}
+
+/// An HTTP request written in code: an HTTP client call (`HTTParty.get`,
+/// `Faraday`, `Net::HTTP`, `RestClient`, a request spec's `post "/x"`) or a
+/// literal path given to `link_to` / `button_to` / `form_with url:` /
+/// `redirect_to`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct HttpCall {
+    /// `GET`, `POST`, ...; `ANY` when the code does not say.
+    pub verb: String,
+    /// The URL or path as written, each interpolation as `:param`.
+    pub url: String,
+    /// A leading part held in a variable or env var was stripped
+    /// (`"#{API_URL}/orders"`, `ENV["API"] + "/orders"`).
+    pub prefix_var: bool,
+    /// What made the request (`HTTParty`, `Faraday`, `Net::HTTP`,
+    /// `RestClient`, `link_to`, `request spec`...).
+    pub client: String,
+    /// Enclosing class/module path (where a `base_uri` applies).
+    pub owner: Option<String>,
+    pub line: u32,
+}
+
+/// A Rails path or URL helper used (`proposal_path(p)`, `orders_url`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PathHelper {
+    /// The route name (`proposal` for `proposal_path`).
+    pub route: String,
+    /// The verb the surrounding call implies (`link_to` GET, `button_to`
+    /// POST, `method: :delete`...), `None` when it does not say.
+    pub verb: Option<String>,
+    pub line: u32,
+}
+
+/// `before_action :m, only: [...]` / `except:` in a controller body.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Callback {
+    pub owner: String,
+    /// The callback methods named (`before_action :a, :b`).
+    pub methods: Vec<String>,
+    /// `only:` actions (`None`: every action).
+    pub only: Option<Vec<String>>,
+    pub except: Vec<String>,
+    pub line: u32,
+}
+
+/// A Pundit `authorize` call: `authorize @x`, `authorize @x, :publish?`,
+/// `authorize @x, policy_class: P`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Authorize {
+    pub owner: Option<String>,
+    /// The enclosing method body (index into `FileFacts::scopes`).
+    pub scope: Option<u32>,
+    pub query: Option<String>,
+    pub policy_class: Option<String>,
+    pub line: u32,
+}
+
+/// The body of a Pundit policy query method (`def update?` in a class
+/// named `...Policy`), as a hash of its tokens, to spot copies.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PolicyBody {
+    pub owner: String,
+    pub name: String,
+    /// Hash of the body's tokens (whitespace and comments ignored).
+    pub hash: u64,
+    /// How many tokens: a one-word body (`true`) is not worth reporting.
+    pub tokens: u32,
+    pub line: u32,
+}
+
 /// Everything extracted from one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileFacts {
@@ -417,6 +516,34 @@ pub struct FileFacts {
     /// enqueued through a variable. (name as written, line)
     #[serde(default)]
     pub const_values: Vec<(String, u32)>,
+    /// Routes files (`config/routes.rb`, `config/routes/*.rb`): the routing
+    /// DSL calls, in order, inside `routes.draw do ... end` (or at the top
+    /// level of a file loaded with `draw(:name)`).
+    #[serde(default)]
+    pub routes: Vec<RouteCall>,
+    /// Routing code the interpreter cannot read statically (routes drawn in
+    /// a loop, helpers from gems), as `Dynamic` entries.
+    #[serde(default)]
+    pub routes_unread: Vec<Dynamic>,
+    /// HTTP requests made from this file.
+    #[serde(default)]
+    pub http_calls: Vec<HttpCall>,
+    /// `base_uri "..."` (HTTParty) and `Faraday.new(url: "...")` in a class
+    /// body: (owner, URL).
+    #[serde(default)]
+    pub http_bases: Vec<(String, String)>,
+    /// Rails path/URL helpers used.
+    #[serde(default)]
+    pub path_helpers: Vec<PathHelper>,
+    /// Controller `before_action` callbacks.
+    #[serde(default)]
+    pub callbacks: Vec<Callback>,
+    /// Pundit `authorize` calls.
+    #[serde(default)]
+    pub authorizes: Vec<Authorize>,
+    /// Bodies of policy query methods.
+    #[serde(default)]
+    pub policy_bodies: Vec<PolicyBody>,
     /// The tree had syntax errors (facts from the valid parts are kept).
     pub parse_error: bool,
     /// The tree nests deeper than extraction looks; facts below that depth
@@ -769,6 +896,13 @@ pub struct FactIndex {
     pub unread_mentions: Vec<(FileIdx, String, u32)>,
     /// TypeScript/JavaScript imports and classes, resolved across files.
     pub resolution: Resolution,
+    /// The Rails route tables of every app in the workspace
+    /// (`Route::file` is a `FileIdx`), built from the routes files' calls.
+    pub routes: Vec<crate::routing::Route>,
+    /// Routing code that could not be read: (file, line, what).
+    pub routes_unread: Vec<(FileIdx, u32, String)>,
+    /// Rails path helpers used, by route name.
+    pub path_helpers_by_route: BTreeMap<String, Vec<(FileIdx, u32)>>,
 }
 
 impl FactIndex {
@@ -851,6 +985,9 @@ impl FactIndex {
             }
             for (i, (c, _)) in ff.const_values.iter().enumerate() {
                 push(&mut ix.const_values_by_leaf, leaf(c), f, i);
+            }
+            for (i, h) in ff.path_helpers.iter().enumerate() {
+                push(&mut ix.path_helpers_by_route, &h.route, f as FileIdx, i);
             }
         }
         ix.classes = crate::ancestors::ClassTable::build(&ix.facts);

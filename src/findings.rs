@@ -49,11 +49,12 @@ pub enum Code {
     JobArgumentsMismatch,
     QueueNotConsumed,
     JobArgumentsNotSerializable,
+    PolicyCopiedFromSibling,
 }
 
 impl Code {
     /// Every code this version can report (documented in docs/reference.md).
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 18] = [
         Code::MissingDefinition,
         Code::PrivateEntryPoint,
         Code::NoCallers,
@@ -71,6 +72,7 @@ impl Code {
         Code::JobArgumentsMismatch,
         Code::QueueNotConsumed,
         Code::JobArgumentsNotSerializable,
+        Code::PolicyCopiedFromSibling,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +94,7 @@ impl Code {
             Code::JobArgumentsMismatch => "job-arguments-mismatch",
             Code::QueueNotConsumed => "queue-not-consumed",
             Code::JobArgumentsNotSerializable => "job-arguments-not-serializable",
+            Code::PolicyCopiedFromSibling => "policy-copied-from-sibling",
         }
     }
 
@@ -113,7 +116,8 @@ impl Code {
             Code::JsonKeyWrittenNeverRead
             | Code::AmbiguousDefinition
             | Code::ConfigNeverRead
-            | Code::AcceptedProblemExpired => Risk::Low,
+            | Code::AcceptedProblemExpired
+            | Code::PolicyCopiedFromSibling => Risk::Low,
         }
     }
 
@@ -135,7 +139,7 @@ impl Code {
             Code::AcceptedProblemExpired => {
                 "an `accept:` entry's `until` date has passed, or it matches no problem any more"
             }
-            Code::MissingLayer => "a job or event lacks one of its layers (producer, consumer)",
+            Code::MissingLayer => "a route, action, job or event lacks one of its layers",
             Code::JobArgumentsMismatch => {
                 "a producer passes a different number of arguments than `perform` takes"
             }
@@ -143,6 +147,7 @@ impl Code {
             Code::JobArgumentsNotSerializable => {
                 "a Sidekiq producer passes a value that is not JSON-native (a model, a symbol, a Time)"
             }
+            Code::PolicyCopiedFromSibling => "a policy method's body is identical to a sibling's: confirm by hand",
         }
     }
 }
@@ -235,12 +240,17 @@ pub struct KeyEntry {
     pub read_at: Vec<String>,
 }
 
-/// One layer of a `job` or `event` point (contract §4 `layers`).
+/// One layer of a `route`, `action`, `job` or `event` point (contract §4
+/// `layers`).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Layer {
     pub layer: String,
     pub found: bool,
     pub locations: Vec<String>,
+    /// What a reader should know about how it was found (an action
+    /// rendered implicitly from its view, a route behind a conditional).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -274,8 +284,8 @@ pub struct Finding {
     pub config: Vec<ConfigEntry>,
     /// JSON column keys; `None` (JSON `null`) for other kinds.
     pub keys: Option<Vec<KeyEntry>>,
-    /// `job` and `event` findings: one entry per layer, in contract order;
-    /// `None` (JSON `null`) for other kinds.
+    /// `route`, `action`, `job` and `event` findings: one entry per layer,
+    /// in contract order; `None` (JSON `null`) for other kinds.
     pub layers: Option<Vec<Layer>>,
     pub problems: Vec<Problem>,
     pub risk: Risk,

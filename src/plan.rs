@@ -77,7 +77,14 @@ impl Kind {
     pub fn is_audited(self) -> bool {
         matches!(
             self,
-            Kind::Method | Kind::Env | Kind::Jsonb | Kind::Job | Kind::Event | Kind::Flag
+            Kind::Method
+                | Kind::Env
+                | Kind::Jsonb
+                | Kind::Job
+                | Kind::Event
+                | Kind::Flag
+                | Kind::Route
+                | Kind::Action
         )
     }
 }
@@ -588,6 +595,30 @@ fn check_point(
             "`model` is only allowed on `action` points",
         ));
     }
+    if let Some(m) = &p.model {
+        match MethodName::parse(&m.value) {
+            Ok(mn) if mn.owner.is_some() => {}
+            Ok(_) => {
+                return Err(err_at(
+                    path,
+                    &m.referenced,
+                    format!("model `{}`: expected `Model#method`", m.value),
+                ));
+            }
+            Err(e) => return Err(err_at(path, &m.referenced, e)),
+        }
+    }
+    // An action's callers are its route's: they are checked on a `route:`
+    // point.
+    if kind == Kind::Action
+        && let Some(c) = &p.callers
+    {
+        return Err(err_at(
+            path,
+            &c.referenced,
+            "`callers` is not supported on `action` points: plan a `route:` point for the action's route to check who requests it",
+        ));
+    }
     // Keys whose meaning this version cannot honour on a kind it does not
     // audit are refused rather than accepted and dropped.
     if !kind.is_audited() {
@@ -704,7 +735,60 @@ fn validate_name(kind: Kind, name: &str) -> Result<(), String> {
                 Ok(())
             }
         }
+        Kind::Route => RouteName::parse(name).map(|_| ()),
+        Kind::Action => {
+            let ok = name.split_once('#').is_some_and(|(c, a)| {
+                !c.is_empty()
+                    && !a.is_empty()
+                    && c.chars()
+                        .all(|x| x.is_ascii_alphanumeric() || x == '_' || x == '/')
+                    && a.chars().all(|x| x.is_ascii_alphanumeric() || x == '_')
+            });
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "action `{name}`: expected `controller#action`, as in `admin/reports#rebuild`"
+                ))
+            }
+        }
         _ => Ok(()),
+    }
+}
+
+/// A route point's name: `VERB /path`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RouteName {
+    /// Upper case: `GET`, `POST`, `PUT`, `PATCH`, `DELETE`, `HEAD`,
+    /// `OPTIONS`, or `ANY`.
+    pub verb: String,
+    pub path: String,
+}
+
+impl RouteName {
+    pub const VERBS: [&'static str; 8] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"];
+
+    pub fn parse(name: &str) -> Result<RouteName, String> {
+        let mut it = name.split_whitespace();
+        let (Some(verb), Some(path), None) = (it.next(), it.next(), it.next()) else {
+            return Err(format!(
+                "route `{name}`: expected `VERB /path`, as in `POST /orders/:id/cancel`"
+            ));
+        };
+        let verb = verb.to_ascii_uppercase();
+        if !RouteName::VERBS.contains(&verb.as_str()) {
+            return Err(format!(
+                "route `{name}`: unknown verb `{verb}` (expected one of {})",
+                RouteName::VERBS.join(", ")
+            ));
+        }
+        if !path.starts_with('/') {
+            return Err(format!("route `{name}`: the path must start with `/`"));
+        }
+        Ok(RouteName {
+            verb,
+            path: path.to_string(),
+        })
     }
 }
 

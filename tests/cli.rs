@@ -196,9 +196,12 @@ fn render_pipeline_findings() {
     );
     assert!(strings(&key("checksum")["read_at"]).is_empty());
 
+    // Routes are audited: cms-service routes only GET /videos/:id.
     let f = finding(&v, "route:POST /videos/:id/render");
-    assert_eq!(f["exists"], Value::Null);
-    assert_eq!(f["confidence"], "low");
+    assert_eq!(f["exists"], false);
+    assert_eq!(f["problems"][0]["code"], "missing-layer");
+    assert_eq!(f["layers"][0]["layer"], "route");
+    assert_eq!(f["layers"][0]["found"], false);
 
     // Sorted by risk, then id; summary adds up.
     let order = ["high", "medium", "low", "none"];

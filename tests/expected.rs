@@ -108,7 +108,23 @@ fn findings_risks_and_problem_codes_match_expected_md() {
         .collect();
     assert_eq!(actual, expected, "report (left) vs EXPECTED.md Summary (right)");
     assert_eq!(r.stats.parse_errors, 0);
-    assert_eq!(r.finding("route:POST /videos/:id/render").exists, None);
+    let route = r.finding("route:POST /videos/:id/render");
+    assert_eq!(route.exists, Some(false));
+    let layers = route.layers.as_ref().unwrap();
+    assert_eq!(
+        layers
+            .iter()
+            .map(|l| (l.layer.as_str(), l.found))
+            .collect::<Vec<_>>(),
+        [("route", false), ("handler", false)]
+    );
+    assert!(
+        route.problems[0]
+            .message
+            .contains("GET /videos/:id (cms-service/config/routes.rb:2)"),
+        "{}",
+        route.problems[0].message
+    );
 }
 
 #[test]

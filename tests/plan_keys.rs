@@ -235,7 +235,8 @@ fn jsonb_env_list_wires_the_point() {
 
     let (r, _) = run("      - jsonb: metadata\n        env: [API_KEY, WEB_ONLY]\n", &[]);
     let f = r.finding("jsonb:metadata");
-    assert_eq!(f.config_wired, Some(false));
+    assert!(f.config_wired.is_some());
+    assert_eq!(f.config[0].name, "API_KEY");
     assert_eq!(
         f.config.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(),
         ["API_KEY", "WEB_ONLY"]
@@ -288,8 +289,6 @@ fn jsonb_callers_must_read_or_write_the_column() {
 #[test]
 fn keys_that_unaudited_kinds_would_drop_are_refused() {
     for (kind, name) in [
-        ("route", "POST /a"),
-        ("action", "videos#create"),
         ("webhook", "POST /hooks/stripe"),
     ] {
         for (key, value) in [
@@ -304,18 +303,78 @@ fn keys_that_unaudited_kinds_would_drop_are_refused() {
             assert!(m.contains(&format!("`{key}`")), "{m}");
         }
     }
-    let (m, _, _) = refused("      - action: videos#create\n        model: Video#save\n");
-    assert!(m.contains("not supported yet"), "{m}");
+}
+
+#[test]
+fn action_points_take_a_model_and_a_checked_name() {
+    let (r, code) = run(
+        "      - action: admin/videos#create\n        model: Video#save\n        repo: api\n        env: [API_KEY]\n",
+        &["--fail-on", "never"],
+    );
+    assert_eq!(code, 0);
+    let f = r.finding("action:admin/videos#create");
+    let names: Vec<&str> = f
+        .layers
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|l| l.layer.as_str())
+        .collect();
+    assert_eq!(names, ["route", "policy", "controller", "model"]);
+    assert!(f.config_wired.is_some());
+    assert_eq!(f.config[0].name, "API_KEY");
+    assert!(r.finding("env:API_KEY").exists.is_some());
+    for (points, says) in [
+        ("      - action: videos\n", "expected `controller#action`"),
+        (
+            "      - action: \"videos#cre ate\"\n",
+            "expected `controller#action`",
+        ),
+        (
+            "      - action: videos#create\n        model: save\n",
+            "expected `Model#method`",
+        ),
+        (
+            "      - action: videos#create\n        callers: [api]\n",
+            "plan a `route:` point",
+        ),
+    ] {
+        let (m, _, _) = refused(points);
+        assert!(m.contains(says), "{points}: {m}");
+    }
+}
+
+#[test]
+fn route_points_take_every_key_and_a_checked_name() {
+    let (r, code) = run(
+        "      - route: post /a\n        repo: api\n        callers: [api]\n        env: [API_KEY]\n        accept: [{code: no-callers, reason: x}]\n",
+        &["--fail-on", "never"],
+    );
+    assert_eq!(code, 0);
+    let f = r.finding("route:post /a");
+    assert_eq!(f.exists, Some(false));
+    assert!(f.layers.is_some());
+    for (name, says) in [
+        ("POST", "expected `VERB /path`"),
+        ("FETCH /a", "unknown verb `FETCH`"),
+        ("GET a/b", "must start with `/`"),
+    ] {
+        let (m, l, _) = refused(&format!("      - route: {name}\n"));
+        assert_eq!(l, 5, "{m}");
+        assert!(m.contains(says), "{name}: {m}");
+    }
+    let (m, _, _) = refused("      - route: GET /a\n        model: Video#save\n");
+    assert!(m.contains("only allowed on `action`"), "{m}");
 }
 
 #[test]
 fn unaudited_points_with_a_note_are_reported_as_not_audited() {
     let (r, code) = run(
-        "      - webhook: POST /hooks/stripe\n        note: later\n      - route: POST /a\n",
+        "      - webhook: POST /hooks/stripe\n        note: later\n      - job: RenderJob\n",
         &["--fail-on", "low"],
     );
     assert_eq!(code, 0);
-    for id in ["webhook:POST /hooks/stripe", "route:POST /a"] {
+    for id in ["webhook:POST /hooks/stripe", "job:RenderJob"] {
         let f = r.finding(id);
         assert_eq!(f.exists, None, "{id}");
         assert_eq!(f.confidence, "low", "{id}");

@@ -1043,7 +1043,7 @@ phases:
         callers: [web, api]
         note: \"note | with\\nnewline\"
       - method: \"Foo#a|b\"
-      - route: \"GET /a|b\\n| x |\"
+      - event: \"a|b\\n| x |\"
 ",
     );
     let (v, code) = ws.audit_json(&[]);
@@ -1574,7 +1574,7 @@ fn non_string_scalars_in_plans() {
             None,
             1,
         ),
-        (format!("{head}      - route: 404\n"), "route:404", None, 0),
+        (format!("{head}      - event: 404\n"), "event:404", None, 0),
     ] {
         let (r, _ws) = plan_run(text.as_bytes(), LIMITS);
         assert_eq!(r.code, code, "{text:?}: {}", r.stderr);

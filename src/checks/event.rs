@@ -190,11 +190,13 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             layer: "producer".into(),
             found: !emit_live.is_empty() || library.is_some(),
             locations: emit_live.clone(),
+            note: None,
         },
         Layer {
             layer: "consumer".into(),
             found: !sub_live.is_empty(),
             locations: sub_live.clone(),
+            note: None,
         },
     ]);
     if !by_pattern.is_empty() {

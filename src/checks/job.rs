@@ -235,11 +235,13 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             layer: "producer".into(),
             found: !live.is_empty(),
             locations: f.callers_found.clone(),
+            note: None,
         },
         Layer {
             layer: "consumer".into(),
             found: !consumers.is_empty(),
             locations: consumer_locs.clone(),
+            note: None,
         },
     ];
     let mut notes: Vec<Text> = Vec::new();
@@ -560,6 +562,7 @@ fn queue_layer(
         layer: "queue".into(),
         found,
         locations,
+        note: None,
     });
 }
 

@@ -3,6 +3,7 @@
 //! Input: the plan and the merged facts. Output: one finding per id, every
 //! planned point included. Never touches tree-sitter or the file system.
 
+mod action;
 mod env;
 mod event;
 mod flag;
@@ -10,6 +11,7 @@ mod hooks;
 mod job;
 mod jsonb;
 mod method;
+pub mod route;
 
 use crate::facts::{FactIndex, FileIdx, Loc};
 use crate::findings::{Accepted, Code, Confidence, Finding, Problem};
@@ -31,6 +33,8 @@ pub struct Merged {
     pub note: Option<String>,
     /// The `accept:` entries of every point with this id.
     pub accept: Vec<Accept>,
+    /// `model: Model#method` (action points).
+    pub model: Option<String>,
 }
 
 pub fn merge(plan: &Plan) -> Vec<Merged> {
@@ -45,8 +49,12 @@ pub fn merge(plan: &Plan) -> Vec<Merged> {
             env: Vec::new(),
             note: None,
             accept: Vec::new(),
+            model: None,
         });
         e.phases.push(p.phase.clone());
+        if e.model.is_none() {
+            e.model = p.model.clone();
+        }
         for a in &p.accept {
             if !e.accept.contains(a) {
                 e.accept.push(a.clone());
@@ -80,6 +88,7 @@ pub fn merge(plan: &Plan) -> Vec<Merged> {
             env: Vec::new(),
             note: None,
             accept: Vec::new(),
+            model: None,
         });
         e.phases.push(phase);
     }
@@ -285,6 +294,8 @@ fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex, today: &str) -> Finding {
         Kind::Job => job::check(m, ctx),
         Kind::Event => event::check(m, ctx),
         Kind::Flag => flag::check(m, ctx),
+        Kind::Route => route::check(m, ctx),
+        Kind::Action => action::check(m, ctx),
         other => unaudited(m, other),
     };
     if f.has(Code::MissingDefinition)

@@ -11,6 +11,7 @@ pub mod modules;
 pub mod nesting;
 pub mod prism_tree;
 pub mod prisma;
+pub mod routes;
 pub mod ruby;
 pub mod scope;
 pub mod sfc;
@@ -593,6 +594,14 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         flags,
         queue_listens,
         const_values,
+        routes,
+        routes_unread,
+        http_calls,
+        http_bases,
+        path_helpers,
+        callbacks,
+        authorizes,
+        policy_bodies,
         parse_error,
         too_deep,
     } = more;
@@ -636,6 +645,17 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.flags.extend(flags);
     into.queue_listens.extend(queue_listens);
     into.const_values.extend(const_values);
+    into.routes.extend(routes);
+    into.routes_unread.extend(routes_unread);
+    into.http_calls.extend(http_calls);
+    into.http_bases.extend(http_bases);
+    into.path_helpers.extend(path_helpers);
+    into.callbacks.extend(callbacks);
+    into.policy_bodies.extend(policy_bodies);
+    into.authorizes.extend(authorizes.into_iter().map(|mut a| {
+        a.scope = shift(a.scope);
+        a
+    }));
     into.parse_error |= parse_error;
     into.too_deep |= too_deep;
 }

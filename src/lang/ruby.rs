@@ -13,6 +13,8 @@
 
 #[path = "ruby_async.rs"]
 mod async_points;
+#[path = "ruby_http.rs"]
+mod http;
 
 use super::prism_tree::children;
 use super::{Builder, sql_keys_in, truncate};
@@ -683,6 +685,12 @@ impl<'pr> Walker<'_, '_> {
             fixed,
             alias_of: None,
         });
+        if let (Some(o), Some(body)) = (&owner, d.body())
+            && o.ends_with("Policy")
+            && name.ends_with('?')
+        {
+            self.policy_body(o, &name, &body, line);
+        }
         let scope = self.b.facts.scopes.len() as u32;
         self.b.facts.scopes.push(Scope {
             name,
@@ -930,6 +938,9 @@ impl<'pr> Walker<'_, '_> {
         }
         self.async_call(&c, &name, recv.as_ref(), &args);
         self.schema_call(&c, &name, recv.as_ref(), &args);
+        if self.full {
+            self.http_call(&c, &name, recv.as_ref(), &args);
+        }
         // ENV['X'], ENV.fetch('X'), ENV.key?('X')
         if let Some(r) = &recv
             && r.as_constant_read_node()

@@ -27,10 +27,12 @@ fn steps(f: &Finding) -> [Option<bool>; 4] {
     }
     let reachable = match f.kind.as_str() {
         "method" if exists == Some(true) => Some(!f.has(PrivateEntryPoint)),
+        // Every layer present (a handler that is public, a policy...).
+        "route" | "action" if exists == Some(true) => Some(!f.has(MissingLayer)),
         _ => None,
     };
     let called = match f.kind.as_str() {
-        "method" | "env" if exists == Some(true) => Some(
+        "method" | "env" | "route" | "action" if exists == Some(true) => Some(
             !(f.has(NoCallers)
                 || f.has(TestOnlyCallers)
                 || f.has(DynamicCallersOnly)
@@ -201,6 +203,34 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         for c in &f.config {
             list(&format!("{} read at", md_code(&c.name)), &c.read_at, out)?;
             list(&format!("{} defined at", md_code(&c.name)), &c.defined_at, out)?;
+        }
+        if let Some(layers) = &f.layers {
+            for l in layers {
+                let at = if l.locations.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " at {}",
+                        l.locations
+                            .iter()
+                            .map(|s| md_code(s))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                let note = l
+                    .note
+                    .as_deref()
+                    .map(|n| format!(" ({})", md_inert(n)))
+                    .unwrap_or_default();
+                writeln!(
+                    out,
+                    "- layer {} {} {}{at}{note}",
+                    md_code(&l.layer),
+                    mark(Some(l.found)),
+                    if l.found { "found" } else { "missing" }
+                )?;
+            }
         }
         if let Some(keys) = &f.keys {
             for k in keys {

@@ -9,7 +9,7 @@ use crate::text;
 use serde_json::{Value, json};
 use std::io::Write;
 
-const CODES: [Code; 17] = Code::ALL;
+const CODES: [Code; Code::ALL.len()] = Code::ALL;
 
 fn level(r: Risk) -> &'static str {
     match r {
@@ -43,6 +43,12 @@ fn location(f: &Finding) -> Option<(String, u64)> {
         .definitions
         .iter()
         .map(|d| d.location.clone())
+        .chain(
+            f.layers
+                .iter()
+                .flatten()
+                .flat_map(|l| l.locations.iter().cloned()),
+        )
         .chain(f.callers_found.iter().cloned())
         .chain(f.test_callers.iter().cloned())
         .chain(
@@ -78,6 +84,7 @@ fn problem_location(msg: &str, f: &Finding) -> Option<(String, u64)> {
         .definitions
         .iter()
         .map(|d| &d.location)
+        .chain(f.layers.iter().flatten().flat_map(|l| l.locations.iter()))
         .chain(f.callers_found.iter())
         .chain(f.test_callers.iter())
         .chain(

@@ -52,6 +52,16 @@ pub struct Summary {
     pub none: usize,
 }
 
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Layer {
+    pub layer: String,
+    pub found: bool,
+    pub locations: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {

@@ -1,0 +1,483 @@
+//! `route:` points (`VERB /path`): the route layer (a Rails route that
+//! matches, from the static route tables), the handler layer (the
+//! controller action it leads to: a public method of the controller, a
+//! parent or a concern, or a view Rails renders implicitly), and the
+//! callers (Rails path/URL helpers with the verb their `link_to` /
+//! `button_to` / `form_with` implies, literal paths in HTTP clients and
+//! request specs).
+
+use super::{Ctx, Merged};
+use crate::ancestors::Side;
+use crate::facts::{Access, DefKind, FileIdx};
+use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Finding, Layer};
+use crate::plan::{Kind, Plan, RouteName};
+use crate::routing::{Route, Target, controller_class, paths_match, segments};
+use std::collections::BTreeSet;
+
+/// Does a route's verb serve the planned verb?
+fn verb_serves(route_verb: &str, planned: &str) -> bool {
+    planned == "ANY" || route_verb == "ANY" || route_verb.split('|').any(|v| v == planned)
+}
+
+/// The routes that serve a planned `VERB /path`: in each repo, the first
+/// route of the table (Rails tries them in order) whose verb serves it and
+/// whose path matches it.
+pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -> u32) -> Vec<&'r Route> {
+    let mut seen = BTreeSet::new();
+    routes
+        .iter()
+        .filter(|r| verb_serves(&r.verb, &rn.verb) && same_path(&r.path, &rn.path))
+        .filter(|r| seen.insert((repo_of(r.file), r.verb.clone())))
+        .collect()
+}
+
+/// The planned path names the route's path: the same segments, where a
+/// route placeholder matches anything and a planned placeholder only a
+/// placeholder (`/proposals/:id` is not `/proposals/search`; `:id` and
+/// `:proposal_id` differ only in name); optional groups may be taken or
+/// left.
+fn same_path(route: &str, planned: &str) -> bool {
+    let p = segments(planned);
+    crate::routing::expand_optional(route).iter().any(|r| {
+        let r = segments(r);
+        let mut ok = true;
+        for (i, rs) in r.iter().enumerate() {
+            if rs.starts_with('*') {
+                return ok && p.len() > i;
+            }
+            let Some(ps) = p.get(i) else { return false };
+            let placeholder = crate::routing::is_placeholder;
+            ok &= if placeholder(ps) {
+                placeholder(rs)
+            } else {
+                placeholder(rs) || rs == ps
+            };
+        }
+        ok && r.len() == p.len()
+    })
+}
+
+/// The names of the routes with the same path as `r` in its app (`PATCH
+/// /proposals/:id` has no name of its own; its helper is `proposal_path`).
+fn helper_names(r: &Route, routes: &[Route], ix_repo: impl Fn(u32) -> u32) -> BTreeSet<String> {
+    routes
+        .iter()
+        .filter(|o| o.path == r.path && ix_repo(o.file) == ix_repo(r.file))
+        .filter_map(|o| o.name.clone())
+        .collect()
+}
+
+/// Prefilter words for the plan's route points, from the route tables:
+/// the helper names of the routes they name (`proposal_path`,
+/// `proposal_url`) and their actions (`def show`).
+pub fn prefilter_words(plan: &Plan, routes: &[Route]) -> Vec<String> {
+    let mut out = BTreeSet::new();
+    for p in &plan.points {
+        if p.kind != Kind::Route {
+            continue;
+        }
+        let Ok(rn) = RouteName::parse(&p.name) else {
+            continue;
+        };
+        // The repo is not known here: every app's first match.
+        for r in matching(&rn, routes, |f| f) {
+            for o in routes.iter().filter(|o| o.path == r.path) {
+                if let Some(n) = &o.name {
+                    out.insert(format!("{n}_path"));
+                    out.insert(format!("{n}_url"));
+                }
+            }
+            if let Target::Action { action, .. } = &r.target {
+                out.insert(format!("def {action}"));
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Controller namespaces whose controllers live in Rails or a common gem,
+/// not in the app (`rails/pwa#manifest`, `active_storage/disk#show`).
+const FRAMEWORK_NAMESPACES: [&str; 8] = [
+    "rails",
+    "active_storage",
+    "action_mailbox",
+    "action_text",
+    "devise",
+    "doorkeeper",
+    "turbo",
+    "mission_control",
+];
+
+/// Where the handler of a Rails route is.
+pub enum Handler {
+    /// A public method (location).
+    Method(String),
+    /// No method, a view template Rails renders (location of the view).
+    View(String),
+    /// A method that is not public: (location, access, owner).
+    Hidden(String, Access, String),
+    /// No controller class in the workspace.
+    NoController(String),
+    /// A controller, but neither a method nor a view.
+    NoAction(String),
+    /// A redirect or a mounted app: nothing to look up.
+    Other(String),
+}
+
+fn handler(ctx: &Ctx, r: &Route) -> Handler {
+    match &r.target {
+        Target::Action { controller, action } => {
+            find_action(ctx, controller, action, ctx.ix.file(r.file).repo)
+        }
+        Target::Redirect => Handler::Other("a redirect".to_string()),
+        Target::Mounted(app) => Handler::Other(format!("the mounted app `{app}`")),
+    }
+}
+
+/// The public method (or implicitly rendered view) that serves
+/// `controller#action` in `repo`.
+pub fn find_action(ctx: &Ctx, controller: &str, action: &str, repo: u32) -> Handler {
+    let ix = ctx.ix;
+    let class = controller_class(controller);
+    if ix.classes.declared_at(&class).is_empty() {
+        // Controllers that Rails itself or a well-known gem provides.
+        let first = controller.split('/').next().unwrap_or(controller);
+        if controller.contains('/') && FRAMEWORK_NAMESPACES.contains(&first) {
+            return Handler::Other(format!(
+                "`{class}`, which `{first}` (a framework or gem) provides"
+            ));
+        }
+        return Handler::NoController(class);
+    }
+    let chain = ix.classes.lookup(&class, Side::Instance).chain;
+    let defs = ix.defs_by_name.get(action).map(Vec::as_slice).unwrap_or(&[]);
+    for (owner, side, _) in &chain {
+        if *side != Side::Instance {
+            continue;
+        }
+        let found = defs.iter().find_map(|(fi, i)| {
+            let d = &ix.facts[*fi as usize].defs[*i as usize];
+            (d.owner.as_deref() == Some(owner.as_str()) && d.kind == DefKind::Instance).then_some((*fi, d))
+        });
+        if let Some((fi, d)) = found {
+            let loc = ctx.loc(fi, d.line);
+            return if d.access == Access::Public {
+                Handler::Method(loc)
+            } else {
+                Handler::Hidden(loc, d.access, owner.clone())
+            };
+        }
+    }
+    // Implicit rendering: `app/views/<controller>/<action>.*`.
+    let prefix = format!("app/views/{controller}/{action}.");
+    let view = ix.files.iter().enumerate().find(|(_, m)| {
+        m.repo == repo && m.path.starts_with(&prefix) && !m.path[prefix.len()..].contains('/')
+    });
+    match view {
+        Some((fi, _)) => Handler::View(ctx.loc(fi as FileIdx, 1)),
+        None => Handler::NoAction(class),
+    }
+}
+
+pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
+    let ix = ctx.ix;
+    let mut f = Finding::new(Kind::Route.as_str(), &m.name);
+    let Ok(rn) = RouteName::parse(&m.name) else {
+        // The plan validated the name; nothing to check otherwise.
+        f.exists = None;
+        return f;
+    };
+    let repo_of = |file: u32| ix.file(file).repo;
+    let mut routes = matching(&rn, &ix.routes, repo_of);
+    if let Some(repo) = &m.repo {
+        let want = ctx.repo_index(repo);
+        let (inside, outside): (Vec<&Route>, Vec<&Route>) =
+            routes.iter().partition(|r| Some(repo_of(r.file)) == want);
+        if inside.is_empty() && !outside.is_empty() {
+            let at: Vec<String> = outside.iter().map(|r| ctx.loc(r.file, r.line)).collect();
+            f.problem(
+                Code::UnexpectedLocation,
+                format!("routed in {} but not in `{repo}` as the plan says", at.join(", ")),
+            );
+        } else {
+            routes = inside;
+        }
+    }
+    f.exists = Some(!routes.is_empty());
+    let route_locs: Vec<String> = routes.iter().map(|r| ctx.loc(r.file, r.line)).collect();
+    for l in &route_locs {
+        f.definitions.push(DefinitionEvidence {
+            location: l.clone(),
+            // A route has no visibility; its handler's is judged below.
+            access: None,
+        });
+    }
+    f.access_modifier = None;
+    let mut layers = vec![Layer {
+        layer: "route".to_string(),
+        found: !routes.is_empty(),
+        locations: route_locs.clone(),
+        note: None,
+    }];
+    // Unreadable routing code in an app that could hold the route.
+    let unread: Vec<String> = ix
+        .routes_unread
+        .iter()
+        .map(|(fi, line, what)| format!("{} ({what})", ctx.loc(*fi, *line)))
+        .collect();
+    if routes.is_empty() {
+        // The same path with another verb first, then routes that share a
+        // static segment with the planned path.
+        let statics = |p: &str| -> BTreeSet<String> {
+            segments(p)
+                .into_iter()
+                .filter(|s| !crate::routing::is_placeholder(s))
+                .map(str::to_string)
+                .collect()
+        };
+        let planned = statics(&rn.path);
+        let mut ranked: Vec<(u8, &Route)> = ix
+            .routes
+            .iter()
+            .filter_map(|r| {
+                if same_path(&r.path, &rn.path) {
+                    Some((0, r))
+                } else if !statics(&r.path).is_disjoint(&planned) {
+                    Some((if verb_serves(&r.verb, &rn.verb) { 1 } else { 2 }, r))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        ranked.sort_by_key(|(rank, _)| *rank);
+        let similar: Vec<String> = ranked
+            .iter()
+            .take(5)
+            .map(|(_, r)| format!("{} {} ({})", r.verb, r.path, ctx.loc(r.file, r.line)))
+            .collect();
+        let hint = if similar.is_empty() {
+            String::new()
+        } else {
+            format!("; similar: {}", similar.join(", "))
+        };
+        f.problem(
+            Code::MissingLayer,
+            format!("route: no route serves {} {}{hint}", rn.verb, rn.path),
+        );
+        if !unread.is_empty() {
+            f.confidence = Confidence::Low;
+            f.verify
+                .push(format!("routing code seamscan cannot read: {}", unread.join("; ")).into());
+        }
+    }
+    // The handler layer.
+    let mut handler_locs = Vec::new();
+    let mut handler_notes = Vec::new();
+    let mut handler_ok = !routes.is_empty();
+    for r in &routes {
+        match handler(ctx, r) {
+            Handler::Method(loc) => handler_locs.push(loc),
+            Handler::View(loc) => {
+                handler_notes.push(format!(
+                    "`{}` has no method: Rails renders its view implicitly",
+                    r.target.display()
+                ));
+                handler_locs.push(loc);
+            }
+            Handler::Other(what) => {
+                handler_notes.push(format!("the route leads to {what}"));
+                handler_locs.push(ctx.loc(r.file, r.line));
+            }
+            Handler::Hidden(loc, access, owner) => {
+                handler_ok = false;
+                f.problem(
+                    Code::MissingLayer,
+                    format!(
+                        "handler: `{}` is {} in {owner} ({loc}), so Rails will not route to it",
+                        r.target.display(),
+                        access.as_str()
+                    ),
+                );
+            }
+            Handler::NoController(class) => {
+                handler_ok = false;
+                f.problem(
+                    Code::MissingLayer,
+                    format!(
+                        "handler: no `{class}` for the route at {} (`{}`)",
+                        ctx.loc(r.file, r.line),
+                        r.target.display()
+                    ),
+                );
+            }
+            Handler::NoAction(class) => {
+                handler_ok = false;
+                let Target::Action { action, controller } = &r.target else {
+                    continue;
+                };
+                f.problem(
+                    Code::MissingLayer,
+                    format!(
+                        "handler: {class} has no public `{action}` and there is no app/views/{controller}/{action} template (route at {})",
+                        ctx.loc(r.file, r.line)
+                    ),
+                );
+            }
+        }
+    }
+    layers.push(Layer {
+        layer: "handler".to_string(),
+        found: handler_ok,
+        locations: handler_locs,
+        note: (!handler_notes.is_empty()).then(|| {
+            let mut n = handler_notes;
+            n.sort();
+            n.dedup();
+            n.join("; ")
+        }),
+    });
+    f.layers = Some(layers);
+    super::env::wire(ctx, &m.env, &mut f);
+    if routes.is_empty() {
+        return f;
+    }
+    // Callers.
+    let mut low_strength = false;
+    let add = |f: &mut Finding, fi: FileIdx, line: u32, strength: &str| {
+        let loc = ctx.loc(fi, line);
+        let test = ix.is_test(fi);
+        if test {
+            f.test_callers.push(loc.clone());
+        } else {
+            f.callers_found.push(loc.clone());
+        }
+        f.caller_matches.push(CallerMatch {
+            location: loc,
+            strength: strength.to_string(),
+            test,
+        });
+    };
+    // Rails helpers, in the app's repo (helpers exist only there).
+    let mut names = BTreeSet::new();
+    for r in &routes {
+        for n in helper_names(r, &ix.routes, repo_of) {
+            names.insert((n, repo_of(r.file)));
+        }
+    }
+    for (name, repo) in &names {
+        for (fi, i) in ix
+            .path_helpers_by_route
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            if ix.file(*fi).repo != *repo || crate::routing::is_routes_file(&ix.file(*fi).path) {
+                continue;
+            }
+            let facts = &ix.facts[*fi as usize];
+            let h = &facts.path_helpers[*i as usize];
+            match &h.verb {
+                Some(v) if v == &rn.verb || rn.verb == "ANY" => add(&mut f, *fi, h.line, "helper"),
+                Some(_) => {}
+                None => {
+                    // The same helper on this line with a verb said it all.
+                    let told = facts
+                        .path_helpers
+                        .iter()
+                        .any(|o| o.line == h.line && o.route == h.route && o.verb.is_some());
+                    if !told {
+                        add(&mut f, *fi, h.line, "helper-any-verb");
+                    }
+                }
+            }
+        }
+    }
+    // Literal paths in HTTP clients, link_to and request specs.
+    for (fi, facts) in ix.facts.iter().enumerate() {
+        let fi = fi as FileIdx;
+        if facts.http_calls.is_empty() || crate::routing::is_routes_file(&ix.file(fi).path) {
+            continue;
+        }
+        for c in &facts.http_calls {
+            if !(c.verb == rn.verb || c.verb == "ANY" || rn.verb == "ANY") {
+                continue;
+            }
+            // The client's base path (`base_uri`, `Faraday.new(url:)`).
+            let base = c.owner.as_ref().and_then(|o| {
+                facts
+                    .http_bases
+                    .iter()
+                    .find(|(bo, _)| bo == o)
+                    .map(|(_, b)| b.clone())
+            });
+            let relative = !(c.url.starts_with('/') || c.url.contains("://"));
+            let (url, prefix_var) = match &base {
+                Some(b) if !c.url.contains("://") && !c.prefix_var => {
+                    let bp = segments(b).join("/");
+                    (format!("/{bp}/{}", c.url.trim_start_matches('/')), false)
+                }
+                _ => (c.url.clone(), c.prefix_var || relative),
+            };
+            let exact = routes.iter().any(|r| paths_match(&r.path, &url, false));
+            let tail = !exact && prefix_var && routes.iter().any(|r| paths_match(&r.path, &url, true));
+            if exact {
+                add(
+                    &mut f,
+                    fi,
+                    c.line,
+                    if prefix_var { "path-prefix-var" } else { "path" },
+                );
+            } else if tail {
+                low_strength = true;
+                add(&mut f, fi, c.line, "path-prefix-var");
+            }
+            if (exact || tail) && prefix_var {
+                low_strength = true;
+            }
+        }
+    }
+    f.finish();
+    if low_strength {
+        f.verify.push(
+            "callers matched with a URL prefix held in a variable or env var (path-prefix-var): check that it points at this app"
+                .into(),
+        );
+    }
+    // no-callers / test-only-callers / missing-expected-caller.
+    if f.callers_found.is_empty() {
+        if f.test_callers.is_empty() {
+            f.problem(
+                Code::NoCallers,
+                format!(
+                    "nothing in the workspace requests {} {} (no path helper, client or form)",
+                    rn.verb, rn.path
+                ),
+            );
+            f.verify.push(
+                "callers outside the scanned repos (mobile apps, other services, JavaScript built elsewhere)"
+                    .into(),
+            );
+        } else {
+            f.problem(
+                Code::TestOnlyCallers,
+                format!("only tests request it: {}", f.test_callers.join(", ")),
+            );
+        }
+    }
+    for repo in &m.callers {
+        let ri = ctx.repo_index(repo);
+        let calls = f.caller_matches.iter().any(|c| {
+            !c.test && ri.is_some_and(|ri| c.location.starts_with(&format!("{}/", ix.repos[ri as usize])))
+        });
+        if !calls {
+            f.problem(
+                Code::MissingExpectedCaller,
+                format!("`{repo}` never requests {} {}", rn.verb, rn.path),
+            );
+        }
+    }
+    if !unread.is_empty() && f.callers_found.is_empty() {
+        f.confidence = Confidence::Low;
+    }
+    f
+}

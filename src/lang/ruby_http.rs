@@ -1,0 +1,401 @@
+//! The HTTP side of Ruby calls: requests made with HTTP clients
+//! (`HTTParty`, `Faraday`, `Net::HTTP`, `RestClient`, a request spec's
+//! `post "/x"`), Rails path/URL helpers (`proposal_path(p)`) with the verb
+//! the surrounding `link_to` / `button_to` / `form_with` / `redirect_to`
+//! implies, and client base URLs (`base_uri`, `Faraday.new(url:)`).
+//! Part of the one walk of `ruby.rs`: called for every call node.
+
+use super::{Walker, utf8};
+use crate::facts::{Authorize, Callback, HttpCall, PathHelper, PolicyBody};
+use ruby_prism::Node;
+
+const VERBS: [&str; 6] = ["get", "post", "put", "patch", "delete", "head"];
+
+/// Receivers that are HTTP client libraries.
+const CLIENTS: [&str; 7] = [
+    "HTTParty",
+    "Faraday",
+    "RestClient",
+    "Typhoeus",
+    "HTTP",
+    "Excon",
+    "HTTPX",
+];
+
+/// Calls whose argument is a link or form target, and the verb they imply.
+const LINKERS: [(&str, &str); 7] = [
+    ("link_to", "GET"),
+    ("link_to_if", "GET"),
+    ("link_to_unless", "GET"),
+    ("button_to", "POST"),
+    ("form_with", "POST"),
+    ("form_for", "POST"),
+    ("redirect_to", "GET"),
+];
+
+/// `foo_path` / `foo_url` → `foo`.
+fn helper_route(name: &str) -> Option<&str> {
+    let stem = name.strip_suffix("_path").or_else(|| name.strip_suffix("_url"))?;
+    (!stem.is_empty() && stem.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(stem)
+}
+
+fn looks_like_url(s: &str, strict: bool) -> bool {
+    if s.starts_with('/') || s.starts_with("http://") || s.starts_with("https://") || s.starts_with(':') {
+        return true;
+    }
+    // Faraday-style relative paths (`"orders/1"`) on a client receiver.
+    !strict && s.contains('/') && !s.contains(char::is_whitespace)
+}
+
+impl<'pr> Walker<'_, '_> {
+    /// Look at one call for HTTP facts.
+    pub(super) fn http_call(
+        &mut self,
+        c: &ruby_prism::CallNode<'pr>,
+        name: &str,
+        recv: Option<&Node<'pr>>,
+        args: &[Node<'pr>],
+    ) {
+        let line = self.line(c.message_loc().map(|l| l.start()).unwrap_or(c.location().start()));
+        let implicit = recv.is_none_or(|r| r.as_self_node().is_some());
+        if implicit && let Some(route) = helper_route(name) {
+            self.b.facts.path_helpers.push(PathHelper {
+                route: route.to_string(),
+                verb: None,
+                line,
+            });
+            return;
+        }
+        if implicit && let Some((_, default)) = LINKERS.iter().find(|(n, _)| *n == name) {
+            self.linker(c, name, default, args);
+            return;
+        }
+        if implicit
+            && matches!(
+                name,
+                "before_action" | "prepend_before_action" | "append_before_action"
+            )
+        {
+            if let Some(owner) = self.top().owner.as_deref().map(str::to_string) {
+                let methods: Vec<String> = args.iter().filter_map(|a| self.symbol_or_string(a)).collect();
+                let list = |n: Option<Node<'pr>>| -> Option<Vec<String>> {
+                    let n = n?;
+                    if let Some(a) = n.as_array_node() {
+                        return Some(
+                            a.elements()
+                                .iter()
+                                .filter_map(|e| self.symbol_or_string(&e))
+                                .collect(),
+                        );
+                    }
+                    self.symbol_or_string(&n).map(|s| vec![s])
+                };
+                let only = args.iter().find_map(|a| list(self.kwarg(a, "only")));
+                let except = args
+                    .iter()
+                    .find_map(|a| list(self.kwarg(a, "except")))
+                    .unwrap_or_default();
+                if !methods.is_empty() {
+                    self.b.facts.callbacks.push(Callback {
+                        owner,
+                        methods,
+                        only,
+                        except,
+                        line,
+                    });
+                }
+            }
+            return;
+        }
+        if implicit && matches!(name, "authorize" | "authorize!") {
+            let query = args.get(1).and_then(|a| self.symbol_or_string(a));
+            let policy_class = args
+                .iter()
+                .find_map(|a| self.kwarg(a, "policy_class"))
+                .map(|p| self.text(&p).trim_start_matches("::").to_string());
+            self.b.facts.authorizes.push(Authorize {
+                owner: self.top().owner.as_deref().map(str::to_string),
+                scope: self.top().fn_scope,
+                query,
+                policy_class,
+                line,
+            });
+            return;
+        }
+        if implicit && name == "base_uri" {
+            if let Some((url, _)) = args.first().and_then(|a| self.url_template(a)) {
+                let owner = self.top().owner.as_deref().unwrap_or("").to_string();
+                self.b.facts.http_bases.push((owner, url));
+            }
+            return;
+        }
+        let recv_const = recv.and_then(|r| {
+            (r.as_constant_read_node().is_some() || r.as_constant_path_node().is_some())
+                .then(|| self.text(r).trim_start_matches("::").to_string())
+        });
+        // Faraday.new(url: "...") / Faraday.new("...")
+        if name == "new" && recv_const.as_deref() == Some("Faraday") {
+            let url = args.iter().find_map(|a| {
+                self.kwarg(a, "url")
+                    .and_then(|v| self.url_template(&v))
+                    .or_else(|| self.url_template(a))
+            });
+            if let Some((url, _)) = url {
+                let owner = self.top().owner.as_deref().unwrap_or("").to_string();
+                self.b.facts.http_bases.push((owner, url));
+            }
+            return;
+        }
+        // Net::HTTP::Post.new(uri)
+        if name == "new"
+            && let Some(k) = &recv_const
+            && let Some(v) = k.strip_prefix("Net::HTTP::")
+            && VERBS.contains(&v.to_ascii_lowercase().as_str())
+        {
+            if let Some(a) = args.first() {
+                self.request(&v.to_ascii_uppercase(), a, "Net::HTTP", line);
+            }
+            return;
+        }
+        // Net::HTTP.get(URI(...)), Net::HTTP.post(URI(...), body)
+        if recv_const.as_deref() == Some("Net::HTTP") {
+            let verb = match name {
+                "get" | "get_response" | "get_print" => "GET",
+                "post" | "post_form" => "POST",
+                _ => return,
+            };
+            if let Some(a) = args.first() {
+                self.request(verb, a, "Net::HTTP", line);
+            }
+            return;
+        }
+        // RestClient::Request.execute(method: :post, url: "...")
+        if name == "execute" && recv_const.as_deref() == Some("RestClient::Request") {
+            let method = args.iter().find_map(|a| self.kwarg(a, "method"));
+            let url = args.iter().find_map(|a| self.kwarg(a, "url"));
+            if let (Some(m), Some(u)) = (method, url) {
+                let verb = self.symbol_or_string(&m).map(|s| s.to_ascii_uppercase());
+                self.request(verb.as_deref().unwrap_or("ANY"), &u, "RestClient", line);
+            }
+            return;
+        }
+        if !VERBS.contains(&name) {
+            return;
+        }
+        let Some(a) = args.first() else { return };
+        let client = match (&recv_const, recv) {
+            (Some(k), _) if CLIENTS.contains(&k.as_str()) => k.clone(),
+            (Some(_), _) => return,
+            // `get "/x"` in a request spec, `self.class.get` with HTTParty.
+            (None, None) => "request".to_string(),
+            (None, Some(r)) if r.as_self_node().is_some() => "request".to_string(),
+            (None, Some(r)) => {
+                let t = self.text(r);
+                if t == "self.class" {
+                    "HTTParty".to_string()
+                } else {
+                    t
+                }
+            }
+        };
+        let strict = recv_const.is_none() && implicit;
+        match self.url_template(a) {
+            Some((url, prefix_var)) if prefix_var || looks_like_url(&url, strict) => {
+                self.b.facts.http_calls.push(HttpCall {
+                    verb: name.to_ascii_uppercase(),
+                    url,
+                    prefix_var,
+                    client,
+                    owner: self.top().owner.as_deref().map(str::to_string),
+                    line,
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn request(&mut self, verb: &str, url: &Node<'pr>, client: &str, line: u32) {
+        if let Some((url, prefix_var)) = self.url_template(url) {
+            self.b.facts.http_calls.push(HttpCall {
+                verb: verb.to_string(),
+                url,
+                prefix_var,
+                client: client.to_string(),
+                owner: self.top().owner.as_deref().map(str::to_string),
+                line,
+            });
+        }
+    }
+
+    /// `link_to "x", target, method: :delete`, `button_to`, `form_with
+    /// url:`, `redirect_to target`.
+    fn linker(&mut self, c: &ruby_prism::CallNode<'pr>, name: &str, default: &str, args: &[Node<'pr>]) {
+        let with_block = c.block().is_some_and(|b| b.as_block_node().is_some());
+        let target = match name {
+            "form_with" | "form_for" => args.iter().find_map(|a| self.kwarg(a, "url")),
+            "redirect_to" => args.first().map(super::super::prism_tree::own),
+            // `link_to_if cond, "x", target`
+            "link_to_if" | "link_to_unless" => args
+                .get(if with_block { 1 } else { 2 })
+                .map(super::super::prism_tree::own),
+            _ => args
+                .get(if with_block { 0 } else { 1 })
+                .map(super::super::prism_tree::own),
+        };
+        let verb = args
+            .iter()
+            .find_map(|a| {
+                self.kwarg(a, "method").or_else(|| {
+                    self.kwarg(a, "data").and_then(|d| {
+                        self.kwarg(&d, "turbo_method")
+                            .or_else(|| self.kwarg(&d, "method"))
+                    })
+                })
+            })
+            .and_then(|m| self.symbol_or_string(&m))
+            .map(|s| s.to_ascii_uppercase())
+            .unwrap_or_else(|| default.to_string());
+        let Some(t) = target else { return };
+        if let Some(h) = t.as_call_node()
+            && h.receiver().is_none()
+            && let Some(route) = helper_route(&utf8(h.name().as_slice()))
+        {
+            let line = self.line(h.location().start());
+            self.b.facts.path_helpers.push(PathHelper {
+                route: route.to_string(),
+                verb: Some(verb),
+                line,
+            });
+            return;
+        }
+        if let Some((url, prefix_var)) = self.url_template(&t)
+            && (prefix_var || looks_like_url(&url, true))
+        {
+            let line = self.line(t.location().start());
+            self.b.facts.http_calls.push(HttpCall {
+                verb,
+                url,
+                prefix_var,
+                client: name.to_string(),
+                owner: self.top().owner.as_deref().map(str::to_string),
+                line,
+            });
+        }
+    }
+
+    /// A policy query method's body as a token hash (identifiers,
+    /// literals and punctuation; whitespace and `#` comments dropped).
+    pub(super) fn policy_body(&mut self, owner: &str, name: &str, body: &Node<'_>, line: u32) {
+        use std::hash::{Hash, Hasher};
+        let l = body.location();
+        let text = utf8(self.src.get(l.start() as usize..l.end() as usize).unwrap_or(&[]));
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut tokens = 0u32;
+        for line in text.lines() {
+            let code = line.split(" #").next().unwrap_or(line);
+            if code.trim_start().starts_with('#') {
+                continue;
+            }
+            let mut word = String::new();
+            for c in code.chars() {
+                if c.is_alphanumeric() || c == '_' || c == '@' || c == '?' || c == '!' {
+                    word.push(c);
+                    continue;
+                }
+                if !word.is_empty() {
+                    word.hash(&mut h);
+                    tokens += 1;
+                    word.clear();
+                }
+                if !c.is_whitespace() {
+                    c.hash(&mut h);
+                    tokens += 1;
+                }
+            }
+            if !word.is_empty() {
+                word.hash(&mut h);
+                tokens += 1;
+            }
+        }
+        self.b.facts.policy_bodies.push(PolicyBody {
+            owner: owner.to_string(),
+            name: name.to_string(),
+            hash: h.finish(),
+            tokens,
+            line,
+        });
+    }
+
+    fn symbol_or_string(&self, n: &Node<'_>) -> Option<String> {
+        n.as_symbol_node()
+            .map(|s| utf8(s.unescaped()))
+            .or_else(|| n.as_string_node().map(|s| utf8(s.unescaped())))
+    }
+
+    /// The value of `key:` in a hash or keyword-hash node.
+    fn kwarg(&self, n: &Node<'pr>, key: &str) -> Option<Node<'pr>> {
+        let elements = if let Some(h) = n.as_keyword_hash_node() {
+            h.elements()
+        } else if let Some(h) = n.as_hash_node() {
+            h.elements()
+        } else {
+            return None;
+        };
+        elements.iter().find_map(|e| {
+            let a = e.as_assoc_node()?;
+            let k = a.key();
+            let s = k.as_symbol_node()?;
+            (s.unescaped() == key.as_bytes()).then(|| a.value())
+        })
+    }
+
+    /// A URL as written: literal text, each interpolation as `:param`; a
+    /// leading interpolation or `x + "..."` is a prefix held elsewhere,
+    /// dropped (the bool says so). `URI("...")` and `URI.parse` are looked
+    /// through.
+    fn url_template(&self, n: &Node<'_>) -> Option<(String, bool)> {
+        if let Some(s) = n.as_string_node() {
+            return Some((utf8(s.unescaped()), false));
+        }
+        if let Some(s) = n.as_interpolated_string_node() {
+            let mut out = String::new();
+            let mut prefix_var = false;
+            for (i, p) in s.parts().iter().enumerate() {
+                if let Some(t) = p.as_string_node() {
+                    out.push_str(&utf8(t.unescaped()));
+                } else if i == 0 {
+                    prefix_var = true;
+                } else {
+                    out.push_str(":param");
+                }
+            }
+            return Some((out, prefix_var));
+        }
+        let c = n.as_call_node()?;
+        let name = c.name();
+        let args: Vec<Node<'_>> = c
+            .arguments()
+            .map(|a| a.arguments().iter().collect())
+            .unwrap_or_default();
+        match name.as_slice() {
+            b"URI" if c.receiver().is_none() => self.url_template(args.first()?),
+            b"parse" if c.receiver().is_some_and(|r| self.text(&r) == "URI") => {
+                self.url_template(args.first()?)
+            }
+            b"join" if c.receiver().is_some_and(|r| self.text(&r) == "URI") => {
+                self.url_template(args.last()?).map(|(u, _)| (u, true))
+            }
+            b"+" => {
+                let (u, _) = self.url_template(args.first()?)?;
+                let literal_left = c.receiver().is_some_and(|r| r.as_string_node().is_some());
+                if literal_left {
+                    let (l, p) = self.url_template(&c.receiver()?)?;
+                    Some((format!("{l}{u}"), p))
+                } else {
+                    Some((u, true))
+                }
+            }
+            _ => None,
+        }
+    }
+}

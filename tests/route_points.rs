@@ -1,0 +1,344 @@
+//! `route:` points end to end on `fixtures/http-boundary` (a Rails app,
+//! `shop`, and a Ruby client, `billing`) with `plans/http-boundary.yaml`:
+//! every layer, caller kind and problem code the route check reports.
+
+mod common;
+
+use common::{Finding, Layer, audit, seamscan};
+use std::path::Path;
+
+fn report() -> common::Report {
+    let (r, code, stderr) = audit(
+        Path::new("plans/http-boundary.yaml"),
+        Path::new("fixtures/http-boundary"),
+        &[],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    r
+}
+
+fn layers(f: &Finding) -> Vec<(&str, bool, Vec<&str>)> {
+    f.layers
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|l: &Layer| {
+            (
+                l.layer.as_str(),
+                l.found,
+                l.locations.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect()
+}
+
+fn matches(f: &Finding) -> Vec<(String, String, bool)> {
+    f.caller_matches
+        .iter()
+        .map(|c| (c.location.clone(), c.strength.clone(), c.test))
+        .collect()
+}
+
+#[test]
+fn a_routed_public_action_called_from_a_button_is_fine() {
+    let r = report();
+    let f = r.finding("route:POST /proposals/:id/transition_to_review");
+    assert_eq!(f.risk, "none");
+    assert_eq!(f.exists, Some(true));
+    assert_eq!(
+        layers(f),
+        [
+            ("route", true, vec!["shop/config/routes.rb:10"]),
+            (
+                "handler",
+                true,
+                vec!["shop/app/controllers/proposals_controller.rb:12"]
+            ),
+        ]
+    );
+    // `button_to` posts: the helper's verb matches.
+    assert_eq!(
+        matches(f),
+        [(
+            "shop/app/views/proposals/show.html.erb:3".to_string(),
+            "helper".to_string(),
+            false
+        )]
+    );
+}
+
+#[test]
+fn a_private_action_is_a_missing_handler_layer() {
+    let r = report();
+    let f = r.finding("route:PATCH /proposals/:id/archive");
+    assert_eq!(f.codes(), ["missing-layer"]);
+    let m = &f.problem("missing-layer").message;
+    assert!(
+        m.starts_with("handler:") && m.contains("private") && m.contains("proposals_controller.rb:20"),
+        "{m}"
+    );
+    assert_eq!(layers(f)[1], ("handler", false, vec![]));
+    // `data: { turbo_method: :patch }` makes the link a PATCH.
+    assert_eq!(f.callers_found, ["shop/app/views/proposals/show.html.erb:4"]);
+}
+
+#[test]
+fn implicit_renders_and_concern_actions_are_handlers() {
+    let r = report();
+    let f = r.finding("route:GET /proposals/:id/preview");
+    assert_eq!(f.risk, "none");
+    let l = &f.layers.as_ref().unwrap()[1];
+    assert!(l.found);
+    assert_eq!(l.locations, ["shop/app/views/proposals/preview.html.erb:1"]);
+    assert!(l.note.as_deref().unwrap().contains("renders its view implicitly"));
+    // `search` comes from the Searchable concern; `/proposals/search` is
+    // not `/proposals/:id` (the show route's helper is not a caller).
+    let f = r.finding("route:GET /proposals/search");
+    assert_eq!(
+        layers(f),
+        [
+            ("route", true, vec!["shop/config/routes.rb:13"]),
+            (
+                "handler",
+                true,
+                vec!["shop/app/controllers/concerns/searchable.rb:4"]
+            ),
+        ]
+    );
+    assert_eq!(f.codes(), ["no-callers"]);
+}
+
+#[test]
+fn missing_controllers_and_missing_routes() {
+    let r = report();
+    // A route drawn from config/routes/ops.rb, to a controller that does
+    // not exist, requested with Net::HTTP from another repo.
+    let f = r.finding("route:DELETE /ops/jobs/:id");
+    assert_eq!(f.codes(), ["missing-layer"]);
+    assert!(
+        f.problem("missing-layer")
+            .message
+            .contains("no `Ops::JobsController`")
+    );
+    assert_eq!(layers(f)[0], ("route", true, vec!["shop/config/routes/ops.rb:2"]));
+    assert_eq!(
+        matches(f),
+        [(
+            "billing/app/services/shop_client.rb:17".to_string(),
+            "path".to_string(),
+            false
+        )]
+    );
+    // A controller Rails itself provides is not missing.
+    let f = r.finding("route:GET /manifest");
+    assert_eq!(f.codes(), ["no-callers"]);
+    let l = &f.layers.as_ref().unwrap()[1];
+    assert!(
+        l.found && l.note.as_deref().unwrap().contains("Rails::PwaController"),
+        "{l:?}"
+    );
+    // A concern's route: located at the line inside `concern`.
+    let f = r.finding("route:GET /proposals/:proposal_id/comments");
+    assert_eq!(layers(f)[0], ("route", true, vec!["shop/config/routes.rb:5"]));
+    assert_eq!(f.codes(), ["no-callers", "missing-layer"]);
+    // No route at all: the route layer is missing; similar routes are named.
+    let f = r.finding("route:GET /reports");
+    assert_eq!(f.exists, Some(false));
+    assert_eq!(f.codes(), ["missing-layer"]);
+    assert!(
+        f.problem("missing-layer")
+            .message
+            .contains("GET /admin/reports (shop/config/routes.rb:28)")
+    );
+    assert_eq!(layers(f), [("route", false, vec![]), ("handler", false, vec![])]);
+}
+
+#[test]
+fn clients_in_other_repos_tests_and_expected_callers() {
+    let r = report();
+    // HTTParty with `base_uri ".../api"` and `self.class.get("/orders/#{id}")`.
+    let f = r.finding("route:GET /api/orders/:id");
+    assert_eq!(f.risk, "none");
+    assert_eq!(f.callers_found, ["billing/app/services/shop_client.rb:8"]);
+    // A prefix held in an env var: matched, with a lower strength.
+    let f = r.finding("route:POST /api/orders");
+    assert_eq!(f.risk, "none");
+    assert_eq!(
+        matches(f),
+        [(
+            "billing/app/services/shop_client.rb:13".to_string(),
+            "path-prefix-var".to_string(),
+            false
+        )]
+    );
+    // Only a request spec posts to it.
+    let f = r.finding("route:POST /admin/reports/:id/rebuild");
+    assert_eq!(f.codes(), ["test-only-callers"]);
+    assert_eq!(f.test_callers, ["shop/spec/requests/admin/reports_spec.rb:6"]);
+    assert_eq!(
+        layers(f)[1],
+        (
+            "handler",
+            true,
+            vec!["shop/app/controllers/admin/reports_controller.rb:7"]
+        )
+    );
+    // `repo:` names the wrong repo; `accept:` covers no-callers.
+    let f = r.finding("route:GET /ping");
+    assert_eq!(f.codes(), ["no-callers", "missing-layer", "unexpected-location"]);
+    assert!(f.problem("no-callers").accepted.is_some());
+}
+
+#[test]
+fn layers_in_markdown_and_sarif_and_identical_at_any_jobs() {
+    let run = |format: &str, jobs: &str| {
+        let out = seamscan()
+            .args([
+                "audit",
+                "--plan",
+                "plans/http-boundary.yaml",
+                "fixtures/http-boundary",
+                "--quiet",
+            ])
+            .args(["--format", format, "-j", jobs])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let md = run("markdown", "2");
+    assert!(md.contains("- layer `handler` ❌ missing"), "{md}");
+    assert!(
+        md.contains("- layer `route` ✅ found at `shop/config/routes/ops.rb:2`"),
+        "{md}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif", "2")).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let archive = results
+        .iter()
+        .find(|r| {
+            r["message"]["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("route:PATCH /proposals/:id/archive")
+        })
+        .unwrap();
+    assert_eq!(archive["properties"]["layers"][0]["layer"], "route");
+    assert_eq!(archive["relatedLocations"][0]["message"]["text"], "layer route");
+    let strip = |s: String| {
+        s.lines()
+            .filter(|l| !l.contains("elapsed_ms"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let one = strip(run("json", "1"));
+    assert_eq!(one, strip(run("json", "2")));
+    assert_eq!(one, strip(run("json", "8")));
+}
+
+// ------------------------------------------------------------ action points
+
+#[test]
+fn an_action_with_all_four_layers_is_fine() {
+    let r = report();
+    let f = r.finding("action:proposals#transition_to_review");
+    // Every layer is there; only its policy rule is also `publish?`'s
+    // (whitespace and a comment apart), which a human should confirm.
+    assert_eq!(f.codes(), ["policy-copied-from-sibling"]);
+    assert_eq!(f.risk, "low");
+    let m = &f.problem("policy-copied-from-sibling").message;
+    assert!(
+        m.contains("proposal_policy.rb:2")
+            && m.contains("`publish?` (shop/app/policies/proposal_policy.rb:10)"),
+        "{m}"
+    );
+    assert_eq!(
+        layers(f),
+        [
+            ("route", true, vec!["shop/config/routes.rb:10"]),
+            ("policy", true, vec!["shop/app/policies/proposal_policy.rb:2"]),
+            // The action, and `authorize` in the `before_action` that
+            // covers it (`only: %i[transition_to_review archive]`).
+            (
+                "controller",
+                true,
+                vec![
+                    "shop/app/controllers/proposals_controller.rb:12",
+                    "shop/app/controllers/proposals_controller.rb:26"
+                ]
+            ),
+            ("model", true, vec!["shop/app/models/proposal.rb:2"]),
+        ]
+    );
+}
+
+#[test]
+fn each_missing_action_layer_is_named() {
+    let r = report();
+    // No policy class, and no `authorize` anywhere on the way.
+    let f = r.finding("action:admin/reports#rebuild");
+    let msgs: Vec<&str> = f.problems.iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(f.codes(), ["missing-layer", "missing-layer"]);
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("policy: no Admin::ReportPolicy or ReportPolicy")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("controller:") && m.contains("never calls `authorize`")),
+        "{msgs:?}"
+    );
+    assert_eq!(layers(f)[0], ("route", true, vec!["shop/config/routes.rb:29"]));
+    // A private action and a private model method; the policy is there.
+    let f = r.finding("action:proposals#archive");
+    let msgs: Vec<&str> = f.problems.iter().map(|p| p.message.as_str()).collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("controller:") && m.contains("private")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("model:") && m.contains("proposal.rb:8")),
+        "{msgs:?}"
+    );
+    assert_eq!(
+        layers(f)[1],
+        ("policy", true, vec!["shop/app/policies/proposal_policy.rb:6"])
+    );
+    assert_eq!(f.access_modifier.as_deref(), Some("private"));
+    // No route and no action; the policy rule exists, copied from
+    // `transition_to_review?`.
+    let f = r.finding("action:proposals#publish");
+    assert_eq!(f.exists, Some(false));
+    assert_eq!(
+        f.codes(),
+        ["missing-layer", "missing-layer", "policy-copied-from-sibling"]
+    );
+    assert_eq!(
+        layers(f)[1],
+        ("policy", true, vec!["shop/app/policies/proposal_policy.rb:10"])
+    );
+    // `archive?` (`user.admin?`) is no copy of anything.
+    assert!(
+        !r.finding("action:proposals#archive")
+            .codes()
+            .contains(&"policy-copied-from-sibling")
+    );
+    // A policy without the query method.
+    let f = r.finding("action:proposals#search");
+    assert!(
+        f.problems
+            .iter()
+            .any(|p| p.message == "policy: ProposalPolicy has no `search?`"),
+        "{:?}",
+        f.problems
+    );
+    assert!(
+        r.finding("action:proposals#publish")
+            .problems
+            .iter()
+            .any(|p| p.message == "route: no route leads to `proposals#publish`")
+    );
+}
