@@ -147,7 +147,9 @@ impl Code {
             Code::JobArgumentsNotSerializable => {
                 "a Sidekiq producer passes a value that is not JSON-native (a model, a symbol, a Time)"
             }
-            Code::PolicyCopiedFromSibling => "a policy method's body is identical to a sibling's: confirm by hand",
+            Code::PolicyCopiedFromSibling => {
+                "a policy method's body is identical to a sibling's: confirm by hand"
+            }
         }
     }
 }

@@ -151,14 +151,6 @@ pub struct KeyEntry {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Layer {
-    pub layer: String,
-    pub found: bool,
-    pub locations: Vec<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Problem {
     pub code: String,
     pub risk: String,
