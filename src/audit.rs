@@ -671,6 +671,7 @@ pub fn run(
         findings,
         warnings,
         alerts,
+        fixed: None,
         timings,
     };
     report.sort();

@@ -7,6 +7,7 @@
 //! holds control characters shows them as `\u{1b}`.
 
 use crate::audit::{self, AuditError, Options};
+use crate::baseline::Baseline;
 use crate::findings::{Report, Risk};
 use crate::plan;
 use crate::report;
@@ -19,7 +20,8 @@ use std::path::PathBuf;
 #[command(
     name = "seamscan",
     version,
-    about = "Audit integration points across repositories"
+    about = "Audit integration points across repositories",
+    after_help = "Examples:\n  seamscan audit --plan plans/render-pipeline.yaml fixtures/render-pipeline\n  seamscan schema > report.schema.json\n\nReference: docs/reference.md"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -29,13 +31,31 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Audit the points of a plan over a workspace of checked-out repos.
+    #[command(
+        after_help = "Example:\n  seamscan audit --plan plans/render-pipeline.yaml fixtures/render-pipeline --format markdown"
+    )]
     Audit(AuditArgs),
+    /// Print the JSON Schema (draft 2020-12) of the JSON report.
+    #[command(after_help = "Example:\n  seamscan schema > report.schema.json")]
+    Schema(SchemaArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct SchemaArgs {
+    /// Print the schema of one `--format jsonl` line (a finding) instead.
+    #[arg(long)]
+    pub finding: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The JSON report (schema_version 1).
     Json,
+    /// One finding per line, for streaming into agents.
+    Jsonl,
+    /// A report a reviewer reads top to bottom.
     Markdown,
+    /// SARIF 2.1.0 for code-scanning UIs.
     Sarif,
 }
 
@@ -60,9 +80,14 @@ pub struct AuditArgs {
     /// Write the report here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit 1 when a finding is at or above this risk.
+    /// Exit 1 when a problem is at or above this risk (with --baseline,
+    /// only new problems count).
     #[arg(long, value_enum, default_value = "high")]
     pub fail_on: FailOn,
+    /// An earlier JSON report: mark each problem new or unchanged (by
+    /// finding id and code) and list the fixed ones.
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub jobs: Option<u16>,
@@ -82,6 +107,7 @@ pub struct Config {
     pub format: Format,
     pub output: Option<PathBuf>,
     pub fail_on: Option<Risk>,
+    pub baseline: Option<PathBuf>,
     pub jobs: usize,
     pub quiet: bool,
     pub timings: bool,
@@ -104,6 +130,7 @@ impl Config {
                 FailOn::Low => Some(Risk::Low),
                 FailOn::Never => None,
             },
+            baseline: a.baseline,
             jobs,
             quiet: a.quiet,
             timings: a.timings,
@@ -135,6 +162,25 @@ where
     };
     match cli.command {
         Command::Audit(a) => run_audit(Config::from_args(a)),
+        Command::Schema(a) => run_schema(&a),
+    }
+}
+
+fn run_schema(a: &SchemaArgs) -> i32 {
+    let schema = if a.finding {
+        report::json::finding_schema()
+    } else {
+        report::json::schema()
+    };
+    let mut out = std::io::stdout().lock();
+    let written = serde_json::to_writer_pretty(&mut out, &schema)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    match written {
+        Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err(e) => error(format!("stdout: cannot write schema: {e}")),
     }
 }
 
@@ -153,14 +199,25 @@ fn run_audit(cfg: Config) -> i32 {
         Ok(p) => p,
         Err(e) => return error(e),
     };
+    // The baseline is read before the audit: a bad one fails fast.
+    let baseline = match &cfg.baseline {
+        Some(p) => match read_baseline(p) {
+            Ok(b) => Some(b),
+            Err(msg) => return error(format!("{}: {msg}", p.display())),
+        },
+        None => None,
+    };
     let ws_display = cfg.workspace.display().to_string();
-    let report = match audit::run(&plan, &cfg.workspace, &ws_display, &Options { jobs: cfg.jobs }) {
+    let mut report = match audit::run(&plan, &cfg.workspace, &ws_display, &Options { jobs: cfg.jobs }) {
         Ok(r) => r,
         Err(AuditError::Plan(e)) => return error(e),
         Err(e) => return error(e),
     };
     for a in &report.alerts {
         eprintln!("seamscan: warning: {}", text::terminal_text(a));
+    }
+    if let Some(b) = &baseline {
+        b.apply(&mut report);
     }
     let t = std::time::Instant::now();
     let written = write_report(&cfg, &report);
@@ -194,7 +251,7 @@ fn run_audit(cfg: Config) -> i32 {
         );
     }
     match cfg.fail_on {
-        Some(level) if report.max_risk() >= level && report.max_risk() > Risk::None => 1,
+        Some(level) if report.failing_risk() >= level && report.failing_risk() > Risk::None => 1,
         _ => 0,
     }
 }
@@ -234,6 +291,11 @@ fn read_plan(path: &std::path::Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| format!("plan is not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
 }
 
+fn read_baseline(path: &std::path::Path) -> Result<Baseline, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read baseline: {e}"))?;
+    Baseline::parse(&text)
+}
+
 fn write_report(cfg: &Config, report: &Report) -> std::io::Result<()> {
     // Streamed through a buffer: a report can hold millions of locations.
     let sink: Box<dyn Write> = match &cfg.output {
@@ -243,6 +305,7 @@ fn write_report(cfg: &Config, report: &Report) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, sink);
     match cfg.format {
         Format::Json => report::json::write(report, &mut out)?,
+        Format::Jsonl => report::json::write_lines(report, &mut out)?,
         Format::Markdown => report::markdown::write(report, &mut out)?,
         Format::Sarif => report::sarif::write(report, &mut out)?,
     }
@@ -267,6 +330,13 @@ mod tests {
             "seamscan audit --plan p.yaml --format sarif --output out.sarif"
         ));
         assert!(parses("seamscan audit --plan p.yaml --timings"));
+        assert!(parses(
+            "seamscan audit --plan p.yaml --format jsonl --baseline old.json"
+        ));
+        assert!(parses("seamscan schema"));
+        assert!(parses("seamscan schema --finding"));
+        assert!(!parses("seamscan audit --plan p.yaml --baseline"));
+        assert!(!parses("seamscan schema extra"));
         assert!(!parses("seamscan audit"));
         assert!(!parses("seamscan audit --plan p.yaml --format xml"));
         assert!(!parses("seamscan audit --plan p.yaml -j 0"));

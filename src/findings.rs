@@ -7,9 +7,11 @@
 //! a new schema version.
 
 use crate::text::Text;
+use schemars::JsonSchema;
 use serde::Serialize;
+use std::borrow::Cow;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Risk {
     None,
@@ -154,25 +156,136 @@ impl Code {
     }
 }
 
+impl Code {
+    /// One stable sentence on what to check or fix (the `help` of every
+    /// problem, Markdown under each problem, SARIF `help`). docs/reference.md
+    /// quotes each one verbatim (tests/docs.rs).
+    pub fn help(self) -> &'static str {
+        match self {
+            Code::MissingDefinition => {
+                "Add the definition, or fix the name in the plan (the message lists similar definitions)."
+            }
+            Code::PrivateEntryPoint => {
+                "Make it public or export it, or route the call through a public method."
+            }
+            Code::NoCallers => {
+                "Wire up the caller the plan promised or remove the dead code, after checking for callers outside the scanned repos."
+            }
+            Code::TestOnlyCallers => "Call it from the production path, or drop it.",
+            Code::MissingExpectedCaller => {
+                "Add the call in the repo the plan names, or fix `callers:` in the plan."
+            }
+            Code::JsonKeyReadNeverWritten => {
+                "Align the key names between the writer and the readers (the message suggests a likely rename)."
+            }
+            Code::ConfigNotWired => {
+                "Define the env var (or flag) in the reading repo's config (dotenv, compose, k8s, flag seeds, ...), or, when the hosting platform sets it, accept the problem with a reason."
+            }
+            Code::DynamicCallersOnly => "Confirm by hand that the dynamic call reaches it.",
+            Code::UnexpectedLocation => "Move it to the repo the plan names, or fix `repo:` in the plan.",
+            Code::JsonKeyWrittenNeverRead => "Remove the write, or add the reader the plan promised.",
+            Code::AmbiguousDefinition => {
+                "Qualify the name in the plan (`Owner#name`), or remove the duplicate definition."
+            }
+            Code::ConfigNeverRead => "Remove the stale config, or add the read.",
+            Code::AcceptedProblemExpired => "Fix the problem, extend `until`, or remove the `accept:` entry.",
+            Code::MissingLayer => {
+                "Add the missing layer or side (route, handler, policy, model, producer, consumer), make a private action public, or remove the dead one."
+            }
+            Code::PolicyCopiedFromSibling => {
+                "Confirm the two rules are meant to be the same, or write the right one."
+            }
+            Code::JobArgumentsMismatch => {
+                "Make the producer and `perform` agree, minding jobs already queued with the old arguments."
+            }
+            Code::QueueNotConsumed => {
+                "Add the queue to the worker's `:queues:` / `-q` list, or enqueue on a queue a worker consumes."
+            }
+            Code::JobArgumentsNotSerializable => "Pass ids and strings, and load the record in `perform`.",
+        }
+    }
+
+    /// Tags for code-scanning UIs (SARIF `properties.tags`).
+    pub fn tags(self) -> &'static [&'static str] {
+        match self {
+            Code::MissingDefinition | Code::AmbiguousDefinition | Code::UnexpectedLocation => {
+                &["integration", "definition"]
+            }
+            Code::PrivateEntryPoint => &["integration", "visibility"],
+            Code::NoCallers
+            | Code::TestOnlyCallers
+            | Code::MissingExpectedCaller
+            | Code::DynamicCallersOnly => &["integration", "callers"],
+            Code::JsonKeyReadNeverWritten | Code::JsonKeyWrittenNeverRead => &["integration", "json-keys"],
+            Code::ConfigNotWired | Code::ConfigNeverRead => &["integration", "configuration"],
+            Code::AcceptedProblemExpired => &["integration", "suppression"],
+            Code::MissingLayer => &["integration", "layers"],
+            Code::PolicyCopiedFromSibling => &["security", "authorization"],
+            Code::JobArgumentsMismatch | Code::QueueNotConsumed | Code::JobArgumentsNotSerializable => {
+                &["integration", "jobs"]
+            }
+        }
+    }
+}
+
+impl JsonSchema for Code {
+    fn schema_name() -> Cow<'static, str> {
+        "Code".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        schemars::json_schema!({
+            "description": "A problem code (docs/reference.md, Problem codes).",
+            "type": "string",
+            "enum": codes,
+        })
+    }
+}
+
 impl Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Problem {
     pub code: Code,
     pub risk: Risk,
     pub message: Text,
+    /// One stable sentence per code on what to check or fix.
+    pub help: &'static str,
     /// Set when a plan `accept:` entry covers this problem: it is still
     /// listed but counts neither for the finding's `risk` nor `--fail-on`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted: Option<Accepted>,
+    /// With `--baseline`: whether the baseline report had this problem
+    /// (same finding id and code).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
+}
+
+/// A problem's state against a `--baseline` report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    New,
+    Unchanged,
+}
+
+/// A problem of the baseline report that this run no longer has.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct FixedProblem {
+    pub id: String,
+    pub code: String,
 }
 
 /// The reason (and expiry) of the plan's `accept:` entry for a problem.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Accepted {
     pub reason: String,
     pub until: Option<String>,
@@ -184,7 +297,9 @@ impl Problem {
             code,
             risk: code.risk(),
             message: message.into(),
+            help: code.help(),
             accepted: None,
+            baseline: None,
         }
     }
 
@@ -195,12 +310,15 @@ impl Problem {
             code,
             risk: code.risk().min(cap),
             message: message.into(),
+            help: code.help(),
             accepted: None,
+            baseline: None,
         }
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DefinitionEvidence {
     pub location: String,
     /// `null` for kinds without visibility (env reads, JSON columns).
@@ -209,14 +327,16 @@ pub struct DefinitionEvidence {
 
 /// A dynamic dispatch site (`send(name)`, `obj[key]()`, `const_get`) that
 /// could reach the point: where it is and its source text.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct DynamicSite {
     pub location: String,
     pub code: String,
 }
 
 /// How strongly a caller was tied to the point.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct CallerMatch {
     pub location: String,
     /// `receiver` (receiver resolved to the owner), `internal` (implicit or
@@ -228,14 +348,16 @@ pub struct CallerMatch {
     pub test: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ConfigEntry {
     pub name: String,
     pub read_at: Vec<String>,
     pub defined_at: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct KeyEntry {
     pub key: String,
     pub written_at: Vec<String>,
@@ -244,7 +366,8 @@ pub struct KeyEntry {
 
 /// One layer of a `route`, `action`, `job` or `event` point (contract §4
 /// `layers`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Layer {
     pub layer: String,
     pub found: bool,
@@ -255,14 +378,15 @@ pub struct Layer {
     pub note: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     High,
     Low,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Finding {
     pub id: String,
     pub integration_point: String,
@@ -415,7 +539,8 @@ impl Finding {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Stats {
     pub repos: usize,
     pub files_scanned: usize,
@@ -430,7 +555,8 @@ pub struct Stats {
     pub unread_files: std::collections::BTreeMap<String, usize>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Summary {
     pub high: usize,
     pub medium: usize,
@@ -473,6 +599,8 @@ pub struct Report {
     /// Warnings also printed on stderr: nothing (or a repo without source)
     /// was scanned.
     pub alerts: Vec<Text>,
+    /// With `--baseline`: the baseline's problems this run no longer has.
+    pub fixed: Option<Vec<FixedProblem>>,
     pub timings: Timings,
 }
 
@@ -501,6 +629,18 @@ impl Report {
             }
         }
         s
+    }
+
+    /// The highest risk `--fail-on` counts: problems neither accepted by
+    /// the plan nor `unchanged` against a `--baseline`.
+    pub fn failing_risk(&self) -> Risk {
+        self.findings
+            .iter()
+            .flat_map(|f| &f.problems)
+            .filter(|p| p.accepted.is_none() && p.baseline != Some(BaselineState::Unchanged))
+            .map(|p| p.risk)
+            .max()
+            .unwrap_or(Risk::None)
     }
 
     pub fn max_risk(&self) -> Risk {

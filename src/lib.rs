@@ -8,6 +8,7 @@
 
 pub mod ancestors;
 pub mod audit;
+pub mod baseline;
 pub mod checks;
 pub mod cli;
 pub mod facts;

@@ -199,6 +199,21 @@ impl Serialize for Text {
     }
 }
 
+/// In the report's JSON Schema a `Text` is a string (what it serializes to).
+impl schemars::JsonSchema for Text {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> Cow<'static, str> {
+        "Text".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string"})
+    }
+}
+
 // Equality and order are those of the plain text, so sorting a list of
 // messages gives the byte order a reader of the JSON sees.
 impl PartialEq for Text {
@@ -367,6 +382,23 @@ pub fn md_cell(md: &str) -> String {
 pub fn json_to_writer<W: io::Write, T: Serialize + ?Sized>(out: W, value: &T) -> serde_json::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, SafeJson(PrettyFormatter::new()));
     value.serialize(&mut ser)
+}
+
+/// `json_to_writer` on one line (`--format jsonl`): the same escapes,
+/// serde_json's compact layout.
+pub fn json_line_to_writer<W: io::Write, T: Serialize + ?Sized>(out: W, value: &T) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, SafeCompactJson);
+    value.serialize(&mut ser)
+}
+
+/// serde_json's compact formatter, with the extra string escapes of
+/// `json_to_writer`.
+pub struct SafeCompactJson;
+
+impl Formatter for SafeCompactJson {
+    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        SafeJson(PrettyFormatter::new()).write_string_fragment(w, fragment)
+    }
 }
 
 /// serde_json's pretty formatter, with the extra string escapes of

@@ -564,3 +564,47 @@ fn rails_ancestry_findings() {
         "{md}"
     );
 }
+
+/// Issue 18: every problem in Markdown is followed by its code's help
+/// sentence, and every JSON problem carries it.
+#[test]
+fn every_problem_shows_its_help() {
+    let out = seamscan()
+        .args([
+            "audit",
+            "--plan",
+            "plans/render-pipeline.yaml",
+            "fixtures/render-pipeline",
+            "--format",
+            "markdown",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = md.lines().collect();
+    let mut n = 0;
+    for (i, l) in lines.iter().enumerate() {
+        let Some(rest) = l.strip_prefix("- **") else {
+            continue;
+        };
+        let code = rest.split("**").next().unwrap();
+        let c = seamscan::findings::Code::ALL
+            .into_iter()
+            .find(|c| c.as_str() == code)
+            .unwrap_or_else(|| panic!("unknown code {code}"));
+        assert_eq!(lines[i + 1], format!("  - Help: {}", c.help()), "after {l}");
+        n += 1;
+    }
+    assert!(n >= 10, "{n} problems");
+    let (json, _) = audit_json("plans/render-pipeline.yaml", "fixtures/render-pipeline", &[]);
+    for f in json["findings"].as_array().unwrap() {
+        for p in f["problems"].as_array().unwrap() {
+            let c = seamscan::findings::Code::ALL
+                .into_iter()
+                .find(|c| c.as_str() == p["code"])
+                .unwrap();
+            assert_eq!(p["help"], c.help());
+        }
+    }
+}

@@ -45,6 +45,23 @@ fn every_problem_code_is_documented_with_its_risk() {
     }
 }
 
+/// Issue 18: each code's `help` sentence is the reference's last column,
+/// verbatim, so the docs and every report say the same thing.
+#[test]
+fn every_help_sentence_is_documented_verbatim() {
+    let doc = doc();
+    let start = doc.find("## Problem codes").unwrap();
+    for c in Code::ALL {
+        let row = doc[start..]
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", c.as_str())))
+            .unwrap_or_else(|| panic!("no row for {}", c.as_str()));
+        let last = row.trim_end_matches('|').rsplit(" | ").next().unwrap().trim();
+        assert_eq!(last, c.help(), "help of {}", c.as_str());
+        assert!(c.help().ends_with('.'), "one sentence: {}", c.help());
+    }
+}
+
 #[test]
 fn every_builtin_glob_is_documented() {
     let doc = doc();

@@ -1,31 +1,48 @@
-//! `--format json`: the contract's schema_version 1. Strings are escaped by
-//! `text::json_to_writer`: no raw control character reaches the output.
+//! `--format json`: the contract's schema_version 1, and `--format jsonl`
+//! (one finding per line). Strings are escaped by `text::json_to_writer`
+//! (and its one-line form): no raw control character reaches the output.
+//! `schema()` is the report's JSON Schema, derived from the same wire types
+//! by schemars (never hand-maintained).
 
-use crate::findings::{Finding, Report, Stats, Summary};
+use crate::findings::{Finding, FixedProblem, Report, Stats, Summary};
 use crate::text::{self, Text};
+use schemars::JsonSchema;
 use serde::Serialize;
 use std::io::Write;
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 struct Tool {
     name: &'static str,
     version: &'static str,
 }
 
-#[derive(Serialize)]
+/// A seamscan JSON report (`seamscan audit --format json`).
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields, title = "seamscan report, schema_version 1")]
 struct Wire<'a> {
+    /// Always 1; fields are only ever added within a version.
+    #[schemars(extend("const" = 1))]
     schema_version: u32,
     tool: Tool,
+    /// The plan path as given on the command line.
     plan: &'a str,
+    /// The workspace path as given on the command line.
     workspace: &'a str,
     stats: &'a Stats,
+    /// Number of findings per risk.
     summary: Summary,
+    /// One per point id, sorted by risk (high first), then id in byte order.
     findings: &'a [Finding],
     warnings: &'a [Text],
+    /// With `--baseline`: problems of the baseline report (by finding id
+    /// and code) that this run no longer has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed: Option<&'a [FixedProblem]>,
 }
 
-pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
-    let wire = Wire {
+fn wire(report: &Report) -> Wire<'_> {
+    Wire {
         schema_version: 1,
         tool: Tool {
             name: "seamscan",
@@ -37,7 +54,36 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         summary: report.summary(),
         findings: &report.findings,
         warnings: &report.warnings,
-    };
-    text::json_to_writer(&mut *out, &wire)?;
+        fixed: report.fixed.as_deref(),
+    }
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    text::json_to_writer(&mut *out, &wire(report))?;
     out.write_all(b"\n")
+}
+
+/// The report as a JSON value (the MCP `audit` tool's structured content).
+pub fn to_value(report: &Report) -> serde_json::Value {
+    serde_json::to_value(wire(report)).expect("a report always serializes")
+}
+
+/// `--format jsonl`: one finding per line, the same objects as `findings`,
+/// and nothing else.
+pub fn write_lines(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    for f in &report.findings {
+        text::json_line_to_writer(&mut *out, f)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The JSON Schema (draft 2020-12) of the report.
+pub fn schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Wire<'static>)).expect("a schema serializes")
+}
+
+/// The JSON Schema of one `--format jsonl` line (a finding).
+pub fn finding_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Finding)).expect("a schema serializes")
 }

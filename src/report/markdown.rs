@@ -6,7 +6,7 @@
 //! (`text::md_inert`). No text from a repo or plan can make a link, an
 //! image, HTML or a new block, and no control character is written raw.
 
-use crate::findings::{Confidence, Finding, Report, Risk};
+use crate::findings::{BaselineState, Confidence, Finding, Report, Risk};
 use crate::text::{md_cell, md_code, md_inert, md_text};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -137,13 +137,20 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 ),
                 None => String::new(),
             };
+            let baseline = match p.baseline {
+                Some(BaselineState::New) => " *(new)*",
+                Some(BaselineState::Unchanged) => " *(unchanged since the baseline)*",
+                None => "",
+            };
             writeln!(
                 out,
-                "- **{}** ({}): {}{accepted}",
+                "- **{}** ({}){baseline}: {}{accepted}",
                 p.code.as_str(),
                 p.risk.as_str(),
                 md_text(&p.message)
             )?;
+            // seamscan's own Markdown (code spans intended), not scanned text.
+            writeln!(out, "  - Help: {}", p.help)?;
         }
         let list = |label: &str, v: &[String], out: &mut dyn Write| -> std::io::Result<()> {
             if !v.is_empty() {
@@ -267,6 +274,18 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     }
     if !any {
         writeln!(out, "No finding at risk low or above.")?;
+        writeln!(out)?;
+    }
+    if let Some(fixed) = &report.fixed {
+        writeln!(out, "## Fixed since the baseline")?;
+        writeln!(out)?;
+        if fixed.is_empty() {
+            writeln!(out, "No problem of the baseline is gone.")?;
+        }
+        for x in fixed {
+            // Ids and codes come from the baseline file: untrusted.
+            writeln!(out, "- {} {}", md_code(&x.id), md_code(&x.code))?;
+        }
         writeln!(out)?;
     }
     if !report.warnings.is_empty() {

@@ -4,12 +4,47 @@
 //! `message.text` is plain text with control characters shown as `\u{1b}`
 //! (`text::terminal_text`); URIs are percent-encoded; no `message.markdown`.
 
-use crate::findings::{Code, Finding, Report, Risk};
+use crate::findings::{BaselineState, Code, Finding, Report, Risk};
 use crate::text;
 use serde_json::{Value, json};
 use std::io::Write;
 
 const CODES: [Code; Code::ALL.len()] = Code::ALL;
+
+/// PascalCase of a code, as code-scanning UIs show rule names.
+fn rule_name(c: Code) -> String {
+    c.as_str()
+        .split('-')
+        .map(|w| {
+            let mut cs = w.chars();
+            match cs.next() {
+                Some(f) => f.to_ascii_uppercase().to_string() + cs.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect()
+}
+
+/// A description as a sentence: capitalised, with a full stop.
+fn sentence(s: &str) -> String {
+    let mut cs = s.chars();
+    let mut out = match cs.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + cs.as_str(),
+        None => String::new(),
+    };
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+fn severity(r: Risk) -> &'static str {
+    match r {
+        Risk::High => "error",
+        Risk::Medium => "warning",
+        _ => "recommendation",
+    }
+}
 
 fn level(r: Risk) -> &'static str {
     match r {
@@ -115,9 +150,23 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
         .map(|c| {
             json!({
                 "id": c.as_str(),
-                "name": c.as_str(),
-                "shortDescription": {"text": c.description()},
+                "name": rule_name(*c),
+                "shortDescription": {"text": sentence(c.description())},
+                "fullDescription": {"text": format!(
+                    "{} Default risk: {}.", sentence(c.description()), c.risk().as_str()
+                )},
+                "help": {
+                    "text": c.help(),
+                    "markdown": format!(
+                        "**{}** (risk {}): {}\n\n{}\n\nSee the Problem codes table of seamscan's docs/reference.md.",
+                        c.as_str(), c.risk().as_str(), sentence(c.description()), c.help()
+                    ),
+                },
                 "defaultConfiguration": {"level": level(c.risk())},
+                "properties": {
+                    "tags": c.tags(),
+                    "problem.severity": severity(c.risk()),
+                },
             })
         })
         .collect();
@@ -130,8 +179,16 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
                 "ruleIndex": rule_index,
                 "level": level(p.risk),
                 "message": {"text": format!("{}: {}", text::line(&f.id), text::terminal_text(&p.message))},
-                "partialFingerprints": {"seamscanId": format!("{}/{}", f.id, p.code.as_str())},
+                // The finding id and code only: stable across runs and
+                // line moves (the message quotes locations, so it is not).
+                "partialFingerprints": {"seamscanFinding/v1": format!("{}/{}", f.id, p.code.as_str())},
             });
+            if let Some(b) = p.baseline {
+                r["baselineState"] = json!(match b {
+                    BaselineState::New => "new",
+                    BaselineState::Unchanged => "unchanged",
+                });
+            }
             if let Some(a) = &p.accepted {
                 // An `accept:` in the plan: an external suppression.
                 r["suppressions"] = json!([{"kind": "external", "justification": text::line(&a.reason)}]);

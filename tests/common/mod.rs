@@ -21,6 +21,15 @@ pub struct Report {
     pub summary: Summary,
     pub findings: Vec<Finding>,
     pub warnings: Vec<String>,
+    #[serde(default)]
+    pub fixed: Option<Vec<Fixed>>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(deny_unknown_fields)]
+pub struct Fixed {
+    pub id: String,
+    pub code: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,8 +164,11 @@ pub struct Problem {
     pub code: String,
     pub risk: String,
     pub message: String,
+    pub help: String,
     #[serde(default)]
     pub accepted: Option<Accepted>,
+    #[serde(default)]
+    pub baseline: Option<String>,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Eq)]
