@@ -40,10 +40,20 @@ pub enum AuditError {
     Threads(usize, String),
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Default)]
 pub struct Options {
     /// Worker threads (at least 1).
     pub jobs: usize,
+    /// Told how many files the per-file phase has and when each is done
+    /// (the CLI's progress bar). Never affects the report.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+/// Progress of the per-file phase (read, prefilter, parse, extract).
+pub trait Progress: Send + Sync {
+    fn start(&self, files: u64);
+    fn file_done(&self);
+    fn finish(&self);
 }
 
 /// What the plan makes interesting, and the prefilter over it.
@@ -567,12 +577,24 @@ pub fn run(
     pool.install(|| lang::warm_up(&langs));
     timings.queries = t.elapsed();
     let t = Instant::now();
+    if let Some(p) = &opts.progress {
+        p.start(walk.files.len() as u64);
+    }
     let outcomes: Vec<Outcome> = pool.install(|| {
         walk.files
             .par_iter()
-            .map(|f| process(f, &repo_names[f.repo as usize], &pre, &env_names))
+            .map(|f| {
+                let o = process(f, &repo_names[f.repo as usize], &pre, &env_names);
+                if let Some(p) = &opts.progress {
+                    p.file_done();
+                }
+                o
+            })
             .collect()
     });
+    if let Some(p) = &opts.progress {
+        p.finish();
+    }
     timings.files = t.elapsed();
     let mut stats = Stats {
         repos: repos.len(),

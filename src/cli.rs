@@ -35,9 +35,31 @@ pub enum Command {
         after_help = "Example:\n  seamscan audit --plan plans/render-pipeline.yaml fixtures/render-pipeline --format markdown"
     )]
     Audit(AuditArgs),
+    /// Draft a plan (YAML) of what a git range introduced in each repo of a workspace.
+    #[command(after_help = "Example:\n  seamscan plan --from-diff main..HEAD ws --output plans/draft.yaml")]
+    Plan(PlanArgs),
+    /// Serve the Model Context Protocol on stdio (tools: audit, explain, plan_from_diff).
+    #[command(
+        after_help = "Example (an MCP client config):\n  {\"mcpServers\": {\"seamscan\": {\"command\": \"seamscan\", \"args\": [\"mcp\"]}}}"
+    )]
+    Mcp,
     /// Print the JSON Schema (draft 2020-12) of the JSON report.
     #[command(after_help = "Example:\n  seamscan schema > report.schema.json")]
     Schema(SchemaArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct PlanArgs {
+    /// The git range BASE..HEAD whose new public methods, exported
+    /// functions, env var reads and JSON key writes become plan points.
+    #[arg(long, value_name = "BASE..HEAD", required = true)]
+    pub from_diff: String,
+    /// Directory of checked-out repos (or a single repo).
+    #[arg(value_name = "WORKSPACE", default_value = ".")]
+    pub workspace: PathBuf,
+    /// Write the plan here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -163,6 +185,41 @@ where
     match cli.command {
         Command::Audit(a) => run_audit(Config::from_args(a)),
         Command::Schema(a) => run_schema(&a),
+        Command::Plan(a) => run_plan(&a),
+        Command::Mcp => match crate::mcp::serve_stdio() {
+            Ok(()) => 0,
+            Err(e) => error(e),
+        },
+    }
+}
+
+fn run_plan(a: &PlanArgs) -> i32 {
+    let draft = match crate::diffplan::draft(&a.workspace, &a.from_diff) {
+        Ok(d) => d,
+        Err(e) => return error(e),
+    };
+    for s in &draft.skipped {
+        eprintln!("seamscan: {s}; skipped");
+    }
+    if draft.points == 0 {
+        eprintln!(
+            "seamscan: {} introduced no public method, exported function, env read or JSON key write; the draft has no points",
+            a.from_diff
+        );
+    }
+    let written = match &a.output {
+        Some(p) => std::fs::write(p, &draft.yaml).map_err(|e| (p.display().to_string(), e)),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(draft.yaml.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|e| ("stdout".to_string(), e))
+        }
+    };
+    match written {
+        Ok(()) => 0,
+        Err((_, e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+        Err((target, e)) => error(format!("{target}: cannot write plan: {e}")),
     }
 }
 
@@ -191,7 +248,7 @@ fn error(msg: impl std::fmt::Display) -> i32 {
 
 fn run_audit(cfg: Config) -> i32 {
     let plan_display = cfg.plan.display().to_string();
-    let text = match read_plan(&cfg.plan) {
+    let text = match plan::read(&cfg.plan) {
         Ok(t) => t,
         Err(msg) => return error(format!("{plan_display}: {msg}")),
     };
@@ -208,7 +265,11 @@ fn run_audit(cfg: Config) -> i32 {
         None => None,
     };
     let ws_display = cfg.workspace.display().to_string();
-    let mut report = match audit::run(&plan, &cfg.workspace, &ws_display, &Options { jobs: cfg.jobs }) {
+    let opts = Options {
+        jobs: cfg.jobs,
+        progress: progress_bar(cfg.quiet),
+    };
+    let mut report = match audit::run(&plan, &cfg.workspace, &ws_display, &opts) {
         Ok(r) => r,
         Err(AuditError::Plan(e)) => return error(e),
         Err(e) => return error(e),
@@ -275,20 +336,37 @@ fn print_timings(report: &Report, report_time: std::time::Duration) {
     );
 }
 
-fn read_plan(path: &std::path::Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read plan: {e}"))?;
-    if meta.is_dir() {
-        return Err("cannot read plan: is a directory".into());
+/// The per-file progress bar: on stderr, only when stderr is a terminal
+/// and not `--quiet`; without colour when `NO_COLOR` is set.
+struct Bar(indicatif::ProgressBar);
+
+impl audit::Progress for Bar {
+    fn start(&self, files: u64) {
+        self.0.set_length(files);
     }
-    if meta.len() > plan::MAX_PLAN_BYTES as u64 {
-        return Err(format!(
-            "plan is {} bytes; plans larger than {} bytes are refused",
-            meta.len(),
-            plan::MAX_PLAN_BYTES
-        ));
+    fn file_done(&self) {
+        self.0.inc(1);
     }
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read plan: {e}"))?;
-    String::from_utf8(bytes).map_err(|e| format!("plan is not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+fn progress_bar(quiet: bool) -> Option<std::sync::Arc<dyn audit::Progress>> {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let template = if no_color {
+        "seamscan: {bar:30} {pos}/{len} files ({elapsed})"
+    } else {
+        "seamscan: {bar:30.cyan/blue} {pos}/{len} files ({elapsed})"
+    };
+    let style = indicatif::ProgressStyle::with_template(template).expect("a valid template");
+    let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr())
+        .with_style(style);
+    Some(std::sync::Arc::new(Bar(bar)))
 }
 
 fn read_baseline(path: &std::path::Path) -> Result<Baseline, String> {
@@ -334,6 +412,10 @@ mod tests {
             "seamscan audit --plan p.yaml --format jsonl --baseline old.json"
         ));
         assert!(parses("seamscan schema"));
+        assert!(parses("seamscan mcp"));
+        assert!(parses("seamscan plan --from-diff main..HEAD ws --output p.yaml"));
+        assert!(!parses("seamscan plan ws"));
+        assert!(!parses("seamscan mcp --plan p.yaml"));
         assert!(parses("seamscan schema --finding"));
         assert!(!parses("seamscan audit --plan p.yaml --baseline"));
         assert!(!parses("seamscan schema extra"));

@@ -647,6 +647,9 @@ pub struct Interest {
     /// The plan has `job` points: config files are scanned for the queues
     /// workers listen to.
     pub jobs: bool,
+    /// Every name and every column (`seamscan plan --from-diff`, which
+    /// does not know the names yet).
+    pub all: bool,
 }
 
 impl Interest {
@@ -656,16 +659,29 @@ impl Interest {
             names: names.iter().map(|s| s.to_string()).collect(),
             columns: columns.iter().map(|s| s.to_string()).collect(),
             jobs: false,
+            all: false,
+        }
+    }
+
+    /// An interest in every name and column.
+    pub fn everything() -> Interest {
+        Interest {
+            all: true,
+            ..Interest::default()
         }
     }
 
     /// Is `s` a plan name, or close enough to one to be a typo of it (so
     /// that a misspelt definition can be suggested)?
     pub fn name(&self, s: &str) -> bool {
-        self.names.contains(s) || self.names.iter().any(|n| close_names(n, s))
+        self.all || self.names.contains(s) || self.names.iter().any(|n| close_names(n, s))
     }
     pub fn column(&self, s: &str) -> bool {
-        self.columns.contains(s)
+        self.all || self.columns.contains(s)
+    }
+    /// Whether any JSON column matters (JSON key extraction runs at all).
+    pub fn any_column(&self) -> bool {
+        self.all || !self.columns.is_empty()
     }
 }
 

@@ -333,6 +333,24 @@ fn err_at(path: &str, loc: &serde_saphyr::Location, message: impl Into<String>) 
     }
 }
 
+/// Read a plan file: the text, or why not (without the path: callers
+/// prefix it).
+pub fn read(path: &std::path::Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read plan: {e}"))?;
+    if meta.is_dir() {
+        return Err("cannot read plan: is a directory".into());
+    }
+    if meta.len() > MAX_PLAN_BYTES as u64 {
+        return Err(format!(
+            "plan is {} bytes; plans larger than {} bytes are refused",
+            meta.len(),
+            MAX_PLAN_BYTES
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read plan: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| format!("plan is not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+}
+
 /// Parse and validate a plan. `path` is only used in messages.
 pub fn parse(path: &str, text: &str) -> Result<Plan, PlanError> {
     let plain = |message: String| PlanError {

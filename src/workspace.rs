@@ -296,17 +296,31 @@ fn glob(plan_path: &str, g: &str) -> Result<Glob, WorkspaceError> {
 
 impl Classifier {
     pub fn new(plan: &Plan) -> Result<Classifier, WorkspaceError> {
+        Classifier::with_globs(&plan.path, &plan.tests, &plan.exclude, &plan.config)
+    }
+
+    /// The built-in test and config globs only (no plan).
+    pub fn builtin() -> Classifier {
+        Classifier::with_globs("(built-in globs)", &[], &[], &[]).expect("the built-in globs compile")
+    }
+
+    fn with_globs(
+        origin: &str,
+        extra_tests: &[String],
+        exclude: &[String],
+        extra_config: &[String],
+    ) -> Result<Classifier, WorkspaceError> {
         let tests: Vec<&str> = BUILTIN_TESTS
             .iter()
             .copied()
-            .chain(plan.tests.iter().map(String::as_str))
+            .chain(extra_tests.iter().map(String::as_str))
             .collect();
         let config: Vec<&str> = BUILTIN_CONFIG
             .iter()
             .copied()
-            .chain(plan.config.iter().map(String::as_str))
+            .chain(extra_config.iter().map(String::as_str))
             .collect();
-        let exclude: Vec<&str> = plan.exclude.iter().map(String::as_str).collect();
+        let exclude: Vec<&str> = exclude.iter().map(String::as_str).collect();
         let mut config_dirs = BTreeSet::new();
         for g in &config {
             for comp in g.split('/') {
@@ -317,9 +331,9 @@ impl Classifier {
             }
         }
         Ok(Classifier {
-            tests: build_set(&plan.path, &tests)?,
-            exclude: build_set(&plan.path, &exclude)?,
-            config: build_set(&plan.path, &config)?,
+            tests: build_set(origin, &tests)?,
+            exclude: build_set(origin, &exclude)?,
+            config: build_set(origin, &config)?,
             config_dirs,
         })
     }

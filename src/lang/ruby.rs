@@ -164,7 +164,7 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
         src,
         interest,
         full,
-        json: full && !interest.columns.is_empty(),
+        json: full && interest.any_column(),
         b,
         newlines: lines,
         frames: vec![Frame {

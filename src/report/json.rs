@@ -87,3 +87,9 @@ pub fn schema() -> serde_json::Value {
 pub fn finding_schema() -> serde_json::Value {
     serde_json::to_value(schemars::schema_for!(Finding)).expect("a schema serializes")
 }
+
+/// The report's schema inside another generator (the MCP `audit` tool's
+/// output schema), its definitions added to that generator.
+pub fn report_json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    <Wire<'static> as JsonSchema>::json_schema(g)
+}

@@ -1,0 +1,277 @@
+//! `seamscan plan --from-diff BASE..HEAD`: a draft plan of what a git range
+//! introduced in each repo of a workspace. Input: the repos' git objects,
+//! read with the `git` binary (`rev-parse`, `diff --name-only`, `cat-file`)
+//! into memory. Output: plan YAML (version 1). Facts come from the audit's
+//! own extractors (`lang::extract`) at both revisions and are diffed as
+//! facts, not text. It never writes to a repo (not even an index lock).
+
+use crate::facts::{Access, DefKind, FileFacts, Interest, KeyOp};
+use crate::lang;
+use crate::workspace::{self, Classifier, WorkspaceError};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("`{0}` is not a range: expected BASE..HEAD (two revisions, two dots)")]
+    BadRange(String),
+    #[error(transparent)]
+    Workspace(#[from] WorkspaceError),
+    #[error("cannot run git: {0}")]
+    NoGit(String),
+}
+
+/// A draft plan and the repos that were skipped.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Draft {
+    pub yaml: String,
+    /// `REPO_PATH: why`, one per skipped repo.
+    pub skipped: Vec<String>,
+    /// Points in the draft (0: the range introduced nothing to plan, and
+    /// the draft has `phases: []`).
+    pub points: usize,
+}
+
+/// What a range introduced in one repo.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Introduced {
+    /// Plan names: `Owner#name`, `Owner.name`, `name`.
+    pub methods: BTreeSet<String>,
+    pub env: BTreeSet<String>,
+    /// Column → keys newly written.
+    pub json_writes: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Introduced {
+    fn is_empty(&self) -> bool {
+        self.methods.is_empty() && self.env.is_empty() && self.json_writes.is_empty()
+    }
+}
+
+/// Split `BASE..HEAD`.
+pub fn parse_range(range: &str) -> Result<(String, String), DiffError> {
+    let bad = || DiffError::BadRange(range.to_string());
+    let (base, head) = range.split_once("..").ok_or_else(bad)?;
+    if base.is_empty()
+        || head.is_empty()
+        || head.starts_with('.')
+        || base.starts_with('-')
+        || head.starts_with('-')
+    {
+        return Err(bad());
+    }
+    Ok((base.to_string(), head.to_string()))
+}
+
+fn git(repo: &Path, args: &[&str]) -> Result<Option<Vec<u8>>, DiffError> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        // Read-only: no optional index refresh (and its lock file).
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| DiffError::NoGit(e.to_string()))?;
+    Ok(out.status.success().then_some(out.stdout))
+}
+
+/// Why a repo cannot be diffed, or `None`.
+fn unusable(repo: &Path, base: &str, head: &str) -> Result<Option<String>, DiffError> {
+    let top = git(repo, &["rev-parse", "--show-toplevel"])?;
+    let is_root = top.is_some_and(|t| {
+        let t = String::from_utf8_lossy(&t)
+            .trim_end_matches(['\n', '\r'])
+            .to_string();
+        match (std::fs::canonicalize(&t), std::fs::canonicalize(repo)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    });
+    if !is_root {
+        return Ok(Some("not a git checkout".into()));
+    }
+    for rev in [base, head] {
+        if git(
+            repo,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                &format!("{rev}^{{commit}}"),
+            ],
+        )?
+        .is_none()
+        {
+            return Ok(Some(format!("lacks `{rev}` (range {base}..{head})")));
+        }
+    }
+    Ok(None)
+}
+
+fn blob(repo: &Path, rev: &str, path: &str) -> Result<Option<Vec<u8>>, DiffError> {
+    git(repo, &["cat-file", "blob", &format!("{rev}:{path}")])
+}
+
+/// The plan name of a definition, if it is a public entry point.
+fn method_name(d: &crate::facts::Def) -> Option<String> {
+    if d.access != Access::Public {
+        return None;
+    }
+    Some(match (&d.owner, d.kind) {
+        (Some(o), DefKind::Instance) => format!("{o}#{}", d.name),
+        (Some(o), DefKind::Singleton) => format!("{o}.{}", d.name),
+        (Some(o), DefKind::Function) => format!("{o}.{}", d.name),
+        (None, _) => d.name.clone(),
+    })
+}
+
+#[derive(Default)]
+struct Side {
+    methods: BTreeSet<String>,
+    env: BTreeSet<String>,
+    writes: BTreeSet<(String, String)>,
+}
+
+impl Side {
+    fn add(&mut self, f: &FileFacts) {
+        self.methods.extend(f.defs.iter().filter_map(method_name));
+        self.env.extend(f.env_reads.iter().map(|e| e.name.clone()));
+        self.writes.extend(
+            f.json_keys
+                .iter()
+                .filter(|k| matches!(k.op, KeyOp::Write | KeyOp::Accessor))
+                .map(|k| (k.column.clone(), k.key.clone())),
+        );
+    }
+}
+
+/// What `base..head` introduced in one git checkout, from the non-test
+/// source files the range changed.
+pub fn introduced(repo: &Path, base: &str, head: &str) -> Result<Introduced, DiffError> {
+    let names = git(
+        repo,
+        &[
+            "diff",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            base,
+            head,
+            "--",
+        ],
+    )?
+    .unwrap_or_default();
+    let classifier = Classifier::builtin();
+    let interest = Interest::everything();
+    let (mut before, mut after) = (Side::default(), Side::default());
+    for raw in names.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+        let Ok(path) = std::str::from_utf8(raw) else {
+            continue;
+        };
+        let Some(class) = classifier.classify(path) else {
+            continue;
+        };
+        let Some(lang) = class.lang else { continue };
+        if class.test {
+            continue;
+        }
+        for (rev, side) in [(base, &mut before), (head, &mut after)] {
+            if let Some(bytes) = blob(repo, rev, path)?
+                && bytes.len() <= crate::audit::MAX_PARSE_BYTES
+                && !bytes.contains(&0)
+            {
+                side.add(&lang::extract(lang, &bytes, &interest));
+            }
+        }
+    }
+    let mut out = Introduced {
+        methods: after.methods.difference(&before.methods).cloned().collect(),
+        env: after.env.difference(&before.env).cloned().collect(),
+        ..Introduced::default()
+    };
+    for (col, key) in after.writes.difference(&before.writes) {
+        out.json_writes
+            .entry(col.clone())
+            .or_default()
+            .insert(key.clone());
+    }
+    Ok(out)
+}
+
+fn q(s: &str) -> String {
+    // A JSON string is a YAML double-quoted scalar.
+    serde_json::to_string(s).expect("strings serialize")
+}
+
+/// Draft a plan for every repo of the workspace that has the range.
+pub fn draft(ws: &Path, range: &str) -> Result<Draft, DiffError> {
+    let (base, head) = parse_range(range)?;
+    let repos = workspace::discover(ws)?;
+    let mut out = Draft::default();
+    let mut phases = String::new();
+    for r in &repos {
+        if let Some(why) = unusable(&r.path, &base, &head)? {
+            out.skipped.push(format!("{}: {why}", r.path.display()));
+            continue;
+        }
+        let intro = introduced(&r.path, &base, &head)?;
+        if intro.is_empty() {
+            continue;
+        }
+        out.points += intro.methods.len() + intro.env.len() + intro.json_writes.len();
+        phases.push_str(&format!(
+            "  - name: {}\n    points:\n",
+            q(&format!("{}: {range}", r.name))
+        ));
+        for m in &intro.methods {
+            phases.push_str(&format!(
+                "      - method: {}\n        repo: {}\n",
+                q(m),
+                q(&r.name)
+            ));
+        }
+        for e in &intro.env {
+            phases.push_str(&format!("      - env: {}\n", q(e)));
+        }
+        for (col, keys) in &intro.json_writes {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            phases.push_str(&format!(
+                "      - jsonb: {}\n        note: {}\n",
+                q(col),
+                q(&format!("keys newly written in {}: {}", r.name, keys.join(", ")))
+            ));
+        }
+    }
+    out.yaml = format!(
+        "# Draft plan: what {range} introduced (seamscan plan --from-diff).\n\
+         # Keep the points that are integration points, add `callers:` and\n\
+         # `env:`, then run: seamscan audit --plan THIS_FILE WORKSPACE\n\
+         version: 1\nname: {}\nphases:{}",
+        q(&format!("Changes in {range}")),
+        if phases.is_empty() {
+            " []\n".to_string()
+        } else {
+            format!("\n{phases}")
+        }
+    );
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("main..HEAD").unwrap(), ("main".into(), "HEAD".into()));
+        for bad in ["main", "..HEAD", "main..", "a...b", "-x..HEAD", "a..--output=x"] {
+            assert!(parse_range(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! `seamscan plan --from-diff BASE..HEAD` (issue 18) on git repositories
+//! built inside the test: the draft lists what the range introduced (new
+//! public methods and exported functions, env reads, JSON key writes) as
+//! facts, not text; it parses as a plan and audits; repos that are not git
+//! checkouts or lack the range are named on stderr and skipped; nothing in
+//! the repos changes.
+
+mod common;
+
+use common::{seamscan, write_files};
+use std::path::Path;
+use std::process::Command;
+
+fn git(repo: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn commit(repo: &Path, files: &[(&str, &str)], msg: &str) {
+    write_files(repo, files);
+    git(repo, &["add", "-A"]);
+    git(repo, &["commit", "-q", "-m", msg]);
+}
+
+/// A snapshot of every file under `root` (path → bytes), .git included.
+fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+struct Ws {
+    _dir: tempfile::TempDir,
+    ws: std::path::PathBuf,
+}
+
+/// `api` (Ruby, git): the range adds `Billing#charge` (public),
+/// `Billing#helper` (private), moves `Billing#old` down (not new), reads
+/// `ENV['STRIPE_KEY']` and writes `metadata['plan']`; a test file adds a
+/// method that must not appear. `web` (TS, git) exports `fetchInvoice` and
+/// keeps a local `format`. `docs` is not a git checkout; `legacy` is a git
+/// repo without the base branch.
+fn workspace() -> Ws {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let api = ws.join("api");
+    std::fs::create_dir_all(&api).unwrap();
+    git(&api, &["init", "-q", "-b", "main"]);
+    commit(
+        &api,
+        &[
+            ("Gemfile", ""),
+            ("app/billing.rb", "class Billing\n  def old\n    1\n  end\nend\n"),
+        ],
+        "base",
+    );
+    git(&api, &["checkout", "-q", "-b", "feature"]);
+    commit(
+        &api,
+        &[
+            (
+                "app/billing.rb",
+                "class Billing\n  # moved\n\n  def charge(acct)\n    key = ENV['STRIPE_KEY']\n    acct.metadata['plan'] = 'pro'\n    helper\n  end\n\n  def old\n    1\n  end\n\n  private\n\n  def helper\n  end\nend\n",
+            ),
+            (
+                "spec/billing_spec.rb",
+                "class BillingSpec\n  def only_in_tests\n  end\nend\n",
+            ),
+        ],
+        "feature",
+    );
+    let web = ws.join("web");
+    std::fs::create_dir_all(&web).unwrap();
+    git(&web, &["init", "-q", "-b", "main"]);
+    commit(
+        &web,
+        &[
+            ("package.json", "{}"),
+            ("src/api.ts", "export function ping() {}\n"),
+        ],
+        "base",
+    );
+    git(&web, &["checkout", "-q", "-b", "feature"]);
+    commit(
+        &web,
+        &[(
+            "src/api.ts",
+            "export function ping() {}\nfunction format(x: string) { return x; }\nexport async function fetchInvoice(id: string) {\n  return format(process.env.API_URL + id);\n}\n",
+        )],
+        "feature",
+    );
+    write_files(&ws, &[("docs/app/notes.rb", "class Notes\nend\n")]);
+    let legacy = ws.join("legacy");
+    std::fs::create_dir_all(&legacy).unwrap();
+    git(&legacy, &["init", "-q", "-b", "trunk"]);
+    commit(&legacy, &[("Gemfile", ""), ("lib/a.rb", "def a; end\n")], "only");
+    Ws { _dir: dir, ws }
+}
+
+#[test]
+fn draft_lists_what_the_range_introduced_and_audits() {
+    let w = workspace();
+    let before = snapshot(&w.ws);
+    let out = seamscan()
+        .args(["plan", "--from-diff", "main..feature"])
+        .arg(&w.ws)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let expected = "version: 1\nname: \"Changes in main..feature\"\nphases:\n  - name: \"api: main..feature\"\n    points:\n      - method: \"Billing#charge\"\n        repo: \"api\"\n      - env: \"STRIPE_KEY\"\n      - jsonb: \"metadata\"\n        note: \"keys newly written in api: plan\"\n  - name: \"web: main..feature\"\n    points:\n      - method: \"fetchInvoice\"\n        repo: \"web\"\n      - env: \"API_URL\"\n";
+    let body: String = yaml
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(body, expected);
+    // Skipped repos are named on stderr.
+    let docs = w.ws.join("docs");
+    let legacy = w.ws.join("legacy");
+    assert!(
+        stderr.contains(&format!(
+            "seamscan: {}: not a git checkout; skipped",
+            docs.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("seamscan: {}: lacks `main`", legacy.display())),
+        "{stderr}"
+    );
+    // Nothing in the workspace changed, .git directories included.
+    assert!(snapshot(&w.ws) == before, "the workspace changed");
+    // The draft is a plan: audit the workspace with it.
+    let plan = w._dir.path().join("draft.yaml");
+    std::fs::write(&plan, &yaml).unwrap();
+    let (report, _, _) = common::audit(&plan, &w.ws, &[]);
+    let ids: Vec<&str> = report.findings.iter().map(|f| f.id.as_str()).collect();
+    for id in [
+        "method:Billing#charge",
+        "method:fetchInvoice",
+        "env:STRIPE_KEY",
+        "env:API_URL",
+        "jsonb:metadata",
+    ] {
+        assert!(ids.contains(&id), "{id} not in {ids:?}");
+    }
+    assert_eq!(report.finding("method:Billing#charge").definitions.len(), 1);
+}
+
+#[test]
+fn output_file_and_an_empty_range() {
+    let w = workspace();
+    let api = w.ws.join("api");
+    let out_file = w._dir.path().join("p.yaml");
+    let out = seamscan()
+        .args(["plan", "--from-diff", "feature..feature", "--output"])
+        .arg(&out_file)
+        .arg(&api)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    let yaml = std::fs::read_to_string(&out_file).unwrap();
+    assert!(yaml.ends_with("phases: []\n"), "{yaml}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("feature..feature introduced no public method"));
+}
+
+#[test]
+fn errors_exit_2() {
+    let w = workspace();
+    for (args, expect) in [
+        (vec!["plan", "--from-diff", "main"], "is not a range"),
+        (vec!["plan", "--from-diff", "a...b"], "is not a range"),
+        (vec!["plan"], "--from-diff"),
+    ] {
+        let out = seamscan().args(&args).arg(&w.ws).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+    let out = seamscan()
+        .args(["plan", "--from-diff", "main..feature"])
+        .arg(w.ws.join("missing"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing: cannot read workspace"));
+}
