@@ -118,7 +118,8 @@ fn blob(repo: &Path, rev: &str, path: &str) -> Result<Option<Vec<u8>>, DiffError
 
 /// The plan name of a definition, if it is a public entry point.
 fn method_name(d: &crate::facts::Def) -> Option<String> {
-    if d.access != Access::Public {
+    // Constructors are how objects are made, not entry points to plan.
+    if d.access != Access::Public || d.name == "initialize" || d.name == "constructor" {
         return None;
     }
     Some(match (&d.owner, d.kind) {
@@ -134,10 +135,21 @@ struct Side {
     methods: BTreeSet<String>,
     env: BTreeSet<String>,
     writes: BTreeSet<(String, String)>,
+    /// Columns known to hold JSON: declared `t.json`/`t.jsonb` in a schema
+    /// or migration, or given keys by `store_accessor`.
+    json_columns: BTreeSet<String>,
 }
 
 impl Side {
     fn add(&mut self, f: &FileFacts) {
+        self.json_columns
+            .extend(f.column_defs.iter().map(|c| c.name.clone()));
+        self.json_columns.extend(
+            f.json_keys
+                .iter()
+                .filter(|k| k.op == KeyOp::Accessor)
+                .map(|k| k.column.clone()),
+        );
         self.methods.extend(f.defs.iter().filter_map(method_name));
         self.env.extend(f.env_reads.iter().map(|e| e.name.clone()));
         self.writes.extend(
@@ -148,6 +160,9 @@ impl Side {
         );
     }
 }
+
+/// Rails schema files read at HEAD for JSON column declarations.
+const SCHEMA_FILES: [&str; 1] = ["db/schema.rb"];
 
 /// What `base..head` introduced in one git checkout, from the non-test
 /// source files the range changed.
@@ -190,6 +205,21 @@ pub fn introduced(repo: &Path, base: &str, head: &str) -> Result<Introduced, Dif
             }
         }
     }
+    // Without a declaration, `{data: {...}}` and `order: {date: :desc}`
+    // look like JSON writes: only columns known to be JSON count. The
+    // schema is read at HEAD even when the range did not change it.
+    for schema in SCHEMA_FILES {
+        if let Some(bytes) = blob(repo, head, schema)?
+            && bytes.len() <= crate::audit::MAX_PARSE_BYTES
+        {
+            let facts = lang::extract(crate::facts::Lang::Ruby, &bytes, &interest);
+            after
+                .json_columns
+                .extend(facts.column_defs.into_iter().map(|c| c.name));
+        }
+    }
+    let json_columns = after.json_columns.clone();
+    after.writes.retain(|(col, _)| json_columns.contains(col));
     let mut out = Introduced {
         methods: after.methods.difference(&before.methods).cloned().collect(),
         env: after.env.difference(&before.env).cloned().collect(),

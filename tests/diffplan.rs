@@ -62,8 +62,10 @@ struct Ws {
 }
 
 /// `api` (Ruby, git): the range adds `Billing#charge` (public),
-/// `Billing#helper` (private), moves `Billing#old` down (not new), reads
-/// `ENV['STRIPE_KEY']` and writes `metadata['plan']`; a test file adds a
+/// `Billing#helper` (private) and a constructor, moves `Billing#old` down
+/// (not new), reads `ENV['STRIPE_KEY']`, writes `metadata['plan']` (a jsonb
+/// column of db/schema.rb) and `options: {retries: 3}` (not a declared
+/// JSON column, so not a JSON write); a test file adds a
 /// method that must not appear. `web` (TS, git) exports `fetchInvoice` and
 /// keeps a local `format`. `docs` is not a git checkout; `legacy` is a git
 /// repo without the base branch.
@@ -78,6 +80,10 @@ fn workspace() -> Ws {
         &[
             ("Gemfile", ""),
             ("app/billing.rb", "class Billing\n  def old\n    1\n  end\nend\n"),
+            (
+                "db/schema.rb",
+                "ActiveRecord::Schema.define do\n  create_table :accounts do |t|\n    t.jsonb :metadata\n  end\nend\n",
+            ),
         ],
         "base",
     );
@@ -87,7 +93,7 @@ fn workspace() -> Ws {
         &[
             (
                 "app/billing.rb",
-                "class Billing\n  # moved\n\n  def charge(acct)\n    key = ENV['STRIPE_KEY']\n    acct.metadata['plan'] = 'pro'\n    helper\n  end\n\n  def old\n    1\n  end\n\n  private\n\n  def helper\n  end\nend\n",
+                "class Billing\n  # moved\n\n  def initialize(x)\n    @x = x\n  end\n\n  def charge(acct)\n    key = ENV['STRIPE_KEY']\n    acct.metadata['plan'] = 'pro'\n    acct.update(options: {retries: 3})\n    helper\n  end\n\n  def old\n    1\n  end\n\n  private\n\n  def helper\n  end\nend\n",
             ),
             (
                 "spec/billing_spec.rb",
