@@ -454,6 +454,14 @@ impl Formatter for SafeJson<'_> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn json_lines_escape_like_json_on_one_line() {
+        let mut out = Vec::new();
+        json_line_to_writer(&mut out, &vec!["a\u{202e}b\u{85}\n", "c"]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), r#"["a\u202eb\u0085\n","c"]"#);
+    }
+
     use super::*;
 
     const HOSTILE: &str = "a\u{1b}]52;c;cHduZWQ=\u{7}b\u{9b}2J\u{7f}c\u{202e}d";
