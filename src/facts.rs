@@ -70,6 +70,11 @@ pub enum DefForm {
     Field,
     Function,
     ConstFunction,
+    /// TS: a module-level const whose value is computed by a call
+    /// (`export const parse = flow(a, b)`, `debounce(fn)`): a function only
+    /// if the call returns one. The checks use it only when nothing else
+    /// defines the name, with low confidence.
+    ConstValue,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

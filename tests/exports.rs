@@ -193,3 +193,58 @@ fn a_reexport_is_not_a_caller_but_its_importers_are() {
     assert!(f.problems.is_empty(), "{:?}", f.problems);
     assert_eq!(f.callers_found, ["web/src/page.ts:1", "web/src/page.ts:2"]);
 }
+
+/// `export const parse = flow(a, b)`: a const computed by a call may hold a
+/// function. When nothing else defines the name it is the definition, with
+/// low confidence (not a high `missing-definition` while callers exist);
+/// a real definition elsewhere wins, and a local const inside a function
+/// is no definition at all.
+#[test]
+fn an_exported_const_computed_by_a_call_stands_in_with_low_confidence() {
+    let r = run(
+        &[
+            (
+                "lib/parse.ts",
+                "import { flow } from 'fp-ts/function';\nexport const parseEntries = flow(split, trim);\nexport const render = flow(a, b);\n",
+            ),
+            (
+                "lib/render.ts",
+                "export function render(x: string) { return x }\n",
+            ),
+            (
+                "lib/local.ts",
+                "export function outer() {\n  const hidden = makeIt();\n  return hidden;\n}\n",
+            ),
+            (
+                "app/use.ts",
+                "import { parseEntries } from '../lib/parse';\nimport { render } from '../lib/render';\nimport { outer } from '../lib/local';\nparseEntries('a=b');\nrender('x');\nouter();\n",
+            ),
+        ],
+        &["parseEntries", "render", "hidden"],
+    );
+    let f = r.finding("method:parseEntries");
+    assert_eq!(f.exists, Some(true));
+    assert_eq!(
+        f.definitions
+            .iter()
+            .map(|d| d.location.as_str())
+            .collect::<Vec<_>>(),
+        ["web/lib/parse.ts:2"]
+    );
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    assert_eq!(f.confidence, "low");
+    assert!(f.notes.contains("computed by a call"), "{}", f.notes);
+    // A function declaration elsewhere is the definition; the computed
+    // const of the same name does not make it ambiguous.
+    let f = r.finding("method:render");
+    assert_eq!(
+        f.definitions
+            .iter()
+            .map(|d| d.location.as_str())
+            .collect::<Vec<_>>(),
+        ["web/lib/render.ts:1"]
+    );
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    // A const inside a function is not addressable from outside.
+    assert_eq!(r.finding("method:hidden").exists, Some(false));
+}

@@ -2,7 +2,7 @@
 
 use super::{Ctx, Merged};
 use crate::ancestors::{ClassTable, Side};
-use crate::facts::{Access, Call, Def, DefKind, FileIdx, Lang, Recv, Via, close_names, name_forms};
+use crate::facts::{Access, Call, Def, DefForm, DefKind, FileIdx, Lang, Recv, Via, close_names, name_forms};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, DynamicSite, Finding, Risk};
 use crate::msg;
 use crate::plan::MethodName;
@@ -383,6 +383,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 .collect()
         })
         .unwrap_or_default();
+    // A const computed by a call (`export const parse = flow(a, b)`) may
+    // hold a function: it stands in only when nothing else defines the name.
+    let computed_only = !all.is_empty() && all.iter().all(|(_, d)| d.form == DefForm::ConstValue);
+    let all: Vec<(FileIdx, &Def)> = if computed_only {
+        all
+    } else {
+        all.into_iter()
+            .filter(|(_, d)| d.form != DefForm::ConstValue)
+            .collect()
+    };
     let (test_defs, all): (Vec<_>, Vec<_>) = all.into_iter().partition(|(fi, _)| ix.is_test(*fi));
     let mut defs: Vec<(FileIdx, &Def)> = all
         .iter()
@@ -888,6 +898,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
 
     // Confidence.
     let mut low = ancestry_low;
+    if computed_only && !defs.is_empty() {
+        f.low_confidence(Text::ours(
+            "defined only as a const computed by a call, which may not return a function",
+        ));
+    }
     if !renames.is_empty() {
         low.push(msg!(
             "also reachable as {}: callers under that name are not counted",

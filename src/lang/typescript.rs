@@ -170,6 +170,8 @@ enum DefShape {
     Pair,
     Function,
     ConstFunction,
+    /// A const whose value is a call's result (kept at module level only).
+    ConstCall,
 }
 
 struct RawDef {
@@ -616,9 +618,13 @@ impl<'s> V<'s> {
                 DefShape::Method => DefForm::Def,
                 DefShape::Function => DefForm::Function,
                 DefShape::ConstFunction => DefForm::ConstFunction,
+                DefShape::ConstCall => DefForm::ConstValue,
                 DefShape::Field | DefShape::Pair => DefForm::Field,
             };
             let module_level = !member && ctx.owner.is_none() && ctx.function.is_none();
+            if d.shape == DefShape::ConstCall && !module_level {
+                continue;
+            }
             let access = if member {
                 d.access
             } else if module_level
@@ -949,6 +955,22 @@ impl<'a> Visit<'a> for V<'_> {
                         name_pos: id.span.start,
                         decl_start: self.decl_start,
                     });
+                } else if let Expression::CallExpression(c) = init.without_parentheses()
+                    && !matches!(&c.callee, Expression::Identifier(r) if r.name == "require")
+                {
+                    // `export const parse = flow(a, b)`: maybe a function.
+                    self.consumed.insert(id.span.start);
+                    self.defs.push(RawDef {
+                        name,
+                        shape: DefShape::ConstCall,
+                        access: Access::Public,
+                        is_static: false,
+                        def_start: it.span.start,
+                        name_pos: id.span.start,
+                        decl_start: self.decl_start,
+                    });
+                    walk::walk_variable_declarator(self, it);
+                    return;
                 } else if let Expression::ObjectExpression(o) = init {
                     self.object_scopes.insert(o.span.start as usize);
                     self.scope(ScopeKind::Class, name, o.span);
