@@ -741,61 +741,33 @@ impl<'s> V<'s> {
     }
 }
 
+/// `fn visit_x(&mut self, it: &X<'a>)` that walks `it` only while the
+/// depth bound allows (see `enter`), for each recursive path of the AST.
+macro_rules! depth_bounded {
+    ($($visit:ident($ty:ident) => $walk:ident;)*) => {
+        $(
+            fn $visit(&mut self, it: &$ty<'a>) {
+                if self.enter() {
+                    walk::$walk(self, it);
+                    self.depth -= 1;
+                }
+            }
+        )*
+    };
+}
+
 impl<'a> Visit<'a> for V<'_> {
     // Depth bounds on every recursive path.
-    fn visit_expression(&mut self, it: &Expression<'a>) {
-        if self.enter() {
-            walk::walk_expression(self, it);
-            self.depth -= 1;
-        }
-    }
-    fn visit_statement(&mut self, it: &Statement<'a>) {
-        if self.enter() {
-            walk::walk_statement(self, it);
-            self.depth -= 1;
-        }
-    }
-    fn visit_jsx_element(&mut self, it: &JSXElement<'a>) {
-        if self.enter() {
-            walk::walk_jsx_element(self, it);
-            self.depth -= 1;
-        }
-    }
-    fn visit_jsx_fragment(&mut self, it: &JSXFragment<'a>) {
-        if self.enter() {
-            walk::walk_jsx_fragment(self, it);
-            self.depth -= 1;
-        }
-    }
-    fn visit_jsx_member_expression(&mut self, it: &JSXMemberExpression<'a>) {
-        if self.enter() {
-            walk::walk_jsx_member_expression(self, it);
-            self.depth -= 1;
-        }
-    }
-    fn visit_binding_pattern(&mut self, it: &BindingPattern<'a>) {
-        if self.enter() {
-            walk::walk_binding_pattern(self, it);
-            self.depth -= 1;
-        }
-    }
-    fn visit_assignment_target(&mut self, it: &AssignmentTarget<'a>) {
-        if self.enter() {
-            walk::walk_assignment_target(self, it);
-            self.depth -= 1;
-        }
-    }
-    fn visit_ts_qualified_name(&mut self, it: &TSQualifiedName<'a>) {
-        if self.enter() {
-            walk::walk_ts_qualified_name(self, it);
-            self.depth -= 1;
-        }
-    }
-    fn visit_ts_namespace_declaration(&mut self, it: &TSNamespaceDeclaration<'a>) {
-        if self.enter() {
-            walk::walk_ts_namespace_declaration(self, it);
-            self.depth -= 1;
-        }
+    depth_bounded! {
+        visit_expression(Expression) => walk_expression;
+        visit_statement(Statement) => walk_statement;
+        visit_jsx_element(JSXElement) => walk_jsx_element;
+        visit_jsx_fragment(JSXFragment) => walk_jsx_fragment;
+        visit_jsx_member_expression(JSXMemberExpression) => walk_jsx_member_expression;
+        visit_binding_pattern(BindingPattern) => walk_binding_pattern;
+        visit_assignment_target(AssignmentTarget) => walk_assignment_target;
+        visit_ts_qualified_name(TSQualifiedName) => walk_ts_qualified_name;
+        visit_ts_namespace_declaration(TSNamespaceDeclaration) => walk_ts_namespace_declaration;
     }
 
     // Types are not uses: not walked.
