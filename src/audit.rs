@@ -103,6 +103,11 @@ impl Prefilter {
                                 whole_words.insert(format!("{kw} {leaf}"));
                             }
                             recorded.extend(name_forms(leaf));
+                            // `Owner.new` runs `initialize`.
+                            if mn.name == "initialize" {
+                                interest.names.insert("new".to_string());
+                                patterns.insert(format!("{leaf}.new"));
+                            }
                         }
                     }
                 }
@@ -518,10 +523,15 @@ pub fn run(
     timings.walk = t.elapsed();
     // Routes files first (they are few and small): the route tables tell
     // which helper names and controller actions make a file worth parsing.
-    let wants_routes = plan
-        .points
-        .iter()
-        .any(|p| matches!(p.kind, Kind::Route | Kind::Action));
+    // A method of a controller may be an action, which its route calls.
+    let wants_routes = plan.points.iter().any(|p| match p.kind {
+        Kind::Route | Kind::Action => true,
+        Kind::Method => MethodName::parse(&p.name)
+            .ok()
+            .and_then(|mn| mn.owner)
+            .is_some_and(|o| o.ends_with("Controller")),
+        _ => false,
+    });
     let t = Instant::now();
     let routes_files: Vec<(usize, lang::routes::RoutesFile)> = if wants_routes {
         pool.install(|| {

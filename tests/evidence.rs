@@ -794,3 +794,112 @@ fn json_column_names_on_locals_and_options_are_not_the_column() {
         .collect();
     assert_eq!(keys, ["pages", "pdf_url"], "{f:#}");
 }
+
+/// Two Rails apps: namespaced controllers sharing a name with top-level ones,
+/// routed actions, a constructor, and dynamic dispatch in the other app.
+fn rails_pair() -> tempfile::TempDir {
+    tree(&[
+        (
+            "app1/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :templates, only: [:show]\n  namespace :api do\n    resources :templates, only: :show\n  end\nend\n",
+        ),
+        (
+            "app1/app/controllers/templates_controller.rb",
+            "class TemplatesController < ApplicationController\n  def show\n    render :show\n  end\nend\n",
+        ),
+        (
+            "app1/app/controllers/api/templates_controller.rb",
+            "module Api\n  class TemplatesController < ApplicationController\n    def show\n    end\n  end\nend\n",
+        ),
+        (
+            "app1/app/controllers/submitters_controller.rb",
+            "class SubmittersController < ApplicationController\n  before_action :load_submitter, only: :update\n  def update\n    authorize!(:update, Submitter)\n    render :update\n  end\n\n  private\n\n  def load_submitter\n  end\nend\n",
+        ),
+        (
+            "app1/app/controllers/messages_controller.rb",
+            "class MessagesController < ApplicationController\n  def create\n    message_params\n  end\n\n  private\n\n  def message_params\n  end\nend\n",
+        ),
+        (
+            "app1/app/controllers/api/v1/messages_controller.rb",
+            "module Api\n  module V1\n    class MessagesController < ApplicationController\n      def create\n        message_params\n      end\n\n      private\n\n      def message_params\n      end\n    end\n  end\nend\n",
+        ),
+        (
+            "app1/app/models/provider/synth.rb",
+            "module Provider\n  class Synth\n    def initialize(key)\n      @key = key\n    end\n  end\nend\n",
+        ),
+        (
+            "app1/app/models/registry.rb",
+            "class Registry\n  def synth\n    Provider::Synth.new(key)\n  end\nend\n",
+        ),
+        (
+            "app2/lib/dispatch.rb",
+            "class Dispatch\n  def run(name)\n    # update show initialize message_params\n    send(name)\n  end\nend\n",
+        ),
+    ])
+}
+
+// A plan's owner names one class: the top-level `TemplatesController` is not
+// `Api::TemplatesController`, and `Api::V1::MessagesController` is not the
+// top-level `MessagesController`.
+#[test]
+fn the_most_specific_owner_wins() {
+    let ws = rails_pair();
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: TemplatesController#show\n      - method: Api::V1::MessagesController#message_params\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:TemplatesController#show");
+    let defs: Vec<&str> = f["definitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["location"].as_str().unwrap())
+        .collect();
+    assert_eq!(defs, ["app1/app/controllers/templates_controller.rb:2"]);
+    let f = finding(&v, "method:Api::V1::MessagesController#message_params");
+    let defs: Vec<&str> = f["definitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["location"].as_str().unwrap())
+        .collect();
+    assert_eq!(defs, ["app1/app/controllers/api/v1/messages_controller.rb:10"]);
+    assert!(!codes(f).contains(&"ambiguous-definition".to_string()), "{f:#}");
+}
+
+// A routed public controller method has the router as its caller; an
+// unrouted one has none, whatever symbols spell its name (`only: :update`,
+// `render :update`, `authorize!(:update, ...)`), and dynamic dispatch in
+// another app does not reach it.
+#[test]
+fn routed_actions_are_called_and_filter_symbols_are_not_calls() {
+    let ws = rails_pair();
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: TemplatesController#show\n      - method: SubmittersController#update\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:TemplatesController#show");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    assert_eq!(strings(&f["callers_found"]), ["app1/config/routes.rb:2"]);
+    let f = finding(&v, "method:SubmittersController#update");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(strings(&f["callers_found"]), Vec::<String>::new());
+    assert_eq!(strings(&f["dynamic_callers"]), Vec::<String>::new());
+}
+
+// `initialize` runs when `Owner.new` is called.
+#[test]
+fn new_calls_initialize() {
+    let ws = rails_pair();
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: Provider::Synth#initialize\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:Provider::Synth#initialize");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    assert_eq!(strings(&f["callers_found"]), ["app1/app/models/registry.rb:3"]);
+    assert_eq!(strings(&f["dynamic_callers"]), Vec::<String>::new());
+}

@@ -26,6 +26,20 @@ pub fn owner_matches(def_owner: &str, plan_owner: &str) -> bool {
         .all(|(d, p)| d == p)
 }
 
+/// How closely a definition's owner matches the plan's: the same path (0),
+/// the plan's path inside a namespace (1), a shorter path that the plan's
+/// ends with (2), an ancestor (3).
+fn owner_rank(def_owner: Option<&str>, plan_owner: &str) -> u8 {
+    match def_owner {
+        Some(d) if d == plan_owner => 0,
+        Some(d) if owner_matches(d, plan_owner) && d.split("::").count() > plan_owner.split("::").count() => {
+            1
+        }
+        Some(d) if owner_matches(d, plan_owner) => 2,
+        _ => 3,
+    }
+}
+
 fn leaf(owner: &str) -> &str {
     owner.rsplit("::").next().unwrap_or(owner)
 }
@@ -399,6 +413,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .filter(|(fi, d)| kind_matches(ctx, *fi, d, &mn))
         .cloned()
         .collect();
+    // The most specific owners win: `TemplatesController` is the top-level
+    // class, not `Api::TemplatesController`, when both exist; a qualified
+    // `Api::V1::MessagesController` is never the top-level
+    // `MessagesController` when the qualified one exists.
+    if let Some(po) = &mn.owner
+        && let Some(best) = defs.iter().map(|(_, d)| owner_rank(d.owner.as_deref(), po)).min()
+    {
+        defs.retain(|(_, d)| owner_rank(d.owner.as_deref(), po) == best);
+    }
     let near: Vec<Text> = all
         .iter()
         .filter(|(fi, d)| !kind_matches(ctx, *fi, d, &mn))
@@ -688,6 +711,60 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
 
+    // Ruby runs `initialize` when `Owner.new` (or a subclass's `new`) is
+    // called: those are its callers.
+    if mn.name == "initialize" && families.contains(&Family::Ruby) {
+        let owners: Vec<&str> = defs.iter().filter_map(|(_, d)| d.owner.as_deref()).collect();
+        for (fi, i) in ix.calls_by_name.get("new").into_iter().flatten() {
+            let c = &ix.facts[*fi as usize].calls[*i as usize];
+            if let Recv::Const(k) = &c.recv
+                && family(ctx, *fi) == Some(Family::Ruby)
+                && (owners.iter().any(|o| owner_matches(k, o)) || di.descends(k))
+            {
+                callers.push(Caller {
+                    file: *fi,
+                    call: c,
+                    strength: "receiver",
+                    outside_explicit: false,
+                    target: None,
+                });
+            }
+        }
+    }
+
+    // A public controller method that a route leads to is an action: Rails
+    // calls it for each request to the route, which is its caller.
+    let routed: Vec<(FileIdx, u32)> = if mn.owner.is_some() && !mn.singleton {
+        let actions: Vec<(&str, u32)> = defs
+            .iter()
+            .filter(|(fi, d)| d.access == Access::Public && family(ctx, *fi) == Some(Family::Ruby))
+            .filter_map(|(fi, d)| Some((d.owner.as_deref()?, ix.file(*fi).repo)))
+            .collect();
+        ix.routes
+            .iter()
+            .filter(|r| {
+                matches!(&r.target, crate::routing::Target::Action { controller, action }
+                if *action == mn.name
+                    && actions.iter().any(|(o, repo)| {
+                        *repo == ix.file(r.file).repo && crate::routing::controller_class(controller) == *o
+                    }))
+            })
+            .map(|r| (r.file, r.line))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let routed: Vec<(FileIdx, u32)> = routed.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+    for (fi, line) in &routed {
+        let loc = ctx.loc(*fi, *line);
+        f.callers_found.push(loc.clone());
+        f.caller_matches.push(CallerMatch {
+            location: loc,
+            strength: "route".to_string(),
+            test: false,
+        });
+    }
+
     let mut strong_or_weak = BTreeSet::new();
     for c in &callers {
         let loc = ctx.loc(c.file, c.call.line);
@@ -709,6 +786,29 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     // on self or siblings) or that spell its name (`%w[a b].each { send(_1) }`).
     let names: Vec<&str> = vec![mn.name.as_str()];
     let def_files: BTreeSet<FileIdx> = defs.iter().map(|(fi, _)| *fi).collect();
+    // Where dispatch can reach the point from: the repos that define it,
+    // else those that declare its owner, else the planned repo; a class
+    // nowhere in the workspace may be looked up anywhere.
+    let declared: Vec<FileIdx> = match &mn.owner {
+        Some(po) if defs.is_empty() => ix
+            .classes
+            .owners_named(po)
+            .iter()
+            .flat_map(|o| ix.classes.declared_at(o).iter().map(|l| l.file))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let def_repos: Option<BTreeSet<u32>> = if !defs.is_empty() {
+        Some(defs.iter().map(|(fi, _)| ix.file(*fi).repo).collect())
+    } else if !declared.is_empty() {
+        Some(declared.iter().map(|fi| ix.file(*fi).repo).collect())
+    } else {
+        m.repo
+            .as_deref()
+            .and_then(|r| ctx.repo_index(r))
+            .map(|r| BTreeSet::from([r]))
+    };
+    let declared_families: BTreeSet<Family> = declared.iter().filter_map(|fi| family(ctx, *fi)).collect();
     let mut dynamic_callers = Vec::new();
     let mut dynamic_sites = Vec::new();
     for (fi, facts) in ix.facts.iter().enumerate() {
@@ -716,8 +816,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if facts.dynamic.is_empty() || ix.is_test(fi) {
             continue;
         }
-        // Dynamic dispatch in the other language cannot reach the point.
-        if (def_files.contains(&fi) || ix.mentions_name(fi, &mn.name)) && same_family(fi) {
+        // Dynamic dispatch in the other language, or in another repo (another
+        // process), cannot reach the point; nor can it reach a point that is
+        // not defined.
+        if (def_files.contains(&fi) || ix.mentions_name(fi, &mn.name))
+            && same_family(fi)
+            && (declared_families.is_empty()
+                || family(ctx, fi).is_some_and(|fam| declared_families.contains(&fam)))
+            && def_repos.as_ref().is_none_or(|r| r.contains(&ix.file(fi).repo))
+            && mn.name != "initialize"
+        {
             for d in facts.dynamic.iter().filter(|d| may_name(&d.what, &mn.name)) {
                 let location = ctx.loc(fi, d.line);
                 dynamic_callers.push(location.clone());
@@ -803,7 +911,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
 
     let non_test: Vec<&Caller> = callers.iter().filter(|c| !ix.is_test(c.file)).collect();
-    if !defs.is_empty() && non_test.is_empty() {
+    if !routed.is_empty() {
+        let at: Vec<String> = routed.iter().map(|(fi, l)| ctx.loc(*fi, *l)).collect();
+        f.verify.push(msg!(
+            "{} is a controller action: the routes at {} lead to it",
+            Text::code(&m.name),
+            Text::raw_list(&at, ", ")
+        ));
+    }
+    if !defs.is_empty() && non_test.is_empty() && routed.is_empty() {
         if !f.test_callers.is_empty() {
             f.problem(
                 Code::TestOnlyCallers,

@@ -320,6 +320,58 @@ fn start(n: &Node<'_>) -> u32 {
     n.location().start()
 }
 
+/// Calls whose first symbol argument names a template, an ability or a
+/// status, not a method (`render :new`, `authorize! :update, @x`).
+const NON_METHOD_FIRST_SYMBOL: &[&str] = &[
+    "render",
+    "render_to_string",
+    "redirect_to",
+    "head",
+    "authorize!",
+    "can?",
+    "cannot?",
+    "can",
+    "cannot",
+    "respond_to",
+    "t",
+    "translate",
+];
+
+/// Option keys whose symbol values are not methods: callback filters
+/// (`only: :update`), association and validation options, HTTP verbs and
+/// statuses.
+const NON_METHOD_KEYS: &[&[u8]] = &[
+    b"only",
+    b"except",
+    b"on",
+    b"via",
+    b"status",
+    b"format",
+    b"formats",
+    b"as",
+    b"class_name",
+    b"dependent",
+    b"inverse_of",
+    b"foreign_key",
+    b"primary_key",
+    b"through",
+    b"source",
+    b"source_type",
+    b"foreign_type",
+    b"counter_cache",
+    b"scope",
+    b"touch",
+    b"autosave",
+    b"type",
+    b"default",
+    b"null",
+    b"index",
+    b"action",
+    b"controller",
+    b"param",
+    b"path",
+];
+
 fn utf8(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -909,6 +961,45 @@ impl<'pr> Walker<'_, '_> {
         }
     }
 
+    /// Symbols that name something other than a method: the actions of a
+    /// callback's `only:` / `except:`, a template (`render :new`), an
+    /// ability (`authorize! :new, X`, `can? :update, x`), an association
+    /// option (`class_name:`, `dependent: :destroy`). They are not calls.
+    fn consume_non_method_symbols(&mut self, name: &str, has_recv: bool, args: &[Node<'pr>]) {
+        if !has_recv
+            && NON_METHOD_FIRST_SYMBOL.contains(&name)
+            && let Some(a) = args.first()
+        {
+            self.consume_symbols(a);
+        }
+        for a in args {
+            let Some(h) = a.as_keyword_hash_node() else {
+                continue;
+            };
+            for e in h.elements().iter() {
+                if let Some(pair) = e.as_assoc_node()
+                    && let Some(k) = pair.key().as_symbol_node()
+                    && NON_METHOD_KEYS.contains(&k.unescaped())
+                {
+                    self.consume_symbols(&pair.value());
+                }
+            }
+        }
+    }
+
+    /// `:x` or `[:x, :y]`: marked as explained.
+    fn consume_symbols(&mut self, n: &Node<'pr>) {
+        if n.as_symbol_node().is_some() {
+            self.consumed.insert(start(n));
+        } else if let Some(arr) = n.as_array_node() {
+            for e in arr.elements().iter() {
+                if e.as_symbol_node().is_some() {
+                    self.consumed.insert(start(&e));
+                }
+            }
+        }
+    }
+
     fn call_node(&mut self, n: &Node<'pr>) {
         let Some(c) = n.as_call_node() else { return };
         let name_bytes = c.name().as_slice();
@@ -938,6 +1029,7 @@ impl<'pr> Walker<'_, '_> {
         }
         self.async_call(&c, &name, recv.as_ref(), &args);
         self.schema_call(&c, &name, recv.as_ref(), &args);
+        self.consume_non_method_symbols(&name, recv.is_some(), &args);
         if self.full {
             self.http_call(&c, &name, recv.as_ref(), &args);
         }

@@ -1386,3 +1386,19 @@ mod async_points {
         );
     }
 }
+
+#[test]
+fn ruby_symbols_that_name_templates_abilities_and_filters_are_not_calls() {
+    let f = ruby(
+        "class C < ApplicationController\n  before_action :load_it, only: :update\n  skip_before_action :auth, except: [:update, :show]\n  def update\n    authorize!(:new, Submission)\n    render :new, status: :unprocessable_entity\n    redirect_to :show\n    validates :x, if: :update\n  end\nend\n",
+        &["update", "new", "show", "load_it", "auth", "unprocessable_entity"],
+    );
+    assert_eq!(
+        calls(&f),
+        [
+            ("auth".to_string(), 3, Via::Symbol),
+            ("load_it".to_string(), 2, Via::Symbol),
+            ("update".to_string(), 8, Via::Symbol),
+        ]
+    );
+}
