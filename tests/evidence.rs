@@ -866,6 +866,11 @@ fn the_most_specific_owner_wins() {
         .collect();
     assert_eq!(defs, ["app1/app/controllers/api/v1/messages_controller.rb:10"]);
     assert!(!codes(f).contains(&"ambiguous-definition".to_string()), "{f:#}");
+    // The top-level controller's implicit call is of its own method.
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app1/app/controllers/api/v1/messages_controller.rb:5"]
+    );
 }
 
 // A routed public controller method has the router as its caller; an

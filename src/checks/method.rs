@@ -172,6 +172,12 @@ impl<'a> DefIndex<'a> {
     /// that inherits or includes one)?
     fn inside(&self, call_owner: Option<&str>) -> bool {
         let Some(co) = call_owner else { return false };
+        // Exactly another class that defines the name (`MessagesController`
+        // for `Api::V1::MessagesController#m`): that class's own method.
+        let exact = |m: &HashMap<&str, Vec<&str>>| m.get(leaf(co)).is_some_and(|os| os.contains(&co));
+        if exact(&self.others_by_leaf) && !exact(&self.owners_by_leaf) {
+            return false;
+        }
         self.owners_by_leaf
             .get(leaf(co))
             .is_some_and(|os| os.iter().any(|o| owner_matches(co, o)))
