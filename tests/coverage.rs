@@ -259,7 +259,7 @@ fn dynamic_callers_only() {
     assert_eq!(dynamic, ["api/app/jobs/sync_job.rb:4"], "{dynamic:?}");
     let sites = f.dynamic_call_sites.as_deref().expect("and dynamic_call_sites");
     assert_eq!(sites[0].location, "api/app/jobs/sync_job.rb:4");
-    assert_eq!(sites[0].code, "public_send(step)");
+    assert_eq!(sites[0].code, "Sync.new.public_send(step)");
     assert!(f.callers_found.is_empty());
 }
 

@@ -832,6 +832,10 @@ fn rails_pair() -> tempfile::TempDir {
             "class Registry\n  def synth\n    Provider::Synth.new(key)\n  end\nend\n",
         ),
         (
+            "app1/lib/pdf.rb",
+            "class Pdf\n  # show\n  def run(getter)\n    Pdf.public_send(getter)\n  end\nend\n",
+        ),
+        (
             "app2/lib/dispatch.rb",
             "class Dispatch\n  def run(name)\n    # update show initialize message_params\n    send(name)\n  end\nend\n",
         ),
@@ -888,6 +892,8 @@ fn routed_actions_are_called_and_filter_symbols_are_not_calls() {
     let f = finding(&v, "method:TemplatesController#show");
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
     assert_eq!(strings(&f["callers_found"]), ["app1/config/routes.rb:2"]);
+    // `Pdf.public_send(getter)` can only reach `Pdf`'s methods.
+    assert_eq!(strings(&f["dynamic_callers"]), Vec::<String>::new());
     let f = finding(&v, "method:SubmittersController#update");
     assert_eq!(codes(f), ["no-callers"], "{f:#}");
     assert_eq!(strings(&f["callers_found"]), Vec::<String>::new());
@@ -907,4 +913,35 @@ fn new_calls_initialize() {
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
     assert_eq!(strings(&f["callers_found"]), ["app1/app/models/registry.rb:3"]);
     assert_eq!(strings(&f["dynamic_callers"]), Vec::<String>::new());
+}
+
+// TypeScript has no implicit receiver: `create()` imported from a package,
+// or `this.prisma.user.create()` inside the owner, is not `UserService#create`.
+#[test]
+fn ts_bare_and_imported_calls_are_not_class_methods() {
+    let ws = tree(&[
+        (
+            "server/src/user.service.ts",
+            "export class UserService {\n  constructor(private prisma: any) {}\n  create(d: object) {\n    return this.prisma.user.create(d);\n  }\n}\n",
+        ),
+        (
+            "server/src/auth.service.ts",
+            "import { UserService } from './user.service';\nexport class AuthService {\n  constructor(private users: UserService) {}\n  go() {\n    return this.users.create({});\n  }\n}\n",
+        ),
+        (
+            "client/src/store.ts",
+            "import { create } from 'zustand';\nexport const useStore = create(() => ({}));\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: UserService#create\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:UserService#create");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["server/src/auth.service.ts:5"],
+        "{f:#}"
+    );
 }

@@ -832,7 +832,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             && def_repos.as_ref().is_none_or(|r| r.contains(&ix.file(fi).repo))
             && mn.name != "initialize"
         {
-            for d in facts.dynamic.iter().filter(|d| may_name(&d.what, &mn.name)) {
+            for d in facts
+                .dynamic
+                .iter()
+                .filter(|d| may_name(&d.what, &mn.name) && !other_constant(&d.what, &mn, &di))
+            {
                 let location = ctx.loc(fi, d.line);
                 dynamic_callers.push(location.clone());
                 dynamic_sites.push(DynamicSite {
@@ -1110,6 +1114,29 @@ fn names_class(var: &str, leaf: &str) -> bool {
 /// an interpolated string whose literal parts must fit `name`: leading text
 /// a prefix, trailing text a suffix, the rest inside. Anything else (a
 /// variable, a truncated text, reflection) may.
+/// Is a dynamic call made on a constant that is not the point's owner nor
+/// a class that inherits or includes it (`Pdfium.public_send(getter)` for
+/// `TemplatesController#new`)?
+fn other_constant(what: &str, mn: &MethodName, di: &DefIndex) -> bool {
+    let Some(owner) = &mn.owner else { return false };
+    let head = what.split('(').next().unwrap_or(what);
+    // `K.public_send(x)` or `K.new.public_send(x)`: the constant `K`.
+    let Some((k, rest)) = head.split_once('.') else {
+        return false;
+    };
+    if !matches!(
+        rest.strip_prefix("new.").unwrap_or(rest),
+        "send" | "public_send" | "__send__" | "try" | "try!"
+    ) {
+        return false;
+    }
+    let constant = k.split("::").all(|seg| {
+        seg.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+            && seg.chars().all(|c| c.is_alphanumeric() || c == '_')
+    });
+    constant && !owner_matches(k, owner) && !di.descends(k)
+}
+
 fn may_name(what: &str, name: &str) -> bool {
     // A method called on a class looked up by name
     // (`Object.const_get(..).new.rows`): exactly that method.
@@ -1309,6 +1336,20 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     }
     let same_file_def = di.files.contains(&fi);
     let module_fn = di.module_fn;
+    // TypeScript and JavaScript have no implicit receiver: a bare call or a
+    // call of an imported binding (`create()` after `import { create } from
+    // "zustand"`) is a function's, never a class method's; nor is a call on
+    // a property of `this` inside the owner (`this.prisma.user.create()` in
+    // `UserService`).
+    if mn.owner.is_some()
+        && !module_fn
+        && matches!(ix.file(fi).class.lang, Some(Lang::TypeScript | Lang::Tsx))
+        && c.via != Via::Symbol
+        && (matches!(c.recv, Recv::Implicit | Recv::Module(_))
+            || (inside && matches!(&c.recv, Recv::Expr(t) if t.starts_with("this."))))
+    {
+        return None;
+    }
     let mut target: Option<FileIdx> = None;
     let (strength, outside_explicit): (&'static str, bool) = match &c.recv {
         Recv::Module(spec) => {

@@ -1097,7 +1097,14 @@ impl<'pr> Walker<'_, '_> {
                     self.call(m.clone(), recv.clone(), Via::Symbol, at);
                 }
             } else if !literal {
-                let what = format!("{name}({})", self.short(a));
+                // On a constant (`Pdfium.public_send(getter)`): only that
+                // class's methods can be reached, so the constant is kept.
+                let what = match &recv {
+                    Some(r) if matches!(self.receiver(r), Recv::Const(_)) => {
+                        format!("{}.{name}({})", self.short(r), self.short(a))
+                    }
+                    _ => format!("{name}({})", self.short(a)),
+                };
                 self.b.facts.dynamic.push(Dynamic { what, line: at_line });
             }
         }
