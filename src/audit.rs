@@ -676,7 +676,9 @@ pub fn run(
     let mut ix = FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed);
     ix.unwalked = walk.warnings.clone();
     ix.unread_mentions = unread_mentions;
+    let servers = std::mem::take(&mut ix.routes);
     ix.routes = route_table.routes;
+    ix.routes.extend(servers);
     ix.routes_unread = route_table.unread;
     timings.index = t.elapsed();
     let t = Instant::now();

@@ -9,6 +9,7 @@
 //! that still filter, names. It never touches the file system.
 
 mod resolve;
+mod servers;
 
 pub use resolve::Resolution;
 use serde::{Deserialize, Serialize};
@@ -419,6 +420,95 @@ pub struct HttpCall {
     pub line: u32,
 }
 
+/// A TypeScript/JavaScript server framework that registers routes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Framework {
+    /// Express, or any `router.get('/x', handler)` style router whose
+    /// module imports no other framework.
+    Express,
+    Koa,
+    Fastify,
+    Hono,
+    Nest,
+    Next,
+}
+
+impl Framework {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Framework::Express => "Express",
+            Framework::Koa => "Koa",
+            Framework::Fastify => "Fastify",
+            Framework::Hono => "Hono",
+            Framework::Nest => "NestJS",
+            Framework::Next => "Next.js",
+        }
+    }
+}
+
+/// A route a TypeScript/JavaScript server registers: `router.get('/x', h)`,
+/// `router.route('/x').post(h)`, `fastify.route({method, url, handler})`,
+/// or a NestJS `@Get(':id')` method of a `@Controller('x')` class (its path
+/// already joined to the controller's).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerRoute {
+    pub framework: Framework,
+    /// `GET`, `POST`, ...; `ANY` for `all`.
+    pub verb: String,
+    /// The path as written, each `${x}` as `:x`.
+    pub path: String,
+    /// The app or router it is registered on: a binding of this module
+    /// (`router`, `app`; `this.app` as `app`). `None` for NestJS.
+    pub on: Option<String>,
+    /// When `on` is a parameter of an enclosing function (a Fastify plugin,
+    /// `module.exports = (app) => {...}`): that function's binding name
+    /// (`default` for an anonymous default export), by which a mount in
+    /// another module reaches the route.
+    pub plugin: Option<String>,
+    /// The handler as written when it is not inline (`list`, `ctrl.list`);
+    /// for NestJS the method name.
+    pub handler: Option<String>,
+    /// NestJS: the controller class.
+    pub class: Option<String>,
+    /// Where the handler is: the inline function, the handler argument, or
+    /// the NestJS method's name.
+    pub handler_line: u32,
+    pub line: u32,
+}
+
+/// What a mount attaches.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MountChild {
+    /// A binding of this module (a router, a plugin function or an import).
+    Binding(String),
+    /// A module given inline: `require('./users')`, `import('./users')`.
+    Module(String),
+}
+
+/// A router or plugin mounted under a prefix: `app.use('/api', router)`,
+/// `app.route('/api', sub)` (Hono), `fastify.register(plugin, {prefix})`,
+/// `parent.use('/x', child.routes())` (Koa), or a route-registering
+/// function handed the app (`require('./routes')(app)`, prefix empty).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteMount {
+    /// The app or router mounted on (see `ServerRoute::on`).
+    pub on: Option<String>,
+    /// See `ServerRoute::plugin`.
+    pub plugin: Option<String>,
+    pub prefix: String,
+    pub child: MountChild,
+    pub line: u32,
+}
+
+/// A router created with a prefix of its own: `new Router({ prefix: '/x' })`
+/// (Koa), `new Hono().basePath('/x')`, `router.prefix('/x')`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouterPrefix {
+    pub router: String,
+    pub prefix: String,
+    pub line: u32,
+}
+
 /// A Rails path or URL helper used (`proposal_path(p)`, `orders_url`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PathHelper {
@@ -537,6 +627,18 @@ pub struct FileFacts {
     /// body: (owner, URL).
     #[serde(default)]
     pub http_bases: Vec<(String, String)>,
+    /// TypeScript/JavaScript server routes registered in this module.
+    #[serde(default)]
+    pub server_routes: Vec<ServerRoute>,
+    /// Routers and plugins mounted in this module.
+    #[serde(default)]
+    pub route_mounts: Vec<RouteMount>,
+    /// Routers created with a prefix.
+    #[serde(default)]
+    pub router_prefixes: Vec<RouterPrefix>,
+    /// NestJS `app.setGlobalPrefix('x')`: (prefix, line).
+    #[serde(default)]
+    pub global_prefixes: Vec<(String, u32)>,
     /// Rails path/URL helpers used.
     #[serde(default)]
     pub path_helpers: Vec<PathHelper>,
@@ -917,8 +1019,9 @@ pub struct FactIndex {
     pub unread_mentions: Vec<(FileIdx, String, u32)>,
     /// TypeScript/JavaScript imports and classes, resolved across files.
     pub resolution: Resolution,
-    /// The Rails route tables of every app in the workspace
-    /// (`Route::file` is a `FileIdx`), built from the routes files' calls.
+    /// The Rails route tables of every app in the workspace, then the
+    /// TypeScript/JavaScript servers' routes (`Route::file` is a
+    /// `FileIdx`).
     pub routes: Vec<crate::routing::Route>,
     /// Routing code that could not be read: (file, line, what).
     pub routes_unread: Vec<(FileIdx, u32, String)>,
@@ -1013,6 +1116,9 @@ impl FactIndex {
         }
         ix.classes = crate::ancestors::ClassTable::build(&ix.facts);
         ix.resolution = resolve::resolve(&ix.files, &ix.facts);
+        // TypeScript/JavaScript server routes; the audit puts the Rails
+        // tables before them.
+        ix.routes = servers::routes(&ix.files, &ix.facts);
         ix
     }
 

@@ -25,6 +25,15 @@ pub enum Target {
     Redirect,
     /// A Rack app or an engine (`mount`, `to: SomeApp`): its source text.
     Mounted(String),
+    /// A TypeScript/JavaScript handler (Express, Koa, Fastify, Hono,
+    /// NestJS, Next.js): the function or method that serves the route, its
+    /// name when it has one, and where it is (a file index and line).
+    Code {
+        framework: crate::facts::Framework,
+        name: Option<String>,
+        file: u32,
+        line: u32,
+    },
 }
 
 impl Target {
@@ -34,6 +43,10 @@ impl Target {
             Target::Action { controller, action } => format!("{controller}#{action}"),
             Target::Redirect => "(redirect)".to_string(),
             Target::Mounted(_) => "(mounted app)".to_string(),
+            Target::Code { framework, name, .. } => match name {
+                Some(n) => format!("{} handler {n}", framework.as_str()),
+                None => format!("{} inline handler", framework.as_str()),
+            },
         }
     }
 }

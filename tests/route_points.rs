@@ -342,3 +342,72 @@ fn each_missing_action_layer_is_named() {
             .any(|p| p.message == "route: no route leads to `proposals#publish`")
     );
 }
+
+#[test]
+fn express_routes_follow_mounts_across_modules_to_their_handlers() {
+    let r = report();
+    // `app.use('/api', api)` in server.ts, `api.use('/bookmark', bookmarks)`
+    // in routes/index.ts, `router.route('/:id').get(bookmarks.show)` in
+    // routes/bookmarks.ts; the handler is defined in controllers/.
+    let f = r.finding("route:GET /api/bookmark/:id");
+    assert_eq!(f.exists, Some(true));
+    assert_eq!(
+        layers(f),
+        [
+            ("route", true, vec!["notes-api/src/routes/bookmarks.ts:10"]),
+            ("handler", true, vec!["notes-api/src/controllers/bookmarks.ts:7"]),
+        ]
+    );
+    assert_eq!(f.codes(), ["no-callers"]);
+    let f = r.finding("route:DELETE /api/bookmark/:id");
+    assert_eq!(
+        layers(f),
+        [
+            ("route", true, vec!["notes-api/src/routes/bookmarks.ts:11"]),
+            ("handler", true, vec!["notes-api/src/controllers/bookmarks.ts:11"]),
+        ]
+    );
+}
+
+#[test]
+fn nest_routes_carry_the_global_prefix() {
+    let r = report();
+    let f = r.finding("route:GET /v2/products/:id");
+    assert_eq!(
+        layers(f),
+        [
+            (
+                "route",
+                true,
+                vec!["catalog/src/products/products.controller.ts:5"]
+            ),
+            (
+                "handler",
+                true,
+                vec!["catalog/src/products/products.controller.ts:6"]
+            ),
+        ]
+    );
+    let f = r.finding("route:POST /v2/products");
+    assert_eq!(
+        layers(f)[1],
+        (
+            "handler",
+            true,
+            vec!["catalog/src/products/products.controller.ts:11"]
+        )
+    );
+}
+
+#[test]
+fn a_plural_path_the_server_routes_singular_is_missing_with_the_singular_first() {
+    let r = report();
+    let f = r.finding("route:GET /api/bookmarks");
+    assert_eq!(f.exists, Some(false));
+    assert_eq!(f.codes(), ["missing-layer"]);
+    let m = &f.problem("missing-layer").message;
+    assert!(
+        m.contains("similar: GET /api/bookmark (notes-api/src/routes/bookmarks.ts:7)"),
+        "{m}"
+    );
+}

@@ -131,6 +131,8 @@ fn handler(ctx: &Ctx, r: &Route) -> Handler {
         }
         Target::Redirect => Handler::Other("a redirect".to_string()),
         Target::Mounted(app) => Handler::Other(format!("the mounted app `{app}`")),
+        // TypeScript/JavaScript: where the handler function or method is.
+        Target::Code { file, line, .. } => Handler::Method(ctx.loc(*file, *line)),
     }
 }
 
@@ -242,14 +244,29 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             .filter_map(|r| {
                 if same_path(&r.path, &rn.path) {
                     Some((0, r))
-                } else if !statics(&r.path).is_disjoint(&planned) {
+                } else if statics(&r.path).iter().any(|s| {
+                    planned.contains(s)
+                        || planned
+                            .iter()
+                            .any(|p| crate::inflect::singularize(p) == crate::inflect::singularize(s))
+                }) {
                     Some((if verb_serves(&r.verb, &rn.verb) { 1 } else { 2 }, r))
                 } else {
                     None
                 }
             })
             .collect();
-        ranked.sort_by_key(|(rank, _)| *rank);
+        // Closest first: more planned segments the same, or the same but
+        // for singular/plural (`/bookmarks` for `/bookmark`).
+        let stem = |s: &str| crate::inflect::singularize(s);
+        let planned_stems: BTreeSet<String> = planned.iter().map(|s| stem(s)).collect();
+        let closeness = |r: &Route| -> usize {
+            statics(&r.path)
+                .iter()
+                .filter(|s| planned.contains(*s) || planned_stems.contains(&stem(s)))
+                .count()
+        };
+        ranked.sort_by_key(|(rank, r)| (*rank, std::cmp::Reverse(closeness(r))));
         let similar: Vec<String> = ranked
             .iter()
             .take(5)

@@ -46,7 +46,7 @@ impl Resolution {
     }
 }
 
-fn is_script(m: &FileMeta) -> bool {
+pub(super) fn is_script(m: &FileMeta) -> bool {
     matches!(
         m.class.lang,
         Some(Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte)
@@ -76,7 +76,7 @@ fn join(dir: &str, rel: &str) -> Option<String> {
     normalize(&format!("{dir}/{rel}"))
 }
 
-struct Resolver<'a> {
+pub(super) struct Resolver<'a> {
     files: &'a [FileMeta],
     facts: &'a [FileFacts],
     by_path: HashMap<(u32, &'a str), FileIdx>,
@@ -87,7 +87,7 @@ struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(files: &'a [FileMeta], facts: &'a [FileFacts]) -> Self {
+    pub(super) fn new(files: &'a [FileMeta], facts: &'a [FileFacts]) -> Self {
         let mut r = Resolver {
             files,
             facts,
@@ -108,6 +108,11 @@ impl<'a> Resolver<'a> {
             }
         }
         r
+    }
+
+    /// The facts of file `f`.
+    pub(super) fn facts_of(&self, f: FileIdx) -> &'a FileFacts {
+        &self.facts[f as usize]
     }
 
     /// The file a module path (without or with an extension) names.
@@ -185,7 +190,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The file `spec` names when imported from `importer`.
-    fn resolve(&self, importer: FileIdx, spec: &str) -> Option<FileIdx> {
+    pub(super) fn resolve(&self, importer: FileIdx, spec: &str) -> Option<FileIdx> {
         let m = &self.files[importer as usize];
         let dir = dir_of(&m.path);
         if spec.starts_with('.') {
@@ -291,7 +296,7 @@ impl<'a> Resolver<'a> {
 
     /// Where `name` exported from module `file` is defined: (file, local
     /// name), through re-exports, imports and `export *`.
-    fn export(&self, file: FileIdx, name: &str) -> Option<(FileIdx, String)> {
+    pub(super) fn export(&self, file: FileIdx, name: &str) -> Option<(FileIdx, String)> {
         let mut stack: Vec<(FileIdx, String, usize)> = vec![(file, name.to_string(), 0)];
         let mut seen: HashSet<(FileIdx, String)> = HashSet::new();
         while let Some((f, n, hops)) = stack.pop() {

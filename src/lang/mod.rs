@@ -16,6 +16,7 @@ pub mod ruby;
 pub mod scope;
 pub mod sfc;
 pub mod template;
+pub mod ts_http;
 pub mod typescript;
 
 use crate::facts::{Call, EnvRead, FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};
@@ -602,6 +603,10 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         callbacks,
         authorizes,
         policy_bodies,
+        server_routes,
+        route_mounts,
+        router_prefixes,
+        global_prefixes,
         parse_error,
         too_deep,
     } = more;
@@ -652,6 +657,10 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.path_helpers.extend(path_helpers);
     into.callbacks.extend(callbacks);
     into.policy_bodies.extend(policy_bodies);
+    into.server_routes.extend(server_routes);
+    into.route_mounts.extend(route_mounts);
+    into.router_prefixes.extend(router_prefixes);
+    into.global_prefixes.extend(global_prefixes);
     into.authorizes.extend(authorizes.into_iter().map(|mut a| {
         a.scope = shift(a.scope);
         a

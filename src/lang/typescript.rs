@@ -237,6 +237,8 @@ struct V<'s> {
     env_uses: Vec<u32>,
     /// (object, key, offset) of UPPER_SNAKE member reads.
     config_reads: Vec<(String, String, u32)>,
+    /// HTTP servers: routes, mounts, prefixes (issue 15).
+    http: super::ts_http::Http,
 }
 
 /// `DATABASE_URL`, `PORT`: an env-var-shaped key.
@@ -367,10 +369,12 @@ impl<'s> V<'s> {
             env_candidates: Vec::new(),
             env_uses: Vec::new(),
             config_reads: Vec::new(),
+            http: super::ts_http::Http::default(),
         }
     }
 
     fn import(&mut self, local: &str, imported: Imported, from: &str, pos: u32) {
+        self.http.import(from);
         self.import_locals.insert(local.to_string());
         let line = self.line(pos);
         self.imports.push(Import {
@@ -738,6 +742,7 @@ impl<'s> V<'s> {
         b.facts.exports.extend(self.exports);
         b.facts.classes.extend(self.classes);
         b.facts.column_defs.extend(self.column_defs);
+        self.http.finish(&mut b.facts);
     }
 }
 
@@ -780,6 +785,7 @@ impl<'a> Visit<'a> for V<'_> {
     fn visit_ts_class_implements(&mut self, _: &TSClassImplements<'a>) {}
 
     fn visit_class(&mut self, it: &Class<'a>) {
+        self.http.class(it, &self.line_starts);
         if let Some(id) = &it.id {
             let line = self.line(id.span.start);
             self.classes.push(ClassDef {
@@ -897,7 +903,16 @@ impl<'a> Visit<'a> for V<'_> {
                 decl_start: it.span.start,
             });
         }
+        self.http
+            .enter_function(it.id.as_ref().map(|i| i.name.as_str()), it.span.start, &it.params);
         walk::walk_function(self, it, flags);
+        self.http.leave_function();
+    }
+
+    fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
+        self.http.enter_function(None, it.span.start, &it.params);
+        walk::walk_arrow_function_expression(self, it);
+        self.http.leave_function();
     }
 
     fn visit_variable_declaration(&mut self, it: &VariableDeclaration<'a>) {
@@ -911,6 +926,10 @@ impl<'a> Visit<'a> for V<'_> {
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
             self.env_candidates
                 .push((id.name.as_str().to_string(), init.span()));
+            self.http.declarator(id.name.as_str(), init, &self.line_starts);
+            if is_function(init) {
+                self.http.name_function(init.span().start, id.name.as_str());
+            }
         }
         match (&it.id, &it.init) {
             (BindingPattern::BindingIdentifier(id), Some(init)) => {
@@ -1084,6 +1103,7 @@ impl<'a> Visit<'a> for V<'_> {
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         self.event_call(it);
+        self.http.call(it, &self.line_starts);
         self.callee(&it.callee);
         walk::walk_call_expression(self, it);
     }
@@ -1138,6 +1158,13 @@ impl<'a> Visit<'a> for V<'_> {
                         Expression::FunctionExpression(f) => {
                             let local = f.id.as_ref().map(|i| i.name.as_str());
                             self.export("default", local, None, f.span.start);
+                            if local.is_none() {
+                                self.http.name_function(f.span.start, "default");
+                            }
+                        }
+                        Expression::ArrowFunctionExpression(f) => {
+                            self.export("default", None, None, f.span.start);
+                            self.http.name_function(f.span.start, "default");
                         }
                         _ => {}
                     }
@@ -1337,6 +1364,9 @@ impl<'a> Visit<'a> for V<'_> {
         match &it.declaration {
             ExportDefaultDeclarationKind::FunctionDeclaration(f) => {
                 self.exported_decls.insert(f.span.start);
+                if f.id.is_none() {
+                    self.http.name_function(f.span.start, "default");
+                }
                 self.export("default", f.id.as_ref().map(|i| i.name.as_str()), None, pos);
             }
             ExportDefaultDeclarationKind::ClassDeclaration(c) => {
@@ -1351,6 +1381,7 @@ impl<'a> Visit<'a> for V<'_> {
             other => {
                 if let Some(e) = other.as_expression() {
                     self.env_candidates.push(("default".to_string(), e.span()));
+                    self.http.name_function(e.span().start, "default");
                 }
                 self.export("default", None, None, pos)
             }
@@ -1410,17 +1441,7 @@ impl<'a> Visit<'a> for V<'_> {
     }
 }
 
-/// `@Name(args)` or `@Name`: the decorator's name and arguments.
-fn decorator_call<'d, 'a>(d: &'d Decorator<'a>) -> Option<(&'d str, &'d [Argument<'a>])> {
-    match &d.expression {
-        Expression::CallExpression(c) => match &c.callee {
-            Expression::Identifier(id) => Some((id.name.as_str(), &c.arguments[..])),
-            _ => None,
-        },
-        Expression::Identifier(id) => Some((id.name.as_str(), &[])),
-        _ => None,
-    }
-}
+use super::ts_http::decorator_call;
 
 /// A TypeORM column type argument naming JSON: `'jsonb'`, `'json'`, or an
 /// options object with `type: 'jsonb'`.

@@ -1,0 +1,671 @@
+//! HTTP servers in TypeScript/JavaScript, for the oxc walk of `typescript`:
+//! route registrations (Express, Koa `@koa/router`, Fastify, Hono), mounts
+//! (`app.use('/api', router)`, `app.route('/api', sub)`,
+//! `fastify.register(plugin, { prefix })`), router prefixes, NestJS
+//! controllers and `setGlobalPrefix`. It looks at the nodes the walk visits
+//! anyway and never descends more than a few bounded levels on its own.
+//!
+//! A call counts as a route only on an app or router: a binding made by a
+//! framework's constructor (`express()`, `Router()`, `new Hono()`...), or a
+//! name such as `app`, `router`, `server`, `fastify` or `*Router`, so that
+//! `axios.get('/x', config)` or `map.get('/x')` is no route. Mounts are
+//! resolved across modules by `facts::servers`.
+
+use crate::facts::{Framework, MountChild, RouteMount, RouterPrefix, ServerRoute};
+use oxc::ast::ast::*;
+use std::collections::HashMap;
+
+/// Method names of routers and the verb each registers.
+const VERBS: [(&str, &str); 9] = [
+    ("get", "GET"),
+    ("post", "POST"),
+    ("put", "PUT"),
+    ("patch", "PATCH"),
+    ("delete", "DELETE"),
+    ("del", "DELETE"),
+    ("options", "OPTIONS"),
+    ("head", "HEAD"),
+    ("all", "ANY"),
+];
+
+/// NestJS method decorators and their verbs.
+const NEST_VERBS: [(&str, &str); 9] = [
+    ("Get", "GET"),
+    ("Post", "POST"),
+    ("Put", "PUT"),
+    ("Patch", "PATCH"),
+    ("Delete", "DELETE"),
+    ("Options", "OPTIONS"),
+    ("Head", "HEAD"),
+    ("Search", "SEARCH"),
+    ("All", "ANY"),
+];
+
+/// Chains (`router.route('/x').get(a).post(b)`, wrappers around a handler)
+/// are followed this far.
+const MAX_CHAIN: usize = 64;
+
+fn verb_of(method: &str) -> Option<&'static str> {
+    VERBS.iter().find(|(m, _)| *m == method).map(|(_, v)| *v)
+}
+
+/// The framework a module specifier belongs to.
+fn framework_of(spec: &str) -> Option<Framework> {
+    match spec {
+        "express" => Some(Framework::Express),
+        "koa" | "koa-router" | "@koa/router" => Some(Framework::Koa),
+        "fastify" | "fastify-plugin" => Some(Framework::Fastify),
+        s if s == "hono" || s.starts_with("hono/") || s == "@hono/zod-openapi" => Some(Framework::Hono),
+        _ => None,
+    }
+}
+
+/// Names that hold an app or a router by convention.
+fn routerish_name(name: &str) -> bool {
+    matches!(
+        name,
+        "app" | "router" | "server" | "fastify" | "instance" | "routes" | "route" | "api_router"
+    ) || ["Router", "router", "App", "Routes", "routes", "Server"]
+        .iter()
+        .any(|s| name.len() > s.len() && name.ends_with(s))
+}
+
+/// `'/x'` or a template literal (`${id}` as `:id`); `None` when a template
+/// starts with an expression (a prefix the walk cannot know).
+fn path_of(e: &Expression) -> Option<String> {
+    match e {
+        Expression::StringLiteral(s) => Some(s.value.as_str().to_string()),
+        Expression::TemplateLiteral(t) => template_path(t),
+        _ => None,
+    }
+}
+
+fn template_path(t: &TemplateLiteral) -> Option<String> {
+    let mut out = String::new();
+    for (i, q) in t.quasis.iter().enumerate() {
+        out.push_str(q.value.raw.as_str());
+        if let Some(e) = t.expressions.get(i) {
+            if out.is_empty() {
+                return None;
+            }
+            let name = match e {
+                Expression::Identifier(id) => id.name.as_str().to_string(),
+                Expression::StaticMemberExpression(m) => m.property.name.as_str().to_string(),
+                _ => "param".to_string(),
+            };
+            out.push(':');
+            out.push_str(&name);
+        }
+    }
+    Some(out)
+}
+
+fn arg_path(a: &Argument) -> Option<String> {
+    a.as_expression().and_then(path_of)
+}
+
+/// A server path: starts with `/`, or is `*` or empty.
+fn server_path(p: &str) -> bool {
+    p.is_empty() || p.starts_with('/') || p == "*"
+}
+
+/// The binding an app/router expression names: `router`, `this.app` → `app`.
+fn binding_of<'e>(e: &'e Expression) -> Option<&'e str> {
+    match e.without_parentheses() {
+        Expression::Identifier(i) => Some(i.name.as_str()),
+        Expression::StaticMemberExpression(m) if matches!(m.object, Expression::ThisExpression(_)) => {
+            Some(m.property.name.as_str())
+        }
+        _ => None,
+    }
+}
+
+/// A module given inline: `require('./x')`, `import('./x')`, `(await
+/// import('./x')).default`.
+fn module_of(e: &Expression) -> Option<String> {
+    match e.without_parentheses() {
+        Expression::CallExpression(c) => match (&c.callee, c.arguments.first()) {
+            (Expression::Identifier(f), Some(Argument::StringLiteral(s))) if f.name == "require" => {
+                Some(s.value.as_str().to_string())
+            }
+            _ => None,
+        },
+        Expression::ImportExpression(i) => match &i.source {
+            Expression::StringLiteral(s) => Some(s.value.as_str().to_string()),
+            _ => None,
+        },
+        Expression::AwaitExpression(a) => module_of(&a.argument),
+        Expression::StaticMemberExpression(m) if m.property.name == "default" => module_of(&m.object),
+        _ => None,
+    }
+}
+
+/// A mounted child: a binding, `child.routes()` (Koa), or a module.
+fn child_of(e: &Expression) -> Option<MountChild> {
+    if let Some(spec) = module_of(e) {
+        return Some(MountChild::Module(spec));
+    }
+    match e.without_parentheses() {
+        Expression::Identifier(i) => Some(MountChild::Binding(i.name.as_str().to_string())),
+        Expression::CallExpression(c) => match &c.callee {
+            Expression::StaticMemberExpression(m)
+                if matches!(m.property.name.as_str(), "routes" | "middleware") =>
+            {
+                binding_of(&m.object).map(|b| MountChild::Binding(b.to_string()))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The handler a route argument names: (name when not inline, offset).
+fn handler_of(e: &Expression) -> Option<(Option<String>, u32)> {
+    let mut e = e.without_parentheses();
+    for _ in 0..MAX_CHAIN {
+        match e {
+            Expression::ArrowFunctionExpression(f) => return Some((None, f.span.start)),
+            Expression::FunctionExpression(f) => return Some((None, f.span.start)),
+            Expression::Identifier(i) => return Some((Some(i.name.as_str().to_string()), i.span.start)),
+            Expression::StaticMemberExpression(m) => {
+                let obj = match &m.object {
+                    Expression::Identifier(i) => i.name.as_str(),
+                    Expression::ThisExpression(_) => "this",
+                    _ => return Some((None, m.span.start)),
+                };
+                return Some((
+                    Some(format!("{obj}.{}", m.property.name.as_str())),
+                    m.property.span.start,
+                ));
+            }
+            // `ctrl.list.bind(ctrl)`, `asyncHandler(list)`, `wrap(async (req, res) => ...)`.
+            Expression::CallExpression(c) => {
+                if let Expression::StaticMemberExpression(m) = &c.callee
+                    && m.property.name == "bind"
+                {
+                    e = m.object.without_parentheses();
+                    continue;
+                }
+                match c.arguments.iter().rev().find_map(|a| a.as_expression()) {
+                    Some(inner) => e = inner.without_parentheses(),
+                    None => return Some((None, c.span.start)),
+                }
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// An object literal's property by key.
+fn prop<'o, 'a>(o: &'o ObjectExpression<'a>, key: &str) -> Option<&'o Expression<'a>> {
+    o.properties.iter().find_map(|p| match p {
+        ObjectPropertyKind::ObjectProperty(p) => match &p.key {
+            PropertyKey::StaticIdentifier(k) if k.name == key => Some(&p.value),
+            PropertyKey::StringLiteral(k) if k.value == key => Some(&p.value),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// One or more strings: `'x'` or `['x', 'y']`.
+fn strings_of(e: &Expression) -> Vec<String> {
+    match e.without_parentheses() {
+        Expression::ArrayExpression(a) => a
+            .elements
+            .iter()
+            .filter_map(|el| el.as_expression().and_then(path_of))
+            .collect(),
+        other => path_of(other).into_iter().collect(),
+    }
+}
+
+/// `/a` + `b` → `/a/b`, as a router joins a prefix and a path.
+pub fn join_paths(prefix: &str, path: &str) -> String {
+    let mut out = String::new();
+    for part in [prefix, path] {
+        for seg in part.split('/').filter(|s| !s.is_empty()) {
+            out.push('/');
+            out.push_str(seg);
+        }
+    }
+    if out.is_empty() { "/".to_string() } else { out }
+}
+
+/// `@Name(args)` or `@Name`: the decorator's name and arguments.
+pub(super) fn decorator_call<'d, 'a>(d: &'d Decorator<'a>) -> Option<(&'d str, &'d [Argument<'a>])> {
+    match &d.expression {
+        Expression::CallExpression(c) => match &c.callee {
+            Expression::Identifier(id) => Some((id.name.as_str(), &c.arguments[..])),
+            _ => None,
+        },
+        Expression::Identifier(id) => Some((id.name.as_str(), &[])),
+        _ => None,
+    }
+}
+
+/// The walk's server facts.
+#[derive(Default)]
+pub(super) struct Http {
+    routes: Vec<ServerRoute>,
+    /// Framework hints per route (`None`: the module's).
+    route_frameworks: Vec<Option<Framework>>,
+    mounts: Vec<RouteMount>,
+    prefixes: Vec<RouterPrefix>,
+    global: Vec<(String, u32)>,
+    /// Bindings made by a framework's constructor.
+    routers: HashMap<String, Option<Framework>>,
+    /// Function binding names by the function node's start.
+    fn_names: HashMap<u32, String>,
+    /// Enclosing functions: (binding name, parameter names).
+    stack: Vec<(Option<String>, Vec<String>)>,
+    /// The first framework the module imports.
+    imported: Option<Framework>,
+}
+
+fn line(ls: &[u32], pos: u32) -> u32 {
+    ls.partition_point(|s| *s <= pos) as u32
+}
+
+impl Http {
+    /// A module import (`import`/`require`).
+    pub fn import(&mut self, from: &str) {
+        if self.imported.is_none() {
+            self.imported = framework_of(from);
+        }
+    }
+
+    /// The function starting at `start` is bound to `name`.
+    pub fn name_function(&mut self, start: u32, name: &str) {
+        self.fn_names.insert(start, name.to_string());
+    }
+
+    /// Entering a function (its own name, or the binding it was given).
+    pub fn enter_function(&mut self, id: Option<&str>, start: u32, params: &FormalParameters) {
+        let name = id
+            .map(str::to_string)
+            .or_else(|| self.fn_names.get(&start).cloned());
+        let params = params
+            .items
+            .iter()
+            .filter_map(|p| match &p.pattern {
+                BindingPattern::BindingIdentifier(b) => Some(b.name.as_str().to_string()),
+                _ => None,
+            })
+            .collect();
+        self.stack.push((name, params));
+    }
+
+    pub fn leave_function(&mut self) {
+        self.stack.pop();
+    }
+
+    /// The enclosing function's binding whose parameter `on` is.
+    fn plugin_of(&self, on: &str) -> Option<String> {
+        self.stack
+            .iter()
+            .rev()
+            .find(|(_, params)| params.iter().any(|p| p == on))
+            .and_then(|(name, _)| name.clone())
+    }
+
+    fn is_param(&self, on: &str) -> bool {
+        self.stack
+            .iter()
+            .any(|(_, params)| params.iter().any(|p| p == on))
+    }
+
+    fn routerish(&self, name: &str) -> bool {
+        self.routers.contains_key(name) || routerish_name(name)
+    }
+
+    /// `const x = <init>`: app and router constructors, their prefixes.
+    pub fn declarator(&mut self, name: &str, init: &Expression, ls: &[u32]) {
+        let mut e = init.without_parentheses();
+        if let Expression::AwaitExpression(a) = e {
+            e = a.argument.without_parentheses();
+        }
+        // `new Hono().basePath('/api')`
+        let mut prefix = None;
+        if let Expression::CallExpression(c) = e
+            && let Expression::StaticMemberExpression(m) = &c.callee
+            && m.property.name == "basePath"
+            && let Some(p) = c.arguments.first().and_then(arg_path)
+        {
+            prefix = Some((p, c.span.start));
+            e = m.object.without_parentheses();
+        }
+        let (callee, args) = match e {
+            Expression::CallExpression(c) => (&c.callee, &c.arguments),
+            Expression::NewExpression(n) => (&n.callee, &n.arguments),
+            _ => return,
+        };
+        let ctor = match callee {
+            Expression::Identifier(i) => i.name.as_str(),
+            Expression::StaticMemberExpression(m) => m.property.name.as_str(),
+            _ => return,
+        };
+        let framework = match ctor {
+            "express" => Some(Framework::Express),
+            "Router" if matches!(e, Expression::NewExpression(_)) => Some(Framework::Koa),
+            "Router" => self.imported.or(Some(Framework::Express)),
+            "Hono" | "OpenAPIHono" => Some(Framework::Hono),
+            "Fastify" | "fastify" => Some(Framework::Fastify),
+            "Koa" => Some(Framework::Koa),
+            _ => return,
+        };
+        self.routers.insert(name.to_string(), framework);
+        // `new Router({ prefix: '/x' })`
+        if let Some(Argument::ObjectExpression(o)) = args.first()
+            && let Some(p) = prop(o, "prefix").and_then(path_of)
+        {
+            prefix = Some((p, o.span.start));
+        }
+        if let Some((p, pos)) = prefix {
+            self.prefixes.push(RouterPrefix {
+                router: name.to_string(),
+                prefix: p,
+                line: line(ls, pos),
+            });
+        }
+    }
+
+    /// A call: a route registration, a mount, a prefix.
+    pub fn call(&mut self, it: &CallExpression, ls: &[u32]) {
+        match &it.callee {
+            Expression::StaticMemberExpression(m) => self.member_call(it, m, ls),
+            // `require('./routes')(app)`, `registerRoutes(app)`.
+            callee => {
+                let child = match callee {
+                    Expression::Identifier(i) => Some(MountChild::Binding(i.name.as_str().to_string())),
+                    other => module_of(other).map(MountChild::Module),
+                };
+                let Some(child) = child else { return };
+                for a in &it.arguments {
+                    if let Some(on) = a.as_expression().and_then(binding_of)
+                        && self.routerish(on)
+                    {
+                        let (on, plugin) = (on.to_string(), self.plugin_of(on));
+                        self.mounts.push(RouteMount {
+                            on: Some(on),
+                            plugin,
+                            prefix: String::new(),
+                            child: child.clone(),
+                            line: line(ls, it.span.start),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    fn member_call(&mut self, it: &CallExpression, m: &StaticMemberExpression, ls: &[u32]) {
+        let method = m.property.name.as_str();
+        let at = line(ls, m.property.span.start);
+        match method {
+            "setGlobalPrefix" => {
+                if let Some(p) = it.arguments.first().and_then(arg_path) {
+                    self.global.push((p, at));
+                }
+                return;
+            }
+            "prefix" => {
+                if let Some(on) = binding_of(&m.object)
+                    && self.routerish(on)
+                    && let Some(p) = it.arguments.first().and_then(arg_path)
+                {
+                    self.prefixes.push(RouterPrefix {
+                        router: on.to_string(),
+                        prefix: p,
+                        line: at,
+                    });
+                }
+                return;
+            }
+            "use" | "register" | "route" => {
+                self.mount_or_route(it, m, method, at, ls);
+                return;
+            }
+            _ => {}
+        }
+        let Some(verb) = verb_of(method) else { return };
+        // The base of the chain: `router.route('/x').get(h)`,
+        // `app.get('/a', h).post('/b', h)` (Hono).
+        let mut path_from_route = None;
+        let mut base = &m.object;
+        for _ in 0..MAX_CHAIN {
+            match base.without_parentheses() {
+                Expression::CallExpression(c) => match &c.callee {
+                    Expression::StaticMemberExpression(bm) if bm.property.name == "route" => {
+                        if path_from_route.is_none() {
+                            path_from_route = c.arguments.first().and_then(arg_path);
+                        }
+                        base = &bm.object;
+                    }
+                    Expression::StaticMemberExpression(bm)
+                        if verb_of(bm.property.name.as_str()).is_some() =>
+                    {
+                        base = &bm.object;
+                    }
+                    _ => return,
+                },
+                _ => break,
+            }
+        }
+        let Some(on) = binding_of(base) else { return };
+        if !self.routerish(on) {
+            return;
+        }
+        let (path, handlers) = match path_from_route {
+            Some(p) => (p, &it.arguments[..]),
+            None => {
+                let Some(first) = it.arguments.first().and_then(arg_path) else {
+                    return;
+                };
+                // Koa's named routes: `router.get('name', '/path', h)`.
+                match it.arguments.get(1).and_then(arg_path) {
+                    Some(second) if !server_path(&first) && server_path(&second) => {
+                        (second, &it.arguments[2..])
+                    }
+                    _ => (first, &it.arguments[1..]),
+                }
+            }
+        };
+        if !server_path(&path) {
+            return;
+        }
+        let Some((handler, pos)) = handlers
+            .last()
+            .and_then(|a| a.as_expression())
+            .and_then(handler_of)
+        else {
+            return;
+        };
+        let hint = self.routers.get(on).copied().flatten();
+        self.push_route(verb, path, on, handler, pos, at, ls, hint);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_route(
+        &mut self,
+        verb: &str,
+        path: String,
+        on: &str,
+        handler: Option<String>,
+        pos: u32,
+        at: u32,
+        ls: &[u32],
+        hint: Option<Framework>,
+    ) {
+        let hint = hint.or_else(|| (on == "fastify" && self.is_param(on)).then_some(Framework::Fastify));
+        self.routes.push(ServerRoute {
+            framework: Framework::Express,
+            verb: verb.to_string(),
+            path,
+            on: Some(on.to_string()),
+            plugin: self.plugin_of(on),
+            handler,
+            class: None,
+            handler_line: line(ls, pos),
+            line: at,
+        });
+        self.route_frameworks.push(hint);
+    }
+
+    /// `app.use('/api', router)`, `app.route('/api', sub)` (Hono),
+    /// `router.route({ method, url, handler })` (Fastify),
+    /// `fastify.register(plugin, { prefix })`.
+    fn mount_or_route(
+        &mut self,
+        it: &CallExpression,
+        m: &StaticMemberExpression,
+        method: &str,
+        at: u32,
+        ls: &[u32],
+    ) {
+        let Some(on) = binding_of(&m.object) else { return };
+        if !self.routerish(on) {
+            return;
+        }
+        let args: Vec<&Expression> = it.arguments.iter().filter_map(|a| a.as_expression()).collect();
+        let mut children: Vec<MountChild> = Vec::new();
+        let mut prefix = String::new();
+        match method {
+            "route" => {
+                if let [Expression::ObjectExpression(o)] = args.as_slice() {
+                    // Fastify's full declaration.
+                    let Some(url) = prop(o, "url").or_else(|| prop(o, "path")).and_then(path_of) else {
+                        return;
+                    };
+                    let verbs: Vec<String> = prop(o, "method").map(strings_of).unwrap_or_default();
+                    let (handler, pos) = prop(o, "handler")
+                        .and_then(handler_of)
+                        .unwrap_or((None, o.span.start));
+                    let hint = self
+                        .routers
+                        .get(on)
+                        .copied()
+                        .flatten()
+                        .or(Some(Framework::Fastify));
+                    for v in verbs {
+                        let v = v.to_ascii_uppercase();
+                        let v = if v == "ALL" { "ANY".to_string() } else { v };
+                        self.push_route(&v, url.clone(), on, handler.clone(), pos, at, ls, hint);
+                    }
+                    return;
+                }
+                // Hono: `app.route('/api', sub)`.
+                let [p, child] = args.as_slice() else { return };
+                let Some(p) = path_of(p) else { return };
+                prefix = p;
+                children.extend(child_of(child));
+            }
+            "use" => {
+                let mut rest = &args[..];
+                if let Some(p) = rest.first().and_then(|e| path_of(e)) {
+                    prefix = p;
+                    rest = &rest[1..];
+                }
+                children.extend(rest.iter().filter_map(|e| child_of(e)));
+            }
+            _ => {
+                // register(plugin, { prefix })
+                let Some(child) = args.first().and_then(|e| child_of(e)) else {
+                    return;
+                };
+                if let Some(Expression::ObjectExpression(o)) = args.get(1).map(|e| e.without_parentheses())
+                    && let Some(p) = prop(o, "prefix").and_then(path_of)
+                {
+                    prefix = p;
+                }
+                children.push(child);
+            }
+        }
+        if !server_path(&prefix) {
+            return;
+        }
+        let plugin = self.plugin_of(on);
+        for child in children {
+            self.mounts.push(RouteMount {
+                on: Some(on.to_string()),
+                plugin: plugin.clone(),
+                prefix: prefix.clone(),
+                child,
+                line: at,
+            });
+        }
+    }
+
+    /// A NestJS `@Controller(...)` class: one route per decorated method.
+    pub fn class(&mut self, it: &Class, ls: &[u32]) {
+        let Some(args) = it.decorators.iter().find_map(|d| {
+            decorator_call(d)
+                .filter(|(n, _)| *n == "Controller")
+                .map(|(_, a)| a)
+        }) else {
+            return;
+        };
+        let prefixes: Vec<String> = match args.first().and_then(|a| a.as_expression()) {
+            None => vec![String::new()],
+            Some(Expression::ObjectExpression(o)) => match prop(o, "path") {
+                Some(p) => strings_of(p),
+                None => vec![String::new()],
+            },
+            Some(e) => strings_of(e),
+        };
+        let class = it.id.as_ref().map(|i| i.name.as_str().to_string());
+        for el in &it.body.body {
+            let ClassElement::MethodDefinition(md) = el else {
+                continue;
+            };
+            let Some((name, npos)) = (match &md.key {
+                PropertyKey::StaticIdentifier(i) => Some((i.name.as_str().to_string(), i.span.start)),
+                PropertyKey::StringLiteral(s) => Some((s.value.as_str().to_string(), s.span.start)),
+                _ => None,
+            }) else {
+                continue;
+            };
+            for d in &md.decorators {
+                let Some((dn, dargs)) = decorator_call(d) else {
+                    continue;
+                };
+                let Some(verb) = NEST_VERBS.iter().find(|(n, _)| *n == dn).map(|(_, v)| *v) else {
+                    continue;
+                };
+                let paths = match dargs.first().and_then(|a| a.as_expression()) {
+                    None => vec![String::new()],
+                    Some(e) => strings_of(e),
+                };
+                for prefix in &prefixes {
+                    for p in &paths {
+                        self.routes.push(ServerRoute {
+                            framework: Framework::Nest,
+                            verb: verb.to_string(),
+                            path: join_paths(prefix, p),
+                            on: None,
+                            plugin: None,
+                            handler: Some(name.clone()),
+                            class: class.clone(),
+                            handler_line: line(ls, npos),
+                            line: line(ls, d.span.start),
+                        });
+                        self.route_frameworks.push(Some(Framework::Nest));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Into the file's facts.
+    pub fn finish(self, facts: &mut crate::facts::FileFacts) {
+        let module = self.imported.unwrap_or(Framework::Express);
+        for (mut r, hint) in self.routes.into_iter().zip(self.route_frameworks) {
+            r.framework = hint.unwrap_or(module);
+            facts.server_routes.push(r);
+        }
+        facts.route_mounts.extend(self.mounts);
+        facts.router_prefixes.extend(self.prefixes);
+        facts.global_prefixes.extend(self.global);
+    }
+}
