@@ -470,6 +470,10 @@ pub struct ServerRoute {
     pub handler: Option<String>,
     /// NestJS: the controller class.
     pub class: Option<String>,
+    /// NestJS: the version (`@Controller({ version: '1' })`, `@Version('2')`),
+    /// a path segment (`/v1`) when the app enables URI versioning.
+    #[serde(default)]
+    pub version: Option<String>,
     /// Where the handler is: the inline function, the handler argument, or
     /// the NestJS method's name.
     pub handler_line: u32,
@@ -639,6 +643,10 @@ pub struct FileFacts {
     /// NestJS `app.setGlobalPrefix('x')`: (prefix, line).
     #[serde(default)]
     pub global_prefixes: Vec<(String, u32)>,
+    /// NestJS `app.enableVersioning({ type: VersioningType.URI })`: (the
+    /// segment prefix, `v` unless `prefix:` says, the `defaultVersion`).
+    #[serde(default)]
+    pub uri_versioning: Vec<(String, Option<String>)>,
     /// Rails path/URL helpers used.
     #[serde(default)]
     pub path_helpers: Vec<PathHelper>,

@@ -69,10 +69,15 @@ pub fn routes(files: &[FileMeta], facts: &[FileFacts]) -> Vec<Route> {
     let mut own: BTreeMap<Node, String> = BTreeMap::new();
     // Global prefixes of NestJS apps, by repo.
     let mut global: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    // URI versioning of NestJS apps, by repo: (prefix, default version).
+    let mut versioning: BTreeMap<u32, (String, Option<String>)> = BTreeMap::new();
     for (fi, (m, ff)) in files.iter().zip(facts).enumerate() {
         for p in &ff.router_prefixes {
             own.entry((fi as FileIdx, p.router.clone()))
                 .or_insert_with(|| p.prefix.clone());
+        }
+        if let Some(v) = ff.uri_versioning.first() {
+            versioning.entry(m.repo).or_insert_with(|| v.clone());
         }
         for (p, _) in &ff.global_prefixes {
             let v = global.entry(m.repo).or_default();
@@ -93,10 +98,20 @@ pub fn routes(files: &[FileMeta], facts: &[FileFacts]) -> Vec<Route> {
         in_order.sort_by_key(|r| r.line);
         for sr in in_order {
             let prefixes: Vec<String> = match (&sr.plugin, &sr.on) {
-                (_, None) => global
-                    .get(&m.repo)
-                    .cloned()
-                    .unwrap_or_else(|| vec![String::new()]),
+                (_, None) => {
+                    let globals = global
+                        .get(&m.repo)
+                        .cloned()
+                        .unwrap_or_else(|| vec![String::new()]);
+                    // `/{global prefix}/v{version}/{controller}/{path}`.
+                    match versioning.get(&m.repo) {
+                        Some((vp, default)) => match sr.version.as_ref().or(default.as_ref()) {
+                            Some(v) => globals.iter().map(|g| join(g, &format!("{vp}{v}"))).collect(),
+                            None => globals,
+                        },
+                        None => globals,
+                    }
+                }
                 (plugin, Some(on)) => {
                     let node = (f, plugin.clone().unwrap_or_else(|| on.clone()));
                     let mut p = prefixes_of(&node, &parents, &own, &mut memo, &mut BTreeSet::new(), 0);
@@ -573,6 +588,35 @@ mod tests {
                 "GET /v1/health/ready src/health.controller.ts:3 -> src/health.controller.ts:4",
                 "GET /v1/teams src/teams/teams.controller.ts:3 -> src/teams/teams.controller.ts:4",
                 "POST /v1/teams/:id/members src/teams/teams.controller.ts:6 -> src/teams/teams.controller.ts:8",
+            ]
+        );
+        assert!(
+            t.iter()
+                .all(|l| l.starts_with("GET /v1/") || l.starts_with("POST /v1/")),
+            "{t:?}"
+        );
+        // URI versioning: the controller's or the method's version after the
+        // global prefix.
+        let t = table(&[
+            (
+                "src/main.ts",
+                "const app = await NestFactory.create(AppModule);\napp.setGlobalPrefix('api');\napp.enableVersioning({ type: VersioningType.URI });\n",
+            ),
+            (
+                "src/auth.controller.ts",
+                "@Controller({ path: 'auth', version: '1' })\nexport class AuthController {\n  @Post('login')\n  login() {}\n\n  @Version('2')\n  @Get('me')\n  me() {}\n}\n",
+            ),
+            (
+                "src/ping.controller.ts",
+                "@Controller('ping')\nexport class PingController {\n  @Get()\n  ping() {}\n}\n",
+            ),
+        ]);
+        assert_eq!(
+            t,
+            [
+                "GET /api/ping src/ping.controller.ts:3 -> src/ping.controller.ts:4",
+                "GET /api/v2/auth/me src/auth.controller.ts:7 -> src/auth.controller.ts:8",
+                "POST /api/v1/auth/login src/auth.controller.ts:3 -> src/auth.controller.ts:4",
             ]
         );
     }

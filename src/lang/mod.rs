@@ -607,6 +607,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         route_mounts,
         router_prefixes,
         global_prefixes,
+        uri_versioning,
         parse_error,
         too_deep,
     } = more;
@@ -661,6 +662,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.route_mounts.extend(route_mounts);
     into.router_prefixes.extend(router_prefixes);
     into.global_prefixes.extend(global_prefixes);
+    into.uri_versioning.extend(uri_versioning);
     into.authorizes.extend(authorizes.into_iter().map(|mut a| {
         a.scope = shift(a.scope);
         a

@@ -221,6 +221,24 @@ fn strings_of(e: &Expression) -> Vec<String> {
     }
 }
 
+/// A NestJS version: `'1'`, `['1', '2']` (the first), not
+/// `VERSION_NEUTRAL`.
+fn version_of(e: &Expression) -> Option<String> {
+    match e.without_parentheses() {
+        Expression::StringLiteral(s) => Some(s.value.as_str().to_string()),
+        Expression::NumericLiteral(n) => Some(
+            n.raw
+                .as_ref()
+                .map_or_else(|| n.value.to_string(), |r| r.to_string()),
+        ),
+        Expression::ArrayExpression(a) => a
+            .elements
+            .iter()
+            .find_map(|el| el.as_expression().and_then(version_of)),
+        _ => None,
+    }
+}
+
 /// `/a` + `b` → `/a/b`, as a router joins a prefix and a path.
 pub fn join_paths(prefix: &str, path: &str) -> String {
     let mut out = String::new();
@@ -254,6 +272,7 @@ pub(super) struct Http {
     mounts: Vec<RouteMount>,
     prefixes: Vec<RouterPrefix>,
     global: Vec<(String, u32)>,
+    versioning: Vec<(String, Option<String>)>,
     /// Bindings made by a framework's constructor.
     routers: HashMap<String, Option<Framework>>,
     /// Function binding names by the function node's start.
@@ -410,6 +429,24 @@ impl Http {
                 }
                 return;
             }
+            "enableVersioning" => {
+                if let Some(Argument::ObjectExpression(o)) = it.arguments.first()
+                    && prop(o, "type").is_some_and(|t| match t {
+                        Expression::StaticMemberExpression(m) => m.property.name == "URI",
+                        Expression::NumericLiteral(n) => n.value == 0.0,
+                        _ => false,
+                    })
+                {
+                    let prefix = match prop(o, "prefix") {
+                        Some(Expression::BooleanLiteral(b)) if !b.value => String::new(),
+                        Some(e) => path_of(e).unwrap_or_else(|| "v".to_string()),
+                        None => "v".to_string(),
+                    };
+                    let default = prop(o, "defaultVersion").and_then(version_of);
+                    self.versioning.push((prefix, default));
+                }
+                return;
+            }
             "prefix" => {
                 if let Some(on) = binding_of(&m.object)
                     && self.routerish(on)
@@ -507,6 +544,7 @@ impl Http {
             plugin: self.plugin_of(on),
             handler,
             class: None,
+            version: None,
             handler_line: line(ls, pos),
             line: at,
         });
@@ -606,12 +644,16 @@ impl Http {
         }) else {
             return;
         };
+        let mut version = None;
         let prefixes: Vec<String> = match args.first().and_then(|a| a.as_expression()) {
             None => vec![String::new()],
-            Some(Expression::ObjectExpression(o)) => match prop(o, "path") {
-                Some(p) => strings_of(p),
-                None => vec![String::new()],
-            },
+            Some(Expression::ObjectExpression(o)) => {
+                version = prop(o, "version").and_then(version_of);
+                match prop(o, "path") {
+                    Some(p) => strings_of(p),
+                    None => vec![String::new()],
+                }
+            }
             Some(e) => strings_of(e),
         };
         let class = it.id.as_ref().map(|i| i.name.as_str().to_string());
@@ -626,6 +668,15 @@ impl Http {
             }) else {
                 continue;
             };
+            let version = md
+                .decorators
+                .iter()
+                .find_map(|d| {
+                    decorator_call(d)
+                        .filter(|(n, _)| *n == "Version")
+                        .map(|(_, a)| a.first().and_then(|a| a.as_expression()).and_then(version_of))
+                })
+                .unwrap_or_else(|| version.clone());
             for d in &md.decorators {
                 let Some((dn, dargs)) = decorator_call(d) else {
                     continue;
@@ -647,6 +698,7 @@ impl Http {
                             plugin: None,
                             handler: Some(name.clone()),
                             class: class.clone(),
+                            version: version.clone(),
                             handler_line: line(ls, npos),
                             line: line(ls, d.span.start),
                         });
@@ -667,5 +719,6 @@ impl Http {
         facts.route_mounts.extend(self.mounts);
         facts.router_prefixes.extend(self.prefixes);
         facts.global_prefixes.extend(self.global);
+        facts.uri_versioning.extend(self.versioning);
     }
 }
