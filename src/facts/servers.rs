@@ -498,6 +498,31 @@ mod tests {
     }
 
     #[test]
+    fn routers_built_by_chains_and_exported_anonymously() {
+        // node-express-realworld-example-app's layout.
+        let t = table(&[
+            (
+                "src/app/routes/routes.ts",
+                "import { Router } from 'express';\nimport tags from './tag/tag.controller';\nconst api = Router()\n  .use(tags);\n\nexport default Router().use('/api', api);\n",
+            ),
+            (
+                "src/app/routes/tag/tag.controller.ts",
+                "import { Router } from 'express';\nconst router = Router();\nrouter.get('/tags', async (req, res) => {});\nexport default router;\n",
+            ),
+            (
+                "src/main.ts",
+                "import express from 'express';\nimport routes from './app/routes/routes';\nconst app = express();\napp.use(routes);\n",
+            ),
+        ]);
+        assert_eq!(
+            t,
+            [
+                "GET /api/tags src/app/routes/tag/tag.controller.ts:3 -> src/app/routes/tag/tag.controller.ts:3"
+            ]
+        );
+    }
+
+    #[test]
     fn clients_and_maps_are_not_routes() {
         let t = table(&[(
             "src/client.ts",

@@ -13,6 +13,7 @@
 
 use crate::facts::{Framework, MountChild, RouteMount, RouterPrefix, ServerRoute};
 use oxc::ast::ast::*;
+use oxc::span::GetSpan;
 use std::collections::HashMap;
 
 /// Method names of routers and the verb each registers.
@@ -39,6 +40,17 @@ const NEST_VERBS: [(&str, &str); 9] = [
     ("Head", "HEAD"),
     ("Search", "SEARCH"),
     ("All", "ANY"),
+];
+
+/// Functions and classes that make an app or a router.
+const CTORS: [&str; 7] = [
+    "express",
+    "Router",
+    "Hono",
+    "OpenAPIHono",
+    "Fastify",
+    "fastify",
+    "Koa",
 ];
 
 /// Chains (`router.route('/x').get(a).post(b)`, wrappers around a handler)
@@ -275,6 +287,9 @@ pub(super) struct Http {
     versioning: Vec<(String, Option<String>)>,
     /// Bindings made by a framework's constructor.
     routers: HashMap<String, Option<Framework>>,
+    /// Router constructor calls (`Router()` in `const api = Router().use(a)`)
+    /// by their start: the binding the chain on them is assigned to.
+    ctor_names: HashMap<u32, String>,
     /// Function binding names by the function node's start.
     fn_names: HashMap<u32, String>,
     /// Enclosing functions: (binding name, parameter names).
@@ -335,6 +350,27 @@ impl Http {
             .any(|(_, params)| params.iter().any(|p| p == on))
     }
 
+    /// The app or router a receiver is: a binding, or the constructor call
+    /// at the base of a chain assigned to one (`Router().use(a)`).
+    fn on_of(&self, e: &Expression) -> Option<String> {
+        if let Some(b) = binding_of(e) {
+            return Some(b.to_string());
+        }
+        let mut e = e.without_parentheses();
+        for _ in 0..MAX_CHAIN {
+            match e {
+                Expression::CallExpression(c) => match &c.callee {
+                    Expression::StaticMemberExpression(m) if !CTORS.contains(&m.property.name.as_str()) => {
+                        e = m.object.without_parentheses()
+                    }
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        self.ctor_names.get(&e.span().start).cloned()
+    }
+
     fn routerish(&self, name: &str) -> bool {
         self.routers.contains_key(name) || routerish_name(name)
     }
@@ -345,14 +381,23 @@ impl Http {
         if let Expression::AwaitExpression(a) = e {
             e = a.argument.without_parentheses();
         }
-        // `new Hono().basePath('/api')`
+        // Down a chain of calls on the new router: `new Hono().basePath('/api')`,
+        // `Router().use(a).use(b)`.
         let mut prefix = None;
-        if let Expression::CallExpression(c) = e
-            && let Expression::StaticMemberExpression(m) = &c.callee
-            && m.property.name == "basePath"
-            && let Some(p) = c.arguments.first().and_then(arg_path)
-        {
-            prefix = Some((p, c.span.start));
+        for _ in 0..MAX_CHAIN {
+            let Expression::CallExpression(c) = e else { break };
+            let Expression::StaticMemberExpression(m) = &c.callee else {
+                break;
+            };
+            if CTORS.contains(&m.property.name.as_str()) {
+                // `express.Router()` itself.
+                break;
+            }
+            if m.property.name == "basePath"
+                && let Some(p) = c.arguments.first().and_then(arg_path)
+            {
+                prefix = Some((p, c.span.start));
+            }
             e = m.object.without_parentheses();
         }
         let (callee, args) = match e {
@@ -375,6 +420,7 @@ impl Http {
             _ => return,
         };
         self.routers.insert(name.to_string(), framework);
+        self.ctor_names.insert(e.span().start, name.to_string());
         // `new Router({ prefix: '/x' })`
         if let Some(Argument::ObjectExpression(o)) = args.first()
             && let Some(p) = prop(o, "prefix").and_then(path_of)
@@ -481,16 +527,17 @@ impl Http {
                         base = &bm.object;
                     }
                     Expression::StaticMemberExpression(bm)
-                        if verb_of(bm.property.name.as_str()).is_some() =>
+                        if verb_of(bm.property.name.as_str()).is_some() || bm.property.name == "use" =>
                     {
                         base = &bm.object;
                     }
-                    _ => return,
+                    _ => break,
                 },
                 _ => break,
             }
         }
-        let Some(on) = binding_of(base) else { return };
+        let Some(on) = self.on_of(base) else { return };
+        let on = on.as_str();
         if !self.routerish(on) {
             return;
         }
@@ -562,7 +609,8 @@ impl Http {
         at: u32,
         ls: &[u32],
     ) {
-        let Some(on) = binding_of(&m.object) else { return };
+        let Some(on) = self.on_of(&m.object) else { return };
+        let on = on.as_str();
         if !self.routerish(on) {
             return;
         }

@@ -1382,6 +1382,8 @@ impl<'a> Visit<'a> for V<'_> {
                 if let Some(e) = other.as_expression() {
                     self.env_candidates.push(("default".to_string(), e.span()));
                     self.http.name_function(e.span().start, "default");
+                    // `export default Router().use('/api', api)`
+                    self.http.declarator("default", e, &self.line_starts);
                 }
                 self.export("default", None, None, pos)
             }
