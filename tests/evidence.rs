@@ -945,3 +945,26 @@ fn ts_bare_and_imported_calls_are_not_class_methods() {
         "{f:#}"
     );
 }
+
+// A NestJS controller method with a route decorator is called by the
+// framework for each request: its route is its caller.
+#[test]
+fn nest_route_handlers_are_called_by_their_route() {
+    let ws = tree(&[
+        (
+            "api/src/resume.controller.ts",
+            "import { Controller, Get } from '@nestjs/common';\n\n@Controller('resume')\nexport class ResumeController {\n  @Get()\n  findAll() {\n    return [];\n  }\n\n  helper() {\n    return 1;\n  }\n}\n",
+        ),
+        ("api/package.json", "{\"name\": \"api\"}\n"),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: ResumeController#findAll\n      - method: ResumeController#helper\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:ResumeController#findAll");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    assert_eq!(strings(&f["callers_found"]), ["api/src/resume.controller.ts:5"]);
+    let f = finding(&v, "method:ResumeController#helper");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+}

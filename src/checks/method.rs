@@ -740,6 +740,19 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
 
     // A public controller method that a route leads to is an action: Rails
     // calls it for each request to the route, which is its caller.
+    // A TypeScript/JavaScript handler (a NestJS controller method, a
+    // function an Express router registers) has its route as caller.
+    let served: Vec<(FileIdx, u32)> = ix
+        .routes
+        .iter()
+        .filter(|r| {
+            matches!(&r.target, crate::routing::Target::Code { name, file, line, .. }
+            if defs.iter().any(|(fi, d)| {
+                *fi == *file && (*line == d.line || name.as_deref() == Some(d.name.as_str()))
+            }))
+        })
+        .map(|r| (r.file, r.line))
+        .collect();
     let routed: Vec<(FileIdx, u32)> = if mn.owner.is_some() && !mn.singleton {
         let actions: Vec<(&str, u32)> = defs
             .iter()
@@ -760,9 +773,17 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     } else {
         Vec::new()
     };
-    let routed: Vec<(FileIdx, u32)> = routed.into_iter().collect::<BTreeSet<_>>().into_iter().collect();
+    let routed: Vec<(FileIdx, u32)> = routed
+        .into_iter()
+        .chain(served)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     for (fi, line) in &routed {
         let loc = ctx.loc(*fi, *line);
+        if f.callers_found.contains(&loc) {
+            continue;
+        }
         f.callers_found.push(loc.clone());
         f.caller_matches.push(CallerMatch {
             location: loc,
