@@ -1402,3 +1402,24 @@ fn ruby_symbols_that_name_templates_abilities_and_filters_are_not_calls() {
         ]
     );
 }
+
+#[test]
+fn ts_locals_typed_by_new_take_the_last_declaration_before_the_call() {
+    let f = ts(
+        "function go(kind: string) {\n  if (kind === 'a') {\n    const parser = new AParser();\n    parser.convert(1);\n  }\n  if (kind === 'b') {\n    const parser = new BParser();\n    parser.convert(2);\n  }\n}\n",
+        &["convert"],
+    );
+    let recvs: Vec<(u32, Recv)> = f
+        .calls
+        .iter()
+        .filter(|c| c.name == "convert")
+        .map(|c| (c.line, c.recv.clone()))
+        .collect();
+    assert_eq!(
+        recvs,
+        [
+            (4, Recv::Const("AParser".to_string())),
+            (8, Recv::Const("BParser".to_string()))
+        ]
+    );
+}

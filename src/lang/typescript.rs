@@ -669,10 +669,10 @@ impl<'s> V<'s> {
             }
             None
         };
-        let typed: Vec<(Option<usize>, &str, &str)> = self
+        let typed: Vec<(Option<usize>, &str, &str, u32)> = self
             .typed
             .iter()
-            .map(|(pos, v, c)| (table.function_at(*pos as usize), v.as_str(), c.as_str()))
+            .map(|(pos, v, c)| (table.function_at(*pos as usize), v.as_str(), c.as_str(), *pos))
             .collect();
         for c in std::mem::take(&mut self.calls) {
             let recv = match c.recv {
@@ -686,7 +686,15 @@ impl<'s> V<'s> {
                     // function (or an enclosing one).
                     let mut scope = table.function_at(pos as usize);
                     loop {
-                        if let Some((_, _, class)) = typed.iter().find(|(s, v, _)| *s == scope && *v == t) {
+                        // Of several declarations of the name in the function
+                        // (`const parser = new A()` in one block, `new B()` in
+                        // the next), the last one before the call.
+                        let same = || typed.iter().filter(|(s, v, _, _)| *s == scope && *v == t);
+                        let found = same()
+                            .filter(|(_, _, _, at)| *at <= pos)
+                            .max_by_key(|(_, _, _, at)| *at)
+                            .or_else(|| same().next());
+                        if let Some((_, _, class, _)) = found {
                             break Recv::Const(class.to_string());
                         }
                         match scope {
