@@ -317,3 +317,16 @@ mod tests {
         assert_eq!(singularize("archives"), "archive");
     }
 }
+
+/// `line_item` → `LineItem` (a variable named after a class, to the class).
+pub fn camelize(w: &str) -> String {
+    w.split('_')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}

@@ -836,6 +836,18 @@ fn rails_pair() -> tempfile::TempDir {
             "class Pdf\n  # show\n  def run(getter)\n    Pdf.public_send(getter)\n  end\nend\n",
         ),
         (
+            "app1/app/helpers/settings_helper.rb",
+            "module SettingsHelper\n  def go(setting)\n    # show\n    send(setting[:path])\n  end\nend\n",
+        ),
+        (
+            "app1/app/models/submitter.rb",
+            "class Submitter < ApplicationRecord\nend\n",
+        ),
+        (
+            "app1/lib/fill.rb",
+            "class Fill\n  def value(submitter, field)\n    # show\n    submitter.try(field)\n  end\nend\n",
+        ),
+        (
             "app2/lib/dispatch.rb",
             "class Dispatch\n  def run(name)\n    # update show initialize message_params\n    send(name)\n  end\nend\n",
         ),
@@ -892,7 +904,8 @@ fn routed_actions_are_called_and_filter_symbols_are_not_calls() {
     let f = finding(&v, "method:TemplatesController#show");
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
     assert_eq!(strings(&f["callers_found"]), ["app1/config/routes.rb:2"]);
-    // `Pdf.public_send(getter)` can only reach `Pdf`'s methods.
+    // `Pdf.public_send(getter)` can only reach `Pdf`'s methods,
+    // `submitter.try(field)` a `Submitter`'s, a helper's `send` the view's.
     assert_eq!(strings(&f["dynamic_callers"]), Vec::<String>::new());
     let f = finding(&v, "method:SubmittersController#update");
     assert_eq!(codes(f), ["no-callers"], "{f:#}");

@@ -856,7 +856,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             for d in facts
                 .dynamic
                 .iter()
-                .filter(|d| may_name(&d.what, &mn.name) && !other_constant(&d.what, &mn, &di))
+                .filter(|d| may_name(&d.what, &mn.name) && !dispatch_cannot_reach(ctx, fi, &d.what, &mn, &di))
             {
                 let location = ctx.loc(fi, d.line);
                 dynamic_callers.push(location.clone());
@@ -1130,34 +1130,67 @@ fn names_class(var: &str, leaf: &str) -> bool {
     }
 }
 
+/// Can a Ruby dynamic dispatch site in file `fi` not reach the point's
+/// method, by what its receiver says?
+/// - on a constant that is not the owner nor a class that inherits or
+///   includes it (`Pdfium.public_send(getter)` for `TemplatesController#new`);
+/// - on a variable named after another class of the workspace
+///   (`submitter.try(field)` for `MfaSetupController#new`);
+/// - on `self` (no receiver) in a file none of whose classes is the owner,
+///   inherits from it or is one of its ancestors (`send(setting[:path])` in
+///   `SettingsHelper` for `BudgetsController#index`).
+fn dispatch_cannot_reach(ctx: &Ctx, fi: FileIdx, what: &str, mn: &MethodName, di: &DefIndex) -> bool {
+    let Some(owner) = &mn.owner else { return false };
+    let ix = ctx.ix;
+    let head = what.split('(').next().unwrap_or(what);
+    let dispatch = |m: &str| matches!(m, "send" | "public_send" | "__send__" | "try" | "try!");
+    let constant = |k: &str| {
+        k.split("::").all(|seg| {
+            seg.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                && seg.chars().all(|c| c.is_alphanumeric() || c == '_')
+        })
+    };
+    match head.rsplit_once('.') {
+        // `K.public_send(x)` or `K.new.public_send(x)`: the constant `K`.
+        Some((recv, m)) if dispatch(m) => {
+            let k = recv.strip_suffix(".new").unwrap_or(recv);
+            if constant(k) {
+                return !owner_matches(k, owner) && !di.descends(k);
+            }
+            let var = receiver_var(recv);
+            let class = crate::inflect::camelize(var);
+            !var.is_empty()
+                && !names_class(var, leaf(owner))
+                && !ix.classes.owners_named(&class).is_empty()
+                && !ix
+                    .classes
+                    .owners_named(&class)
+                    .iter()
+                    .any(|c| di.descends(c) || ix.classes.is_a(owner, c))
+        }
+        Some(_) => false,
+        None if dispatch(head) && family(ctx, fi) == Some(Family::Ruby) => {
+            let facts = &ix.facts[fi as usize];
+            let classes: BTreeSet<&str> = facts
+                .defs
+                .iter()
+                .filter_map(|d| d.owner.as_deref())
+                .chain(facts.ancestry.iter().map(|a| a.owner.as_str()))
+                .collect();
+            !classes.is_empty()
+                && !classes
+                    .iter()
+                    .any(|c| owner_matches(c, owner) || di.descends(c) || ix.classes.is_a(owner, c))
+        }
+        None => false,
+    }
+}
+
 /// Could a dynamic dispatch site (`send("#{view}_series")`,
 /// `obj[`get${k}`]()`, as extraction writes it) call `name`? Its name is
 /// an interpolated string whose literal parts must fit `name`: leading text
 /// a prefix, trailing text a suffix, the rest inside. Anything else (a
 /// variable, a truncated text, reflection) may.
-/// Is a dynamic call made on a constant that is not the point's owner nor
-/// a class that inherits or includes it (`Pdfium.public_send(getter)` for
-/// `TemplatesController#new`)?
-fn other_constant(what: &str, mn: &MethodName, di: &DefIndex) -> bool {
-    let Some(owner) = &mn.owner else { return false };
-    let head = what.split('(').next().unwrap_or(what);
-    // `K.public_send(x)` or `K.new.public_send(x)`: the constant `K`.
-    let Some((k, rest)) = head.split_once('.') else {
-        return false;
-    };
-    if !matches!(
-        rest.strip_prefix("new.").unwrap_or(rest),
-        "send" | "public_send" | "__send__" | "try" | "try!"
-    ) {
-        return false;
-    }
-    let constant = k.split("::").all(|seg| {
-        seg.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-            && seg.chars().all(|c| c.is_alphanumeric() || c == '_')
-    });
-    constant && !owner_matches(k, owner) && !di.descends(k)
-}
-
 fn may_name(what: &str, name: &str) -> bool {
     // A method called on a class looked up by name
     // (`Object.const_get(..).new.rows`): exactly that method.
