@@ -271,6 +271,19 @@ pub fn pluralize(w: &str) -> String {
     format!("{w}s")
 }
 
+/// `line_item` → `LineItem` (a variable named after a class, to the class).
+pub fn camelize(w: &str) -> String {
+    w.split('_')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let mut c = p.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,17 +329,4 @@ mod tests {
         assert_eq!(singularize("objectives"), "objective");
         assert_eq!(singularize("archives"), "archive");
     }
-}
-
-/// `line_item` → `LineItem` (a variable named after a class, to the class).
-pub fn camelize(w: &str) -> String {
-    w.split('_')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let mut c = p.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
 }
