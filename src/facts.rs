@@ -168,6 +168,12 @@ pub struct JsonKey {
     pub key: String,
     pub op: KeyOp,
     pub line: u32,
+    /// What the column hangs off, as written (`video` for
+    /// `video.metadata['k']`, `@order.customer` for
+    /// `@order.customer.metadata`); `None` for a bare `metadata` (the
+    /// model's own) or a hash given to a writer.
+    #[serde(default)]
+    pub recv: Option<String>,
 }
 
 /// A JSON column accessed with a key or value we cannot read statically

@@ -981,3 +981,79 @@ fn nest_route_handlers_are_called_by_their_route() {
     let f = finding(&v, "method:ResumeController#helper");
     assert_eq!(codes(f), ["no-callers"], "{f:#}");
 }
+
+// A JSON column's keys come from receivers that can hold the model: in the
+// model's own repo and language, files about it; elsewhere (another app, a
+// front end) only receivers named after it. A hash given to another class
+// (`Toggle.new(data: {...})`) or a column on a variable named after another
+// class (`integration.data`) is not the column.
+#[test]
+fn json_keys_keep_to_receivers_of_the_model() {
+    let ws = tree(&[
+        (
+            "api/db/schema.rb",
+            "ActiveRecord::Schema[7.1].define(version: 1) do\n  create_table \"syncs\" do |t|\n    t.jsonb \"data\"\n  end\n  create_table \"integrations\" do |t|\n    t.jsonb \"data\"\n  end\nend\n",
+        ),
+        (
+            "api/app/models/sync.rb",
+            "class Sync < ApplicationRecord\n  def window\n    data[\"window\"]\n  end\nend\n",
+        ),
+        (
+            "api/app/models/integration.rb",
+            "class Integration < ApplicationRecord\nend\n",
+        ),
+        (
+            "api/app/components/toggle.rb",
+            "class Toggle\n  def initialize(data:)\n  end\nend\n",
+        ),
+        (
+            "api/app/jobs/sync_job.rb",
+            "class SyncJob\n  def perform(sync, integration)\n    sync.update(data: { \"window\" => 1, \"status\" => 2 })\n    integration.data[\"token\"]\n    Toggle.new(data: { \"target\" => \"x\" })\n  end\nend\n",
+        ),
+        (
+            "web/src/resume.ts",
+            "export function certs(resume: any) {\n  return resume.data.Certifications;\n}\n",
+        ),
+        (
+            "web/src/sync.ts",
+            "export const windowOf = (sync: any) => sync.data.window;\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - jsonb: Sync.data\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "jsonb:Sync.data");
+    let keys: Vec<(String, Vec<String>, Vec<String>)> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["key"].as_str().unwrap().to_string(),
+                strings(&k["read_at"]),
+                strings(&k["written_at"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (
+                "status".to_string(),
+                vec![],
+                vec!["api/app/jobs/sync_job.rb:3".to_string()]
+            ),
+            (
+                "window".to_string(),
+                vec![
+                    "api/app/models/sync.rb:3".to_string(),
+                    "web/src/sync.ts:1".to_string()
+                ],
+                vec!["api/app/jobs/sync_job.rb:3".to_string()]
+            ),
+        ],
+        "{f:#}"
+    );
+}

@@ -1,7 +1,7 @@
 //! `jsonb:` points: keys written versus keys read, across repos.
 
 use super::{Ctx, Merged};
-use crate::facts::{FileIdx, KeyOp, name_forms, rails_table};
+use crate::facts::{FileIdx, KeyOp, Lang, name_forms, rails_table};
 use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, KeyEntry};
 use crate::msg;
 use crate::text::Text;
@@ -29,17 +29,113 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .unwrap_or_default();
     let about_model =
         |fi: FileIdx| model_forms.is_empty() || model_forms.iter().any(|f| ix.mentions_name(fi, f));
+    // The model's table: `self.table_name = '...'` in the model, else the
+    // Rails default (`Receipt` → `receipts`).
+    let table: Option<String> = m.name.rsplit_once('.').map(|(model, _)| {
+        let leaf = model.rsplit("::").next().unwrap_or(model);
+        ix.table_names
+            .get(model.trim_start_matches("::"))
+            .or_else(|| {
+                ix.table_names
+                    .iter()
+                    .find(|(o, _)| o.rsplit("::").next() == Some(leaf))
+                    .map(|(_, t)| t)
+            })
+            .cloned()
+            .unwrap_or_else(|| rails_table(model))
+    });
+    let model_leaf: Option<&str> = m
+        .name
+        .rsplit_once('.')
+        .map(|(model, _)| model.rsplit("::").next().unwrap_or(model));
+    let mut other_tables: BTreeSet<String> = BTreeSet::new();
+    let mut defined_at: Vec<(FileIdx, u32)> = Vec::new();
+    for (fi, i) in ix
+        .column_defs_by_name
+        .get(&column)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+    {
+        let d = &ix.facts[*fi as usize].column_defs[*i as usize];
+        // A column declared on another table is another column.
+        // (TypeORM entities and Prisma models name the model itself.)
+        if let (Some(t), Some(own)) = (&d.table, &table)
+            && t != own
+            && Some(t.as_str()) != model_leaf
+        {
+            other_tables.insert(format!("{t} ({})", ctx.loc(*fi, d.line)));
+            continue;
+        }
+        defined_at.push((*fi, d.line));
+    }
+    for (fi, line) in &defined_at {
+        f.definitions.push(DefinitionEvidence {
+            location: ctx.loc(*fi, *line),
+            access: None,
+        });
+    }
+    // Where the model lives: the repos and languages of its class and of
+    // its table's schema. Elsewhere (another app reading the same database,
+    // a front end reading the API's JSON) a key counts only on a receiver
+    // named after the model (`video.metadata['tts_url']`).
+    let ruby_file = |fi: FileIdx| {
+        matches!(
+            ix.file(fi).class.lang,
+            Some(Lang::Ruby | Lang::Erb | Lang::Haml | Lang::Slim)
+        )
+    };
+    let mut homes: BTreeSet<(u32, bool)> = BTreeSet::new();
+    for (fi, _) in &defined_at {
+        homes.insert((ix.file(*fi).repo, ruby_file(*fi)));
+    }
+    if let Some((model, _)) = m.name.rsplit_once('.') {
+        for o in ix.classes.owners_named(model.trim_start_matches("::")) {
+            for l in ix.classes.declared_at(&o) {
+                homes.insert((ix.file(l.file).repo, ruby_file(l.file)));
+            }
+        }
+    }
+    let at_home = |fi: FileIdx| homes.is_empty() || homes.contains(&(ix.file(fi).repo, ruby_file(fi)));
+    // Is the key's receiver named after the model (`video`, `@video`,
+    // `Video.find(id)`), or after another class of the workspace
+    // (`integration.data` for `Receipt.data`)?
+    let tie = |recv: Option<&str>| -> Option<bool> {
+        let leaf = model_leaf?;
+        let recv = recv?;
+        if recv.split(['.', '(']).next() == Some(leaf) {
+            return Some(true);
+        }
+        let var = super::method::receiver_var(recv);
+        if var.is_empty() || var == "self" || var == "this" {
+            return None;
+        }
+        if super::method::names_class(var, leaf) {
+            return Some(true);
+        }
+        let class = crate::inflect::camelize(var);
+        (!ix.classes.owners_named(&class).is_empty()).then_some(false)
+    };
     let mut elsewhere: BTreeSet<String> = BTreeSet::new();
+    let mut away: BTreeSet<String> = BTreeSet::new();
     let mut keys: BTreeMap<String, KeyEntry> = BTreeMap::new();
     for (fi, i) in ix.json_by_column.get(&column).map(Vec::as_slice).unwrap_or(&[]) {
         if ix.is_test(*fi) {
             continue;
         }
-        if !about_model(*fi) {
-            elsewhere.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
-            continue;
-        }
         let k = &ix.facts[*fi as usize].json_keys[*i as usize];
+        match tie(k.recv.as_deref()) {
+            Some(true) => {}
+            Some(false) => continue,
+            None if !at_home(*fi) => {
+                away.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
+                continue;
+            }
+            None if !about_model(*fi) => {
+                elsewhere.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
+                continue;
+            }
+            None => {}
+        }
         let loc = ctx.loc(*fi, k.line);
         let e = keys.entry(k.key.clone()).or_insert_with(|| KeyEntry {
             key: k.key.clone(),
@@ -66,6 +162,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if ix.is_test(*fi) {
             continue;
         }
+        if !at_home(*fi) {
+            away.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
+            continue;
+        }
         if !about_model(*fi) {
             elsewhere.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
             continue;
@@ -77,47 +177,6 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         } else {
             opaque_writes.push(loc);
         }
-    }
-    // The model's table: `self.table_name = '...'` in the model, else the
-    // Rails default (`Receipt` → `receipts`).
-    let table: Option<String> = m.name.rsplit_once('.').map(|(model, _)| {
-        let leaf = model.rsplit("::").next().unwrap_or(model);
-        ix.table_names
-            .get(model.trim_start_matches("::"))
-            .or_else(|| {
-                ix.table_names
-                    .iter()
-                    .find(|(o, _)| o.rsplit("::").next() == Some(leaf))
-                    .map(|(_, t)| t)
-            })
-            .cloned()
-            .unwrap_or_else(|| rails_table(model))
-    });
-    let model_leaf: Option<&str> = m
-        .name
-        .rsplit_once('.')
-        .map(|(model, _)| model.rsplit("::").next().unwrap_or(model));
-    let mut other_tables: BTreeSet<String> = BTreeSet::new();
-    for (fi, i) in ix
-        .column_defs_by_name
-        .get(&column)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
-    {
-        let d = &ix.facts[*fi as usize].column_defs[*i as usize];
-        // A column declared on another table is another column.
-        // (TypeORM entities and Prisma models name the model itself.)
-        if let (Some(t), Some(own)) = (&d.table, &table)
-            && t != own
-            && Some(t.as_str()) != model_leaf
-        {
-            other_tables.insert(format!("{t} ({})", ctx.loc(*fi, d.line)));
-            continue;
-        }
-        f.definitions.push(DefinitionEvidence {
-            location: ctx.loc(*fi, d.line),
-            access: None,
-        });
     }
     f.exists = Some(
         !keys.is_empty()
@@ -155,6 +214,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             "{} is accessed only in files that never spell the model (a concern or shared code?): {}",
             Text::code(&column),
             Text::join(elsewhere.iter().take(5).map(Text::raw), ", ")
+        ));
+    }
+    if !away.is_empty() {
+        let away: Vec<String> = away.into_iter().collect();
+        f.verify.push(msg!(
+            "accesses of a {} in other repos or languages than the model's, on receivers not named after it, are not counted: {}",
+            Text::code(&column),
+            super::first_few(&away)
         ));
     }
     let written: Vec<String> = keys

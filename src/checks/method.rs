@@ -1108,7 +1108,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
 
 /// The variable a receiver's text ends with: `family` for
 /// `Current.family`, `account` for `@account`, `entry` for `txn&.entry`.
-fn receiver_var(recv: &str) -> &str {
+pub(super) fn receiver_var(recv: &str) -> &str {
     recv.trim_end_matches("()")
         .rsplit(['.', ' ', '(', '['])
         .next()
@@ -1119,7 +1119,7 @@ fn receiver_var(recv: &str) -> &str {
 
 /// Is `var` a variable named after class `leaf` (`account`,
 /// `created_account`, `@account`, `currentUser`, `user`)?
-fn names_class(var: &str, leaf: &str) -> bool {
+pub(super) fn names_class(var: &str, leaf: &str) -> bool {
     let forms = name_forms(leaf);
     forms.iter().any(|f| var == f) || {
         let snake = forms

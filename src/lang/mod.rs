@@ -153,6 +153,7 @@ pub fn sql_keys_in(text: &str, base_line: u32, interest: &Interest) -> Vec<JsonK
                 key: key.to_string(),
                 op: KeyOp::Read,
                 line,
+                recv: None,
             });
         }
     }

@@ -180,6 +180,7 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
         }],
         next_id: 1,
         consumed: HashSet::new(),
+        json_recv: None,
         inline: HashMap::new(),
         by_symbol: HashMap::new(),
         class_vis: HashMap::new(),
@@ -268,6 +269,9 @@ struct Walker<'a, 'b> {
     /// Start offsets of symbols and strings already explained (definition
     /// names, visibility arguments): not references.
     consumed: HashSet<u32>,
+    /// The receiver of the JSON column whose keys are being read (see
+    /// `column_name`).
+    json_recv: Option<String>,
     /// Start offset of a definition (or `attr_*` call) → visibility given by
     /// a modifier around it (`private def x`).
     inline: HashMap<u32, Vis>,
@@ -1015,6 +1019,10 @@ impl<'pr> Walker<'_, '_> {
             // `data:` key anywhere else (`render json: { data: ... }`, an
             // option) is not the column.
             if ATTRIBUTE_METHODS.contains(&name.as_str()) {
+                // The model given the attributes: `DS::Toggle.new(data: {...})`
+                // is a component's option, `sync.update(data: {...})` the
+                // column's.
+                self.json_recv = recv.as_ref().map(|r| self.short(r));
                 for a in &args {
                     let elements = match (a.as_keyword_hash_node(), a.as_hash_node()) {
                         (Some(h), _) => h.elements(),
@@ -1744,23 +1752,27 @@ impl<'pr> Walker<'_, '_> {
 
     /// `x.column` or a bare `column` (the model's own attribute); a local
     /// variable or parameter merely named like the column is not it.
-    fn column_name(&self, n: &Node<'_>) -> Option<String> {
-        let name = if let Some(c) = n.as_call_node() {
-            utf8(c.name().as_slice())
-        } else {
+    fn column_name(&mut self, n: &Node<'_>) -> Option<String> {
+        let Some(c) = n.as_call_node() else { return None };
+        let name = utf8(c.name().as_slice());
+        if !self.interest.column(&name) {
             return None;
-        };
-        self.interest.column(&name).then_some(name)
+        }
+        // What the column hangs off, for the keys that follow.
+        self.json_recv = c.receiver().map(|r| self.short(&r));
+        Some(name)
     }
 
     fn key(&mut self, column: &str, k: &Node<'_>, op: KeyOp, at: u32) {
         if let Some(key) = literal_name(k) {
             let line = self.line_of(k);
+            let recv = self.json_recv.clone();
             self.b.facts.json_keys.push(JsonKey {
                 column: column.to_string(),
                 key,
                 op,
                 line,
+                recv,
             });
         } else {
             self.opaque(column, op, at);

@@ -326,6 +326,14 @@ fn column_of<'e>(e: &'e Expression) -> Option<&'e str> {
     }
 }
 
+/// What a JSON column hangs off: `x` in `x.column`.
+fn column_recv<'e, 'a>(e: &'e Expression<'a>) -> Option<&'e Expression<'a>> {
+    match e {
+        Expression::StaticMemberExpression(m) => Some(&m.object),
+        _ => None,
+    }
+}
+
 impl<'s> V<'s> {
     fn new(src: &'s str, interest: &'s Interest) -> Self {
         let mut line_starts = vec![0u32];
@@ -546,13 +554,21 @@ impl<'s> V<'s> {
         }
     }
 
-    fn json_key(&mut self, column: &str, name: Option<(String, u32)>, at: u32, op: KeyOp) {
+    fn json_key(
+        &mut self,
+        column: &str,
+        recv: Option<String>,
+        name: Option<(String, u32)>,
+        at: u32,
+        op: KeyOp,
+    ) {
         match name {
             Some((key, pos)) => self.json_keys.push(JsonKey {
                 column: column.to_string(),
                 key,
                 op,
                 line: self.line(pos),
+                recv,
             }),
             None => self.json_opaque.push(JsonOpaque {
                 column: column.to_string(),
@@ -1031,8 +1047,9 @@ impl<'a> Visit<'a> for V<'_> {
                     let column = m.property.name.as_str();
                     if self.interest.column(column) {
                         let column = column.to_string();
+                        let recv = Some(truncate(self.text(m.object.span())));
                         for (k, pos) in keys {
-                            self.json_key(&column, k.map(|k| (k, pos)), pos, KeyOp::Read);
+                            self.json_key(&column, recv.clone(), k.map(|k| (k, pos)), pos, KeyOp::Read);
                         }
                     }
                 }
@@ -1092,7 +1109,7 @@ impl<'a> Visit<'a> for V<'_> {
                                 Some((k, pos, false)) => Some((k, pos)),
                                 _ => None,
                             };
-                            self.json_key(&name, key, p.span.start, KeyOp::Write);
+                            self.json_key(&name, None, key, p.span.start, KeyOp::Write);
                         }
                         other => {
                             let line = self.line(other.span().start);
@@ -1247,7 +1264,8 @@ impl<'a> Visit<'a> for V<'_> {
             && let Some(op) = self.access_op(it.span)
         {
             let column = column.to_string();
-            self.json_key(&column, Some((name.to_string(), pos)), pos, op);
+            let recv = column_recv(&it.object).map(|o| truncate(self.text(o.span())));
+            self.json_key(&column, recv, Some((name.to_string(), pos)), pos, op);
         }
         walk::walk_static_member_expression(self, it);
     }
@@ -1268,7 +1286,8 @@ impl<'a> Visit<'a> for V<'_> {
                 Expression::StringLiteral(s) => Some((s.value.as_str().to_string(), s.span.start)),
                 _ => None,
             };
-            self.json_key(&column, key, it.expression.span().start, op);
+            let recv = column_recv(&it.object).map(|o| truncate(self.text(o.span())));
+            self.json_key(&column, recv, key, it.expression.span().start, op);
         }
         walk::walk_computed_member_expression(self, it);
     }
