@@ -1753,7 +1753,7 @@ impl<'pr> Walker<'_, '_> {
     /// `x.column` or a bare `column` (the model's own attribute); a local
     /// variable or parameter merely named like the column is not it.
     fn column_name(&mut self, n: &Node<'_>) -> Option<String> {
-        let Some(c) = n.as_call_node() else { return None };
+        let c = n.as_call_node()?;
         let name = utf8(c.name().as_slice());
         if !self.interest.column(&name) {
             return None;
