@@ -1423,3 +1423,20 @@ fn ts_locals_typed_by_new_take_the_last_declaration_before_the_call() {
         ]
     );
 }
+
+#[test]
+fn ts_calls_on_fields_typed_as_a_class_take_that_class() {
+    let f = ts(
+        "export class HealthController {\n  private db: DatabaseHealth;\n  constructor(private readonly storage: StorageHealth, other: Other) {}\n  check() {\n    this.storage.isHealthy();\n    this.db.isHealthy();\n    this.other.isHealthy();\n  }\n}\n",
+        &["isHealthy"],
+    );
+    let recvs: Vec<(u32, Recv)> = f.calls.iter().map(|c| (c.line, c.recv.clone())).collect();
+    assert_eq!(
+        recvs,
+        [
+            (5, Recv::Const("StorageHealth".to_string())),
+            (6, Recv::Const("DatabaseHealth".to_string())),
+            (7, Recv::Expr("this.other".to_string())),
+        ]
+    );
+}

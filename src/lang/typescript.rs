@@ -226,6 +226,11 @@ struct V<'s> {
     column_defs: Vec<ColumnDef>,
     /// The `@Entity()` class being walked.
     entity: Option<String>,
+    /// The class being walked, and the fields of classes typed as a class
+    /// (`constructor(private readonly users: UserService)`, `private
+    /// users: UserService;`): (class, field, type).
+    class_now: Option<String>,
+    fields: Vec<(String, String, String)>,
     /// Bodiless methods of the class being walked.
     signatures: Vec<RawDef>,
     /// Local names bound by imports: their uses are facts whatever the plan
@@ -372,6 +377,8 @@ impl<'s> V<'s> {
             classes: Vec::new(),
             column_defs: Vec::new(),
             entity: None,
+            class_now: None,
+            fields: Vec::new(),
             signatures: Vec::new(),
             import_locals: HashSet::new(),
             env_candidates: Vec::new(),
@@ -721,6 +728,20 @@ impl<'s> V<'s> {
                 }
             };
             let ctx = table.context(table.innermost(c.pos as usize));
+            // `this.users.create()` where `users` is a field typed as a
+            // class: a call on that class.
+            let recv = match recv {
+                Recv::Expr(t) => match (t.strip_prefix("this."), ctx.owner.as_deref()) {
+                    (Some(field), Some(owner)) => self
+                        .fields
+                        .iter()
+                        .find(|(c, f, _)| owner.rsplit("::").next() == Some(c.as_str()) && f == field)
+                        .map(|(_, _, ty)| Recv::Const(ty.clone()))
+                        .unwrap_or(Recv::Expr(t)),
+                    _ => Recv::Expr(t),
+                },
+                r => r,
+            };
             let scope = b.function_scope(&table, c.pos as usize);
             b.facts.calls.push(Call {
                 name: c.name,
@@ -831,8 +852,13 @@ impl<'a> Visit<'a> for V<'_> {
             })
             .map(|id| id.name.as_str().to_string());
         let outer = std::mem::replace(&mut self.entity, entity);
+        let outer_class = std::mem::replace(
+            &mut self.class_now,
+            it.id.as_ref().map(|id| id.name.as_str().to_string()),
+        );
         walk::walk_class(self, it);
         self.entity = outer;
+        self.class_now = outer_class;
         // Abstract members and overload signatures: one definition each,
         // unless the class implements the method.
         let sigs = self.signatures.split_off(sigs_before);
@@ -875,6 +901,20 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_property_definition(&mut self, it: &PropertyDefinition<'a>) {
+        // `private users: UserService;` / `@Inject() users: UserService`.
+        if let Some(class) = &self.class_now
+            && let PropertyKey::StaticIdentifier(k) = &it.key
+            && let Some(t) = &it.type_annotation
+            && let TSType::TSTypeReference(r) = &t.type_annotation
+            && r.type_arguments.is_none()
+            && let TSTypeName::IdentifierReference(c) = &r.type_name
+        {
+            self.fields.push((
+                class.clone(),
+                k.name.as_str().to_string(),
+                c.name.as_str().to_string(),
+            ));
+        }
         // @Column('jsonb') / @Column({ type: 'json' }) in an @Entity() class.
         if let Some(entity) = &self.entity
             && it.decorators.iter().any(|d| {
@@ -1071,6 +1111,16 @@ impl<'a> Visit<'a> for V<'_> {
                 id.name.as_str().to_string(),
                 c.name.as_str().to_string(),
             ));
+            // A parameter property is a field of the class too.
+            if (it.accessibility.is_some() || it.readonly)
+                && let Some(class) = &self.class_now
+            {
+                self.fields.push((
+                    class.clone(),
+                    id.name.as_str().to_string(),
+                    c.name.as_str().to_string(),
+                ));
+            }
         }
         walk::walk_formal_parameter(self, it);
     }
