@@ -1057,3 +1057,31 @@ fn json_keys_keep_to_receivers_of_the_model() {
         "{f:#}"
     );
 }
+
+// A NestJS service injected as a field: a call on a field typed as the
+// owner is the owner's; one typed as another workspace class is not; one
+// typed as a base class or an interface may be (a name match).
+#[test]
+fn ts_injected_fields_type_their_calls() {
+    let ws = tree(&[
+        (
+            "api/src/health.ts",
+            "export class StorageHealth {\n  isHealthy() { return true; }\n}\nexport class DatabaseHealth {\n  isHealthy() { return true; }\n}\nexport abstract class Repo {\n  abstract find(): number;\n}\nexport class PgRepo extends Repo {\n  find() { return 1; }\n}\n",
+        ),
+        (
+            "api/src/health.controller.ts",
+            "import { StorageHealth, DatabaseHealth, Repo } from './health';\nexport class HealthController {\n  constructor(private readonly storage: StorageHealth, private readonly repo: Repo) {}\n  check() {\n    this.storage.isHealthy();\n    return this.repo.find();\n  }\n}\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: DatabaseHealth#isHealthy\n      - method: StorageHealth#isHealthy\n      - method: PgRepo#find\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:DatabaseHealth#isHealthy");
+    assert_eq!(strings(&f["callers_found"]), Vec::<String>::new(), "{f:#}");
+    let f = finding(&v, "method:StorageHealth#isHealthy");
+    assert_eq!(strings(&f["callers_found"]), ["api/src/health.controller.ts:5"]);
+    let f = finding(&v, "method:PgRepo#find");
+    assert_eq!(strings(&f["callers_found"]), ["api/src/health.controller.ts:6"]);
+}

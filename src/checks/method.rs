@@ -1425,9 +1425,23 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
                 // inherits (or, in Ruby, includes) it.
                 let inherits = (is_ts(ctx, fi) && di.resolution.is_a(leaf(k), leaf(o))) || di.descends(k);
                 if leaf(k) != leaf(o) && !owner_matches(k, o) && !inherits {
-                    return None;
+                    // TypeScript: a field or parameter typed as a base class
+                    // of the owner, or as an interface (no class of that
+                    // name), may hold the owner.
+                    if !is_ts(ctx, fi) {
+                        return None;
+                    }
+                    if di.resolution.is_a(leaf(o), leaf(k)) {
+                        // Dispatched to the owner's override.
+                        ("receiver", !inside)
+                    } else if !di.resolution.classes.contains(leaf(k)) {
+                        ("name", !inside)
+                    } else {
+                        return None;
+                    }
+                } else {
+                    ("receiver", !inside)
                 }
-                ("receiver", !inside)
             } else {
                 ("name", !inside && !same_file_def)
             }

@@ -9,7 +9,7 @@
 //! with a visited set and a hop bound, so cycles and deep chains end.
 
 use super::{FileFacts, FileIdx, FileMeta, Imported, Lang, ModuleConfig};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Re-export, `extends` and superclass chains longer than this are cut.
 const MAX_HOPS: usize = 64;
@@ -29,6 +29,8 @@ pub struct Resolution {
     pub renamed_calls: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Class name → its ancestors, nearest first.
     pub ancestors: BTreeMap<String, Vec<String>>,
+    /// Every class name declared in TypeScript/JavaScript.
+    pub classes: BTreeSet<String>,
     /// Env var → reads through an env config object (`env.X` where `env`
     /// is built from `process.env` in a visible module): (file, index into
     /// `config_reads`).
@@ -419,6 +421,7 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
             }
         }
         for cd in &ff.classes {
+            out.classes.insert(cd.name.clone());
             let Some(ext) = &cd.extends else { continue };
             let parent = match imports.get(ext.as_str()) {
                 Some(imp) => {
