@@ -363,6 +363,68 @@ pub struct FlagUse {
     /// `Flipper`, `Feature`, `LaunchDarkly`, `Unleash`.
     pub via: String,
     pub line: u32,
+    /// The flag is named by this constant (`name` is empty): the fact
+    /// index resolves it to its string value.
+    #[serde(default)]
+    pub const_ref: Option<ConstRef>,
+}
+
+/// A queue or job name as TypeScript code writes it: a string literal, a
+/// constant (`QUEUE`, `Queues.EMAIL`, an enum member) the fact index
+/// resolves across modules, or (for a producer) the binding of a queue
+/// object (`emailQueue`, `this.queue`) created or imported elsewhere.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum NameRef {
+    Lit(String),
+    Const(String),
+    Queue(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum BullRole {
+    /// `new Queue('q')`, `@InjectQueue('q')`, `BullModule.registerQueue({ name })`:
+    /// a queue is declared.
+    Queue,
+    /// `queue.add('job', data)`, `addBulk`, `FlowProducer#add`, bee-queue
+    /// `createJob(data)`: a job is enqueued (producer).
+    Add,
+    /// `new Worker('q', processor)`, Bull `queue.process('job', fn)`,
+    /// NestJS `@Processor('q')`: a processor takes the queue's jobs.
+    Worker,
+}
+
+/// BullMQ / Bull / bee-queue in TypeScript or JavaScript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BullUse {
+    pub role: BullRole,
+    /// The queue; `None` when it cannot be read.
+    pub queue: Option<NameRef>,
+    /// `Add`: the job name (`None` for bee-queue, or computed). `Worker`:
+    /// Bull's named processor (`queue.process('job', fn)`, `@Process('job')`).
+    pub job: Option<NameRef>,
+    /// `Add`: the keys of the job data when it is an object literal
+    /// (`None`: not visible, a spread or a variable). `Worker`: the keys
+    /// the processor reads from `job.data` (`None`: processor not visible).
+    pub data_keys: Option<Vec<String>>,
+    /// `Worker`: the job names its processor dispatches on (`switch
+    /// (job.name)`, `job.name === 'x'`); empty when it does not look.
+    pub job_names: Vec<NameRef>,
+    /// `BullMQ`, `Bull`, `bee-queue`, `FlowProducer`, `@nestjs/bullmq`.
+    pub via: String,
+    /// Enclosing function scope (index into `FileFacts::scopes`): which
+    /// handler enqueues it.
+    pub scope: Option<u32>,
+    pub line: u32,
+}
+
+/// A constant a flag check names instead of a literal:
+/// `isEnabled(FLAG)`, `Flipper.enabled?(Flags::NEW_CHECKOUT)`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ConstRef {
+    /// As written: `FLAG`, `Flags.NEW`, `Flags::NEW`.
+    pub name: String,
+    /// Ruby: the lexical owner path at the use (`A::B`), for resolution.
+    pub scope: String,
 }
 
 /// A queue a worker configuration listens to (config files: `sidekiq.yml`
@@ -616,6 +678,14 @@ pub struct FileFacts {
     /// Queues worker configurations listen to (config files).
     #[serde(default)]
     pub queue_listens: Vec<QueueListen>,
+    /// BullMQ / Bull / bee-queue queues, producers and processors.
+    #[serde(default)]
+    pub bull: Vec<BullUse>,
+    /// Module-level string constants: TS `const X = 'x'`, object members
+    /// `const O = { K: 'x' }` as `O.K`, enum members `E.K`; Ruby
+    /// `X = :x` / `X = 'x'` under its owner path (`Flags::X`). (name, value)
+    #[serde(default)]
+    pub str_consts: Vec<(String, String)>,
     /// Constants used as values (an argument, a hash value, an assigned
     /// value, a method's whole body): a job class handed around to be
     /// enqueued through a variable. (name as written, line)

@@ -16,6 +16,7 @@ pub mod ruby;
 pub mod scope;
 pub mod sfc;
 pub mod template;
+mod ts_async;
 pub mod ts_http;
 pub mod typescript;
 
@@ -595,6 +596,8 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         events,
         flags,
         queue_listens,
+        bull,
+        str_consts,
         const_values,
         routes,
         routes_unread,
@@ -651,6 +654,11 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.events.extend(events);
     into.flags.extend(flags);
     into.queue_listens.extend(queue_listens);
+    into.bull.extend(bull.into_iter().map(|mut u| {
+        u.scope = shift(u.scope);
+        u
+    }));
+    into.str_consts.extend(str_consts);
     into.const_values.extend(const_values);
     into.routes.extend(routes);
     into.routes_unread.extend(routes_unread);

@@ -596,6 +596,7 @@ impl<'pr> Walker<'_, '_> {
             role,
             via: via.to_string(),
             line,
+            const_ref: None,
         });
     }
 

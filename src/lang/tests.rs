@@ -1439,4 +1439,389 @@ fn ts_calls_on_fields_typed_as_a_class_take_that_class() {
             (7, Recv::Expr("this.other".to_string())),
         ]
     );
+
+// ------------------------------------------------------------ TypeScript jobs and flags (issue 16)
+
+mod ts_async_points {
+    use crate::facts::{BullRole, FlagRole, NameRef};
+
+    fn lit(s: &str) -> Option<NameRef> {
+        Some(NameRef::Lit(s.into()))
+    }
+
+    /// (role, queue, job, data keys, job names, via, line) of every BullMQ fact.
+    #[allow(clippy::type_complexity)]
+    fn bull(
+        src: &str,
+    ) -> Vec<(
+        BullRole,
+        Option<NameRef>,
+        Option<NameRef>,
+        Option<Vec<String>>,
+        Vec<NameRef>,
+        String,
+        u32,
+    )> {
+        super::ts(src, &[])
+            .bull
+            .into_iter()
+            .map(|u| (u.role, u.queue, u.job, u.data_keys, u.job_names, u.via, u.line))
+            .collect()
+    }
+
+    fn keys(k: &[&str]) -> Option<Vec<String>> {
+        Some(k.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn bullmq_queue_add_add_bulk_and_worker() {
+        let src = "import { Queue, Worker } from 'bullmq';\n\
+const mail = new Queue('mail', { connection });\n\
+export async function signup(u) {\n  await mail.add('welcome', { userId: u.id, plan });\n}\n\
+mail.addBulk([{ name: 'digest', data: { day } }, { name: 'reminder', data: payload }]);\n\
+new Worker('mail', async (job) => {\n  switch (job.name) {\n    case 'welcome':\n      return send(job.data.userId);\n    case 'digest': {\n      const { day, tz } = job.data;\n    }\n  }\n});\n";
+        assert_eq!(
+            bull(src),
+            [
+                (
+                    BullRole::Queue,
+                    lit("mail"),
+                    None,
+                    None,
+                    vec![],
+                    "BullMQ".into(),
+                    2
+                ),
+                (
+                    BullRole::Add,
+                    lit("mail"),
+                    lit("welcome"),
+                    keys(&["plan", "userId"]),
+                    vec![],
+                    "BullMQ".into(),
+                    4
+                ),
+                (
+                    BullRole::Add,
+                    lit("mail"),
+                    lit("digest"),
+                    keys(&["day"]),
+                    vec![],
+                    "BullMQ".into(),
+                    6
+                ),
+                (
+                    BullRole::Add,
+                    lit("mail"),
+                    lit("reminder"),
+                    None,
+                    vec![],
+                    "BullMQ".into(),
+                    6
+                ),
+                (
+                    BullRole::Worker,
+                    lit("mail"),
+                    None,
+                    keys(&["day", "tz", "userId"]),
+                    vec![NameRef::Lit("digest".into()), NameRef::Lit("welcome".into())],
+                    "BullMQ".into(),
+                    7
+                ),
+            ]
+        );
+        // The producer knows its enclosing function.
+        let f = super::ts(src, &[]);
+        let add = &f.bull[1];
+        assert_eq!(f.scopes[add.scope.unwrap() as usize].name, "signup");
+    }
+
+    #[test]
+    fn not_a_queue_without_the_library() {
+        // A web worker, a Set, a p-queue: no BullMQ import, no facts.
+        let src = "const w = new Worker('./w.js');\nconst s = new Set();\ns.add('x', 1);\nconst q = new Queue('q');\nq.add('a', {});\n";
+        assert!(bull(src).is_empty());
+        // `Set#add` in a file that does use BullMQ is still no producer.
+        let src = "import { Queue } from 'bullmq';\nconst q = new Queue('q');\nconst s = new Set();\ns.add('x', 1);\nq.add('a', {});\n";
+        assert_eq!(
+            bull(src).iter().map(|u| (u.0, u.6)).collect::<Vec<_>>(),
+            [(BullRole::Queue, 2), (BullRole::Add, 5)]
+        );
+    }
+
+    #[test]
+    fn constants_named_processors_and_class_properties() {
+        let src = "import { Queue, Worker } from 'bullmq';\nimport { QUEUES } from './names';\n\
+export const REPORTS = 'reports';\n\
+class Jobs {\n  private q = new Queue(REPORTS);\n  private other: Queue;\n  constructor() { this.other = new Queue(QUEUES.EXPORTS); }\n  run() { this.q.add(JOB, { id }); this.other.add('csv', {}); }\n}\n\
+async function handle(job: Job) { return job.data.id + job.data.month; }\n\
+new Worker(REPORTS, handle);\nnew Worker('x', path.join(__dirname, 'p.js'));\n";
+        let got = bull(src);
+        assert_eq!(
+            got.iter()
+                .map(|u| (u.0, u.1.clone(), u.2.clone(), u.3.clone(), u.6))
+                .collect::<Vec<_>>(),
+            [
+                (
+                    BullRole::Queue,
+                    Some(NameRef::Const("REPORTS".into())),
+                    None,
+                    None,
+                    5
+                ),
+                (
+                    BullRole::Queue,
+                    Some(NameRef::Const("QUEUES.EXPORTS".into())),
+                    None,
+                    None,
+                    7
+                ),
+                (
+                    BullRole::Add,
+                    Some(NameRef::Const("REPORTS".into())),
+                    Some(NameRef::Const("JOB".into())),
+                    keys(&["id"]),
+                    8
+                ),
+                (
+                    BullRole::Add,
+                    Some(NameRef::Const("QUEUES.EXPORTS".into())),
+                    lit("csv"),
+                    keys(&[]),
+                    8
+                ),
+                (
+                    BullRole::Worker,
+                    Some(NameRef::Const("REPORTS".into())),
+                    None,
+                    keys(&["id", "month"]),
+                    11
+                ),
+                (BullRole::Worker, lit("x"), None, None, 12),
+            ]
+        );
+        let f = super::ts(src, &[]);
+        assert_eq!(f.str_consts, [("REPORTS".to_string(), "reports".to_string())]);
+    }
+
+    #[test]
+    fn imported_queue_objects_are_left_to_the_index() {
+        let src = "import { emailQueue } from './queues';\nimport { Worker } from 'bullmq';\nexport const go = () => emailQueue.add('send', { to });\n";
+        assert_eq!(
+            bull(src),
+            [(
+                BullRole::Add,
+                Some(NameRef::Queue("emailQueue".into())),
+                lit("send"),
+                keys(&["to"]),
+                vec![],
+                "BullMQ".into(),
+                3
+            )]
+        );
+    }
+
+    #[test]
+    fn flow_producer_trees() {
+        let src = "import { FlowProducer } from 'bullmq';\nconst flow = new FlowProducer();\n\
+flow.add({\n  name: 'render',\n  queueName: 'renders',\n  data: { id },\n  children: [\n    { name: 'frame', queueName: 'frames', data: { n } },\n  ],\n});\n";
+        assert_eq!(
+            bull(src),
+            [
+                (
+                    BullRole::Add,
+                    lit("renders"),
+                    lit("render"),
+                    keys(&["id"]),
+                    vec![],
+                    "FlowProducer".into(),
+                    3
+                ),
+                (
+                    BullRole::Add,
+                    lit("frames"),
+                    lit("frame"),
+                    keys(&["n"]),
+                    vec![],
+                    "FlowProducer".into(),
+                    8
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn bull_process_and_bee_queue() {
+        let src = "import Queue from 'bull';\nconst audio = new Queue('audio');\n\
+audio.process('transcode', 2, async ({ data }) => data.file);\naudio.add('transcode', { file });\n";
+        assert_eq!(
+            bull(src),
+            [
+                (
+                    BullRole::Queue,
+                    lit("audio"),
+                    None,
+                    None,
+                    vec![],
+                    "Bull".into(),
+                    2
+                ),
+                (
+                    BullRole::Worker,
+                    lit("audio"),
+                    lit("transcode"),
+                    keys(&["file"]),
+                    vec![],
+                    "Bull".into(),
+                    3
+                ),
+                (
+                    BullRole::Add,
+                    lit("audio"),
+                    lit("transcode"),
+                    keys(&["file"]),
+                    vec![],
+                    "Bull".into(),
+                    4
+                ),
+            ]
+        );
+        let src = "const Queue = require('bee-queue');\nconst q = new Queue('thumbs');\nq.createJob({ src }).save();\nq.process(async (job) => job.data.src);\n";
+        assert_eq!(
+            bull(src),
+            [
+                (
+                    BullRole::Queue,
+                    lit("thumbs"),
+                    None,
+                    None,
+                    vec![],
+                    "bee-queue".into(),
+                    2
+                ),
+                (
+                    BullRole::Add,
+                    lit("thumbs"),
+                    None,
+                    keys(&["src"]),
+                    vec![],
+                    "bee-queue".into(),
+                    3
+                ),
+                (
+                    BullRole::Worker,
+                    lit("thumbs"),
+                    None,
+                    keys(&["src"]),
+                    vec![],
+                    "bee-queue".into(),
+                    4
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn nest_processors_and_injected_queues() {
+        let src = "import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';\nimport { Queue } from 'bullmq';\n\
+@Processor('audio')\nexport class AudioConsumer extends WorkerHost {\n  async process(job: Job) {\n    if (job.name === 'transcode') return job.data.file;\n  }\n}\n\
+export class AudioService {\n  constructor(@InjectQueue('audio') private audioQueue: Queue) {}\n  go() { return this.audioQueue.add('transcode', { file: 'a' }); }\n}\n";
+        assert_eq!(
+            bull(src),
+            [
+                (
+                    BullRole::Worker,
+                    lit("audio"),
+                    None,
+                    keys(&["file"]),
+                    vec![NameRef::Lit("transcode".into())],
+                    "@nestjs/bullmq".into(),
+                    5
+                ),
+                (
+                    BullRole::Queue,
+                    lit("audio"),
+                    None,
+                    None,
+                    vec![],
+                    "@nestjs/bullmq".into(),
+                    10
+                ),
+                (
+                    BullRole::Add,
+                    lit("audio"),
+                    lit("transcode"),
+                    keys(&["file"]),
+                    vec![],
+                    "@nestjs/bullmq".into(),
+                    11
+                ),
+            ]
+        );
+    }
+
+    /// (name, const, role, via, line)
+    fn flags(src: &str) -> Vec<(String, Option<String>, FlagRole, String, u32)> {
+        super::extract(
+            crate::facts::Lang::Tsx,
+            src.as_bytes(),
+            &super::interest(&[], &[]),
+        )
+        .flags
+        .into_iter()
+        .map(|f| (f.name, f.const_ref.map(|c| c.name), f.role, f.via, f.line))
+        .collect()
+    }
+
+    #[test]
+    fn hosted_flag_checks() {
+        let src = "const on = await ld.variation('new-pricing', ctx, false);\n\
+client.boolVariation('dark', ctx, false);\n\
+unleash.isEnabled('beta');\nconst v = useFlag('beta-ui');\n\
+gb.isOn('checkout-v2');\nuseFeatureIsOn('search');\n\
+await of.getBooleanValue('promo', false);\n\
+isEnabled(FLAG);\nisEnabled(Flags.NEW);\nisEnabled(name);\nx.variation('y');\n\
+function C() { const { fancyHeader } = useFlags(); const flags = useFlags(); return flags.myFlag; }\n";
+        let hosted = |n: &str, via: &str, l: u32| (n.to_string(), None, FlagRole::Hosted, via.to_string(), l);
+        let by_const = |c: &str, l: u32| {
+            (
+                String::new(),
+                Some(c.to_string()),
+                FlagRole::Hosted,
+                "Unleash".to_string(),
+                l,
+            )
+        };
+        assert_eq!(
+            flags(src),
+            [
+                hosted("new-pricing", "LaunchDarkly", 1),
+                hosted("dark", "LaunchDarkly", 2),
+                hosted("beta", "Unleash", 3),
+                hosted("beta-ui", "Unleash", 4),
+                hosted("checkout-v2", "GrowthBook", 5),
+                hosted("search", "GrowthBook", 6),
+                hosted("promo", "OpenFeature", 7),
+                by_const("FLAG", 8),
+                by_const("Flags.NEW", 9),
+                hosted("fancyHeader", super::super::ts_async::LD_REACT, 12),
+                hosted("myFlag", super::super::ts_async::LD_REACT, 12),
+            ]
+        );
+    }
+
+    #[test]
+    fn string_constants_objects_and_enums() {
+        let f = super::ts(
+            "export const A = 'a';\nlet B = 'b';\nexport const Flags = { NEW: 'new-ui', N: 3 } as const;\nenum Q { Mail = 'mail', Other = 2 }\nfunction f() { const C = 'c'; }\n",
+            &[],
+        );
+        let mut got = f.str_consts.clone();
+        got.sort();
+        let want: Vec<(String, String)> = [("A", "a"), ("Flags.NEW", "new-ui"), ("Q.Mail", "mail")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
 }

@@ -213,6 +213,8 @@ struct V<'s> {
     exported_names: HashSet<String>,
     /// Start of the variable declaration being walked.
     decl_start: u32,
+    /// The variable declaration being walked is a `const`.
+    decl_const: bool,
     dynamic: Vec<Dynamic>,
     /// Node `EventEmitter` / `@nestjs/event-emitter` events (issue 16).
     events: Vec<crate::facts::EventUse>,
@@ -244,6 +246,8 @@ struct V<'s> {
     config_reads: Vec<(String, String, u32)>,
     /// HTTP servers: routes, mounts, prefixes (issue 15).
     http: super::ts_http::Http,
+    /// Queues, jobs, hosted flags and string constants (issue 16).
+    asyncs: super::ts_async::Raw,
 }
 
 /// `DATABASE_URL`, `PORT`: an env-var-shaped key.
@@ -367,6 +371,7 @@ impl<'s> V<'s> {
             exported_decls: HashSet::new(),
             exported_names: HashSet::new(),
             decl_start: 0,
+            decl_const: false,
             dynamic: Vec::new(),
             json_keys: Vec::new(),
             json_opaque: Vec::new(),
@@ -385,6 +390,7 @@ impl<'s> V<'s> {
             env_uses: Vec::new(),
             config_reads: Vec::new(),
             http: super::ts_http::Http::default(),
+            asyncs: Default::default(),
         }
     }
 
@@ -783,6 +789,9 @@ impl<'s> V<'s> {
                 line: self.line(pos),
             });
         }
+        let line_starts = &self.line_starts;
+        let line = |pos: u32| line_starts.partition_point(|s| *s <= pos) as u32;
+        self.asyncs.finish(&table, &self.imports, &self.typed, line, b);
         b.facts.imports.extend(self.imports);
         b.facts.exports.extend(self.exports);
         b.facts.classes.extend(self.classes);
@@ -851,6 +860,14 @@ impl<'a> Visit<'a> for V<'_> {
                     .any(|d| decorator_call(d).is_some_and(|(n, _)| n == "Entity"))
             })
             .map(|id| id.name.as_str().to_string());
+        for d in &it.decorators {
+            if let Some((name, args)) = decorator_call(d)
+                && let Some(("Processor", q)) =
+                    super::ts_async::nest_queue_decorator(&self.imports, name, args)
+            {
+                self.asyncs.processor_class(q, it.body.span, d.span.start);
+            }
+        }
         let outer = std::mem::replace(&mut self.entity, entity);
         let outer_class = std::mem::replace(
             &mut self.class_now,
@@ -897,6 +914,12 @@ impl<'a> Visit<'a> for V<'_> {
                 self.signatures.push(def);
             }
         }
+        let imports = &self.imports;
+        self.asyncs.method(it, |d| {
+            let (name, args) = decorator_call(d)?;
+            let (which, job) = super::ts_async::nest_queue_decorator(imports, name, args)?;
+            Some((which.to_string(), job))
+        });
         walk::walk_method_definition(self, it);
     }
 
@@ -925,6 +948,19 @@ impl<'a> Visit<'a> for V<'_> {
             let table = Some(entity.clone());
             let line = self.line(pos);
             self.column_defs.push(ColumnDef { name, table, line });
+        }
+        if let Some((name, _, _)) = key_name(&it.key) {
+            if let Some(value) = &it.value {
+                self.asyncs.bind(format!("this.{name}"), value);
+            }
+            for d in &it.decorators {
+                if let Some((dn, args)) = decorator_call(d)
+                    && let Some(("InjectQueue", Some(q))) =
+                        super::ts_async::nest_queue_decorator(&self.imports, dn, args)
+                {
+                    self.asyncs.inject(&format!("this.{name}"), q, d.span.start);
+                }
+            }
         }
         if let Some(value) = &it.value
             && is_function(value)
@@ -957,6 +993,7 @@ impl<'a> Visit<'a> for V<'_> {
             let name = id.name.as_str().to_string();
             self.consumed.insert(id.span.start);
             self.scope(ScopeKind::Function, name.clone(), it.span);
+            self.asyncs.function(&name, it.span, &it.params);
             self.defs.push(RawDef {
                 name,
                 shape: DefShape::Function,
@@ -980,10 +1017,11 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_variable_declaration(&mut self, it: &VariableDeclaration<'a>) {
-        let saved = self.decl_start;
+        let saved = (self.decl_start, self.decl_const);
         self.decl_start = it.span.start;
+        self.decl_const = it.kind == VariableDeclarationKind::Const;
         walk::walk_variable_declaration(self, it);
-        self.decl_start = saved;
+        (self.decl_start, self.decl_const) = saved;
     }
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
@@ -993,6 +1031,22 @@ impl<'a> Visit<'a> for V<'_> {
             self.http.declarator(id.name.as_str(), init, &self.line_starts);
             if is_function(init) {
                 self.http.name_function(init.span().start, id.name.as_str());
+            }
+            let name = id.name.as_str();
+            self.asyncs.bind(name.to_string(), init);
+            if self.decl_const {
+                self.asyncs.constant(name, init, id.span.start);
+            }
+            match init.get_inner_expression() {
+                Expression::ArrowFunctionExpression(f) => self.asyncs.function(name, f.span, &f.params),
+                Expression::FunctionExpression(f) => self.asyncs.function(name, f.span, &f.params),
+                _ => {}
+            }
+        }
+        if let Some(init) = &it.init {
+            self.asyncs.use_flags(&it.id, init);
+            if let BindingPattern::ObjectPattern(p) = &it.id {
+                self.asyncs.destructure(p, init);
             }
         }
         match (&it.id, &it.init) {
@@ -1100,6 +1154,16 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_formal_parameter(&mut self, it: &FormalParameter<'a>) {
+        if let BindingPattern::BindingIdentifier(id) = &it.pattern {
+            for d in &it.decorators {
+                if let Some((dn, args)) = decorator_call(d)
+                    && let Some(("InjectQueue", Some(q))) =
+                        super::ts_async::nest_queue_decorator(&self.imports, dn, args)
+                {
+                    self.asyncs.inject(id.name.as_str(), q, d.span.start);
+                }
+            }
+        }
         if let BindingPattern::BindingIdentifier(id) = &it.pattern
             && let Some(t) = &it.type_annotation
             && let TSType::TSTypeReference(r) = &t.type_annotation
@@ -1179,8 +1243,34 @@ impl<'a> Visit<'a> for V<'_> {
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         self.event_call(it);
         self.http.call(it, &self.line_starts);
+        self.asyncs.call(it);
+        if let Expression::Identifier(c) = &it.callee
+            && c.name.starts_with(|ch: char| ch.is_ascii_uppercase())
+        {
+            self.asyncs.construct(&it.callee, &it.arguments, it.span.start);
+        }
         self.callee(&it.callee);
         walk::walk_call_expression(self, it);
+    }
+
+    fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
+        self.asyncs.construct(&it.callee, &it.arguments, it.span.start);
+        walk::walk_new_expression(self, it);
+    }
+
+    fn visit_switch_statement(&mut self, it: &SwitchStatement<'a>) {
+        self.asyncs.switch(it);
+        walk::walk_switch_statement(self, it);
+    }
+
+    fn visit_binary_expression(&mut self, it: &BinaryExpression<'a>) {
+        self.asyncs.binary(it);
+        walk::walk_binary_expression(self, it);
+    }
+
+    fn visit_ts_enum_declaration(&mut self, it: &TSEnumDeclaration<'a>) {
+        self.asyncs.enumeration(it);
+        walk::walk_ts_enum_declaration(self, it);
     }
 
     fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
@@ -1189,6 +1279,17 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        match &it.left {
+            AssignmentTarget::StaticMemberExpression(m)
+                if matches!(m.object, Expression::ThisExpression(_)) =>
+            {
+                self.asyncs.bind(format!("this.{}", m.property.name), &it.right);
+            }
+            AssignmentTarget::AssignmentTargetIdentifier(i) => {
+                self.asyncs.bind(i.name.as_str().to_string(), &it.right);
+            }
+            _ => {}
+        }
         match &it.left {
             AssignmentTarget::StaticMemberExpression(m) => {
                 self.writes.insert(m.span);
@@ -1277,6 +1378,7 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
+        self.asyncs.member(it);
         let name = it.property.name.as_str();
         let pos = it.property.span.start;
         if name == "env"
