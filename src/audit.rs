@@ -138,8 +138,13 @@ impl Prefilter {
                     patterns.insert("subscribe(/".to_string());
                     patterns.insert("subscribe /".to_string());
                 }
+                // A check may name the flag through a constant
+                // (`Flipper.enabled?(Flags::X)`) that only its definition
+                // spells.
                 Kind::Flag => {
                     patterns.insert(p.name.clone());
+                    patterns.insert("Flipper".to_string());
+                    patterns.insert("Feature".to_string());
                 }
                 Kind::Route => {
                     // A literal client path spells its last static segment;

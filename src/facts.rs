@@ -355,6 +355,10 @@ pub enum FlagRole {
     Hosted,
 }
 
+/// `FlagUse::via` of LaunchDarkly's React SDK (`useFlags()`), whose keys are
+/// camel-cased: `my-flag` is read as `myFlag`.
+pub const LD_REACT: &str = "LaunchDarkly React";
+
 /// A feature flag named in code.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FlagUse {
@@ -409,8 +413,17 @@ pub struct BullUse {
     /// `Worker`: the job names its processor dispatches on (`switch
     /// (job.name)`, `job.name === 'x'`); empty when it does not look.
     pub job_names: Vec<NameRef>,
+    /// `Worker`: keys read from `job.data` inside the branch for one job
+    /// name (`case 'a':`, `if (job.name === 'a') {...}`); `data_keys` then
+    /// holds the reads outside every such branch.
+    #[serde(default)]
+    pub job_keys: Vec<(NameRef, Vec<String>)>,
     /// `BullMQ`, `Bull`, `bee-queue`, `FlowProducer`, `@nestjs/bullmq`.
     pub via: String,
+    /// `Queue`: the variable or property holding the queue object
+    /// (`emailQueue`, `this.queue`), for producers in other modules.
+    #[serde(default)]
+    pub binding: Option<String>,
     /// Enclosing function scope (index into `FileFacts::scopes`): which
     /// handler enqueues it.
     pub scope: Option<u32>,
@@ -1085,8 +1098,12 @@ pub struct FactIndex {
     pub events_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Regexp subscriptions (every one: any may match a planned name).
     pub event_patterns: Vec<(FileIdx, u32)>,
-    /// Flags by name.
+    /// Flags by name (a flag named by a constant under the constant's
+    /// value).
     pub flags_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// BullMQ/Bull facts by resolved queue name, and by job name.
+    pub bull_by_queue: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub bull_by_job: BTreeMap<String, Vec<(FileIdx, u32)>>,
     /// Every queue a worker configuration listens to.
     pub queue_listens: Vec<(FileIdx, u32)>,
     /// Constants used as values, by last `::` segment.
@@ -1186,7 +1203,9 @@ impl FactIndex {
                 }
             }
             for (i, g) in ff.flags.iter().enumerate() {
-                push(&mut ix.flags_by_name, &g.name, f, i);
+                if g.const_ref.is_none() {
+                    push(&mut ix.flags_by_name, &g.name, f, i);
+                }
             }
             for i in 0..ff.queue_listens.len() {
                 ix.queue_listens.push((f, i as u32));
@@ -1203,7 +1222,91 @@ impl FactIndex {
         // TypeScript/JavaScript server routes; the audit puts the Rails
         // tables before them.
         ix.routes = servers::routes(&ix.files, &ix.facts);
+        ix.index_named_by_constants();
         ix
+    }
+
+    /// The string a queue/job/flag name reference of file `f` stands for.
+    pub fn name_of(&self, f: FileIdx, r: &NameRef) -> Option<String> {
+        match r {
+            NameRef::Lit(s) => Some(s.clone()),
+            other => self.resolution.names.get(&(f, other.clone())).cloned(),
+        }
+    }
+
+    /// Flags named by constants and BullMQ facts, by their resolved names
+    /// (after module resolution).
+    fn index_named_by_constants(&mut self) {
+        // Ruby constants holding a name, by full path (first file wins).
+        let mut ruby_consts: BTreeMap<&str, &str> = BTreeMap::new();
+        for (f, ff) in self.facts.iter().enumerate() {
+            if self.files[f].class.lang == Some(Lang::Ruby) {
+                for (n, v) in &ff.str_consts {
+                    ruby_consts.entry(n.as_str()).or_insert(v.as_str());
+                }
+            }
+        }
+        let mut flags: Vec<(String, FileIdx, usize)> = Vec::new();
+        for (f, ff) in self.facts.iter().enumerate() {
+            let fi = f as FileIdx;
+            let ruby = self.files[f].class.lang == Some(Lang::Ruby);
+            for (i, g) in ff.flags.iter().enumerate() {
+                let Some(c) = &g.const_ref else { continue };
+                let value = if ruby {
+                    // Lexical scope first: `A::B` tries `A::B::X`, `A::X`, `X`.
+                    let written = c.name.trim_start_matches("::");
+                    let mut scope = if c.name.starts_with("::") {
+                        ""
+                    } else {
+                        c.scope.as_str()
+                    };
+                    loop {
+                        let full = if scope.is_empty() {
+                            written.to_string()
+                        } else {
+                            format!("{scope}::{written}")
+                        };
+                        if let Some(v) = ruby_consts.get(full.as_str()) {
+                            break Some(v.to_string());
+                        }
+                        if scope.is_empty() {
+                            break None;
+                        }
+                        scope = scope.rsplit_once("::").map_or("", |(a, _)| a);
+                    }
+                } else {
+                    self.name_of(fi, &NameRef::Const(c.name.clone()))
+                };
+                if let Some(v) = value {
+                    flags.push((v, fi, i));
+                }
+            }
+        }
+        for (v, fi, i) in flags {
+            push(&mut self.flags_by_name, &v, fi, i);
+        }
+        for v in self.flags_by_name.values_mut() {
+            v.sort_unstable();
+        }
+        let mut by_queue: Vec<(String, FileIdx, usize)> = Vec::new();
+        let mut by_job: Vec<(String, FileIdx, usize)> = Vec::new();
+        for (f, ff) in self.facts.iter().enumerate() {
+            let fi = f as FileIdx;
+            for (i, u) in ff.bull.iter().enumerate() {
+                if let Some(q) = u.queue.as_ref().and_then(|r| self.name_of(fi, r)) {
+                    by_queue.push((q, fi, i));
+                }
+                if let Some(j) = u.job.as_ref().and_then(|r| self.name_of(fi, r)) {
+                    by_job.push((j, fi, i));
+                }
+            }
+        }
+        for (q, fi, i) in by_queue {
+            push(&mut self.bull_by_queue, &q, fi, i);
+        }
+        for (j, fi, i) in by_job {
+            push(&mut self.bull_by_job, &j, fi, i);
+        }
     }
 
     pub fn file(&self, f: FileIdx) -> &FileMeta {

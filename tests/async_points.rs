@@ -233,6 +233,102 @@ fn flags_checked_and_defined() {
     assert!(f.notes.contains("LaunchDarkly"), "{}", f.notes);
 }
 
+const SIGNUP: &str = "notifier/src/signup.ts";
+const WORKERS: &str = "notifier/src/workers.ts";
+
+#[test]
+fn bullmq_jobs_queues_and_job_data() {
+    let r = fixture();
+    // Enqueued on a queue object imported from another module, whose name
+    // is a constant (`new Queue(QUEUES.MAIL)`); processed in `case
+    // 'welcome':`, which reads `job.data.plan` the producer never sends.
+    let f = r.finding("job:welcome");
+    assert_eq!(f.codes(), ["job-arguments-mismatch"]);
+    assert_eq!(layer(f, "producer"), (true, vec!["notifier/src/signup.ts:4"]));
+    assert_eq!(layer(f, "consumer"), (true, vec!["notifier/src/workers.ts:4"]));
+    assert_eq!(
+        layer(f, "queue"),
+        (
+            true,
+            vec!["notifier/src/queues.ts:5", "notifier/src/workers.ts:4"]
+        )
+    );
+    assert_eq!(
+        f.problem("job-arguments-mismatch").message,
+        format!(
+            "the processor at {WORKERS}:4 reads `job.data.plan` but the producer at {SIGNUP}:4 sends only userId"
+        )
+    );
+    // A named processor function (`new Worker('reports', monthlyReport)`).
+    let f = r.finding("job:monthly");
+    assert_eq!(
+        (f.risk.as_str(), f.codes().len()),
+        ("none", 0),
+        "{:?}",
+        f.problems
+    );
+    assert_eq!(layer(f, "consumer"), (true, vec!["notifier/src/workers.ts:17"]));
+    // The processor of its queue switches on other job names.
+    let f = r.finding("job:digest");
+    assert_eq!(f.codes(), ["missing-layer"]);
+    assert!(
+        f.problem("missing-layer")
+            .message
+            .contains("not `digest`: notifier/src/workers.ts:4 (reset, welcome)"),
+        "{}",
+        f.problem("missing-layer").message
+    );
+    // No worker listens to `exports`.
+    let f = r.finding("job:csv");
+    assert_eq!(f.codes(), ["queue-not-consumed"]);
+    assert_eq!(layer(f, "queue"), (false, vec!["notifier/src/queues.ts:7"]));
+    assert!(
+        f.problem("queue-not-consumed")
+            .message
+            .contains("queue `exports` (enqueued at notifier/src/signup.ts:14) has no worker: the workers in the workspace listen to mail, reports")
+    );
+    // Only a test enqueues it.
+    let f = r.finding("job:reset");
+    assert_eq!(f.codes(), ["test-only-callers"]);
+    assert_eq!(f.test_callers, ["notifier/src/__tests__/reset.test.ts:4"]);
+    // A queue as the point: every producer on it, per job name.
+    let f = r.finding("job:mail");
+    assert_eq!(f.codes(), ["missing-layer", "job-arguments-mismatch"]);
+    assert_eq!(
+        layer(f, "producer").1,
+        ["notifier/src/signup.ts:4", "notifier/src/signup.ts:5"]
+    );
+    assert!(
+        f.problem("missing-layer")
+            .message
+            .contains("the producer at notifier/src/signup.ts:5 enqueues `digest` but the processors of `mail` take only reset, welcome")
+    );
+}
+
+#[test]
+fn flags_through_constants_and_hosted_sdks() {
+    let r = fixture();
+    // Flipper.enabled?(Flags::GIFT_WRAP), `GIFT_WRAP = :gift_wrap` in
+    // another file, seeded in db/seeds.rb.
+    let f = r.finding("flag:gift_wrap");
+    assert_eq!((f.risk.as_str(), f.config_wired), ("none", Some(true)));
+    assert_eq!(f.config[0].read_at, ["shop/app/services/gift_wrap.rb:4"]);
+    assert_eq!(f.config[0].defined_at, ["shop/db/seeds.rb:2"]);
+    // ld.variation(FLAGS.NEW_INVOICE, ...) with the object imported.
+    let f = r.finding("flag:new-invoice-layout");
+    assert_eq!((f.risk.as_str(), f.config_wired), ("none", None));
+    assert_eq!(f.config[0].read_at, ["notifier/src/receipts.ts:4"]);
+    assert!(f.notes.contains("LaunchDarkly"), "{}", f.notes);
+    // unleash.isEnabled(SMS_RECEIPTS)
+    let f = r.finding("flag:sms-receipts");
+    assert_eq!(f.config[0].read_at, ["notifier/src/receipts.ts:7"]);
+    assert!(f.notes.contains("Unleash"), "{}", f.notes);
+    // LaunchDarkly React: `promo-banner` is read as `promoBanner`.
+    let f = r.finding("flag:promo-banner");
+    assert_eq!(f.exists, Some(true));
+    assert_eq!(f.config[0].read_at, ["notifier/src/Banner.tsx:4"]);
+}
+
 struct Ws {
     _dir: tempfile::TempDir,
     root: PathBuf,

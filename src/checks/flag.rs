@@ -5,7 +5,7 @@
 //! service (LaunchDarkly, Unleash) is defined in that service.
 
 use super::{Ctx, Merged};
-use crate::facts::{FileIdx, FlagRole};
+use crate::facts::{FileIdx, FlagRole, LD_REACT};
 use crate::findings::{CallerMatch, Code, Confidence, ConfigEntry, DefinitionEvidence, Finding};
 use crate::msg;
 use crate::text::Text;
@@ -19,6 +19,35 @@ pub fn is_locale_file(path: &str) -> bool {
         .any(|d| matches!(d, "locales" | "locale" | "i18n" | "translations"))
 }
 
+/// A flag key as LaunchDarkly's React SDK exposes it (lodash `camelCase`):
+/// `my-flag` → `myFlag`, `NEW_UI` → `newUi`.
+pub fn camel_case(key: &str) -> String {
+    let mut out = String::new();
+    for (i, w) in key
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .enumerate()
+    {
+        let lower = w.to_ascii_lowercase();
+        // A word already in camel case (`myFlag`) keeps its humps.
+        let w = if w.chars().any(|c| c.is_ascii_lowercase()) {
+            w.to_string()
+        } else {
+            lower
+        };
+        let mut cs = w.chars();
+        if let Some(c) = cs.next() {
+            if i == 0 {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c.to_ascii_uppercase());
+            }
+            out.extend(cs);
+        }
+    }
+    out
+}
+
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let name = &m.name;
@@ -27,7 +56,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let mut test_checks: Vec<String> = Vec::new();
     let mut hosted: BTreeSet<String> = BTreeSet::new();
     let mut defs: Vec<(FileIdx, u32)> = Vec::new();
-    for (fi, i) in ix.flags_by_name.get(name).into_iter().flatten() {
+    // LaunchDarkly's React SDK reads `my-flag` as `flags.myFlag`.
+    let camel = camel_case(name);
+    let react = ix
+        .flags_by_name
+        .get(&camel)
+        .filter(|_| camel != *name)
+        .into_iter()
+        .flatten()
+        .filter(|(fi, i)| ix.facts[*fi as usize].flags[*i as usize].via == LD_REACT);
+    for (fi, i) in ix.flags_by_name.get(name).into_iter().flatten().chain(react) {
         let u = &ix.facts[*fi as usize].flags[*i as usize];
         let test = ix.is_test(*fi);
         match u.role {
@@ -193,6 +231,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn launchdarkly_react_camel_case() {
+        use super::camel_case;
+        assert_eq!(camel_case("my-flag"), "myFlag");
+        assert_eq!(camel_case("promo_banner"), "promoBanner");
+        assert_eq!(camel_case("NEW_UI"), "newUi");
+        assert_eq!(camel_case("dark.mode-v2"), "darkModeV2");
+        assert_eq!(camel_case("myFlag"), "myFlag");
+    }
+
     #[test]
     fn locale_files() {
         use super::is_locale_file;

@@ -139,6 +139,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         None => (m.name.trim_start_matches("::"), None),
     };
     let owners = ix.classes.owners_named(class);
+    if owners.is_empty() && super::bull::names(ctx, &m.name) {
+        return super::bull::check(m, ctx);
+    }
     // The class's ancestry decides what it is.
     let mut flavor = Flavor::Unknown;
     let mut chains: Vec<(String, Vec<String>)> = Vec::new();

@@ -4,6 +4,7 @@
 //! planned point included. Never touches tree-sitter or the file system.
 
 mod action;
+mod bull;
 mod env;
 mod event;
 mod flag;

@@ -8,7 +8,7 @@
 //! Every chain (re-exports, tsconfig `extends`, superclasses) is followed
 //! with a visited set and a hop bound, so cycles and deep chains end.
 
-use super::{FileFacts, FileIdx, FileMeta, Imported, Lang, ModuleConfig};
+use super::{BullRole, FileFacts, FileIdx, FileMeta, Imported, Lang, ModuleConfig, NameRef};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Re-export, `extends` and superclass chains longer than this are cut.
@@ -35,6 +35,9 @@ pub struct Resolution {
     /// is built from `process.env` in a visible module): (file, index into
     /// `config_reads`).
     pub env_reads: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    /// Queue, job and flag names held in constants or queue objects
+    /// (`NameRef::Const` / `NameRef::Queue` in a file) → their string.
+    pub names: BTreeMap<(FileIdx, NameRef), String>,
 }
 
 impl Resolution {
@@ -296,6 +299,63 @@ impl<'a> Resolver<'a> {
         None
     }
 
+    /// The string a constant (`X`, `O.K`, `ns.X`) or a queue object
+    /// (`emailQueue`) of module `file` holds, following imports and
+    /// re-exports; `None` when it cannot be seen.
+    fn value(&self, file: FileIdx, r: &NameRef) -> Option<String> {
+        let mut cur = (file, r.clone());
+        for _ in 0..MAX_HOPS {
+            let (f, r) = cur;
+            let ff = &self.facts[f as usize];
+            let (name, queue) = match &r {
+                NameRef::Lit(s) => return Some(s.clone()),
+                NameRef::Const(c) => (c.as_str(), false),
+                NameRef::Queue(q) => (q.as_str(), true),
+            };
+            if queue {
+                if let Some(u) = ff
+                    .bull
+                    .iter()
+                    .find(|u| u.role == BullRole::Queue && u.binding.as_deref() == Some(name))
+                {
+                    cur = (f, u.queue.clone()?);
+                    continue;
+                }
+            } else if let Some((_, v)) = ff.str_consts.iter().find(|(n, _)| n == name) {
+                return Some(v.clone());
+            }
+            let (head, rest) = match name.split_once('.') {
+                Some((h, r)) => (h, Some(r)),
+                None => (name, None),
+            };
+            let imp = ff.imports.iter().find(|i| i.local == head)?;
+            let target = self.resolve(f, &imp.from)?;
+            let (exported, rest) = match (&imp.imported, rest) {
+                (Imported::Name(n), rest) => (n.clone(), rest.map(str::to_string)),
+                (Imported::Default, rest) => ("default".to_string(), rest.map(str::to_string)),
+                (Imported::Namespace, Some(rest)) => match rest.split_once('.') {
+                    Some((h, r)) => (h.to_string(), Some(r.to_string())),
+                    None => (rest.to_string(), None),
+                },
+                (Imported::Namespace, None) => return None,
+            };
+            let (tf, real) = self.export(target, &exported)?;
+            let full = match rest {
+                Some(rest) => format!("{real}.{rest}"),
+                None => real,
+            };
+            cur = (
+                tf,
+                if queue {
+                    NameRef::Queue(full)
+                } else {
+                    NameRef::Const(full)
+                },
+            );
+        }
+        None
+    }
+
     /// Where `name` exported from module `file` is defined: (file, local
     /// name), through re-exports, imports and `export *`.
     pub(super) fn export(&self, file: FileIdx, name: &str) -> Option<(FileIdx, String)> {
@@ -418,6 +478,24 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
                     .entry(read.name.clone())
                     .or_default()
                     .push((fi, ri as u32));
+            }
+        }
+        let refs = ff
+            .bull
+            .iter()
+            .flat_map(|u| u.queue.iter().chain(&u.job).chain(&u.job_names))
+            .cloned()
+            .chain(
+                ff.flags
+                    .iter()
+                    .filter_map(|g| g.const_ref.as_ref().map(|c| NameRef::Const(c.name.clone()))),
+            );
+        for n in refs {
+            if matches!(n, NameRef::Lit(_)) || out.names.contains_key(&(fi, n.clone())) {
+                continue;
+            }
+            if let Some(v) = r.value(fi, &n) {
+                out.names.insert((fi, n), v);
             }
         }
         for cd in &ff.classes {

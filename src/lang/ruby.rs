@@ -623,6 +623,20 @@ impl<'pr> Walker<'_, '_> {
             }
             Node::AliasMethodNode { .. } => self.alias(n),
             Node::ConstantWriteNode { .. } => {
+                // NEW_CHECKOUT = :new_checkout: a name a flag check may use.
+                if let Some(w) = n.as_constant_write_node()
+                    && !self.top().in_def
+                    && let v = w.value()
+                    && (v.as_symbol_node().is_some() || v.as_string_node().is_some())
+                    && let Some(value) = literal_name(&v)
+                {
+                    let name = utf8(w.name().as_slice());
+                    let path = match self.top().owner.as_deref() {
+                        Some(o) => format!("{o}::{name}"),
+                        None => name,
+                    };
+                    self.b.facts.str_consts.push((path, value));
+                }
                 if let Some(w) = n.as_constant_write_node()
                     && let Some(list) = self.literal_list(&w.value())
                 {

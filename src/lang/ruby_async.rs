@@ -622,6 +622,18 @@ impl<'pr> Walker<'_, '_> {
         {
             if let Some(n) = literal(args.first()) {
                 self.flag(n, role, &via, at);
+            } else if let Some(k) = args.first().filter(|a| is_const(a)) {
+                // Flipper.enabled?(Flags::NEW_CHECKOUT): resolved by the index.
+                let name = self.const_text(k);
+                let scope = self.top().owner.as_deref().unwrap_or("").to_string();
+                let line = self.line(at);
+                self.b.facts.flags.push(FlagUse {
+                    name: String::new(),
+                    role,
+                    via,
+                    line,
+                    const_ref: Some(crate::facts::ConstRef { name, scope }),
+                });
             }
             return;
         }

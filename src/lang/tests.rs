@@ -1523,11 +1523,20 @@ new Worker('mail', async (job) => {\n  switch (job.name) {\n    case 'welcome':\
                     BullRole::Worker,
                     lit("mail"),
                     None,
-                    keys(&["day", "tz", "userId"]),
+                    keys(&[]),
                     vec![NameRef::Lit("digest".into()), NameRef::Lit("welcome".into())],
                     "BullMQ".into(),
                     7
                 ),
+            ]
+        );
+        // Reads inside `case 'x':` belong to job `x`.
+        let f = super::ts(src, &[]);
+        assert_eq!(
+            f.bull[4].job_keys,
+            [
+                (NameRef::Lit("digest".into()), keys(&["day", "tz"]).unwrap()),
+                (NameRef::Lit("welcome".into()), keys(&["userId"]).unwrap()),
             ]
         );
         // The producer knows its enclosing function.
@@ -1733,7 +1742,7 @@ export class AudioService {\n  constructor(@InjectQueue('audio') private audioQu
                     BullRole::Worker,
                     lit("audio"),
                     None,
-                    keys(&["file"]),
+                    keys(&[]),
                     vec![NameRef::Lit("transcode".into())],
                     "@nestjs/bullmq".into(),
                     5
@@ -1757,6 +1766,11 @@ export class AudioService {\n  constructor(@InjectQueue('audio') private audioQu
                     11
                 ),
             ]
+        );
+        let f = super::ts(src, &[]);
+        assert_eq!(
+            f.bull[0].job_keys,
+            [(NameRef::Lit("transcode".into()), keys(&["file"]).unwrap())]
         );
     }
 
@@ -1804,8 +1818,8 @@ function C() { const { fancyHeader } = useFlags(); const flags = useFlags(); ret
                 hosted("promo", "OpenFeature", 7),
                 by_const("FLAG", 8),
                 by_const("Flags.NEW", 9),
-                hosted("fancyHeader", super::super::ts_async::LD_REACT, 12),
-                hosted("myFlag", super::super::ts_async::LD_REACT, 12),
+                hosted("fancyHeader", crate::facts::LD_REACT, 12),
+                hosted("myFlag", crate::facts::LD_REACT, 12),
             ]
         );
     }

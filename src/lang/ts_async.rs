@@ -20,8 +20,7 @@ use std::collections::{HashMap, HashSet};
 /// Flow trees (`children:`) deeper than this are not read.
 const MAX_FLOW_DEPTH: usize = 64;
 
-/// LaunchDarkly's React SDK: `useFlags()` keys are camel-cased.
-pub const LD_REACT: &str = "LaunchDarkly React";
+use crate::facts::LD_REACT;
 
 /// A processor function's first parameter.
 #[derive(Clone, Debug)]
@@ -93,6 +92,9 @@ pub(super) struct Raw {
     data_reads: Vec<(String, String, u32)>,
     /// `switch (X.name) case 'a'`, `X.name === 'a'`: (X, name, offset).
     name_tests: Vec<(String, NameRef, u32)>,
+    /// The code run for one job name: a `case` or an `if`'s consequent:
+    /// (X, name, span).
+    name_branches: Vec<(String, NameRef, Span)>,
     /// `@InjectQueue('q') private q: Queue`: (binding, queue, offset).
     injected: Vec<(String, NameRef, u32)>,
     /// `@Processor('q') class`: (queue, class span, offset).
@@ -606,26 +608,25 @@ impl Raw {
         };
         for c in &it.cases {
             if let Some(r) = c.test.as_ref().and_then(name_ref) {
-                self.name_tests.push((var.clone(), r, c.span.start));
+                self.name_tests.push((var.clone(), r.clone(), c.span.start));
+                self.name_branches.push((var.clone(), r, c.span));
             }
         }
     }
 
     /// `job.name === 'a'` (either side, `==` too).
     pub fn binary(&mut self, it: &BinaryExpression) {
-        if !matches!(
-            it.operator,
-            BinaryOperator::StrictEquality | BinaryOperator::Equality
-        ) {
-            return;
+        if let Some((var, r)) = name_test(it) {
+            self.name_tests.push((var, r, it.span.start));
         }
-        for (a, b) in [(&it.left, &it.right), (&it.right, &it.left)] {
-            if let Some(var) = name_subject(a)
-                && let Some(r) = name_ref(b)
-            {
-                self.name_tests.push((var, r, it.span.start));
-                return;
-            }
+    }
+
+    /// `if (job.name === 'a') { ... }`: the consequent runs for `a`.
+    pub fn if_statement(&mut self, it: &IfStatement) {
+        if let Expression::BinaryExpression(b) = it.test.get_inner_expression()
+            && let Some((var, r)) = name_test(b)
+        {
+            self.name_branches.push((var, r, it.consequent.span()));
         }
     }
 
@@ -704,7 +705,11 @@ impl Raw {
             });
         }
         let classes = classes(imports);
-        if classes.is_empty() && self.injected.is_empty() && self.processor_classes.is_empty() {
+        if classes.is_empty()
+            && self.injected.is_empty()
+            && self.processor_classes.is_empty()
+            && self.adds.is_empty()
+        {
             return;
         }
         // binding → (queue, library)
@@ -721,7 +726,7 @@ impl Raw {
                     if let Some(bnd) = &binding {
                         queues.insert(bnd.clone(), (n.queue.clone(), lib));
                     }
-                    worker_free_queue(&mut out, n.queue.clone(), lib, n.pos);
+                    worker_free_queue(&mut out, n.queue.clone(), lib, binding, n.pos);
                 }
                 Class::Worker(lib) => out.push((self.worker(n.queue.clone(), None, &n.proc, lib), n.pos)),
                 Class::Flow => {
@@ -733,7 +738,13 @@ impl Raw {
         }
         for (binding, q, pos) in &self.injected {
             queues.insert(binding.clone(), (Some(q.clone()), "@nestjs/bullmq"));
-            worker_free_queue(&mut out, Some(q.clone()), "@nestjs/bullmq", *pos);
+            worker_free_queue(
+                &mut out,
+                Some(q.clone()),
+                "@nestjs/bullmq",
+                Some(binding.clone()),
+                *pos,
+            );
         }
         // Typed as a queue class (`private queue: Queue`): a queue, name
         // unknown.
@@ -818,7 +829,9 @@ impl Raw {
                     job: a.job.clone(),
                     data_keys: a.data_keys.clone(),
                     job_names: Vec::new(),
+                    job_keys: Vec::new(),
                     via: via.to_string(),
+                    binding: None,
                     scope: None,
                     line: 0,
                 },
@@ -846,9 +859,9 @@ impl Raw {
                 .map(|(_, s, p)| (*s, p.clone())),
             Proc::Opaque | Proc::Absent => None,
         };
-        let (data_keys, job_names) = match body {
+        let (data_keys, job_names, job_keys) = match body {
             Some((span, param)) => self.body(span, &param),
-            None => (None, Vec::new()),
+            None => (None, Vec::new(), Vec::new()),
         };
         BullUse {
             role: BullRole::Worker,
@@ -856,29 +869,60 @@ impl Raw {
             job,
             data_keys,
             job_names,
+            job_keys,
             via: via.to_string(),
+            binding: None,
             scope: None,
             line: 0,
         }
     }
 
-    /// What a processor body reads from the job data and which job names
-    /// it tests.
-    fn body(&self, span: Span, p: &Param) -> (Option<Vec<String>>, Vec<NameRef>) {
+    /// What a processor body reads from the job data (outside any branch
+    /// for one job name, and inside each), and which job names it tests.
+    #[allow(clippy::type_complexity)]
+    fn body(
+        &self,
+        span: Span,
+        p: &Param,
+    ) -> (Option<Vec<String>>, Vec<NameRef>, Vec<(NameRef, Vec<String>)>) {
         let inside = |pos: u32| span.start <= pos && pos < span.end;
         let (data_var, job_var) = match p {
             Param::Job(j) => (format!("{j}.data"), Some(j.as_str())),
             Param::Data(d) => (d.clone(), None),
-            Param::None => return (None, Vec::new()),
+            Param::None => return (None, Vec::new(), Vec::new()),
         };
-        let mut keys: Vec<String> = self
+        let branches: Vec<&(String, NameRef, Span)> = self
+            .name_branches
+            .iter()
+            .filter(|(v, _, s)| Some(v.as_str()) == job_var && inside(s.start))
+            .collect();
+        let mut common: Vec<String> = Vec::new();
+        let mut per_job: Vec<(NameRef, Vec<String>)> = Vec::new();
+        for (_, k, pos) in self
             .data_reads
             .iter()
             .filter(|(v, _, pos)| *v == data_var && inside(*pos))
-            .map(|(_, k, _)| k.clone())
-            .collect();
-        keys.sort();
-        keys.dedup();
+        {
+            // The innermost branch holding the read.
+            let branch = branches
+                .iter()
+                .filter(|(_, _, s)| s.start <= *pos && *pos < s.end)
+                .min_by_key(|(_, _, s)| s.end - s.start);
+            match branch {
+                Some((_, r, _)) => match per_job.iter_mut().find(|(n, _)| n == r) {
+                    Some((_, keys)) => keys.push(k.clone()),
+                    None => per_job.push((r.clone(), vec![k.clone()])),
+                },
+                None => common.push(k.clone()),
+            }
+        }
+        common.sort();
+        common.dedup();
+        for (_, keys) in &mut per_job {
+            keys.sort();
+            keys.dedup();
+        }
+        per_job.sort();
         let mut names: Vec<NameRef> = self
             .name_tests
             .iter()
@@ -887,12 +931,18 @@ impl Raw {
             .collect();
         names.sort();
         names.dedup();
-        (Some(keys), names)
+        (Some(common), names, per_job)
     }
 }
 
 /// A queue declared (`new Queue('q')`, `@InjectQueue('q')`).
-fn worker_free_queue(out: &mut Vec<(BullUse, u32)>, queue: Option<NameRef>, via: &str, pos: u32) {
+fn worker_free_queue(
+    out: &mut Vec<(BullUse, u32)>,
+    queue: Option<NameRef>,
+    via: &str,
+    binding: Option<String>,
+    pos: u32,
+) {
     out.push((
         BullUse {
             role: BullRole::Queue,
@@ -900,12 +950,32 @@ fn worker_free_queue(out: &mut Vec<(BullUse, u32)>, queue: Option<NameRef>, via:
             job: None,
             data_keys: None,
             job_names: Vec::new(),
+            job_keys: Vec::new(),
             via: via.to_string(),
+            binding,
             scope: None,
             line: 0,
         },
         pos,
     ));
+}
+
+/// `job.name === 'a'` (either side, `==` too): (`job`, `a`).
+fn name_test(it: &BinaryExpression) -> Option<(String, NameRef)> {
+    if !matches!(
+        it.operator,
+        BinaryOperator::StrictEquality | BinaryOperator::Equality
+    ) {
+        return None;
+    }
+    for (a, b) in [(&it.left, &it.right), (&it.right, &it.left)] {
+        if let Some(var) = name_subject(a)
+            && let Some(r) = name_ref(b)
+        {
+            return Some((var, r));
+        }
+    }
+    None
 }
 
 /// `job.name` → `job`.

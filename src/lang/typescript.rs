@@ -1263,6 +1263,11 @@ impl<'a> Visit<'a> for V<'_> {
         walk::walk_switch_statement(self, it);
     }
 
+    fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
+        self.asyncs.if_statement(it);
+        walk::walk_if_statement(self, it);
+    }
+
     fn visit_binary_expression(&mut self, it: &BinaryExpression<'a>) {
         self.asyncs.binary(it);
         walk::walk_binary_expression(self, it);
