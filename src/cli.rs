@@ -203,7 +203,7 @@ fn run_plan(a: &PlanArgs) -> i32 {
     }
     if draft.points == 0 {
         eprintln!(
-            "seamscan: {} introduced no public method, exported function, env read or JSON key write; the draft has no points",
+            "seamscan: {} introduced no public method, exported function, env read, JSON key write, route, action, job, event or flag; the draft has no points",
             a.from_diff
         );
     }

@@ -5,7 +5,7 @@
 //! own extractors (`lang::extract`) at both revisions and are diffed as
 //! facts, not text. It never writes to a repo (not even an index lock).
 
-use crate::facts::{Access, DefKind, FileFacts, Interest, KeyOp};
+use crate::facts::{Access, BullRole, DefKind, FileFacts, Interest, KeyOp, NameRef, Rel};
 use crate::lang;
 use crate::workspace::{self, Classifier, WorkspaceError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,13 +41,45 @@ pub struct Introduced {
     pub env: BTreeSet<String>,
     /// Column → keys newly written.
     pub json_writes: BTreeMap<String, BTreeSet<String>>,
+    /// `VERB /path` of new Rails routes (to a controller action).
+    pub routes: BTreeSet<String>,
+    /// `controller#action`: new public methods of Rails controllers.
+    pub actions: BTreeSet<String>,
+    /// New job classes (ActiveJob, Sidekiq) and BullMQ job / queue names.
+    pub jobs: BTreeSet<String>,
+    /// Events newly emitted or subscribed to.
+    pub events: BTreeSet<String>,
+    /// Flags newly checked or defined in code.
+    pub flags: BTreeSet<String>,
 }
 
 impl Introduced {
     fn is_empty(&self) -> bool {
-        self.methods.is_empty() && self.env.is_empty() && self.json_writes.is_empty()
+        self.points() == 0
+    }
+
+    /// How many points the draft gets from it.
+    pub fn points(&self) -> usize {
+        self.methods.len()
+            + self.env.len()
+            + self.json_writes.len()
+            + self.routes.len()
+            + self.actions.len()
+            + self.jobs.len()
+            + self.events.len()
+            + self.flags.len()
     }
 }
+
+/// Superclasses and mixins that make a Ruby class a background job.
+const JOB_BASES: [&str; 6] = [
+    "ApplicationJob",
+    "ActiveJob::Base",
+    "Sidekiq::Job",
+    "Sidekiq::Worker",
+    "ApplicationWorker",
+    "Sidekiq::Worker::Options",
+];
 
 /// Split `BASE..HEAD`.
 pub fn parse_range(range: &str) -> Result<(String, String), DiffError> {
@@ -132,6 +164,10 @@ fn method_name(d: &crate::facts::Def) -> Option<String> {
 
 #[derive(Default)]
 struct Side {
+    actions: BTreeSet<String>,
+    jobs: BTreeSet<String>,
+    events: BTreeSet<String>,
+    flags: BTreeSet<String>,
     methods: BTreeSet<String>,
     env: BTreeSet<String>,
     writes: BTreeSet<(String, String)>,
@@ -141,7 +177,62 @@ struct Side {
 }
 
 impl Side {
-    fn add(&mut self, f: &FileFacts) {
+    fn add(&mut self, path: &str, f: &FileFacts) {
+        // Rails controllers: public instance methods are actions.
+        let controller = path.ends_with("_controller.rb") && path.contains("app/controllers/");
+        let mut actions: BTreeSet<(String, String)> = BTreeSet::new();
+        if controller {
+            for d in &f.defs {
+                if let (Some(o), DefKind::Instance, Access::Public) = (&d.owner, d.kind, d.access)
+                    && let Some(c) = crate::routing::controller_path(o)
+                {
+                    actions.insert((o.clone(), d.name.clone()));
+                    self.actions.insert(format!("{c}#{}", d.name));
+                }
+            }
+        }
+        // Ruby job classes: a job base in the file, or `perform` in
+        // app/jobs, app/workers.
+        let mut jobs: BTreeSet<String> = f
+            .ancestry
+            .iter()
+            .filter(|a| {
+                matches!(a.rel, Rel::Class | Rel::Include)
+                    && JOB_BASES.contains(&a.target.trim_start_matches("::"))
+            })
+            .map(|a| a.owner.clone())
+            .collect();
+        if path.contains("app/jobs/") || path.contains("app/workers/") {
+            jobs.extend(
+                f.defs
+                    .iter()
+                    .filter(|d| d.name == "perform" && d.kind == DefKind::Instance)
+                    .filter_map(|d| d.owner.clone()),
+            );
+        }
+        self.jobs.extend(jobs.iter().cloned());
+        // BullMQ: job names enqueued or processed by name, queues of new
+        // workers (literal names only: constants need the workspace).
+        for u in &f.bull {
+            let lit = |r: &Option<NameRef>| match r {
+                Some(NameRef::Lit(s)) => Some(s.clone()),
+                _ => None,
+            };
+            let name = match u.role {
+                BullRole::Add => lit(&u.job).or_else(|| lit(&u.queue)),
+                BullRole::Worker => lit(&u.job).or_else(|| lit(&u.queue)),
+                BullRole::Queue => None,
+            };
+            self.jobs.extend(name);
+        }
+        self.events
+            .extend(f.events.iter().filter(|e| !e.regex).map(|e| e.name.clone()));
+        self.flags.extend(
+            f.flags
+                .iter()
+                .filter(|g| !g.name.is_empty())
+                .map(|g| g.name.clone()),
+        );
         self.json_columns
             .extend(f.column_defs.iter().map(|c| c.name.clone()));
         self.json_columns.extend(
@@ -150,7 +241,21 @@ impl Side {
                 .filter(|k| k.op == KeyOp::Accessor)
                 .map(|k| k.column.clone()),
         );
-        self.methods.extend(f.defs.iter().filter_map(method_name));
+        // A controller action is an `action:` point and a job's `perform` a
+        // `job:` point, not `method:` points.
+        self.methods.extend(
+            f.defs
+                .iter()
+                .filter(|d| match &d.owner {
+                    Some(o) => {
+                        let action = actions.contains(&(o.clone(), d.name.clone()));
+                        let perform = d.name == "perform" && jobs.contains(o);
+                        !(action || perform)
+                    }
+                    None => true,
+                })
+                .filter_map(method_name),
+        );
         self.env.extend(f.env_reads.iter().map(|e| e.name.clone()));
         self.writes.extend(
             f.json_keys
@@ -201,7 +306,7 @@ pub fn introduced(repo: &Path, base: &str, head: &str) -> Result<Introduced, Dif
                 && bytes.len() <= crate::audit::MAX_PARSE_BYTES
                 && !bytes.contains(&0)
             {
-                side.add(&lang::extract(lang, &bytes, &interest));
+                side.add(path, &lang::extract(lang, &bytes, &interest));
             }
         }
     }
@@ -218,11 +323,25 @@ pub fn introduced(repo: &Path, base: &str, head: &str) -> Result<Introduced, Dif
                 .extend(facts.column_defs.into_iter().map(|c| c.name));
         }
     }
+    let routes_changed = names
+        .split(|b| *b == 0)
+        .filter_map(|p| std::str::from_utf8(p).ok())
+        .any(crate::routing::is_routes_file);
+    let (routes_before, routes_after) = if routes_changed {
+        (routes_at(repo, base)?, routes_at(repo, head)?)
+    } else {
+        (BTreeSet::new(), BTreeSet::new())
+    };
     let json_columns = after.json_columns.clone();
     after.writes.retain(|(col, _)| json_columns.contains(col));
     let mut out = Introduced {
         methods: after.methods.difference(&before.methods).cloned().collect(),
         env: after.env.difference(&before.env).cloned().collect(),
+        routes: routes_after.difference(&routes_before).cloned().collect(),
+        actions: after.actions.difference(&before.actions).cloned().collect(),
+        jobs: after.jobs.difference(&before.jobs).cloned().collect(),
+        events: after.events.difference(&before.events).cloned().collect(),
+        flags: after.flags.difference(&before.flags).cloned().collect(),
         ..Introduced::default()
     };
     for (col, key) in after.writes.difference(&before.writes) {
@@ -230,6 +349,42 @@ pub fn introduced(repo: &Path, base: &str, head: &str) -> Result<Introduced, Dif
             .entry(col.clone())
             .or_default()
             .insert(key.clone());
+    }
+    Ok(out)
+}
+
+/// The Rails routes (`VERB /path` to a controller action) of every routes
+/// file at `rev`, interpreted as the audit does.
+fn routes_at(repo: &Path, rev: &str) -> Result<BTreeSet<String>, DiffError> {
+    let list = git(repo, &["ls-tree", "-r", "--name-only", "-z", rev])?.unwrap_or_default();
+    let mut files: Vec<(u32, String)> = Vec::new();
+    let mut calls: Vec<Vec<crate::facts::RouteCall>> = Vec::new();
+    for raw in list.split(|b| *b == 0) {
+        let Ok(path) = std::str::from_utf8(raw) else {
+            continue;
+        };
+        if !crate::routing::is_routes_file(path) {
+            continue;
+        }
+        if let Some(bytes) = blob(repo, rev, path)?
+            && bytes.len() <= crate::audit::MAX_PARSE_BYTES
+            && !bytes.contains(&0)
+        {
+            files.push((0, path.to_string()));
+            calls.push(lang::routes::extract(&bytes).calls);
+        }
+    }
+    let files: Vec<(u32, &str)> = files.iter().map(|(r, p)| (*r, p.as_str())).collect();
+    let calls: Vec<&[crate::facts::RouteCall]> = calls.iter().map(Vec::as_slice).collect();
+    let table = crate::routing::workspace_table(&files, &calls);
+    let mut out = BTreeSet::new();
+    for r in table.routes {
+        if !matches!(r.target, crate::routing::Target::Action { .. }) {
+            continue;
+        }
+        for verb in r.verb.split('|').filter(|v| *v != "ANY") {
+            out.insert(format!("{verb} {}", r.path));
+        }
     }
     Ok(out)
 }
@@ -254,7 +409,7 @@ pub fn draft(ws: &Path, range: &str) -> Result<Draft, DiffError> {
         if intro.is_empty() {
             continue;
         }
-        out.points += intro.methods.len() + intro.env.len() + intro.json_writes.len();
+        out.points += intro.points();
         phases.push_str(&format!(
             "  - name: {}\n    points:\n",
             q(&format!("{}: {range}", r.name))
@@ -268,6 +423,17 @@ pub fn draft(ws: &Path, range: &str) -> Result<Draft, DiffError> {
         }
         for e in &intro.env {
             phases.push_str(&format!("      - env: {}\n", q(e)));
+        }
+        for (kind, names) in [
+            ("route", &intro.routes),
+            ("action", &intro.actions),
+            ("job", &intro.jobs),
+            ("event", &intro.events),
+            ("flag", &intro.flags),
+        ] {
+            for n in names {
+                phases.push_str(&format!("      - {kind}: {}\n", q(n)));
+            }
         }
         for (col, keys) in &intro.json_writes {
             let keys: Vec<&str> = keys.iter().map(String::as_str).collect();

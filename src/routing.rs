@@ -385,6 +385,21 @@ fn normalize_name(name: &str) -> String {
     normalize_path(name)[1..].replace('/', "_")
 }
 
+/// The controller path of a controller class (the inverse of
+/// `controller_class`): `Admin::ReportsController` → `admin/reports`.
+pub fn controller_path(class: &str) -> Option<String> {
+    let base = class.trim_start_matches("::").strip_suffix("Controller")?;
+    if base.is_empty() || base.ends_with("::") {
+        return None;
+    }
+    Some(
+        base.split("::")
+            .map(underscore_const)
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
 /// `ActiveSupport::Inflector.underscore` of a constant path, `/` → `_`.
 fn underscore_const(c: &str) -> String {
     let mut out = String::new();
@@ -1540,6 +1555,13 @@ mod tests {
             controller_class("admin/report_runs"),
             "Admin::ReportRunsController"
         );
+        assert_eq!(
+            controller_path("Admin::ReportRunsController").as_deref(),
+            Some("admin/report_runs")
+        );
+        assert_eq!(controller_path("HTTPController").as_deref(), Some("http"));
+        assert_eq!(controller_path("Controller"), None);
+        assert_eq!(controller_path("Admin::Report"), None);
         assert!(is_routes_file("config/routes.rb"));
         assert!(is_routes_file("config/routes/admin.rb"));
         assert!(is_routes_file("engines/blog/config/routes.rb"));

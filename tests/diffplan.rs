@@ -226,3 +226,98 @@ fn errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("missing: cannot read workspace"));
 }
+
+/// Routes, actions, jobs, events and flags (issue 18 with issue 16's and
+/// 15's kinds): a route added to config/routes.rb, its controller action
+/// (not a `method:` point), a new ActiveJob class (its `perform` not a
+/// `method:` point), a new Notifications event and Flipper flag; in a
+/// TypeScript repo a new BullMQ job, a new EventEmitter event and an
+/// Unleash flag. What the base already had is not proposed again.
+#[test]
+fn draft_proposes_routes_actions_jobs_events_and_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let shop = ws.join("shop");
+    std::fs::create_dir_all(&shop).unwrap();
+    git(&shop, &["init", "-q", "-b", "main"]);
+    commit(
+        &shop,
+        &[
+            ("Gemfile", ""),
+            (
+                "config/routes.rb",
+                "Rails.application.routes.draw do\n  resources :orders, only: [:index]\nend\n",
+            ),
+            (
+                "app/controllers/orders_controller.rb",
+                "class OrdersController < ApplicationController\n  def index\n    Flipper.enabled?(:old_list)\n  end\nend\n",
+            ),
+            (
+                "app/jobs/old_job.rb",
+                "class OldJob < ApplicationJob\n  def perform\n  end\nend\n",
+            ),
+        ],
+        "base",
+    );
+    git(&shop, &["checkout", "-q", "-b", "feature"]);
+    commit(
+        &shop,
+        &[
+            (
+                "config/routes.rb",
+                "Rails.application.routes.draw do\n  resources :orders, only: [:index, :create]\nend\n",
+            ),
+            (
+                "app/controllers/orders_controller.rb",
+                "class OrdersController < ApplicationController\n  def index\n    Flipper.enabled?(:old_list)\n  end\n\n  def create\n    if Flipper.enabled?(:quick_order)\n      RefundJob.perform_later(1)\n    end\n    ActiveSupport::Notifications.instrument('order.created')\n  end\n\n  private\n\n  def order_params\n  end\nend\n",
+            ),
+            (
+                "app/jobs/refund_job.rb",
+                "class RefundJob < ApplicationJob\n  def perform(id)\n  end\nend\n",
+            ),
+        ],
+        "feature",
+    );
+    let web = ws.join("web");
+    std::fs::create_dir_all(&web).unwrap();
+    git(&web, &["init", "-q", "-b", "main"]);
+    commit(
+        &web,
+        &[("package.json", "{}"), ("src/mail.ts", "export const x = 1;\n")],
+        "base",
+    );
+    git(&web, &["checkout", "-q", "-b", "feature"]);
+    commit(
+        &web,
+        &[(
+            "src/mail.ts",
+            "import { Queue } from 'bullmq';\nexport const x = 1;\nconst q = new Queue('mail');\nexport async function receipt(bus: any, unleash: any) {\n  if (unleash.isEnabled('receipts-v2')) await q.add('send-receipt', { id: 1 });\n  bus.emit('receipt.sent');\n}\n",
+        )],
+        "feature",
+    );
+    let out = seamscan()
+        .args(["plan", "--from-diff", "main..feature"])
+        .arg(&ws)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let yaml = String::from_utf8(out.stdout).unwrap();
+    let body: String = yaml
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let expected = "version: 1\nname: \"Changes in main..feature\"\nphases:\n  - name: \"shop: main..feature\"\n    points:\n      - route: \"POST /orders\"\n      - action: \"orders#create\"\n      - job: \"RefundJob\"\n      - event: \"order.created\"\n      - flag: \"quick_order\"\n  - name: \"web: main..feature\"\n    points:\n      - method: \"receipt\"\n        repo: \"web\"\n      - job: \"send-receipt\"\n      - event: \"receipt.sent\"\n      - flag: \"receipts-v2\"\n";
+    assert_eq!(body, expected);
+    // The draft audits.
+    let plan = dir.path().join("draft.yaml");
+    std::fs::write(&plan, &yaml).unwrap();
+    let (report, _, _) = common::audit(&plan, &ws, &[]);
+    let f = report.finding("job:RefundJob");
+    assert_eq!(f.callers_found, ["shop/app/controllers/orders_controller.rb:8"]);
+    let f = report.finding("job:send-receipt");
+    assert_eq!(f.callers_found, ["web/src/mail.ts:5"]);
+    let f = report.finding("route:POST /orders");
+    assert_eq!(f.exists, Some(true));
+}
