@@ -1293,7 +1293,14 @@ impl FactIndex {
         for (f, ff) in self.facts.iter().enumerate() {
             let fi = f as FileIdx;
             for (i, u) in ff.bull.iter().enumerate() {
-                if let Some(q) = u.queue.as_ref().and_then(|r| self.name_of(fi, r)) {
+                let q = u.queue.as_ref().and_then(|r| self.name_of(fi, r));
+                // A queue object whose name is computed stands for itself
+                // (as `resolve` names it): `mailQueue.name`.
+                let q = match (q, &u.binding) {
+                    (None, Some(b)) if u.role == BullRole::Queue => Some(format!("{b}.name")),
+                    (q, _) => q,
+                };
+                if let Some(q) = q {
                     by_queue.push((q, fi, i));
                 }
                 if let Some(j) = u.job.as_ref().and_then(|r| self.name_of(fi, r)) {

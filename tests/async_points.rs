@@ -285,7 +285,24 @@ fn bullmq_jobs_queues_and_job_data() {
     assert!(
         f.problem("queue-not-consumed")
             .message
-            .contains("queue `exports` (enqueued at notifier/src/signup.ts:14) has no worker: the workers in the workspace listen to mail, reports")
+            .contains("queue `exports` (enqueued at notifier/src/signup.ts:14) has no worker: the workers in the workspace listen to auditQueue.name, mail, reports")
+    );
+    // A queue whose name is computed (`new Queue(queueName('audit'))`):
+    // `auditQueue.add` and `new Worker(auditQueue.name, ...)` still meet.
+    let f = r.finding("job:audit-log");
+    assert_eq!(
+        (f.risk.as_str(), f.codes().len()),
+        ("none", 0),
+        "{:?}",
+        f.problems
+    );
+    assert_eq!(layer(f, "consumer"), (true, vec!["notifier/src/workers.ts:27"]));
+    assert_eq!(
+        layer(f, "queue"),
+        (
+            true,
+            vec!["notifier/src/queues.ts:10", "notifier/src/workers.ts:27"]
+        )
     );
     // Only a test enqueues it.
     let f = r.finding("job:reset");

@@ -301,59 +301,70 @@ impl<'a> Resolver<'a> {
 
     /// The string a constant (`X`, `O.K`, `ns.X`) or a queue object
     /// (`emailQueue`) of module `file` holds, following imports and
-    /// re-exports; `None` when it cannot be seen.
+    /// re-exports; `None` when it cannot be seen. A queue object whose
+    /// name is computed (`new Queue(getQueueName('mail'))`) stands for
+    /// itself as `binding.name`, so that `mailQueue.add(...)` and `new
+    /// Worker(mailQueue.name, ...)` still meet.
     fn value(&self, file: FileIdx, r: &NameRef) -> Option<String> {
-        let mut cur = (file, r.clone());
-        for _ in 0..MAX_HOPS {
-            let (f, r) = cur;
-            let ff = &self.facts[f as usize];
-            let (name, queue) = match &r {
-                NameRef::Lit(s) => return Some(s.clone()),
-                NameRef::Const(c) => (c.as_str(), false),
-                NameRef::Queue(q) => (q.as_str(), true),
-            };
-            if queue {
-                if let Some(u) = ff
-                    .bull
-                    .iter()
-                    .find(|u| u.role == BullRole::Queue && u.binding.as_deref() == Some(name))
-                {
-                    cur = (f, u.queue.clone()?);
-                    continue;
-                }
-            } else if let Some((_, v)) = ff.str_consts.iter().find(|(n, _)| n == name) {
-                return Some(v.clone());
-            }
-            let (head, rest) = match name.split_once('.') {
-                Some((h, r)) => (h, Some(r)),
-                None => (name, None),
-            };
-            let imp = ff.imports.iter().find(|i| i.local == head)?;
-            let target = self.resolve(f, &imp.from)?;
-            let (exported, rest) = match (&imp.imported, rest) {
-                (Imported::Name(n), rest) => (n.clone(), rest.map(str::to_string)),
-                (Imported::Default, rest) => ("default".to_string(), rest.map(str::to_string)),
-                (Imported::Namespace, Some(rest)) => match rest.split_once('.') {
-                    Some((h, r)) => (h.to_string(), Some(r.to_string())),
-                    None => (rest.to_string(), None),
-                },
-                (Imported::Namespace, None) => return None,
-            };
-            let (tf, real) = self.export(target, &exported)?;
-            let full = match rest {
-                Some(rest) => format!("{real}.{rest}"),
-                None => real,
-            };
-            cur = (
-                tf,
-                if queue {
-                    NameRef::Queue(full)
-                } else {
-                    NameRef::Const(full)
-                },
-            );
+        self.value_at(file, r, 0)
+    }
+
+    fn value_at(&self, f: FileIdx, r: &NameRef, hops: usize) -> Option<String> {
+        if hops > MAX_HOPS {
+            return None;
         }
-        None
+        let ff = &self.facts[f as usize];
+        let (name, queue) = match r {
+            NameRef::Lit(s) => return Some(s.clone()),
+            NameRef::Const(c) => (c.as_str(), false),
+            NameRef::Queue(q) => (q.as_str(), true),
+        };
+        let binding = |b: &str| {
+            ff.bull
+                .iter()
+                .find(|u| u.role == BullRole::Queue && u.binding.as_deref() == Some(b))
+        };
+        // `mailQueue` (a producer's queue) or `mailQueue.name`.
+        let object = if queue {
+            Some(name)
+        } else {
+            name.strip_suffix(".name")
+        };
+        if let Some(b) = object
+            && let Some(u) = binding(b)
+        {
+            let named = u.queue.as_ref().and_then(|q| self.value_at(f, q, hops + 1));
+            return Some(named.unwrap_or_else(|| format!("{b}.name")));
+        }
+        if !queue && let Some((_, v)) = ff.str_consts.iter().find(|(n, _)| n == name) {
+            return Some(v.clone());
+        }
+        let (head, rest) = match name.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (name, None),
+        };
+        let imp = ff.imports.iter().find(|i| i.local == head)?;
+        let target = self.resolve(f, &imp.from)?;
+        let (exported, rest) = match (&imp.imported, rest) {
+            (Imported::Name(n), rest) => (n.clone(), rest.map(str::to_string)),
+            (Imported::Default, rest) => ("default".to_string(), rest.map(str::to_string)),
+            (Imported::Namespace, Some(rest)) => match rest.split_once('.') {
+                Some((h, r)) => (h.to_string(), Some(r.to_string())),
+                None => (rest.to_string(), None),
+            },
+            (Imported::Namespace, None) => return None,
+        };
+        let (tf, real) = self.export(target, &exported)?;
+        let full = match rest {
+            Some(rest) => format!("{real}.{rest}"),
+            None => real,
+        };
+        let next = if queue {
+            NameRef::Queue(full)
+        } else {
+            NameRef::Const(full)
+        };
+        self.value_at(tf, &next, hops + 1)
     }
 
     /// Where `name` exported from module `file` is defined: (file, local

@@ -1632,6 +1632,19 @@ new Worker(REPORTS, handle);\nnew Worker('x', path.join(__dirname, 'p.js'));\n";
 
     #[test]
     fn flow_producer_trees() {
+        // A repeatable job scheduler's template.
+        let src = "import { Queue } from 'bullmq';\nconst cron = new Queue(name('cron'));\ncron.upsertJobScheduler('daily', { every: 1000 }, { name: 'digest', data: { day } });\ncron.upsertJobScheduler('tick', { every: 5 });\n";
+        assert_eq!(
+            bull(src)
+                .iter()
+                .map(|u| (u.0, u.2.clone(), u.3.clone(), u.6))
+                .collect::<Vec<_>>(),
+            [
+                (BullRole::Queue, None, None, 2),
+                (BullRole::Add, lit("digest"), keys(&["day"]), 3),
+                (BullRole::Add, None, keys(&[]), 4),
+            ]
+        );
         let src = "import { FlowProducer } from 'bullmq';\nconst flow = new FlowProducer();\n\
 flow.add({\n  name: 'render',\n  queueName: 'renders',\n  data: { id },\n  children: [\n    { name: 'frame', queueName: 'frames', data: { n } },\n  ],\n});\n";
         assert_eq!(

@@ -420,6 +420,27 @@ impl Raw {
                             }
                         }
                     }
+                    // A repeatable job: `upsertJobScheduler(id, repeat,
+                    // { name, data })` (BullMQ 5).
+                    "upsertJobScheduler" if args.len() >= 2 => {
+                        let template = match arg(2).map(|e| e.get_inner_expression()) {
+                            Some(Expression::ObjectExpression(o)) => Some(o),
+                            _ => None,
+                        };
+                        self.adds.push(RawAdd {
+                            recv,
+                            job: template.and_then(|o| prop(o, "name")).and_then(name_ref),
+                            data_keys: match template {
+                                Some(o) => object_keys(prop(o, "data")),
+                                None if args.len() == 2 => Some(Vec::new()),
+                                None => None,
+                            },
+                            queue: None,
+                            flow: false,
+                            create_job: false,
+                            pos,
+                        });
+                    }
                     "createJob" => self.adds.push(RawAdd {
                         recv,
                         job: None,
