@@ -185,6 +185,9 @@ impl Side {
             for d in &f.defs {
                 if let (Some(o), DefKind::Instance, Access::Public) = (&d.owner, d.kind, d.access)
                     && let Some(c) = crate::routing::controller_path(o)
+                    // Abstract parents (`ApplicationController`,
+                    // `Api::V1::BaseController`) are routed to by no one.
+                    && !matches!(c.rsplit('/').next(), Some("application" | "base"))
                 {
                     actions.insert((o.clone(), d.name.clone()));
                     self.actions.insert(format!("{c}#{}", d.name));
