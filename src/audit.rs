@@ -130,6 +130,9 @@ impl Prefilter {
                 Kind::Job => {
                     let class = p.name.split(['#', '.']).next().unwrap_or(&p.name);
                     patterns.insert(crate::facts::leaf(class).to_string());
+                    // Where mail's queue is set (config/application.rb).
+                    patterns.insert("load_defaults".to_string());
+                    patterns.insert("deliver_later_queue_name".to_string());
                     interest.jobs = true;
                 }
                 // An event's name; a regexp subscription need not spell it.

@@ -317,7 +317,14 @@ pub struct Sig {
     pub line: u32,
 }
 
-/// `queue_as :x` / `sidekiq_options queue: 'x'` in a class body.
+/// `QueueDecl::owner` of `config.action_mailer.deliver_later_queue_name = :x`.
+pub const ACTION_MAILER: &str = "ActionMailer::Base";
+/// `QueueDecl::owner` of `config.load_defaults X.Y` (the version in `queue`).
+pub const RAILS_DEFAULTS: &str = "Rails.load_defaults";
+
+/// `queue_as :x` / `sidekiq_options queue: 'x'` in a class body;
+/// `self.deliver_later_queue_name = :x` in a mailer; also the two
+/// app-wide settings above.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QueueDecl {
     pub owner: String,

@@ -151,6 +151,90 @@ fn jobs_layers_arguments_and_queues() {
         layer(f, "producer"),
         (true, vec!["shop/app/services/checkout.rb:16"])
     );
+    // `config.load_defaults 7.1`: mail goes to ActiveJob's `default`.
+    assert_eq!(
+        layer(f, "queue"),
+        (
+            true,
+            vec!["shop/config/application.rb:3", "shop/config/sidekiq.yml:4"]
+        )
+    );
+    // `self.deliver_later_queue_name = :admin_mail`: no worker takes it.
+    let f = r.finding("job:AdminMailer#alert");
+    assert_eq!(f.codes(), ["queue-not-consumed"]);
+    assert_eq!(
+        layer(f, "queue"),
+        (false, vec!["shop/app/mailers/admin_mailer.rb:2"])
+    );
+}
+
+const MAILER: &str = "class ApplicationMailer < ActionMailer::Base\nend\n\nclass UserMailer < ApplicationMailer\n  def welcome(u)\n    mail(to: u)\n  end\nend\n";
+
+#[test]
+fn mailer_queues() {
+    let files = |app: &'static str, producer: &'static str| {
+        let mut v = vec![
+            ("app/Gemfile", ""),
+            ("app/app/mailers/user_mailer.rb", MAILER),
+            ("app/app/services/signup.rb", producer),
+            ("app/config/sidekiq.yml", ":queues:\n  - default\n"),
+        ];
+        if !app.is_empty() {
+            v.push(("app/config/application.rb", app));
+        }
+        v
+    };
+    let later = "class Signup\n  def call(u)\n    UserMailer.welcome(u).deliver_later\n  end\nend\n";
+    // Rails before 6.1: the `mailers` queue, which sidekiq.yml lacks.
+    let w = ws(&files(
+        "module App\n  class Application < Rails::Application\n    config.load_defaults 6.0\n  end\nend\n",
+        later,
+    ));
+    let (r, code, _) = run(&w, "      - job: UserMailer#welcome\n", &[]);
+    assert_eq!(code, 1);
+    let f = r.finding("job:UserMailer#welcome");
+    assert_eq!(f.codes(), ["queue-not-consumed"]);
+    assert!(
+        f.problem("queue-not-consumed")
+            .message
+            .contains("queue `mailers` (chosen at app/config/application.rb:3)"),
+        "{}",
+        f.problem("queue-not-consumed").message
+    );
+    // An app-wide setting wins over the defaults.
+    let w = ws(&files(
+        "module App\n  class Application < Rails::Application\n    config.load_defaults 6.0\n    config.action_mailer.deliver_later_queue_name = :default\n  end\nend\n",
+        later,
+    ));
+    let (r, code, _) = run(&w, "      - job: UserMailer#welcome\n", &[]);
+    assert_eq!(code, 0, "{:?}", r.finding("job:UserMailer#welcome").problems);
+    // `deliver_later(queue: :urgent)` at the call.
+    let w = ws(&files(
+        "module App\n  class Application < Rails::Application\n    config.load_defaults 7.0\n  end\nend\n",
+        "class Signup\n  def call(u)\n    UserMailer.welcome(u).deliver_later(queue: :urgent)\n  end\nend\n",
+    ));
+    let (r, _, _) = run(&w, "      - job: UserMailer#welcome\n", &[]);
+    let f = r.finding("job:UserMailer#welcome");
+    assert!(
+        f.problem("queue-not-consumed")
+            .message
+            .contains("queue `urgent` (chosen at app/app/services/signup.rb:3)"),
+        "{:?}",
+        f.problems
+    );
+    // Neither load_defaults nor a setting visible: not guessed.
+    let w = ws(&files("", later));
+    let (r, code, _) = run(&w, "      - job: UserMailer#welcome\n", &[]);
+    assert_eq!(code, 0);
+    let f = r.finding("job:UserMailer#welcome");
+    assert!(f.notes.contains("`config.load_defaults` decides"), "{}", f.notes);
+    // `deliver_now` goes through no queue.
+    let w = ws(&files(
+        "module App\n  class Application < Rails::Application\n    config.load_defaults 6.0\n  end\nend\n",
+        "class Signup\n  def call(u)\n    UserMailer.welcome(u).deliver_now\n  end\nend\n",
+    ));
+    let (r, code, _) = run(&w, "      - job: UserMailer#welcome\n", &[]);
+    assert_eq!(code, 0, "{:?}", r.finding("job:UserMailer#welcome").problems);
 }
 
 #[test]

@@ -400,19 +400,42 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
     // Queues.
+    // Workers of the job's own repos (and of config-only repos) take its
+    // jobs; another service's sidekiq.yml does not.
+    let repos: std::collections::BTreeSet<u32> = owners
+        .iter()
+        .flat_map(|o| ix.classes.declared_at(o))
+        .map(|l| ix.file(l.file).repo)
+        .collect();
     if flavor == Flavor::Mailer {
-        notes.push(Text::ours_marked(
-            "mail is delivered on ActionMailer's `deliver_later` queue, which was not checked",
-        ));
-    } else if !owners.is_empty() && !not_a_job {
-        // Workers of the job's own repos (and of config-only repos) take
-        // its jobs; another service's sidekiq.yml does not.
-        let repos: std::collections::BTreeSet<u32> = owners
+        // Only `deliver_later` goes through a queue.
+        let later: Vec<&Producer> = live
             .iter()
-            .flat_map(|o| ix.classes.declared_at(o))
-            .map(|l| ix.file(l.file).repo)
+            .filter(|p| p.e.method.starts_with("deliver_later"))
+            .copied()
             .collect();
-        queue_layer(ctx, &chains, &repos, &live, &mut f, &mut layers, &mut notes);
+        if !later.is_empty() {
+            match mailer_queue(ctx, &repos) {
+                Some(fallback) => {
+                    queue_layer(ctx, &chains, &repos, &later, fallback, &mut f, &mut layers, &mut notes)
+                }
+                None => notes.push(Text::ours_marked(
+                    "mail goes to ActionMailer's `deliver_later` queue, which `config.load_defaults` decides (6.1 and later: `default`, earlier: `mailers`); neither it nor `deliver_later_queue_name` is visible, so the queue was not checked",
+                )),
+            }
+        }
+    } else if !owners.is_empty() && !not_a_job {
+        let fallback = (DEFAULT_QUEUE.to_string(), None);
+        queue_layer(
+            ctx,
+            &chains,
+            &repos,
+            &live,
+            fallback,
+            &mut f,
+            &mut layers,
+            &mut notes,
+        );
     }
     f.layers = Some(layers);
     if owners.len() > 1 {
@@ -461,13 +484,62 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f
 }
 
+/// ActionMailer's queue for `deliver_later` in `repos`, and where it is
+/// decided: `config.action_mailer.deliver_later_queue_name` (production's
+/// first), else `config.load_defaults` (6.1 and later: ActiveJob's
+/// `default`; earlier: `mailers`). `None` when neither is visible.
+fn mailer_queue(ctx: &Ctx, repos: &std::collections::BTreeSet<u32>) -> Option<(String, Option<String>)> {
+    use crate::facts::{ACTION_MAILER, RAILS_DEFAULTS};
+    let ix = ctx.ix;
+    let decls = |owner: &str| {
+        let mut v: Vec<(FileIdx, &crate::facts::QueueDecl)> = ix
+            .queue_decls_by_owner
+            .get(leaf(owner))
+            .into_iter()
+            .flatten()
+            .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].queue_decls[*i as usize]))
+            .filter(|(fi, q)| {
+                let r = ix.file(*fi).repo;
+                q.owner == owner
+                    && !ix.is_test(*fi)
+                    && (repos.contains(&r) || ctx.config_only_repos.contains(&r))
+            })
+            .collect();
+        v.sort_by_key(|(fi, q)| {
+            (
+                !ix.file(*fi).path.contains("environments/production"),
+                *fi,
+                q.line,
+            )
+        });
+        v
+    };
+    if let Some((fi, q)) = decls(ACTION_MAILER).first() {
+        return q.queue.clone().map(|name| (name, Some(ctx.loc(*fi, q.line))));
+    }
+    let (fi, q) = *decls(RAILS_DEFAULTS).first()?;
+    let version = q.queue.as_deref()?;
+    let mut parts = version.split('.').map(|p| p.parse::<u32>().unwrap_or(0));
+    let (major, minor) = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+    let name = if (major, minor) >= (6, 1) {
+        DEFAULT_QUEUE
+    } else {
+        "mailers"
+    };
+    Some((name.to_string(), Some(ctx.loc(fi, q.line))))
+}
+
 /// The job's queue(s): declared (`queue_as`, `sidekiq_options queue:`,
-/// `set(queue:)`) against the queues worker configurations listen to.
+/// `set(queue:)`, for mail `self.deliver_later_queue_name =`), else
+/// `fallback` (the queue and where it is decided), against the queues
+/// worker configurations listen to.
+#[allow(clippy::too_many_arguments)]
 fn queue_layer(
     ctx: &Ctx,
     chains: &[(String, Vec<String>)],
     repos: &std::collections::BTreeSet<u32>,
     live: &[&Producer],
+    fallback: (String, Option<String>),
     f: &mut Finding,
     layers: &mut Vec<Layer>,
     notes: &mut Vec<Text>,
@@ -487,7 +559,7 @@ fn queue_layer(
         });
         match decl {
             Some((fi, q)) => queues.push((q.queue.clone(), Some(ctx.loc(fi, q.line)))),
-            None => queues.push((Some(DEFAULT_QUEUE.to_string()), None)),
+            None => queues.push((Some(fallback.0.clone()), fallback.1.clone())),
         }
     }
     for p in live {

@@ -374,6 +374,45 @@ impl<'pr> Walker<'_, '_> {
     }
 
     fn async_method(&mut self, c: &CallNode<'pr>, name: &str, r: &Node<'pr>, args: &[Node<'pr>], at: u32) {
+        // The queue mail goes to: `self.deliver_later_queue_name = :x` in
+        // a mailer, `config.action_mailer.deliver_later_queue_name = :x`.
+        if name == "deliver_later_queue_name=" {
+            let owner = if r.as_self_node().is_some() && !self.top().in_def {
+                self.top().owner.as_deref().map(str::to_string)
+            } else if r
+                .as_call_node()
+                .is_some_and(|a| a.name().as_slice() == b"action_mailer")
+            {
+                Some(crate::facts::ACTION_MAILER.to_string())
+            } else {
+                None
+            };
+            if let Some(owner) = owner {
+                let queue = args.first().and_then(|v| {
+                    (v.as_symbol_node().is_some() || v.as_string_node().is_some())
+                        .then(|| literal_name(v))
+                        .flatten()
+                });
+                let line = self.line(at);
+                self.b.facts.queue_decls.push(QueueDecl { owner, queue, line });
+            }
+            return;
+        }
+        // `config.load_defaults 7.1`: decides ActionMailer's default queue.
+        if name == "load_defaults"
+            && let Some(v) = args.first()
+            && (v.as_float_node().is_some() || v.as_integer_node().is_some() || v.as_string_node().is_some())
+        {
+            let text = utf8(v.location().as_slice());
+            let version = text.trim_matches(|c| c == '"' || c == '\'').to_string();
+            let line = self.line(at);
+            self.b.facts.queue_decls.push(QueueDecl {
+                owner: crate::facts::RAILS_DEFAULTS.to_string(),
+                queue: Some(version),
+                line,
+            });
+            return;
+        }
         if ENQUEUE.contains(&name) {
             if let Some((class, queue)) = self.job_receiver(r) {
                 self.enqueue(class, name, args, queue, None, at);
@@ -428,7 +467,13 @@ impl<'pr> Walker<'_, '_> {
                         .map(|a| a.arguments().iter().collect())
                         .unwrap_or_default();
                     let method = utf8(m.name().as_slice());
-                    self.enqueue(mailer, name, &margs, None, Some(method), at);
+                    // `deliver_later(queue: :x)` picks the queue.
+                    let queue = if name.starts_with("deliver_later") {
+                        self.queue_option(args).flatten()
+                    } else {
+                        None
+                    };
+                    self.enqueue(mailer, name, &margs, queue, Some(method), at);
                 }
             }
             return;
