@@ -216,9 +216,12 @@ impl Side {
         self.jobs.extend(jobs.iter().cloned());
         // BullMQ: job names enqueued or processed by name, queues of new
         // workers (literal names only: constants need the workspace).
+        // Names held in a constant of the same file are read too.
+        let value = |c: &str| f.str_consts.iter().find(|(n, _)| n == c).map(|(_, v)| v.clone());
         for u in &f.bull {
             let lit = |r: &Option<NameRef>| match r {
                 Some(NameRef::Lit(s)) => Some(s.clone()),
+                Some(NameRef::Const(c)) => value(c),
                 _ => None,
             };
             let name = match u.role {
@@ -230,12 +233,12 @@ impl Side {
         }
         self.events
             .extend(f.events.iter().filter(|e| !e.regex).map(|e| e.name.clone()));
-        self.flags.extend(
-            f.flags
-                .iter()
-                .filter(|g| !g.name.is_empty())
-                .map(|g| g.name.clone()),
-        );
+        self.flags
+            .extend(f.flags.iter().filter_map(|g| match &g.const_ref {
+                None => Some(g.name.clone()).filter(|n| !n.is_empty()),
+                Some(c) if c.scope.is_empty() => value(&c.name),
+                Some(c) => value(&format!("{}::{}", c.scope, c.name)).or_else(|| value(&c.name)),
+            }));
         self.json_columns
             .extend(f.column_defs.iter().map(|c| c.name.clone()));
         self.json_columns.extend(

@@ -388,6 +388,16 @@ fn bullmq_jobs_queues_and_job_data() {
             vec!["notifier/src/queues.ts:10", "notifier/src/workers.ts:27"]
         )
     );
+    // Nothing anywhere: the message speaks of BullMQ, not of a class.
+    let f = r.finding("job:send-sms");
+    assert_eq!(f.codes(), ["missing-definition"]);
+    assert!(
+        f.problems[0]
+            .message
+            .starts_with("no BullMQ job or queue named `send-sms` is added, processed or declared"),
+        "{}",
+        f.problems[0].message
+    );
     // Only a test enqueues it.
     let f = r.finding("job:reset");
     assert_eq!(f.codes(), ["test-only-callers"]);

@@ -296,7 +296,7 @@ fn draft_proposes_routes_actions_jobs_events_and_flags() {
         &web,
         &[(
             "src/mail.ts",
-            "import { Queue } from 'bullmq';\nexport const x = 1;\nconst q = new Queue('mail');\nexport async function receipt(bus: any, unleash: any) {\n  if (unleash.isEnabled('receipts-v2')) await q.add('send-receipt', { id: 1 });\n  bus.emit('receipt.sent');\n}\n",
+            "import { Queue } from 'bullmq';\nexport const x = 1;\nconst q = new Queue('mail');\nconst PDF = 'pdf-receipts';\nexport async function receipt(bus: any, unleash: any) {\n  if (unleash.isEnabled('receipts-v2')) await q.add('send-receipt', { id: 1 });\n  if (unleash.isEnabled(PDF)) bus.emit('receipt.sent');\n}\n",
         )],
         "feature",
     );
@@ -313,7 +313,7 @@ fn draft_proposes_routes_actions_jobs_events_and_flags() {
         .filter(|l| !l.starts_with('#'))
         .map(|l| format!("{l}\n"))
         .collect();
-    let expected = "version: 1\nname: \"Changes in main..feature\"\nphases:\n  - name: \"shop: main..feature\"\n    points:\n      - method: \"Api::BaseController#render_error\"\n        repo: \"shop\"\n      - route: \"POST /orders\"\n      - action: \"orders#create\"\n      - job: \"RefundJob\"\n      - event: \"order.created\"\n      - flag: \"quick_order\"\n  - name: \"web: main..feature\"\n    points:\n      - method: \"receipt\"\n        repo: \"web\"\n      - job: \"send-receipt\"\n      - event: \"receipt.sent\"\n      - flag: \"receipts-v2\"\n";
+    let expected = "version: 1\nname: \"Changes in main..feature\"\nphases:\n  - name: \"shop: main..feature\"\n    points:\n      - method: \"Api::BaseController#render_error\"\n        repo: \"shop\"\n      - route: \"POST /orders\"\n      - action: \"orders#create\"\n      - job: \"RefundJob\"\n      - event: \"order.created\"\n      - flag: \"quick_order\"\n  - name: \"web: main..feature\"\n    points:\n      - method: \"receipt\"\n        repo: \"web\"\n      - job: \"send-receipt\"\n      - event: \"receipt.sent\"\n      - flag: \"pdf-receipts\"\n      - flag: \"receipts-v2\"\n";
     assert_eq!(body, expected);
     // The draft audits.
     let plan = dir.path().join("draft.yaml");
@@ -322,7 +322,7 @@ fn draft_proposes_routes_actions_jobs_events_and_flags() {
     let f = report.finding("job:RefundJob");
     assert_eq!(f.callers_found, ["shop/app/controllers/orders_controller.rb:8"]);
     let f = report.finding("job:send-receipt");
-    assert_eq!(f.callers_found, ["web/src/mail.ts:5"]);
+    assert_eq!(f.callers_found, ["web/src/mail.ts:6"]);
     let f = report.finding("route:POST /orders");
     assert_eq!(f.exists, Some(true));
 }

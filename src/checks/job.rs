@@ -256,10 +256,22 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             all.sort();
             msg!(" (it is enqueued at {})", Text::raw_list(&all, ", "))
         };
-        f.problem(
-            Code::MissingDefinition,
-            msg!("no class {} is declared{}", Text::code(class), extra),
-        );
+        // `send-receipt`, `mail`: not a class name, so a BullMQ job or
+        // queue was meant.
+        let class_like = class.starts_with(|c: char| c.is_ascii_uppercase())
+            && class
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':');
+        let what = if class_like {
+            msg!("no class {} is declared{}", Text::code(class), extra)
+        } else {
+            msg!(
+                "no BullMQ job or queue named {} is added, processed or declared (nor a job class of that name){}",
+                Text::code(&m.name),
+                extra
+            )
+        };
+        f.problem(Code::MissingDefinition, what);
     } else if consumers.is_empty() && flavor == Flavor::Unknown {
         f.problem(
             Code::MissingDefinition,
