@@ -1785,6 +1785,13 @@ export class AudioService {\n  constructor(@InjectQueue('audio') private audioQu
             f.bull[0].job_keys,
             [(NameRef::Lit("transcode".into()), keys(&["file"]).unwrap())]
         );
+        // A guard `if (job.name !== X) return;` tests the name too; the reads
+        // after it are outside any branch.
+        let src = "import { Processor } from '@nestjs/bullmq';\n@Processor(BILLING)\nexport class B {\n  async process(job: Job) {\n    if (job.name !== GENERATE_ALL) { return 0; }\n    return job.data.traceId;\n  }\n}\n";
+        let f = super::ts(src, &[]);
+        assert_eq!(f.bull[0].job_names, [NameRef::Const("GENERATE_ALL".into())]);
+        assert_eq!(f.bull[0].data_keys, keys(&["traceId"]));
+        assert!(f.bull[0].job_keys.is_empty());
     }
 
     /// (name, const, role, via, line)

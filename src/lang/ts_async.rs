@@ -635,9 +635,10 @@ impl Raw {
         }
     }
 
-    /// `job.name === 'a'` (either side, `==` too).
+    /// `job.name === 'a'` (either side, `==` too; `!==` guards count as
+    /// testing the name).
     pub fn binary(&mut self, it: &BinaryExpression) {
-        if let Some((var, r)) = name_test(it) {
+        if let Some((var, r)) = name_compare(it, true) {
             self.name_tests.push((var, r, it.span.start));
         }
     }
@@ -983,10 +984,21 @@ fn worker_free_queue(
 
 /// `job.name === 'a'` (either side, `==` too): (`job`, `a`).
 fn name_test(it: &BinaryExpression) -> Option<(String, NameRef)> {
-    if !matches!(
+    name_compare(it, false)
+}
+
+/// `job.name === 'a'`, or with `negated` also `job.name !== 'a'` (a guard
+/// that turns other jobs away).
+fn name_compare(it: &BinaryExpression, negated: bool) -> Option<(String, NameRef)> {
+    let eq = matches!(
         it.operator,
         BinaryOperator::StrictEquality | BinaryOperator::Equality
-    ) {
+    );
+    let ne = matches!(
+        it.operator,
+        BinaryOperator::StrictInequality | BinaryOperator::Inequality
+    );
+    if !(eq || negated && ne) {
         return None;
     }
     for (a, b) in [(&it.left, &it.right), (&it.right, &it.left)] {
