@@ -196,11 +196,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         && !f.problems.iter().any(|p| p.code == Code::QueueNotConsumed)
     {
         if !others.is_empty() {
-            let what: Vec<String> = others
+            let what: Vec<Text> = others
                 .iter()
                 .map(|w| {
                     let names = handled_names(ix, w);
-                    format!("{} ({})", ctx.loc(w.file, w.u.line), names.join(", "))
+                    msg!(
+                        "{} ({})",
+                        Text::raw(ctx.loc(w.file, w.u.line)),
+                        Text::raw_list(&names, ", ")
+                    )
                 })
                 .collect();
             f.problem(
@@ -208,7 +212,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 msg!(
                     "consumer: the processors of its queue handle other job names, not {}: {}",
                     Text::code(name),
-                    Text::raw_list(&what, "; ")
+                    Text::join(what, "; ")
                 ),
             );
         } else if all_workers.is_empty() {
