@@ -1439,6 +1439,7 @@ fn ts_calls_on_fields_typed_as_a_class_take_that_class() {
             (7, Recv::Expr("this.other".to_string())),
         ]
     );
+}
 
 // ------------------------------------------------------------ TypeScript jobs and flags (issue 16)
 
