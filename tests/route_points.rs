@@ -358,8 +358,16 @@ fn express_routes_follow_mounts_across_modules_to_their_handlers() {
             ("handler", true, vec!["notes-api/src/controllers/bookmarks.ts:7"]),
         ]
     );
-    assert_eq!(f.codes(), ["no-callers"]);
+    // `notes.get(`/bookmark/${id}`)` on an axios instance whose baseURL
+    // ends in /api.
+    assert_eq!(f.risk, "none");
+    assert_eq!(
+        matches(f),
+        [("web/src/api.ts:10".to_string(), "path".to_string(), false)]
+    );
     let f = r.finding("route:DELETE /api/bookmark/:id");
+    // fetch(url, { method: 'DELETE' })
+    assert_eq!(f.callers_found, ["web/src/api.ts:14"]);
     assert_eq!(
         layers(f),
         [
@@ -388,6 +396,15 @@ fn nest_routes_carry_the_global_prefix() {
             ),
         ]
     );
+    // `${CATALOG_URL}/v2/products/${id}`: the prefix is an env var.
+    assert_eq!(
+        matches(f),
+        [(
+            "web/src/catalog.ts:4".to_string(),
+            "path-prefix-var".to_string(),
+            false
+        )]
+    );
     let f = r.finding("route:POST /v2/products");
     assert_eq!(
         layers(f)[1],
@@ -397,6 +414,8 @@ fn nest_routes_carry_the_global_prefix() {
             vec!["catalog/src/products/products.controller.ts:11"]
         )
     );
+    assert_eq!(f.codes(), ["test-only-callers"]);
+    assert_eq!(f.test_callers, ["web/src/__tests__/catalog.test.ts:4"]);
 }
 
 #[test]
@@ -410,4 +429,6 @@ fn a_plural_path_the_server_routes_singular_is_missing_with_the_singular_first()
         m.contains("similar: GET /api/bookmark (notes-api/src/routes/bookmarks.ts:7)"),
         "{m}"
     );
+    // The client that asks for the plural is named.
+    assert!(m.contains("but web/src/api.ts:6 requests it"), "{m}");
 }

@@ -181,6 +181,51 @@ pub fn find_action(ctx: &Ctx, controller: &str, action: &str, repo: u32) -> Hand
     }
 }
 
+/// Requests with a literal path (HTTP clients, `link_to`, request specs)
+/// to one of `paths` with the planned verb: (file, line, match strength).
+/// A prefix held in a variable is stripped and the rest may match the end
+/// of the path (`path-prefix-var`).
+fn literal_requests(ctx: &Ctx, rn: &RouteName, paths: &[&str]) -> Vec<(FileIdx, u32, &'static str)> {
+    let ix = ctx.ix;
+    let mut out = Vec::new();
+    for (fi, facts) in ix.facts.iter().enumerate() {
+        let fi = fi as FileIdx;
+        if facts.http_calls.is_empty() || crate::routing::is_routes_file(&ix.file(fi).path) {
+            continue;
+        }
+        for c in &facts.http_calls {
+            if !(c.verb == rn.verb || c.verb == "ANY" || rn.verb == "ANY") {
+                continue;
+            }
+            // The client's base path (`base_uri`, `Faraday.new(url:)`,
+            // `axios.create({ baseURL })`).
+            let base = c.owner.as_ref().and_then(|o| {
+                facts
+                    .http_bases
+                    .iter()
+                    .find(|(bo, _)| bo == o)
+                    .map(|(_, b)| b.clone())
+            });
+            let relative = !(c.url.starts_with('/') || c.url.contains("://"));
+            let (url, prefix_var) = match &base {
+                Some(b) if !c.url.contains("://") && !c.prefix_var => {
+                    let bp = segments(b).join("/");
+                    (format!("/{bp}/{}", c.url.trim_start_matches('/')), false)
+                }
+                _ => (c.url.clone(), c.prefix_var || relative),
+            };
+            let exact = paths.iter().any(|p| paths_match(p, &url, false));
+            let tail = !exact && prefix_var && paths.iter().any(|p| paths_match(p, &url, true));
+            if exact && !prefix_var {
+                out.push((fi, c.line, "path"));
+            } else if exact || tail {
+                out.push((fi, c.line, "path-prefix-var"));
+            }
+        }
+    }
+    out
+}
+
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let mut f = Finding::new(Kind::Route.as_str(), &m.name);
@@ -277,9 +322,20 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         } else {
             format!("; similar: {}", similar.join(", "))
         };
+        // Clients that request the planned path all the same.
+        let asked: Vec<String> = literal_requests(ctx, &rn, &[rn.path.as_str()])
+            .into_iter()
+            .filter(|(fi, _, _)| !ix.is_test(*fi))
+            .map(|(fi, line, _)| ctx.loc(fi, line))
+            .collect();
+        let asked = if asked.is_empty() {
+            String::new()
+        } else {
+            format!(" but {} requests it", asked.join(", "))
+        };
         f.problem(
             Code::MissingLayer,
-            format!("route: no route serves {} {}{hint}", rn.verb, rn.path),
+            format!("route: no route serves {} {}{asked}{hint}", rn.verb, rn.path),
         );
         if !unread.is_empty() {
             f.confidence = Confidence::Low;
@@ -410,48 +466,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
     // Literal paths in HTTP clients, link_to and request specs.
-    for (fi, facts) in ix.facts.iter().enumerate() {
-        let fi = fi as FileIdx;
-        if facts.http_calls.is_empty() || crate::routing::is_routes_file(&ix.file(fi).path) {
-            continue;
-        }
-        for c in &facts.http_calls {
-            if !(c.verb == rn.verb || c.verb == "ANY" || rn.verb == "ANY") {
-                continue;
-            }
-            // The client's base path (`base_uri`, `Faraday.new(url:)`).
-            let base = c.owner.as_ref().and_then(|o| {
-                facts
-                    .http_bases
-                    .iter()
-                    .find(|(bo, _)| bo == o)
-                    .map(|(_, b)| b.clone())
-            });
-            let relative = !(c.url.starts_with('/') || c.url.contains("://"));
-            let (url, prefix_var) = match &base {
-                Some(b) if !c.url.contains("://") && !c.prefix_var => {
-                    let bp = segments(b).join("/");
-                    (format!("/{bp}/{}", c.url.trim_start_matches('/')), false)
-                }
-                _ => (c.url.clone(), c.prefix_var || relative),
-            };
-            let exact = routes.iter().any(|r| paths_match(&r.path, &url, false));
-            let tail = !exact && prefix_var && routes.iter().any(|r| paths_match(&r.path, &url, true));
-            if exact {
-                add(
-                    &mut f,
-                    fi,
-                    c.line,
-                    if prefix_var { "path-prefix-var" } else { "path" },
-                );
-            } else if tail {
-                low_strength = true;
-                add(&mut f, fi, c.line, "path-prefix-var");
-            }
-            if (exact || tail) && prefix_var {
-                low_strength = true;
-            }
-        }
+    let paths: Vec<&str> = routes.iter().map(|r| r.path.as_str()).collect();
+    for (fi, line, strength) in literal_requests(ctx, &rn, &paths) {
+        low_strength |= strength == "path-prefix-var";
+        add(&mut f, fi, line, strength);
     }
     f.finish();
     if low_strength {

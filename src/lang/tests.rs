@@ -1860,3 +1860,106 @@ function C() { const { fancyHeader } = useFlags(); const flags = useFlags(); ret
         assert_eq!(got, want);
     }
 }
+
+/// (verb, url, prefix_var, client, owner, line) of every HTTP request.
+fn requests(f: &FileFacts) -> Vec<(String, String, bool, String, Option<String>, u32)> {
+    f.http_calls
+        .iter()
+        .map(|c| {
+            (
+                c.verb.clone(),
+                c.url.clone(),
+                c.prefix_var,
+                c.client.clone(),
+                c.owner.clone(),
+                c.line,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn ts_fetch_and_axios_requests() {
+    let f = ts(
+        "import axios from 'axios';\nconst API_ROOT = 'https://api.example.com/api';\nexport async function load(id: string) {\n  await fetch(`${API_ROOT}/bookmarks/${id}`);\n  await fetch('/api/bookmarks', { method: 'post', body });\n  await axios.delete(`/api/bookmarks/${id}?force=1`);\n  await axios({ method: 'PATCH', url: API_ROOT + '/bookmarks/' + id });\n  await fetch(`${process.env.API_URL}/orders`);\n  await fetch(url);\n  await fetch('data.json');\n}\n",
+        &[],
+    );
+    let r = |v: &str, u: &str, p: bool, c: &str, l: u32| {
+        (v.to_string(), u.to_string(), p, c.to_string(), None, l)
+    };
+    assert_eq!(
+        requests(&f),
+        [
+            r(
+                "GET",
+                "https://api.example.com/api/bookmarks/:id",
+                false,
+                "fetch",
+                4
+            ),
+            r("POST", "/api/bookmarks", false, "fetch", 5),
+            r("DELETE", "/api/bookmarks/:id?force=1", false, "axios", 6),
+            r(
+                "PATCH",
+                "https://api.example.com/api/bookmarks/:id",
+                false,
+                "axios",
+                7
+            ),
+            r("GET", "/orders", true, "fetch", 8),
+        ]
+    );
+}
+
+#[test]
+fn ts_client_instances_and_their_base_urls() {
+    let f = ts(
+        "import axios from 'axios';\nimport ky from 'ky';\nimport request from 'superagent';\nconst api = axios.create({ baseURL: '/api/v1' });\nconst k = ky.create({ prefixUrl: 'https://x.test/v2' });\nclass S {\n  constructor(private http: HttpClient) {}\n  one(id) { return this.http.get(`/teams/${id}`); }\n}\napi.post('/notes', { title });\nk.get('items');\nrequest.put('/api/notes/1');\nrouter.get('/notes', (req, res) => {});\nconst m = new Map();\nm.get('/x');\n",
+        &[],
+    );
+    let owner = |o: &str| Some(o.to_string());
+    assert_eq!(
+        requests(&f),
+        [
+            (
+                "GET".to_string(),
+                "/teams/:id".to_string(),
+                true,
+                "HTTP client".to_string(),
+                owner("http"),
+                8
+            ),
+            (
+                "POST".to_string(),
+                "/notes".to_string(),
+                false,
+                "axios".to_string(),
+                owner("api"),
+                10
+            ),
+            (
+                "GET".to_string(),
+                "items".to_string(),
+                false,
+                "ky".to_string(),
+                owner("k"),
+                11
+            ),
+            (
+                "PUT".to_string(),
+                "/api/notes/1".to_string(),
+                false,
+                "superagent".to_string(),
+                None,
+                12
+            ),
+        ]
+    );
+    assert_eq!(
+        f.http_bases,
+        [
+            ("api".to_string(), "/api/v1".to_string()),
+            ("k".to_string(), "https://x.test/v2".to_string())
+        ]
+    );
+}

@@ -296,6 +296,16 @@ pub(super) struct Http {
     stack: Vec<(Option<String>, Vec<String>)>,
     /// The first framework the module imports.
     imported: Option<Framework>,
+    /// Bindings that are HTTP clients (imports of `axios`, `ky`...,
+    /// instances) and which client.
+    client_locals: HashMap<String, &'static str>,
+    /// Bindings made by `axios.create` / `ky.create` / `got.extend`.
+    client_instances: std::collections::HashSet<String>,
+    /// Module-level string constants, as URL parts.
+    url_consts: HashMap<String, Vec<Part>>,
+    /// Instance base URLs: (binding, parts).
+    bases: Vec<(String, Vec<Part>)>,
+    client_calls: Vec<RawClientCall>,
 }
 
 fn line(ls: &[u32], pos: u32) -> u32 {
@@ -758,7 +768,8 @@ impl Http {
     }
 
     /// Into the file's facts.
-    pub fn finish(self, facts: &mut crate::facts::FileFacts) {
+    pub fn finish(mut self, facts: &mut crate::facts::FileFacts) {
+        self.finish_clients(facts);
         let module = self.imported.unwrap_or(Framework::Express);
         for (mut r, hint) in self.routes.into_iter().zip(self.route_frameworks) {
             r.framework = hint.unwrap_or(module);
@@ -768,5 +779,351 @@ impl Http {
         facts.router_prefixes.extend(self.prefixes);
         facts.global_prefixes.extend(self.global);
         facts.uri_versioning.extend(self.versioning);
+    }
+}
+
+/// Modules whose default or named export is an HTTP client, and its name.
+fn client_module(spec: &str) -> Option<&'static str> {
+    match spec {
+        "axios" => Some("axios"),
+        "ky" | "ky-universal" => Some("ky"),
+        "got" => Some("got"),
+        "superagent" => Some("superagent"),
+        "ofetch" => Some("fetch"),
+        "node-fetch" | "cross-fetch" | "isomorphic-fetch" | "undici" => Some("fetch"),
+        _ => None,
+    }
+}
+
+/// Names that hold an HTTP client instance by convention (Angular's
+/// `this.http`, `apiClient`, `$axios`...): their base URL is set elsewhere.
+fn clientish_name(name: &str) -> bool {
+    matches!(
+        name,
+        "http"
+            | "httpClient"
+            | "client"
+            | "api"
+            | "apiClient"
+            | "$axios"
+            | "$http"
+            | "$api"
+            | "axiosInstance"
+            | "request"
+            | "agent"
+    ) || ["Api", "Client", "Http", "Axios"]
+        .iter()
+        .any(|s| name.len() > s.len() && name.ends_with(s))
+}
+
+/// One piece of a URL expression.
+#[derive(Clone, Debug)]
+enum Part {
+    Lit(String),
+    /// An identifier (a module constant, or a value: a placeholder).
+    Name(String),
+    /// `process.env.X`, `import.meta.env.X`, a call...: a value.
+    Opaque,
+}
+
+/// The pieces of a URL expression: literals, templates, `+`.
+fn url_parts(e: &Expression, depth: usize) -> Option<Vec<Part>> {
+    if depth > 16 {
+        return None;
+    }
+    match e.without_parentheses() {
+        Expression::StringLiteral(s) => Some(vec![Part::Lit(s.value.as_str().to_string())]),
+        Expression::TemplateLiteral(t) => {
+            let mut out = Vec::new();
+            for (i, q) in t.quasis.iter().enumerate() {
+                let raw = q
+                    .value
+                    .cooked
+                    .as_ref()
+                    .map_or(q.value.raw.as_str(), |c| c.as_str());
+                if !raw.is_empty() {
+                    out.push(Part::Lit(raw.to_string()));
+                }
+                if let Some(x) = t.expressions.get(i) {
+                    out.push(value_part(x));
+                }
+            }
+            Some(out)
+        }
+        Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+            let mut l = url_parts(&b.left, depth + 1)?;
+            l.extend(url_parts(&b.right, depth + 1)?);
+            Some(l)
+        }
+        other => Some(vec![value_part(other)]),
+    }
+}
+
+fn value_part(e: &Expression) -> Part {
+    match e.without_parentheses() {
+        Expression::Identifier(i) => Part::Name(i.name.as_str().to_string()),
+        Expression::StaticMemberExpression(m) => {
+            let env = matches!(&m.object, Expression::StaticMemberExpression(o) if o.property.name == "env");
+            if env {
+                Part::Opaque
+            } else {
+                Part::Name(m.property.name.as_str().to_string())
+            }
+        }
+        _ => Part::Opaque,
+    }
+}
+
+/// A client call seen by the walk, its URL resolved at the end (module
+/// constants may be declared after the call's function).
+struct RawClientCall {
+    verb: String,
+    parts: Vec<Part>,
+    client: String,
+    /// The instance binding (`api` of `api.get`), whose base applies.
+    owner: Option<String>,
+    /// An instance whose base URL is set in another module.
+    base_elsewhere: bool,
+    line: u32,
+}
+
+/// The `method:` of an options object: `Some(verb)`, `ANY` when it is not
+/// a literal, `None` when absent.
+fn method_of(o: &ObjectExpression) -> Option<String> {
+    let m = prop(o, "method")?;
+    Some(match m.without_parentheses() {
+        Expression::StringLiteral(s) => s.value.as_str().to_ascii_uppercase(),
+        _ => "ANY".to_string(),
+    })
+}
+
+impl Http {
+    /// `import x from 'axios'`, `const x = require('ky')`: a client binding.
+    pub fn import_binding(&mut self, local: &str, from: &str) {
+        if let Some(c) = client_module(from) {
+            self.client_locals.insert(local.to_string(), c);
+        }
+    }
+
+    /// `const NAME = '...'` at module level: a URL constant; `const api =
+    /// axios.create({ baseURL })`: a client instance and its base.
+    pub fn client_declarator(&mut self, name: &str, init: &Expression) {
+        if !self.stack.is_empty() {
+            return;
+        }
+        let init = init.without_parentheses();
+        if matches!(
+            init,
+            Expression::StringLiteral(_) | Expression::TemplateLiteral(_) | Expression::BinaryExpression(_)
+        ) && let Some(parts) = url_parts(init, 0)
+        {
+            self.url_consts.insert(name.to_string(), parts);
+            return;
+        }
+        // axios.create({ baseURL }), ky.create/extend({ prefixUrl }), got.extend(...)
+        if let Expression::CallExpression(c) = init
+            && let Expression::StaticMemberExpression(m) = &c.callee
+            && matches!(m.property.name.as_str(), "create" | "extend")
+            && let Some(client) = binding_of(&m.object).and_then(|b| self.client_of(b))
+        {
+            self.client_locals.insert(name.to_string(), client);
+            self.client_instances.insert(name.to_string());
+            if let Some(Argument::ObjectExpression(o)) = c.arguments.first()
+                && let Some(base) = prop(o, "baseURL")
+                    .or_else(|| prop(o, "prefixUrl"))
+                    .or_else(|| prop(o, "baseUrl"))
+                && let Some(parts) = url_parts(base, 0)
+            {
+                self.bases.push((name.to_string(), parts));
+            }
+        }
+    }
+
+    /// The client a binding is: an import of a client module, an instance.
+    fn client_of(&self, b: &str) -> Option<&'static str> {
+        if let Some(c) = self.client_locals.get(b) {
+            return Some(c);
+        }
+        match b {
+            "axios" => Some("axios"),
+            "ky" => Some("ky"),
+            "got" => Some("got"),
+            "superagent" => Some("superagent"),
+            _ => None,
+        }
+    }
+
+    /// A client request: `fetch(url, { method })`, `axios.get(url)`,
+    /// `axios({ method, url })`, `api.post(url, body)` on an instance,
+    /// `ky.get`, `got.post`, `superagent.get`.
+    pub fn client_call(&mut self, it: &CallExpression, ls: &[u32]) {
+        let at = line(ls, it.span.start);
+        let first = it.arguments.first().and_then(|a| a.as_expression());
+        let options = |i: usize| match it.arguments.get(i) {
+            Some(Argument::ObjectExpression(o)) => Some(&**o),
+            _ => None,
+        };
+        match &it.callee {
+            // fetch(url, opts), axios(url | config), ky(url, opts), got(url, opts)
+            Expression::Identifier(f) => {
+                let name = f.name.as_str();
+                let client = if matches!(name, "fetch" | "$fetch" | "ofetch") {
+                    "fetch"
+                } else if let Some(c) = self.client_of(name) {
+                    c
+                } else {
+                    return;
+                };
+                let (url, verb) = match first {
+                    Some(Expression::ObjectExpression(o)) => (prop(o, "url"), method_of(o)),
+                    Some(u) => (Some(u), options(1).and_then(method_of)),
+                    None => return,
+                };
+                let Some(url) = url else { return };
+                let verb = verb.unwrap_or_else(|| "GET".to_string());
+                let owner = self.client_instances.contains(name).then(|| name.to_string());
+                self.push_client(verb, url, client, owner, false, at);
+            }
+            Expression::StaticMemberExpression(m) => {
+                let method = m.property.name.as_str();
+                // window.fetch / globalThis.fetch
+                if method == "fetch"
+                    && matches!(&m.object, Expression::Identifier(o) if o.name == "window" || o.name == "globalThis")
+                {
+                    let Some(u) = first else { return };
+                    let verb = options(1)
+                        .and_then(method_of)
+                        .unwrap_or_else(|| "GET".to_string());
+                    self.push_client(verb, u, "fetch", None, false, at);
+                    return;
+                }
+                let Some(recv) = binding_of(&m.object) else { return };
+                if self.routers.contains_key(recv) {
+                    return;
+                }
+                let known = self.client_of(recv);
+                let instance = self.client_instances.contains(recv);
+                // An instance made in another module (`this.http`, `api`).
+                let elsewhere = known.is_none() && clientish_name(recv) && !self.is_param_router(recv);
+                if known.is_none() && !elsewhere {
+                    return;
+                }
+                let client = known.unwrap_or("HTTP client");
+                let owner = (instance || elsewhere).then(|| recv.to_string());
+                if method == "request" {
+                    let Some(Expression::ObjectExpression(o)) = first else {
+                        return;
+                    };
+                    let Some(url) = prop(o, "url") else { return };
+                    let verb = method_of(o).unwrap_or_else(|| "GET".to_string());
+                    self.push_client(verb, url, client, owner, elsewhere, at);
+                    return;
+                }
+                let Some(verb) = verb_of(method).filter(|v| *v != "ANY") else {
+                    return;
+                };
+                let Some(u) = first else { return };
+                // A server's `api.get('/x', handler)` is no request.
+                if it.arguments.iter().skip(1).any(|a| {
+                    matches!(
+                        a,
+                        Argument::ArrowFunctionExpression(_) | Argument::FunctionExpression(_)
+                    )
+                }) {
+                    return;
+                }
+                self.push_client(verb.to_string(), u, client, owner, elsewhere, at);
+            }
+            _ => {}
+        }
+    }
+
+    /// A parameter named like a router (`(app) => app.get(...)`): no client.
+    fn is_param_router(&self, name: &str) -> bool {
+        self.is_param(name) && routerish_name(name)
+    }
+
+    fn push_client(
+        &mut self,
+        verb: String,
+        url: &Expression,
+        client: &str,
+        owner: Option<String>,
+        elsewhere: bool,
+        at: u32,
+    ) {
+        let Some(parts) = url_parts(url, 0) else { return };
+        self.client_calls.push(RawClientCall {
+            verb,
+            parts,
+            client: client.to_string(),
+            owner,
+            base_elsewhere: elsewhere,
+            line: at,
+        });
+    }
+
+    /// Module constants spliced into `parts` (a few levels deep).
+    fn expand(&self, parts: &[Part], depth: usize) -> Vec<Part> {
+        let mut out = Vec::new();
+        for p in parts {
+            match p {
+                Part::Name(n) if depth < 4 && self.url_consts.contains_key(n) => {
+                    out.extend(self.expand(&self.url_consts[n], depth + 1));
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        out
+    }
+
+    /// A URL as matched against routes: (path with `:name` placeholders,
+    /// whether a leading value was stripped); `None` when it holds no path.
+    fn render(&self, parts: &[Part], relative_ok: bool) -> Option<(String, bool)> {
+        let parts = self.expand(parts, 0);
+        let mut out = String::new();
+        let mut prefix_var = false;
+        for (i, p) in parts.iter().enumerate() {
+            match p {
+                Part::Lit(s) => out.push_str(s),
+                Part::Name(_) | Part::Opaque if i == 0 => prefix_var = true,
+                Part::Name(n) => {
+                    out.push(':');
+                    out.push_str(n);
+                }
+                Part::Opaque => out.push_str(":param"),
+            }
+        }
+        if out.is_empty() || !(relative_ok || out.contains('/')) || out.contains(char::is_whitespace) {
+            return None;
+        }
+        Some((out, prefix_var))
+    }
+
+    /// The client calls and bases, into the file's facts.
+    fn finish_clients(&mut self, facts: &mut crate::facts::FileFacts) {
+        for c in std::mem::take(&mut self.client_calls) {
+            // `k.get('items')` on an instance with a base URL.
+            let based = c
+                .owner
+                .as_ref()
+                .is_some_and(|o| self.bases.iter().any(|(b, _)| b == o));
+            let Some((url, prefix_var)) = self.render(&c.parts, based) else {
+                continue;
+            };
+            facts.http_calls.push(crate::facts::HttpCall {
+                verb: c.verb,
+                url,
+                prefix_var: prefix_var || c.base_elsewhere,
+                client: c.client,
+                owner: c.owner,
+                line: c.line,
+            });
+        }
+        for (owner, parts) in std::mem::take(&mut self.bases) {
+            if let Some((base, false)) = self.render(&parts, false) {
+                facts.http_bases.push((owner, base));
+            }
+        }
     }
 }

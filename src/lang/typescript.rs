@@ -396,6 +396,7 @@ impl<'s> V<'s> {
 
     fn import(&mut self, local: &str, imported: Imported, from: &str, pos: u32) {
         self.http.import(from);
+        self.http.import_binding(local, from);
         self.import_locals.insert(local.to_string());
         let line = self.line(pos);
         self.imports.push(Import {
@@ -1029,6 +1030,7 @@ impl<'a> Visit<'a> for V<'_> {
             self.env_candidates
                 .push((id.name.as_str().to_string(), init.span()));
             self.http.declarator(id.name.as_str(), init, &self.line_starts);
+            self.http.client_declarator(id.name.as_str(), init);
             if is_function(init) {
                 self.http.name_function(init.span().start, id.name.as_str());
             }
@@ -1249,6 +1251,7 @@ impl<'a> Visit<'a> for V<'_> {
         {
             self.asyncs.construct(&it.callee, &it.arguments, it.span.start);
         }
+        self.http.client_call(it, &self.line_starts);
         self.callee(&it.callee);
         walk::walk_call_expression(self, it);
     }
