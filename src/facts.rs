@@ -505,6 +505,43 @@ pub struct HttpCall {
     pub client: String,
     /// Enclosing class/module path (where a `base_uri` applies).
     pub owner: Option<String>,
+    /// The keys of the JSON body it sends, as dotted paths (`title`,
+    /// `address.city`): `axios.post(url, { title })`,
+    /// `fetch(url, { body: JSON.stringify({ title }) })`.
+    #[serde(default)]
+    pub body_keys: Vec<String>,
+    pub line: u32,
+}
+
+/// A params key a Rails controller reads, as a dotted path:
+/// `params[:notes]` → `notes`, `params.require(:proposal).permit(:title,
+/// tags: [])` → `proposal`, `proposal.title`, `proposal.tags`,
+/// `params.expect(proposal: [:title])`, `params.fetch(:q)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParamRead {
+    pub owner: Option<String>,
+    /// The enclosing method (`FileFacts::scopes` index).
+    pub scope: Option<u32>,
+    pub key: String,
+    pub line: u32,
+}
+
+/// What a form (`form_with` / `form_for` and its fields, `fields_for`,
+/// `*_field_tag`) or a `button_to ... params:` sends, and where.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormSend {
+    /// The route name of a path helper target (`proposal` for
+    /// `proposal_path(p)`).
+    pub route: Option<String>,
+    /// A literal URL target.
+    pub url: Option<String>,
+    /// `form_with model: @proposal` without `url:`: the model's param key
+    /// (`proposal`), which targets `create` or `update`.
+    pub model: Option<String>,
+    /// The verb it submits with (`POST` unless `method:` says).
+    pub verb: String,
+    /// The keys sent (dotted paths: `proposal.notes`) and their lines.
+    pub keys: Vec<(String, u32)>,
     pub line: u32,
 }
 
@@ -727,6 +764,12 @@ pub struct FileFacts {
     /// body: (owner, URL).
     #[serde(default)]
     pub http_bases: Vec<(String, String)>,
+    /// Params keys read in Rails controllers.
+    #[serde(default)]
+    pub param_reads: Vec<ParamRead>,
+    /// Forms and `button_to` with the keys they send.
+    #[serde(default)]
+    pub form_sends: Vec<FormSend>,
     /// TypeScript/JavaScript server routes registered in this module.
     #[serde(default)]
     pub server_routes: Vec<ServerRoute>,

@@ -52,11 +52,12 @@ pub enum Code {
     QueueNotConsumed,
     JobArgumentsNotSerializable,
     PolicyCopiedFromSibling,
+    ParamsKeyNeverSent,
 }
 
 impl Code {
     /// Every code this version can report (documented in docs/reference.md).
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 19] = [
         Code::MissingDefinition,
         Code::PrivateEntryPoint,
         Code::NoCallers,
@@ -75,6 +76,7 @@ impl Code {
         Code::QueueNotConsumed,
         Code::JobArgumentsNotSerializable,
         Code::PolicyCopiedFromSibling,
+        Code::ParamsKeyNeverSent,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +99,7 @@ impl Code {
             Code::QueueNotConsumed => "queue-not-consumed",
             Code::JobArgumentsNotSerializable => "job-arguments-not-serializable",
             Code::PolicyCopiedFromSibling => "policy-copied-from-sibling",
+            Code::ParamsKeyNeverSent => "params-key-never-sent",
         }
     }
 
@@ -110,7 +113,8 @@ impl Code {
             | Code::JsonKeyReadNeverWritten
             | Code::MissingLayer
             | Code::JobArgumentsMismatch
-            | Code::QueueNotConsumed => Risk::High,
+            | Code::QueueNotConsumed
+            | Code::ParamsKeyNeverSent => Risk::High,
             Code::ConfigNotWired
             | Code::DynamicCallersOnly
             | Code::UnexpectedLocation
@@ -152,6 +156,7 @@ impl Code {
             Code::PolicyCopiedFromSibling => {
                 "a policy method's body is identical to a sibling's: confirm by hand"
             }
+            Code::ParamsKeyNeverSent => "a controller action reads a params key that no form or client sends",
         }
     }
 }
@@ -202,6 +207,9 @@ impl Code {
                 "Add the queue to the worker's `:queues:` / `-q` list, or enqueue on a queue a worker consumes."
             }
             Code::JobArgumentsNotSerializable => "Pass ids and strings, and load the record in `perform`.",
+            Code::ParamsKeyNeverSent => {
+                "Rename the form field or the permitted key so both sides agree, or drop the read."
+            }
         }
     }
 
@@ -221,6 +229,7 @@ impl Code {
             Code::AcceptedProblemExpired => &["integration", "suppression"],
             Code::MissingLayer => &["integration", "layers"],
             Code::PolicyCopiedFromSibling => &["security", "authorization"],
+            Code::ParamsKeyNeverSent => &["integration", "params"],
             Code::JobArgumentsMismatch | Code::QueueNotConsumed | Code::JobArgumentsNotSerializable => {
                 &["integration", "jobs"]
             }

@@ -161,16 +161,20 @@ fn clients_in_other_repos_tests_and_expected_callers() {
     let f = r.finding("route:GET /api/orders/:id");
     assert_eq!(f.risk, "none");
     assert_eq!(f.callers_found, ["billing/app/services/shop_client.rb:8"]);
-    // A prefix held in an env var: matched, with a lower strength.
+    // A prefix held in an env var: matched, with a lower strength; and
+    // axios with a full URL from the TypeScript web app.
     let f = r.finding("route:POST /api/orders");
     assert_eq!(f.risk, "none");
     assert_eq!(
         matches(f),
-        [(
-            "billing/app/services/shop_client.rb:13".to_string(),
-            "path-prefix-var".to_string(),
-            false
-        )]
+        [
+            (
+                "billing/app/services/shop_client.rb:13".to_string(),
+                "path-prefix-var".to_string(),
+                false
+            ),
+            ("web/src/orders.ts:4".to_string(), "path".to_string(), false)
+        ]
     );
     // Only a request spec posts to it.
     let f = r.finding("route:POST /admin/reports/:id/rebuild");
@@ -431,4 +435,47 @@ fn a_plural_path_the_server_routes_singular_is_missing_with_the_singular_first()
     );
     // The client that asks for the plural is named.
     assert!(m.contains("but web/src/api.ts:6 requests it"), "{m}");
+}
+
+#[test]
+fn params_a_form_or_a_json_client_never_sends() {
+    let r = report();
+    // `form_with model: [@proposal, Comment.new]` sends `comment[body]` and
+    // `comment[author]`; `comment_params` (called from `create`) permits
+    // `author_name`. `proposal_id` comes with the URL.
+    let f = r.finding("action:comments#create");
+    let m = &f.problem("params-key-never-sent").message;
+    assert_eq!(
+        f.codes()
+            .iter()
+            .filter(|c| **c == "params-key-never-sent")
+            .count(),
+        1
+    );
+    assert!(
+        m.contains("reads `comment.author_name` (shop/app/controllers/comments_controller.rb:11)")
+            && m.contains("shop/app/views/proposals/show.html.erb:5 sends `comment.body`, `comment.author`"),
+        "{m}"
+    );
+    assert_eq!(f.problem("params-key-never-sent").risk, "high");
+    // A JSON body `{ order: { sku, qty } }` from axios against
+    // `params.require(:order).permit(:sku, :quantity)`.
+    let f = r.finding("action:api/orders#create");
+    let m = &f.problem("params-key-never-sent").message;
+    assert!(
+        m.contains("reads `order.quantity` (shop/app/controllers/api/orders_controller.rb:12)")
+            && m.contains("web/src/orders.ts:4 sends"),
+        "{m}"
+    );
+    assert_eq!(f.confidence, "high");
+    // Nothing submits to `rebuild` with a body: its `params[:full]` is not
+    // judged, and the finding says so with low confidence.
+    let f = r.finding("action:admin/reports#rebuild");
+    assert!(!f.codes().contains(&"params-key-never-sent"));
+    assert_eq!(f.confidence, "low");
+    assert!(
+        f.notes.contains("no form or JSON client") && f.notes.contains("`full`"),
+        "{}",
+        f.notes
+    );
 }

@@ -8,6 +8,7 @@
 //! the plan names it with `model:`, **model** (a public method of the
 //! model). Every absent layer is a `missing-layer` problem naming it.
 
+use super::route::verb_serves;
 use super::route::{Handler, find_action};
 use super::{Ctx, Merged};
 use crate::ancestors::Side;
@@ -15,7 +16,8 @@ use crate::facts::{Access, DefKind, FileIdx};
 use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, Layer};
 use crate::inflect::singularize;
 use crate::plan::{Kind, MethodName};
-use crate::routing::{Target, controller_class};
+use crate::routing::{Route, Target, controller_class};
+use std::collections::{BTreeMap, BTreeSet};
 
 fn camel(seg: &str) -> String {
     seg.split('_')
@@ -65,20 +67,7 @@ fn authorizations(ctx: &Ctx, class: &str, action: &str) -> Vec<(String, Option<S
         .into_iter()
         .map(|(o, _, _)| o)
         .collect();
-    // The methods whose body counts: the action and its callbacks.
-    let mut bodies = vec![action.to_string()];
-    for ff in &ix.facts {
-        for cb in &ff.callbacks {
-            if !chain.contains(&cb.owner) {
-                continue;
-            }
-            let covered = cb.only.as_ref().is_none_or(|o| o.iter().any(|a| a == action))
-                && !cb.except.iter().any(|a| a == action);
-            if covered {
-                bodies.extend(cb.methods.iter().cloned());
-            }
-        }
-    }
+    let bodies = covering_bodies(ctx, &chain, action);
     let mut out = Vec::new();
     for (fi, ff) in ix.facts.iter().enumerate() {
         for a in &ff.authorizes {
@@ -98,6 +87,201 @@ fn authorizations(ctx: &Ctx, class: &str, action: &str) -> Vec<(String, Option<S
     }
     out.sort();
     out
+}
+
+/// The methods whose bodies run for `action`: the action and the
+/// `before_action` callbacks that cover it.
+fn covering_bodies(ctx: &Ctx, chain: &[String], action: &str) -> Vec<String> {
+    let mut bodies = vec![action.to_string()];
+    for ff in &ctx.ix.facts {
+        for cb in &ff.callbacks {
+            if !chain.contains(&cb.owner) {
+                continue;
+            }
+            let covered = cb.only.as_ref().is_none_or(|o| o.iter().any(|a| a == action))
+                && !cb.except.iter().any(|a| a == action);
+            if covered {
+                bodies.extend(cb.methods.iter().cloned());
+            }
+        }
+    }
+    bodies
+}
+
+/// `proposal.address_attributes.city` → `proposal.address.city`: nested
+/// attributes are sent and permitted under either name.
+fn norm_key(k: &str) -> String {
+    k.split('.')
+        .map(|s| s.strip_suffix("_attributes").unwrap_or(s))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// `params-key-never-sent`: the keys the action reads (in its body, its
+/// covering callbacks and the controller methods it calls, such as
+/// `proposal_params`) against the keys the forms and JSON clients that
+/// submit to its routes send. Route placeholders (`:id`) are sent by the
+/// URL. With no sender in sight, the keys are not judged: the confidence
+/// drops and the note says so.
+fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &[&Route], f: &mut Finding) {
+    let ix = ctx.ix;
+    let chain: Vec<String> = ix
+        .classes
+        .lookup(class, Side::Instance)
+        .chain
+        .into_iter()
+        .map(|(o, _, _)| o)
+        .collect();
+    let mut bodies = covering_bodies(ctx, &chain, action);
+    // Controller methods the action calls (`proposal_params`).
+    for ff in &ix.facts {
+        for c in &ff.calls {
+            let in_action = c.owner.as_ref().is_some_and(|o| chain.contains(o))
+                && c.scope
+                    .and_then(|s| ff.scopes.get(s as usize))
+                    .is_some_and(|s| s.name == action);
+            if in_action && c.recv == crate::facts::Recv::Implicit && !bodies.contains(&c.name) {
+                bodies.push(c.name.clone());
+            }
+        }
+    }
+    // What the URL carries.
+    let mut from_url: BTreeSet<String> = ["format", "controller", "action"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for r in routes {
+        for seg in crate::routing::segments(&r.path) {
+            for part in seg.split(['(', ')', '.', '/']) {
+                if let Some(p) = part.strip_prefix(':').or_else(|| part.strip_prefix('*')) {
+                    from_url.insert(p.to_string());
+                }
+            }
+        }
+    }
+    // key → first location it is read at.
+    let mut reads: BTreeMap<String, String> = BTreeMap::new();
+    for (fi, ff) in ix.facts.iter().enumerate() {
+        for r in &ff.param_reads {
+            let in_body = r.owner.as_ref().is_some_and(|o| chain.contains(o))
+                && r.scope
+                    .and_then(|s| ff.scopes.get(s as usize))
+                    .is_some_and(|s| bodies.contains(&s.name));
+            let root = r.key.split('.').next().unwrap_or(&r.key);
+            if in_body && !from_url.contains(root) {
+                reads
+                    .entry(r.key.clone())
+                    .or_insert_with(|| ctx.loc(fi as FileIdx, r.line));
+            }
+        }
+    }
+    if reads.is_empty() {
+        return;
+    }
+    // Senders: (location, keys sent).
+    let mut senders: Vec<(String, Vec<String>)> = Vec::new();
+    let targets_action = |r: &Route| matches!(&r.target, Target::Action { controller: c, action: a } if c == controller && a == action);
+    let model = singularize(controller.rsplit('/').next().unwrap_or(controller));
+    for (fi, ff) in ix.facts.iter().enumerate() {
+        for fs in &ff.form_sends {
+            let hits = if let Some(name) = &fs.route {
+                let paths: BTreeSet<&str> = ix
+                    .routes
+                    .iter()
+                    .filter(|r| {
+                        r.name.as_deref() == Some(name.as_str())
+                            && ix.file(r.file).repo == ix.file(fi as FileIdx).repo
+                    })
+                    .map(|r| r.path.as_str())
+                    .collect();
+                routes
+                    .iter()
+                    .any(|r| paths.contains(r.path.as_str()) && verb_serves(&r.verb, &fs.verb))
+            } else if let Some(url) = &fs.url {
+                routes.iter().any(|r| {
+                    crate::routing::paths_match(&r.path, url, false) && verb_serves(&r.verb, &fs.verb)
+                })
+            } else if let Some(m) = &fs.model {
+                *m == model
+                    && matches!(action, "create" | "update")
+                    && routes.iter().any(|r| targets_action(r))
+            } else {
+                false
+            };
+            if hits {
+                let keys = fs.keys.iter().map(|(k, _)| norm_key(k)).collect();
+                senders.push((ctx.loc(fi as FileIdx, fs.line), keys));
+            }
+        }
+    }
+    // JSON clients (Rails wraps a JSON body's keys under the controller's
+    // model name too: `wrap_parameters`).
+    for r in routes {
+        for (fi, ci, _) in super::route::requests_to(ctx, &r.verb, &[r.path.as_str()]) {
+            let c = &ix.facts[fi as usize].http_calls[ci];
+            if c.body_keys.is_empty() {
+                continue;
+            }
+            let mut keys: Vec<String> = c.body_keys.iter().map(|k| norm_key(k)).collect();
+            keys.extend(c.body_keys.iter().map(|k| format!("{model}.{}", norm_key(k))));
+            let loc = ctx.loc(fi, c.line);
+            if !senders.iter().any(|(l, _)| *l == loc) {
+                senders.push((loc, keys));
+            }
+        }
+    }
+    senders.sort();
+    if senders.is_empty() {
+        f.low_confidence(
+            format!(
+                "no form or JSON client in the workspace submits to `{controller}#{action}`, so the params keys it reads ({}) were not checked",
+                reads.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            )
+            .into(),
+        );
+        return;
+    }
+    let sent: BTreeSet<&str> = senders
+        .iter()
+        .flat_map(|(_, k)| k.iter().map(String::as_str))
+        .collect();
+    for (key, at) in &reads {
+        let k = norm_key(key);
+        let prefix = format!("{k}.");
+        if sent.contains(k.as_str()) || sent.iter().any(|s| s.starts_with(&prefix)) {
+            continue;
+        }
+        let shown: Vec<String> = senders
+            .iter()
+            .take(3)
+            .map(|(loc, keys)| {
+                let mut ks: Vec<&str> = keys
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|s| {
+                        !s.contains('.')
+                            || !keys.contains(&s.split('.').skip(1).collect::<Vec<_>>().join("."))
+                    })
+                    .collect();
+                ks.truncate(6);
+                if ks.is_empty() {
+                    format!("{loc} sends no keys")
+                } else {
+                    format!(
+                        "{loc} sends {}",
+                        ks.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    )
+                }
+            })
+            .collect();
+        f.problem(
+            Code::ParamsKeyNeverSent,
+            format!(
+                "params: `{controller}#{action}` reads `{key}` ({at}) but no form or client submitting to it sends it: {}",
+                shown.join("; ")
+            ),
+        );
+    }
 }
 
 /// Bodies this short (`true`, `admin?`) are alike by nature.
@@ -336,6 +520,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         _ => f.verify.push(crate::text::Text::ours_marked(
             "the model layer: name the model method with `model: Model#method` to check it",
         )),
+    }
+    if action_ok {
+        params_sent(ctx, &class, controller, action, &routes, &mut f);
     }
     f.exists = Some(!routes.is_empty() || action_ok);
     f.layers = Some(layers);

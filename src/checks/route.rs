@@ -15,7 +15,7 @@ use crate::routing::{Route, Target, controller_class, paths_match, segments};
 use std::collections::BTreeSet;
 
 /// Does a route's verb serve the planned verb?
-fn verb_serves(route_verb: &str, planned: &str) -> bool {
+pub fn verb_serves(route_verb: &str, planned: &str) -> bool {
     planned == "ANY" || route_verb == "ANY" || route_verb.split('|').any(|v| v == planned)
 }
 
@@ -186,6 +186,15 @@ pub fn find_action(ctx: &Ctx, controller: &str, action: &str, repo: u32) -> Hand
 /// A prefix held in a variable is stripped and the rest may match the end
 /// of the path (`path-prefix-var`).
 fn literal_requests(ctx: &Ctx, rn: &RouteName, paths: &[&str]) -> Vec<(FileIdx, u32, &'static str)> {
+    requests_to(ctx, &rn.verb, paths)
+        .into_iter()
+        .map(|(fi, i, strength)| (fi, ctx.ix.facts[fi as usize].http_calls[i].line, strength))
+        .collect()
+}
+
+/// The HTTP calls to one of `paths` with `verb`: (file, index into its
+/// `http_calls`, match strength).
+pub fn requests_to(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<(FileIdx, usize, &'static str)> {
     let ix = ctx.ix;
     let mut out = Vec::new();
     for (fi, facts) in ix.facts.iter().enumerate() {
@@ -193,8 +202,8 @@ fn literal_requests(ctx: &Ctx, rn: &RouteName, paths: &[&str]) -> Vec<(FileIdx, 
         if facts.http_calls.is_empty() || crate::routing::is_routes_file(&ix.file(fi).path) {
             continue;
         }
-        for c in &facts.http_calls {
-            if !(c.verb == rn.verb || c.verb == "ANY" || rn.verb == "ANY") {
+        for (ci, c) in facts.http_calls.iter().enumerate() {
+            if !(c.verb == verb || c.verb == "ANY" || verb == "ANY") {
                 continue;
             }
             // The client's base path (`base_uri`, `Faraday.new(url:)`,
@@ -217,9 +226,9 @@ fn literal_requests(ctx: &Ctx, rn: &RouteName, paths: &[&str]) -> Vec<(FileIdx, 
             let exact = paths.iter().any(|p| paths_match(p, &url, false));
             let tail = !exact && prefix_var && paths.iter().any(|p| paths_match(p, &url, true));
             if exact && !prefix_var {
-                out.push((fi, c.line, "path"));
+                out.push((fi, ci, "path"));
             } else if exact || tail {
-                out.push((fi, c.line, "path-prefix-var"));
+                out.push((fi, ci, "path-prefix-var"));
             }
         }
     }

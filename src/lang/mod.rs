@@ -607,6 +607,8 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         callbacks,
         authorizes,
         policy_bodies,
+        param_reads,
+        form_sends,
         server_routes,
         route_mounts,
         router_prefixes,
@@ -667,6 +669,11 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.path_helpers.extend(path_helpers);
     into.callbacks.extend(callbacks);
     into.policy_bodies.extend(policy_bodies);
+    into.param_reads.extend(param_reads.into_iter().map(|mut r| {
+        r.scope = shift(r.scope);
+        r
+    }));
+    into.form_sends.extend(form_sends);
     into.server_routes.extend(server_routes);
     into.route_mounts.extend(route_mounts);
     into.router_prefixes.extend(router_prefixes);

@@ -2048,7 +2048,7 @@ fn reflected(n: &Node<'_>) -> bool {
 }
 
 /// The first plain parameter of a block (`|x|`, `|x, i|`).
-fn first_block_param(b: &ruby_prism::BlockNode<'_>) -> Option<String> {
+pub(super) fn first_block_param(b: &ruby_prism::BlockNode<'_>) -> Option<String> {
     let p = b.parameters()?.as_block_parameters_node()?.parameters()?;
     let first = p.requireds().iter().next()?;
     let r = first.as_required_parameter_node()?;

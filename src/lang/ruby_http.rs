@@ -6,7 +6,7 @@
 //! Part of the one walk of `ruby.rs`: called for every call node.
 
 use super::{Walker, utf8};
-use crate::facts::{Authorize, Callback, HttpCall, PathHelper, PolicyBody};
+use crate::facts::{Authorize, Callback, FormSend, HttpCall, ParamRead, PathHelper, PolicyBody};
 use ruby_prism::Node;
 
 const VERBS: [&str; 6] = ["get", "post", "put", "patch", "delete", "head"];
@@ -33,6 +33,53 @@ const LINKERS: [(&str, &str); 7] = [
     ("redirect_to", "GET"),
 ];
 
+/// Form builder methods that send a field named by their first argument.
+const FIELD_HELPERS: [&str; 28] = [
+    "text_field",
+    "text_area",
+    "textarea",
+    "email_field",
+    "password_field",
+    "hidden_field",
+    "number_field",
+    "telephone_field",
+    "phone_field",
+    "url_field",
+    "search_field",
+    "color_field",
+    "range_field",
+    "date_field",
+    "time_field",
+    "datetime_field",
+    "datetime_local_field",
+    "month_field",
+    "week_field",
+    "file_field",
+    "check_box",
+    "checkbox",
+    "radio_button",
+    "select",
+    "collection_select",
+    "collection_check_boxes",
+    "collection_radio_buttons",
+    "rich_text_area",
+];
+
+/// Form builder variables in scope: (name, the key prefix of its fields).
+type Builders = std::rc::Rc<Vec<(String, String)>>;
+
+/// A form's fields are looked for this many nodes deep into its block.
+const MAX_FORM_NODES: usize = 20_000;
+
+/// `proposal[notes]` → `proposal.notes`.
+fn bracket_key(s: &str) -> String {
+    s.replace("][", ".")
+        .replace('[', ".")
+        .replace(']', "")
+        .trim_end_matches('.')
+        .to_string()
+}
+
 /// `foo_path` / `foo_url` → `foo`.
 fn helper_route(name: &str) -> Option<&str> {
     let stem = name.strip_suffix("_path").or_else(|| name.strip_suffix("_url"))?;
@@ -58,6 +105,9 @@ impl<'pr> Walker<'_, '_> {
     ) {
         let line = self.line(c.message_loc().map(|l| l.start()).unwrap_or(c.location().start()));
         let implicit = recv.is_none_or(|r| r.as_self_node().is_some());
+        if let Some(r) = recv {
+            self.param_read(name, r, args, line);
+        }
         if implicit && let Some(route) = helper_route(name) {
             self.b.facts.path_helpers.push(PathHelper {
                 route: route.to_string(),
@@ -207,6 +257,7 @@ impl<'pr> Walker<'_, '_> {
                     prefix_var,
                     client,
                     owner: self.top().owner.as_deref().map(str::to_string),
+                    body_keys: Vec::new(),
                     line,
                 });
             }
@@ -222,6 +273,7 @@ impl<'pr> Walker<'_, '_> {
                 prefix_var,
                 client: client.to_string(),
                 owner: self.top().owner.as_deref().map(str::to_string),
+                body_keys: Vec::new(),
                 line,
             });
         }
@@ -255,6 +307,9 @@ impl<'pr> Walker<'_, '_> {
             .and_then(|m| self.symbol_or_string(&m))
             .map(|s| s.to_ascii_uppercase())
             .unwrap_or_else(|| default.to_string());
+        if matches!(name, "form_with" | "form_for" | "button_to") {
+            self.form_send(c, name, args, target.as_ref(), &verb);
+        }
         let Some(t) = target else { return };
         if let Some(h) = t.as_call_node()
             && h.receiver().is_none()
@@ -278,8 +333,292 @@ impl<'pr> Walker<'_, '_> {
                 prefix_var,
                 client: name.to_string(),
                 owner: self.top().owner.as_deref().map(str::to_string),
+                body_keys: Vec::new(),
                 line,
             });
+        }
+    }
+
+    /// The params path a receiver chain reads (`params` → [],
+    /// `params.require(:w)` → [w], `params[:a][:b]` → [a, b]); `None` when
+    /// it does not start at `params`.
+    fn params_path(&self, n: &Node<'pr>) -> Option<Vec<String>> {
+        let mut keys = Vec::new();
+        let mut cur = super::super::prism_tree::own(n);
+        for _ in 0..32 {
+            let c = cur.as_call_node()?;
+            let name = utf8(c.name().as_slice());
+            match (name.as_str(), c.receiver()) {
+                ("params", None) => {
+                    keys.reverse();
+                    return Some(keys);
+                }
+                ("[]" | "fetch" | "require" | "dig", Some(r)) => {
+                    let first = c.arguments().and_then(|a| a.arguments().iter().next());
+                    keys.push(self.symbol_or_string(&first?)?);
+                    cur = r;
+                }
+                ("permit" | "to_unsafe_h" | "to_h" | "permit!", Some(r)) => cur = r,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// `params[:x]`, `params.fetch(:x)`, `params.require(:w).permit(:a, c: [])`,
+    /// `params.expect(w: [:a])`: the keys a controller reads.
+    fn param_read(&mut self, name: &str, recv: &Node<'pr>, args: &[Node<'pr>], line: u32) {
+        let Some(base) = self.params_path(recv) else {
+            return;
+        };
+        let mut keys: Vec<String> = Vec::new();
+        match name {
+            "[]" | "fetch" | "require" | "dig" => {
+                if let Some(k) = args.first().and_then(|a| self.symbol_or_string(a)) {
+                    let mut p = base.clone();
+                    p.push(k);
+                    keys.push(p.join("."));
+                }
+            }
+            "permit" | "expect" => {
+                for a in args {
+                    self.permitted(a, &base, 0, &mut keys);
+                }
+            }
+            _ => return,
+        }
+        let (owner, scope) = (
+            self.top().owner.as_deref().map(str::to_string),
+            self.top().fn_scope,
+        );
+        for key in keys {
+            self.b.facts.param_reads.push(ParamRead {
+                owner: owner.clone(),
+                scope,
+                key,
+                line,
+            });
+        }
+    }
+
+    /// The keys a `permit` / `expect` argument names under `base`.
+    fn permitted(&self, n: &Node<'pr>, base: &[String], depth: usize, out: &mut Vec<String>) {
+        if depth > 6 {
+            return;
+        }
+        let join = |k: &str| {
+            let mut p = base.to_vec();
+            p.push(k.to_string());
+            p
+        };
+        if let Some(k) = self.symbol_or_string(n) {
+            out.push(join(&k).join("."));
+        } else if let Some(a) = n.as_array_node() {
+            for e in a.elements().iter() {
+                self.permitted(&e, base, depth + 1, out);
+            }
+        } else {
+            let elements = match (n.as_keyword_hash_node(), n.as_hash_node()) {
+                (Some(h), _) => h.elements(),
+                (None, Some(h)) => h.elements(),
+                _ => return,
+            };
+            for e in elements.iter() {
+                let Some(pair) = e.as_assoc_node() else { continue };
+                let Some(k) = self.symbol_or_string(&pair.key()) else {
+                    continue;
+                };
+                let p = join(&k);
+                out.push(p.join("."));
+                self.permitted(&pair.value(), &p, depth + 1, out);
+            }
+        }
+    }
+
+    /// The keys of a hash literal as dotted paths (values that are hashes
+    /// are followed a few levels deep).
+    fn sent_keys(&self, n: &Node<'pr>, prefix: &str, depth: usize, out: &mut Vec<String>) {
+        let elements = match (n.as_keyword_hash_node(), n.as_hash_node()) {
+            (Some(h), _) => h.elements(),
+            (None, Some(h)) => h.elements(),
+            _ => return,
+        };
+        for e in elements.iter() {
+            let Some(pair) = e.as_assoc_node() else { continue };
+            let Some(k) = self.symbol_or_string(&pair.key()) else {
+                continue;
+            };
+            let path = if prefix.is_empty() {
+                k
+            } else {
+                format!("{prefix}.{k}")
+            };
+            out.push(path.clone());
+            if depth < 4 {
+                self.sent_keys(&pair.value(), &path, depth + 1, out);
+            }
+        }
+    }
+
+    /// The param key of a form's model: `@proposal`, `proposal`,
+    /// `[@proposal, @comment]` (the last), `Proposal.new`, `:proposal`.
+    fn model_key(&self, n: &Node<'pr>) -> Option<String> {
+        if let Some(v) = n.as_instance_variable_read_node() {
+            return Some(utf8(v.name().as_slice()).trim_start_matches('@').to_string());
+        }
+        if let Some(v) = n.as_local_variable_read_node() {
+            return Some(utf8(v.name().as_slice()));
+        }
+        if let Some(a) = n.as_array_node() {
+            return a.elements().iter().last().and_then(|e| self.model_key(&e));
+        }
+        if let Some(c) = n.as_call_node() {
+            if c.name().as_slice() == b"new"
+                && let Some(r) = c.receiver()
+            {
+                let t = self.text(&r);
+                let leaf = t.rsplit("::").next().unwrap_or(&t);
+                return Some(crate::facts::name_forms(leaf).last().cloned().unwrap_or_default());
+            }
+            // `current_user`, `proposal` as a method call.
+            if c.receiver().is_none() && c.arguments().is_none() {
+                return Some(utf8(c.name().as_slice()));
+            }
+            return None;
+        }
+        self.symbol_or_string(n)
+    }
+
+    /// A form (`form_with` / `form_for` with its block) or `button_to
+    /// ... params:`: where it submits and the keys it sends.
+    fn form_send(
+        &mut self,
+        c: &ruby_prism::CallNode<'pr>,
+        name: &str,
+        args: &[Node<'pr>],
+        target: Option<&Node<'pr>>,
+        verb: &str,
+    ) {
+        let line = self.line(c.location().start());
+        let mut route = None;
+        let mut url = None;
+        if let Some(t) = target {
+            if let Some(h) = t.as_call_node()
+                && h.receiver().is_none()
+                && let Some(r) = helper_route(&utf8(h.name().as_slice()))
+            {
+                route = Some(r.to_string());
+            } else if let Some((u, _)) = self.url_template(t) {
+                url = Some(u);
+            }
+        }
+        let mut keys: Vec<(String, u32)> = Vec::new();
+        let mut model = None;
+        if name == "button_to" {
+            if let Some(p) = args.iter().find_map(|a| self.kwarg(a, "params")) {
+                let mut out = Vec::new();
+                self.sent_keys(&p, "", 0, &mut out);
+                keys.extend(out.into_iter().map(|k| (k, line)));
+            }
+        } else {
+            let model_arg = match name {
+                "form_for" => args
+                    .first()
+                    .filter(|a| a.as_keyword_hash_node().is_none())
+                    .map(super::super::prism_tree::own),
+                _ => args.iter().find_map(|a| self.kwarg(a, "model")),
+            };
+            let model_key = model_arg.as_ref().and_then(|m| self.model_key(m));
+            let scope = args
+                .iter()
+                .find_map(|a| self.kwarg(a, "scope").or_else(|| self.kwarg(a, "as")))
+                .and_then(|s| self.symbol_or_string(&s))
+                .or_else(|| model_key.clone());
+            if route.is_none() && url.is_none() {
+                model = model_key;
+            }
+            if let Some(b) = c.block().and_then(|b| b.as_block_node()) {
+                self.form_fields(&b, scope.unwrap_or_default(), &mut keys);
+            }
+        }
+        if keys.is_empty() && route.is_none() && url.is_none() && model.is_none() {
+            return;
+        }
+        self.b.facts.form_sends.push(FormSend {
+            route,
+            url,
+            model,
+            verb: verb.to_string(),
+            keys,
+            line,
+        });
+    }
+
+    /// The fields of a form block: `f.text_field :x` (under the form's
+    /// scope), `f.fields_for :assoc do |g|` (nested), `*_field_tag :x`.
+    fn form_fields(&self, block: &ruby_prism::BlockNode<'pr>, scope: String, out: &mut Vec<(String, u32)>) {
+        let Some(param) = super::first_block_param(block) else {
+            return;
+        };
+        let under = |prefix: &str, k: &str| {
+            if prefix.is_empty() {
+                bracket_key(k)
+            } else {
+                format!("{prefix}.{}", bracket_key(k))
+            }
+        };
+        // (node, builder variables in scope: (name, prefix))
+        let mut stack: Vec<(Node<'pr>, Builders)> = Vec::new();
+        let env = std::rc::Rc::new(vec![(param, scope)]);
+        if let Some(body) = block.body() {
+            stack.push((body, env));
+        }
+        let mut seen = 0;
+        let mut kids = Vec::new();
+        while let Some((n, env)) = stack.pop() {
+            seen += 1;
+            if seen > MAX_FORM_NODES {
+                break;
+            }
+            let mut child_env = env.clone();
+            if let Some(c) = n.as_call_node() {
+                let name = utf8(c.name().as_slice());
+                let first = c.arguments().and_then(|a| a.arguments().iter().next());
+                let key = first.as_ref().and_then(|a| self.symbol_or_string(a));
+                let builder = c
+                    .receiver()
+                    .and_then(|r| r.as_local_variable_read_node().map(|v| utf8(v.name().as_slice())))
+                    .and_then(|v| env.iter().rev().find(|(n, _)| *n == v).map(|(_, p)| p.clone()));
+                let line = self.line(c.location().start());
+                match (builder, key) {
+                    (Some(prefix), Some(k)) if FIELD_HELPERS.contains(&name.as_str()) => {
+                        out.push((under(&prefix, &k), line));
+                    }
+                    (Some(prefix), Some(k)) if name == "fields_for" => {
+                        if let Some(b) = c.block().and_then(|b| b.as_block_node())
+                            && let Some(p) = super::first_block_param(&b)
+                        {
+                            let mut e = (*env).clone();
+                            e.push((p, under(&prefix, &k)));
+                            child_env = std::rc::Rc::new(e);
+                        }
+                    }
+                    (None, Some(k))
+                        if c.receiver().is_none() && name.ends_with("_tag") && name != "form_tag" =>
+                    {
+                        let stem = &name[..name.len() - 4];
+                        if FIELD_HELPERS.contains(&stem) || stem == "select" {
+                            out.push((bracket_key(&k), line));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            kids.clear();
+            super::super::prism_tree::children(&n, &mut kids);
+            for k in kids.drain(..).rev() {
+                stack.push((k, child_env.clone()));
+            }
         }
     }
 

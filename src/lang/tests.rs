@@ -1963,3 +1963,101 @@ fn ts_client_instances_and_their_base_urls() {
         ]
     );
 }
+
+#[test]
+fn ruby_params_reads_as_dotted_keys() {
+    let f = extract(
+        Lang::Ruby,
+        b"class PostsController < ApplicationController\n  def create\n    Post.create!(post_params)\n    notify(params[:notify], params.fetch(:source))\n  end\n\n  def post_params\n    params.require(:post).permit(:title, tags: [], address_attributes: [:city, { geo: [:lat] }])\n  end\n\n  def update\n    params.expect(post: [:body])\n    params[:meta][:ref]\n  end\nend\n",
+        &interest(&[], &[]),
+    );
+    let reads: Vec<(String, String, u32)> = f
+        .param_reads
+        .iter()
+        .map(|r| {
+            (
+                f.scopes[r.scope.unwrap() as usize].name.clone(),
+                r.key.clone(),
+                r.line,
+            )
+        })
+        .collect();
+    let r = |s: &str, k: &str, l: u32| (s.to_string(), k.to_string(), l);
+    assert_eq!(
+        reads,
+        [
+            r("create", "notify", 4),
+            r("create", "source", 4),
+            r("post_params", "post.title", 8),
+            r("post_params", "post.tags", 8),
+            r("post_params", "post.address_attributes", 8),
+            r("post_params", "post.address_attributes.city", 8),
+            r("post_params", "post.address_attributes.geo", 8),
+            r("post_params", "post.address_attributes.geo.lat", 8),
+            r("post_params", "post", 8),
+            r("update", "post", 12),
+            r("update", "post.body", 12),
+            r("update", "meta.ref", 13),
+            r("update", "meta", 13),
+        ]
+    );
+    assert!(
+        f.param_reads
+            .iter()
+            .all(|r| r.owner.as_deref() == Some("PostsController"))
+    );
+}
+
+#[test]
+fn erb_forms_and_the_keys_they_send() {
+    let f = extract(
+        Lang::Erb,
+        b"<%= form_with model: @post, url: publish_post_path(@post), method: :patch do |f| %>\n  <%= f.text_field :title %>\n  <%= f.fields_for :address do |a| %>\n    <%= a.text_field :city %>\n  <% end %>\n  <%= hidden_field_tag :source, 'web' %>\n  <%= text_field_tag 'post[slug]' %>\n<% end %>\n<%= button_to 'Go', go_path, params: { step: 2, meta: { ref: 'x' } } %>\n<%= form_for Comment.new do |c| %>\n  <%= c.text_area :body %>\n<% end %>\n",
+        &interest(&[], &[]),
+    );
+    let forms: Vec<_> = f
+        .form_sends
+        .iter()
+        .map(|s| {
+            (
+                s.route.clone(),
+                s.model.clone(),
+                s.verb.clone(),
+                s.keys.clone(),
+                s.line,
+            )
+        })
+        .collect();
+    let k = |v: &[(&str, u32)]| v.iter().map(|(k, l)| (k.to_string(), *l)).collect::<Vec<_>>();
+    assert_eq!(
+        forms,
+        [
+            (
+                Some("publish_post".to_string()),
+                None,
+                "PATCH".to_string(),
+                k(&[
+                    ("post.title", 2),
+                    ("post.address.city", 4),
+                    ("source", 6),
+                    ("post.slug", 7)
+                ]),
+                1
+            ),
+            (
+                Some("go".to_string()),
+                None,
+                "POST".to_string(),
+                k(&[("step", 9), ("meta", 9), ("meta.ref", 9)]),
+                9
+            ),
+            (
+                None,
+                Some("comment".to_string()),
+                "POST".to_string(),
+                k(&[("comment.body", 11)]),
+                10
+            ),
+        ]
+    );
+}

@@ -884,7 +884,55 @@ struct RawClientCall {
     owner: Option<String>,
     /// An instance whose base URL is set in another module.
     base_elsewhere: bool,
+    /// The JSON body's keys.
+    body_keys: Vec<String>,
     line: u32,
+}
+
+/// The keys of an object literal as dotted paths (nested objects a few
+/// levels deep; spreads and computed keys are not followed).
+fn object_keys(e: &Expression, prefix: &str, depth: usize, out: &mut Vec<String>) {
+    let Expression::ObjectExpression(o) = e.without_parentheses() else {
+        return;
+    };
+    for p in &o.properties {
+        let ObjectPropertyKind::ObjectProperty(p) = p else {
+            continue;
+        };
+        let key = match &p.key {
+            PropertyKey::StaticIdentifier(k) => k.name.as_str().to_string(),
+            PropertyKey::StringLiteral(k) => k.value.as_str().to_string(),
+            _ => continue,
+        };
+        let path = if prefix.is_empty() {
+            key
+        } else {
+            format!("{prefix}.{key}")
+        };
+        if depth < 3 && matches!(p.value.without_parentheses(), Expression::ObjectExpression(_)) {
+            object_keys(&p.value, &path, depth + 1, out);
+        }
+        out.push(path);
+    }
+}
+
+/// The body object of a request: `JSON.stringify({...})`, or `{...}`.
+fn body_keys(e: Option<&Expression>) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(mut e) = e.map(|e| e.without_parentheses()) else {
+        return out;
+    };
+    if let Expression::CallExpression(c) = e
+        && let Expression::StaticMemberExpression(m) = &c.callee
+        && m.property.name == "stringify"
+        && let Some(a) = c.arguments.first().and_then(|a| a.as_expression())
+    {
+        e = a.without_parentheses();
+    }
+    object_keys(e, "", 0, &mut out);
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The `method:` of an options object: `Some(verb)`, `ANY` when it is not
@@ -982,7 +1030,17 @@ impl Http {
                 let Some(url) = url else { return };
                 let verb = verb.unwrap_or_else(|| "GET".to_string());
                 let owner = self.client_instances.contains(name).then(|| name.to_string());
-                self.push_client(verb, url, client, owner, false, at);
+                // `{ body: JSON.stringify({...}) }`, `{ json: {...} }`, axios's `{ data }`.
+                let opts = match first {
+                    Some(Expression::ObjectExpression(o)) => Some(&**o),
+                    _ => options(1),
+                };
+                let body = body_keys(opts.and_then(|o| {
+                    prop(o, "body")
+                        .or_else(|| prop(o, "json"))
+                        .or_else(|| prop(o, "data"))
+                }));
+                self.push_client(verb, url, client, owner, false, body, at);
             }
             Expression::StaticMemberExpression(m) => {
                 let method = m.property.name.as_str();
@@ -994,7 +1052,8 @@ impl Http {
                     let verb = options(1)
                         .and_then(method_of)
                         .unwrap_or_else(|| "GET".to_string());
-                    self.push_client(verb, u, "fetch", None, false, at);
+                    let body = body_keys(options(1).and_then(|o| prop(o, "body")));
+                    self.push_client(verb, u, "fetch", None, false, body, at);
                     return;
                 }
                 let Some(recv) = binding_of(&m.object) else { return };
@@ -1016,7 +1075,8 @@ impl Http {
                     };
                     let Some(url) = prop(o, "url") else { return };
                     let verb = method_of(o).unwrap_or_else(|| "GET".to_string());
-                    self.push_client(verb, url, client, owner, elsewhere, at);
+                    let body = body_keys(prop(o, "data").or_else(|| prop(o, "json")));
+                    self.push_client(verb, url, client, owner, elsewhere, body, at);
                     return;
                 }
                 let Some(verb) = verb_of(method).filter(|v| *v != "ANY") else {
@@ -1032,7 +1092,14 @@ impl Http {
                 }) {
                     return;
                 }
-                self.push_client(verb.to_string(), u, client, owner, elsewhere, at);
+                // axios's `post(url, data)`; ky's and got's `post(url, { json })`.
+                let second = it.arguments.get(1).and_then(|a| a.as_expression());
+                let body = match (client, second) {
+                    ("ky" | "got", Some(Expression::ObjectExpression(o))) => body_keys(prop(o, "json")),
+                    (_, Some(e)) if matches!(verb, "POST" | "PUT" | "PATCH") => body_keys(Some(e)),
+                    _ => Vec::new(),
+                };
+                self.push_client(verb.to_string(), u, client, owner, elsewhere, body, at);
             }
             _ => {}
         }
@@ -1043,6 +1110,7 @@ impl Http {
         self.is_param(name) && routerish_name(name)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn push_client(
         &mut self,
         verb: String,
@@ -1050,6 +1118,7 @@ impl Http {
         client: &str,
         owner: Option<String>,
         elsewhere: bool,
+        body_keys: Vec<String>,
         at: u32,
     ) {
         let Some(parts) = url_parts(url, 0) else { return };
@@ -1059,6 +1128,7 @@ impl Http {
             client: client.to_string(),
             owner,
             base_elsewhere: elsewhere,
+            body_keys,
             line: at,
         });
     }
@@ -1117,6 +1187,7 @@ impl Http {
                 prefix_var: prefix_var || c.base_elsewhere,
                 client: c.client,
                 owner: c.owner,
+                body_keys: c.body_keys,
                 line: c.line,
             });
         }
