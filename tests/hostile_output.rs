@@ -125,6 +125,15 @@ fn hostile_ws() -> Ws {
         ),
     );
     write(&root.join(REPO).join(BROKEN), "Foo.new.bar\ndef (((\n");
+    // A server route and a params key named with escapes (issue 15).
+    write(
+        &root.join("api/server.js"),
+        "const app = express();\napp.post('/hostile/HOSTILE\u{1b}[2J`|<b>x</b>', (req, res) => {});\n",
+    );
+    write(
+        &root.join("api/app/controllers/hostiles_controller.rb"),
+        "class HostilesController < ApplicationController\n  def create\n    params[:\"HOSTILE_p\\e]0;t\\a`|<img src=x>\"]\n  end\nend\n",
+    );
     let plan = tmp.path().join("plan.yaml");
     fs::write(
         &plan,
@@ -143,6 +152,8 @@ phases:
       - method: Foo#secret
       - jsonb: Video.metadata
       - method: \"Foo#a|b\"
+      - route: \"POST /hostile\\e[31m/`x`|<b>HOSTILE</b>\"
+      - action: hostiles#create
 ",
             repo = yaml_str(REPO)
         ),
@@ -229,6 +240,33 @@ fn json_escapes_control_characters_and_keeps_the_data() {
         .map(|k| k["key"].as_str().unwrap())
         .collect();
     assert_eq!(keys, [KEY_READ, KEY_WRITTEN]);
+    // A server route's path in a route's message, a params key in an
+    // action's notes: kept as data.
+    let find = |id: &str| {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["id"].as_str().is_some_and(|i| i.starts_with(id)))
+            .unwrap()
+            .clone()
+    };
+    let r = find("route:POST /hostile");
+    assert!(
+        r["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/hostile/HOSTILE\u{1b}[2J`|<b>x</b>"),
+        "{r:#}"
+    );
+    let a = find("action:hostiles#create");
+    assert!(
+        a["notes"]
+            .as_str()
+            .unwrap()
+            .contains("`HOSTILE_p\u{1b}]0;t\u{7}`|<img src=x>`"),
+        "{a:#}"
+    );
     assert!(
         locations(&v["warnings"])
             .iter()
@@ -365,6 +403,19 @@ fn markdown_keeps_scanned_text_in_code_spans() {
     );
     // The plan's own prose is shown, inert.
     assert!(s.text.iter().any(|t| t.contains("onerror=alert(1)")), "{md}");
+    // Route and action messages are seamscan's words around code spans:
+    // the hostile key of a params read is one code span of its own, and
+    // the words around it are plain text.
+    assert!(
+        s.code.contains(&escaped("HOSTILE_p\u{1b}]0;t\u{7}`|<img src=x>")),
+        "{:?}",
+        s.code
+    );
+    assert!(
+        s.text.iter().any(|t| t.contains("no route serves")),
+        "{:?}",
+        s.text
+    );
     // The point id with `|` stays in its cell (checked per row above) and
     // reads back whole.
     assert!(s.code.iter().any(|c| c == "method:Foo#a|b"), "{:?}", s.code);

@@ -474,7 +474,7 @@ fn params_a_form_or_a_json_client_never_sends() {
     assert!(!f.codes().contains(&"params-key-never-sent"));
     assert_eq!(f.confidence, "low");
     assert!(
-        f.notes.contains("no form or JSON client") && f.notes.contains("`full`"),
+        f.notes.contains("form or JSON client") && f.notes.contains("`full`"),
         "{}",
         f.notes
     );

@@ -15,8 +15,10 @@ use crate::ancestors::Side;
 use crate::facts::{Access, DefKind, FileIdx};
 use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, Layer};
 use crate::inflect::singularize;
+use crate::msg;
 use crate::plan::{Kind, MethodName};
 use crate::routing::{Route, Target, controller_class};
+use crate::text::Text;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn camel(seg: &str) -> String {
@@ -232,13 +234,11 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
     }
     senders.sort();
     if senders.is_empty() {
-        f.low_confidence(
-            format!(
-                "no form or JSON client in the workspace submits to `{controller}#{action}`, so the params keys it reads ({}) were not checked",
-                reads.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-            )
-            .into(),
-        );
+        f.low_confidence(msg!(
+            "no form or JSON client in the workspace submits to {}, so the params keys it reads ({}) were not checked",
+            Text::code(format!("{controller}#{action}")),
+            Text::join(reads.keys().map(Text::code), ", ")
+        ));
         return;
     }
     let sent: BTreeSet<&str> = senders
@@ -251,7 +251,7 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
         if sent.contains(k.as_str()) || sent.iter().any(|s| s.starts_with(&prefix)) {
             continue;
         }
-        let shown: Vec<String> = senders
+        let shown: Vec<Text> = senders
             .iter()
             .take(3)
             .map(|(loc, keys)| {
@@ -265,20 +265,24 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
                     .collect();
                 ks.truncate(6);
                 if ks.is_empty() {
-                    format!("{loc} sends no keys")
+                    msg!("{} sends no keys", Text::raw(loc.as_str()))
                 } else {
-                    format!(
-                        "{loc} sends {}",
-                        ks.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    msg!(
+                        "{} sends {}",
+                        Text::raw(loc.as_str()),
+                        Text::join(ks.iter().map(|k| Text::code(*k)), ", ")
                     )
                 }
             })
             .collect();
         f.problem(
             Code::ParamsKeyNeverSent,
-            format!(
-                "params: `{controller}#{action}` reads `{key}` ({at}) but no form or client submitting to it sends it: {}",
-                shown.join("; ")
+            msg!(
+                "params: {} reads {} ({}) but no form or client submitting to it sends it: {}",
+                Text::code(format!("{controller}#{action}")),
+                Text::code(key.as_str()),
+                Text::raw(at.as_str()),
+                Text::join(shown, "; ")
             ),
         );
     }
@@ -310,11 +314,12 @@ fn copied_from_sibling(ctx: &Ctx, policy: &str, query: &str, f: &mut Finding) {
         if s.name != query && s.hash == q.hash && s.tokens == q.tokens {
             f.problem(
                 Code::PolicyCopiedFromSibling,
-                format!(
-                    "policy: `{policy}#{query}` ({}) has the same body as `{}` ({}): confirm the rule is meant to be the same",
-                    ctx.loc(*qf, q.line),
-                    s.name,
-                    ctx.loc(*sf, s.line)
+                msg!(
+                    "policy: {} ({}) has the same body as {} ({}): confirm the rule is meant to be the same",
+                    Text::code(format!("{policy}#{query}")),
+                    Text::raw(ctx.loc(*qf, q.line)),
+                    Text::code(s.name.as_str()),
+                    Text::raw(ctx.loc(*sf, s.line))
                 ),
             );
         }
@@ -349,7 +354,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     if routes.is_empty() {
         f.problem(
             Code::MissingLayer,
-            format!("route: no route leads to `{controller}#{action}`"),
+            msg!(
+                "route: no route leads to {}",
+                Text::code(format!("{controller}#{action}"))
+            ),
         );
         if !ix.routes_unread.is_empty() {
             f.confidence = Confidence::Low;
@@ -358,8 +366,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 .iter()
                 .map(|(fi, line, what)| format!("{} ({what})", ctx.loc(*fi, *line)))
                 .collect();
-            f.verify
-                .push(format!("routing code seamscan cannot read: {}", unread.join("; ")).into());
+            f.verify.push(msg!(
+                "routing code seamscan cannot read: {}",
+                Text::raw_list(&unread, "; ")
+            ));
         }
     }
 
@@ -393,7 +403,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
         Handler::View(loc) => {
             controller_layer.locations.push(loc);
-            controller_layer.note = Some(format!("`{action}` has no method: Rails renders its view implicitly"));
+            controller_layer.note = Some(format!(
+                "`{action}` has no method: Rails renders its view implicitly"
+            ));
             action_ok = true;
         }
         Handler::Hidden(loc, access, owner) => {
@@ -403,18 +415,29 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             });
             f.problem(
                 Code::MissingLayer,
-                format!(
-                    "controller: `{action}` is {} in {owner} ({loc}), so Rails will not route to it",
-                    access.as_str()
+                msg!(
+                    "controller: {} is {} in {} ({}), so Rails will not route to it",
+                    Text::code(action),
+                    Text::ours(access.as_str()),
+                    Text::raw(owner),
+                    Text::raw(loc)
                 ),
             );
         }
         Handler::NoController(c) => {
-            f.problem(Code::MissingLayer, format!("controller: no `{c}` in the workspace"));
+            f.problem(
+                Code::MissingLayer,
+                msg!("controller: no {} in the workspace", Text::code(c)),
+            );
         }
         Handler::NoAction(c) => f.problem(
             Code::MissingLayer,
-            format!("controller: {c} has no public `{action}` and there is no app/views/{controller}/{action} template"),
+            msg!(
+                "controller: {} has no public {} and there is no {} template",
+                Text::raw(c),
+                Text::code(action),
+                Text::raw(format!("app/views/{controller}/{action}"))
+            ),
         ),
         Handler::Other(_) => {}
     }
@@ -423,8 +446,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if auths.is_empty() {
             f.problem(
                 Code::MissingLayer,
-                format!(
-                    "controller: `{class}#{action}` never calls `authorize` (in the action or a `before_action` that covers it)"
+                msg!(
+                    "controller: {} never calls {} (in the action or a {} that covers it)",
+                    Text::code(format!("{class}#{action}")),
+                    Text::code("authorize"),
+                    Text::code("before_action")
                 ),
             );
         } else {
@@ -465,7 +491,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     match policy {
         None => f.problem(
             Code::MissingLayer,
-            format!("policy: no {} in the workspace", candidates.join(" or ")),
+            msg!(
+                "policy: no {} in the workspace",
+                Text::raw_list(&candidates, " or ")
+            ),
         ),
         Some(p) => match lookup(ctx, p, &query, Side::Instance) {
             Some((loc, Access::Public)) => {
@@ -475,12 +504,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             }
             Some((loc, access)) => f.problem(
                 Code::MissingLayer,
-                format!(
-                    "policy: `{p}#{query}` is {} ({loc}): Pundit cannot call it",
-                    access.as_str()
+                msg!(
+                    "policy: {} is {} ({}): Pundit cannot call it",
+                    Text::code(format!("{p}#{query}")),
+                    Text::ours(access.as_str()),
+                    Text::raw(loc)
                 ),
             ),
-            None => f.problem(Code::MissingLayer, format!("policy: {p} has no `{query}`")),
+            None => f.problem(
+                Code::MissingLayer,
+                msg!(
+                    "policy: {} has no {}",
+                    Text::raw(p.as_str()),
+                    Text::code(query.as_str())
+                ),
+            ),
         },
     }
     layers.insert(1, policy_layer);
@@ -508,12 +546,17 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 }
                 Some((loc, access)) => f.problem(
                     Code::MissingLayer,
-                    format!(
-                        "model: `{shown}` is {} ({loc}): the controller cannot call it",
-                        access.as_str()
+                    msg!(
+                        "model: {} is {} ({}): the controller cannot call it",
+                        Text::code(shown.as_str()),
+                        Text::ours(access.as_str()),
+                        Text::raw(loc)
                     ),
                 ),
-                None => f.problem(Code::MissingLayer, format!("model: nothing defines `{shown}`")),
+                None => f.problem(
+                    Code::MissingLayer,
+                    msg!("model: nothing defines {}", Text::code(shown.as_str())),
+                ),
             }
             layers.push(layer);
         }

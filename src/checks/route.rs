@@ -10,8 +10,10 @@ use super::{Ctx, Merged};
 use crate::ancestors::Side;
 use crate::facts::{Access, DefKind, FileIdx};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Finding, Layer};
+use crate::msg;
 use crate::plan::{Kind, Plan, RouteName};
 use crate::routing::{Route, Target, controller_class, paths_match, segments};
+use crate::text::Text;
 use std::collections::BTreeSet;
 
 /// Does a route's verb serve the planned verb?
@@ -253,7 +255,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             let at: Vec<String> = outside.iter().map(|r| ctx.loc(r.file, r.line)).collect();
             f.problem(
                 Code::UnexpectedLocation,
-                format!("routed in {} but not in `{repo}` as the plan says", at.join(", ")),
+                msg!(
+                    "routed in {} but not in {} as the plan says",
+                    Text::raw_list(&at, ", "),
+                    Text::code(repo)
+                ),
             );
         } else {
             routes = inside;
@@ -321,15 +327,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 .count()
         };
         ranked.sort_by_key(|(rank, r)| (*rank, std::cmp::Reverse(closeness(r))));
-        let similar: Vec<String> = ranked
+        let similar: Vec<Text> = ranked
             .iter()
             .take(5)
-            .map(|(_, r)| format!("{} {} ({})", r.verb, r.path, ctx.loc(r.file, r.line)))
+            .map(|(_, r)| {
+                msg!(
+                    "{} ({})",
+                    Text::raw(format!("{} {}", r.verb, r.path)),
+                    Text::raw(ctx.loc(r.file, r.line))
+                )
+            })
             .collect();
         let hint = if similar.is_empty() {
-            String::new()
+            Text::default()
         } else {
-            format!("; similar: {}", similar.join(", "))
+            msg!("; similar: {}", Text::join(similar, ", "))
         };
         // Clients that request the planned path all the same.
         let asked: Vec<String> = literal_requests(ctx, &rn, &[rn.path.as_str()])
@@ -338,18 +350,25 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             .map(|(fi, line, _)| ctx.loc(fi, line))
             .collect();
         let asked = if asked.is_empty() {
-            String::new()
+            Text::default()
         } else {
-            format!(" but {} requests it", asked.join(", "))
+            msg!(" but {} requests it", Text::raw_list(&asked, ", "))
         };
         f.problem(
             Code::MissingLayer,
-            format!("route: no route serves {} {}{asked}{hint}", rn.verb, rn.path),
+            msg!(
+                "route: no route serves {}{}{}",
+                Text::raw(format!("{} {}", rn.verb, rn.path)),
+                asked,
+                hint
+            ),
         );
         if !unread.is_empty() {
             f.confidence = Confidence::Low;
-            f.verify
-                .push(format!("routing code seamscan cannot read: {}", unread.join("; ")).into());
+            f.verify.push(msg!(
+                "routing code seamscan cannot read: {}",
+                Text::raw_list(&unread, "; ")
+            ));
         }
     }
     // The handler layer.
@@ -374,10 +393,12 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 handler_ok = false;
                 f.problem(
                     Code::MissingLayer,
-                    format!(
-                        "handler: `{}` is {} in {owner} ({loc}), so Rails will not route to it",
-                        r.target.display(),
-                        access.as_str()
+                    msg!(
+                        "handler: {} is {} in {} ({}), so Rails will not route to it",
+                        Text::code(r.target.display()),
+                        Text::ours(access.as_str()),
+                        Text::raw(owner),
+                        Text::raw(loc)
                     ),
                 );
             }
@@ -385,10 +406,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 handler_ok = false;
                 f.problem(
                     Code::MissingLayer,
-                    format!(
-                        "handler: no `{class}` for the route at {} (`{}`)",
-                        ctx.loc(r.file, r.line),
-                        r.target.display()
+                    msg!(
+                        "handler: no {} for the route at {} ({})",
+                        Text::code(class),
+                        Text::raw(ctx.loc(r.file, r.line)),
+                        Text::code(r.target.display())
                     ),
                 );
             }
@@ -399,9 +421,12 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 };
                 f.problem(
                     Code::MissingLayer,
-                    format!(
-                        "handler: {class} has no public `{action}` and there is no app/views/{controller}/{action} template (route at {})",
-                        ctx.loc(r.file, r.line)
+                    msg!(
+                        "handler: {} has no public {} and there is no {} template (route at {})",
+                        Text::raw(class),
+                        Text::code(action),
+                        Text::raw(format!("app/views/{controller}/{action}")),
+                        Text::raw(ctx.loc(r.file, r.line))
                     ),
                 );
             }
@@ -492,9 +517,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if f.test_callers.is_empty() {
             f.problem(
                 Code::NoCallers,
-                format!(
-                    "nothing in the workspace requests {} {} (no path helper, client or form)",
-                    rn.verb, rn.path
+                msg!(
+                    "nothing in the workspace requests {} (no path helper, client or form)",
+                    Text::raw(format!("{} {}", rn.verb, rn.path))
                 ),
             );
             f.verify.push(
@@ -504,7 +529,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         } else {
             f.problem(
                 Code::TestOnlyCallers,
-                format!("only tests request it: {}", f.test_callers.join(", ")),
+                msg!("only tests request it: {}", Text::raw_list(&f.test_callers, ", ")),
             );
         }
     }
@@ -516,7 +541,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if !calls {
             f.problem(
                 Code::MissingExpectedCaller,
-                format!("`{repo}` never requests {} {}", rn.verb, rn.path),
+                msg!(
+                    "{} never requests {}",
+                    Text::code(repo),
+                    Text::raw(format!("{} {}", rn.verb, rn.path))
+                ),
             );
         }
     }
