@@ -168,6 +168,21 @@ impl Prefilter {
                         patterns.insert(format!("def {action}"));
                         patterns.insert(format!("def {action}?"));
                         patterns.insert("authorize".to_string());
+                        // Forms and the partials holding their fields
+                        // (params keys sent), and `params` reads.
+                        for w in [
+                            "form_with",
+                            "form_for",
+                            "button_to",
+                            "fields_for",
+                            "_field",
+                            "text_area",
+                            "check_box",
+                            "submit",
+                            "params",
+                        ] {
+                            patterns.insert(w.to_string());
+                        }
                     }
                     if let Some(mn) = p.model.as_deref().and_then(|m| MethodName::parse(m).ok()) {
                         patterns.extend(lang::ruby::source_spellings(&mn.name));

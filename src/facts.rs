@@ -523,6 +523,10 @@ pub struct ParamRead {
     /// The enclosing method (`FileFacts::scopes` index).
     pub scope: Option<u32>,
     pub key: String,
+    /// Read so that a missing key raises (`require`, `expect`, `fetch`
+    /// without a default); `params[:x]` and permitted keys are optional.
+    #[serde(default)]
+    pub required: bool,
     pub line: u32,
 }
 
@@ -540,8 +544,24 @@ pub struct FormSend {
     pub model: Option<String>,
     /// The verb it submits with (`POST` unless `method:` says).
     pub verb: String,
-    /// The keys sent (dotted paths: `proposal.notes`) and their lines.
+    /// The keys sent (dotted paths: `proposal.notes`) and their lines. A
+    /// form whose model is a variable (`form_with model: @edit_user`) sends
+    /// under its model class's key, unknown here: `*` stands for it.
     pub keys: Vec<(String, u32)>,
+    /// Partials rendered inside the form with its builder as a local
+    /// (`render "stories/form", f: f`): (partial as written, the local's
+    /// name there, the builder's key prefix).
+    #[serde(default)]
+    pub partials: Vec<(String, String, String)>,
+    pub line: u32,
+}
+
+/// A form builder call in a template whose builder is a local given by the
+/// renderer (`f.text_field :title` in a partial): (builder, key, line).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuilderField {
+    pub builder: String,
+    pub key: String,
     pub line: u32,
 }
 
@@ -770,6 +790,9 @@ pub struct FileFacts {
     /// Forms and `button_to` with the keys they send.
     #[serde(default)]
     pub form_sends: Vec<FormSend>,
+    /// Form builder calls on a builder passed in as a partial's local.
+    #[serde(default)]
+    pub builder_fields: Vec<BuilderField>,
     /// TypeScript/JavaScript server routes registered in this module.
     #[serde(default)]
     pub server_routes: Vec<ServerRoute>,

@@ -457,6 +457,11 @@ fn params_a_form_or_a_json_client_never_sends() {
             && m.contains("shop/app/views/proposals/show.html.erb:5 sends `comment.body`, `comment.author`"),
         "{m}"
     );
+    // The partial the form renders with its builder adds its fields.
+    assert!(
+        m.contains("`comment.email`") && m.contains("`source`") && m.contains("it is sent `comment.author`"),
+        "{m}"
+    );
     assert_eq!(f.problem("params-key-never-sent").risk, "high");
     // A JSON body `{ order: { sku, qty } }` from axios against
     // `params.require(:order).permit(:sku, :quantity)`.

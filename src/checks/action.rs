@@ -119,6 +119,66 @@ fn norm_key(k: &str) -> String {
         .join(".")
 }
 
+/// Is key `a` the key `b` or beneath it? A `*` root (a form's model
+/// class, unknown) matches any root.
+fn beneath(a: &str, b: &str) -> bool {
+    let split = |k: &str| -> (String, String) {
+        match k.split_once('.') {
+            Some((r, t)) => (r.to_string(), format!(".{t}")),
+            None => (k.to_string(), String::new()),
+        }
+    };
+    let ((ar, at), (br, bt)) = (split(a), split(b));
+    let root_ok = ar == br || ar == "*" || br == "*";
+    root_ok && (at == bt || at.starts_with(&format!("{bt}.")) || bt.is_empty())
+}
+
+/// Controller helper methods are followed this many calls down from the
+/// action.
+const MAX_HELPER_DEPTH: usize = 3;
+
+/// The fields of the partials a form renders with its builder
+/// (`render "stories/form", f: f` → `app/views/stories/_form.html.erb`),
+/// under the builder's key prefix.
+fn partial_fields(ctx: &Ctx, form_file: FileIdx, partials: &[(String, String, String)]) -> Vec<String> {
+    let ix = ctx.ix;
+    let meta = ix.file(form_file);
+    let views_root = meta
+        .path
+        .find("app/views/")
+        .map(|i| &meta.path[..i + "app/views/".len()]);
+    let form_dir = meta.path.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut out = Vec::new();
+    for (partial, local, prefix) in partials {
+        let wanted = match partial.rsplit_once('/') {
+            Some((dir, base)) => match views_root {
+                Some(root) => format!("{root}{dir}/_{base}."),
+                None => continue,
+            },
+            None => format!("{form_dir}/_{partial}."),
+        };
+        for (fi, m) in ix.files.iter().enumerate() {
+            if m.repo != meta.repo || !m.path.starts_with(&wanted) || m.path[wanted.len()..].contains('/') {
+                continue;
+            }
+            for b in &ix.facts[fi].builder_fields {
+                if b.builder == *local || b.builder.is_empty() {
+                    let key = b.key.replace("][", ".").replace('[', ".").replace(']', "");
+                    out.push(norm_key(&if prefix.is_empty()
+                        || b.builder.is_empty()
+                        || b.key.starts_with("submit:")
+                    {
+                        key
+                    } else {
+                        format!("{prefix}.{key}")
+                    }));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// `params-key-never-sent`: the keys the action reads (in its body, its
 /// covering callbacks and the controller methods it calls, such as
 /// `proposal_params`) against the keys the forms and JSON clients that
@@ -135,17 +195,31 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
         .map(|(o, _, _)| o)
         .collect();
     let mut bodies = covering_bodies(ctx, &chain, action);
-    // Controller methods the action calls (`proposal_params`).
-    for ff in &ix.facts {
-        for c in &ff.calls {
-            let in_action = c.owner.as_ref().is_some_and(|o| chain.contains(o))
-                && c.scope
-                    .and_then(|s| ff.scopes.get(s as usize))
-                    .is_some_and(|s| s.name == action);
-            if in_action && c.recv == crate::facts::Recv::Implicit && !bodies.contains(&c.name) {
-                bodies.push(c.name.clone());
+    // Controller methods the action calls (`proposal_params`), and the
+    // ones they call, a few levels down.
+    let mut frontier = bodies.clone();
+    for _ in 0..MAX_HELPER_DEPTH {
+        let mut next = Vec::new();
+        for ff in &ix.facts {
+            for c in &ff.calls {
+                let in_body = c.owner.as_ref().is_some_and(|o| chain.contains(o))
+                    && c.scope
+                        .and_then(|s| ff.scopes.get(s as usize))
+                        .is_some_and(|s| frontier.contains(&s.name));
+                if in_body
+                    && c.recv == crate::facts::Recv::Implicit
+                    && !bodies.contains(&c.name)
+                    && !next.contains(&c.name)
+                {
+                    next.push(c.name.clone());
+                }
             }
         }
+        if next.is_empty() {
+            break;
+        }
+        bodies.extend(next.iter().cloned());
+        frontier = next;
     }
     // What the URL carries.
     let mut from_url: BTreeSet<String> = ["format", "controller", "action"]
@@ -161,8 +235,8 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
             }
         }
     }
-    // key → first location it is read at.
-    let mut reads: BTreeMap<String, String> = BTreeMap::new();
+    // key → (first location it is read at, required).
+    let mut reads: BTreeMap<String, (String, bool)> = BTreeMap::new();
     for (fi, ff) in ix.facts.iter().enumerate() {
         for r in &ff.param_reads {
             let in_body = r.owner.as_ref().is_some_and(|o| chain.contains(o))
@@ -171,9 +245,10 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
                     .is_some_and(|s| bodies.contains(&s.name));
             let root = r.key.split('.').next().unwrap_or(&r.key);
             if in_body && !from_url.contains(root) {
-                reads
-                    .entry(r.key.clone())
-                    .or_insert_with(|| ctx.loc(fi as FileIdx, r.line));
+                let e = reads
+                    .entry(norm_key(&r.key))
+                    .or_insert_with(|| (ctx.loc(fi as FileIdx, r.line), false));
+                e.1 |= r.required;
             }
         }
     }
@@ -204,14 +279,18 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
                     crate::routing::paths_match(&r.path, url, false) && verb_serves(&r.verb, &fs.verb)
                 })
             } else if let Some(m) = &fs.model {
-                *m == model
+                // `@story`, `@edit_user` for a `users` controller.
+                (*m == model || m.ends_with(&format!("_{model}")))
                     && matches!(action, "create" | "update")
                     && routes.iter().any(|r| targets_action(r))
             } else {
                 false
             };
             if hits {
-                let keys = fs.keys.iter().map(|(k, _)| norm_key(k)).collect();
+                let mut keys: Vec<String> = fs.keys.iter().map(|(k, _)| norm_key(k)).collect();
+                keys.extend(partial_fields(ctx, fi as FileIdx, &fs.partials));
+                let mut seen = BTreeSet::new();
+                keys.retain(|k| seen.insert(k.clone()));
                 senders.push((ctx.loc(fi as FileIdx, fs.line), keys));
             }
         }
@@ -241,14 +320,51 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
         ));
         return;
     }
-    let sent: BTreeSet<&str> = senders
-        .iter()
-        .flat_map(|(_, k)| k.iter().map(String::as_str))
+    // A read key with deeper reads under it (`require(:user)` before
+    // `permit(:email)`) is a scope, not a value.
+    let scopes: BTreeSet<String> = reads
+        .keys()
+        .flat_map(|k| {
+            let segs: Vec<&str> = k.split('.').collect();
+            (1..segs.len()).map(move |i| segs[..i].join("."))
+        })
         .collect();
-    for (key, at) in &reads {
-        let k = norm_key(key);
-        let prefix = format!("{k}.");
-        if sent.contains(k.as_str()) || sent.iter().any(|s| s.starts_with(&prefix)) {
+    let submits: BTreeSet<&str> = senders
+        .iter()
+        .flat_map(|(_, k)| k.iter().filter_map(|s| s.strip_prefix("submit:")))
+        .collect();
+    let all_sent: Vec<&str> = senders
+        .iter()
+        .flat_map(|(_, k)| k.iter().map(|s| s.strip_prefix("submit:").unwrap_or(s)))
+        .collect();
+    let parent = |k: &str| k.rsplit_once('.').map_or(String::new(), |(p, _)| p.to_string());
+    for (key, (at, required)) in &reads {
+        let sent_it = all_sent.iter().any(|s| {
+            // `*.x` (a form over `@edit_user`) only fills a scope.
+            (!s.starts_with("*.") || key.contains('.') || scopes.contains(key.as_str())) && beneath(s, key)
+        });
+        if sent_it {
+            continue;
+        }
+        // An optional key (`params[:x]`, a permitted one) is only suspect
+        // next to a key sent beside it that the action never reads: a
+        // likely rename (`notes` sent, `transition_notes` permitted).
+        let p = parent(key);
+        let strays: Vec<&str> = all_sent
+            .iter()
+            .copied()
+            .filter(|s| *s != "commit" && !submits.contains(s))
+            .filter(|s| {
+                let sp = parent(s);
+                sp == p || (!p.is_empty() && beneath(&sp, &p) && beneath(&p, &sp))
+            })
+            .filter(|s| {
+                !reads
+                    .keys()
+                    .any(|r| beneath(r, s) || (beneath(s, r) && !scopes.contains(r.as_str())))
+            })
+            .collect();
+        if !required && strays.is_empty() {
             continue;
         }
         let shown: Vec<Text> = senders
@@ -257,7 +373,7 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
             .map(|(loc, keys)| {
                 let mut ks: Vec<&str> = keys
                     .iter()
-                    .map(String::as_str)
+                    .map(|k| k.strip_prefix("submit:").unwrap_or(k))
                     .filter(|s| {
                         !s.contains('.')
                             || !keys.contains(&s.split('.').skip(1).collect::<Vec<_>>().join("."))
@@ -275,13 +391,22 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
                 }
             })
             .collect();
+        let why = if *required {
+            Text::ours("it is required")
+        } else {
+            msg!(
+                "it is sent {} instead",
+                Text::join(strays.iter().take(3).map(|s| Text::code(*s)), ", ")
+            )
+        };
         f.problem(
             Code::ParamsKeyNeverSent,
             msg!(
-                "params: {} reads {} ({}) but no form or client submitting to it sends it: {}",
+                "params: {} reads {} ({}) but no form or client submitting to it sends it ({}): {}",
                 Text::code(format!("{controller}#{action}")),
                 Text::code(key.as_str()),
                 Text::raw(at.as_str()),
+                why,
                 Text::join(shown, "; ")
             ),
         );

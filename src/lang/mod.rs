@@ -609,6 +609,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         policy_bodies,
         param_reads,
         form_sends,
+        builder_fields,
         server_routes,
         route_mounts,
         router_prefixes,
@@ -674,6 +675,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         r
     }));
     into.form_sends.extend(form_sends);
+    into.builder_fields.extend(builder_fields);
     into.server_routes.extend(server_routes);
     into.route_mounts.extend(route_mounts);
     into.router_prefixes.extend(router_prefixes);

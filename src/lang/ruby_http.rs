@@ -6,7 +6,9 @@
 //! Part of the one walk of `ruby.rs`: called for every call node.
 
 use super::{Walker, utf8};
-use crate::facts::{Authorize, Callback, FormSend, HttpCall, ParamRead, PathHelper, PolicyBody};
+use crate::facts::{
+    Authorize, BuilderField, Callback, FormSend, HttpCall, ParamRead, PathHelper, PolicyBody,
+};
 use ruby_prism::Node;
 
 const VERBS: [&str; 6] = ["get", "post", "put", "patch", "delete", "head"];
@@ -108,6 +110,7 @@ impl<'pr> Walker<'_, '_> {
         if let Some(r) = recv {
             self.param_read(name, r, args, line);
         }
+        self.builder_field(name, recv, args, line);
         if implicit && let Some(route) = helper_route(name) {
             self.b.facts.path_helpers.push(PathHelper {
                 route: route.to_string(),
@@ -372,21 +375,48 @@ impl<'pr> Walker<'_, '_> {
             return;
         };
         let mut keys: Vec<String> = Vec::new();
-        match name {
+        let required = match name {
             "[]" | "fetch" | "require" | "dig" => {
-                if let Some(k) = args.first().and_then(|a| self.symbol_or_string(a)) {
-                    let mut p = base.clone();
+                // `dig("a", "b")` reads `a` and `a.b`.
+                let n = if name == "dig" { args.len() } else { 1 };
+                let mut p = base.clone();
+                for a in args.iter().take(n) {
+                    let Some(k) = self.symbol_or_string(a) else { break };
                     p.push(k);
                     keys.push(p.join("."));
                 }
+                name == "require" || (name == "fetch" && args.len() == 1)
             }
             "permit" | "expect" => {
                 for a in args {
                     self.permitted(a, &base, 0, &mut keys);
                 }
+                // `expect(w: [:a])` requires `w`; its inner keys are permitted.
+                if name == "expect" {
+                    let roots: Vec<String> = keys
+                        .iter()
+                        .filter(|k| k.matches('.').count() == base.len())
+                        .cloned()
+                        .collect();
+                    let (owner, scope) = (
+                        self.top().owner.as_deref().map(str::to_string),
+                        self.top().fn_scope,
+                    );
+                    for key in roots {
+                        keys.retain(|k| *k != key);
+                        self.b.facts.param_reads.push(ParamRead {
+                            owner: owner.clone(),
+                            scope,
+                            key,
+                            required: true,
+                            line,
+                        });
+                    }
+                }
+                false
             }
             _ => return,
-        }
+        };
         let (owner, scope) = (
             self.top().owner.as_deref().map(str::to_string),
             self.top().fn_scope,
@@ -396,6 +426,7 @@ impl<'pr> Walker<'_, '_> {
                 owner: owner.clone(),
                 scope,
                 key,
+                required,
                 line,
             });
         }
@@ -500,19 +531,37 @@ impl<'pr> Walker<'_, '_> {
         verb: &str,
     ) {
         let line = self.line(c.location().start());
-        let mut route = None;
-        let mut url = None;
+        // Targets: a helper, a literal, or both branches of `cond ? a : b`.
+        let mut targets: Vec<(Option<String>, Option<String>)> = Vec::new();
         if let Some(t) = target {
-            if let Some(h) = t.as_call_node()
-                && h.receiver().is_none()
-                && let Some(r) = helper_route(&utf8(h.name().as_slice()))
-            {
-                route = Some(r.to_string());
-            } else if let Some((u, _)) = self.url_template(t) {
-                url = Some(u);
+            let branches: Vec<Node<'pr>> = match t.as_if_node() {
+                Some(i) => {
+                    let mut v = Vec::new();
+                    if let Some(s) = i.statements().and_then(|s| s.body().iter().last()) {
+                        v.push(s);
+                    }
+                    if let Some(e) = i.subsequent().and_then(|e| e.as_else_node())
+                        && let Some(s) = e.statements().and_then(|s| s.body().iter().last())
+                    {
+                        v.push(s);
+                    }
+                    v
+                }
+                None => vec![super::super::prism_tree::own(t)],
+            };
+            for b in &branches {
+                if let Some(h) = b.as_call_node()
+                    && h.receiver().is_none()
+                    && let Some(r) = helper_route(&utf8(h.name().as_slice()))
+                {
+                    targets.push((Some(r.to_string()), None));
+                } else if let Some((u, _)) = self.url_template(b) {
+                    targets.push((None, Some(u)));
+                }
             }
         }
         let mut keys: Vec<(String, u32)> = Vec::new();
+        let mut partials = Vec::new();
         let mut model = None;
         if name == "button_to" {
             if let Some(p) = args.iter().find_map(|a| self.kwarg(a, "params")) {
@@ -529,34 +578,105 @@ impl<'pr> Walker<'_, '_> {
                 _ => args.iter().find_map(|a| self.kwarg(a, "model")),
             };
             let model_key = model_arg.as_ref().and_then(|m| self.model_key(m));
+            // `Comment.new` and `:comment` name the param key; `@edit_user`
+            // holds a model whose class (and key) is unknown here: `*`.
+            let exact = model_arg.as_ref().is_some_and(|m| {
+                let last = m
+                    .as_array_node()
+                    .and_then(|a| a.elements().iter().last())
+                    .unwrap_or_else(|| super::super::prism_tree::own(m));
+                self.symbol_or_string(&last).is_some()
+                    || last.as_call_node().is_some_and(|c| c.name().as_slice() == b"new")
+            });
             let scope = args
                 .iter()
                 .find_map(|a| self.kwarg(a, "scope").or_else(|| self.kwarg(a, "as")))
                 .and_then(|s| self.symbol_or_string(&s))
-                .or_else(|| model_key.clone());
-            if route.is_none() && url.is_none() {
+                .or_else(|| {
+                    model_key
+                        .as_ref()
+                        .map(|k| if exact { k.clone() } else { "*".to_string() })
+                });
+            // No readable `url:`: the model's create or update.
+            if targets.is_empty() {
                 model = model_key;
             }
             if let Some(b) = c.block().and_then(|b| b.as_block_node()) {
-                self.form_fields(&b, scope.unwrap_or_default(), &mut keys);
+                self.form_fields(&b, scope.unwrap_or_default(), &mut keys, &mut partials);
             }
         }
-        if keys.is_empty() && route.is_none() && url.is_none() && model.is_none() {
+        if targets.is_empty() {
+            if keys.is_empty() && model.is_none() {
+                return;
+            }
+            targets.push((None, None));
+        }
+        for (route, url) in targets {
+            self.b.facts.form_sends.push(FormSend {
+                route,
+                url,
+                model: model.clone(),
+                verb: verb.to_string(),
+                keys: keys.clone(),
+                partials: partials.clone(),
+                line,
+            });
+        }
+    }
+
+    /// `f.text_field :title` where `f` is no local of this template (a
+    /// partial's local given by the form that renders it).
+    fn builder_field(&mut self, name: &str, recv: Option<&Node<'pr>>, args: &[Node<'pr>], line: u32) {
+        // `text_area_tag :comment` anywhere in a template: sent by the form
+        // that renders it (builder "").
+        let Some(recv) = recv else {
+            if let Some(stem) = name.strip_suffix("_tag")
+                && (FIELD_HELPERS.contains(&stem) || stem == "select")
+                && let Some(k) = args.first().and_then(|a| self.symbol_or_string(a))
+            {
+                self.b.facts.builder_fields.push(BuilderField {
+                    builder: String::new(),
+                    key: bracket_key(&k),
+                    line,
+                });
+            }
+            return;
+        };
+        let Some(r) = recv.as_call_node() else { return };
+        if r.receiver().is_some() || r.arguments().is_some() || r.block().is_some() {
             return;
         }
-        self.b.facts.form_sends.push(FormSend {
-            route,
-            url,
-            model,
-            verb: verb.to_string(),
-            keys,
-            line,
-        });
+        let key = if FIELD_HELPERS.contains(&name) {
+            args.first().and_then(|a| self.symbol_or_string(a))
+        } else if matches!(name, "submit" | "button") {
+            Some(format!(
+                "submit:{}",
+                args.iter()
+                    .find_map(|a| self.kwarg(a, "name"))
+                    .and_then(|n| self.symbol_or_string(&n))
+                    .unwrap_or_else(|| "commit".to_string())
+            ))
+        } else {
+            None
+        };
+        if let Some(key) = key {
+            self.b.facts.builder_fields.push(BuilderField {
+                builder: utf8(r.name().as_slice()),
+                key,
+                line,
+            });
+        }
     }
 
     /// The fields of a form block: `f.text_field :x` (under the form's
     /// scope), `f.fields_for :assoc do |g|` (nested), `*_field_tag :x`.
-    fn form_fields(&self, block: &ruby_prism::BlockNode<'pr>, scope: String, out: &mut Vec<(String, u32)>) {
+    fn form_fields(
+        &self,
+        block: &ruby_prism::BlockNode<'pr>,
+        scope: String,
+        out: &mut Vec<(String, u32)>,
+        partials: &mut Vec<(String, String, String)>,
+    ) {
         let Some(param) = super::first_block_param(block) else {
             return;
         };
@@ -590,9 +710,70 @@ impl<'pr> Walker<'_, '_> {
                     .and_then(|r| r.as_local_variable_read_node().map(|v| utf8(v.name().as_slice())))
                     .and_then(|v| env.iter().rev().find(|(n, _)| *n == v).map(|(_, p)| p.clone()));
                 let line = self.line(c.location().start());
+                // The submit button's name (`commit` unless `name:` says).
+                let submit_name = || {
+                    c.arguments()
+                        .and_then(|a| a.arguments().iter().find_map(|a| self.kwarg(&a, "name")))
+                        .and_then(|n| self.symbol_or_string(&n))
+                        .unwrap_or_else(|| "commit".to_string())
+                };
+                if name == "render" && c.receiver().is_none() {
+                    // render "x/form", f: f / render partial: "x/form", locals: { f: f }
+                    let args: Vec<Node<'pr>> = c
+                        .arguments()
+                        .map(|a| a.arguments().iter().collect())
+                        .unwrap_or_default();
+                    let partial = args
+                        .iter()
+                        .find_map(|a| self.kwarg(a, "partial"))
+                        .and_then(|p| self.symbol_or_string(&p))
+                        .or_else(|| args.first().and_then(|a| self.symbol_or_string(a)));
+                    let locals: Vec<Node<'pr>> = args
+                        .iter()
+                        .map(|a| {
+                            self.kwarg(a, "locals")
+                                .unwrap_or_else(|| super::super::prism_tree::own(a))
+                        })
+                        .collect();
+                    if let Some(partial) = partial {
+                        for l in &locals {
+                            let elements = match (l.as_keyword_hash_node(), l.as_hash_node()) {
+                                (Some(h), _) => h.elements(),
+                                (None, Some(h)) => h.elements(),
+                                _ => continue,
+                            };
+                            for e in elements.iter() {
+                                let Some(pair) = e.as_assoc_node() else { continue };
+                                let Some(local) = self.symbol_or_string(&pair.key()) else {
+                                    continue;
+                                };
+                                let value = pair.value();
+                                let Some(v) = value.as_local_variable_read_node() else {
+                                    continue;
+                                };
+                                let v = utf8(v.name().as_slice());
+                                if let Some((_, prefix)) = env.iter().rev().find(|(n, _)| *n == v) {
+                                    partials.push((partial.clone(), local, prefix.clone()));
+                                }
+                            }
+                        }
+                    }
+                }
+                // `f.hidden_field :code, name: :invitation_code`: the name wins.
+                let named = c
+                    .arguments()
+                    .and_then(|a| a.arguments().iter().find_map(|a| self.kwarg(&a, "name")))
+                    .and_then(|n| self.symbol_or_string(&n));
                 match (builder, key) {
-                    (Some(prefix), Some(k)) if FIELD_HELPERS.contains(&name.as_str()) => {
-                        out.push((under(&prefix, &k), line));
+                    (Some(prefix), Some(k)) if FIELD_HELPERS.contains(&name.as_str()) => match named {
+                        Some(n) => out.push((bracket_key(&n), line)),
+                        None => out.push((under(&prefix, &k), line)),
+                    },
+                    (Some(_), _) if matches!(name.as_str(), "submit" | "button") => {
+                        out.push((format!("submit:{}", submit_name()), line));
+                    }
+                    (None, _) if c.receiver().is_none() && name == "submit_tag" => {
+                        out.push((format!("submit:{}", submit_name()), line));
                     }
                     (Some(prefix), Some(k)) if name == "fields_for" => {
                         if let Some(b) = c.block().and_then(|b| b.as_block_node())

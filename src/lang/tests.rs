@@ -2006,13 +2006,22 @@ fn ruby_params_reads_as_dotted_keys() {
             .iter()
             .all(|r| r.owner.as_deref() == Some("PostsController"))
     );
+    // `require`, `fetch` without a default and `expect`'s roots raise when
+    // the key is missing; `params[:x]` and permitted keys do not.
+    let required: Vec<&str> = f
+        .param_reads
+        .iter()
+        .filter(|r| r.required)
+        .map(|r| r.key.as_str())
+        .collect();
+    assert_eq!(required, ["source", "post", "post"]);
 }
 
 #[test]
 fn erb_forms_and_the_keys_they_send() {
     let f = extract(
         Lang::Erb,
-        b"<%= form_with model: @post, url: publish_post_path(@post), method: :patch do |f| %>\n  <%= f.text_field :title %>\n  <%= f.fields_for :address do |a| %>\n    <%= a.text_field :city %>\n  <% end %>\n  <%= hidden_field_tag :source, 'web' %>\n  <%= text_field_tag 'post[slug]' %>\n<% end %>\n<%= button_to 'Go', go_path, params: { step: 2, meta: { ref: 'x' } } %>\n<%= form_for Comment.new do |c| %>\n  <%= c.text_area :body %>\n<% end %>\n",
+        b"<%= form_with model: @post, url: publish_post_path(@post), method: :patch do |f| %>\n  <%= f.text_field :title %>\n  <%= f.fields_for :address do |a| %>\n    <%= a.text_field :city %>\n  <% end %>\n  <%= hidden_field_tag :source, 'web' %>\n  <%= text_field_tag 'post[slug]' %>\n  <%= f.submit 'Save', name: 'save' %><% end %>\n<%= button_to 'Go', go_path, params: { step: 2, meta: { ref: 'x' } } %>\n<%= form_for Comment.new do |c| %>\n  <%= c.text_area :body %>\n<% end %>\n",
         &interest(&[], &[]),
     );
     let forms: Vec<_> = f
@@ -2036,11 +2045,13 @@ fn erb_forms_and_the_keys_they_send() {
                 Some("publish_post".to_string()),
                 None,
                 "PATCH".to_string(),
+                // `@post`'s class (its param key) is unknown: `*`.
                 k(&[
-                    ("post.title", 2),
-                    ("post.address.city", 4),
+                    ("*.title", 2),
+                    ("*.address.city", 4),
                     ("source", 6),
-                    ("post.slug", 7)
+                    ("post.slug", 7),
+                    ("submit:save", 8)
                 ]),
                 1
             ),
