@@ -303,6 +303,8 @@ pub(super) struct Http {
     client_instances: std::collections::HashSet<String>,
     /// Module-level string constants, as URL parts.
     url_consts: HashMap<String, Vec<Part>>,
+    /// Per enclosing function, its string constants.
+    fn_consts: Vec<HashMap<String, Vec<Part>>>,
     /// Instance base URLs: (binding, parts).
     bases: Vec<(String, Vec<Part>)>,
     client_calls: Vec<RawClientCall>,
@@ -339,10 +341,12 @@ impl Http {
             })
             .collect();
         self.stack.push((name, params));
+        self.fn_consts.push(HashMap::new());
     }
 
     pub fn leave_function(&mut self) {
         self.stack.pop();
+        self.fn_consts.pop();
     }
 
     /// The enclosing function's binding whose parameter `on` is.
@@ -956,16 +960,26 @@ impl Http {
     /// `const NAME = '...'` at module level: a URL constant; `const api =
     /// axios.create({ baseURL })`: a client instance and its base.
     pub fn client_declarator(&mut self, name: &str, init: &Expression) {
-        if !self.stack.is_empty() {
-            return;
-        }
         let init = init.without_parentheses();
         if matches!(
             init,
             Expression::StringLiteral(_) | Expression::TemplateLiteral(_) | Expression::BinaryExpression(_)
         ) && let Some(parts) = url_parts(init, 0)
         {
-            self.url_consts.insert(name.to_string(), parts);
+            // A function's own string (`const endpoint = `${BASE}/x``) is
+            // spliced into the requests it makes after it.
+            match self.fn_consts.last_mut() {
+                Some(local) => {
+                    let parts = Self::expand_with(&parts, local, 0);
+                    local.insert(name.to_string(), parts);
+                }
+                None => {
+                    self.url_consts.insert(name.to_string(), parts);
+                }
+            }
+            return;
+        }
+        if !self.stack.is_empty() {
             return;
         }
         // axios.create({ baseURL }), ky.create/extend({ prefixUrl }), got.extend(...)
@@ -1121,7 +1135,12 @@ impl Http {
         body_keys: Vec<String>,
         at: u32,
     ) {
-        let Some(parts) = url_parts(url, 0) else { return };
+        let Some(mut parts) = url_parts(url, 0) else {
+            return;
+        };
+        for local in self.fn_consts.iter().rev() {
+            parts = Self::expand_with(&parts, local, 0);
+        }
         self.client_calls.push(RawClientCall {
             verb,
             parts,
@@ -1131,6 +1150,20 @@ impl Http {
             body_keys,
             line: at,
         });
+    }
+
+    /// The strings of `consts` spliced into `parts` (a few levels deep).
+    fn expand_with(parts: &[Part], consts: &HashMap<String, Vec<Part>>, depth: usize) -> Vec<Part> {
+        let mut out = Vec::new();
+        for p in parts {
+            match p {
+                Part::Name(n) if depth < 4 && consts.contains_key(n) => {
+                    out.extend(Self::expand_with(&consts[n], consts, depth + 1));
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        out
     }
 
     /// Module constants spliced into `parts` (a few levels deep).
