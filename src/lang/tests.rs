@@ -1881,7 +1881,7 @@ fn requests(f: &FileFacts) -> Vec<(String, String, bool, String, Option<String>,
 #[test]
 fn ts_fetch_and_axios_requests() {
     let f = ts(
-        "import axios from 'axios';\nconst API_ROOT = 'https://api.example.com/api';\nexport async function load(id: string) {\n  await fetch(`${API_ROOT}/bookmarks/${id}`);\n  await fetch('/api/bookmarks', { method: 'post', body });\n  await axios.delete(`/api/bookmarks/${id}?force=1`);\n  await axios({ method: 'PATCH', url: API_ROOT + '/bookmarks/' + id });\n  await fetch(`${process.env.API_URL}/orders`);\n  await fetch(url);\n  await fetch('data.json');\n  const endpoint = `${import.meta.env.VITE_API}/tokens/${id}`;\n  await axios.delete(endpoint);\n}\nfunction other() {\n  return axios.get(endpoint);\n}\n",
+        "import axios from 'axios';\nconst API_ROOT = 'https://api.example.com/api';\nexport async function load(id: string) {\n  await fetch(`${API_ROOT}/bookmarks/${id}`);\n  await fetch('/api/bookmarks', { method: 'post', body });\n  await axios.delete(`/api/bookmarks/${id}?force=1`);\n  await axios({ method: 'PATCH', url: API_ROOT + '/bookmarks/' + id });\n  await fetch(`${process.env.API_URL}/orders`);\n  await fetch(url);\n  await fetch('data.json');\n  const endpoint = `${import.meta.env.VITE_API}/tokens/${id}`;\n  await axios.delete(endpoint);\n}\nfunction other() {\n  return axios.get(endpoint);\n}\nconst base = 'https://api.test/api';\nexport function send(path, opts) {\n  return fetch(`${base}/${path}`, opts);\n}\n",
         &[],
     );
     let r = |v: &str, u: &str, p: bool, c: &str, l: u32| {

@@ -820,6 +820,11 @@ fn clientish_name(name: &str) -> bool {
         .any(|s| name.len() > s.len() && name.ends_with(s))
 }
 
+/// Variables that hold a whole path or URL, not one segment.
+const PATH_NAMES: [&str; 9] = [
+    "path", "url", "endpoint", "route", "uri", "href", "pathname", "resource", "input",
+];
+
 /// One piece of a URL expression.
 #[derive(Clone, Debug)]
 enum Part {
@@ -1190,6 +1195,13 @@ impl Http {
             match p {
                 Part::Lit(s) => out.push_str(s),
                 Part::Name(_) | Part::Opaque if i == 0 => prefix_var = true,
+                // `${base}/${path}`: a whole path in a variable (a generic
+                // request helper) names no route.
+                Part::Name(n)
+                    if PATH_NAMES.contains(&n.as_str()) && (out.ends_with('/') || out.is_empty()) =>
+                {
+                    return None;
+                }
                 Part::Name(n) => {
                     out.push(':');
                     out.push_str(n);
