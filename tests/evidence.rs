@@ -1085,3 +1085,49 @@ fn ts_injected_fields_type_their_calls() {
     let f = finding(&v, "method:PgRepo#find");
     assert_eq!(strings(&f["callers_found"]), ["api/src/health.controller.ts:6"]);
 }
+
+// An `action` point planned in one app finds that app's controller, not
+// another app's of the same name; an app without Pundit policies has no
+// policy layer to miss.
+#[test]
+fn actions_keep_to_their_app_and_pundit_is_not_assumed() {
+    let ws = tree(&[
+        (
+            "shop/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :sessions, only: [:create]\nend\n",
+        ),
+        (
+            "shop/app/controllers/sessions_controller.rb",
+            "class SessionsController < ApplicationController\n  def create\n  end\nend\n",
+        ),
+        (
+            "admin/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :sessions, only: [:create]\nend\n",
+        ),
+        (
+            "admin/app/controllers/sessions_controller.rb",
+            "class SessionsController < ApplicationController\n\n  def create\n    authorize :session\n  end\nend\n",
+        ),
+        (
+            "admin/app/policies/session_policy.rb",
+            "class SessionPolicy\n  def create?\n    true\n  end\nend\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - action: sessions#create\n        repo: shop\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "action:sessions#create");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    let controller = f["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["layer"] == "controller")
+        .unwrap();
+    assert_eq!(
+        strings(&controller["locations"]),
+        ["shop/app/controllers/sessions_controller.rb:2"]
+    );
+}

@@ -60,7 +60,12 @@ fn lookup(ctx: &Ctx, owner: &str, name: &str, side: Side) -> Option<(String, Acc
 /// `authorize` calls that cover `action` of `class`: in the action's body,
 /// or in a `before_action` method whose `only:`/`except:` covers it. Each
 /// as (location, query, policy_class).
-fn authorizations(ctx: &Ctx, class: &str, action: &str) -> Vec<(String, Option<String>, Option<String>)> {
+fn authorizations(
+    ctx: &Ctx,
+    class: &str,
+    action: &str,
+    repo: u32,
+) -> Vec<(String, Option<String>, Option<String>)> {
     let ix = ctx.ix;
     let chain: Vec<String> = ix
         .classes
@@ -69,9 +74,13 @@ fn authorizations(ctx: &Ctx, class: &str, action: &str) -> Vec<(String, Option<S
         .into_iter()
         .map(|(o, _, _)| o)
         .collect();
-    let bodies = covering_bodies(ctx, &chain, action);
+    let bodies = covering_bodies(ctx, &chain, action, Some(repo));
     let mut out = Vec::new();
     for (fi, ff) in ix.facts.iter().enumerate() {
+        // Another app's controller of the same name is another controller.
+        if ix.file(fi as FileIdx).repo != repo {
+            continue;
+        }
         for a in &ff.authorizes {
             let in_chain = a.owner.as_ref().is_some_and(|o| chain.contains(o));
             let body = a
@@ -93,9 +102,12 @@ fn authorizations(ctx: &Ctx, class: &str, action: &str) -> Vec<(String, Option<S
 
 /// The methods whose bodies run for `action`: the action and the
 /// `before_action` callbacks that cover it.
-fn covering_bodies(ctx: &Ctx, chain: &[String], action: &str) -> Vec<String> {
+fn covering_bodies(ctx: &Ctx, chain: &[String], action: &str, repo: Option<u32>) -> Vec<String> {
     let mut bodies = vec![action.to_string()];
-    for ff in &ctx.ix.facts {
+    for (fi, ff) in ctx.ix.facts.iter().enumerate() {
+        if repo.is_some_and(|r| ctx.ix.file(fi as FileIdx).repo != r) {
+            continue;
+        }
         for cb in &ff.callbacks {
             if !chain.contains(&cb.owner) {
                 continue;
@@ -194,7 +206,7 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
         .into_iter()
         .map(|(o, _, _)| o)
         .collect();
-    let mut bodies = covering_bodies(ctx, &chain, action);
+    let mut bodies = covering_bodies(ctx, &chain, action, None);
     // Controller methods the action calls (`proposal_params`), and the
     // ones they call, a few levels down.
     let mut frontier = bodies.clone();
@@ -509,7 +521,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         })
         .unwrap_or(0);
     let handler = find_action(ctx, controller, action, repo);
-    let auths = authorizations(ctx, &class, action);
+    let auths = authorizations(ctx, &class, action, repo);
     let mut controller_layer = Layer {
         layer: "controller".to_string(),
         found: false,
@@ -567,7 +579,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         Handler::Other(_) => {}
     }
     f.access_modifier = f.definitions.first().and_then(|d| d.access.clone());
-    if action_ok {
+    // An app without Pundit policies (`app/policies/`) authorizes some other
+    // way, or not at all: the policy layer does not apply to it.
+    let pundit = ix
+        .files
+        .iter()
+        .any(|m| m.repo == repo && m.path.starts_with("app/policies/") && m.path.ends_with(".rb"))
+        || !auths.is_empty();
+    if action_ok && pundit {
         if auths.is_empty() {
             f.problem(
                 Code::MissingLayer,
@@ -614,6 +633,17 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         note: None,
     };
     match policy {
+        None if !pundit => {
+            policy_layer.note = Some(format!(
+                "{} has no Pundit policies (app/policies/) and no `authorize` call: the policy layer does not apply; check how it authorizes",
+                ix.repos[repo as usize]
+            ));
+            f.verify.push(msg!(
+                "{} has no Pundit policies: how does {} authorize?",
+                Text::raw(ix.repos[repo as usize].as_str()),
+                Text::code(format!("{class}#{action}"))
+            ));
+        }
         None => f.problem(
             Code::MissingLayer,
             msg!(

@@ -159,10 +159,15 @@ pub fn find_action(ctx: &Ctx, controller: &str, action: &str, repo: u32) -> Hand
         if *side != Side::Instance {
             continue;
         }
-        let found = defs.iter().find_map(|(fi, i)| {
-            let d = &ix.facts[*fi as usize].defs[*i as usize];
-            (d.owner.as_deref() == Some(owner.as_str()) && d.kind == DefKind::Instance).then_some((*fi, d))
-        });
+        // The planned app's controller, not another app's of the same name.
+        let found = defs
+            .iter()
+            .filter(|(fi, _)| ix.file(*fi).repo == repo)
+            .find_map(|(fi, i)| {
+                let d = &ix.facts[*fi as usize].defs[*i as usize];
+                (d.owner.as_deref() == Some(owner.as_str()) && d.kind == DefKind::Instance)
+                    .then_some((*fi, d))
+            });
         if let Some((fi, d)) = found {
             let loc = ctx.loc(fi, d.line);
             return if d.access == Access::Public {
