@@ -591,6 +591,24 @@ mod tests {
     }
 
     #[test]
+    fn nest_global_prefix_held_in_a_constant() {
+        let t = table(&[
+            (
+                "src/main.ts",
+                "async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  const globalPrefix = \"api\";\n  app.setGlobalPrefix(globalPrefix);\n}\n",
+            ),
+            (
+                "src/auth.controller.ts",
+                "@Controller('auth')\nexport class AuthController {\n  @Post('login')\n  login() {}\n}\n",
+            ),
+        ]);
+        assert_eq!(
+            t,
+            ["POST /api/auth/login src/auth.controller.ts:3 -> src/auth.controller.ts:4"]
+        );
+    }
+
+    #[test]
     fn nest_controllers_with_a_global_prefix() {
         let t = table(&[
             (

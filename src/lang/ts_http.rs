@@ -484,7 +484,16 @@ impl Http {
         let at = line(ls, m.property.span.start);
         match method {
             "setGlobalPrefix" => {
-                if let Some(p) = it.arguments.first().and_then(arg_path) {
+                // A literal, or a string constant (`const globalPrefix = "api";
+                // app.setGlobalPrefix(globalPrefix)`).
+                let first = it.arguments.first();
+                let p = first
+                    .and_then(arg_path)
+                    .or_else(|| match first.and_then(|a| a.as_expression()) {
+                        Some(Expression::Identifier(i)) => self.const_string(i.name.as_str()),
+                        _ => None,
+                    });
+                if let Some(p) = p {
                     self.global.push((p, at));
                 }
                 return;
@@ -1155,6 +1164,21 @@ impl Http {
             body_keys,
             line: at,
         });
+    }
+
+    /// The literal value of a string constant of the enclosing functions or
+    /// the module, when it has one.
+    fn const_string(&self, name: &str) -> Option<String> {
+        let parts = self
+            .fn_consts
+            .iter()
+            .rev()
+            .find_map(|c| c.get(name))
+            .or_else(|| self.url_consts.get(name))?;
+        match parts.as_slice() {
+            [Part::Lit(s)] => Some(s.clone()),
+            _ => None,
+        }
     }
 
     /// The strings of `consts` spliced into `parts` (a few levels deep).
