@@ -1131,3 +1131,35 @@ fn actions_keep_to_their_app_and_pundit_is_not_assumed() {
         ["shop/app/controllers/sessions_controller.rb:2"]
     );
 }
+
+// A bare name in a view is a helper, a partial's local or the component's,
+// never a model's method (`options[:label]` in a partial for
+// `Rule::Action#options`).
+#[test]
+fn bare_names_in_views_are_not_model_methods() {
+    let ws = tree(&[
+        (
+            "app/app/models/rule/action.rb",
+            "class Rule::Action < ApplicationRecord\n  def options\n    []\n  end\nend\n",
+        ),
+        (
+            "app/app/views/shared/_field.html.erb",
+            "<%= form.label options[:label], data: { action: \"click\" } %>\n",
+        ),
+        (
+            "app/app/views/rules/_action.html.erb",
+            "<%= form.select :value, action.options %>\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: Rule::Action#options\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:Rule::Action#options");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/views/rules/_action.html.erb:1"],
+        "{f:#}"
+    );
+}

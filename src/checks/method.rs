@@ -1512,6 +1512,21 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         && c.via == Via::Call
         && mn.owner.as_deref().is_some_and(|o| leaf(o).ends_with("Helper"))
         && matches!(ix.file(fi).class.lang, Some(Lang::Erb | Lang::Haml | Lang::Slim));
+    // An implicit call in a view is the view's: a helper, a controller's
+    // `helper_method`, a view component's method, or a partial's local
+    // (`options[:label]`), never a model's method.
+    if c.recv == Recv::Implicit
+        && c.via == Via::Call
+        && !view_helper
+        && matches!(ix.file(fi).class.lang, Some(Lang::Erb | Lang::Haml | Lang::Slim))
+        && mn.owner.as_deref().is_some_and(|o| {
+            !["Helper", "Controller", "Component"]
+                .iter()
+                .any(|k| leaf(o).ends_with(k))
+        })
+    {
+        return None;
+    }
     let (strength, outside_explicit) = if view_helper {
         ("internal", false)
     } else {
