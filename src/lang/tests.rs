@@ -533,6 +533,24 @@ fn ts_abstract_members_and_overloads_are_one_definition() {
     );
     let d: Vec<(String, u32)> = f.defs.iter().map(|d| (d.name.clone(), d.line)).collect();
     assert_eq!(d, [("f".to_string(), 2)]);
+    // Interface methods and function-typed properties: definitions of the
+    // interface, overloads once; other members are types.
+    let f = ts(
+        "export interface Repo<T> extends Base {\n  find(id: string): T;\n  find(id: number): T;\n  save: (t: T) => void;\n  count: number;\n}\n",
+        &["find", "save", "count"],
+    );
+    let d: Vec<(String, Option<String>, u32)> = f
+        .defs
+        .iter()
+        .map(|d| (d.name.clone(), d.owner.clone(), d.line))
+        .collect();
+    assert_eq!(
+        d,
+        [
+            ("find".to_string(), Some("Repo".to_string()), 2),
+            ("save".to_string(), Some("Repo".to_string()), 4)
+        ]
+    );
 }
 
 #[test]

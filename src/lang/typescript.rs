@@ -835,7 +835,47 @@ impl<'a> Visit<'a> for V<'_> {
     fn visit_ts_type_annotation(&mut self, _: &TSTypeAnnotation<'a>) {}
     fn visit_ts_type_parameter_instantiation(&mut self, _: &TSTypeParameterInstantiation<'a>) {}
     fn visit_ts_type_parameter_declaration(&mut self, _: &TSTypeParameterDeclaration<'a>) {}
-    fn visit_ts_interface_declaration(&mut self, _: &TSInterfaceDeclaration<'a>) {}
+    /// An interface's methods (`find(id: string): T;`, `find: (id) => T;`)
+    /// are definitions of the interface (a plan may name the contract);
+    /// the rest of it is types, not uses.
+    fn visit_ts_interface_declaration(&mut self, it: &TSInterfaceDeclaration<'a>) {
+        let name = it.id.name.as_str().to_string();
+        self.consumed.insert(it.id.span.start);
+        self.scope(ScopeKind::Class, name, it.body.span);
+        let mut seen: HashSet<String> = HashSet::new();
+        for sig in &it.body.body {
+            let (key, start) = match sig {
+                TSSignature::TSMethodSignature(m) if m.kind == TSMethodSignatureKind::Method => {
+                    (&m.key, m.span.start)
+                }
+                TSSignature::TSPropertySignature(p)
+                    if p.type_annotation
+                        .as_ref()
+                        .is_some_and(|t| matches!(t.type_annotation, TSType::TSFunctionType(_))) =>
+                {
+                    (&p.key, p.span.start)
+                }
+                _ => continue,
+            };
+            let Some((name, pos, _)) = key_name(key) else {
+                continue;
+            };
+            self.consumed.insert(pos);
+            // Overloads: one definition, at the first signature.
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            self.defs.push(RawDef {
+                name,
+                shape: DefShape::Method,
+                access: Access::Public,
+                is_static: false,
+                def_start: start,
+                name_pos: pos,
+                decl_start: start,
+            });
+        }
+    }
     fn visit_ts_type_alias_declaration(&mut self, _: &TSTypeAliasDeclaration<'a>) {}
     fn visit_ts_class_implements(&mut self, _: &TSClassImplements<'a>) {}
 
