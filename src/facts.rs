@@ -706,6 +706,109 @@ pub struct PolicyBody {
     pub line: u32,
 }
 
+/// Which side of an HTTP payload a key belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum PayloadRole {
+    /// A server reads it from the request (`params[:x]`, strong params).
+    ParamRead,
+    /// A server renders it in a response (`render json:`, jbuilder, a
+    /// serializer's `attributes`).
+    Rendered,
+    /// A client sends it in a request body.
+    Sent,
+    /// A client reads it from a response.
+    Received,
+}
+
+/// One payload key, as a dotted path (`customer.email`, `items[].sku`;
+/// `[]` stands for the elements of an array). `*` means "every key": the
+/// whole payload is read or sent as one value (`params.permit!`,
+/// `body: payload` with a variable).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayloadKey {
+    pub role: PayloadRole,
+    pub key: String,
+    /// Enclosing class/module path (a controller, a serializer).
+    pub owner: Option<String>,
+    /// Enclosing method body (index into `FileFacts::scopes`).
+    pub scope: Option<u32>,
+    /// `Sent` / `Received`: the request (index into `http_calls`).
+    pub call: Option<u32>,
+    pub line: u32,
+}
+
+/// What a response is built from when it is not a literal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RenderTarget {
+    /// A serializer class named at the render (`serializer: X`,
+    /// `X.new(o)`, `XBlueprint.render(o)`, an association's
+    /// `serializer:` / `blueprint:` / `resource:`).
+    Class(String),
+    /// A value whose serializer follows from its name by convention
+    /// (`@order` → `OrderSerializer`, `OrderBlueprint`, `OrderResource`):
+    /// the name, singular.
+    Conventional(String),
+    /// `render :show`, `render "orders/show"`, `render template:`: a view.
+    Template(String),
+    /// `json.partial! "orders/order"` (jbuilder).
+    Partial(String),
+    /// A value whose shape is not visible (`render json: result`): its
+    /// source text.
+    Opaque(String),
+    /// `head :no_content`, `render plain:`: no JSON body.
+    NoBody,
+}
+
+/// A response (or part of one) given by reference.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenderRef {
+    pub target: RenderTarget,
+    /// The key path the referenced shape sits under (`order`, `items[]`,
+    /// `[]`), empty at the top.
+    pub prefix: String,
+    pub owner: Option<String>,
+    pub scope: Option<u32>,
+    pub line: u32,
+}
+
+/// What a statement in a method body does, for webhooks and outbound
+/// calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum EffectKind {
+    /// A webhook signature check (`Stripe::Webhook.construct_event`, svix
+    /// `verify`).
+    Verify,
+    /// `OpenSSL::HMAC.hexdigest` and friends: half of a hand-made check.
+    Hmac,
+    /// `secure_compare`: the other half.
+    SecureCompare,
+    /// `==` / `!=` on a signature or an HMAC (timing-unsafe).
+    PlainCompare,
+    /// A database write (`create!`, `update`, `save`, `destroy`).
+    Write,
+    /// An outbound HTTP call without a timeout at the call.
+    Http,
+    /// An outbound HTTP call with a timeout at the call.
+    HttpTimed,
+    /// A job enqueued (`what` is the class as written).
+    Enqueue,
+    /// A lookup or unique insert by the sender's event id.
+    Dedup,
+    /// A timeout set on a client (`default_timeout`, `Faraday.new(request:
+    /// {timeout:})`, `http.read_timeout =`).
+    Timeout,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Effect {
+    pub kind: EffectKind,
+    /// The call as written, short.
+    pub what: String,
+    pub owner: Option<String>,
+    pub scope: Option<u32>,
+    pub line: u32,
+}
+
 /// Everything extracted from one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileFacts {
@@ -821,6 +924,17 @@ pub struct FileFacts {
     /// Bodies of policy query methods.
     #[serde(default)]
     pub policy_bodies: Vec<PolicyBody>,
+    /// HTTP payload keys: read and rendered by servers, sent and read by
+    /// clients.
+    #[serde(default)]
+    pub payload_keys: Vec<PayloadKey>,
+    /// Responses given by reference (serializers, views, partials).
+    #[serde(default)]
+    pub render_refs: Vec<RenderRef>,
+    /// Signature checks, writes, outbound calls, enqueues, dedup lookups
+    /// and timeouts, by method body.
+    #[serde(default)]
+    pub effects: Vec<Effect>,
     /// The tree had syntax errors (facts from the valid parts are kept).
     pub parse_error: bool,
     /// The tree nests deeper than extraction looks; facts below that depth

@@ -615,10 +615,27 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         router_prefixes,
         global_prefixes,
         uri_versioning,
+        payload_keys,
+        render_refs,
+        effects,
         parse_error,
         too_deep,
     } = more;
     let base = into.scopes.len() as u32;
+    let call_base = into.http_calls.len() as u32;
+    into.payload_keys.extend(payload_keys.into_iter().map(|mut k| {
+        k.scope = k.scope.map(|i| i + base);
+        k.call = k.call.map(|i| i + call_base);
+        k
+    }));
+    into.render_refs.extend(render_refs.into_iter().map(|mut r| {
+        r.scope = r.scope.map(|i| i + base);
+        r
+    }));
+    into.effects.extend(effects.into_iter().map(|mut e| {
+        e.scope = e.scope.map(|i| i + base);
+        e
+    }));
     let shift = |s: Option<u32>| s.map(|i| i + base);
     into.defs.extend(defs);
     into.calls.extend(calls.into_iter().map(|mut c| {

@@ -15,6 +15,8 @@
 mod async_points;
 #[path = "ruby_http.rs"]
 mod http;
+#[path = "ruby_payload.rs"]
+mod payload;
 
 use super::prism_tree::children;
 use super::{Builder, sql_keys_in, truncate};
@@ -177,6 +179,7 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
             in_def: false,
             class_depth: 0,
             bind: None,
+            json_prefix: None,
         }],
         next_id: 1,
         consumed: HashSet::new(),
@@ -190,6 +193,12 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
         typed: Vec::new(),
         raw_defs: Vec::new(),
         tables: Vec::new(),
+        chain_links: HashSet::new(),
+        http_vars: HashMap::new(),
+        json_vars: HashMap::new(),
+        pending_http: HashMap::new(),
+        http_blocks: Vec::new(),
+        pending_json: HashMap::new(),
         too_deep: false,
     };
     w.walk(result.node());
@@ -223,6 +232,8 @@ struct Frame {
     class_depth: usize,
     /// A block parameter bound to the names of a literal list.
     bind: Option<Rc<(String, Vec<String>)>>,
+    /// Jbuilder: the key path a `json.x do ... end` block writes under.
+    json_prefix: Option<Rc<str>>,
 }
 
 /// A frame to open when the walk enters a given block.
@@ -293,6 +304,19 @@ struct Walker<'a, 'b> {
     /// (block start, block end, table) of `create_table :t do |t|` and
     /// `change_table :t do |t|`, in the order the walk met them.
     tables: Vec<(u32, u32, String)>,
+    /// (start, end) of receiver-chain links already read as part of a
+    /// longer chain (`params[:a]` inside `params[:a][:b]`).
+    chain_links: HashSet<(u32, u32)>,
+    /// (local scope, variable) → the HTTP call whose response it holds.
+    http_vars: HashMap<(u32, String), u32>,
+    /// (local scope, variable) → (HTTP call, key prefix) of a parsed body.
+    json_vars: HashMap<(u32, String), (u32, String)>,
+    /// Start offset of an HTTP call not yet recorded → what waits for it.
+    pending_http: HashMap<u32, Vec<payload::PendingHttp>>,
+    /// (start, end, call) of the blocks of HTTP calls (`req.body =`).
+    http_blocks: Vec<(u32, u32, u32)>,
+    /// Block start offset → the jbuilder key path it writes under.
+    pending_json: HashMap<u32, Rc<str>>,
     too_deep: bool,
 }
 
@@ -470,6 +494,7 @@ impl<'pr> Walker<'_, '_> {
         };
         let class_depth = parent.class_depth + usize::from(kind == FrameKind::Class);
         let fn_scope = parent.fn_scope;
+        let json_prefix = parent.json_prefix.clone();
         self.frames.push(Frame {
             owner,
             singleton,
@@ -480,6 +505,7 @@ impl<'pr> Walker<'_, '_> {
             in_def,
             class_depth,
             bind: None,
+            json_prefix,
         });
     }
 
@@ -600,8 +626,12 @@ impl<'pr> Walker<'_, '_> {
                         let (owner, singleton) = (self.top().owner.clone(), self.top().singleton);
                         self.push_frame(FrameKind::Block, owner, singleton);
                         let bind = self.pending_bind.remove(&start(n));
+                        let json = self.pending_json.remove(&start(n));
                         if let Some(f) = self.frames.last_mut() {
                             f.bind = bind;
+                            if json.is_some() {
+                                f.json_prefix = json;
+                            }
                         }
                     }
                 }
@@ -658,6 +688,7 @@ impl<'pr> Walker<'_, '_> {
             Node::LocalVariableWriteNode { .. } => {
                 if let Some(w) = n.as_local_variable_write_node() {
                     self.const_value(&w.value());
+                    self.payload_assign(utf8(w.name().as_slice()), &w.value());
                 }
                 if let Some(w) = n.as_local_variable_write_node()
                     && let Some(c) = w.value().as_call_node()
@@ -1049,11 +1080,20 @@ impl<'pr> Walker<'_, '_> {
                 }
             }
         }
+        let enqueues = self.b.facts.enqueues.len();
         self.async_call(&c, &name, recv.as_ref(), &args);
+        if self.b.facts.enqueues.len() > enqueues {
+            let e = &self.b.facts.enqueues[enqueues];
+            let (class, line) = (e.class.clone(), e.line);
+            self.enqueue_effect(class, line);
+        }
         self.schema_call(&c, &name, recv.as_ref(), &args);
         self.consume_non_method_symbols(&name, recv.is_some(), &args);
         if self.full {
+            let calls = self.b.facts.http_calls.len();
             self.http_call(&c, &name, recv.as_ref(), &args);
+            let new_call = (self.b.facts.http_calls.len() > calls).then_some(calls as u32);
+            self.payload_call(&c, &name, recv.as_ref(), &args, new_call);
         }
         // ENV['X'], ENV.fetch('X'), ENV.key?('X')
         if let Some(r) = &recv

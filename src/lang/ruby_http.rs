@@ -11,7 +11,7 @@ use crate::facts::{
 };
 use ruby_prism::Node;
 
-const VERBS: [&str; 6] = ["get", "post", "put", "patch", "delete", "head"];
+pub(super) const VERBS: [&str; 6] = ["get", "post", "put", "patch", "delete", "head"];
 
 /// Receivers that are HTTP client libraries.
 const CLIENTS: [&str; 7] = [
@@ -846,14 +846,14 @@ impl<'pr> Walker<'_, '_> {
         });
     }
 
-    fn symbol_or_string(&self, n: &Node<'_>) -> Option<String> {
+    pub(super) fn symbol_or_string(&self, n: &Node<'_>) -> Option<String> {
         n.as_symbol_node()
             .map(|s| utf8(s.unescaped()))
             .or_else(|| n.as_string_node().map(|s| utf8(s.unescaped())))
     }
 
     /// The value of `key:` in a hash or keyword-hash node.
-    fn kwarg(&self, n: &Node<'pr>, key: &str) -> Option<Node<'pr>> {
+    pub(super) fn kwarg(&self, n: &Node<'pr>, key: &str) -> Option<Node<'pr>> {
         let elements = if let Some(h) = n.as_keyword_hash_node() {
             h.elements()
         } else if let Some(h) = n.as_hash_node() {

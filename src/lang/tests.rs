@@ -2092,3 +2092,159 @@ fn erb_forms_and_the_keys_they_send() {
         ]
     );
 }
+
+/// (role, key, line) of every payload key, sorted.
+fn payload(f: &FileFacts) -> Vec<(crate::facts::PayloadRole, String, u32)> {
+    let mut v: Vec<_> = f
+        .payload_keys
+        .iter()
+        .map(|k| (k.role, k.key.clone(), k.line))
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn ruby_params_reads_and_strong_params() {
+    use crate::facts::PayloadRole::ParamRead as R;
+    let f = ruby(
+        "class OrdersController < ApplicationController\n  def create\n    Order.create!(order_params)\n    x = params[:coupon][:code]\n    params.fetch(:notes, nil)\n  end\n\n  private\n\n  def order_params\n    params.require(:order).permit(:sku, :qty, items: [:sku, :qty], tags: [])\n  end\n\n  def other\n    params.expect(customer: [:email])\n    params.permit!\n  end\nend\n",
+        &[],
+    );
+    assert_eq!(
+        payload(&f),
+        [
+            (R, "*".to_string(), 16),
+            (R, "coupon.code".to_string(), 4),
+            (R, "customer.email".to_string(), 15),
+            (R, "notes".to_string(), 5),
+            (R, "order.items.qty".to_string(), 11),
+            (R, "order.items.sku".to_string(), 11),
+            (R, "order.qty".to_string(), 11),
+            (R, "order.sku".to_string(), 11),
+            (R, "order.tags".to_string(), 11),
+        ]
+    );
+    // A hash that is not `params` is not a request key.
+    let f = ruby("class A\n  def x\n    opts[:a][:b]\n  end\nend\n", &[]);
+    assert!(f.payload_keys.is_empty(), "{:?}", f.payload_keys);
+}
+
+#[test]
+fn ruby_renders_serializers_and_jbuilder() {
+    use crate::facts::PayloadRole::Rendered as W;
+    use crate::facts::RenderTarget as T;
+    let f = ruby(
+        "class OrdersController\n  def show\n    render json: { id: 1, customer: { email: c.email }, items: [{ sku: 1 }] }, status: :ok\n  end\n  def index\n    render json: @orders\n  end\n  def one\n    render json: @order, serializer: OrderSummarySerializer\n  end\n  def two\n    render json: @order.as_json(only: [:id, :total])\n  end\n  def three\n    render :edit\n    head :ok\n  end\nend\n",
+        &[],
+    );
+    assert_eq!(
+        payload(&f),
+        [
+            (W, "customer".to_string(), 3),
+            (W, "customer.email".to_string(), 3),
+            (W, "id".to_string(), 3),
+            (W, "id".to_string(), 12),
+            (W, "items".to_string(), 3),
+            (W, "items[].sku".to_string(), 3),
+            (W, "total".to_string(), 12),
+        ]
+    );
+    let refs: Vec<_> = f
+        .render_refs
+        .iter()
+        .map(|r| (r.target.clone(), r.prefix.clone(), r.line))
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            (T::Conventional("Order".into()), "[]".into(), 6),
+            (T::Class("OrderSummarySerializer".into()), "".into(), 9),
+            (T::Template("edit".into()), "".into(), 15),
+            (T::NoBody, "".into(), 16),
+        ]
+    );
+    let f = ruby(
+        "json.id @order.id\njson.extract! @order, :number, :total\njson.customer do\n  json.email @order.customer.email\nend\njson.items @order.items do |i|\n  json.sku i.sku\nend\njson.partial! 'orders/address', address: @a\n",
+        &[],
+    );
+    assert_eq!(
+        payload(&f),
+        [
+            (W, "customer".to_string(), 3),
+            (W, "customer.email".to_string(), 4),
+            (W, "id".to_string(), 1),
+            (W, "items".to_string(), 6),
+            (W, "items[].sku".to_string(), 7),
+            (W, "number".to_string(), 2),
+            (W, "total".to_string(), 2),
+        ]
+    );
+    assert_eq!(f.render_refs[0].target, T::Partial("orders/address".into()));
+    let f = ruby(
+        "class OrderSerializer < ActiveModel::Serializer\n  attributes :id, :total\n  attribute :placed_at, key: :created\n  has_many :line_items\nend\nclass Order < ApplicationRecord\n  has_many :line_items\nend\n",
+        &[],
+    );
+    assert_eq!(
+        payload(&f),
+        [
+            (W, "created".to_string(), 3),
+            (W, "id".to_string(), 2),
+            (W, "line_items".to_string(), 4),
+            (W, "total".to_string(), 2),
+        ]
+    );
+    assert_eq!(f.render_refs.len(), 1);
+    assert_eq!(f.render_refs[0].target, T::Conventional("LineItem".into()));
+    assert_eq!(f.render_refs[0].prefix, "line_items[]");
+}
+
+#[test]
+fn ruby_client_bodies_and_response_reads() {
+    use crate::facts::PayloadRole::{Received as G, Sent as S};
+    let f = ruby(
+        "class ShopClient\n  include HTTParty\n  def create(o)\n    resp = HTTParty.post(\"/api/orders\", body: { sku: o.sku, qty: 1 }.to_json, headers: {}, timeout: 5)\n    data = JSON.parse(resp.body)\n    data['order']['number']\n  end\n  def show(id)\n    r = HTTParty.get(\"/api/orders/#{id}\")\n    r.parsed_response['status']\n    HTTParty.get(\"/api/ping\")['ok']\n  end\n  def faraday\n    conn.post('/api/orders') do |req|\n      req.body = { note: 'x' }.to_json\n    end\n  end\nend\n",
+        &[],
+    );
+    let keys: Vec<_> = f
+        .payload_keys
+        .iter()
+        .map(|k| (k.role, k.key.clone(), k.line, k.call))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (S, "sku".to_string(), 4, Some(0)),
+            (S, "qty".to_string(), 4, Some(0)),
+            (G, "order.number".to_string(), 6, Some(0)),
+            (G, "status".to_string(), 10, Some(1)),
+            (G, "ok".to_string(), 11, Some(2)),
+            (S, "note".to_string(), 15, Some(3)),
+        ]
+    );
+    let kinds: Vec<_> = f.effects.iter().map(|e| (e.kind, e.line)).collect();
+    use crate::facts::EffectKind::*;
+    assert_eq!(kinds, [(HttpTimed, 4), (Http, 9), (Http, 11), (Http, 14)]);
+}
+
+#[test]
+fn ruby_webhook_effects() {
+    use crate::facts::EffectKind::*;
+    let f = ruby(
+        "class WebhooksController\n  def stripe\n    event = Stripe::Webhook.construct_event(request.body.read, sig, secret)\n    return head(:ok) if WebhookEvent.exists?(stripe_event_id: event.id)\n    Order.find(1).update!(paid: true)\n    PaymentJob.perform_later(event.id)\n  end\n  def github\n    expected = OpenSSL::HMAC.hexdigest('SHA256', secret, request.raw_post)\n    head :unauthorized unless ActiveSupport::SecurityUtils.secure_compare(expected, sig)\n  end\n  def bad\n    head :unauthorized unless request.headers['X-Signature'] == computed_signature\n  end\nend\n",
+        &[],
+    );
+    let kinds: Vec<_> = f.effects.iter().map(|e| (e.kind, e.line)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (Verify, 3),
+            (Dedup, 4),
+            (Write, 5),
+            (Enqueue, 6),
+            (Hmac, 9),
+            (SecureCompare, 10),
+            (PlainCompare, 13)
+        ]
+    );
+}
