@@ -56,6 +56,11 @@ pub trait Progress: Send + Sync {
     fn finish(&self);
 }
 
+/// Words of the files that give a route's payload its shape: jbuilder
+/// views (`json.`) and serializer classes (ActiveModel::Serializers,
+/// Blueprinter, Alba).
+const PAYLOAD_WORDS: [&str; 4] = ["json.", "Serializer", "Blueprint", "Alba"];
+
 /// What the plan makes interesting, and the prefilter over it.
 pub struct Prefilter {
     pub interest: Interest,
@@ -149,7 +154,13 @@ impl Prefilter {
                     patterns.insert("Flipper".to_string());
                     patterns.insert("Feature".to_string());
                 }
-                Kind::Route => {
+                Kind::Route | Kind::Webhook => {
+                    // Payloads: jbuilder views and serializer classes; a
+                    // webhook's job (`perform`, where dedup may live).
+                    patterns.extend(PAYLOAD_WORDS.iter().map(|w| w.to_string()));
+                    if p.kind == Kind::Webhook {
+                        patterns.insert("def perform".to_string());
+                    }
                     // A literal client path spells its last static segment;
                     // helpers and handlers come from the route tables.
                     if let Ok(rn) = RouteName::parse(&p.name)
@@ -162,6 +173,7 @@ impl Prefilter {
                     }
                 }
                 Kind::Action => {
+                    patterns.extend(PAYLOAD_WORDS.iter().map(|w| w.to_string()));
                     // The action, its policy query, Pundit's `authorize`
                     // (in callbacks too) and the planned model method.
                     if let Some((_, action)) = p.name.split_once('#') {
@@ -188,8 +200,6 @@ impl Prefilter {
                         patterns.extend(lang::ruby::source_spellings(&mn.name));
                     }
                 }
-                // Not audited yet: nothing to look for.
-                _ => {}
             }
             for e in &p.env {
                 patterns.insert(e.clone());

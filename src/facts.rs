@@ -1555,6 +1555,17 @@ impl FactIndex {
     }
 }
 
+/// `prefix` + `key` as a dotted path (`items` + `[]` is `items[]`).
+pub fn join_key(prefix: &str, key: &str) -> String {
+    if prefix.is_empty() {
+        key.to_string()
+    } else if key.starts_with("[]") || key.is_empty() {
+        format!("{prefix}{key}")
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
 /// The last `::` segment of a constant path.
 pub fn leaf(s: &str) -> &str {
     let s = s.trim_start_matches("::");

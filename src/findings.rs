@@ -53,11 +53,17 @@ pub enum Code {
     JobArgumentsNotSerializable,
     PolicyCopiedFromSibling,
     ParamsKeyNeverSent,
+    ResponseKeyReadNeverSent,
+    RequestKeySentNeverRead,
+    WebhookUnverified,
+    WebhookProcessedInline,
+    WebhookNoDedup,
+    OutboundCallWithoutTimeout,
 }
 
 impl Code {
     /// Every code this version can report (documented in docs/reference.md).
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 25] = [
         Code::MissingDefinition,
         Code::PrivateEntryPoint,
         Code::NoCallers,
@@ -77,6 +83,12 @@ impl Code {
         Code::JobArgumentsNotSerializable,
         Code::PolicyCopiedFromSibling,
         Code::ParamsKeyNeverSent,
+        Code::ResponseKeyReadNeverSent,
+        Code::RequestKeySentNeverRead,
+        Code::WebhookUnverified,
+        Code::WebhookProcessedInline,
+        Code::WebhookNoDedup,
+        Code::OutboundCallWithoutTimeout,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -100,6 +112,12 @@ impl Code {
             Code::JobArgumentsNotSerializable => "job-arguments-not-serializable",
             Code::PolicyCopiedFromSibling => "policy-copied-from-sibling",
             Code::ParamsKeyNeverSent => "params-key-never-sent",
+            Code::ResponseKeyReadNeverSent => "response-key-read-never-sent",
+            Code::RequestKeySentNeverRead => "request-key-sent-never-read",
+            Code::WebhookUnverified => "webhook-unverified",
+            Code::WebhookProcessedInline => "webhook-processed-inline",
+            Code::WebhookNoDedup => "webhook-no-dedup",
+            Code::OutboundCallWithoutTimeout => "outbound-call-without-timeout",
         }
     }
 
@@ -114,16 +132,22 @@ impl Code {
             | Code::MissingLayer
             | Code::JobArgumentsMismatch
             | Code::QueueNotConsumed
-            | Code::ParamsKeyNeverSent => Risk::High,
+            | Code::ParamsKeyNeverSent
+            | Code::ResponseKeyReadNeverSent
+            | Code::WebhookUnverified => Risk::High,
             Code::ConfigNotWired
             | Code::DynamicCallersOnly
             | Code::UnexpectedLocation
-            | Code::JobArgumentsNotSerializable => Risk::Medium,
+            | Code::JobArgumentsNotSerializable
+            | Code::WebhookProcessedInline
+            | Code::OutboundCallWithoutTimeout => Risk::Medium,
             Code::JsonKeyWrittenNeverRead
             | Code::AmbiguousDefinition
             | Code::ConfigNeverRead
             | Code::AcceptedProblemExpired
-            | Code::PolicyCopiedFromSibling => Risk::Low,
+            | Code::PolicyCopiedFromSibling
+            | Code::RequestKeySentNeverRead
+            | Code::WebhookNoDedup => Risk::Low,
         }
     }
 
@@ -157,6 +181,18 @@ impl Code {
                 "a policy method's body is identical to a sibling's: confirm by hand"
             }
             Code::ParamsKeyNeverSent => "a controller action reads a params key that no form or client sends",
+            Code::ResponseKeyReadNeverSent => "a client reads a response key that the server never sends",
+            Code::RequestKeySentNeverRead => "a client sends a request key that the server never reads",
+            Code::WebhookUnverified => "an inbound webhook does its work without a signature check first",
+            Code::WebhookProcessedInline => {
+                "an inbound webhook writes or calls out in the request instead of enqueuing"
+            }
+            Code::WebhookNoDedup => {
+                "an inbound webhook never looks up or uniquely stores the sender's event id"
+            }
+            Code::OutboundCallWithoutTimeout => {
+                "an HTTP call in a planned method/job/handler has no timeout at the call or on its client"
+            }
         }
     }
 }
@@ -210,6 +246,24 @@ impl Code {
             Code::ParamsKeyNeverSent => {
                 "Rename the form field or the permitted key so both sides agree, or drop the read."
             }
+            Code::ResponseKeyReadNeverSent => {
+                "Render the key again (or both names while old clients remain), or update the client to the new name the message suggests."
+            }
+            Code::RequestKeySentNeverRead => {
+                "Read the key on the server (permit it), or stop sending it; check for a rename on either side."
+            }
+            Code::WebhookUnverified => {
+                "Verify the sender's signature (Stripe::Webhook.construct_event, an HMAC compared with secure_compare) before any side effect."
+            }
+            Code::WebhookProcessedInline => {
+                "Enqueue a job with the event id and answer 2xx at once; do the writes and calls in the job."
+            }
+            Code::WebhookNoDedup => {
+                "Record the sender's event id with a unique index and skip events already seen (senders retry)."
+            }
+            Code::OutboundCallWithoutTimeout => {
+                "Set a timeout at the call or on the client (`timeout:`, `default_timeout`, `Faraday.new(request: {timeout:})`, `read_timeout =`)."
+            }
         }
     }
 
@@ -230,6 +284,10 @@ impl Code {
             Code::MissingLayer => &["integration", "layers"],
             Code::PolicyCopiedFromSibling => &["security", "authorization"],
             Code::ParamsKeyNeverSent => &["integration", "params"],
+            Code::ResponseKeyReadNeverSent | Code::RequestKeySentNeverRead => &["integration", "payload"],
+            Code::WebhookUnverified => &["security", "webhook"],
+            Code::WebhookProcessedInline | Code::WebhookNoDedup => &["integration", "webhook"],
+            Code::OutboundCallWithoutTimeout => &["reliability", "http"],
             Code::JobArgumentsMismatch | Code::QueueNotConsumed | Code::JobArgumentsNotSerializable => {
                 &["integration", "jobs"]
             }
@@ -387,6 +445,26 @@ pub struct Layer {
     pub note: Option<String>,
 }
 
+/// The keys of a route's payloads (contract §6).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Payload {
+    /// Request body keys: `sent_at` by clients, `read_at` by the server.
+    pub request: Vec<PayloadEntry>,
+    /// Response keys: `sent_at` where the server renders them, `read_at`
+    /// where clients read them.
+    pub response: Vec<PayloadEntry>,
+}
+
+/// One payload key as a dotted path (`customer.email`, `items[].sku`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct PayloadEntry {
+    pub key: String,
+    pub sent_at: Vec<String>,
+    pub read_at: Vec<String>,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
@@ -422,6 +500,10 @@ pub struct Finding {
     /// `route`, `action`, `job` and `event` findings: one entry per layer,
     /// in contract order; `None` (JSON `null`) for other kinds.
     pub layers: Option<Vec<Layer>>,
+    /// `route` and `action` findings: the request and response keys, where
+    /// clients send and read them and where the server reads and renders
+    /// them; `None` (JSON `null`) for other kinds.
+    pub payload: Option<Payload>,
     pub problems: Vec<Problem>,
     pub risk: Risk,
     pub confidence: Confidence,
@@ -457,6 +539,7 @@ impl Finding {
             config: Vec::new(),
             keys: None,
             layers: None,
+            payload: None,
             problems: Vec::new(),
             risk: Risk::None,
             confidence: Confidence::High,
@@ -529,6 +612,18 @@ impl Finding {
             for l in layers.iter_mut() {
                 l.locations.sort();
                 l.locations.dedup();
+            }
+        }
+        if let Some(p) = &mut self.payload {
+            for v in [&mut p.request, &mut p.response] {
+                for e in v.iter_mut() {
+                    e.sent_at.sort();
+                    e.sent_at.dedup();
+                    e.read_at.sort();
+                    e.read_at.dedup();
+                }
+                v.sort();
+                v.dedup();
             }
         }
         self.problems.sort_by(|a, b| {

@@ -72,21 +72,6 @@ impl Kind {
             Kind::Webhook => "webhook",
         }
     }
-
-    /// Kinds this version audits; the others are reported as not audited.
-    pub fn is_audited(self) -> bool {
-        matches!(
-            self,
-            Kind::Method
-                | Kind::Env
-                | Kind::Jsonb
-                | Kind::Job
-                | Kind::Event
-                | Kind::Flag
-                | Kind::Route
-                | Kind::Action
-        )
-    }
 }
 
 /// A method point's name split into its parts.
@@ -637,34 +622,15 @@ fn check_point(
             "`callers` is not supported on `action` points: plan a `route:` point for the action's route to check who requests it",
         ));
     }
-    // Keys whose meaning this version cannot honour on a kind it does not
-    // audit are refused rather than accepted and dropped.
-    if !kind.is_audited() {
-        let k = kind.as_str();
-        let refuse = |key: &str, loc: &serde_saphyr::Location| {
-            Err(err_at(
-                path,
-                loc,
-                format!(
-                    "`{key}` on `{k}` points is not supported yet: this version reports `{k}` points without auditing them (keep `note`, or remove `{key}`)"
-                ),
-            ))
-        };
-        if let Some(r) = &p.repo {
-            return refuse("repo", &r.referenced);
-        }
-        if let Some(c) = &p.callers {
-            return refuse("callers", &c.referenced);
-        }
-        if !env_list.is_empty() {
-            return refuse("env", &env_at);
-        }
-        if let Some(a) = &p.accept {
-            return refuse("accept", &a.referenced);
-        }
-        if let Some(m) = &p.model {
-            return refuse("model", &m.referenced);
-        }
+    // A webhook's caller is the sender, outside the workspace.
+    if kind == Kind::Webhook
+        && let Some(c) = &p.callers
+    {
+        return Err(err_at(
+            path,
+            &c.referenced,
+            "`callers` is not supported on `webhook` points: the sender is outside the scanned repos",
+        ));
     }
     let mut accept = Vec::new();
     for a in p.accept.map(|a| a.value).unwrap_or_default() {
@@ -753,7 +719,7 @@ fn validate_name(kind: Kind, name: &str) -> Result<(), String> {
                 Ok(())
             }
         }
-        Kind::Route => RouteName::parse(name).map(|_| ()),
+        Kind::Route | Kind::Webhook => RouteName::parse(name).map(|_| ()),
         Kind::Action => {
             let ok = name.split_once('#').is_some_and(|(c, a)| {
                 !c.is_empty()

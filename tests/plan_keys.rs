@@ -284,23 +284,19 @@ fn jsonb_callers_must_read_or_write_the_column() {
     assert!(missing[0].starts_with("admin "), "{missing:?}");
 }
 
-// ---------------------------------------------------------------- unaudited kinds
+// ---------------------------------------------------------------- webhooks
 
 #[test]
-fn keys_that_unaudited_kinds_would_drop_are_refused() {
-    for (kind, name) in [("webhook", "POST /hooks/stripe")] {
-        for (key, value) in [
-            ("repo", "api"),
-            ("callers", "[api]"),
-            ("env", "[API_KEY]"),
-            ("accept", "[{code: no-callers, reason: x}]"),
-        ] {
-            let (m, l, c) = refused(&format!("      - {kind}: {name}\n        {key}: {value}\n"));
-            assert_eq!((l, c), (6, 9 + key.len() as u64 + 2), "{kind} {key}: {m}");
-            assert!(m.contains("not supported yet"), "{kind} {key}: {m}");
-            assert!(m.contains(&format!("`{key}`")), "{m}");
-        }
-    }
+fn webhook_points_refuse_callers_and_check_their_name() {
+    let (m, l, c) = refused("      - webhook: POST /hooks/stripe\n        callers: [api]\n");
+    assert_eq!((l, c), (6, 18), "{m}");
+    assert!(
+        m.contains("`callers` is not supported on `webhook` points"),
+        "{m}"
+    );
+    let (m, l, _) = refused("      - webhook: 404\n");
+    assert_eq!(l, 5, "{m}");
+    assert!(m.contains("404"), "{m}");
 }
 
 #[test]
@@ -366,20 +362,20 @@ fn route_points_take_every_key_and_a_checked_name() {
 }
 
 #[test]
-fn unaudited_points_with_a_note_are_reported_as_not_audited() {
-    let (r, code) = run(
-        "      - webhook: POST /hooks/stripe\n        note: later\n",
-        &["--fail-on", "low"],
+fn webhook_points_take_repo_env_accept_and_a_note() {
+    let (r, _code) = run(
+        "      - webhook: POST /hooks/stripe\n        note: later\n        repo: api\n        env: [API_KEY]\n        accept: [{code: missing-layer, reason: x}]\n",
+        &["--fail-on", "never"],
     );
-    assert_eq!(code, 0);
     let f = r.finding("webhook:POST /hooks/stripe");
-    assert_eq!(f.exists, None);
-    assert_eq!(f.confidence, "low");
-    assert!(f.notes.contains("not audited"), "{}", f.notes);
-    assert_eq!(
-        r.finding("webhook:POST /hooks/stripe").plan_note.as_deref(),
-        Some("later")
+    assert_eq!(f.exists, Some(false));
+    assert_eq!(f.plan_note.as_deref(), Some("later"));
+    assert!(
+        f.problems
+            .iter()
+            .all(|p| p.code != "missing-layer" || p.accepted.is_some())
     );
+    assert_eq!(f.config.len(), 1);
 }
 
 #[test]

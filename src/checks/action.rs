@@ -466,6 +466,7 @@ fn copied_from_sibling(ctx: &Ctx, policy: &str, query: &str, f: &mut Finding) {
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let mut f = Finding::new(Kind::Action.as_str(), &m.name);
+    f.payload = Some(crate::findings::Payload::default());
     let Some((controller, action)) = m.name.split_once('#') else {
         f.exists = None;
         return f;
@@ -724,6 +725,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     f.exists = Some(!routes.is_empty() || action_ok);
     f.layers = Some(layers);
+    // Payload keys: the clients of every route that leads here.
+    let mut hits = Vec::new();
+    for r in &routes {
+        hits.extend(super::route::client_calls(ctx, &[*r], &r.verb));
+    }
+    hits.sort_by_key(|h| (h.file, h.call));
+    hits.dedup_by_key(|h| (h.file, h.call));
+    f.payload = Some(super::payload::check(ctx, &routes, &hits, &mut f));
     super::env::wire(ctx, &m.env, &mut f);
     f
 }

@@ -479,6 +479,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             );
         }
     }
+    for (o, chain) in &chains {
+        let b = super::effects::body(ix, chain, &[method.to_string()], super::effects::HOPS);
+        super::effects::report_untimed(ctx, &b, &format!("`{o}#{method}`"), &mut f);
+    }
     super::env::wire(ctx, &m.env, &mut f);
     let failed = ctx.failed_mentioning(&[leaf(class)]);
     if !failed.is_empty() {

@@ -1103,6 +1103,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         f.verify
             .push("callers outside the scanned repos (other services, scripts, consoles)".into());
     }
+    // Outbound HTTP calls in the method's own body.
+    let mut owners: Vec<String> = all
+        .iter()
+        .filter_map(|(_, d)| d.owner.clone())
+        .filter(|o| mn.owner.as_deref().is_none_or(|p| owner_matches(o, p)))
+        .collect();
+    owners.sort();
+    owners.dedup();
+    for o in owners {
+        let b = super::effects::Body {
+            chain: vec![o.clone()],
+            names: [mn.name.clone()].into_iter().collect(),
+        };
+        super::effects::report_untimed(ctx, &b, &format!("`{o}#{}`", mn.name), &mut f);
+    }
     f
 }
 

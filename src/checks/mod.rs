@@ -5,6 +5,7 @@
 
 mod action;
 mod bull;
+pub mod effects;
 mod env;
 mod event;
 mod flag;
@@ -12,7 +13,9 @@ mod hooks;
 mod job;
 mod jsonb;
 mod method;
+mod payload;
 pub mod route;
+mod webhook;
 
 use crate::facts::{FactIndex, FileIdx, Loc};
 use crate::findings::{Accepted, Code, Confidence, Finding, Problem};
@@ -297,7 +300,7 @@ fn check_one(m: &Merged, ctx: &Ctx, ix: &FactIndex, today: &str) -> Finding {
         Kind::Flag => flag::check(m, ctx),
         Kind::Route => route::check(m, ctx),
         Kind::Action => action::check(m, ctx),
-        other => unaudited(m, other),
+        Kind::Webhook => webhook::check(m, ctx),
     };
     if f.has(Code::MissingDefinition)
         && let Some(why) = ctx.nothing_scanned(m.repo.as_deref())
@@ -348,19 +351,6 @@ fn first_few(items: &[String]) -> Text {
         t.push(msg!(" and {} more", Text::num((items.len() - SHOWN) as u64)));
     }
     t
-}
-
-fn unaudited(m: &Merged, kind: Kind) -> Finding {
-    let mut f = Finding::new(kind.as_str(), &m.name);
-    f.exists = None;
-    f.confidence = Confidence::Low;
-    f.notes = msg!(
-        "{} points are not audited by this version of seamscan: nothing was checked, verify by hand.",
-        Text::code(kind.as_str())
-    );
-    f.verify
-        .push(msg!("the whole {} contract by hand", Text::code(kind.as_str())));
-    f
 }
 
 fn default_note(f: &Finding) -> Text {

@@ -75,7 +75,7 @@ fn helper_names(r: &Route, routes: &[Route], ix_repo: impl Fn(u32) -> u32) -> BT
 pub fn prefilter_words(plan: &Plan, routes: &[Route]) -> Vec<String> {
     let mut out = BTreeSet::new();
     for p in &plan.points {
-        if p.kind != Kind::Route {
+        if p.kind != Kind::Route && p.kind != Kind::Webhook {
             continue;
         }
         let Ok(rn) = RouteName::parse(&p.name) else {
@@ -202,6 +202,34 @@ fn literal_requests(ctx: &Ctx, rn: &RouteName, paths: &[&str]) -> Vec<(FileIdx, 
 /// The HTTP calls to one of `paths` with `verb`: (file, index into its
 /// `http_calls`, match strength).
 pub fn requests_to(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<(FileIdx, usize, &'static str)> {
+    requests_matching(ctx, verb, paths)
+        .into_iter()
+        .map(|h| (h.file, h.call as usize, h.strength))
+        .collect()
+}
+
+/// An HTTP client call that requests a route.
+pub struct ClientHit {
+    pub file: FileIdx,
+    /// Index into the file's `http_calls`.
+    pub call: u32,
+    pub line: u32,
+    pub strength: &'static str,
+    /// Matched through a URL prefix held in a variable.
+    pub prefix_var: bool,
+}
+
+/// Literal paths in HTTP clients, `link_to` and request specs that request
+/// one of `routes` with `verb`.
+pub fn client_calls(ctx: &Ctx, routes: &[&Route], verb: &str) -> Vec<ClientHit> {
+    let paths: Vec<&str> = routes.iter().map(|r| r.path.as_str()).collect();
+    requests_matching(ctx, verb, &paths)
+}
+
+/// The HTTP calls to one of `paths` with `verb` (`GET|POST` for either).
+/// A prefix held in a variable is stripped and the rest may match the end
+/// of the path (`path-prefix-var`).
+fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<ClientHit> {
     let ix = ctx.ix;
     let mut out = Vec::new();
     for (fi, facts) in ix.facts.iter().enumerate() {
@@ -210,7 +238,7 @@ pub fn requests_to(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<(FileIdx, usize
             continue;
         }
         for (ci, c) in facts.http_calls.iter().enumerate() {
-            if !(c.verb == verb || c.verb == "ANY" || verb == "ANY") {
+            if !(c.verb == "ANY" || verb == "ANY" || verb.split('|').any(|v| v == c.verb)) {
                 continue;
             }
             // The client's base path (`base_uri`, `Faraday.new(url:)`,
@@ -232,10 +260,18 @@ pub fn requests_to(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<(FileIdx, usize
             };
             let exact = paths.iter().any(|p| paths_match(p, &url, false));
             let tail = !exact && prefix_var && paths.iter().any(|p| paths_match(p, &url, true));
-            if exact && !prefix_var {
-                out.push((fi, ci, "path"));
-            } else if exact || tail {
-                out.push((fi, ci, "path-prefix-var"));
+            if exact || tail {
+                out.push(ClientHit {
+                    file: fi,
+                    call: ci as u32,
+                    line: c.line,
+                    strength: if prefix_var || tail {
+                        "path-prefix-var"
+                    } else {
+                        "path"
+                    },
+                    prefix_var: prefix_var || tail,
+                });
             }
         }
     }
@@ -245,6 +281,7 @@ pub fn requests_to(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<(FileIdx, usize
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let mut f = Finding::new(Kind::Route.as_str(), &m.name);
+    f.payload = Some(crate::findings::Payload::default());
     let Ok(rn) = RouteName::parse(&m.name) else {
         // The plan validated the name; nothing to check otherwise.
         f.exists = None;
@@ -505,11 +542,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
     // Literal paths in HTTP clients, link_to and request specs.
-    let paths: Vec<&str> = routes.iter().map(|r| r.path.as_str()).collect();
-    for (fi, line, strength) in literal_requests(ctx, &rn, &paths) {
-        low_strength |= strength == "path-prefix-var";
-        add(&mut f, fi, line, strength);
+    let hits = client_calls(ctx, &routes, &rn.verb);
+    for h in &hits {
+        add(&mut f, h.file, h.line, h.strength);
+        low_strength |= h.prefix_var;
     }
+    let payload = super::payload::check(ctx, &routes, &hits, &mut f);
+    f.payload = Some(payload);
+    super::effects::outbound_for_routes(ctx, &routes, &mut f);
     f.finish();
     if low_strength {
         f.verify.push(

@@ -12,7 +12,7 @@
 //! method body. Every descent into a value is depth-bounded.
 
 use super::{Walker, start, utf8};
-use crate::facts::{Effect, EffectKind, PayloadKey, PayloadRole, RenderRef, RenderTarget};
+use crate::facts::{Effect, EffectKind, PayloadKey, PayloadRole, RenderRef, RenderTarget, join_key};
 use ruby_prism::{CallNode, Node};
 use std::rc::Rc;
 
@@ -96,17 +96,6 @@ pub fn is_event_id_key(k: &str) -> bool {
     ]
     .iter()
     .any(|s| k == *s || k.ends_with(&format!("_{s}")))
-}
-
-/// `prefix` + `key` as a dotted path (`items` + `[]` is `items[]`).
-pub fn join_key(prefix: &str, key: &str) -> String {
-    if prefix.is_empty() {
-        key.to_string()
-    } else if key.starts_with("[]") || key.is_empty() {
-        format!("{prefix}{key}")
-    } else {
-        format!("{prefix}.{key}")
-    }
 }
 
 /// A pending link to an HTTP call recorded later in the walk (the call is

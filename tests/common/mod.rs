@@ -71,6 +71,22 @@ pub struct Layer {
     pub note: Option<String>,
 }
 
+/// `payload` of route and action findings.
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Payload {
+    pub request: Vec<PayloadEntry>,
+    pub response: Vec<PayloadEntry>,
+}
+
+#[derive(Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct PayloadEntry {
+    pub key: String,
+    pub sent_at: Vec<String>,
+    pub read_at: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
@@ -94,6 +110,8 @@ pub struct Finding {
     pub keys: Option<Vec<KeyEntry>>,
     #[serde(default)]
     pub layers: Option<Vec<Layer>>,
+    /// `null` for every kind but route and action.
+    pub payload: Option<Payload>,
     pub problems: Vec<Problem>,
     pub risk: String,
     pub confidence: String,

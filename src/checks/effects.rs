@@ -1,0 +1,183 @@
+//! Method bodies and what they do: the bodies a controller action runs
+//! (the action, the `before_action` callbacks that cover it, and the
+//! methods they call without a receiver, a bounded number of hops), the
+//! effects recorded in them (signature checks, writes, outbound calls,
+//! enqueues, dedup lookups), and `outbound-call-without-timeout` for the
+//! points that own a body (route handlers, webhooks, jobs, methods).
+
+use super::Ctx;
+use crate::ancestors::Side;
+use crate::facts::{Effect, EffectKind, FactIndex, FileFacts, FileIdx, Recv};
+use crate::findings::{Code, Finding};
+use crate::routing::{Route, Target, controller_class};
+use std::collections::BTreeSet;
+
+/// How many calls deep a body is followed (`action` → `verify!` →
+/// `valid_signature?`).
+pub const HOPS: usize = 3;
+
+/// A set of method bodies: methods named `names` of the owners in `chain`.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub chain: Vec<String>,
+    pub names: BTreeSet<String>,
+}
+
+impl Body {
+    /// Is a fact at (`owner`, `scope`) of `ff` inside one of the bodies?
+    pub fn holds(&self, ff: &FileFacts, owner: Option<&str>, scope: Option<u32>) -> bool {
+        let (Some(o), Some(s)) = (owner, scope) else {
+            return false;
+        };
+        self.chain.iter().any(|c| c == o)
+            && ff
+                .scopes
+                .get(s as usize)
+                .is_some_and(|sc| self.names.contains(&sc.name))
+    }
+
+    /// The effects recorded in the bodies, in workspace order.
+    pub fn effects<'a>(&self, ix: &'a FactIndex) -> Vec<(FileIdx, &'a Effect)> {
+        let mut out = Vec::new();
+        for (fi, ff) in ix.facts.iter().enumerate() {
+            for e in &ff.effects {
+                if self.holds(ff, e.owner.as_deref(), e.scope) {
+                    out.push((fi as FileIdx, e));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The owners `class` inherits instance methods from, itself first.
+pub fn chain_of(ix: &FactIndex, class: &str) -> Vec<String> {
+    let mut chain: Vec<String> = ix
+        .classes
+        .lookup(class, Side::Instance)
+        .chain
+        .into_iter()
+        .filter(|(_, s, _)| *s == Side::Instance)
+        .map(|(o, _, _)| o)
+        .collect();
+    if chain.is_empty() {
+        chain.push(class.to_string());
+    }
+    chain
+}
+
+/// `before_action` callbacks of the chain that cover `action`.
+pub fn callbacks(ix: &FactIndex, chain: &[String], action: &str) -> Vec<(String, FileIdx, u32)> {
+    let mut out = Vec::new();
+    for (fi, ff) in ix.facts.iter().enumerate() {
+        for cb in &ff.callbacks {
+            if !chain.contains(&cb.owner) {
+                continue;
+            }
+            let covered = cb.only.as_ref().is_none_or(|o| o.iter().any(|a| a == action))
+                && !cb.except.iter().any(|a| a == action);
+            if covered {
+                for m in &cb.methods {
+                    out.push((m.clone(), fi as FileIdx, cb.line));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The bodies reached from `start` in `chain`: the methods they call
+/// without a receiver that the chain defines, `hops` deep.
+pub fn body(ix: &FactIndex, chain: &[String], start: &[String], hops: usize) -> Body {
+    let mut b = Body {
+        chain: chain.to_vec(),
+        names: start.iter().cloned().collect(),
+    };
+    for _ in 0..hops {
+        let mut more = BTreeSet::new();
+        for ff in &ix.facts {
+            for c in &ff.calls {
+                if !matches!(c.recv, Recv::Implicit | Recv::SelfRef) || b.names.contains(&c.name) {
+                    continue;
+                }
+                if !b.holds(ff, c.owner.as_deref(), c.scope) {
+                    continue;
+                }
+                let defined = ix.defs_by_name.get(&c.name).is_some_and(|v| {
+                    v.iter().any(|(f, i)| {
+                        ix.facts[*f as usize].defs[*i as usize]
+                            .owner
+                            .as_deref()
+                            .is_some_and(|o| chain.iter().any(|x| x == o))
+                    })
+                });
+                if defined {
+                    more.insert(c.name.clone());
+                }
+            }
+        }
+        if more.is_empty() {
+            break;
+        }
+        b.names.extend(more);
+    }
+    b
+}
+
+/// The bodies a Rails action runs: the action, its covering callbacks,
+/// and what they call.
+pub fn action_body(ix: &FactIndex, controller: &str, action: &str) -> Body {
+    let class = controller_class(controller);
+    let chain = chain_of(ix, &class);
+    let mut start = vec![action.to_string()];
+    start.extend(callbacks(ix, &chain, action).into_iter().map(|(m, _, _)| m));
+    body(ix, &chain, &start, HOPS)
+}
+
+/// Outbound calls in `body` with no timeout at the call, on a client
+/// configured in the same class, or in the same method: (location, what).
+pub fn untimed_calls(ctx: &Ctx, body: &Body) -> Vec<(String, String)> {
+    let ix = ctx.ix;
+    let mut out = Vec::new();
+    for (fi, e) in body.effects(ix) {
+        if e.kind != EffectKind::Http {
+            continue;
+        }
+        let timed = ix.facts.iter().enumerate().any(|(gi, ff)| {
+            ff.effects.iter().any(|t| {
+                t.kind == EffectKind::Timeout
+                    && ((gi as FileIdx == fi && t.scope == e.scope && t.scope.is_some())
+                        || t.owner
+                            .as_deref()
+                            .is_some_and(|o| body.chain.iter().any(|c| c == o))
+                        || (gi as FileIdx == fi && t.owner == e.owner))
+            })
+        });
+        if !timed {
+            out.push((ctx.loc(fi, e.line), e.what.clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Add `outbound-call-without-timeout` for the calls of `body`.
+pub fn report_untimed(ctx: &Ctx, body: &Body, whose: &str, f: &mut Finding) {
+    for (loc, what) in untimed_calls(ctx, body) {
+        f.problem(
+            Code::OutboundCallWithoutTimeout,
+            format!("{whose} calls `{what}` at {loc} with no timeout at the call or on its client"),
+        );
+    }
+}
+
+/// `outbound-call-without-timeout` for the handlers of routes.
+pub fn outbound_for_routes(ctx: &Ctx, routes: &[&Route], f: &mut Finding) {
+    for r in routes {
+        if let Target::Action { controller, action } = &r.target {
+            let b = action_body(ctx.ix, controller, action);
+            report_untimed(ctx, &b, &format!("the handler `{}`", r.target.display()), f);
+        }
+    }
+}

@@ -1,0 +1,324 @@
+//! Payload keys on `route` / `action` findings and `webhook` points end to
+//! end on `fixtures/payload-webhooks` (a Rails API, `api`, with jbuilder
+//! views, ActiveModel serializers, a `render json:` literal and three
+//! webhooks; a Ruby client, `storefront-client`) with
+//! `plans/payload-webhooks.yaml`: every key's sent/read site and every
+//! code of contract §6.
+
+mod common;
+
+use common::{Finding, Layer, audit};
+use std::path::Path;
+
+fn report() -> common::Report {
+    let (r, code, stderr) = audit(
+        Path::new("plans/payload-webhooks.yaml"),
+        Path::new("fixtures/payload-webhooks"),
+        &[],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    r
+}
+
+/// (key, sent_at, read_at) of one side of the payload.
+fn keys<'a>(f: &'a Finding, side: &str) -> Vec<(&'a str, Vec<&'a str>, Vec<&'a str>)> {
+    let p = f
+        .payload
+        .as_ref()
+        .expect("route and action findings have a payload");
+    let v = if side == "request" {
+        &p.request
+    } else {
+        &p.response
+    };
+    v.iter()
+        .map(|e| {
+            (
+                e.key.as_str(),
+                e.sent_at.iter().map(String::as_str).collect(),
+                e.read_at.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect()
+}
+
+fn layers(f: &Finding) -> Vec<(&str, bool, Vec<&str>)> {
+    f.layers
+        .as_ref()
+        .unwrap()
+        .iter()
+        .map(|l: &Layer| {
+            (
+                l.layer.as_str(),
+                l.found,
+                l.locations.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect()
+}
+
+const SHOW: &str = "api/app/views/api/orders/show.json.jbuilder";
+const CUSTOMER: &str = "api/app/views/api/orders/_customer.json.jbuilder";
+const CLIENT: &str = "storefront-client/app/services/orders_api.rb";
+
+#[test]
+fn a_key_renamed_in_a_jbuilder_partial_is_read_never_sent() {
+    let r = report();
+    let f = r.finding("route:GET /api/orders/:id");
+    assert_eq!(f.codes(), ["response-key-read-never-sent"]);
+    assert_eq!(f.risk, "high");
+    let m = &f.problem("response-key-read-never-sent").message;
+    assert!(
+        m.contains("`customer.email` is read by storefront-client/app/services/orders_api.rb:9"),
+        "{m}"
+    );
+    assert!(
+        m.contains("likely renamed to `customer.email_address`, rendered at api/app/views/api/orders/_customer.json.jbuilder:2"),
+        "{m}"
+    );
+    let s = |l: u32| format!("{SHOW}:{l}");
+    let (s1, s6, s7) = (s(1), s(6), s(7));
+    let c = |l: u32| format!("{CLIENT}:{l}");
+    let (c8, c9, c10) = (c(8), c(9), c(10));
+    let p = |l: u32| format!("{CUSTOMER}:{l}");
+    let (p1, p2) = (p(1), p(2));
+    assert_eq!(
+        keys(f, "response"),
+        [
+            ("customer.email", vec![], vec![c9.as_str()]),
+            ("customer.email_address", vec![p2.as_str()], vec![]),
+            ("customer.name", vec![p1.as_str()], vec![]),
+            ("id", vec![s1.as_str()], vec![]),
+            ("items[].sku", vec![s6.as_str()], vec![c10.as_str()]),
+            ("items[].unit_price", vec![s7.as_str()], vec![]),
+            ("number", vec![s1.as_str()], vec![c8.as_str()]),
+            ("status", vec![s1.as_str()], vec![]),
+        ]
+    );
+    // The path's `:id` is not a body key.
+    assert_eq!(keys(f, "request"), []);
+}
+
+#[test]
+fn a_key_sent_that_strong_params_drop_is_sent_never_read() {
+    let r = report();
+    for id in ["route:POST /api/orders", "action:api/orders#create"] {
+        let f = r.finding(id);
+        assert_eq!(f.codes(), ["request-key-sent-never-read"], "{id}");
+        assert_eq!(f.problem("request-key-sent-never-read").risk, "low");
+        assert!(
+            f.problem("request-key-sent-never-read")
+                .message
+                .contains("`order.gift_note` is sent by storefront-client/app/services/orders_api.rb:15 but Api::OrdersController#create never reads it"),
+            "{}",
+            f.problem("request-key-sent-never-read").message
+        );
+        let permit = "api/app/controllers/api/orders_controller.rb:32";
+        let sent = "storefront-client/app/services/orders_api.rb:15";
+        assert_eq!(
+            keys(f, "request"),
+            [
+                ("order.gift_note", vec![sent], vec![]),
+                ("order.quantity", vec![sent], vec![permit]),
+                ("order.sku", vec![sent], vec![permit]),
+            ],
+            "{id}"
+        );
+        let lit = "api/app/controllers/api/orders_controller.rb:18";
+        assert_eq!(
+            keys(f, "response"),
+            [
+                ("id", vec![lit], vec![]),
+                ("placed_at", vec![lit], vec![]),
+                (
+                    "status",
+                    vec![lit],
+                    vec!["storefront-client/app/services/orders_api.rb:16"]
+                ),
+            ],
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn a_serializer_found_by_convention_gives_the_shape_of_a_collection() {
+    let r = report();
+    let f = r.finding("route:GET /api/orders");
+    assert_eq!(f.risk, "none");
+    assert_eq!(f.confidence, "high");
+    let o = "api/app/serializers/order_serializer.rb:2";
+    let li = "api/app/serializers/line_item_serializer.rb:2";
+    assert_eq!(
+        keys(f, "response"),
+        [
+            ("[].currency", vec![o], vec![]),
+            ("[].id", vec![o], vec![]),
+            ("[].line_items[].quantity", vec![li], vec![]),
+            (
+                "[].line_items[].sku",
+                vec![li],
+                vec!["storefront-client/app/services/orders_api.rb:21"]
+            ),
+            ("[].total", vec![o], vec![]),
+        ]
+    );
+    assert_eq!(
+        keys(f, "request"),
+        [(
+            "account_id",
+            vec![],
+            vec!["api/app/controllers/api/orders_controller.rb:6"]
+        )]
+    );
+}
+
+#[test]
+fn a_response_whose_shape_is_hidden_gives_no_problem_and_low_confidence() {
+    let r = report();
+    let f = r.finding("route:GET /api/orders/:id/summary");
+    assert!(f.problems.is_empty(), "{:?}", f.codes());
+    assert_eq!(f.confidence, "low");
+    assert!(
+        f.notes
+            .contains("`SummaryBuilder.call(@order)` (api/app/controllers/api/orders_controller.rb:22)"),
+        "{}",
+        f.notes
+    );
+    assert_eq!(
+        keys(f, "response"),
+        [(
+            "margin",
+            vec![],
+            vec!["storefront-client/app/services/orders_api.rb:25"]
+        )]
+    );
+}
+
+#[test]
+fn a_stripe_webhook_verified_enqueued_and_deduplicated_in_its_job_is_fine() {
+    let r = report();
+    let f = r.finding("webhook:POST /webhooks/stripe");
+    assert_eq!(f.risk, "none", "{:?}", f.codes());
+    assert_eq!(f.confidence, "high");
+    assert_eq!(
+        layers(f),
+        [
+            ("route", true, vec!["api/config/routes.rb:7"]),
+            (
+                "handler",
+                true,
+                vec!["api/app/controllers/webhooks_controller.rb:5"]
+            ),
+            (
+                "verification",
+                true,
+                vec!["api/app/controllers/webhooks_controller.rb:6"]
+            ),
+            (
+                "enqueue",
+                true,
+                vec![
+                    "api/app/controllers/webhooks_controller.rb:7",
+                    "api/app/jobs/stripe_event_job.rb:4"
+                ]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn an_hmac_checked_in_a_before_action_verifies_but_nothing_dedups() {
+    let r = report();
+    let f = r.finding("webhook:POST /webhooks/github");
+    assert_eq!(f.codes(), ["webhook-no-dedup"]);
+    assert_eq!(f.risk, "low");
+    assert_eq!(f.confidence, "low");
+    assert_eq!(
+        layers(f)[2],
+        (
+            "verification",
+            true,
+            vec![
+                "api/app/controllers/webhooks_controller.rb:28",
+                "api/app/controllers/webhooks_controller.rb:30"
+            ]
+        )
+    );
+}
+
+#[test]
+fn an_unverified_inline_webhook_has_every_problem() {
+    let r = report();
+    let f = r.finding("webhook:POST /webhooks/shipping");
+    assert_eq!(
+        f.codes(),
+        [
+            "webhook-unverified",
+            "webhook-processed-inline",
+            "outbound-call-without-timeout",
+            "webhook-no-dedup"
+        ]
+    );
+    let m = &f.problem("webhook-unverified").message;
+    assert!(
+        m.contains("plain `==` at api/app/controllers/webhooks_controller.rb:18 (timing-unsafe"),
+        "{m}"
+    );
+    // The comment naming `Stripe::Webhook.construct_event` above `stripe`
+    // is not a check, and the HMAC computed for the `==` is not one either.
+    assert_eq!(layers(f)[2], ("verification", false, vec![]));
+    assert!(
+        f.problem("webhook-processed-inline").message.contains(
+            "api/app/controllers/webhooks_controller.rb:20, api/app/controllers/webhooks_controller.rb:21"
+        ),
+        "{}",
+        f.problem("webhook-processed-inline").message
+    );
+    assert!(
+        f.problem("outbound-call-without-timeout")
+            .message
+            .contains("at api/app/controllers/webhooks_controller.rb:21"),
+        "{}",
+        f.problem("outbound-call-without-timeout").message
+    );
+}
+
+#[test]
+fn outbound_calls_without_a_timeout_in_jobs_and_methods() {
+    let r = report();
+    let job = r.finding("job:ShippingSyncJob");
+    assert_eq!(job.codes(), ["outbound-call-without-timeout"]);
+    assert!(
+        job.problem("outbound-call-without-timeout")
+            .message
+            .contains("`ShippingSyncJob#perform` calls `POST https://carrier.example.com/shipments (HTTParty)` at api/app/jobs/shipping_sync_job.rb:6"),
+        "{}",
+        job.problem("outbound-call-without-timeout").message
+    );
+    let track = r.finding("method:CarrierClient#track");
+    assert_eq!(track.codes(), ["outbound-call-without-timeout"]);
+    assert!(
+        track
+            .problem("outbound-call-without-timeout")
+            .message
+            .contains("api/app/services/carrier_client.rb:10"),
+    );
+    // `timeout: 5` at the call.
+    let quote = r.finding("method:CarrierClient#quote");
+    assert!(quote.problems.is_empty(), "{:?}", quote.codes());
+}
+
+#[test]
+fn only_route_and_action_findings_carry_a_payload() {
+    let r = report();
+    for f in &r.findings {
+        assert_eq!(
+            f.payload.is_some(),
+            f.kind == "route" || f.kind == "action",
+            "{}",
+            f.id
+        );
+    }
+}
