@@ -797,6 +797,10 @@ pub enum EffectKind {
     /// A timeout set on a client (`default_timeout`, `Faraday.new(request:
     /// {timeout:})`, `http.read_timeout =`).
     Timeout,
+    /// The payload handed to code of another class whose name speaks of
+    /// webhooks (`provider.process_webhook_later(body, sig)`,
+    /// `WebhookProcessor.new(body).process`): a check may happen there.
+    Delegate,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

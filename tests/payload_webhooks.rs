@@ -322,3 +322,32 @@ fn only_route_and_action_findings_carry_a_payload() {
         );
     }
 }
+
+#[test]
+fn a_check_delegated_by_name_verifies_and_a_handoff_is_capped_and_doubted() {
+    let r = report();
+    // `plaid_client.validate_webhook!(header, body)`: a check by its name.
+    let f = r.finding("webhook:POST /webhooks/plaid");
+    assert_eq!(f.risk, "none", "{:?}", f.codes());
+    assert_eq!(
+        layers(f)[2],
+        (
+            "verification",
+            true,
+            vec!["api/app/controllers/partner_webhooks_controller.rb:4"]
+        )
+    );
+    // `billing_provider.process_webhook_later(body, sig)`: the check may
+    // be in code seamscan does not follow.
+    let f = r.finding("webhook:POST /webhooks/billing");
+    assert_eq!(f.codes(), ["webhook-unverified", "webhook-no-dedup"]);
+    assert_eq!(f.problem("webhook-unverified").risk, "medium");
+    assert_eq!(f.confidence, "low");
+    assert!(
+        f.notes.contains(
+            "`billing_provider.process_webhook_later` (api/app/controllers/partner_webhooks_controller.rb:10)"
+        ),
+        "{}",
+        f.notes
+    );
+}

@@ -479,7 +479,16 @@ pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) 
             },
         );
     }
-    if !shape_all.hidden.is_empty() {
+    if !shape_all.hidden.is_empty() && got.is_empty() {
+        // Nothing reads the response: what to check, not a doubt.
+        let mut h = shape_all.hidden.clone();
+        h.sort();
+        h.dedup();
+        f.verify.push(msg!(
+            "the response keys behind {}, if a client outside the scanned repos reads them",
+            Text::raw(h.join("; "))
+        ));
+    } else if !shape_all.hidden.is_empty() {
         let mut h = shape_all.hidden.clone();
         h.sort();
         h.dedup();

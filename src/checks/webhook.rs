@@ -12,7 +12,8 @@ use super::effects::{Body, action_body, chain_of, report_untimed};
 use super::route::{Handler, find_action, matching};
 use super::{Ctx, Merged};
 use crate::facts::{EffectKind, FileIdx, leaf};
-use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, Layer};
+use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, Layer, Risk};
+use crate::msg;
 use crate::plan::{Kind, RouteName};
 use crate::routing::Target;
 use crate::text::Text;
@@ -189,13 +190,32 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 plain.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(", ")
             ));
         }
-        f.problem(
-            Code::WebhookUnverified,
-            format!(
-                "`{}#{action}` does its work without a signature check first: {why}",
-                crate::routing::controller_class(&controller)
-            ),
+        let message = format!(
+            "`{}#{action}` does its work without a signature check first: {why}",
+            crate::routing::controller_class(&controller)
         );
+        let delegates = locs(EffectKind::Delegate);
+        if delegates.is_empty() || !plain.is_empty() {
+            f.problem(Code::WebhookUnverified, message);
+        } else {
+            // The payload goes to webhook code seamscan does not follow.
+            let at: Vec<String> = delegates
+                .iter()
+                .map(|(l, fi, line, _)| {
+                    let what = effects
+                        .iter()
+                        .find(|(g, e)| g == fi && e.line == *line && e.kind == EffectKind::Delegate)
+                        .map(|(_, e)| e.what.clone())
+                        .unwrap_or_default();
+                    format!("`{what}` ({l})")
+                })
+                .collect();
+            f.problem_capped(Code::WebhookUnverified, Risk::Medium, message);
+            f.low_confidence(msg!(
+                "the handler hands the payload to {}, which seamscan does not follow: check that the signature is verified there before anything is done",
+                Text::raw(at.join(", "))
+            ));
+        }
         if !plain.is_empty() {
             verification.note = Some("timing-unsafe `==` on a signature".to_string());
         }

@@ -1089,6 +1089,13 @@ impl<'pr> Walker<'_, '_> {
             {
                 self.effect(EffectKind::Verify, short(), line);
             }
+            // `client.validate_webhook!(header, body)`, `verify_signature!`:
+            // a check delegated by name.
+            n if (n.contains("verify") || n.contains("validate"))
+                && (n.contains("webhook") || n.contains("signature") || n.contains("hmac")) =>
+            {
+                self.effect(EffectKind::Verify, short(), line);
+            }
             "secure_compare" | "fixed_length_secure_compare" | "variable_size_secure_compare" => {
                 self.effect(EffectKind::SecureCompare, short(), line);
             }
@@ -1109,6 +1116,20 @@ impl<'pr> Walker<'_, '_> {
             }
             "timeout" if rtext == "HTTP" => self.effect(EffectKind::Timeout, short(), line),
             _ => {}
+        }
+        let verified = self
+            .b
+            .facts
+            .effects
+            .last()
+            .is_some_and(|e| e.kind == EffectKind::Verify && e.line == line);
+        if !verified
+            && recv.is_some()
+            && !matches!(name, "new" | "[]" | "headers")
+            && (name.contains("webhook") || rtext.to_ascii_lowercase().contains("webhook"))
+            && !rtext.starts_with("request")
+        {
+            self.effect(EffectKind::Delegate, format!("{}.{name}", rtext), line);
         }
         if rtext == "OpenSSL::HMAC" || rtext == "::OpenSSL::HMAC" {
             self.effect(EffectKind::Hmac, short(), line);
