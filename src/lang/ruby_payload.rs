@@ -1126,7 +1126,19 @@ impl<'pr> Walker<'_, '_> {
         if !verified
             && recv.is_some()
             && !matches!(name, "new" | "[]" | "headers")
-            && (name.contains("webhook") || rtext.to_ascii_lowercase().contains("webhook"))
+            && (name.contains("webhook")
+                || (rtext.to_ascii_lowercase().contains("webhook")
+                    && matches!(
+                        name,
+                        "process"
+                            | "process!"
+                            | "call"
+                            | "handle"
+                            | "handle!"
+                            | "perform"
+                            | "run"
+                            | "dispatch"
+                    )))
             && !rtext.starts_with("request")
         {
             self.effect(EffectKind::Delegate, format!("{}.{name}", rtext), line);

@@ -2248,3 +2248,14 @@ fn ruby_webhook_effects() {
         ]
     );
 }
+
+#[test]
+fn ruby_webhook_checks_delegated_by_name_and_handoffs() {
+    use crate::facts::EffectKind::*;
+    let f = ruby(
+        "class H\n  def plaid\n    client.validate_webhook!(sig, body)\n    PlaidItem::WebhookProcessor.new(body).process\n    provider.process_webhook_later(body, sig)\n    WebhookEvent.exists?(id: 1)\n  end\nend\n",
+        &[],
+    );
+    let kinds: Vec<_> = f.effects.iter().map(|e| (e.kind, e.line)).collect();
+    assert_eq!(kinds, [(Verify, 3), (Delegate, 4), (Delegate, 5)]);
+}
