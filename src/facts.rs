@@ -939,6 +939,10 @@ pub struct FileFacts {
     /// and timeouts, by method body.
     #[serde(default)]
     pub effects: Vec<Effect>,
+    /// TypeScript/JavaScript: (first line, last line) of every function,
+    /// sorted, to tie line-only payload facts to a route's handler.
+    #[serde(default)]
+    pub fn_spans: Vec<(u32, u32)>,
     /// The tree had syntax errors (facts from the valid parts are kept).
     pub parse_error: bool,
     /// The tree nests deeper than extraction looks; facts below that depth
@@ -1568,6 +1572,23 @@ pub fn join_key(prefix: &str, key: &str) -> String {
     } else {
         format!("{prefix}.{key}")
     }
+}
+
+/// Does a key name the sender's event id (`event_id`, `stripe_event_id`,
+/// `delivery_id`, `idempotency_key`)?
+pub fn is_event_id_key(k: &str) -> bool {
+    let k = k.to_ascii_lowercase();
+    [
+        "event_id",
+        "event_uid",
+        "delivery_id",
+        "webhook_id",
+        "message_id",
+        "idempotency_key",
+        "external_id",
+    ]
+    .iter()
+    .any(|s| k == *s || k.ends_with(&format!("_{s}")))
 }
 
 /// The last `::` segment of a constant path.

@@ -351,3 +351,88 @@ fn a_check_delegated_by_name_verifies_and_a_handoff_is_capped_and_doubted() {
         f.notes
     );
 }
+
+#[test]
+fn an_express_handler_renders_and_reads_keys_a_ruby_client_disagrees_with() {
+    let r = report();
+    let f = r.finding("route:POST /labels");
+    assert_eq!(
+        f.codes(),
+        ["response-key-read-never-sent", "request-key-sent-never-read"]
+    );
+    let m = &f.problem("response-key-read-never-sent").message;
+    assert!(
+        m.contains("`tracking_number` is read by storefront-client/app/services/shipping_api.rb:6")
+            && m.contains("likely renamed to `trackingNumber`, rendered at shipping-service/src/app.ts:11"),
+        "{m}"
+    );
+    assert!(
+        f.problem("request-key-sent-never-read")
+            .message
+            .starts_with("`service` is sent by storefront-client/app/services/shipping_api.rb:5"),
+    );
+    let app = |l: u32| format!("shipping-service/src/app.ts:{l}");
+    let (a9, a10, a11) = (app(9), app(10), app(11));
+    let sent = "storefront-client/app/services/shipping_api.rb:5";
+    assert_eq!(
+        keys(f, "request"),
+        [
+            ("carrier", vec![], vec![a10.as_str()]),
+            ("orderNumber", vec![sent], vec![a9.as_str()]),
+            ("service", vec![sent], vec![]),
+            ("weight", vec![sent], vec![a9.as_str()]),
+        ]
+    );
+    assert_eq!(
+        keys(f, "response"),
+        [
+            ("carrier", vec![a11.as_str()], vec![]),
+            ("labelId", vec![a11.as_str()], vec![]),
+            ("trackingNumber", vec![a11.as_str()], vec![]),
+            (
+                "tracking_number",
+                vec![],
+                vec!["storefront-client/app/services/shipping_api.rb:6"]
+            ),
+            ("weight", vec![a11.as_str()], vec![]),
+        ]
+    );
+}
+
+#[test]
+fn an_express_webhook_with_a_raw_body_hmac_and_timing_safe_equal_is_verified() {
+    let r = report();
+    let f = r.finding("webhook:POST /webhooks/carrier");
+    assert_eq!(f.codes(), ["webhook-no-dedup"]);
+    assert_eq!(
+        layers(f),
+        [
+            ("route", true, vec!["shipping-service/src/app.ts:14"]),
+            ("handler", true, vec!["shipping-service/src/app.ts:14"]),
+            (
+                "verification",
+                true,
+                vec!["shipping-service/src/app.ts:16", "shipping-service/src/app.ts:17"]
+            ),
+            ("enqueue", true, vec!["shipping-service/src/app.ts:21"]),
+        ]
+    );
+    // No check in an Express handler that writes: capped, because
+    // middleware before it is not read.
+    let f = r.finding("webhook:POST /webhooks/returns");
+    assert_eq!(
+        f.codes(),
+        [
+            "webhook-unverified",
+            "webhook-processed-inline",
+            "webhook-no-dedup"
+        ]
+    );
+    assert_eq!(f.problem("webhook-unverified").risk, "medium");
+    assert_eq!(f.confidence, "low");
+    assert!(
+        f.problem("webhook-processed-inline")
+            .message
+            .contains("shipping-service/src/app.ts:26"),
+    );
+}

@@ -267,6 +267,23 @@ fn shape(ctx: &Ctx, body: &Body, view: Option<FileIdx>, controller: &str, repo: 
     out
 }
 
+/// The lines of the TypeScript/JavaScript function that starts at `line`
+/// of `file` (the widest), or else the narrowest one around it.
+pub fn code_span(ix: &crate::facts::FactIndex, file: FileIdx, line: u32) -> Option<(u32, u32)> {
+    let spans = &ix.facts[file as usize].fn_spans;
+    spans
+        .iter()
+        .filter(|(a, _)| *a == line)
+        .max_by_key(|(a, b)| b - a)
+        .or_else(|| {
+            spans
+                .iter()
+                .filter(|(a, b)| *a <= line && line <= *b)
+                .min_by_key(|(a, b)| b - a)
+        })
+        .copied()
+}
+
 /// Build the payload of the routes' handlers and report its problems.
 pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) -> Payload {
     let ix = ctx.ix;
@@ -278,6 +295,68 @@ pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) 
     let mut placeholders = BTreeSet::new();
     let mut no_render = Vec::new();
     for r in routes {
+        for s in segments(&r.path) {
+            if is_placeholder(s) {
+                placeholders.insert(s.trim_start_matches([':', '*']).trim_end_matches(')').to_string());
+            }
+        }
+        if let Target::Code { file, line, .. } = &r.target {
+            // A TypeScript/JavaScript handler: the facts inside its function.
+            handlers.push(r.target.display());
+            let Some((a, b)) = code_span(ix, *file, *line) else {
+                no_render.push(format!(
+                    "the handler of {} {} ({})",
+                    r.verb,
+                    r.path,
+                    ctx.loc(*file, *line)
+                ));
+                continue;
+            };
+            let ff = &ix.facts[*file as usize];
+            let inside = |owner: &Option<String>, scope: Option<u32>, l: u32| {
+                owner.is_none() && scope.is_none() && a <= l && l <= b
+            };
+            let mut rendered = false;
+            for k in &ff.payload_keys {
+                if !inside(&k.owner, k.scope, k.line) {
+                    continue;
+                }
+                match k.role {
+                    PayloadRole::ParamRead => {
+                        reads
+                            .entry(k.key.clone())
+                            .or_default()
+                            .insert(ctx.loc(*file, k.line));
+                    }
+                    PayloadRole::Rendered => {
+                        rendered = true;
+                        shape_all
+                            .keys
+                            .entry(k.key.clone())
+                            .or_default()
+                            .insert(ctx.loc(*file, k.line));
+                    }
+                    _ => {}
+                }
+            }
+            for x in &ff.render_refs {
+                if inside(&x.owner, x.scope, x.line)
+                    && let RenderTarget::Opaque(t) = &x.target
+                {
+                    rendered = true;
+                    shape_all
+                        .hidden
+                        .push(format!("`{t}` ({})", ctx.loc(*file, x.line)));
+                }
+            }
+            if !rendered {
+                no_render.push(format!(
+                    "the handler at {} renders no JSON seamscan can see",
+                    ctx.loc(*file, *line)
+                ));
+            }
+            continue;
+        }
         let Target::Action { controller, action } = &r.target else {
             continue;
         };
@@ -382,7 +461,7 @@ pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) 
             f.problem(
                 Code::RequestKeySentNeverRead,
                 format!(
-                    "`{k}` is sent by {} but {} never reads it from `params`{hint}",
+                    "`{k}` is sent by {} but {} never reads it{hint}",
                     prod.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
                     handlers.join(", ")
                 ),

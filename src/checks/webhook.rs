@@ -47,7 +47,25 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     // Handler.
     let mut handler = None;
+    // A TypeScript/JavaScript handler: (file, its lines, what it is).
+    let mut code = None;
     for r in &routes {
+        if let Target::Code { file, line, .. } = &r.target {
+            if code.is_none() && handler.is_none() {
+                let loc = ctx.loc(*file, *line);
+                f.definitions.push(DefinitionEvidence {
+                    location: loc.clone(),
+                    access: None,
+                });
+                code = Some((
+                    *file,
+                    super::payload::code_span(ix, *file, *line),
+                    r.target.display(),
+                    loc,
+                ));
+            }
+            continue;
+        }
         let Target::Action { controller, action } = &r.target else {
             continue;
         };
@@ -78,11 +96,41 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     layers.push(Layer {
         layer: "handler".to_string(),
-        found: handler.is_some(),
-        locations: handler.iter().map(|(_, _, l)| l.clone()).collect(),
+        found: handler.is_some() || code.is_some(),
+        locations: handler
+            .iter()
+            .map(|(_, _, l)| l.clone())
+            .chain(code.iter().map(|c| c.3.clone()))
+            .collect(),
         note: None,
     });
     f.access_modifier = handler.as_ref().map(|_| "public".to_string());
+    if handler.is_none()
+        && let Some((file, span, what, _)) = &code
+    {
+        // Middleware registered with the route is not read: a check there
+        // is not seen.
+        let (a, b) = span.unwrap_or((0, 0));
+        let effects: Vec<(FileIdx, &crate::facts::Effect)> = ix.facts[*file as usize]
+            .effects
+            .iter()
+            .filter(|e| e.owner.is_none() && e.scope.is_none() && a <= e.line && e.line <= b)
+            .map(|e| (*file, e))
+            .collect();
+        judge(
+            ctx,
+            &mut f,
+            &mut layers,
+            what,
+            &effects,
+            &|_, _| true,
+            &Body::default(),
+            true,
+        );
+        f.layers = Some(layers);
+        super::env::wire(ctx, &m.env, &mut f);
+        return f;
+    }
     let Some((controller, action, _)) = handler else {
         layers.push(Layer {
             layer: "verification".to_string(),
@@ -109,6 +157,28 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             .and_then(|s| ix.facts[fi as usize].scopes.get(s as usize))
             .is_some_and(|s| s.name == action)
     };
+    let who = format!("`{}#{action}`", crate::routing::controller_class(&controller));
+    judge(ctx, &mut f, &mut layers, &who, &effects, &in_action, &body, false);
+    f.layers = Some(layers);
+    super::env::wire(ctx, &m.env, &mut f);
+    f
+}
+
+/// The verification, enqueue, inline, dedup and timeout verdicts of a
+/// handler whose effects are `effects`; `in_action` says whether an effect
+/// is in the handler's own body (ordered by line) rather than a callback.
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    ctx: &Ctx,
+    f: &mut Finding,
+    layers: &mut Vec<Layer>,
+    who: &str,
+    effects: &[(FileIdx, &crate::facts::Effect)],
+    in_action: &dyn Fn(FileIdx, Option<u32>) -> bool,
+    body: &Body,
+    code: bool,
+) {
+    let ix = ctx.ix;
     let locs = |kind: EffectKind| -> Vec<(String, FileIdx, u32, bool)> {
         effects
             .iter()
@@ -190,12 +260,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 plain.iter().map(|p| p.0.as_str()).collect::<Vec<_>>().join(", ")
             ));
         }
-        let message = format!(
-            "`{}#{action}` does its work without a signature check first: {why}",
-            crate::routing::controller_class(&controller)
-        );
+        let message = format!("{who} does its work without a signature check first: {why}");
         let delegates = locs(EffectKind::Delegate);
-        if delegates.is_empty() || !plain.is_empty() {
+        if code && delegates.is_empty() && plain.is_empty() {
+            f.problem_capped(Code::WebhookUnverified, Risk::Medium, message);
+            f.low_confidence(Text::ours(
+                "middleware registered with a TypeScript route before its handler is not read: check whether one verifies the signature",
+            ));
+        } else if delegates.is_empty() || !plain.is_empty() {
             f.problem(Code::WebhookUnverified, message);
         } else {
             // The payload goes to webhook code seamscan does not follow.
@@ -231,6 +303,12 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let mut jobs = Vec::new();
     for (fi, e) in &enqueues {
         enqueue.locations.push(ctx.loc(*fi, e.line));
+        if code {
+            // A queue's `add`: its worker is a `job:` point's business.
+            enqueue.found = true;
+            enqueue.note = Some(format!("`{}`: plan a `job:` point to check its worker", e.what));
+            continue;
+        }
         let class = e.what.trim_start_matches("::").to_string();
         let declared = ix.classes.declared_at(&class);
         let perform = ix.defs_by_name.get("perform").and_then(|v| {
@@ -309,11 +387,8 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         f.verify
             .push("deduplication by event id in a model callback or a unique database index".into());
     }
-    report_untimed(ctx, &body, "the webhook handler", &mut f);
+    report_untimed(ctx, body, "the webhook handler", f);
     for (j, b) in jobs.iter().zip(&job_bodies) {
-        report_untimed(ctx, b, &format!("`{j}#perform`"), &mut f);
+        report_untimed(ctx, b, &format!("`{j}#perform`"), f);
     }
-    f.layers = Some(layers);
-    super::env::wire(ctx, &m.env, &mut f);
-    f
 }

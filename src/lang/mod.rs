@@ -18,6 +18,7 @@ pub mod sfc;
 pub mod template;
 mod ts_async;
 pub mod ts_http;
+pub mod ts_payload;
 pub mod typescript;
 
 use crate::facts::{Call, EnvRead, FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};
@@ -618,6 +619,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         payload_keys,
         render_refs,
         effects,
+        fn_spans,
         parse_error,
         too_deep,
     } = more;
@@ -632,6 +634,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         r.scope = r.scope.map(|i| i + base);
         r
     }));
+    into.fn_spans.extend(fn_spans);
     into.effects.extend(effects.into_iter().map(|mut e| {
         e.scope = e.scope.map(|i| i + base);
         e

@@ -12,7 +12,9 @@
 //! method body. Every descent into a value is depth-bounded.
 
 use super::{Walker, start, utf8};
-use crate::facts::{Effect, EffectKind, PayloadKey, PayloadRole, RenderRef, RenderTarget, join_key};
+use crate::facts::{
+    Effect, EffectKind, PayloadKey, PayloadRole, RenderRef, RenderTarget, is_event_id_key, join_key,
+};
 use ruby_prism::{CallNode, Node};
 use std::rc::Rc;
 
@@ -80,23 +82,6 @@ const NOT_OUTBOUND: [&str; 9] = [
     "request",
     "request spec",
 ];
-
-/// Does a key name the sender's event id (`event_id`, `stripe_event_id`,
-/// `delivery_id`, `idempotency_key`)?
-pub fn is_event_id_key(k: &str) -> bool {
-    let k = k.to_ascii_lowercase();
-    [
-        "event_id",
-        "event_uid",
-        "delivery_id",
-        "webhook_id",
-        "message_id",
-        "idempotency_key",
-        "external_id",
-    ]
-    .iter()
-    .any(|s| k == *s || k.ends_with(&format!("_{s}")))
-}
 
 /// A pending link to an HTTP call recorded later in the walk (the call is
 /// a descendant of the node that names it).

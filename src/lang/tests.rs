@@ -2259,3 +2259,40 @@ fn ruby_webhook_checks_delegated_by_name_and_handoffs() {
     let kinds: Vec<_> = f.effects.iter().map(|e| (e.kind, e.line)).collect();
     assert_eq!(kinds, [(Verify, 3), (Delegate, 4), (Delegate, 5)]);
 }
+
+#[test]
+fn ts_server_payloads_and_webhook_effects() {
+    use crate::facts::EffectKind::*;
+    use crate::facts::PayloadRole::{ParamRead as R, Rendered as W};
+    let f = ts(
+        "app.post('/a', (req, res) => {\n  const { sku, address: { city } } = req.body;\n  const n = req.body.note.text;\n  res.status(201).json({ id: 1, items: [{ sku }] });\n});\nrouter.get('/b', (ctx) => {\n  ctx.body = { ok: true };\n});\nclass C {\n  @Post()\n  create(@Body('title') t: string) {\n    [1].map((x) => { return { inner: x }; });\n    return { created: true };\n  }\n}\napp.post('/h', async (req, res) => {\n  const sig = crypto.createHmac('sha256', k).update(req.body).digest('hex');\n  if (!crypto.timingSafeEqual(a, b)) return;\n  await eventsQueue.add('e', { eventId: 1 });\n  await prisma.event.create({ data: { eventId: 2 } });\n  stripe.webhooks.constructEvent(raw, sig, secret);\n});\n",
+        &[],
+    );
+    assert_eq!(
+        payload(&f),
+        [
+            (R, "address.city".to_string(), 2),
+            (R, "note.text".to_string(), 3),
+            (R, "sku".to_string(), 2),
+            (R, "title".to_string(), 11),
+            (W, "created".to_string(), 13),
+            (W, "id".to_string(), 4),
+            (W, "items".to_string(), 4),
+            (W, "items[].sku".to_string(), 4),
+            (W, "ok".to_string(), 7),
+        ]
+    );
+    let kinds: Vec<_> = f.effects.iter().map(|e| (e.kind, e.line)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (Hmac, 17),
+            (SecureCompare, 18),
+            (Enqueue, 19),
+            (Write, 20),
+            (Dedup, 20),
+            (Verify, 21)
+        ]
+    );
+    assert!(f.fn_spans.contains(&(16, 22)), "{:?}", f.fn_spans);
+}

@@ -248,6 +248,8 @@ struct V<'s> {
     http: super::ts_http::Http,
     /// Queues, jobs, hosted flags and string constants (issue 16).
     asyncs: super::ts_async::Raw,
+    /// HTTP payloads and webhook effects (issue 17).
+    payload: super::ts_payload::Payload,
 }
 
 /// `DATABASE_URL`, `PORT`: an env-var-shaped key.
@@ -391,6 +393,7 @@ impl<'s> V<'s> {
             config_reads: Vec::new(),
             http: super::ts_http::Http::default(),
             asyncs: Default::default(),
+            payload: super::ts_payload::Payload::default(),
         }
     }
 
@@ -798,6 +801,7 @@ impl<'s> V<'s> {
         b.facts.classes.extend(self.classes);
         b.facts.column_defs.extend(self.column_defs);
         self.http.finish(&mut b.facts);
+        self.payload.finish(&mut b.facts);
     }
 }
 
@@ -948,6 +952,7 @@ impl<'a> Visit<'a> for V<'_> {
                 decl_start: it.span.start,
             };
             if it.value.body.is_some() {
+                self.payload.mark_method(it.value.span.start);
                 self.scope(ScopeKind::Function, name, it.span);
                 self.defs.push(def);
             } else {
@@ -1047,13 +1052,17 @@ impl<'a> Visit<'a> for V<'_> {
         }
         self.http
             .enter_function(it.id.as_ref().map(|i| i.name.as_str()), it.span.start, &it.params);
+        self.payload.enter_function(it.span, &self.line_starts);
         walk::walk_function(self, it, flags);
+        self.payload.leave_function();
         self.http.leave_function();
     }
 
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
         self.http.enter_function(None, it.span.start, &it.params);
+        self.payload.enter_function(it.span, &self.line_starts);
         walk::walk_arrow_function_expression(self, it);
+        self.payload.leave_function();
         self.http.leave_function();
     }
 
@@ -1066,6 +1075,9 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        if let Some(init) = &it.init {
+            self.payload.destructure(&it.id, init, &self.line_starts);
+        }
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
             self.env_candidates
                 .push((id.name.as_str().to_string(), init.span()));
@@ -1206,6 +1218,15 @@ impl<'a> Visit<'a> for V<'_> {
                 }
             }
         }
+        // NestJS `@Body('x')`: the handler reads that key.
+        for d in &it.decorators {
+            if let Some(("Body", args)) = decorator_call(d)
+                && let Some(Argument::StringLiteral(k)) = args.first()
+            {
+                self.payload
+                    .body_param(k.value.as_str(), k.span.start, &self.line_starts);
+            }
+        }
         if let BindingPattern::BindingIdentifier(id) = &it.pattern
             && let Some(t) = &it.type_annotation
             && let TSType::TSTypeReference(r) = &t.type_annotation
@@ -1292,6 +1313,7 @@ impl<'a> Visit<'a> for V<'_> {
             self.asyncs.construct(&it.callee, &it.arguments, it.span.start);
         }
         self.http.client_call(it, &self.line_starts);
+        self.payload.call(it, self.src, &self.line_starts);
         self.callee(&it.callee);
         walk::walk_call_expression(self, it);
     }
@@ -1340,6 +1362,7 @@ impl<'a> Visit<'a> for V<'_> {
         }
         match &it.left {
             AssignmentTarget::StaticMemberExpression(m) => {
+                self.payload.assign(m, &it.right, self.src, &self.line_starts);
                 self.writes.insert(m.span);
                 let prop = m.property.name.as_str();
                 let module_exports = |e: &Expression| {
@@ -1425,8 +1448,16 @@ impl<'a> Visit<'a> for V<'_> {
         walk::walk_unary_expression(self, it);
     }
 
+    fn visit_return_statement(&mut self, it: &ReturnStatement<'a>) {
+        if let Some(a) = &it.argument {
+            self.payload.ret(a, self.src, &self.line_starts);
+        }
+        walk::walk_return_statement(self, it);
+    }
+
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
         self.asyncs.member(it);
+        self.payload.member(it, &self.line_starts);
         let name = it.property.name.as_str();
         let pos = it.property.span.start;
         if name == "env"
