@@ -191,6 +191,14 @@ impl ClassTable {
         self.decls.get(owner).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// The declared owner spelled like `owner` but for letter case
+    /// (`GitHubSecretScanningController` for the
+    /// `GithubSecretScanningController` a route names when the app declares
+    /// an acronym inflection), the first in byte order.
+    pub fn declared_ignoring_case(&self, owner: &str) -> Option<String> {
+        self.decls.keys().find(|k| k.eq_ignore_ascii_case(owner)).cloned()
+    }
+
     /// Declared owners a plan's (possibly partial) owner names: `Product`
     /// matches `Shop::Product`.
     pub fn owners_named(&self, name: &str) -> Vec<String> {

@@ -558,7 +558,7 @@ pub fn run(
     // which helper names and controller actions make a file worth parsing.
     // A method of a controller may be an action, which its route calls.
     let wants_routes = plan.points.iter().any(|p| match p.kind {
-        Kind::Route | Kind::Action => true,
+        Kind::Route | Kind::Action | Kind::Webhook => true,
         Kind::Method => MethodName::parse(&p.name)
             .ok()
             .and_then(|mn| mn.owner)

@@ -436,3 +436,46 @@ fn an_express_webhook_with_a_raw_body_hmac_and_timing_safe_equal_is_verified() {
             .contains("shipping-service/src/app.ts:26"),
     );
 }
+
+/// Found on rubygems.org: a plan of webhook points only still builds the
+/// route tables (its routes were all "missing").
+#[test]
+fn a_plan_of_webhook_points_alone_finds_their_routes() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("webhooks.yaml");
+    std::fs::write(
+        &plan,
+        "version: 1\nphases:\n  - name: w\n    points:\n      - webhook: POST /webhooks/stripe\n",
+    )
+    .unwrap();
+    let (r, code, stderr) = audit(&plan, Path::new("fixtures/payload-webhooks"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let f = r.finding("webhook:POST /webhooks/stripe");
+    assert_eq!(f.risk, "none", "{:?}", f.codes());
+    assert_eq!(layers(f)[0], ("route", true, vec!["api/config/routes.rb:7"]));
+}
+
+/// Found on rubygems.org: a controller named with an acronym inflection
+/// (`GitHubSecretScanningController` for `github_secret_scanning`) is the
+/// handler; HTTP basic authentication on the class verifies the sender.
+#[test]
+fn an_acronym_controller_with_basic_auth_is_a_verified_handler() {
+    let r = report();
+    let f = r.finding("webhook:POST /webhooks/github_app");
+    assert_eq!(f.codes(), ["webhook-no-dedup"]);
+    assert_eq!(
+        layers(f)[1..3],
+        [
+            (
+                "handler",
+                true,
+                vec!["api/app/controllers/git_hub_app_webhooks_controller.rb:5"]
+            ),
+            (
+                "verification",
+                true,
+                vec!["api/app/controllers/git_hub_app_webhooks_controller.rb:3"]
+            ),
+        ]
+    );
+}

@@ -472,7 +472,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         return f;
     };
     let want_repo = m.repo.as_deref().and_then(|r| ctx.repo_index(r));
-    let class = controller_class(controller);
+    let class = super::effects::controller_owner(ctx.ix, controller);
     let mut layers = Vec::new();
 
     // Route.

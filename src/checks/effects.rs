@@ -124,10 +124,24 @@ pub fn body(ix: &FactIndex, chain: &[String], start: &[String], hops: usize) -> 
     b
 }
 
+/// The class a Rails controller path names (`api/v1/github_secret_scanning`
+/// → `Api::V1::GithubSecretScanningController`), or the declared class
+/// that differs from it only in letter case (an acronym inflection such as
+/// `GitHub`).
+pub fn controller_owner(ix: &FactIndex, controller: &str) -> String {
+    let class = controller_class(controller);
+    if ix.classes.declared_at(&class).is_empty()
+        && let Some(c) = ix.classes.declared_ignoring_case(&class)
+    {
+        return c;
+    }
+    class
+}
+
 /// The bodies a Rails action runs: the action, its covering callbacks,
 /// and what they call.
 pub fn action_body(ix: &FactIndex, controller: &str, action: &str) -> Body {
-    let class = controller_class(controller);
+    let class = controller_owner(ix, controller);
     let chain = chain_of(ix, &class);
     let mut start = vec![action.to_string()];
     start.extend(callbacks(ix, &chain, action).into_iter().map(|(m, _, _)| m));

@@ -369,7 +369,7 @@ pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) 
         let body = action_body(ix, controller, action);
         handlers.push(format!(
             "{}#{action}",
-            crate::routing::controller_class(controller)
+            super::effects::controller_owner(ix, controller)
         ));
         let last = controller.rsplit('/').next().unwrap_or(controller);
         wrappers.insert(singularize(last));
@@ -404,7 +404,7 @@ pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) 
             if view.is_none() {
                 no_render.push(format!(
                     "`{}#{action}` renders no JSON seamscan can see (no `render json:` and no {stem}.json.* view)",
-                    crate::routing::controller_class(controller)
+                    super::effects::controller_owner(ix, controller)
                 ));
             }
         }

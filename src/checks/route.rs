@@ -142,7 +142,7 @@ fn handler(ctx: &Ctx, r: &Route) -> Handler {
 /// `controller#action` in `repo`.
 pub fn find_action(ctx: &Ctx, controller: &str, action: &str, repo: u32) -> Handler {
     let ix = ctx.ix;
-    let class = controller_class(controller);
+    let class = super::effects::controller_owner(ix, controller);
     if ix.classes.declared_at(&class).is_empty() {
         // Controllers that Rails itself or a well-known gem provides.
         let first = controller.split('/').next().unwrap_or(controller);

@@ -149,7 +149,20 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         return f;
     };
     let body = action_body(ix, &controller, &action);
-    let effects = body.effects(ix);
+    let mut effects = body.effects(ix);
+    // Class-level checks (`http_basic_authenticate_with`) cover every action.
+    for (fi, ff) in ix.facts.iter().enumerate() {
+        for e in &ff.effects {
+            if e.kind == EffectKind::Verify
+                && e.scope.is_none()
+                && e.owner
+                    .as_deref()
+                    .is_some_and(|o| body.chain.iter().any(|c| c == o))
+            {
+                effects.push((fi as FileIdx, e));
+            }
+        }
+    }
     // Which method each effect is in: the action's own body is ordered by
     // line; callbacks run before it.
     let in_action = |fi: FileIdx, scope: Option<u32>| {
@@ -157,7 +170,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             .and_then(|s| ix.facts[fi as usize].scopes.get(s as usize))
             .is_some_and(|s| s.name == action)
     };
-    let who = format!("`{}#{action}`", crate::routing::controller_class(&controller));
+    let who = format!("`{}#{action}`", super::effects::controller_owner(ix, &controller));
     judge(ctx, &mut f, &mut layers, &who, &effects, &in_action, &body, false);
     f.layers = Some(layers);
     super::env::wire(ctx, &m.env, &mut f);
@@ -199,10 +212,9 @@ fn judge(
         .iter()
         .filter(|(_, e)| e.kind == EffectKind::Enqueue)
         .collect();
+    // A signature (HMAC) or a shared token compared in constant time.
     let mut checks: Vec<&(String, FileIdx, u32, bool)> = verify.iter().collect();
-    if !hmac.is_empty() {
-        checks.extend(secure.iter());
-    }
+    checks.extend(secure.iter());
     let hmac_locs: Vec<String> = if secure.is_empty() {
         Vec::new()
     } else {
@@ -309,9 +321,12 @@ fn judge(
             enqueue.note = Some(format!("`{}`: plan a `job:` point to check its worker", e.what));
             continue;
         }
-        let class = e.what.trim_start_matches("::").to_string();
+        let (class, method) = match e.what.trim_start_matches("::").split_once('#') {
+            Some((c, m)) => (c.to_string(), m.to_string()),
+            None => (e.what.trim_start_matches("::").to_string(), "perform".to_string()),
+        };
         let declared = ix.classes.declared_at(&class);
-        let perform = ix.defs_by_name.get("perform").and_then(|v| {
+        let perform = ix.defs_by_name.get(&method).and_then(|v| {
             v.iter().find_map(|(g, i)| {
                 let d = &ix.facts[*g as usize].defs[*i as usize];
                 d.owner
@@ -324,7 +339,7 @@ fn judge(
             Some((loc, owner)) => {
                 enqueue.found = true;
                 enqueue.locations.push(loc);
-                jobs.push(owner);
+                jobs.push((owner, method));
             }
             None if declared.is_empty() => f.problem(
                 Code::MissingLayer,
@@ -332,7 +347,7 @@ fn judge(
             ),
             None => f.problem(
                 Code::MissingLayer,
-                format!("enqueue: `{class}` defines no `perform`"),
+                format!("enqueue: `{class}` defines no `{method}`"),
             ),
         }
     }
@@ -363,11 +378,11 @@ fn judge(
     // Dedup, on the handler or the jobs' `perform`.
     let job_bodies: Vec<Body> = jobs
         .iter()
-        .map(|j| {
+        .map(|(j, m)| {
             super::effects::body(
                 ix,
                 &chain_of(ix, j),
-                &["perform".to_string()],
+                std::slice::from_ref(m),
                 super::effects::HOPS,
             )
         })
@@ -388,7 +403,7 @@ fn judge(
             .push("deduplication by event id in a model callback or a unique database index".into());
     }
     report_untimed(ctx, body, "the webhook handler", f);
-    for (j, b) in jobs.iter().zip(&job_bodies) {
-        report_untimed(ctx, b, &format!("`{j}#perform`"), f);
+    for ((j, m), b) in jobs.iter().zip(&job_bodies) {
+        report_untimed(ctx, b, &format!("`{j}#{m}`"), f);
     }
 }

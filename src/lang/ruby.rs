@@ -1084,8 +1084,13 @@ impl<'pr> Walker<'_, '_> {
         self.async_call(&c, &name, recv.as_ref(), &args);
         if self.b.facts.enqueues.len() > enqueues {
             let e = &self.b.facts.enqueues[enqueues];
-            let (class, line) = (e.class.clone(), e.line);
-            self.enqueue_effect(class, line);
+            // A mailer's `deliver_later` runs the mailer method.
+            let what = match &e.mailer_method {
+                Some(m) => format!("{}#{m}", e.class),
+                None => e.class.clone(),
+            };
+            let line = e.line;
+            self.enqueue_effect(what, line);
         }
         self.schema_call(&c, &name, recv.as_ref(), &args);
         self.consume_non_method_symbols(&name, recv.is_some(), &args);

@@ -1076,12 +1076,26 @@ impl<'pr> Walker<'_, '_> {
             }
             // `client.validate_webhook!(header, body)`, `verify_signature!`:
             // a check delegated by name.
-            n if (n.contains("verify") || n.contains("validate"))
+            n if (n.contains("verify") || n.contains("valid"))
                 && (n.contains("webhook") || n.contains("signature") || n.contains("hmac")) =>
             {
                 self.effect(EffectKind::Verify, short(), line);
             }
-            "secure_compare" | "fixed_length_secure_compare" | "variable_size_secure_compare" => {
+            // A shared secret or token checked in the request: as good as a
+            // signature for the sender's identity.
+            "http_basic_authenticate_with"
+            | "authenticate_or_request_with_http_basic"
+            | "authenticate_with_http_basic"
+            | "authenticate_or_request_with_http_token"
+            | "authenticate_with_http_token"
+                if recv.is_none() =>
+            {
+                self.effect(EffectKind::Verify, short(), line);
+            }
+            "secure_compare"
+            | "secure_compare!"
+            | "fixed_length_secure_compare"
+            | "variable_size_secure_compare" => {
                 self.effect(EffectKind::SecureCompare, short(), line);
             }
             "==" | "!=" | "eql?" | "equal?" => {
@@ -1159,9 +1173,14 @@ impl<'pr> Walker<'_, '_> {
                     _ => return false,
                 };
                 elements.iter().any(|e| {
-                    e.as_assoc_node()
-                        .and_then(|x| key_name(&x.key()))
-                        .is_some_and(|k| is_event_id_key(&k))
+                    let Some(x) = e.as_assoc_node() else { return false };
+                    // Keyed by an event id, or by a value taken from one
+                    // (`sendgrid_id: events.pluck(:sg_event_id)`).
+                    let v = self.short(&x.value()).to_ascii_lowercase();
+                    key_name(&x.key()).is_some_and(|k| is_event_id_key(&k))
+                        || v.contains("event_id")
+                        || v.contains("event.id")
+                        || v.contains("delivery_id")
                 })
             });
             if keyed {

@@ -2231,7 +2231,7 @@ fn ruby_client_bodies_and_response_reads() {
 fn ruby_webhook_effects() {
     use crate::facts::EffectKind::*;
     let f = ruby(
-        "class WebhooksController\n  def stripe\n    event = Stripe::Webhook.construct_event(request.body.read, sig, secret)\n    return head(:ok) if WebhookEvent.exists?(stripe_event_id: event.id)\n    Order.find(1).update!(paid: true)\n    PaymentJob.perform_later(event.id)\n  end\n  def github\n    expected = OpenSSL::HMAC.hexdigest('SHA256', secret, request.raw_post)\n    head :unauthorized unless ActiveSupport::SecurityUtils.secure_compare(expected, sig)\n  end\n  def bad\n    head :unauthorized unless request.headers['X-Signature'] == computed_signature\n  end\nend\n",
+        "class WebhooksController\n  def stripe\n    event = Stripe::Webhook.construct_event(request.body.read, sig, secret)\n    return head(:ok) if WebhookEvent.exists?(stripe_event_id: event.id)\n    Order.find(1).update!(paid: true)\n    PaymentJob.perform_later(event.id)\n    Mailer.paid(1).deliver_later\n  end\n  def github\n    expected = OpenSSL::HMAC.hexdigest('SHA256', secret, request.raw_post)\n    head :unauthorized unless ActiveSupport::SecurityUtils.secure_compare(expected, sig)\n  end\n  def bad\n    head :unauthorized unless request.headers['X-Signature'] == computed_signature\n  end\nend\n",
         &[],
     );
     let kinds: Vec<_> = f.effects.iter().map(|e| (e.kind, e.line)).collect();
@@ -2242,11 +2242,14 @@ fn ruby_webhook_effects() {
             (Dedup, 4),
             (Write, 5),
             (Enqueue, 6),
-            (Hmac, 9),
-            (SecureCompare, 10),
-            (PlainCompare, 13)
+            (Enqueue, 7),
+            (Hmac, 10),
+            (SecureCompare, 11),
+            (PlainCompare, 14)
         ]
     );
+    // A mailer delivery runs the mailer method.
+    assert_eq!(f.effects[4].what, "Mailer#paid");
 }
 
 #[test]
