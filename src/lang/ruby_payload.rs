@@ -470,6 +470,9 @@ impl<'pr> Walker<'_, '_> {
             self.client_call(c, args, idx, line);
         }
         self.effects_of(c, name, recv, args, line);
+        if new_call.is_none() {
+            self.unlisted_request(c, name, recv, args, line);
+        }
         let loc = n.location();
         let seen = self.chain_links.contains(&(loc.start(), loc.end()));
         // Chains: params reads (server) and response reads (client).
@@ -587,6 +590,57 @@ impl<'pr> Walker<'_, '_> {
         {
             self.serializer_macro(name, args, line);
         }
+    }
+
+    /// An HTTP client call whose URL is not a literal (`Faraday.post(url)`,
+    /// `HTTParty.get(Config::URL)`): not a route's caller, but an outbound
+    /// call all the same, with or without a timeout.
+    fn unlisted_request(
+        &mut self,
+        c: &CallNode<'pr>,
+        name: &str,
+        recv: Option<&Node<'pr>>,
+        args: &[Node<'pr>],
+        line: u32,
+    ) {
+        let Some(r) = recv.filter(|r| is_const(r)) else {
+            return;
+        };
+        let k = self.text(r);
+        let k = k.trim_start_matches("::");
+        let client = [
+            "HTTParty",
+            "Faraday",
+            "RestClient",
+            "Typhoeus",
+            "HTTP",
+            "Excon",
+            "HTTPX",
+        ]
+        .contains(&k);
+        let net = k == "Net::HTTP" && matches!(name, "get" | "get_response" | "post" | "post_form" | "start");
+        if !(net || (client && super::http::VERBS.contains(&name))) {
+            return;
+        }
+        if net && name == "start" && c.block().is_none() {
+            return;
+        }
+        let timed = args.iter().any(|a| {
+            ["timeout", "read_timeout", "open_timeout"]
+                .iter()
+                .any(|key| self.kwarg(a, key).is_some())
+        });
+        let url = args.first().map(|a| self.short(a)).unwrap_or_default();
+        let what = format!("{} {url} ({k})", name.to_ascii_uppercase());
+        self.effect(
+            if timed {
+                EffectKind::HttpTimed
+            } else {
+                EffectKind::Http
+            },
+            what,
+            line,
+        );
     }
 
     /// The body a client call sends, its block, and its timeout.

@@ -2299,3 +2299,18 @@ fn ts_server_payloads_and_webhook_effects() {
     );
     assert!(f.fn_spans.contains(&(16, 22)), "{:?}", f.fn_spans);
 }
+
+#[test]
+fn ruby_outbound_calls_with_urls_in_variables_and_their_timeouts() {
+    use crate::facts::EffectKind::*;
+    let f = ruby(
+        "class N\n  def a\n    Faraday.post(Docuseal::URL, body.to_json, 'Content-Type' => 'x')\n  end\n  def b(u)\n    Faraday.post(u) do |req|\n      req.options.read_timeout = 15\n    end\n    HTTParty.get(u, timeout: 3)\n    Net::HTTP.get(URI(u))\n  end\nend\n",
+        &[],
+    );
+    let kinds: Vec<_> = f.effects.iter().map(|e| (e.kind, e.line)).collect();
+    assert_eq!(
+        kinds,
+        [(Http, 3), (Http, 6), (Timeout, 7), (HttpTimed, 9), (Http, 10)]
+    );
+    assert_eq!(f.effects[0].what, "POST Docuseal::URL (Faraday)");
+}
