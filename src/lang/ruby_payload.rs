@@ -826,26 +826,43 @@ impl<'pr> Walker<'_, '_> {
     /// Is a hash value a shape of its own (a literal, a serialized value),
     /// rather than a leaf?
     fn nested(&self, val: &Node<'pr>, render: bool) -> bool {
-        if val.as_hash_node().is_some() || val.as_array_node().is_some() {
-            return true;
+        // Looks through a bounded chain of `.to_json` / `.as_json` / ...
+        let mut val = super::super::prism_tree::own(val);
+        for _ in 0..MAX_SHAPE_DEPTH {
+            if val.as_hash_node().is_some() || val.as_array_node().is_some() {
+                return true;
+            }
+            let Some(c) = val.as_call_node() else { return false };
+            let Some(r) = c.receiver() else { return false };
+            let through = matches!(
+                c.name().as_slice(),
+                b"to_json"
+                    | b"as_json"
+                    | b"serializable_hash"
+                    | b"serialize"
+                    | b"to_h"
+                    | b"deep_stringify_keys"
+                    | b"stringify_keys"
+                    | b"compact"
+                    | b"with_indifferent_access"
+            );
+            if through && call_args(&c).iter().any(|a| self.kwarg(a, "only").is_some()) {
+                return true;
+            }
+            if through {
+                val = r;
+                continue;
+            }
+            return self.nested_leaf(&val, render);
         }
+        false
+    }
+
+    /// The end of a chain `nested` looks through.
+    fn nested_leaf(&self, val: &Node<'pr>, render: bool) -> bool {
         let Some(c) = val.as_call_node() else { return false };
         let Some(r) = c.receiver() else { return false };
         match c.name().as_slice() {
-            b"to_json"
-            | b"as_json"
-            | b"serializable_hash"
-            | b"serialize"
-            | b"to_h"
-            | b"deep_stringify_keys"
-            | b"stringify_keys"
-            | b"compact"
-            | b"with_indifferent_access" => {
-                r.as_hash_node().is_some()
-                    || r.as_array_node().is_some()
-                    || self.nested(&r, render)
-                    || call_args(&c).iter().any(|a| self.kwarg(a, "only").is_some())
-            }
             b"generate" | b"dump" | b"encode" => {
                 matches!(self.text(&r).as_str(), "JSON" | "Oj" | "MultiJson")
             }

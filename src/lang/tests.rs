@@ -2314,3 +2314,15 @@ fn ruby_outbound_calls_with_urls_in_variables_and_their_timeouts() {
     );
     assert_eq!(f.effects[0].what, "POST Docuseal::URL (Faraday)");
 }
+
+#[test]
+fn ruby_long_to_json_chains_in_a_render_are_bounded() {
+    let chain = ".to_json".repeat(5_000);
+    let src = format!("class C\n  def show\n    render json: {{ a: {{ b: 1 }}{chain} }}\n  end\nend\n");
+    let f = ruby(&src, &[]);
+    assert!(
+        f.payload_keys.iter().any(|k| k.key == "a"),
+        "{:?}",
+        f.payload_keys
+    );
+}
