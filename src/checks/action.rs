@@ -17,7 +17,7 @@ use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, Layer};
 use crate::inflect::singularize;
 use crate::msg;
 use crate::plan::{Kind, MethodName};
-use crate::routing::{Route, Target, controller_class};
+use crate::routing::{Route, Target};
 use crate::text::Text;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -12,7 +12,7 @@ use crate::facts::{Access, DefKind, FileIdx};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Finding, Layer};
 use crate::msg;
 use crate::plan::{Kind, Plan, RouteName};
-use crate::routing::{Route, Target, controller_class, paths_match, segments};
+use crate::routing::{Route, Target, paths_match, segments};
 use crate::text::Text;
 use std::collections::BTreeSet;
 
