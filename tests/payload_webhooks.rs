@@ -114,7 +114,7 @@ fn a_key_sent_that_strong_params_drop_is_sent_never_read() {
             "{}",
             f.problem("request-key-sent-never-read").message
         );
-        let permit = "api/app/controllers/api/orders_controller.rb:32";
+        let permit = "api/app/controllers/api/orders_controller.rb:39";
         let sent = "storefront-client/app/services/orders_api.rb:15";
         assert_eq!(
             keys(f, "request"),
@@ -477,5 +477,48 @@ fn an_acronym_controller_with_basic_auth_is_a_verified_handler() {
                 vec!["api/app/controllers/git_hub_app_webhooks_controller.rb:3"]
             ),
         ]
+    );
+}
+
+#[test]
+fn a_typescript_body_key_renamed_on_the_server_is_reported_once_per_finding() {
+    let r = report();
+    let ts = "web/src/orders.ts:4";
+    let permit = "api/app/controllers/api/orders_controller.rb:28";
+    for id in ["route:PATCH /api/orders/:id", "action:api/orders#update"] {
+        let f = r.finding(id);
+        // The axios body's leaves are the request's sent keys; its parent
+        // `order` is not listed and covers no read by itself.
+        assert_eq!(
+            keys(f, "request"),
+            [
+                ("order.delivery_notes", vec![], vec![permit]),
+                ("order.notes", vec![ts], vec![]),
+                ("order.quantity", vec![ts], vec![permit]),
+            ],
+            "{id}"
+        );
+    }
+    // The route has no params check: the sent side reports the rename.
+    let route = r.finding("route:PATCH /api/orders/:id");
+    assert_eq!(route.codes(), ["request-key-sent-never-read"]);
+    let m = &route.problem("request-key-sent-never-read").message;
+    assert!(
+        m.contains("`order.notes` is sent by web/src/orders.ts:4")
+            && m.contains("likely renamed: the server reads `order.delivery_notes`"),
+        "{m}"
+    );
+    // On the action, params-key-never-sent already names `order.notes` as
+    // the likely rename: the same rename is not reported again.
+    let action = r.finding("action:api/orders#update");
+    assert_eq!(action.codes(), ["params-key-never-sent"]);
+    let m = &action.problem("params-key-never-sent").message;
+    assert!(
+        m.contains("reads `order.delivery_notes`") && m.contains("it is sent `order.notes` instead"),
+        "{m}"
+    );
+    assert!(
+        !m.contains("order.order"),
+        "a body under the model's key is not wrapped again: {m}"
     );
 }

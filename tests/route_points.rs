@@ -164,7 +164,17 @@ fn clients_in_other_repos_tests_and_expected_callers() {
     // A prefix held in an env var: matched, with a lower strength; and
     // axios with a full URL from the TypeScript web app.
     let f = r.finding("route:POST /api/orders");
-    assert_eq!(f.risk, "none");
+    // The axios body's `order.qty` is no key the handler permits (it
+    // permits `order.quantity`): the route's payload says so, once.
+    assert_eq!(f.codes(), ["request-key-sent-never-read"]);
+    assert_eq!(f.risk, "low");
+    assert!(
+        f.problem("request-key-sent-never-read")
+            .message
+            .contains("`order.qty` is sent by web/src/orders.ts:4"),
+        "{}",
+        f.problem("request-key-sent-never-read").message
+    );
     assert_eq!(
         matches(f),
         [
@@ -466,6 +476,12 @@ fn params_a_form_or_a_json_client_never_sends() {
     // A JSON body `{ order: { sku, qty } }` from axios against
     // `params.require(:order).permit(:sku, :quantity)`.
     let f = r.finding("action:api/orders#create");
+    // The same rename is not reported again as sent and never read.
+    assert!(
+        !f.codes().contains(&"request-key-sent-never-read"),
+        "{:?}",
+        f.codes()
+    );
     let m = &f.problem("params-key-never-sent").message;
     assert!(
         m.contains("reads `order.quantity` (shop/app/controllers/api/orders_controller.rb:12)")

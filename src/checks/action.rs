@@ -197,7 +197,17 @@ fn partial_fields(ctx: &Ctx, form_file: FileIdx, partials: &[(String, String, St
 /// submit to its routes send. Route placeholders (`:id`) are sent by the
 /// URL. With no sender in sight, the keys are not judged: the confidence
 /// drops and the note says so.
-fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &[&Route], f: &mut Finding) {
+/// Returns the sent keys it named as likely renames of a read key, so the
+/// payload check does not report them again as sent and never read.
+fn params_sent(
+    ctx: &Ctx,
+    class: &str,
+    controller: &str,
+    action: &str,
+    routes: &[&Route],
+    f: &mut Finding,
+) -> BTreeSet<String> {
+    let mut blamed = BTreeSet::new();
     let ix = ctx.ix;
     let chain: Vec<String> = ix
         .classes
@@ -265,7 +275,7 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
         }
     }
     if reads.is_empty() {
-        return;
+        return blamed;
     }
     // Senders: (location, keys sent).
     let mut senders: Vec<(String, Vec<String>)> = Vec::new();
@@ -316,7 +326,14 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
                 continue;
             }
             let mut keys: Vec<String> = c.body_keys.iter().map(|k| norm_key(k)).collect();
-            keys.extend(c.body_keys.iter().map(|k| format!("{model}.{}", norm_key(k))));
+            // A body already under the model's key (`{ order: {...} }`) is
+            // not wrapped again: `order` is no attribute of the model.
+            keys.extend(
+                c.body_keys
+                    .iter()
+                    .filter(|k| k.split('.').next() != Some(model.as_str()))
+                    .map(|k| format!("{model}.{}", norm_key(k))),
+            );
             let loc = ctx.loc(fi, c.line);
             if !senders.iter().any(|(l, _)| *l == loc) {
                 senders.push((loc, keys));
@@ -330,7 +347,7 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
             Text::code(format!("{controller}#{action}")),
             Text::join(reads.keys().map(Text::code), ", ")
         ));
-        return;
+        return blamed;
     }
     // A read key with deeper reads under it (`require(:user)` before
     // `permit(:email)`) is a scope, not a value.
@@ -379,6 +396,9 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
         if !required && strays.is_empty() {
             continue;
         }
+        if !required {
+            blamed.extend(strays.iter().map(|s| s.to_string()));
+        }
         let shown: Vec<Text> = senders
             .iter()
             .take(3)
@@ -423,6 +443,7 @@ fn params_sent(ctx: &Ctx, class: &str, controller: &str, action: &str, routes: &
             ),
         );
     }
+    blamed
 }
 
 /// Bodies this short (`true`, `admin?`) are alike by nature.
@@ -720,9 +741,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             "the model layer: name the model method with `model: Model#method` to check it",
         )),
     }
-    if action_ok {
-        params_sent(ctx, &class, controller, action, &routes, &mut f);
-    }
+    let blamed = if action_ok {
+        params_sent(ctx, &class, controller, action, &routes, &mut f)
+    } else {
+        BTreeSet::new()
+    };
     f.exists = Some(!routes.is_empty() || action_ok);
     f.layers = Some(layers);
     // Payload keys: the clients of every route that leads here.
@@ -732,7 +755,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     hits.sort_by_key(|h| (h.file, h.call));
     hits.dedup_by_key(|h| (h.file, h.call));
-    f.payload = Some(super::payload::check(ctx, &routes, &hits, &mut f));
+    f.payload = Some(super::payload::check(ctx, &routes, &hits, &blamed, &mut f));
     super::env::wire(ctx, &m.env, &mut f);
     f
 }

@@ -285,7 +285,16 @@ pub fn code_span(ix: &crate::facts::FactIndex, file: FileIdx, line: u32) -> Opti
 }
 
 /// Build the payload of the routes' handlers and report its problems.
-pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) -> Payload {
+/// `blamed`: sent keys a `params-key-never-sent` on the same finding
+/// already names as the likely rename of a read key; they are listed but
+/// not reported again as `request-key-sent-never-read`.
+pub fn check(
+    ctx: &Ctx,
+    routes: &[&Route],
+    hits: &[ClientHit],
+    blamed: &BTreeSet<String>,
+    f: &mut Finding,
+) -> Payload {
     let ix = ctx.ix;
     let mut reads: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut reads_all = false;
@@ -420,8 +429,13 @@ pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) 
     for h in hits {
         let ff = &ix.facts[h.file as usize];
         let test = ix.is_test(h.file);
+        let mut body_seen = false;
         for k in &ff.payload_keys {
-            if k.call != Some(h.call) || k.key == "*" {
+            if k.call != Some(h.call) {
+                continue;
+            }
+            body_seen |= k.role == PayloadRole::Sent;
+            if k.key == "*" {
                 continue;
             }
             let loc = ctx.loc(h.file, k.line);
@@ -429,6 +443,18 @@ pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) 
                 PayloadRole::Sent => sent.entry(k.key.clone()).or_default().push((loc, test)),
                 PayloadRole::Received => got.entry(k.key.clone()).or_default().push((loc, test)),
                 _ => {}
+            }
+        }
+        // The JSON body object of a TypeScript client (`axios.post(url,
+        // {...})`, `fetch(url, { body: JSON.stringify({...}) })`), at the
+        // call.
+        if !body_seen && let Some(c) = ff.http_calls.get(h.call as usize) {
+            // Leaves only: an object sent whole covers no read by itself.
+            let parent = |k: &String| c.body_keys.iter().any(|o| o.starts_with(&format!("{k}.")));
+            for k in c.body_keys.iter().filter(|k| !parent(k)) {
+                sent.entry(k.clone())
+                    .or_default()
+                    .push((ctx.loc(h.file, c.line), test));
             }
         }
     }
@@ -453,7 +479,8 @@ pub fn check(ctx: &Ctx, routes: &[&Route], hits: &[ClientHit], f: &mut Finding) 
         e.sent_at.sort();
         matched_reads.extend(m.iter().cloned());
         let prod: Vec<&String> = locs.iter().filter(|(_, t)| !t).map(|(l, _)| l).collect();
-        if m.is_empty() && !reads_all && !handlers.is_empty() && !prod.is_empty() {
+        let named = blamed.contains(k) || wrappers.iter().any(|w| blamed.contains(&format!("{w}.{k}")));
+        if m.is_empty() && !reads_all && !handlers.is_empty() && !prod.is_empty() && !named {
             let hint = match rename_of(k, read_keys.iter()) {
                 Some(r) => format!(" (likely renamed: the server reads `{r}`)"),
                 None => String::new(),

@@ -547,7 +547,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         add(&mut f, h.file, h.line, h.strength);
         low_strength |= h.prefix_var;
     }
-    let payload = super::payload::check(ctx, &routes, &hits, &mut f);
+    let payload = super::payload::check(ctx, &routes, &hits, &BTreeSet::new(), &mut f);
     f.payload = Some(payload);
     super::effects::outbound_for_routes(ctx, &routes, &mut f);
     f.finish();
