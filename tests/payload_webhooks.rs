@@ -481,37 +481,103 @@ fn an_acronym_controller_with_basic_auth_is_a_verified_handler() {
 }
 
 #[test]
-fn a_typescript_body_key_renamed_on_the_server_is_reported_once_per_finding() {
+fn typescript_clients_send_and_read_keys_and_a_rename_is_reported_once_per_finding() {
     let r = report();
-    let ts = "web/src/orders.ts:4";
-    let permit = "api/app/controllers/api/orders_controller.rb:28";
+    let web = |l: u32| format!("web/src/orders.ts:{l}");
+    let (w4, w7, w11, w12, w13, w17, w22, w23) = (
+        web(4),
+        web(7),
+        web(11),
+        web(12),
+        web(13),
+        web(17),
+        web(22),
+        web(23),
+    );
+    let ctl = |l: u32| format!("api/app/controllers/api/orders_controller.rb:{l}");
+    let (permit, render) = (ctl(28), ctl(29));
     for id in ["route:PATCH /api/orders/:id", "action:api/orders#update"] {
         let f = r.finding(id);
-        // The axios body's leaves are the request's sent keys; its parent
+        // The bodies' leaves (axios's second argument, fetch's
+        // `JSON.stringify`) are the request's sent keys; their parent
         // `order` is not listed and covers no read by itself.
         assert_eq!(
             keys(f, "request"),
             [
-                ("order.delivery_notes", vec![], vec![permit]),
-                ("order.notes", vec![ts], vec![]),
-                ("order.quantity", vec![ts], vec![permit]),
+                ("order.delivery_notes", vec![], vec![permit.as_str()]),
+                ("order.notes", vec![w4.as_str()], vec![]),
+                (
+                    "order.quantity",
+                    vec![w11.as_str(), w17.as_str(), w4.as_str()],
+                    vec![permit.as_str()]
+                ),
             ],
             "{id}"
+        );
+        // `res.data.deliveryNote`; `const { data } = await axios...` then
+        // `const { id: orderId } = data` and `data.deliveryNotes.trim()`;
+        // `await res.json()` of a fetch and `body.deliveryNotes.length`;
+        // `(await axios.patch(...)).data.status`.
+        assert_eq!(
+            keys(f, "response"),
+            [
+                ("deliveryNote", vec![], vec![w7.as_str()]),
+                (
+                    "deliveryNotes",
+                    vec![render.as_str()],
+                    vec![w13.as_str(), w23.as_str()]
+                ),
+                ("id", vec![render.as_str()], vec![w12.as_str()]),
+                ("status", vec![], vec![w22.as_str()]),
+            ],
+            "{id}"
+        );
+        let reads: Vec<&str> = f
+            .problems
+            .iter()
+            .filter(|p| p.code == "response-key-read-never-sent")
+            .map(|p| p.message.as_str())
+            .collect();
+        assert_eq!(reads.len(), 2, "{id}: {reads:?}");
+        assert!(
+            reads[0].contains("`deliveryNote` is read by web/src/orders.ts:7 but Api::OrdersController#update never sends it (likely renamed to `deliveryNotes`"),
+            "{}",
+            reads[0]
+        );
+        assert!(
+            reads[1].contains("`status` is read by web/src/orders.ts:22"),
+            "{}",
+            reads[1]
         );
     }
     // The route has no params check: the sent side reports the rename.
     let route = r.finding("route:PATCH /api/orders/:id");
-    assert_eq!(route.codes(), ["request-key-sent-never-read"]);
+    assert_eq!(
+        route.codes(),
+        [
+            "response-key-read-never-sent",
+            "response-key-read-never-sent",
+            "request-key-sent-never-read"
+        ]
+    );
     let m = &route.problem("request-key-sent-never-read").message;
     assert!(
-        m.contains("`order.notes` is sent by web/src/orders.ts:4")
-            && m.contains("likely renamed: the server reads `order.delivery_notes`"),
+        m.contains(
+            "`order.notes` is sent by web/src/orders.ts:4 but Api::OrdersController#update never reads it"
+        ) && m.contains("likely renamed: the server reads `order.delivery_notes`"),
         "{m}"
     );
     // On the action, params-key-never-sent already names `order.notes` as
     // the likely rename: the same rename is not reported again.
     let action = r.finding("action:api/orders#update");
-    assert_eq!(action.codes(), ["params-key-never-sent"]);
+    assert_eq!(
+        action.codes(),
+        [
+            "params-key-never-sent",
+            "response-key-read-never-sent",
+            "response-key-read-never-sent"
+        ]
+    );
     let m = &action.problem("params-key-never-sent").message;
     assert!(
         m.contains("reads `order.delivery_notes`") && m.contains("it is sent `order.notes` instead"),

@@ -19,6 +19,7 @@ pub mod template;
 mod ts_async;
 pub mod ts_http;
 pub mod ts_payload;
+mod ts_response;
 pub mod typescript;
 
 use crate::facts::{Call, EnvRead, FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};

@@ -2326,3 +2326,58 @@ fn ruby_long_to_json_chains_in_a_render_are_bounded() {
         f.payload_keys
     );
 }
+
+#[test]
+fn ts_client_response_reads_are_tied_to_their_request() {
+    let f = ts(
+        "import axios from 'axios';\n\
+async function a(id) {\n\
+  const res = await axios.get(`/api/orders/${id}`);\n\
+  const items = res.data.order.items;\n\
+  return [res.status, items.map((i) => i.sku), res.data.order.customer.email];\n\
+}\n\
+async function b() {\n\
+  const r = await fetch('/api/me');\n\
+  if (!r.ok) return null;\n\
+  const { user, flags: { beta } } = await r.json();\n\
+  return user.name;\n\
+}\n\
+function c() {\n\
+  const res = helper();\n\
+  return res.data.secret + items.length;\n\
+}\n",
+        &[],
+    );
+    let calls: Vec<(&str, u32)> = f.http_calls.iter().map(|c| (c.url.as_str(), c.line)).collect();
+    assert_eq!(calls, [("/api/orders/:id", 3), ("/api/me", 8)]);
+    let mut got: Vec<(Option<u32>, String, u32)> = f
+        .payload_keys
+        .iter()
+        .filter(|k| k.role == crate::facts::PayloadRole::Received)
+        .map(|k| (k.call, k.key.clone(), k.line))
+        .collect();
+    got.sort();
+    // `res.status` of a response is no key, `items.map` is a method on the
+    // `order.items` read, `helper()` is no client, and `items` in `c` is
+    // not `a`'s local.
+    assert_eq!(
+        got,
+        [
+            (Some(0), "order.customer.email".to_string(), 5),
+            (Some(0), "order.items".to_string(), 4),
+            (Some(1), "flags.beta".to_string(), 10),
+            (Some(1), "user".to_string(), 10),
+            (Some(1), "user.name".to_string(), 11),
+        ]
+    );
+}
+
+#[test]
+fn ts_long_member_chains_on_a_response_are_bounded() {
+    let chain = ".a".repeat(5000);
+    let src = format!(
+        "async function a() {{\n  const res = await fetch('/api/x');\n  const body = await res.json();\n  return body{chain};\n}}\n"
+    );
+    let f = ts(&src, &[]);
+    assert_eq!(f.http_calls.len(), 1);
+}

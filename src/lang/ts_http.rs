@@ -308,6 +308,10 @@ pub(super) struct Http {
     /// Instance base URLs: (binding, parts).
     bases: Vec<(String, Vec<Part>)>,
     client_calls: Vec<RawClientCall>,
+    /// The start of the call `client_call` is looking at.
+    call_start: u32,
+    /// What clients read from responses (issue 17).
+    pub responses: super::ts_response::Responses,
 }
 
 fn line(ls: &[u32], pos: u32) -> u32 {
@@ -342,11 +346,13 @@ impl Http {
             .collect();
         self.stack.push((name, params));
         self.fn_consts.push(HashMap::new());
+        self.responses.enter_function();
     }
 
     pub fn leave_function(&mut self) {
         self.stack.pop();
         self.fn_consts.pop();
+        self.responses.leave_function();
     }
 
     /// The enclosing function's binding whose parameter `on` is.
@@ -905,6 +911,8 @@ struct RawClientCall {
     /// The JSON body's keys.
     body_keys: Vec<String>,
     line: u32,
+    /// The call expression's start (ties response reads to it).
+    start: u32,
 }
 
 /// The keys of an object literal as dotted paths (nested objects a few
@@ -1034,6 +1042,8 @@ impl Http {
     /// `ky.get`, `got.post`, `superagent.get`.
     pub fn client_call(&mut self, it: &CallExpression, ls: &[u32]) {
         let at = line(ls, it.span.start);
+        self.call_start = it.span.start;
+        self.responses.call(it);
         let first = it.arguments.first().and_then(|a| a.as_expression());
         let options = |i: usize| match it.arguments.get(i) {
             Some(Argument::ObjectExpression(o)) => Some(&**o),
@@ -1163,6 +1173,7 @@ impl Http {
             base_elsewhere: elsewhere,
             body_keys,
             line: at,
+            start: self.call_start,
         });
     }
 
@@ -1241,6 +1252,7 @@ impl Http {
 
     /// The client calls and bases, into the file's facts.
     fn finish_clients(&mut self, facts: &mut crate::facts::FileFacts) {
+        let mut by_start: HashMap<u32, u32> = HashMap::new();
         for c in std::mem::take(&mut self.client_calls) {
             // `k.get('items')` on an instance with a base URL.
             let based = c
@@ -1250,6 +1262,7 @@ impl Http {
             let Some((url, prefix_var)) = self.render(&c.parts, based) else {
                 continue;
             };
+            by_start.entry(c.start).or_insert(facts.http_calls.len() as u32);
             facts.http_calls.push(crate::facts::HttpCall {
                 verb: c.verb,
                 url,
@@ -1259,6 +1272,19 @@ impl Http {
                 body_keys: c.body_keys,
                 line: c.line,
             });
+        }
+        // What clients read from the responses of these calls.
+        for (start, key, line) in self.responses.finish() {
+            if let Some(&call) = by_start.get(&start) {
+                facts.payload_keys.push(crate::facts::PayloadKey {
+                    role: crate::facts::PayloadRole::Received,
+                    key,
+                    owner: None,
+                    scope: None,
+                    call: Some(call),
+                    line,
+                });
+            }
         }
         for (owner, parts) in std::mem::take(&mut self.bases) {
             if let Some((base, false)) = self.render(&parts, false) {

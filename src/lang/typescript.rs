@@ -1077,6 +1077,7 @@ impl<'a> Visit<'a> for V<'_> {
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
         if let Some(init) = &it.init {
             self.payload.destructure(&it.id, init, &self.line_starts);
+            self.http.responses.declarator(&it.id, init, &self.line_starts);
         }
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
             self.env_candidates
@@ -1458,6 +1459,7 @@ impl<'a> Visit<'a> for V<'_> {
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
         self.asyncs.member(it);
         self.payload.member(it, &self.line_starts);
+        self.http.responses.member(it, &self.line_starts);
         let name = it.property.name.as_str();
         let pos = it.property.span.start;
         if name == "env"

@@ -1,0 +1,236 @@
+//! What TypeScript / JavaScript clients read from a response, tied to the
+//! request that got it: `const res = await axios.get(url)` then
+//! `res.data.a.b`; `const { data } = await axios.post(...)`;
+//! `(await axios.get(url)).data.x`; `const res = await fetch(url)` then
+//! `const body = await res.json()` and `body.a`; destructuring of a body
+//! (`const { a, b } = data`) and one more local hop (`const items =
+//! data.items`). Property chains and destructuring within the function
+//! (and the closures inside it). Keys are resolved against the file's
+//! client calls at the end of the walk (`Http::finish_clients`), by the
+//! call expression's start.
+
+use oxc::ast::ast::*;
+use oxc::span::GetSpan;
+use std::collections::{HashMap, HashSet};
+
+/// How deep a property chain is followed.
+const MAX_CHAIN: usize = 12;
+
+/// Properties of values, not keys of the payload.
+const NOT_KEYS: [&str; 3] = ["length", "constructor", "prototype"];
+
+#[derive(Clone, Debug)]
+enum Bind {
+    /// A response object (`res` of `await fetch(...)` / `await
+    /// axios.get(...)`), by the call's start.
+    Response(u32),
+    /// The response body, or a key inside it (`prefix`).
+    Body(u32, String),
+}
+
+/// A key read: (call start, key, line, chain root start).
+type Read = (u32, String, u32, u32);
+
+#[derive(Default)]
+pub struct Responses {
+    /// Function ids, innermost last (0 is the module).
+    fns: Vec<u32>,
+    next_fn: u32,
+    locals: HashMap<(u32, String), Bind>,
+    /// Member expressions that are a call's callee (`data.items.map`).
+    callees: HashSet<u32>,
+    reads: Vec<Read>,
+}
+
+fn line(ls: &[u32], pos: u32) -> u32 {
+    ls.partition_point(|s| *s <= pos) as u32
+}
+
+/// `await x`, `(x)`, `x as T`: x.
+fn inner<'e, 'a>(e: &'e Expression<'a>) -> &'e Expression<'a> {
+    let mut e = e.get_inner_expression();
+    for _ in 0..4 {
+        match e {
+            Expression::AwaitExpression(a) => e = a.argument.get_inner_expression(),
+            _ => break,
+        }
+    }
+    e
+}
+
+fn join(prefix: &str, k: &str) -> String {
+    if prefix.is_empty() {
+        k.to_string()
+    } else {
+        format!("{prefix}.{k}")
+    }
+}
+
+impl Responses {
+    pub fn enter_function(&mut self) {
+        self.next_fn += 1;
+        self.fns.push(self.next_fn);
+    }
+
+    pub fn leave_function(&mut self) {
+        self.fns.pop();
+    }
+
+    fn here(&self) -> u32 {
+        self.fns.last().copied().unwrap_or(0)
+    }
+
+    /// A local's binding, from the innermost function out (closures see
+    /// their function's locals).
+    fn lookup(&self, name: &str) -> Option<&Bind> {
+        std::iter::once(0)
+            .chain(self.fns.iter().copied())
+            .rev()
+            .find_map(|f| self.locals.get(&(f, name.to_string())))
+    }
+
+    /// What an expression is: a response, a body (or a key in it).
+    fn value_of(&self, e: &Expression) -> Option<Bind> {
+        self.value_at(e, 0)
+    }
+
+    /// `value_of`, at most `MAX_CHAIN` members and calls deep.
+    fn value_at(&self, e: &Expression, depth: usize) -> Option<Bind> {
+        if depth > MAX_CHAIN {
+            return None;
+        }
+        match inner(e) {
+            Expression::Identifier(i) => self.lookup(i.name.as_str()).cloned(),
+            // `res.json()` on a fetch response: its body.
+            Expression::CallExpression(c) => match &c.callee {
+                Expression::StaticMemberExpression(m) if m.property.name == "json" => {
+                    match self.value_at(&m.object, depth + 1) {
+                        Some(Bind::Response(call)) => Some(Bind::Body(call, String::new())),
+                        _ => None,
+                    }
+                }
+                // Any other call may be a client call: checked at the end.
+                _ => Some(Bind::Response(c.span.start)),
+            },
+            Expression::StaticMemberExpression(m) => {
+                let k = m.property.name.as_str();
+                match self.value_at(&m.object, depth + 1)? {
+                    Bind::Response(call) if k == "data" => Some(Bind::Body(call, String::new())),
+                    Bind::Body(call, p) if !NOT_KEYS.contains(&k) => Some(Bind::Body(call, join(&p, k))),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `const x = init` / `const { a, b: { c } } = init`.
+    pub fn declarator(&mut self, id: &BindingPattern, init: &Expression, ls: &[u32]) {
+        if let Some(v) = self.value_of(init) {
+            self.bind(id, v, ls, 0);
+        }
+    }
+
+    /// Binds a pattern to a value; an object pattern over a body reads its
+    /// keys (nested patterns a few levels deep, only their leaves).
+    fn bind(&mut self, id: &BindingPattern, v: Bind, ls: &[u32], depth: usize) {
+        let f = self.here();
+        match id {
+            BindingPattern::BindingIdentifier(b) => {
+                self.locals.insert((f, b.name.as_str().to_string()), v);
+            }
+            BindingPattern::ObjectPattern(p) if depth < 4 => {
+                for prop in &p.properties {
+                    let Some(k) = prop.key.static_name() else {
+                        continue;
+                    };
+                    let k = k.to_string();
+                    let sub = match &v {
+                        // `const { data } = await axios.get(...)`.
+                        Bind::Response(call) if k == "data" => Bind::Body(*call, String::new()),
+                        Bind::Body(call, p) => {
+                            let key = join(p, &k);
+                            if !matches!(prop.value, BindingPattern::ObjectPattern(_)) {
+                                self.reads.push((
+                                    *call,
+                                    key.clone(),
+                                    line(ls, prop.span.start),
+                                    prop.span.start,
+                                ));
+                            }
+                            Bind::Body(*call, key)
+                        }
+                        _ => continue,
+                    };
+                    self.bind(&prop.value, sub, ls, depth + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A call: its callee member is a method, not a key.
+    pub fn call(&mut self, it: &CallExpression) {
+        if let Expression::StaticMemberExpression(m) = &it.callee {
+            self.callees.insert(m.span.start);
+        }
+    }
+
+    /// `x.a.b`: a read of `a.b` under what `x` is.
+    pub fn member(&mut self, it: &StaticMemberExpression, ls: &[u32]) {
+        let mut segs = vec![it.property.name.as_str()];
+        let mut obj = &it.object;
+        for _ in 0..MAX_CHAIN {
+            match obj.without_parentheses() {
+                Expression::StaticMemberExpression(m) => {
+                    segs.push(m.property.name.as_str());
+                    obj = &m.object;
+                }
+                _ => break,
+            }
+        }
+        segs.reverse();
+        let root = obj.without_parentheses();
+        if self.callees.contains(&it.span.start) {
+            segs.pop();
+        }
+        let (call, prefix, segs) = match self.value_of(root) {
+            Some(Bind::Response(call)) if segs.first() == Some(&"data") => (call, String::new(), &segs[1..]),
+            Some(Bind::Body(call, p)) => (call, p, &segs[..]),
+            _ => return,
+        };
+        let segs: Vec<&str> = segs
+            .iter()
+            .copied()
+            .take_while(|s| !NOT_KEYS.contains(s))
+            .collect();
+        if segs.is_empty() {
+            return;
+        }
+        let key = join(&prefix, &segs.join("."));
+        self.reads
+            .push((call, key, line(ls, it.span.start), root.span().start));
+    }
+
+    /// The reads per call start: per chain only its longest key (`a.b`,
+    /// not also `a`), sorted and deduplicated: (call start, key, line).
+    pub fn finish(&mut self) -> Vec<(u32, String, u32)> {
+        let reads = std::mem::take(&mut self.reads);
+        let mut longest: HashMap<u32, usize> = HashMap::new();
+        for (i, r) in reads.iter().enumerate() {
+            let e = longest.entry(r.3).or_insert(i);
+            if r.1.len() > reads[*e].1.len() {
+                *e = i;
+            }
+        }
+        let mut out: Vec<(u32, String, u32)> = reads
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| longest.get(&r.3) == Some(i))
+            .map(|(_, r)| (r.0, r.1.clone(), r.2))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
