@@ -2381,3 +2381,35 @@ fn ts_long_member_chains_on_a_response_are_bounded() {
     let f = ts(&src, &[]);
     assert_eq!(f.http_calls.len(), 1);
 }
+
+#[test]
+fn ts_responses_of_clients_that_may_unwrap_them_are_not_read() {
+    // An instance with a response interceptor in the module, and a client
+    // made in another module (`api`): `res.data` may already be the body.
+    let f = ts(
+        "import axios from 'axios';\n\
+import { api } from './api';\n\
+const http = axios.create({ baseURL: '/api' });\n\
+http.interceptors.response.use((r) => r.data);\n\
+async function a() {\n\
+  const res = await http.get('/orders');\n\
+  const other = await api.get('/users');\n\
+  const plain = await axios.get('/api/plain');\n\
+  return [res.data.total, other.data.name, plain.data.ok];\n\
+}\n",
+        &[],
+    );
+    assert_eq!(f.http_calls.len(), 3);
+    let got: Vec<(Option<u32>, &str)> = f
+        .payload_keys
+        .iter()
+        .filter(|k| k.role == crate::facts::PayloadRole::Received)
+        .map(|k| (k.call, k.key.as_str()))
+        .collect();
+    let plain = f
+        .http_calls
+        .iter()
+        .position(|c| c.url == "/api/plain")
+        .map(|i| i as u32);
+    assert_eq!(got, [(plain, "ok")]);
+}

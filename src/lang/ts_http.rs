@@ -1262,7 +1262,14 @@ impl Http {
             let Some((url, prefix_var)) = self.render(&c.parts, based) else {
                 continue;
             };
-            by_start.entry(c.start).or_insert(facts.http_calls.len() as u32);
+            // What a client made in another module returns is not seen
+            // (a response interceptor may unwrap `.data`), nor what an
+            // instance of this module returns when the module installs an
+            // interceptor: their responses' reads are not tied to keys.
+            let unwrapped = c.base_elsewhere || (c.owner.is_some() && self.responses.intercepted());
+            if !unwrapped {
+                by_start.entry(c.start).or_insert(facts.http_calls.len() as u32);
+            }
             facts.http_calls.push(crate::facts::HttpCall {
                 verb: c.verb,
                 url,

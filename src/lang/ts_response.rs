@@ -40,6 +40,9 @@ pub struct Responses {
     /// Member expressions that are a call's callee (`data.items.map`).
     callees: HashSet<u32>,
     reads: Vec<Read>,
+    /// The module installs a response interceptor
+    /// (`x.interceptors.response.use(...)`, ky's `hooks: { afterResponse }`).
+    intercepted: bool,
 }
 
 fn line(ls: &[u32], pos: u32) -> u32 {
@@ -176,8 +179,15 @@ impl Responses {
         }
     }
 
+    pub fn intercepted(&self) -> bool {
+        self.intercepted
+    }
+
     /// `x.a.b`: a read of `a.b` under what `x` is.
     pub fn member(&mut self, it: &StaticMemberExpression, ls: &[u32]) {
+        if matches!(it.property.name.as_str(), "interceptors" | "afterResponse") {
+            self.intercepted = true;
+        }
         let mut segs = vec![it.property.name.as_str()];
         let mut obj = &it.object;
         for _ in 0..MAX_CHAIN {
