@@ -1163,3 +1163,50 @@ fn bare_names_in_views_are_not_model_methods() {
         "{f:#}"
     );
 }
+
+// A call in a superclass that defines the method too may dispatch to a
+// subclass's override (the template method pattern), and a receiver named
+// after the superclass may hold the subclass.
+#[test]
+fn calls_in_a_superclass_reach_the_override() {
+    let ws = tree(&[
+        (
+            "app/app/models/import.rb",
+            "class Import < ApplicationRecord\n  def max_row_count\n    10\n  end\n\n  def too_big?\n    rows.count > max_row_count\n  end\nend\n",
+        ),
+        (
+            "app/app/models/account_import.rb",
+            "class AccountImport < Import\n  def max_row_count\n    50\n  end\nend\n",
+        ),
+        (
+            "app/app/models/registry.rb",
+            "class Registry\n  def executors\n    []\n  end\nend\n",
+        ),
+        (
+            "app/app/models/registry/transaction_resource.rb",
+            "class Registry::TransactionResource < Registry\n  def executors\n    [1]\n  end\nend\n",
+        ),
+        (
+            "app/app/models/rule.rb",
+            "class Rule < ApplicationRecord\n  def executors\n    registry.executors\n  end\nend\n",
+        ),
+    ]);
+    let plan = plan_file(
+        ws.path(),
+        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: AccountImport#max_row_count\n      - method: Registry::TransactionResource#executors\n",
+    );
+    let (v, _, _) = audit(&plan, ws.path());
+    let f = finding(&v, "method:AccountImport#max_row_count");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/import.rb:7"],
+        "{f:#}"
+    );
+    assert!(!codes(f).contains(&"no-callers".to_string()));
+    let f = finding(&v, "method:Registry::TransactionResource#executors");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/rule.rb:3"],
+        "{f:#}"
+    );
+}

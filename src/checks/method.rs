@@ -214,7 +214,39 @@ impl<'a> DefIndex<'a> {
         if last.is_empty() || names_class(last, owner_leaf) {
             return false;
         }
-        self.other_leaves.iter().any(|l| names_class(last, l))
+        // A superclass of the owner (`registry.action_executors` for
+        // `Rule::Registry::TransactionResource`) may hold the owner.
+        self.other_leaves.iter().any(|l| {
+            names_class(last, l)
+                && !self
+                    .others_by_leaf
+                    .get(l)
+                    .is_some_and(|os| os.iter().any(|o| self.overridden_in(o)))
+        })
+    }
+
+    /// Is a receiver's variable named after a superclass of the owner that
+    /// defines the method too (`registry.executors`)?
+    fn names_ancestor(&self, recv: &str) -> bool {
+        let last = receiver_var(recv);
+        !last.is_empty()
+            && self.other_leaves.iter().any(|l| {
+                names_class(last, l)
+                    && self
+                        .others_by_leaf
+                        .get(l)
+                        .is_some_and(|os| os.iter().any(|o| self.overridden_in(o)))
+            })
+    }
+
+    /// Is `k` a superclass or mixin of the point's owner, so that a call of
+    /// the name made there may dispatch to the owner's override (the
+    /// template method pattern: `rows.count > max_row_count` in `Import`
+    /// runs `AccountImport#max_row_count` for an account import)?
+    fn overridden_in(&self, k: &str) -> bool {
+        self.ancestors.iter().any(|o| {
+            leaf(o) != leaf(k) && (self.classes.is_a(o, k) || self.resolution.is_a(leaf(o), leaf(k)))
+        })
     }
 
     /// Does file `fi` spell the planned owner (as a constant or a variable)?
@@ -1401,6 +1433,17 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     // its own method of the name calls that method, not the point.
     let implicit = matches!(c.recv, Recv::SelfRef) || (c.recv == Recv::Implicit && c.via != Via::Jsx);
     if implicit && !inside && di.own_method(c.owner.as_deref()) {
+        // ...unless that class is an ancestor of the owner, whose override
+        // the call may dispatch to.
+        if c.owner.as_deref().is_some_and(|co| di.overridden_in(co)) {
+            return Some(Caller {
+                file: fi,
+                call: c,
+                strength: "dispatch",
+                outside_explicit: false,
+                target: None,
+            });
+        }
         return None;
     }
     let same_file_def = di.files.contains(&fi);
@@ -1559,6 +1602,17 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
             && di.receiver_names_other(text, leaf(owner))
         {
             return None;
+        }
+        // A receiver named after a superclass of the owner may hold it.
+        let names_ancestor = matches!(&c.recv, Recv::Expr(text) if di.names_ancestor(text));
+        if names_ancestor {
+            return Some(Caller {
+                file: fi,
+                call: c,
+                strength: "dispatch",
+                outside_explicit,
+                target,
+            });
         }
         if !inside && !same_file_def && !di.mentions_owner(ix, fi) {
             return None;
