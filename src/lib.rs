@@ -9,6 +9,7 @@
 pub mod ancestors;
 pub mod audit;
 pub mod baseline;
+pub mod cache;
 pub mod checks;
 pub mod cli;
 pub mod diffplan;
