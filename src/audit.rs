@@ -6,6 +6,7 @@
 //! Aho-Corasick automaton over every plan name decides which files can
 //! matter and are parsed at all.
 
+use crate::cache::{self, Cache, Mode};
 use crate::checks;
 use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang, name_forms};
 use crate::findings::{Code, Report, Stats, Timings};
@@ -47,6 +48,9 @@ pub struct Options {
     /// Told how many files the per-file phase has and when each is done
     /// (the CLI's progress bar). Never affects the report.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// The fact cache (`None`: every file is parsed). Never affects the
+    /// report, but for `stats.cache_hits` / `cache_misses`.
+    pub cache: Option<std::sync::Arc<Cache>>,
 }
 
 /// Progress of the per-file phase (read, prefilter, parse, extract).
@@ -297,6 +301,8 @@ struct Outcome {
     failed: bool,
     skipped: bool,
     warning: Option<Text>,
+    cache_hit: bool,
+    cache_miss: bool,
 }
 
 #[derive(Default)]
@@ -306,9 +312,87 @@ struct StepTimes {
     config_scan: Duration,
     parse: Duration,
     extract: Duration,
+    hash: Duration,
+    load: Duration,
+    store: Duration,
 }
 
-fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<String>) -> Outcome {
+/// One file's facts in `mode`, from the cache or by parsing (then stored).
+/// `Full` facts are of every name and column, whatever the plan (see
+/// `select`); with or without a cache, the same function makes them, so
+/// the report cannot depend on the cache.
+fn cached_facts(lang: Lang, bytes: &[u8], mode: Mode, cache: Option<&Cache>, out: &mut Outcome) -> FileFacts {
+    let key = cache.map(|c| {
+        let t = Instant::now();
+        let h = cache::content_hash(bytes);
+        out.timing.hash += t.elapsed();
+        (c, h)
+    });
+    if let Some((c, h)) = key {
+        let t = Instant::now();
+        let hit = c.load(c.key(h, lang, mode));
+        out.timing.load += t.elapsed();
+        if let Some(f) = hit {
+            out.cache_hit = true;
+            return f;
+        }
+        out.cache_miss = true;
+    }
+    let (facts, structure, timing) = match mode {
+        Mode::Structure => {
+            let (ancestry, timing) = lang::extract_structure(bytes);
+            let f = FileFacts {
+                ancestry,
+                ..FileFacts::default()
+            };
+            (f, None, timing)
+        }
+        // A Ruby file's structure comes with its facts (one parse): stored
+        // too, for a plan under which the file names no point.
+        Mode::Full if lang == Lang::Ruby && key.is_some() => {
+            let (f, ancestry, timing) = lang::extract_ruby_with_structure(bytes, &Interest::everything());
+            (f, Some(ancestry), timing)
+        }
+        Mode::Full => {
+            let (f, timing) = lang::extract_timed(lang, bytes, &Interest::everything());
+            (f, None, timing)
+        }
+    };
+    out.timing.parse += timing.parse;
+    out.timing.extract += timing.extract;
+    if let Some((c, h)) = key {
+        let t = Instant::now();
+        // A cache that cannot be written costs speed, never the report.
+        let _ = c.store(c.key(h, lang, mode), &facts);
+        if let Some(ancestry) = structure {
+            let s = FileFacts {
+                ancestry,
+                ..FileFacts::default()
+            };
+            let _ = c.store(c.key(h, lang, Mode::Structure), &s);
+        }
+        out.timing.store += t.elapsed();
+    }
+    facts
+}
+
+/// The part of a file's facts (made for every name and column) that the
+/// plan's `interest` selects: JSON keys of its columns. Extraction under
+/// `interest` itself gives the same facts (`tests/cache.rs` compares whole
+/// reports).
+fn select(mut facts: FileFacts, interest: &Interest) -> FileFacts {
+    facts.json_keys.retain(|k| interest.column(&k.column));
+    facts.json_opaque.retain(|k| interest.column(&k.column));
+    facts
+}
+
+fn process(
+    file: &WalkedFile,
+    repo: &str,
+    pre: &Prefilter,
+    env_names: &BTreeSet<String>,
+    cache: Option<&Cache>,
+) -> Outcome {
     let mut out = Outcome {
         timing: StepTimes::default(),
         facts: FileFacts::default(),
@@ -319,6 +403,8 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         failed: false,
         skipped: false,
         warning: None,
+        cache_hit: false,
+        cache_miss: false,
     };
     let shown = format!("{repo}/{}", file.rel);
     let len = std::fs::symlink_metadata(&file.abs).map(|m| m.len()).unwrap_or(0);
@@ -394,10 +480,7 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
         // A Ruby class that names no plan method may still be where an
         // owner gets its ancestors (`class Product < BaseProduct`).
         if lang == Lang::Ruby && bytes.len() <= MAX_PARSE_BYTES && !is_binary(&bytes) {
-            let (ancestry, timing) = lang::extract_structure(&bytes);
-            out.facts.ancestry = ancestry;
-            out.timing.parse = timing.parse;
-            out.timing.extract = timing.extract;
+            out.facts.ancestry = cached_facts(lang, &bytes, Mode::Structure, cache, &mut out).ancestry;
         }
         return out;
     }
@@ -420,11 +503,9 @@ fn process(file: &WalkedFile, repo: &str, pre: &Prefilter, env_names: &BTreeSet<
     let config_defs = std::mem::take(&mut out.facts.config_defs);
     let module_config = out.facts.module_config.take();
     let queue_listens = std::mem::take(&mut out.facts.queue_listens);
-    let (facts, timing) = lang::extract_timed(lang, &bytes, &pre.interest);
-    out.facts = facts;
+    let facts = cached_facts(lang, &bytes, Mode::Full, cache, &mut out);
+    out.facts = select(facts, &pre.interest);
     out.facts.module_config = module_config;
-    out.timing.parse = timing.parse;
-    out.timing.extract = timing.extract;
     out.facts.config_defs = config_defs;
     out.facts.queue_listens = queue_listens;
     out.parsed = true;
@@ -627,7 +708,13 @@ pub fn run(
         walk.files
             .par_iter()
             .map(|f| {
-                let o = process(f, &repo_names[f.repo as usize], &pre, &env_names);
+                let o = process(
+                    f,
+                    &repo_names[f.repo as usize],
+                    &pre,
+                    &env_names,
+                    opts.cache.as_deref(),
+                );
                 if let Some(p) = &opts.progress {
                     p.file_done();
                 }
@@ -637,6 +724,13 @@ pub fn run(
     });
     if let Some(p) = &opts.progress {
         p.finish();
+    }
+    if let Some(c) = &opts.cache {
+        let t = Instant::now();
+        // Over its size bound, the cache drops its least recently used
+        // entries; failing to, it only grows.
+        let _ = c.finish();
+        timings.store += t.elapsed();
     }
     timings.files = t.elapsed();
     let mut stats = Stats {
@@ -675,6 +769,11 @@ pub fn run(
         timings.config_scan += o.timing.config_scan;
         timings.parse += o.timing.parse;
         timings.extract += o.timing.extract;
+        timings.hash += o.timing.hash;
+        timings.load += o.timing.load;
+        timings.store += o.timing.store;
+        stats.cache_hits += usize::from(o.cache_hit);
+        stats.cache_misses += usize::from(o.cache_miss);
         if let Some(w) = o.warning {
             warnings.push(w);
         }
@@ -743,4 +842,112 @@ pub fn run(
     };
     report.sort();
     Ok(report)
+}
+
+/// What `index` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IndexStats {
+    pub repos: usize,
+    /// Source files looked at (read and hashed).
+    pub files: usize,
+    /// Of those, already in the cache (every entry they need).
+    pub hits: usize,
+    /// Parsed and stored.
+    pub stored: usize,
+    /// Not parsed: unreadable, binary or over the parse limit.
+    pub skipped: usize,
+    /// Cache entries that could not be written.
+    pub store_errors: usize,
+}
+
+/// `seamscan index`: fill `cache` with the facts of every source file of
+/// the workspace, without a plan: the entries every plan's audit reads
+/// (`Full`, and for Ruby also `Structure`, both from one parse).
+pub fn index(workspace_root: &Path, cache: &Cache, opts: &Options) -> Result<IndexStats, AuditError> {
+    let repos = workspace::discover(workspace_root)?;
+    let classifier = Classifier::builtin();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .stack_size(WORKER_STACK_BYTES)
+        .start_handler(|_| lang::mark_big_stack())
+        .build()
+        .map_err(|e| AuditError::Threads(opts.jobs, e.to_string()))?;
+    let walk = workspace::walk(&repos, &classifier, opts.jobs.max(1));
+    let sources: Vec<(&WalkedFile, Lang)> = walk
+        .files
+        .iter()
+        .filter_map(|f| f.class.lang.map(|l| (f, l)))
+        .collect();
+    if let Some(p) = &opts.progress {
+        p.start(sources.len() as u64);
+    }
+    #[derive(Default)]
+    struct One {
+        hit: bool,
+        stored: bool,
+        skipped: bool,
+        store_error: bool,
+    }
+    let done: Vec<One> = pool.install(|| {
+        sources
+            .par_iter()
+            .map(|(f, lang)| {
+                let mut one = One::default();
+                let bytes = match std::fs::symlink_metadata(&f.abs) {
+                    Ok(m) if m.len() <= MAX_READ_BYTES => std::fs::read(&f.abs).ok().map(decode),
+                    _ => None,
+                };
+                match bytes {
+                    Some(b) if b.len() <= MAX_PARSE_BYTES && !is_binary(&b) => {
+                        let h = cache::content_hash(&b);
+                        let full = cache.key(h, *lang, Mode::Full);
+                        let structure = (*lang == Lang::Ruby).then(|| cache.key(h, *lang, Mode::Structure));
+                        let have =
+                            cache.load(full).is_some() && structure.is_none_or(|k| cache.load(k).is_some());
+                        if have {
+                            one.hit = true;
+                        } else {
+                            let everything = Interest::everything();
+                            let (facts, ancestry) = if *lang == Lang::Ruby {
+                                let (f, a, _) = lang::extract_ruby_with_structure(&b, &everything);
+                                (f, Some(a))
+                            } else {
+                                (lang::extract(*lang, &b, &everything), None)
+                            };
+                            one.stored = true;
+                            one.store_error |= cache.store(full, &facts).is_err();
+                            if let (Some(k), Some(ancestry)) = (structure, ancestry) {
+                                let s = FileFacts {
+                                    ancestry,
+                                    ..FileFacts::default()
+                                };
+                                one.store_error |= cache.store(k, &s).is_err();
+                            }
+                        }
+                    }
+                    _ => one.skipped = true,
+                }
+                if let Some(p) = &opts.progress {
+                    p.file_done();
+                }
+                one
+            })
+            .collect()
+    });
+    if let Some(p) = &opts.progress {
+        p.finish();
+    }
+    let _ = cache.finish();
+    let mut stats = IndexStats {
+        repos: repos.len(),
+        files: sources.len(),
+        ..IndexStats::default()
+    };
+    for o in &done {
+        stats.hits += usize::from(o.hit);
+        stats.stored += usize::from(o.stored);
+        stats.skipped += usize::from(o.skipped);
+        stats.store_errors += usize::from(o.store_error);
+    }
+    Ok(stats)
 }

@@ -46,6 +46,42 @@ pub enum Command {
     /// Print the JSON Schema (draft 2020-12) of the JSON report.
     #[command(after_help = "Example:\n  seamscan schema > report.schema.json")]
     Schema(SchemaArgs),
+    /// Fill the fact cache with every source file of a workspace (no plan), so that audits after it parse only what changed.
+    #[command(after_help = "Example:\n  seamscan index ws && seamscan audit --plan plans/render.yaml ws")]
+    Index(IndexArgs),
+    /// Manage the fact cache.
+    #[command(subcommand)]
+    Cache(CacheCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CacheCommand {
+    /// Remove every entry of the fact cache.
+    #[command(after_help = "Example:\n  seamscan cache clean --cache-dir ~/.cache/seamscan")]
+    Clean(CacheDirArg),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CacheDirArg {
+    /// The fact cache directory (default: $XDG_CACHE_HOME/seamscan, else
+    /// ~/.cache/seamscan).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct IndexArgs {
+    /// Directory of checked-out repos (or a single repo).
+    #[arg(value_name = "WORKSPACE", default_value = ".")]
+    pub workspace: PathBuf,
+    #[command(flatten)]
+    pub cache: CacheDirArg,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: Option<u16>,
+    /// No progress or summary on stderr.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -117,9 +153,14 @@ pub struct AuditArgs {
     #[arg(long)]
     pub quiet: bool,
     /// Print where the time went (walk, queries, read, prefilter, parse,
-    /// extract, checks, report) on stderr.
+    /// extract, cache hash/load/store, checks, report) on stderr.
     #[arg(long)]
     pub timings: bool,
+    #[command(flatten)]
+    pub cache: CacheDirArg,
+    /// Parse every file; neither read nor write the fact cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
 }
 
 /// Resolved configuration (no I/O happened yet).
@@ -133,15 +174,31 @@ pub struct Config {
     pub jobs: usize,
     pub quiet: bool,
     pub timings: bool,
+    /// The fact cache's directory (`None`: `--no-cache`) and whether the
+    /// user named it.
+    pub cache: Option<(PathBuf, bool)>,
+}
+
+fn jobs(j: Option<u16>) -> usize {
+    j.map(usize::from)
+        .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1))
+}
+
+/// `--cache-dir`, else the default location; the flag says it was named.
+/// `None` when no default can be found (neither variable set).
+fn cache_dir(arg: &CacheDirArg) -> Option<(PathBuf, bool)> {
+    match &arg.cache_dir {
+        Some(d) => Some((d.clone(), true)),
+        None => crate::cache::default_dir_from_env().map(|d| (d, false)),
+    }
 }
 
 impl Config {
     pub fn from_args(a: AuditArgs) -> Config {
-        let jobs = a
-            .jobs
-            .map(usize::from)
-            .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+        let jobs = jobs(a.jobs);
+        let cache = if a.no_cache { None } else { cache_dir(&a.cache) };
         Config {
+            cache,
             plan: a.plan,
             workspace: a.workspace,
             format: a.format,
@@ -186,6 +243,8 @@ where
         Command::Audit(a) => run_audit(Config::from_args(a)),
         Command::Schema(a) => run_schema(&a),
         Command::Plan(a) => run_plan(&a),
+        Command::Index(a) => run_index(&a),
+        Command::Cache(CacheCommand::Clean(a)) => run_cache_clean(&a),
         Command::Mcp => match crate::mcp::serve_stdio() {
             Ok(()) => 0,
             Err(e) => error(e),
@@ -265,9 +324,17 @@ fn run_audit(cfg: Config) -> i32 {
         None => None,
     };
     let ws_display = cfg.workspace.display().to_string();
+    let cache = match &cfg.cache {
+        Some((dir, named)) => match open_cache(dir, *named, &cfg.workspace) {
+            Ok(c) => c,
+            Err(msg) => return error(msg),
+        },
+        None => None,
+    };
     let opts = Options {
         jobs: cfg.jobs,
         progress: progress_bar(cfg.quiet),
+        cache,
     };
     let mut report = match audit::run(&plan, &cfg.workspace, &ws_display, &opts) {
         Ok(r) => r,
@@ -317,11 +384,88 @@ fn run_audit(cfg: Config) -> i32 {
     }
 }
 
+/// Open the fact cache in `dir` for a run over `workspace`
+/// (`cache::open_for`); a warning goes to stderr.
+fn open_cache(
+    dir: &std::path::Path,
+    named: bool,
+    workspace: &std::path::Path,
+) -> Result<Option<std::sync::Arc<crate::cache::Cache>>, String> {
+    let (cache, warning) = crate::cache::open_for(dir, named, workspace)?;
+    if let Some(w) = warning {
+        eprintln!("seamscan: warning: {}", text::terminal(&w));
+    }
+    Ok(cache.map(std::sync::Arc::new))
+}
+
+fn run_index(a: &IndexArgs) -> i32 {
+    let Some((dir, _)) = cache_dir(&a.cache) else {
+        return error("no cache directory: set XDG_CACHE_HOME or HOME, or give --cache-dir");
+    };
+    if let Err(e) = crate::workspace::discover(&a.workspace) {
+        return error(e);
+    }
+    let cache = match open_cache(&dir, true, &a.workspace) {
+        Ok(Some(c)) => c,
+        Ok(None) => return 2,
+        Err(msg) => return error(msg),
+    };
+    let opts = Options {
+        jobs: jobs(a.jobs),
+        progress: progress_bar(a.quiet),
+        cache: None,
+    };
+    let start = std::time::Instant::now();
+    match audit::index(&a.workspace, &cache, &opts) {
+        Ok(s) => {
+            if !a.quiet {
+                eprintln!(
+                    "seamscan: indexed {} source files of {} repos into {}: {} already cached, {} parsed and stored, {} skipped; {} ms",
+                    s.files,
+                    s.repos,
+                    text::terminal(&dir.display().to_string()),
+                    s.hits,
+                    s.stored,
+                    s.skipped,
+                    start.elapsed().as_millis()
+                );
+            }
+            if s.store_errors > 0 {
+                return error(format!(
+                    "{}: {} cache entries could not be written",
+                    dir.display(),
+                    s.store_errors
+                ));
+            }
+            0
+        }
+        Err(e) => error(e),
+    }
+}
+
+fn run_cache_clean(a: &CacheDirArg) -> i32 {
+    let Some((dir, _)) = cache_dir(a) else {
+        return error("no cache directory: set XDG_CACHE_HOME or HOME, or give --cache-dir");
+    };
+    match crate::cache::clean(&dir) {
+        Ok(u) => {
+            eprintln!(
+                "seamscan: removed {} cache entries ({:.1} MiB) from {}",
+                u.entries,
+                u.bytes as f64 / (1u64 << 20) as f64,
+                text::terminal(&dir.display().to_string())
+            );
+            0
+        }
+        Err(e) => error(format!("{}: cannot clean the fact cache: {e}", dir.display())),
+    }
+}
+
 fn print_timings(report: &Report, report_time: std::time::Duration) {
     let t = &report.timings;
     let ms = |d: std::time::Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
     eprintln!(
-        "seamscan: timings (ms): walk {}, query compile {}, files {} wall [cpu: read {}, prefilter {}, config scan {}, parse {}, extract {}], index {}, checks {}, report {}",
+        "seamscan: timings (ms): walk {}, query compile {}, files {} wall [cpu: read {}, prefilter {}, config scan {}, parse {}, extract {}, cache hash {}, load {}, store {}], index {}, checks {}, report {}",
         ms(t.walk),
         ms(t.queries),
         ms(t.files),
@@ -330,6 +474,9 @@ fn print_timings(report: &Report, report_time: std::time::Duration) {
         ms(t.config_scan),
         ms(t.parse),
         ms(t.extract),
+        ms(t.hash),
+        ms(t.load),
+        ms(t.store),
         ms(t.index),
         ms(t.checks),
         ms(report_time)
@@ -417,6 +564,20 @@ mod tests {
         assert!(!parses("seamscan plan ws"));
         assert!(!parses("seamscan mcp --plan p.yaml"));
         assert!(parses("seamscan schema --finding"));
+        assert!(parses("seamscan audit --plan p.yaml --no-cache"));
+        assert!(parses("seamscan audit --plan p.yaml --cache-dir /tmp/c"));
+        assert!(!parses(
+            "seamscan audit --plan p.yaml --cache-dir /tmp/c --no-cache"
+        ));
+        assert!(!parses("seamscan audit --plan p.yaml --cache-dir"));
+        assert!(parses("seamscan index"));
+        assert!(parses("seamscan index ws --cache-dir /tmp/c -j 2 --quiet"));
+        assert!(!parses("seamscan index --plan p.yaml"));
+        assert!(!parses("seamscan index --no-cache"));
+        assert!(parses("seamscan cache clean"));
+        assert!(parses("seamscan cache clean --cache-dir /tmp/c"));
+        assert!(!parses("seamscan cache"));
+        assert!(!parses("seamscan cache purge"));
         assert!(!parses("seamscan audit --plan p.yaml --baseline"));
         assert!(!parses("seamscan schema extra"));
         assert!(!parses("seamscan audit"));

@@ -657,6 +657,11 @@ pub struct Stats {
     /// `.hbs`, `.vue` ...), by extension; they are only searched for the
     /// plan's names.
     pub unread_files: std::collections::BTreeMap<String, usize>,
+    /// Source files whose facts were loaded from the fact cache.
+    pub cache_hits: usize,
+    /// Source files parsed because the fact cache had no entry for them
+    /// (their facts were then stored); 0 with `--no-cache`.
+    pub cache_misses: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, JsonSchema)]
@@ -681,6 +686,10 @@ pub struct Timings {
     pub config_scan: std::time::Duration,
     pub parse: std::time::Duration,
     pub extract: std::time::Duration,
+    /// Fact cache: hashing contents, loading and storing entries.
+    pub hash: std::time::Duration,
+    pub load: std::time::Duration,
+    pub store: std::time::Duration,
     pub index: std::time::Duration,
     pub checks: std::time::Duration,
 }

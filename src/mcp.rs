@@ -141,7 +141,12 @@ pub fn run_audit(input: &AuditInput) -> Result<Report, String> {
     let plan = plan::parse(&display, &text).map_err(|e| e.to_string())?;
     let ws = input.workspace.clone().unwrap_or_else(|| ".".into());
     let jobs = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    audit::run(&plan, Path::new(&ws), &ws, &Options { jobs, progress: None }).map_err(|e| e.to_string())
+    let opts = Options {
+        jobs,
+        progress: None,
+        cache: default_cache(Path::new(&ws)),
+    };
+    audit::run(&plan, Path::new(&ws), &ws, &opts).map_err(|e| e.to_string())
 }
 
 /// The file behind a `repo/path` of a report.
@@ -354,4 +359,26 @@ pub fn serve_stdio() -> Result<(), String> {
             .map_err(|e| format!("MCP server stopped: {e}"))?;
         Ok(())
     })
+}
+
+/// The default fact cache, as `seamscan audit` without `--cache-dir` uses
+/// it (agents re-audit the same workspace again and again); a warning goes
+/// to stderr, never to the protocol's stdout.
+fn default_cache(workspace: &Path) -> Option<std::sync::Arc<crate::cache::Cache>> {
+    let dir = crate::cache::default_dir_from_env()?;
+    match crate::cache::open_for(&dir, false, workspace) {
+        Ok((cache, warning)) => {
+            if let Some(w) = warning {
+                eprintln!("seamscan: warning: {}", crate::text::terminal(&w));
+            }
+            cache.map(std::sync::Arc::new)
+        }
+        Err(e) => {
+            eprintln!(
+                "seamscan: warning: {}; running without the cache",
+                crate::text::terminal(&e)
+            );
+            None
+        }
+    }
 }

@@ -79,3 +79,42 @@ fn readme_links_to_the_reference_and_not_to_shared() {
     assert!(readme.contains("docs/reference.md"));
     assert!(!readme.contains("../shared"), "a clone has no ../shared");
 }
+
+/// Issue 19: every `stats` field of the report is in the reference's field
+/// table, and every subcommand in its command-line block.
+#[test]
+fn every_stats_field_and_subcommand_is_documented() {
+    let doc = doc();
+    let stats = serde_json::to_value(seamscan::findings::Stats::default()).unwrap();
+    for key in stats.as_object().unwrap().keys() {
+        assert!(
+            doc.contains(&format!("| `stats.{key}` |")),
+            "stats.{key} is not in docs/reference.md's field table"
+        );
+    }
+    use clap::CommandFactory;
+    let start = doc.find("## Command line").unwrap();
+    let block = &doc[start..start + doc[start..].find("\n```\n\n").unwrap()];
+    for sub in seamscan::cli::Cli::command().get_subcommands() {
+        let name = sub.get_name();
+        if name == "help" {
+            continue;
+        }
+        assert!(
+            block.contains(&format!("seamscan {name}")),
+            "seamscan {name} is not in the command-line block"
+        );
+        for arg in sub.get_arguments() {
+            if let Some(long) = arg.get_long()
+                && !["help", "version"].contains(&long)
+            {
+                let documented =
+                    block.contains(&format!("--{long}")) || sub.get_subcommands().next().is_some();
+                assert!(
+                    documented,
+                    "seamscan {name} --{long} is not in the command-line block"
+                );
+            }
+        }
+    }
+}

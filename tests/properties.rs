@@ -1,5 +1,6 @@
 //! Issue #7, properties: the output is byte-identical whatever `--jobs` is
-//! and from one run to the next (`stats.elapsed_ms` aside), on the bundled
+//! and from one run to the next (`stats.elapsed_ms` and the fact cache's
+//! `cache_hits`/`cache_misses` aside), on the bundled
 //! fixtures and on generated workspaces; and an audit never writes to the
 //! workspace.
 
@@ -17,13 +18,20 @@ const FORMATS: [&str; 3] = ["json", "markdown", "sarif"];
 /// Job counts compared; the first one is run twice.
 const JOBS: [&str; 4] = ["1", "2", "8", "1"];
 
-/// `"elapsed_ms": 12` → `"elapsed_ms": 0`; everything else untouched.
+/// `"elapsed_ms": 12` → `"elapsed_ms": 0`, and the same for the fact
+/// cache's `cache_hits` and `cache_misses` (one run fills the cache the
+/// next one reads); everything else untouched.
 fn blank_elapsed(mut out: Vec<u8>) -> Vec<u8> {
-    let key = b"\"elapsed_ms\": ";
-    if let Some(i) = out.windows(key.len()).position(|w| w == key) {
-        let start = i + key.len();
-        let end = start + out[start..].iter().take_while(|b| b.is_ascii_digit()).count();
-        out.splice(start..end, *b"0");
+    for key in [
+        &b"\"elapsed_ms\": "[..],
+        b"\"cache_hits\": ",
+        b"\"cache_misses\": ",
+    ] {
+        if let Some(i) = out.windows(key.len()).position(|w| w == key) {
+            let start = i + key.len();
+            let end = start + out[start..].iter().take_while(|b| b.is_ascii_digit()).count();
+            out.splice(start..end, *b"0");
+        }
     }
     out
 }

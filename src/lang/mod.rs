@@ -125,6 +125,9 @@ pub fn sql_keys_in(text: &str, base_line: u32, interest: &Interest) -> Vec<JsonK
     if !text.contains("->") {
         return out;
     }
+    if interest.all {
+        return sql_keys_any(text, base_line);
+    }
     for col in &interest.columns {
         let mut from = 0;
         while let Some(i) = text[from..].find(col.as_str()).map(|i| i + from) {
@@ -159,6 +162,48 @@ pub fn sql_keys_in(text: &str, base_line: u32, interest: &Interest) -> Vec<JsonK
                 recv: None,
             });
         }
+    }
+    out
+}
+
+/// `sql_keys_in` for every column: each identifier (a maximal run of ASCII
+/// letters, digits and `_`) followed by `->`/`->>` and a quoted key, in the
+/// order they occur. For a column `c`, the keys it yields are exactly those
+/// `sql_keys_in` yields when `c` is the only column of interest.
+fn sql_keys_any(text: &str, base_line: u32) -> Vec<JsonKey> {
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !ident(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && ident(bytes[i]) {
+            i += 1;
+        }
+        let col = &text[start..i];
+        let rest = text[i..].trim_start_matches('"').trim_start();
+        let Some(rest) = rest.strip_prefix("->>").or_else(|| rest.strip_prefix("->")) else {
+            continue;
+        };
+        let Some(rest) = rest.trim_start().strip_prefix('\'') else {
+            continue;
+        };
+        let Some(end) = rest.find('\'') else { continue };
+        let key = &rest[..end];
+        if key.is_empty() || key.contains('\n') {
+            continue;
+        }
+        out.push(JsonKey {
+            column: col.to_string(),
+            key: key.to_string(),
+            op: KeyOp::Read,
+            line: base_line + text[..start].matches('\n').count() as u32,
+            recv: None,
+        });
     }
     out
 }
@@ -511,6 +556,29 @@ pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts,
 /// sets `too_deep` instead. Runs on a `STACK_SIZE` stack (Prism's parser
 /// recurses, down to its own limit of 10,000 levels: under 8 MB).
 fn ruby_facts(src: &[u8], interest: &Interest, b: &mut Builder, t: &mut Timing) -> ruby::ParseStatus {
+    ruby_facts_and_structure(src, interest, b, t, false).0
+}
+
+/// Ruby: the facts of `extract` and, from the same parse, the ancestry of
+/// `extract_structure` (`seamscan index` stores both).
+pub fn extract_ruby_with_structure(
+    src: &[u8],
+    interest: &Interest,
+) -> (FileFacts, Vec<crate::facts::Ancestry>, Timing) {
+    let mut b = Builder::default();
+    let mut t = Timing::default();
+    let (status, structure) = ruby_facts_and_structure(src, interest, &mut b, &mut t, true);
+    b.facts.parse_error = status.errors;
+    (b.facts, structure, t)
+}
+
+fn ruby_facts_and_structure(
+    src: &[u8],
+    interest: &Interest,
+    b: &mut Builder,
+    t: &mut Timing,
+    with_structure: bool,
+) -> (ruby::ParseStatus, Vec<crate::facts::Ancestry>) {
     let run = |b: &mut Builder, t: &mut Timing| {
         let start = Instant::now();
         let result = ruby::parse(src);
@@ -523,28 +591,37 @@ fn ruby_facts(src: &[u8], interest: &Interest, b: &mut Builder, t: &mut Timing) 
         if status.too_deep {
             status.errors = false;
         }
+        let mut structure = Vec::new();
+        if with_structure {
+            let mut sb = Builder::default();
+            ruby::extract_structure(&result, src, &mut sb);
+            structure = sb.facts.ancestry;
+        }
         drop(result);
         t.extract += start.elapsed();
-        status
+        (status, structure)
     };
     let spawned = on_stack(STACK_SIZE, || {
         let mut b2 = Builder::default();
         let mut t2 = Timing::default();
-        let status = run(&mut b2, &mut t2);
-        (b2.facts, t2, status)
+        let (status, structure) = run(&mut b2, &mut t2);
+        (b2.facts, t2, status, structure)
     });
     match spawned {
-        Some((facts, t2, status)) => {
+        Some((facts, t2, status, structure)) => {
             merge_facts(&mut b.facts, facts);
             t.parse += t2.parse;
             t.extract += t2.extract;
-            status
+            (status, structure)
         }
         // No thread could be had: the file counts as not parsed.
-        None => ruby::ParseStatus {
-            errors: true,
-            too_deep: false,
-        },
+        None => (
+            ruby::ParseStatus {
+                errors: true,
+                too_deep: false,
+            },
+            Vec::new(),
+        ),
     }
 }
 

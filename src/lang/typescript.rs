@@ -608,7 +608,7 @@ impl<'s> V<'s> {
     }
 
     fn sql(&mut self, span: Span, inner: Span) {
-        if self.interest.columns.is_empty() {
+        if !self.interest.any_column() {
             return;
         }
         let text = self.text(inner);

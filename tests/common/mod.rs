@@ -50,6 +50,8 @@ pub struct Stats {
     pub files_skipped: usize,
     /// Unparsed code and templates, by extension.
     pub unread_files: std::collections::BTreeMap<String, usize>,
+    pub cache_hits: usize,
+    pub cache_misses: usize,
 }
 
 #[derive(Debug, Deserialize, PartialEq, Eq)]
