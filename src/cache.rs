@@ -9,7 +9,8 @@
 //! `<dir>/facts-v<FORMAT>/<2 hex>/<30 hex>`, are written to a temporary
 //! file and renamed into place (readers never see a torn entry), and carry a
 //! header (magic, format, the fingerprint of the extracting code, the key,
-//! the payload's length and checksum): a corrupt, truncated or foreign
+//! the payload's lengths and checksum; the payload is postcard, compressed
+//! with zstd): a corrupt, truncated or foreign
 //! entry reads as a miss and is rewritten. An entry holds no path at all, so
 //! entries can be copied between machines and checkouts. This module never
 //! writes anywhere but under the cache directory.
@@ -25,7 +26,36 @@ use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
 /// another format live in another directory and are never read.
 pub const FORMAT: u32 = 1;
 const MAGIC: &[u8; 8] = b"seamfct\0";
-const HEADER: usize = 8 + 4 + 16 + 16 + 8 + 8;
+/// Magic, format, fingerprint, key, stored length, decoded length, checksum.
+const HEADER: usize = 8 + 4 + 16 + 16 + 8 + 8 + 8;
+/// zstd level of the payload: level 1 already takes postcard's facts to a
+/// quarter (calls repeat their owners and receivers), and decodes at over
+/// 1 GB/s (bench/src/bin/cache-formats.rs).
+const ZSTD_LEVEL: i32 = 1;
+/// An entry whose facts would decode to more than this is not valid.
+const MAX_DECODED: u64 = 1 << 30;
+
+thread_local! {
+    // zstd contexts are costly to make (tens of microseconds): one per thread.
+    static ZSTD: std::cell::RefCell<Option<(zstd::bulk::Compressor<'static>, zstd::bulk::Decompressor<'static>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f` with this thread's zstd contexts (`None` if none could be made).
+fn with_zstd<R>(
+    f: impl FnOnce(&mut zstd::bulk::Compressor<'static>, &mut zstd::bulk::Decompressor<'static>) -> R,
+) -> Option<R> {
+    ZSTD.with(|z| {
+        let mut z = z.borrow_mut();
+        if z.is_none() {
+            let c = zstd::bulk::Compressor::new(ZSTD_LEVEL).ok()?;
+            let d = zstd::bulk::Decompressor::new().ok()?;
+            *z = Some((c, d));
+        }
+        let (c, d) = z.as_mut()?;
+        Some(f(c, d))
+    })
+}
 /// Default bound on the entries' total size.
 pub const DEFAULT_LIMIT: u64 = 1 << 30;
 /// The environment variable that sets the bound, in MiB.
@@ -265,24 +295,32 @@ impl Cache {
             return None;
         }
         let len = u64::from_le_bytes(header[44..52].try_into().ok()?);
-        let sum = u64::from_le_bytes(header[52..60].try_into().ok()?);
+        let decoded_len = u64::from_le_bytes(header[52..60].try_into().ok()?);
+        let sum = u64::from_le_bytes(header[60..68].try_into().ok()?);
         let payload = &bytes[HEADER..];
-        if payload.len() as u64 != len || xxh3_64(payload) != sum {
+        if payload.len() as u64 != len || decoded_len > MAX_DECODED || xxh3_64(payload) != sum {
             return None;
         }
-        postcard::from_bytes(payload).ok()
+        let raw = with_zstd(|_, d| d.decompress(payload, decoded_len as usize).ok())??;
+        if raw.len() as u64 != decoded_len {
+            return None;
+        }
+        postcard::from_bytes(&raw).ok()
     }
 
     /// Store `facts` under `key`: written to a temporary file in the same
     /// directory, then renamed over the entry (atomic on one file system).
     pub fn store(&self, key: Key, facts: &FileFacts) -> std::io::Result<()> {
-        let payload = postcard::to_stdvec(facts).map_err(std::io::Error::other)?;
+        let raw = postcard::to_stdvec(facts).map_err(std::io::Error::other)?;
+        let payload =
+            with_zstd(|c, _| c.compress(&raw)).ok_or_else(|| std::io::Error::other("no zstd context"))??;
         let mut bytes = Vec::with_capacity(HEADER + payload.len());
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&FORMAT.to_le_bytes());
         bytes.extend_from_slice(&self.salt);
         bytes.extend_from_slice(&key.0.to_le_bytes());
         bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&(raw.len() as u64).to_le_bytes());
         bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
         bytes.extend_from_slice(&payload);
         let path = self.path(key);
