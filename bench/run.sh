@@ -133,7 +133,11 @@ rg_args=(--no-require-git -j "$jobs" -F --count-matches
     --type-add 'seam:*.{rb,rake,ru,gemspec,jbuilder,builder,erb,ts,mts,cts,tsx,js,jsx,mjs,cjs}' -t seam)
 sg_globs=()
 for d in "${skips[@]}"; do rg_args+=(-g "!$d"); sg_globs+=(--globs "!$d"); done
-audit() { printf '%s audit --plan %s --fail-on never --quiet -j %s %s' "$seam" "$1" "$2" "$3"; }
+# Every audit here parses (the fact cache's warm and cold runs are
+# bench/cache.sh's); commits before the cache have no --no-cache.
+nocache=""
+"$seam" audit --help | grep -q -- --no-cache && nocache=" --no-cache"
+audit() { printf '%s audit --plan %s --fail-on never --quiet -j %s%s %s' "$seam" "$1" "$2" "$nocache" "$3"; }
 
 tmp=$(mktemp -d /tmp/seamscan-bench.XXXXXX)
 index=$tmp/index.tsv

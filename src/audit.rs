@@ -8,7 +8,7 @@
 
 use crate::cache::{self, Cache, Mode};
 use crate::checks;
-use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang, name_forms};
+use crate::facts::{FactIndex, FileFacts, FileIdx, FileMeta, Interest, Lang, Recv, Via, name_forms};
 use crate::findings::{Code, Report, Stats, Timings};
 use crate::lang;
 use crate::msg;
@@ -377,12 +377,25 @@ fn cached_facts(lang: Lang, bytes: &[u8], mode: Mode, cache: Option<&Cache>, out
 }
 
 /// The part of a file's facts (made for every name and column) that the
-/// plan's `interest` selects: JSON keys of its columns. Extraction under
-/// `interest` itself gives the same facts (`tests/cache.rs` compares whole
-/// reports).
+/// plan's `interest` selects, as extraction under `interest` itself would
+/// keep it: JSON keys of its columns, and bare TypeScript references
+/// (`arr.map(fn)`) to its names or to an imported binding. (Member
+/// references, `this.handler`, are all kept: whether their object was an
+/// imported binding is not in the facts.) The index and the checks then
+/// only see what the plan can use.
 fn select(mut facts: FileFacts, interest: &Interest) -> FileFacts {
     facts.json_keys.retain(|k| interest.column(&k.column));
     facts.json_opaque.retain(|k| interest.column(&k.column));
+    if facts.calls.iter().any(|c| c.via == Via::Reference) {
+        let imported: std::collections::HashSet<&str> =
+            facts.imports.iter().map(|i| i.local.as_str()).collect();
+        facts.calls.retain(|c| {
+            c.via != Via::Reference
+                || c.recv != Recv::Implicit
+                || imported.contains(c.name.as_str())
+                || interest.name(&c.name)
+        });
+    }
     facts
 }
 
