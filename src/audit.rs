@@ -950,7 +950,7 @@ pub fn index(workspace_root: &Path, cache: &Cache, opts: &Options) -> Result<Ind
     if let Some(p) = &opts.progress {
         p.finish();
     }
-    let _ = cache.finish();
+    let written = cache.finish();
     let mut stats = IndexStats {
         repos: repos.len(),
         files: sources.len(),
@@ -960,7 +960,7 @@ pub fn index(workspace_root: &Path, cache: &Cache, opts: &Options) -> Result<Ind
         stats.hits += usize::from(o.hit);
         stats.stored += usize::from(o.stored);
         stats.skipped += usize::from(o.skipped);
-        stats.store_errors += usize::from(o.store_error);
+        stats.store_errors += usize::from(o.store_error || (o.stored && written.is_err()));
     }
     Ok(stats)
 }

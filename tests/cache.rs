@@ -226,7 +226,7 @@ fn an_edit_that_keeps_size_and_mtime_is_seen() {
     assert_eq!(misses, 1, "only the edited file is parsed again");
 }
 
-/// Every entry file under `dir`.
+/// Every file under `dir`'s subdirectories.
 fn entries(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -244,38 +244,52 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The pack files under `dir`.
+fn packs(dir: &Path) -> Vec<PathBuf> {
+    entries(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+        .collect()
+}
+
 #[test]
-fn corrupt_entries_are_rebuilt_and_the_report_is_right() {
+fn corrupt_packs_are_rebuilt_and_the_report_is_right() {
     let t = tempfile::tempdir().unwrap();
     let plan = generate(t.path(), 10);
     let ws = t.path().join("ws");
-    let dir = t.path().join("cache");
     let (none, _, _) = run(&plan, &ws, None, &[]);
-    run(&plan, &ws, Some(&dir), &[]);
-    let files = entries(&dir);
-    assert!(files.len() >= 30, "{files:?}");
-    // Truncate some, flip a byte in others, replace some with another entry.
-    for (i, p) in files.iter().enumerate() {
-        let bytes = std::fs::read(p).unwrap();
-        let bad = match i % 3 {
+    for case in 0..3 {
+        let dir = t.path().join(format!("cache{case}"));
+        let (_, _, stored) = run(&plan, &ws, Some(&dir), &[]);
+        assert_eq!(stored, 31);
+        let p = packs(&dir);
+        assert_eq!(p.len(), 1, "one pack per run");
+        let bytes = std::fs::read(&p[0]).unwrap();
+        let bad = match case {
+            // Truncated: the whole pack is ignored.
             0 => bytes[..bytes.len() / 2].to_vec(),
+            // Bytes flipped inside entries: those entries are ignored.
             1 => {
                 let mut b = bytes.clone();
-                let mid = b.len() / 2;
-                b[mid] ^= 0xff;
+                for at in [b.len() / 3, b.len() / 2] {
+                    b[at] ^= 0xff;
+                }
                 b
             }
-            _ => std::fs::read(&files[(i + 1) % files.len()]).unwrap(),
+            // Not a pack at all.
+            _ => b"not a pack".to_vec(),
         };
-        std::fs::write(p, bad).unwrap();
+        std::fs::write(&p[0], bad).unwrap();
+        let (after, hits, misses) = run(&plan, &ws, Some(&dir), &[]);
+        assert_eq!(after, none, "case {case}");
+        assert!(misses > 0, "case {case}");
+        if case != 1 {
+            assert_eq!((hits, misses), (0, 31), "case {case}");
+        }
+        let (again, _, misses) = run(&plan, &ws, Some(&dir), &[]);
+        assert_eq!(again, none, "case {case}");
+        assert_eq!(misses, 0, "case {case}: rebuilt");
     }
-    let (after, hits, misses) = run(&plan, &ws, Some(&dir), &[]);
-    assert_eq!(after, none);
-    assert_eq!(hits, 0, "no corrupt entry is used");
-    assert_eq!(misses, 31);
-    let (again, hits, misses) = run(&plan, &ws, Some(&dir), &[]);
-    assert_eq!(again, none);
-    assert_eq!((hits, misses), (31, 0), "rebuilt");
 }
 
 #[test]
@@ -384,7 +398,7 @@ fn the_default_location_is_xdg_cache_home() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(entries(&xdg.join("seamscan")).len() >= 9);
+    assert_eq!(packs(&xdg.join("seamscan")).len(), 1);
     // Else ~/.cache.
     let home = t.path().join("home");
     let out = seamscan()
@@ -395,7 +409,7 @@ fn the_default_location_is_xdg_cache_home() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert!(entries(&home.join(".cache/seamscan")).len() >= 9);
+    assert_eq!(packs(&home.join(".cache/seamscan")).len(), 1);
 }
 
 #[test]
