@@ -17,7 +17,7 @@ use crate::text::Text;
 use crate::workspace::{self, Classifier, WalkedFile, WorkspaceError};
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -78,6 +78,11 @@ pub struct Prefilter {
     /// counts (`class Owner`, `module Owner`).
     whole_word: Vec<bool>,
     ac: Option<AhoCorasick>,
+    /// The interest's names by (first byte, length) and (last byte,
+    /// length): a name `close_names` to an identifier has a length within
+    /// 2 of it and shares its first or last byte (see `is_name`).
+    by_first: HashMap<(u8, usize), Vec<String>>,
+    by_last: HashMap<(u8, usize), Vec<String>>,
 }
 
 impl Prefilter {
@@ -220,13 +225,42 @@ impl Prefilter {
         } else {
             Some(AhoCorasick::new(&all).expect("literal patterns always build"))
         };
+        let mut by_first: HashMap<(u8, usize), Vec<String>> = HashMap::new();
+        let mut by_last: HashMap<(u8, usize), Vec<String>> = HashMap::new();
+        for n in &interest.names {
+            if let (Some(f), Some(l)) = (n.bytes().next(), n.bytes().last()) {
+                by_first.entry((f, n.len())).or_default().push(n.clone());
+                by_last.entry((l, n.len())).or_default().push(n.clone());
+            }
+        }
         Prefilter {
+            by_first,
+            by_last,
             interest,
             patterns: all,
             triggers,
             whole_word,
             ac,
         }
+    }
+
+    /// `self.interest.name(s)`, without trying every plan name.
+    pub fn is_name(&self, s: &str) -> bool {
+        let i = &self.interest;
+        if i.all || i.names.contains(s) {
+            return true;
+        }
+        let b = s.as_bytes();
+        let (Some(first), Some(last)) = (b.first(), b.last()) else {
+            return false;
+        };
+        (b.len().saturating_sub(2)..=b.len() + 2).any(|len| {
+            let near = |m: &HashMap<(u8, usize), Vec<String>>, k: u8| {
+                m.get(&(k, len))
+                    .is_some_and(|v| v.iter().any(|n| crate::facts::close_names(n, s)))
+            };
+            near(&self.by_first, *first) || near(&self.by_last, *last)
+        })
     }
 
     /// Do these mentions (from `mentions`) make a source file worth parsing?
@@ -383,7 +417,8 @@ fn cached_facts(lang: Lang, bytes: &[u8], mode: Mode, cache: Option<&Cache>, out
 /// references, `this.handler`, are all kept: whether their object was an
 /// imported binding is not in the facts.) The index and the checks then
 /// only see what the plan can use.
-fn select(mut facts: FileFacts, interest: &Interest) -> FileFacts {
+fn select(mut facts: FileFacts, pre: &Prefilter) -> FileFacts {
+    let interest = &pre.interest;
     facts.json_keys.retain(|k| interest.column(&k.column));
     facts.json_opaque.retain(|k| interest.column(&k.column));
     if facts.calls.iter().any(|c| c.via == Via::Reference) {
@@ -393,7 +428,7 @@ fn select(mut facts: FileFacts, interest: &Interest) -> FileFacts {
             c.via != Via::Reference
                 || c.recv != Recv::Implicit
                 || imported.contains(c.name.as_str())
-                || interest.name(&c.name)
+                || pre.is_name(&c.name)
         });
     }
     facts
@@ -517,7 +552,7 @@ fn process(
     let module_config = out.facts.module_config.take();
     let queue_listens = std::mem::take(&mut out.facts.queue_listens);
     let facts = cached_facts(lang, &bytes, Mode::Full, cache, &mut out);
-    out.facts = select(facts, &pre.interest);
+    out.facts = select(facts, pre);
     out.facts.module_config = module_config;
     out.facts.config_defs = config_defs;
     out.facts.queue_listens = queue_listens;
@@ -575,6 +610,45 @@ fn decode(bytes: Vec<u8>) -> Vec<u8> {
 
 fn is_binary(bytes: &[u8]) -> bool {
     bytes[..bytes.len().min(8192)].contains(&0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `is_name` answers as `Interest::name` (which tries every name).
+    #[test]
+    fn is_name_is_interest_name() {
+        let yaml = "version: 1\nphases:\n  - name: P\n    points:\n      - method: Invoice#send_reminder\n      - method: getTrackers\n      - method: refresh\n      - method: A#checkOwner\n      - method: ab\n";
+        let plan = crate::plan::parse("p.yaml", yaml).unwrap();
+        let pre = Prefilter::new(&plan);
+        let probes = [
+            "send_reminder",
+            "send_reminders",
+            "send_rem",
+            "gteTracker",
+            "getTracker",
+            "refrash",
+            "refresh",
+            "reflash_all",
+            "chekOwner",
+            "checkOwners",
+            "xcheckOwner",
+            "ab",
+            "abc",
+            "",
+            "a",
+            "ref",
+            "getTrackersAll",
+            "Invoice",
+            "zend_reminder",
+            "send_reminde",
+        ];
+        for p in probes {
+            assert_eq!(pre.is_name(p), pre.interest.name(p), "{p:?}");
+        }
+        assert!(pre.is_name("send_reminders") && pre.is_name("gteTracker") && !pre.is_name("send_rem"));
+    }
 }
 
 /// Warnings for a run that could not look at code: a plan whose `repos:`
