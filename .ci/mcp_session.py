@@ -32,8 +32,12 @@ def check(cond, msg):
 
 
 def without_elapsed(report):
+    """The report without what differs from run to run: the wall time and
+    how many facts came from the cache (the MCP audit runs after or before
+    the CLI's and shares its cache)."""
     report = json.loads(json.dumps(report))
-    report["stats"].pop("elapsed_ms", None)
+    for k in ("elapsed_ms", "cache_hits", "cache_misses"):
+        report["stats"].pop(k, None)
     return report
 
 
