@@ -81,6 +81,26 @@ fn plan_file(dir: &Path, text: &str) -> std::path::PathBuf {
     p
 }
 
+/// The report of a plan with these points (YAML lines under `points:`)
+/// over `ws`.
+fn audit_points(ws: &Path, points: &str) -> Value {
+    let plan = plan_file(
+        ws,
+        &format!("version: 1\nname: t\nphases:\n  - name: p\n    points:\n{points}"),
+    );
+    audit(&plan, ws).0
+}
+
+/// The `location` of each of a finding's definitions.
+fn definition_locations(f: &Value) -> Vec<String> {
+    f["definitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["location"].as_str().unwrap().to_string())
+        .collect()
+}
+
 // Item 2: a private method named `last`, "called" only as `x.last` on
 // receivers that are not resolved, is not a high verdict.
 #[test]
@@ -860,27 +880,20 @@ fn rails_pair() -> tempfile::TempDir {
 #[test]
 fn the_most_specific_owner_wins() {
     let ws = rails_pair();
-    let plan = plan_file(
+    let v = audit_points(
         ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: TemplatesController#show\n      - method: Api::V1::MessagesController#message_params\n",
+        "      - method: TemplatesController#show\n      - method: Api::V1::MessagesController#message_params\n",
     );
-    let (v, _, _) = audit(&plan, ws.path());
     let f = finding(&v, "method:TemplatesController#show");
-    let defs: Vec<&str> = f["definitions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["location"].as_str().unwrap())
-        .collect();
-    assert_eq!(defs, ["app1/app/controllers/templates_controller.rb:2"]);
+    assert_eq!(
+        definition_locations(f),
+        ["app1/app/controllers/templates_controller.rb:2"]
+    );
     let f = finding(&v, "method:Api::V1::MessagesController#message_params");
-    let defs: Vec<&str> = f["definitions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["location"].as_str().unwrap())
-        .collect();
-    assert_eq!(defs, ["app1/app/controllers/api/v1/messages_controller.rb:10"]);
+    assert_eq!(
+        definition_locations(f),
+        ["app1/app/controllers/api/v1/messages_controller.rb:10"]
+    );
     assert!(!codes(f).contains(&"ambiguous-definition".to_string()), "{f:#}");
     // The top-level controller's implicit call is of its own method.
     assert_eq!(
@@ -896,11 +909,10 @@ fn the_most_specific_owner_wins() {
 #[test]
 fn routed_actions_are_called_and_filter_symbols_are_not_calls() {
     let ws = rails_pair();
-    let plan = plan_file(
+    let v = audit_points(
         ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: TemplatesController#show\n      - method: SubmittersController#update\n",
+        "      - method: TemplatesController#show\n      - method: SubmittersController#update\n",
     );
-    let (v, _, _) = audit(&plan, ws.path());
     let f = finding(&v, "method:TemplatesController#show");
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
     assert_eq!(strings(&f["callers_found"]), ["app1/config/routes.rb:2"]);
@@ -917,11 +929,7 @@ fn routed_actions_are_called_and_filter_symbols_are_not_calls() {
 #[test]
 fn new_calls_initialize() {
     let ws = rails_pair();
-    let plan = plan_file(
-        ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: Provider::Synth#initialize\n",
-    );
-    let (v, _, _) = audit(&plan, ws.path());
+    let v = audit_points(ws.path(), "      - method: Provider::Synth#initialize\n");
     let f = finding(&v, "method:Provider::Synth#initialize");
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
     assert_eq!(strings(&f["callers_found"]), ["app1/app/models/registry.rb:3"]);
@@ -946,11 +954,7 @@ fn ts_bare_and_imported_calls_are_not_class_methods() {
             "import { create } from 'zustand';\nexport const useStore = create(() => ({}));\n",
         ),
     ]);
-    let plan = plan_file(
-        ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: UserService#create\n",
-    );
-    let (v, _, _) = audit(&plan, ws.path());
+    let v = audit_points(ws.path(), "      - method: UserService#create\n");
     let f = finding(&v, "method:UserService#create");
     assert_eq!(
         strings(&f["callers_found"]),
@@ -970,11 +974,10 @@ fn nest_route_handlers_are_called_by_their_route() {
         ),
         ("api/package.json", "{\"name\": \"api\"}\n"),
     ]);
-    let plan = plan_file(
+    let v = audit_points(
         ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: ResumeController#findAll\n      - method: ResumeController#helper\n",
+        "      - method: ResumeController#findAll\n      - method: ResumeController#helper\n",
     );
-    let (v, _, _) = audit(&plan, ws.path());
     let f = finding(&v, "method:ResumeController#findAll");
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
     assert_eq!(strings(&f["callers_found"]), ["api/src/resume.controller.ts:5"]);
@@ -1019,11 +1022,7 @@ fn json_keys_keep_to_receivers_of_the_model() {
             "export const windowOf = (sync: any) => sync.data.window;\n",
         ),
     ]);
-    let plan = plan_file(
-        ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - jsonb: Sync.data\n",
-    );
-    let (v, _, _) = audit(&plan, ws.path());
+    let v = audit_points(ws.path(), "      - jsonb: Sync.data\n");
     let f = finding(&v, "jsonb:Sync.data");
     let keys: Vec<(String, Vec<String>, Vec<String>)> = f["keys"]
         .as_array()
@@ -1073,11 +1072,10 @@ fn ts_injected_fields_type_their_calls() {
             "import { StorageHealth, DatabaseHealth, Repo } from './health';\nexport class HealthController {\n  constructor(private readonly storage: StorageHealth, private readonly repo: Repo) {}\n  check() {\n    this.storage.isHealthy();\n    return this.repo.find();\n  }\n}\n",
         ),
     ]);
-    let plan = plan_file(
+    let v = audit_points(
         ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: DatabaseHealth#isHealthy\n      - method: StorageHealth#isHealthy\n      - method: PgRepo#find\n",
+        "      - method: DatabaseHealth#isHealthy\n      - method: StorageHealth#isHealthy\n      - method: PgRepo#find\n",
     );
-    let (v, _, _) = audit(&plan, ws.path());
     let f = finding(&v, "method:DatabaseHealth#isHealthy");
     assert_eq!(strings(&f["callers_found"]), Vec::<String>::new(), "{f:#}");
     let f = finding(&v, "method:StorageHealth#isHealthy");
@@ -1113,11 +1111,7 @@ fn actions_keep_to_their_app_and_pundit_is_not_assumed() {
             "class SessionPolicy\n  def create?\n    true\n  end\nend\n",
         ),
     ]);
-    let plan = plan_file(
-        ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - action: sessions#create\n        repo: shop\n",
-    );
-    let (v, _, _) = audit(&plan, ws.path());
+    let v = audit_points(ws.path(), "      - action: sessions#create\n        repo: shop\n");
     let f = finding(&v, "action:sessions#create");
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
     let controller = f["layers"]
@@ -1151,11 +1145,7 @@ fn bare_names_in_views_are_not_model_methods() {
             "<%= form.select :value, action.options %>\n",
         ),
     ]);
-    let plan = plan_file(
-        ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: Rule::Action#options\n",
-    );
-    let (v, _, _) = audit(&plan, ws.path());
+    let v = audit_points(ws.path(), "      - method: Rule::Action#options\n");
     let f = finding(&v, "method:Rule::Action#options");
     assert_eq!(
         strings(&f["callers_found"]),
@@ -1191,11 +1181,10 @@ fn calls_in_a_superclass_reach_the_override() {
             "class Rule < ApplicationRecord\n  def executors\n    registry.executors\n  end\nend\n",
         ),
     ]);
-    let plan = plan_file(
+    let v = audit_points(
         ws.path(),
-        "version: 1\nname: t\nphases:\n  - name: p\n    points:\n      - method: AccountImport#max_row_count\n      - method: Registry::TransactionResource#executors\n",
+        "      - method: AccountImport#max_row_count\n      - method: Registry::TransactionResource#executors\n",
     );
-    let (v, _, _) = audit(&plan, ws.path());
     let f = finding(&v, "method:AccountImport#max_row_count");
     assert_eq!(
         strings(&f["callers_found"]),

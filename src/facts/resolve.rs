@@ -546,13 +546,13 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::facts::{FileClass, Interest};
 
     /// A one-repo workspace of (path, text) files, extracted as an audit
     /// would.
-    fn ws(files: &[(&str, &str)]) -> (Vec<FileMeta>, Vec<FileFacts>) {
+    pub(crate) fn ws(files: &[(&str, &str)]) -> (Vec<FileMeta>, Vec<FileFacts>) {
         let mut metas = Vec::new();
         let mut facts = Vec::new();
         for (path, text) in files {

@@ -397,38 +397,11 @@ fn next_segment(p: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::facts::{FileClass, Interest};
 
     /// The route table of a one-repo workspace of (path, text) files, as
     /// `VERB /path route-file:line -> handler-file:line`.
     fn table(files: &[(&str, &str)]) -> Vec<String> {
-        let mut metas = Vec::new();
-        let mut facts = Vec::new();
-        for (path, text) in files {
-            let name = path.rsplit('/').next().unwrap();
-            let lang = crate::workspace::lang_of(name);
-            let module_config = crate::workspace::is_module_config(name);
-            let mut ff = match lang {
-                Some(l) => crate::lang::extract(l, text.as_bytes(), &Interest::default()),
-                None => FileFacts::default(),
-            };
-            if module_config {
-                ff.module_config = crate::lang::modules::scan(name, text);
-            }
-            metas.push(FileMeta {
-                repo: 0,
-                path: path.to_string(),
-                class: FileClass {
-                    lang,
-                    test: false,
-                    config: false,
-                    unread: false,
-                    module_config,
-                    prisma: false,
-                },
-            });
-            facts.push(ff);
-        }
+        let (metas, facts) = crate::facts::resolve::tests::ws(files);
         let mut out: Vec<String> = routes(&metas, &facts)
             .iter()
             .map(|r| {
