@@ -892,7 +892,8 @@ pub fn run(
             }
         }
     }
-    let mut ix = FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed);
+    let mut ix =
+        pool.install(|| FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed));
     ix.unwalked = walk.warnings.clone();
     ix.unread_mentions = unread_mentions;
     let servers = std::mem::take(&mut ix.routes);
@@ -900,6 +901,7 @@ pub fn run(
     ix.routes.extend(servers);
     ix.routes_unread = route_table.unread;
     timings.index = t.elapsed();
+    timings.index_steps = ix.build_timings;
     let t = Instant::now();
     let findings = pool.install(|| checks::run(plan, &ix));
     timings.checks = t.elapsed();

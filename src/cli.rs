@@ -465,7 +465,7 @@ fn print_timings(report: &Report, report_time: std::time::Duration) {
     let t = &report.timings;
     let ms = |d: std::time::Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
     eprintln!(
-        "seamscan: timings (ms): walk {}, query compile {}, files {} wall [cpu: read {}, prefilter {}, config scan {}, parse {}, extract {}, cache hash {}, load {}, store {}], index {}, checks {}, report {}",
+        "seamscan: timings (ms): walk {}, query compile {}, files {} wall [cpu: read {}, prefilter {}, config scan {}, parse {}, extract {}, cache hash {}, load {}, store {}], index {} [canonicalize {}, names {}, classes {}, resolve {}, servers {}, constants {}], checks {}, report {}",
         ms(t.walk),
         ms(t.queries),
         ms(t.files),
@@ -478,6 +478,12 @@ fn print_timings(report: &Report, report_time: std::time::Duration) {
         ms(t.load),
         ms(t.store),
         ms(t.index),
+        ms(t.index_steps.canonicalize),
+        ms(t.index_steps.names),
+        ms(t.index_steps.classes),
+        ms(t.index_steps.resolve),
+        ms(t.index_steps.servers),
+        ms(t.index_steps.constants),
         ms(t.checks),
         ms(report_time)
     );

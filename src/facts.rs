@@ -1262,6 +1262,9 @@ pub struct FileMeta {
     pub class: FileClass,
 }
 
+/// Facts by name: (file, index into that file's list), in file order.
+pub type NameMap = rustc_hash::FxHashMap<String, Vec<(FileIdx, u32)>>;
+
 /// All facts of a run, indexed by name.
 #[derive(Debug, Default)]
 pub struct FactIndex {
@@ -1272,37 +1275,37 @@ pub struct FactIndex {
     pub mentions: Vec<Vec<u32>>,
     /// The prefilter's patterns (every name the plan is interested in).
     pub patterns: Vec<String>,
-    pub defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
-    pub calls_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
-    pub env_reads_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
-    pub config_defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
-    pub json_by_column: BTreeMap<String, Vec<(FileIdx, u32)>>,
-    pub json_opaque_by_column: BTreeMap<String, Vec<(FileIdx, u32)>>,
-    pub column_defs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub defs_by_name: NameMap,
+    pub calls_by_name: NameMap,
+    pub env_reads_by_name: NameMap,
+    pub config_defs_by_name: NameMap,
+    pub json_by_column: NameMap,
+    pub json_opaque_by_column: NameMap,
+    pub column_defs_by_name: NameMap,
     /// Ruby owner path → the table its `self.table_name =` names.
     pub table_names: BTreeMap<String, String>,
     /// Ruby `private :x`-style statements, by method name.
-    pub visibility_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub visibility_by_name: NameMap,
     /// Method signatures by method name.
-    pub sigs_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub sigs_by_name: NameMap,
     /// Enqueues by the last `::` segment of the class as written.
-    pub enqueues_by_class: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub enqueues_by_class: NameMap,
     /// Queue declarations by the last `::` segment of their owner.
-    pub queue_decls_by_owner: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub queue_decls_by_owner: NameMap,
     /// Events by name (regexp subscriptions under their source).
-    pub events_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub events_by_name: NameMap,
     /// Regexp subscriptions (every one: any may match a planned name).
     pub event_patterns: Vec<(FileIdx, u32)>,
     /// Flags by name (a flag named by a constant under the constant's
     /// value).
-    pub flags_by_name: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub flags_by_name: NameMap,
     /// BullMQ/Bull facts by resolved queue name, and by job name.
-    pub bull_by_queue: BTreeMap<String, Vec<(FileIdx, u32)>>,
-    pub bull_by_job: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub bull_by_queue: NameMap,
+    pub bull_by_job: NameMap,
     /// Every queue a worker configuration listens to.
     pub queue_listens: Vec<(FileIdx, u32)>,
     /// Constants used as values, by last `::` segment.
-    pub const_values_by_leaf: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub const_values_by_leaf: NameMap,
     /// Files that failed to parse cleanly or could not be read.
     pub failed: BTreeSet<FileIdx>,
     /// Ruby classes and modules: superclasses, mixins, concerns.
@@ -1322,7 +1325,20 @@ pub struct FactIndex {
     /// Routing code that could not be read: (file, line, what).
     pub routes_unread: Vec<(FileIdx, u32, String)>,
     /// Rails path helpers used, by route name.
-    pub path_helpers_by_route: BTreeMap<String, Vec<(FileIdx, u32)>>,
+    pub path_helpers_by_route: NameMap,
+    /// Where building this index spent its time (for `--timings`).
+    pub build_timings: IndexTimings,
+}
+
+/// The steps of [`FactIndex::new`], for `--timings`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct IndexTimings {
+    pub canonicalize: std::time::Duration,
+    pub names: std::time::Duration,
+    pub classes: std::time::Duration,
+    pub resolve: std::time::Duration,
+    pub servers: std::time::Duration,
+    pub constants: std::time::Duration,
 }
 
 impl FactIndex {
@@ -1336,7 +1352,44 @@ impl FactIndex {
         failed: BTreeSet<FileIdx>,
     ) -> FactIndex {
         let mut facts = facts;
+        let mut bt = IndexTimings::default();
+        let t = std::time::Instant::now();
         crate::ancestors::canonicalize(&mut facts);
+        bt.canonicalize = t.elapsed();
+        // The name maps, the class table, module resolution and the servers'
+        // routes read the facts independently: build them side by side.
+        fn timed<R>(f: impl FnOnce() -> R) -> (R, std::time::Duration) {
+            let t = std::time::Instant::now();
+            let r = f();
+            (r, t.elapsed())
+        }
+        let ((names, (more, t_more)), ((classes, t_classes), ((resolution, t_resolve), (routes, t_servers)))) =
+            rayon::join(
+                || {
+                    rayon::join(
+                        || timed(|| FactIndex::name_maps(&facts)),
+                        || timed(|| FactIndex::more_name_maps(&facts)),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || timed(|| crate::ancestors::ClassTable::build(&facts)),
+                        || {
+                            rayon::join(
+                                || timed(|| resolve::resolve(&files, &facts)),
+                                // TypeScript/JavaScript server routes; the
+                                // audit puts the Rails tables before them.
+                                || timed(|| servers::routes(&files, &facts)),
+                            )
+                        },
+                    )
+                },
+            );
+        let (names, t_names) = names;
+        bt.names = t_names.max(t_more);
+        bt.classes = t_classes;
+        bt.resolve = t_resolve;
+        bt.servers = t_servers;
         let mut ix = FactIndex {
             repos,
             files,
@@ -1344,9 +1397,33 @@ impl FactIndex {
             mentions,
             patterns,
             failed,
-            ..FactIndex::default()
+            classes,
+            resolution,
+            routes,
+            visibility_by_name: more.visibility_by_name,
+            sigs_by_name: more.sigs_by_name,
+            enqueues_by_class: more.enqueues_by_class,
+            queue_decls_by_owner: more.queue_decls_by_owner,
+            events_by_name: more.events_by_name,
+            event_patterns: more.event_patterns,
+            flags_by_name: more.flags_by_name,
+            queue_listens: more.queue_listens,
+            const_values_by_leaf: more.const_values_by_leaf,
+            path_helpers_by_route: more.path_helpers_by_route,
+            ..names
         };
-        for (f, ff) in ix.facts.iter().enumerate() {
+        let t = std::time::Instant::now();
+        ix.index_named_by_constants();
+        bt.constants = t.elapsed();
+        ix.build_timings = bt;
+        ix
+    }
+
+    /// Definitions, calls, env reads, config definitions, JSON keys and
+    /// columns by name (only these fields of the result are set).
+    fn name_maps(facts: &[FileFacts]) -> FactIndex {
+        let mut ix = FactIndex::default();
+        for (f, ff) in facts.iter().enumerate() {
             let f = f as FileIdx;
             for (i, d) in ff.defs.iter().enumerate() {
                 push(&mut ix.defs_by_name, &d.name, f, i);
@@ -1376,7 +1453,14 @@ impl FactIndex {
                     .or_insert_with(|| table.clone());
             }
         }
-        for (f, ff) in ix.facts.iter().enumerate() {
+        ix
+    }
+
+    /// Visibility statements, signatures, jobs, events, flags, queues,
+    /// constants and path helpers by name (only these fields are set).
+    fn more_name_maps(facts: &[FileFacts]) -> FactIndex {
+        let mut ix = FactIndex::default();
+        for (f, ff) in facts.iter().enumerate() {
             let f = f as FileIdx;
             for (i, v) in ff.visibility.iter().enumerate() {
                 push(&mut ix.visibility_by_name, &v.name, f, i);
@@ -1412,12 +1496,6 @@ impl FactIndex {
                 push(&mut ix.path_helpers_by_route, &h.route, f as FileIdx, i);
             }
         }
-        ix.classes = crate::ancestors::ClassTable::build(&ix.facts);
-        ix.resolution = resolve::resolve(&ix.files, &ix.facts);
-        // TypeScript/JavaScript server routes; the audit puts the Rails
-        // tables before them.
-        ix.routes = servers::routes(&ix.files, &ix.facts);
-        ix.index_named_by_constants();
         ix
     }
 
@@ -1597,7 +1675,7 @@ pub fn leaf(s: &str) -> &str {
     s.rsplit("::").next().unwrap_or(s)
 }
 
-fn push(map: &mut BTreeMap<String, Vec<(FileIdx, u32)>>, k: &str, f: FileIdx, i: usize) {
+fn push(map: &mut NameMap, k: &str, f: FileIdx, i: usize) {
     match map.get_mut(k) {
         Some(v) => v.push((f, i as u32)),
         None => {

@@ -691,6 +691,8 @@ pub struct Timings {
     pub load: std::time::Duration,
     pub store: std::time::Duration,
     pub index: std::time::Duration,
+    /// The steps of building the index.
+    pub index_steps: crate::facts::IndexTimings,
     pub checks: std::time::Duration,
 }
 

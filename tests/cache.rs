@@ -268,10 +268,17 @@ fn corrupt_packs_are_rebuilt_and_the_report_is_right() {
         let bad = match case {
             // Truncated: the whole pack is ignored.
             0 => bytes[..bytes.len() / 2].to_vec(),
-            // Bytes flipped inside entries: those entries are ignored.
+            // Bytes flipped inside entries (every 256th byte before the
+            // index, whose offset opens the 48-byte footer): those entries
+            // are ignored. Two flips at fixed fractions of the pack could
+            // land in a duplicate entry and go unseen, depending on the
+            // layout.
             1 => {
                 let mut b = bytes.clone();
-                for at in [b.len() / 3, b.len() / 2] {
+                let footer = b.len() - 48;
+                let index = u64::from_le_bytes(b[footer..footer + 8].try_into().unwrap()) as usize;
+                assert!(index > 0 && index < footer);
+                for at in (128..index).step_by(256) {
                     b[at] ^= 0xff;
                 }
                 b

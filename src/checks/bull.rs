@@ -151,10 +151,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             ),
         );
     }
-    let all_workers: Vec<(FileIdx, &BullUse)> = ix
-        .bull_by_queue
-        .values()
-        .flatten()
+    // In file order (the name map has none).
+    let mut by_queue: Vec<(FileIdx, u32)> = ix.bull_by_queue.values().flatten().copied().collect();
+    by_queue.sort_unstable();
+    let all_workers: Vec<(FileIdx, &BullUse)> = by_queue
+        .iter()
         .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].bull[*i as usize]))
         .filter(|(fi, u)| u.role == BullRole::Worker && !ix.is_test(*fi))
         .collect();

@@ -660,10 +660,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     // Same owner, close name: a typo in the plan or in the code.
     let typos: Vec<Text> = if defs.is_empty() && mn.owner.is_some() {
-        ix.defs_by_name
+        // In file order (the name map has none).
+        let mut close: Vec<(FileIdx, u32)> = ix
+            .defs_by_name
             .iter()
             .filter(|(name, _)| close_names(name, &mn.name))
-            .flat_map(|(_, v)| v.iter())
+            .flat_map(|(_, v)| v.iter().copied())
+            .collect();
+        close.sort_unstable();
+        close
+            .iter()
             .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].defs[*i as usize]))
             .filter(|(fi, d)| !ix.is_test(*fi) && kind_matches(ctx, *fi, d, &mn))
             .map(|(fi, d)| msg!("{} at {}", Text::raw(describe(d)), Text::raw(ctx.loc(fi, d.line))))

@@ -418,101 +418,60 @@ impl<'a> Resolver<'a> {
     }
 }
 
-/// Resolve every import-bound call and every class's ancestors.
-pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
-    let r = Resolver::new(files, facts);
-    let mut out = Resolution::default();
-    let mut class_parent: BTreeMap<String, String> = BTreeMap::new();
-    for (fi, (m, ff)) in files.iter().zip(facts).enumerate() {
-        if !is_script(m) {
-            continue;
-        }
-        let fi = fi as FileIdx;
-        let imports: HashMap<&str, &super::Import> =
-            ff.imports.iter().map(|i| (i.local.as_str(), i)).collect();
-        // (module, exported name) → definition, cached per file.
-        let mut cache: HashMap<(String, String), Option<(FileIdx, String)>> = HashMap::new();
-        let mut lookup = |spec: &str, name: &str| -> Option<(FileIdx, String)> {
-            cache
-                .entry((spec.to_string(), name.to_string()))
-                .or_insert_with(|| r.resolve(fi, spec).and_then(|t| r.export(t, name)))
-                .clone()
-        };
-        for (ci, c) in ff.calls.iter().enumerate() {
-            use super::{Recv, Via};
-            let target = match (&c.recv, c.via) {
-                (Recv::Module(spec), _) => lookup(spec, &c.name),
-                (Recv::Implicit, Via::Call | Via::Jsx | Via::Reference) => match imports.get(c.name.as_str())
-                {
-                    Some(imp) => match &imp.imported {
-                        Imported::Name(n) => lookup(&imp.from, n),
-                        Imported::Default => lookup(&imp.from, "default"),
-                        Imported::Namespace => None,
-                    },
-                    None => None,
+/// What [`resolve`] finds in one file, merged in file order.
+#[derive(Default)]
+struct FileResolution {
+    /// (call index, defining file, the definition's name).
+    calls: Vec<(u32, FileIdx, String)>,
+    /// Config reads (their indices) of env objects.
+    env_reads: Vec<u32>,
+    names: Vec<(NameRef, String)>,
+    classes: Vec<String>,
+    /// (class, parent) for each class that extends another.
+    parents: Vec<(String, String)>,
+}
+
+/// Resolve one file's import-bound calls, env objects, constant names and
+/// class parents.
+fn resolve_file<'a>(r: &Resolver<'a>, fi: FileIdx, ff: &'a FileFacts) -> FileResolution {
+    let facts = r.facts;
+    let mut out = FileResolution::default();
+    let imports: HashMap<&str, &super::Import> = ff.imports.iter().map(|i| (i.local.as_str(), i)).collect();
+    // (module, exported name) → definition, cached per file.
+    let mut cache: HashMap<(&'a str, &'a str), Option<(FileIdx, String)>> = HashMap::new();
+    let mut lookup = |spec: &'a str, name: &'a str| -> Option<(FileIdx, String)> {
+        cache
+            .entry((spec, name))
+            .or_insert_with(|| r.resolve(fi, spec).and_then(|t| r.export(t, name)))
+            .clone()
+    };
+    for (ci, c) in ff.calls.iter().enumerate() {
+        use super::{Recv, Via};
+        let target = match (&c.recv, c.via) {
+            (Recv::Module(spec), _) => lookup(spec, &c.name),
+            (Recv::Implicit, Via::Call | Via::Jsx | Via::Reference) => match imports.get(c.name.as_str()) {
+                Some(imp) => match &imp.imported {
+                    Imported::Name(n) => lookup(&imp.from, n),
+                    Imported::Default => lookup(&imp.from, "default"),
+                    Imported::Namespace => None,
                 },
-                (Recv::Expr(e), _) => match imports.get(e.as_str()) {
-                    Some(imp) if imp.imported == Imported::Namespace => lookup(&imp.from, &c.name),
-                    _ => None,
-                },
+                None => None,
+            },
+            (Recv::Expr(e), _) => match imports.get(e.as_str()) {
+                Some(imp) if imp.imported == Imported::Namespace => lookup(&imp.from, &c.name),
                 _ => None,
-            };
-            if let Some((tf, real)) = target {
-                if real != c.name {
-                    out.renamed_calls
-                        .entry(real.clone())
-                        .or_default()
-                        .push((fi, ci as u32));
-                }
-                out.calls.insert((fi, ci as u32), (tf, real));
-            }
+            },
+            _ => None,
+        };
+        if let Some((tf, real)) = target {
+            out.calls.push((ci as u32, tf, real));
         }
-        for (ri, read) in ff.config_reads.iter().enumerate() {
-            let env_object = if ff.env_objects.contains(&read.object) {
-                true
-            } else {
-                match imports.get(read.object.as_str()) {
-                    Some(imp) => {
-                        let n = match &imp.imported {
-                            Imported::Name(n) => n.as_str(),
-                            Imported::Default => "default",
-                            Imported::Namespace => continue,
-                        };
-                        lookup(&imp.from, n)
-                            .is_some_and(|(tf, real)| facts[tf as usize].env_objects.contains(&real))
-                    }
-                    None => false,
-                }
-            };
-            if env_object {
-                out.env_reads
-                    .entry(read.name.clone())
-                    .or_default()
-                    .push((fi, ri as u32));
-            }
-        }
-        let refs = ff
-            .bull
-            .iter()
-            .flat_map(|u| u.queue.iter().chain(&u.job).chain(&u.job_names))
-            .cloned()
-            .chain(
-                ff.flags
-                    .iter()
-                    .filter_map(|g| g.const_ref.as_ref().map(|c| NameRef::Const(c.name.clone()))),
-            );
-        for n in refs {
-            if matches!(n, NameRef::Lit(_)) || out.names.contains_key(&(fi, n.clone())) {
-                continue;
-            }
-            if let Some(v) = r.value(fi, &n) {
-                out.names.insert((fi, n), v);
-            }
-        }
-        for cd in &ff.classes {
-            out.classes.insert(cd.name.clone());
-            let Some(ext) = &cd.extends else { continue };
-            let parent = match imports.get(ext.as_str()) {
+    }
+    for (ri, read) in ff.config_reads.iter().enumerate() {
+        let env_object = if ff.env_objects.contains(&read.object) {
+            true
+        } else {
+            match imports.get(read.object.as_str()) {
                 Some(imp) => {
                     let n = match &imp.imported {
                         Imported::Name(n) => n.as_str(),
@@ -520,14 +479,92 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
                         Imported::Namespace => continue,
                     };
                     lookup(&imp.from, n)
-                        .map(|(_, real)| real)
-                        .unwrap_or_else(|| ext.clone())
+                        .is_some_and(|(tf, real)| facts[tf as usize].env_objects.contains(&real))
                 }
-                None => ext.clone(),
-            };
-            if parent != cd.name {
-                class_parent.entry(cd.name.clone()).or_insert(parent);
+                None => false,
             }
+        };
+        if env_object {
+            out.env_reads.push(ri as u32);
+        }
+    }
+    let refs = ff
+        .bull
+        .iter()
+        .flat_map(|u| u.queue.iter().chain(&u.job).chain(&u.job_names))
+        .cloned()
+        .chain(
+            ff.flags
+                .iter()
+                .filter_map(|g| g.const_ref.as_ref().map(|c| NameRef::Const(c.name.clone()))),
+        );
+    let mut seen: HashSet<NameRef> = HashSet::new();
+    for n in refs {
+        if matches!(n, NameRef::Lit(_)) || !seen.insert(n.clone()) {
+            continue;
+        }
+        if let Some(v) = r.value(fi, &n) {
+            out.names.push((n, v));
+        }
+    }
+    for cd in &ff.classes {
+        out.classes.push(cd.name.clone());
+        let Some(ext) = &cd.extends else { continue };
+        let parent = match imports.get(ext.as_str()) {
+            Some(imp) => {
+                let n = match &imp.imported {
+                    Imported::Name(n) => n.as_str(),
+                    Imported::Default => "default",
+                    Imported::Namespace => continue,
+                };
+                lookup(&imp.from, n)
+                    .map(|(_, real)| real)
+                    .unwrap_or_else(|| ext.clone())
+            }
+            None => ext.clone(),
+        };
+        if parent != cd.name {
+            out.parents.push((cd.name.clone(), parent));
+        }
+    }
+    out
+}
+
+/// Resolve every import-bound call and every class's ancestors.
+pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
+    use rayon::prelude::*;
+    let r = Resolver::new(files, facts);
+    // Files resolve independently (on the caller's pool); merged in file
+    // order, so the first file wins wherever two claim the same thing.
+    let per_file: Vec<Option<FileResolution>> = files
+        .par_iter()
+        .zip(facts)
+        .enumerate()
+        .map(|(fi, (m, ff))| is_script(m).then(|| resolve_file(&r, fi as FileIdx, ff)))
+        .collect();
+    let mut out = Resolution::default();
+    let mut class_parent: BTreeMap<String, String> = BTreeMap::new();
+    for (fi, fr) in per_file.into_iter().enumerate() {
+        let Some(fr) = fr else { continue };
+        let fi = fi as FileIdx;
+        for (ci, tf, real) in fr.calls {
+            if real != facts[fi as usize].calls[ci as usize].name {
+                out.renamed_calls.entry(real.clone()).or_default().push((fi, ci));
+            }
+            out.calls.insert((fi, ci), (tf, real));
+        }
+        for ri in fr.env_reads {
+            out.env_reads
+                .entry(facts[fi as usize].config_reads[ri as usize].name.clone())
+                .or_default()
+                .push((fi, ri));
+        }
+        for (n, v) in fr.names {
+            out.names.insert((fi, n), v);
+        }
+        out.classes.extend(fr.classes);
+        for (class, parent) in fr.parents {
+            class_parent.entry(class).or_insert(parent);
         }
     }
     for class in class_parent.keys() {

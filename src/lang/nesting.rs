@@ -19,6 +19,7 @@ pub fn estimate(src: &[u8], jsx: bool, stop: usize) -> usize {
         depth: 0,
         jsx_depth: 0,
         frames: vec![Frame::default()],
+        runs: 0,
         max: 0,
         prev_operand: false,
     };
@@ -42,6 +43,9 @@ struct Scan<'a> {
     /// Open JSX elements.
     jsx_depth: usize,
     frames: Vec<Frame>,
+    /// The sum of `run` over `frames`, kept as they change (summing on
+    /// every token made the scan quadratic in the nesting depth).
+    runs: usize,
     max: usize,
     /// The last significant token ends an operand (identifier, literal,
     /// closing bracket): a `/` after it divides, a newline after it may end
@@ -70,13 +74,13 @@ impl Scan<'_> {
     fn bump_run(&mut self) {
         if let Some(f) = self.frames.last_mut() {
             f.run += 1;
+            self.runs += 1;
         }
         self.note();
     }
 
     fn note(&mut self) {
-        let runs: usize = self.frames.iter().map(|f| f.run).sum();
-        let total = self.depth + self.jsx_depth + runs;
+        let total = self.depth + self.jsx_depth + self.runs;
         if total > self.max {
             self.max = total;
         }
@@ -94,6 +98,7 @@ impl Scan<'_> {
             return;
         }
         if let Some(f) = self.frames.last_mut() {
+            self.runs -= f.run;
             f.run = 0;
         }
     }
@@ -108,7 +113,10 @@ impl Scan<'_> {
     fn close(&mut self) -> bool {
         if self.frames.len() > 1 {
             self.depth = self.depth.saturating_sub(1);
-            return self.frames.pop().is_some_and(|f| f.template);
+            return self.frames.pop().is_some_and(|f| {
+                self.runs -= f.run;
+                f.template
+            });
         }
         false
     }
@@ -151,7 +159,11 @@ impl Scan<'_> {
                             self.reset_run();
                         }
                     }
-                    self.i += 1;
+                    // The whitespace up to `j` holds nothing more to see:
+                    // another newline in it would decide the same (the scan
+                    // once looked ahead from each, quadratic in a run of
+                    // blank lines).
+                    self.i = j;
                 }
                 b' ' | b'\t' | b'\r' => self.i += 1,
                 b'/' if self.peek(1) == b'/' => {
