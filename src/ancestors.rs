@@ -11,7 +11,8 @@
 //! `Comparable`) is reported as unresolved rather than guessed.
 
 use crate::facts::{FileFacts, FileIdx, Loc, Rel};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 /// Ancestor chains deeper than this are cut (cycles are also cut).

@@ -17,7 +17,8 @@ use crate::text::Text;
 use crate::workspace::{self, Classifier, WalkedFile, WorkspaceError};
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -225,8 +226,8 @@ impl Prefilter {
         } else {
             Some(AhoCorasick::new(&all).expect("literal patterns always build"))
         };
-        let mut by_first: HashMap<(u8, usize), Vec<String>> = HashMap::new();
-        let mut by_last: HashMap<(u8, usize), Vec<String>> = HashMap::new();
+        let mut by_first: HashMap<(u8, usize), Vec<String>> = HashMap::default();
+        let mut by_last: HashMap<(u8, usize), Vec<String>> = HashMap::default();
         for n in &interest.names {
             if let (Some(f), Some(l)) = (n.bytes().next(), n.bytes().last()) {
                 by_first.entry((f, n.len())).or_default().push(n.clone());
@@ -422,8 +423,7 @@ fn select(mut facts: FileFacts, pre: &Prefilter) -> FileFacts {
     facts.json_keys.retain(|k| interest.column(&k.column));
     facts.json_opaque.retain(|k| interest.column(&k.column));
     if facts.calls.iter().any(|c| c.via == Via::Reference) {
-        let imported: std::collections::HashSet<&str> =
-            facts.imports.iter().map(|i| i.local.as_str()).collect();
+        let imported: rustc_hash::FxHashSet<&str> = facts.imports.iter().map(|i| i.local.as_str()).collect();
         facts.calls.retain(|c| {
             c.via != Via::Reference
                 || c.recv != Recv::Implicit

@@ -17,7 +17,8 @@
 //! writes anywhere but under the cache directory.
 
 use crate::facts::{FileFacts, Lang};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
+
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
@@ -381,7 +382,7 @@ impl Cache {
         }
         found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.path.cmp(&b.1.path)));
         let mut packs = Vec::with_capacity(found.len());
-        let mut index: HashMap<u128, Vec<(u32, u64, u64)>> = HashMap::new();
+        let mut index: HashMap<u128, Vec<(u32, u64, u64)>> = HashMap::default();
         for (i, (_, pack, records)) in found.into_iter().enumerate() {
             for (key, off, n) in records {
                 index.entry(key).or_default().push((i as u32, off, n));

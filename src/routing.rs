@@ -13,7 +13,8 @@
 
 use crate::facts::{RVal, RouteCall};
 use crate::inflect::{pluralize, singularize};
-use std::collections::{BTreeMap, HashSet};
+use rustc_hash::FxHashSet as HashSet;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// What a route leads to.
@@ -94,7 +95,7 @@ pub type Loader<'a> = dyn Fn(&str) -> Option<(u32, &'a [RouteCall])> + 'a;
 pub fn table<'a>(file: u32, calls: &'a [RouteCall], load: &Loader<'a>) -> Table {
     let mut m = Mapper {
         frames: vec![Frame::default()],
-        names: HashSet::new(),
+        names: HashSet::default(),
         out: Table::default(),
         concerns: BTreeMap::new(),
         file,

@@ -9,7 +9,8 @@ use crate::facts::{FileClass, Lang};
 use crate::plan::Plan;
 use crate::text::Text;
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 

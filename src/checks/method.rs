@@ -7,7 +7,8 @@ use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, Dynamic
 use crate::msg;
 use crate::plan::MethodName;
 use crate::text::Text;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeSet;
 
 /// Names so common that a name-only match says little.
 const COMMON: [&str; 40] = [
@@ -100,7 +101,7 @@ impl<'a> DefIndex<'a> {
             .collect();
         other_leaves.sort();
         other_leaves.dedup();
-        let mut others_by_leaf: HashMap<&str, Vec<&str>> = HashMap::new();
+        let mut others_by_leaf: HashMap<&str, Vec<&str>> = HashMap::default();
         for (_, d) in others {
             if let Some(o) = d.owner.as_deref() {
                 let v = others_by_leaf.entry(leaf(o)).or_default();
@@ -118,8 +119,8 @@ impl<'a> DefIndex<'a> {
         };
         ancestors.sort();
         ancestors.dedup();
-        let mut owners_by_leaf: HashMap<&str, Vec<&str>> = HashMap::new();
-        let mut by_repo: HashMap<u32, Vec<FileIdx>> = HashMap::new();
+        let mut owners_by_leaf: HashMap<&str, Vec<&str>> = HashMap::default();
+        let mut by_repo: HashMap<u32, Vec<FileIdx>> = HashMap::default();
         for (fi, d) in defs {
             if let Some(o) = d.owner.as_deref() {
                 let v = owners_by_leaf.entry(leaf(o)).or_default();
@@ -132,14 +133,14 @@ impl<'a> DefIndex<'a> {
                 v.push(*fi);
             }
         }
-        let mut all_by_repo: HashMap<u32, Vec<FileIdx>> = HashMap::new();
+        let mut all_by_repo: HashMap<u32, Vec<FileIdx>> = HashMap::default();
         for (fi, _) in all {
             let v = all_by_repo.entry(ix.file(*fi).repo).or_default();
             if !v.contains(fi) {
                 v.push(*fi);
             }
         }
-        let mut imports = HashMap::new();
+        let mut imports = HashMap::default();
         for (fi, c) in calls {
             if let Recv::Module(spec) = &c.recv {
                 imports.entry(*fi).or_insert(spec.as_str());

@@ -9,7 +9,8 @@
 //! with a visited set and a hop bound, so cycles and deep chains end.
 
 use super::{BullRole, FileFacts, FileIdx, FileMeta, Imported, Lang, ModuleConfig, NameRef};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Re-export, `extends` and superclass chains longer than this are cut.
 const MAX_HOPS: usize = 64;
@@ -96,8 +97,8 @@ impl<'a> Resolver<'a> {
         let mut r = Resolver {
             files,
             facts,
-            by_path: HashMap::new(),
-            configs: HashMap::new(),
+            by_path: HashMap::default(),
+            configs: HashMap::default(),
             packages: BTreeMap::new(),
         };
         for (i, (m, f)) in files.iter().zip(facts).enumerate() {
@@ -371,7 +372,7 @@ impl<'a> Resolver<'a> {
     /// name), through re-exports, imports and `export *`.
     pub(super) fn export(&self, file: FileIdx, name: &str) -> Option<(FileIdx, String)> {
         let mut stack: Vec<(FileIdx, String, usize)> = vec![(file, name.to_string(), 0)];
-        let mut seen: HashSet<(FileIdx, String)> = HashSet::new();
+        let mut seen: HashSet<(FileIdx, String)> = HashSet::default();
         while let Some((f, n, hops)) = stack.pop() {
             if hops > MAX_HOPS || !seen.insert((f, n.clone())) {
                 continue;
@@ -438,7 +439,7 @@ fn resolve_file<'a>(r: &Resolver<'a>, fi: FileIdx, ff: &'a FileFacts) -> FileRes
     let mut out = FileResolution::default();
     let imports: HashMap<&str, &super::Import> = ff.imports.iter().map(|i| (i.local.as_str(), i)).collect();
     // (module, exported name) → definition, cached per file.
-    let mut cache: HashMap<(&'a str, &'a str), Option<(FileIdx, String)>> = HashMap::new();
+    let mut cache: HashMap<(&'a str, &'a str), Option<(FileIdx, String)>> = HashMap::default();
     let mut lookup = |spec: &'a str, name: &'a str| -> Option<(FileIdx, String)> {
         cache
             .entry((spec, name))
@@ -498,7 +499,7 @@ fn resolve_file<'a>(r: &Resolver<'a>, fi: FileIdx, ff: &'a FileFacts) -> FileRes
                 .iter()
                 .filter_map(|g| g.const_ref.as_ref().map(|c| NameRef::Const(c.name.clone()))),
         );
-    let mut seen: HashSet<NameRef> = HashSet::new();
+    let mut seen: HashSet<NameRef> = HashSet::default();
     for n in refs {
         if matches!(n, NameRef::Lit(_)) || !seen.insert(n.clone()) {
             continue;

@@ -23,9 +23,10 @@ mod ts_response;
 pub mod typescript;
 
 use crate::facts::{Call, EnvRead, FileFacts, Interest, JsonKey, KeyOp, Lang, Scope};
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
+
 use std::time::{Duration, Instant};
 use tree_sitter::{Node, ParseOptions, Parser, Range, Tree};
 
@@ -359,7 +360,7 @@ fn extract_component(lang: Lang, src: &[u8], interest: &Interest, b: &mut Builde
 }
 
 thread_local! {
-    static PARSERS: RefCell<HashMap<Lang, Parser>> = RefCell::new(HashMap::new());
+    static PARSERS: RefCell<HashMap<Lang, Parser>> = RefCell::new(HashMap::default());
 }
 
 fn language(lang: Lang) -> tree_sitter::Language {

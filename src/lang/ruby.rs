@@ -25,7 +25,8 @@ use crate::facts::{
     JsonOpaque, KeyOp, Recv, Rel, Scope, Via,
 };
 use ruby_prism::{Node, ParseResult};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
 use std::rc::Rc;
 
 /// Classes and modules nested deeper than this are not entered (their
@@ -182,23 +183,23 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
             json_prefix: None,
         }],
         next_id: 1,
-        consumed: HashSet::new(),
+        consumed: HashSet::default(),
         json_recv: None,
-        inline: HashMap::new(),
-        by_symbol: HashMap::new(),
-        class_vis: HashMap::new(),
-        pending_blocks: HashMap::new(),
-        pending_bind: HashMap::new(),
-        consts: HashMap::new(),
+        inline: HashMap::default(),
+        by_symbol: HashMap::default(),
+        class_vis: HashMap::default(),
+        pending_blocks: HashMap::default(),
+        pending_bind: HashMap::default(),
+        consts: HashMap::default(),
         typed: Vec::new(),
         raw_defs: Vec::new(),
         tables: Vec::new(),
-        chain_links: HashSet::new(),
-        http_vars: HashMap::new(),
-        json_vars: HashMap::new(),
-        pending_http: HashMap::new(),
+        chain_links: HashSet::default(),
+        http_vars: HashMap::default(),
+        json_vars: HashMap::default(),
+        pending_http: HashMap::default(),
         http_blocks: Vec::new(),
-        pending_json: HashMap::new(),
+        pending_json: HashMap::default(),
         too_deep: false,
     };
     w.walk(result.node());

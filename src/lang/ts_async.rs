@@ -15,7 +15,7 @@ use super::scope::ScopeTable;
 use crate::facts::{BullRole, BullUse, ConstRef, FlagRole, FlagUse, Import, Imported, NameRef};
 use oxc::ast::ast::*;
 use oxc::span::{GetSpan, Span};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Flow trees (`children:`) deeper than this are not read.
 const MAX_FLOW_DEPTH: usize = 64;
@@ -277,7 +277,7 @@ fn bull_lib(spec: &str) -> Option<&'static str> {
 }
 
 fn classes(imports: &[Import]) -> HashMap<&str, Class> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     for i in imports {
         let Some(lib) = bull_lib(&i.from) else { continue };
         let class = match (lib, &i.imported) {
@@ -735,8 +735,8 @@ impl Raw {
             return;
         }
         // binding → (queue, library)
-        let mut queues: HashMap<String, (Option<NameRef>, &'static str)> = HashMap::new();
-        let mut flows: HashSet<String> = HashSet::new();
+        let mut queues: HashMap<String, (Option<NameRef>, &'static str)> = HashMap::default();
+        let mut flows: HashSet<String> = HashSet::default();
         let mut out: Vec<(BullUse, u32)> = Vec::new();
         for n in &self.news {
             let Some(class) = classes.get(n.class.as_str()) else {

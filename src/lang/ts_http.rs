@@ -14,7 +14,7 @@
 use crate::facts::{Framework, MountChild, RouteMount, RouterPrefix, ServerRoute};
 use oxc::ast::ast::*;
 use oxc::span::GetSpan;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Method names of routers and the verb each registers.
 const VERBS: [(&str, &str); 9] = [
@@ -300,7 +300,7 @@ pub(super) struct Http {
     /// instances) and which client.
     client_locals: HashMap<String, &'static str>,
     /// Bindings made by `axios.create` / `ky.create` / `got.extend`.
-    client_instances: std::collections::HashSet<String>,
+    client_instances: rustc_hash::FxHashSet<String>,
     /// Module-level string constants, as URL parts.
     url_consts: HashMap<String, Vec<Part>>,
     /// Per enclosing function, its string constants.
@@ -345,7 +345,7 @@ impl Http {
             })
             .collect();
         self.stack.push((name, params));
-        self.fn_consts.push(HashMap::new());
+        self.fn_consts.push(HashMap::default());
         self.responses.enter_function();
     }
 
@@ -1252,7 +1252,7 @@ impl Http {
 
     /// The client calls and bases, into the file's facts.
     fn finish_clients(&mut self, facts: &mut crate::facts::FileFacts) {
-        let mut by_start: HashMap<u32, u32> = HashMap::new();
+        let mut by_start: HashMap<u32, u32> = HashMap::default();
         for c in std::mem::take(&mut self.client_calls) {
             // `k.get('items')` on an instance with a base URL.
             let based = c

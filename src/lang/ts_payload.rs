@@ -15,7 +15,7 @@ use crate::facts::{
 };
 use oxc::ast::ast::*;
 use oxc::span::{GetSpan, Span};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// How deep an object literal or a member chain is read.
 const MAX_DEPTH: usize = 12;

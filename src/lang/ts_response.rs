@@ -11,7 +11,7 @@
 
 use oxc::ast::ast::*;
 use oxc::span::GetSpan;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// How deep a property chain is followed.
 const MAX_CHAIN: usize = 12;
@@ -226,7 +226,7 @@ impl Responses {
     /// not also `a`), sorted and deduplicated: (call start, key, line).
     pub fn finish(&mut self) -> Vec<(u32, String, u32)> {
         let reads = std::mem::take(&mut self.reads);
-        let mut longest: HashMap<u32, usize> = HashMap::new();
+        let mut longest: HashMap<u32, usize> = HashMap::default();
         for (i, r) in reads.iter().enumerate() {
             let e = longest.entry(r.3).or_insert(i);
             if r.1.len() > reads[*e].1.len() {

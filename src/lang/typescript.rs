@@ -24,7 +24,7 @@ use oxc::ast_visit::{Visit, walk};
 use oxc::parser::{ParseOptions, Parser};
 use oxc::span::{GetSpan, SourceType, Span};
 use oxc::syntax::scope::ScopeFlags;
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 /// AST levels the fact walk descends; deeper subtrees are skipped and the
 /// file is marked `too_deep`.
@@ -360,18 +360,18 @@ impl<'s> V<'s> {
             depth: 0,
             too_deep: false,
             entries: Vec::new(),
-            object_scopes: HashSet::new(),
+            object_scopes: HashSet::default(),
             defs: Vec::new(),
             alias_defs: Vec::new(),
             calls: Vec::new(),
             env: Vec::new(),
             typed: Vec::new(),
-            consumed: HashSet::new(),
-            callees: HashSet::new(),
-            writes: HashSet::new(),
-            deleted: HashSet::new(),
-            exported_decls: HashSet::new(),
-            exported_names: HashSet::new(),
+            consumed: HashSet::default(),
+            callees: HashSet::default(),
+            writes: HashSet::default(),
+            deleted: HashSet::default(),
+            exported_decls: HashSet::default(),
+            exported_names: HashSet::default(),
             decl_start: 0,
             decl_const: false,
             dynamic: Vec::new(),
@@ -387,7 +387,7 @@ impl<'s> V<'s> {
             class_now: None,
             fields: Vec::new(),
             signatures: Vec::new(),
-            import_locals: HashSet::new(),
+            import_locals: HashSet::default(),
             env_candidates: Vec::new(),
             env_uses: Vec::new(),
             config_reads: Vec::new(),
@@ -846,7 +846,7 @@ impl<'a> Visit<'a> for V<'_> {
         let name = it.id.name.as_str().to_string();
         self.consumed.insert(it.id.span.start);
         self.scope(ScopeKind::Class, name, it.body.span);
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::default();
         for sig in &it.body.body {
             let (key, start) = match sig {
                 TSSignature::TSMethodSignature(m) if m.kind == TSMethodSignatureKind::Method => {
@@ -924,7 +924,7 @@ impl<'a> Visit<'a> for V<'_> {
         // Abstract members and overload signatures: one definition each,
         // unless the class implements the method.
         let sigs = self.signatures.split_off(sigs_before);
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::default();
         for d in sigs {
             let implemented = self.defs[defs_before..]
                 .iter()
