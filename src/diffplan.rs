@@ -5,7 +5,9 @@
 //! own extractors (`lang::extract`) at both revisions and are diffed as
 //! facts, not text. It never writes to a repo (not even an index lock).
 
-use crate::facts::{Access, BullRole, DefKind, FileFacts, Interest, KeyOp, NameRef, Rel};
+use crate::facts::{
+    Access, BullRole, DefKind, FileClass, FileFacts, FileMeta, Interest, KeyOp, Lang, NameRef, Rel,
+};
 use crate::lang;
 use crate::workspace::{self, Classifier, WorkspaceError};
 use std::collections::{BTreeMap, BTreeSet};
@@ -333,11 +335,27 @@ pub fn introduced(repo: &Path, base: &str, head: &str) -> Result<Introduced, Dif
         .split(|b| *b == 0)
         .filter_map(|p| std::str::from_utf8(p).ok())
         .any(crate::routing::is_routes_file);
-    let (routes_before, routes_after) = if routes_changed {
+    let (mut routes_before, mut routes_after) = if routes_changed {
         (routes_at(repo, base)?, routes_at(repo, head)?)
     } else {
         (BTreeSet::new(), BTreeSet::new())
     };
+    // TypeScript/JavaScript routes: a route's full path may come from a
+    // mount or a global prefix in a file the range did not touch, so the
+    // tables are built from every script of the repo at both revisions.
+    let ts_changed = names
+        .split(|b| *b == 0)
+        .filter_map(|p| std::str::from_utf8(p).ok())
+        .filter_map(|p| classifier.classify(p))
+        .any(|c| c.module_config || (is_script(&c) && !c.test));
+    if ts_changed {
+        let (b, a) = ts_routes(repo, base, head, &classifier)?;
+        routes_before.extend(b.routes);
+        routes_after.extend(a.routes);
+        // A handler serves a `route:` point; it is no `method:` point (as
+        // a Rails action is an `action:` point).
+        after.methods.retain(|m| !a.handlers.contains(m));
+    }
     let json_columns = after.json_columns.clone();
     after.writes.retain(|(col, _)| json_columns.contains(col));
     let mut out = Introduced {
@@ -393,6 +411,193 @@ fn routes_at(repo: &Path, rev: &str) -> Result<BTreeSet<String>, DiffError> {
         }
     }
     Ok(out)
+}
+
+fn is_script(c: &FileClass) -> bool {
+    matches!(
+        c.lang,
+        Some(Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte)
+    )
+}
+
+/// A file of a tree: (path, class, blob id, size).
+type TreeFile = (String, FileClass, String, usize);
+
+/// The non-test scripts and module configs (`package.json`, tsconfig) of
+/// the tree at `rev`, from `git ls-tree`.
+fn ts_tree(repo: &Path, rev: &str, classifier: &Classifier) -> Result<Vec<TreeFile>, DiffError> {
+    let list = git(
+        repo,
+        &[
+            "ls-tree",
+            "-r",
+            "-l",
+            "-z",
+            "--full-tree",
+            "--end-of-options",
+            rev,
+        ],
+    )?
+    .unwrap_or_default();
+    let mut out = Vec::new();
+    // `<mode> <type> <oid> <size>\t<path>`
+    for entry in list.split(|b| *b == 0) {
+        let Ok(entry) = std::str::from_utf8(entry) else {
+            continue;
+        };
+        let Some((head, path)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut f = head.split_whitespace();
+        let (Some(_mode), Some("blob"), Some(oid), Some(size)) = (f.next(), f.next(), f.next(), f.next())
+        else {
+            continue;
+        };
+        let Ok(size) = size.parse::<usize>() else {
+            continue;
+        };
+        let Some(class) = classifier.classify(path) else {
+            continue;
+        };
+        if (is_script(&class) && !class.test) || class.module_config {
+            out.push((path.to_string(), class, oid.to_string(), size));
+        }
+    }
+    Ok(out)
+}
+
+/// The contents of blobs, read through one `git cat-file --batch`.
+fn blobs(repo: &Path, oids: &[&str]) -> Result<BTreeMap<String, Vec<u8>>, DiffError> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let mut out = BTreeMap::new();
+    if oids.is_empty() {
+        return Ok(out);
+    }
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["cat-file", "--batch"])
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| DiffError::NoGit(e.to_string()))?;
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input: String = oids.iter().map(|o| format!("{o}\n")).collect();
+    // Written from another thread, so a full stdout pipe cannot block it.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let mut reader = BufReader::new(child.stdout.take().expect("piped stdout"));
+    let mut header = String::new();
+    let io = |e: std::io::Error| DiffError::NoGit(e.to_string());
+    loop {
+        header.clear();
+        if reader.read_line(&mut header).map_err(io)? == 0 {
+            break;
+        }
+        // `<oid> <type> <size>` or `<oid> missing`.
+        let mut f = header.split_whitespace();
+        let (Some(oid), Some(_kind), Some(size)) = (f.next(), f.next(), f.next()) else {
+            continue;
+        };
+        let Ok(size) = size.parse::<usize>() else {
+            continue;
+        };
+        let mut body = vec![0; size + 1];
+        reader.read_exact(&mut body).map_err(io)?;
+        body.pop();
+        out.insert(oid.to_string(), body);
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    Ok(out)
+}
+
+/// A TypeScript/JavaScript route table as the draft needs it.
+#[derive(Default)]
+struct TsRoutes {
+    /// `VERB /path`.
+    routes: BTreeSet<String>,
+    /// Handlers as plan method names (`OrdersController#cancel`, `GET`).
+    handlers: BTreeSet<String>,
+}
+
+/// The TypeScript/JavaScript server routes (`VERB /path`) of the repo at
+/// `base` and at `head`, built as the audit builds them: each blob is read
+/// and parsed once, even when both trees hold it.
+fn ts_routes(
+    repo: &Path,
+    base: &str,
+    head: &str,
+    classifier: &Classifier,
+) -> Result<(TsRoutes, TsRoutes), DiffError> {
+    use rayon::prelude::*;
+    let trees = [ts_tree(repo, base, classifier)?, ts_tree(repo, head, classifier)?];
+    let wanted: BTreeSet<&str> = trees
+        .iter()
+        .flatten()
+        .filter(|(_, _, _, size)| *size <= crate::audit::MAX_PARSE_BYTES)
+        .map(|(_, _, oid, _)| oid.as_str())
+        .collect();
+    let wanted: Vec<&str> = wanted.into_iter().collect();
+    let bytes = blobs(repo, &wanted)?;
+    // A script's facts depend on its content and language only.
+    let mut langs: BTreeMap<&str, Lang> = BTreeMap::new();
+    for (_, class, oid, _) in trees.iter().flatten() {
+        if let Some(l) = class.lang {
+            langs.entry(oid.as_str()).or_insert(l);
+        }
+    }
+    let parsed: BTreeMap<&str, FileFacts> = langs
+        .par_iter()
+        .filter_map(|(oid, lang)| {
+            let b = bytes.get(*oid).filter(|b| !b.contains(&0))?;
+            Some((*oid, lang::extract(*lang, b, &Interest::everything())))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .collect();
+    let table = |tree: &[TreeFile]| -> TsRoutes {
+        let mut metas = Vec::new();
+        let mut facts = Vec::new();
+        for (path, class, oid, _) in tree {
+            let ff = if class.module_config {
+                // Read by its name (`package.json`, `tsconfig.json`).
+                let Some(b) = bytes.get(oid.as_str()) else {
+                    continue;
+                };
+                let name = path.rsplit('/').next().unwrap_or(path);
+                FileFacts {
+                    module_config: lang::modules::scan(name, &String::from_utf8_lossy(b)),
+                    ..FileFacts::default()
+                }
+            } else {
+                let Some(ff) = parsed.get(oid.as_str()) else {
+                    continue;
+                };
+                ff.clone()
+            };
+            metas.push(FileMeta {
+                repo: 0,
+                path: path.clone(),
+                class: *class,
+            });
+            facts.push(ff);
+        }
+        let mut out = TsRoutes::default();
+        for r in crate::facts::server_routes(&metas, &facts) {
+            for verb in r.verb.split('|') {
+                out.routes.insert(format!("{verb} {}", r.path));
+            }
+            if let crate::routing::Target::Code { name: Some(n), .. } = r.target {
+                out.handlers.insert(n);
+            }
+        }
+        out
+    };
+    Ok((table(&trees[0]), table(&trees[1])))
 }
 
 fn q(s: &str) -> String {

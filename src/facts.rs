@@ -13,6 +13,9 @@ mod servers;
 
 pub use resolve::Resolution;
 use serde::{Deserialize, Serialize};
+/// The TypeScript/JavaScript server routes of a set of files (one repo
+/// per `FileMeta::repo`), mounts and prefixes followed across modules.
+pub use servers::routes as server_routes;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Index of a file in `FactIndex::files` (sorted by repo, then path).

@@ -326,3 +326,131 @@ fn draft_proposes_routes_actions_jobs_events_and_flags() {
     let f = report.finding("route:POST /orders");
     assert_eq!(f.exists, Some(true));
 }
+
+/// TypeScript routes (issue 18 item 5 with issue 15's servers): a route's
+/// full path comes from files the range did not touch. `api` mounts its
+/// users router at `/api` in src/app.ts, importing it through a tsconfig
+/// `paths` alias; the range only adds a route to the router file and a
+/// Next.js route file. `svc` has a NestJS global prefix in src/main.ts;
+/// the range only adds a method to the controller. Routes the base already
+/// served are not proposed, nor routes of test files, and handlers are not
+/// `method:` points. A range that moves a mount proposes every route under
+/// the new prefix.
+#[test]
+fn draft_proposes_typescript_routes_with_prefixes_from_untouched_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let api = ws.join("api");
+    std::fs::create_dir_all(&api).unwrap();
+    git(&api, &["init", "-q", "-b", "main"]);
+    let app_ts = "import express from 'express';\nimport { users } from '@/routes/users';\nconst app = express();\napp.use('/api', users);\napp.listen(3000);\n";
+    commit(
+        &api,
+        &[
+            ("package.json", "{ \"name\": \"api\" }"),
+            (
+                "tsconfig.json",
+                "{ \"compilerOptions\": { \"baseUrl\": \".\", \"paths\": { \"@/*\": [\"src/*\"] } } }",
+            ),
+            ("src/app.ts", app_ts),
+            (
+                "src/routes/users.ts",
+                "import { Router } from 'express';\nexport const users = Router();\nusers.get('/users', list);\nfunction list(req: any, res: any) {}\n",
+            ),
+        ],
+        "base",
+    );
+    git(&api, &["checkout", "-q", "-b", "feature"]);
+    commit(
+        &api,
+        &[
+            (
+                "src/routes/users.ts",
+                "import { Router } from 'express';\nexport const users = Router();\nusers.get('/users', list);\nusers.post('/users/:id/ban', ban);\nfunction list(req: any, res: any) {}\nfunction ban(req: any, res: any) {}\n",
+            ),
+            (
+                "src/routes/users.test.ts",
+                "import { Router } from 'express';\nconst r = Router();\nr.get('/only-in-tests', (req, res) => {});\n",
+            ),
+            (
+                "app/api/health/route.ts",
+                "export async function GET(req: Request) {\n  return new Response('ok');\n}\n",
+            ),
+        ],
+        "feature",
+    );
+    let svc = ws.join("svc");
+    std::fs::create_dir_all(&svc).unwrap();
+    git(&svc, &["init", "-q", "-b", "main"]);
+    commit(
+        &svc,
+        &[
+            ("package.json", "{ \"name\": \"svc\" }"),
+            (
+                "src/main.ts",
+                "async function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  app.setGlobalPrefix('v2');\n}\n",
+            ),
+            (
+                "src/orders.controller.ts",
+                "@Controller('orders')\nexport class OrdersController {\n  @Get()\n  list() {}\n}\n",
+            ),
+        ],
+        "base",
+    );
+    git(&svc, &["checkout", "-q", "-b", "feature"]);
+    commit(
+        &svc,
+        &[(
+            "src/orders.controller.ts",
+            "@Controller('orders')\nexport class OrdersController {\n  @Get()\n  list() {}\n\n  @Post(':id/cancel')\n  cancel() {}\n\n  total() {}\n}\n",
+        )],
+        "feature",
+    );
+    let draft = |range: &str| -> String {
+        let out = seamscan()
+            .args(["plan", "--from-diff", range])
+            .arg(&ws)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let before = snapshot(&ws);
+    let yaml = draft("main..feature");
+    let body: String = yaml
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let expected = "version: 1\nname: \"Changes in main..feature\"\nphases:\n  - name: \"api: main..feature\"\n    points:\n      - route: \"GET /api/health\"\n      - route: \"POST /api/users/:id/ban\"\n  - name: \"svc: main..feature\"\n    points:\n      - method: \"OrdersController#total\"\n        repo: \"svc\"\n      - route: \"POST /v2/orders/:id/cancel\"\n";
+    assert_eq!(body, expected);
+    assert!(snapshot(&ws) == before, "the workspace changed");
+    // The draft audits: the routes exist where the range put them.
+    let plan = dir.path().join("draft.yaml");
+    std::fs::write(&plan, &yaml).unwrap();
+    let (report, _, _) = common::audit(&plan, &ws, &[]);
+    for id in [
+        "route:GET /api/health",
+        "route:POST /api/users/:id/ban",
+        "route:POST /v2/orders/:id/cancel",
+    ] {
+        assert_eq!(report.finding(id).exists, Some(true), "{id}");
+    }
+    // Moving the mount (a change to src/app.ts only) makes every route of
+    // the router new (`svc` lacks the tag and is skipped).
+    git(&api, &["tag", "v1"]);
+    commit(
+        &api,
+        &[("src/app.ts", &app_ts.replace("'/api'", "'/api/v2'"))],
+        "move",
+    );
+    let yaml = draft("v1..HEAD");
+    assert!(
+        yaml.contains(
+            "      - route: \"GET /api/v2/users\"\n      - route: \"POST /api/v2/users/:id/ban\"\n"
+        ),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("health"), "{yaml}");
+}
