@@ -11,7 +11,7 @@
 mod resolve;
 mod servers;
 
-pub use resolve::Resolution;
+pub use resolve::{ProcBody, Resolution};
 use serde::{Deserialize, Serialize};
 /// The TypeScript/JavaScript server routes of a set of files (one repo
 /// per `FileMeta::repo`), mounts and prefixes followed across modules.
@@ -437,7 +437,32 @@ pub struct BullUse {
     /// Enclosing function scope (index into `FileFacts::scopes`): which
     /// handler enqueues it.
     pub scope: Option<u32>,
+    /// `Worker`: the function its processor is, or hands the job to, when
+    /// that function is not in this file (`new Worker('q', processJob)`
+    /// with `processJob` imported; `process(job) { return run(job) }`): a
+    /// local binding the fact index follows through imports (`this.x.y`
+    /// when it is a method of another object, which is not followed).
+    #[serde(default)]
+    pub processor: Option<String>,
     pub line: u32,
+}
+
+/// A function that reads a job the way a processor does (`job.data.k`,
+/// `switch (job.name)`), so a processor in another module that is this
+/// function, or hands the job to it, gets its reads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobFn {
+    /// The function's name in its module (`default` for an anonymous
+    /// default export).
+    pub name: String,
+    pub line: u32,
+    /// Keys read from the job data outside every per-name branch.
+    pub data_keys: Vec<String>,
+    /// Job names it dispatches on (constants resolved in its own module).
+    pub job_names: Vec<NameRef>,
+    pub job_keys: Vec<(NameRef, Vec<String>)>,
+    /// A function of another module it hands the job to (a local binding).
+    pub delegate: Option<String>,
 }
 
 /// A constant a flag check names instead of a literal:
@@ -868,6 +893,10 @@ pub struct FileFacts {
     /// BullMQ / Bull / bee-queue queues, producers and processors.
     #[serde(default)]
     pub bull: Vec<BullUse>,
+    /// Functions that read a job as processors do (for processors in
+    /// other modules).
+    #[serde(default)]
+    pub job_fns: Vec<JobFn>,
     /// Module-level string constants: TS `const X = 'x'`, object members
     /// `const O = { K: 'x' }` as `O.K`, enum members `E.K`; Ruby
     /// `X = :x` / `X = 'x'` under its owner path (`Flags::X`). (name, value)
@@ -1415,6 +1444,24 @@ impl FactIndex {
             path_helpers_by_route: more.path_helpers_by_route,
             ..names
         };
+        // Processors whose function is in another module read what it reads.
+        for (&(f, i), body) in &ix.resolution.processors {
+            let u = &mut ix.facts[f as usize].bull[i as usize];
+            let keys = u.data_keys.get_or_insert_with(Vec::new);
+            keys.extend(body.data_keys.iter().cloned());
+            keys.sort();
+            keys.dedup();
+            u.job_names
+                .extend(body.job_names.iter().map(|n| NameRef::Lit(n.clone())));
+            u.job_names.sort();
+            u.job_names.dedup();
+            u.job_keys.extend(
+                body.job_keys
+                    .iter()
+                    .map(|(n, k)| (NameRef::Lit(n.clone()), k.clone())),
+            );
+            u.job_keys.sort();
+        }
         let t = std::time::Instant::now();
         ix.index_named_by_constants();
         bt.constants = t.elapsed();
@@ -1579,7 +1626,18 @@ impl FactIndex {
                 if let Some(q) = q {
                     by_queue.push((q, fi, i));
                 }
-                if let Some(j) = u.job.as_ref().and_then(|r| self.name_of(fi, r)) {
+                let job = u.job.as_ref().and_then(|r| self.name_of(fi, r));
+                // A processor that dispatches on job names is found by
+                // them too (its producers may hide the names in a wrapper).
+                let mut dispatched: Vec<String> = u
+                    .job_names
+                    .iter()
+                    .filter_map(|r| self.name_of(fi, r))
+                    .filter(|n| Some(n) != job.as_ref())
+                    .collect();
+                dispatched.sort();
+                dispatched.dedup();
+                for j in job.into_iter().chain(dispatched) {
                     by_job.push((j, fi, i));
                 }
             }

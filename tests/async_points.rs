@@ -658,3 +658,127 @@ fn markdown_and_sarif_show_layers() {
         .collect();
     assert!(related.contains(&"producer".to_string()) && related.contains(&"consumer".to_string()));
 }
+
+/// BullMQ processors whose function is in another module (issue 16): a
+/// worker given an imported function (through a re-export), a Nest
+/// processor handing the job to an imported function, one handing it to an
+/// injected service (named to verify, not followed), and a queue wrapper
+/// that hides the job names its callers pass.
+#[test]
+fn bullmq_processors_in_other_modules() {
+    let w = ws(&[
+        ("svc/package.json", "{ \"name\": \"svc\" }"),
+        (
+            "svc/src/queues.ts",
+            "import { Queue } from 'bullmq';\nexport const mail = new Queue('mail');\nexport const reports = new Queue('reports');\nexport const audit = new Queue('audit');\n",
+        ),
+        (
+            "svc/src/signup.ts",
+            "import { mail, reports, audit } from './queues';\nexport async function signup(id: string) {\n  await mail.add('welcome', { userId: id });\n  await mail.add('digest', { userId: id, day: 1 });\n  await reports.add('weekly', { week: 1 });\n  await reports.add('monthly', {});\n  await audit.add('log', { x: 1 });\n}\n",
+        ),
+        (
+            "svc/src/worker.ts",
+            "import { Worker } from 'bullmq';\nimport { processMail } from './jobs';\nnew Worker('mail', processMail);\n",
+        ),
+        ("svc/src/jobs/index.ts", "export { processMail } from './mail';\n"),
+        (
+            "svc/src/jobs/mail.ts",
+            "import { Job } from 'bullmq';\nconst DIGEST = 'digest';\nexport async function processMail(job: Job) {\n  switch (job.name) {\n    case 'welcome':\n      return job.data.plan;\n    case DIGEST:\n      return job.data.day;\n  }\n}\n",
+        ),
+        (
+            "svc/src/reports.processor.ts",
+            "import { Processor, WorkerHost } from '@nestjs/bullmq';\nimport { Job } from 'bullmq';\nimport { buildReport } from './reports';\n\n@Processor('reports')\nexport class ReportsProcessor extends WorkerHost {\n  async process(job: Job) {\n    return buildReport(job);\n  }\n}\n",
+        ),
+        (
+            "svc/src/reports.ts",
+            "import { Job } from 'bullmq';\nexport async function buildReport(job: Job) {\n  if (job.name === 'monthly') {\n    return job.data.month;\n  }\n}\n",
+        ),
+        (
+            "svc/src/audit.processor.ts",
+            "import { Processor, WorkerHost } from '@nestjs/bullmq';\nimport { Job } from 'bullmq';\n\n@Processor('audit')\nexport class AuditProcessor extends WorkerHost {\n  constructor(private svc: AuditService) {\n    super();\n  }\n  async process(job: Job) {\n    return this.svc.handle(job);\n  }\n}\n",
+        ),
+        (
+            "svc/src/job-service.ts",
+            "import { Queue } from 'bullmq';\nconst tasks = new Queue('tasks');\nexport class JobService {\n  enqueue(name: string, data: object) {\n    return tasks.add(name, data);\n  }\n}\n",
+        ),
+        (
+            "svc/src/tasks.worker.ts",
+            "import { Worker } from 'bullmq';\nnew Worker('tasks', async (job) => {\n  if (job.name === 'resize') {\n    return job.data.width;\n  }\n});\n",
+        ),
+    ]);
+    let (r, _, stderr) = run(
+        &w,
+        "      - job: welcome\n      - job: digest\n      - job: weekly\n      - job: monthly\n      - job: log\n      - job: resize\n",
+        &[],
+    );
+    // The imported processor's dispatch and reads count.
+    let f = r.finding("job:welcome");
+    assert_eq!(f.codes(), ["job-arguments-mismatch"], "{stderr}");
+    assert!(
+        f.problem("job-arguments-mismatch")
+            .message
+            .contains("reads `job.data.plan` but the producer at svc/src/signup.ts:3 sends only userId"),
+        "{}",
+        f.problem("job-arguments-mismatch").message
+    );
+    let consumer = f
+        .layers
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|l| l.layer == "consumer")
+        .unwrap();
+    assert_eq!(consumer.locations, ["svc/src/worker.ts:3"]);
+    assert_eq!(
+        consumer.note.as_deref(),
+        Some(
+            "processor functions followed into other modules: svc/src/worker.ts:3 -> svc/src/jobs/mail.ts:3"
+        )
+    );
+    assert!(!f.notes.contains("not visible"), "{}", f.notes);
+    // A job name held in a constant of the processor's module.
+    let f = r.finding("job:digest");
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    // A Nest processor handing the job to an imported function that
+    // dispatches on the name.
+    let f = r.finding("job:weekly");
+    assert_eq!(f.codes(), ["missing-layer"]);
+    assert!(
+        f.problem("missing-layer")
+            .message
+            .contains("not `weekly`: svc/src/reports.processor.ts:7 (monthly)"),
+        "{}",
+        f.problem("missing-layer").message
+    );
+    let f = r.finding("job:monthly");
+    assert_eq!(f.codes(), ["job-arguments-mismatch"]);
+    assert!(
+        f.problem("job-arguments-mismatch")
+            .message
+            .contains("reads `job.data.month`"),
+        "{}",
+        f.problem("job-arguments-mismatch").message
+    );
+    // Handed to a method of an injected service: named, not followed.
+    let f = r.finding("job:log");
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    assert!(
+        f.notes.contains(
+            "Processors that hand the job to code not followed here (a method of another object, a module outside the workspace), whose reads of the job data are not checked: svc/src/audit.processor.ts:9 (`this.svc.handle`)."
+        ),
+        "{}",
+        f.notes
+    );
+    assert_eq!(f.notes.matches("Processors that hand").count(), 1);
+    // A queue wrapper: nothing enqueues `resize` by name, but a wrapper
+    // may; the finding says so with low confidence.
+    let f = r.finding("job:resize");
+    assert_eq!(f.codes(), ["no-callers"]);
+    assert_eq!(f.definitions[0].location, "svc/src/tasks.worker.ts:2");
+    assert_eq!(f.confidence, "low");
+    assert!(
+        f.notes.contains("svc/src/job-service.ts:5 in `enqueue`"),
+        "{}",
+        f.notes
+    );
+}

@@ -21,6 +21,8 @@ pub fn names(ctx: &Ctx, name: &str) -> bool {
 
 struct Use<'a> {
     file: FileIdx,
+    /// Index into the file's `bull`.
+    idx: u32,
     u: &'a BullUse,
     queue: Option<String>,
     job: Option<String>,
@@ -34,6 +36,7 @@ fn uses<'a>(ctx: &Ctx<'a>, hits: Option<&Vec<(FileIdx, u32)>>) -> Vec<Use<'a>> {
             let u = &ix.facts[*f as usize].bull[*i as usize];
             Use {
                 file: *f,
+                idx: *i,
                 u,
                 queue: u.queue.as_ref().and_then(|r| ix.name_of(*f, r)),
                 job: u.job.as_ref().and_then(|r| ix.name_of(*f, r)),
@@ -103,6 +106,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             if w.queue.is_none() || !queues.contains(w.queue.as_deref().unwrap_or("")) {
                 workers.push(Use {
                     file: w.file,
+                    idx: w.idx,
                     u: w.u,
                     queue: w.queue.clone(),
                     job: w.job.clone(),
@@ -126,10 +130,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let declared: Vec<Use> = queues
         .iter()
         .flat_map(|q| ix.bull_by_queue.get(q).into_iter().flatten())
-        .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].bull[*i as usize]))
-        .filter(|(fi, u)| u.role == BullRole::Queue && !ix.is_test(*fi))
-        .map(|(fi, u)| Use {
+        .map(|(fi, i)| ((*fi, *i), &ix.facts[*fi as usize].bull[*i as usize]))
+        .filter(|((fi, _), u)| u.role == BullRole::Queue && !ix.is_test(*fi))
+        .map(|((fi, idx), u)| Use {
             file: fi,
+            idx,
             u,
             queue: None,
             job: None,
@@ -150,6 +155,38 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Text::raw_list(&f.test_callers, ", ")
             ),
         );
+    }
+    // A queue wrapper (`enqueue(name, data) { return queue.add(name,
+    // data) }`) hides the job names its callers pass.
+    if live.is_empty() && (job_mode || by_queue.is_empty()) {
+        let mut hidden: Vec<String> = Vec::new();
+        for (fi, ff) in ix.facts.iter().enumerate() {
+            let fi = fi as FileIdx;
+            if ix.is_test(fi) {
+                continue;
+            }
+            for u in &ff.bull {
+                if u.role != BullRole::Add
+                    || u.via == "bee-queue"
+                    || u.job.as_ref().and_then(|r| ix.name_of(fi, r)).is_some()
+                {
+                    continue;
+                }
+                let within = u
+                    .scope
+                    .and_then(|s| ff.scopes.get(s as usize))
+                    .map(|s| format!(" in `{}`", s.name))
+                    .unwrap_or_default();
+                hidden.push(format!("{}{within}", ctx.loc(fi, u.line)));
+            }
+        }
+        if !hidden.is_empty() {
+            f.low_confidence(msg!(
+                "Some producers take the job name from a variable (a queue wrapper?), so their callers may enqueue {}: {}.",
+                Text::code(name),
+                Text::raw_list(&hidden, ", ")
+            ));
+        }
     }
     // In file order (the name map has none).
     let mut by_queue: Vec<(FileIdx, u32)> = ix.bull_by_queue.values().flatten().copied().collect();
@@ -322,6 +359,28 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             Text::raw_list(&unseen, ", ")
         ));
     }
+    // Processors whose function is in another module, followed or not.
+    let mut followed: Vec<String> = Vec::new();
+    let mut unfollowed: Vec<String> = Vec::new();
+    for w in &consumers {
+        match (ix.resolution.processors.get(&(w.file, w.idx)), &w.u.processor) {
+            (Some(b), _) => followed.push(format!(
+                "{} -> {}",
+                ctx.loc(w.file, w.u.line),
+                ctx.loc(b.file, b.line)
+            )),
+            (None, Some(p)) => unfollowed.push(format!("{} (`{p}`)", ctx.loc(w.file, w.u.line))),
+            (None, None) => {}
+        }
+    }
+    if !unfollowed.is_empty() {
+        // Their reads of the job data are not checked: said in the notes
+        // even when nothing else is wrong.
+        f.extra_notes.push(msg!(
+            "processors that hand the job to code not followed here (a method of another object, a module outside the workspace), whose reads of the job data are not checked: {}",
+            Text::raw_list(&unfollowed, ", ")
+        ));
+    }
     queue_locs.sort();
     queue_locs.dedup();
     f.layers = Some(vec![
@@ -335,7 +394,12 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             layer: "consumer".into(),
             found: !consumers.is_empty(),
             locations: consumer_locs.clone(),
-            note: None,
+            note: (!followed.is_empty()).then(|| {
+                format!(
+                    "processor functions followed into other modules: {}",
+                    followed.join(", ")
+                )
+            }),
         },
         Layer {
             layer: "queue".into(),

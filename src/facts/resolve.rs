@@ -39,7 +39,26 @@ pub struct Resolution {
     /// Queue, job and flag names held in constants or queue objects
     /// (`NameRef::Const` / `NameRef::Queue` in a file) → their string.
     pub names: BTreeMap<(FileIdx, NameRef), String>,
+    /// (file, index into `bull`) of a processor whose function is in
+    /// another module (or which hands the job to one) → what that
+    /// function reads.
+    pub processors: BTreeMap<(FileIdx, u32), ProcBody>,
 }
+
+/// What the function of another module that a processor is (or hands its
+/// job to) reads, with job names as strings.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ProcBody {
+    /// Where the function followed last is defined.
+    pub file: FileIdx,
+    pub line: u32,
+    pub data_keys: Vec<String>,
+    pub job_names: Vec<String>,
+    pub job_keys: Vec<(String, Vec<String>)>,
+}
+
+/// Processor functions are followed this many modules deep.
+const MAX_PROC_HOPS: usize = 8;
 
 impl Resolution {
     /// Is `class` the class `other` or does it inherit from it?
@@ -370,6 +389,58 @@ impl<'a> Resolver<'a> {
 
     /// Where `name` exported from module `file` is defined: (file, local
     /// name), through re-exports, imports and `export *`.
+    /// What processor `name` (a binding of module `f`, maybe imported,
+    /// maybe handing the job on to another module) reads: the functions
+    /// followed through imports, a bounded number of modules deep.
+    fn processor(&self, f: FileIdx, name: &str) -> Option<ProcBody> {
+        let mut out: Option<ProcBody> = None;
+        let (mut at, mut binding) = (f, name.to_string());
+        let mut seen: HashSet<(FileIdx, String)> = HashSet::default();
+        for _ in 0..MAX_PROC_HOPS {
+            let ff = &self.facts[at as usize];
+            let Some(imp) = ff.imports.iter().find(|i| i.local == binding) else {
+                break;
+            };
+            let exported = match &imp.imported {
+                Imported::Name(n) => n.as_str(),
+                Imported::Default => "default",
+                Imported::Namespace => break,
+            };
+            let Some((t, real)) = self.resolve(at, &imp.from).and_then(|m| self.export(m, exported)) else {
+                break;
+            };
+            if !seen.insert((t, real.clone())) {
+                break;
+            }
+            let Some(jf) = self.facts[t as usize].job_fns.iter().find(|j| j.name == real) else {
+                break;
+            };
+            let body = out.get_or_insert_with(ProcBody::default);
+            body.file = t;
+            body.line = jf.line;
+            body.data_keys.extend(jf.data_keys.iter().cloned());
+            body.job_names
+                .extend(jf.job_names.iter().filter_map(|r| self.value(t, r)));
+            for (r, keys) in &jf.job_keys {
+                if let Some(n) = self.value(t, r) {
+                    body.job_keys.push((n, keys.clone()));
+                }
+            }
+            match &jf.delegate {
+                Some(d) => (at, binding) = (t, d.clone()),
+                None => break,
+            }
+        }
+        if let Some(b) = &mut out {
+            b.data_keys.sort();
+            b.data_keys.dedup();
+            b.job_names.sort();
+            b.job_names.dedup();
+            b.job_keys.sort();
+        }
+        out
+    }
+
     pub(super) fn export(&self, file: FileIdx, name: &str) -> Option<(FileIdx, String)> {
         let mut stack: Vec<(FileIdx, String, usize)> = vec![(file, name.to_string(), 0)];
         let mut seen: HashSet<(FileIdx, String)> = HashSet::default();
@@ -430,6 +501,8 @@ struct FileResolution {
     classes: Vec<String>,
     /// (class, parent) for each class that extends another.
     parents: Vec<(String, String)>,
+    /// (index into `bull`, what its processor function reads).
+    processors: Vec<(u32, ProcBody)>,
 }
 
 /// Resolve one file's import-bound calls, env objects, constant names and
@@ -508,6 +581,13 @@ fn resolve_file<'a>(r: &Resolver<'a>, fi: FileIdx, ff: &'a FileFacts) -> FileRes
             out.names.push((n, v));
         }
     }
+    for (bi, u) in ff.bull.iter().enumerate() {
+        if let Some(p) = &u.processor
+            && let Some(body) = r.processor(fi, p)
+        {
+            out.processors.push((bi as u32, body));
+        }
+    }
     for cd in &ff.classes {
         out.classes.push(cd.name.clone());
         let Some(ext) = &cd.extends else { continue };
@@ -564,6 +644,9 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
             out.names.insert((fi, n), v);
         }
         out.classes.extend(fr.classes);
+        for (bi, body) in fr.processors {
+            out.processors.insert((fi, bi), body);
+        }
         for (class, parent) in fr.parents {
             class_parent.entry(class).or_insert(parent);
         }

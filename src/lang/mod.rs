@@ -677,6 +677,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         flags,
         queue_listens,
         bull,
+        job_fns,
         str_consts,
         const_values,
         routes,
@@ -760,6 +761,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         u.scope = shift(u.scope);
         u
     }));
+    into.job_fns.extend(job_fns);
     into.str_consts.extend(str_consts);
     into.const_values.extend(const_values);
     into.routes.extend(routes);

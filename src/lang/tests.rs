@@ -1492,6 +1492,65 @@ mod ts_async_points {
         Some(k.iter().map(|s| s.to_string()).collect())
     }
 
+    /// Functions that read a job as processors do (for processors in
+    /// other modules), and what a worker hands its job to.
+    #[test]
+    #[allow(clippy::type_complexity)]
+    fn job_functions_and_processors_handing_the_job_on() {
+        let src = "import { Worker } from 'bullmq';\n\
+import { processImage } from './images';\n\
+export async function processMail(job) {\n  if (job.name === 'welcome') {\n    return job.data.plan;\n  }\n  return audit(job);\n}\n\
+function audit(job) {\n  return job.data.actor;\n}\n\
+export function relay(job) {\n  return forward(job);\n}\n\
+export function format(req) {\n  return validate(req);\n}\n\
+new Worker('images', processImage);\n\
+new Worker('mail', processMail);\n\
+new Worker('relay', (job) => forward(job));\n";
+        let f = super::ts(src, &[]);
+        let fns: Vec<(String, u32, Vec<String>, Vec<NameRef>, Option<String>)> = f
+            .job_fns
+            .iter()
+            .map(|j| {
+                (
+                    j.name.clone(),
+                    j.line,
+                    j.data_keys.clone(),
+                    j.job_names.clone(),
+                    j.delegate.clone(),
+                )
+            })
+            .collect();
+        // `processMail` gets `audit`'s read (same file); `relay` hands its
+        // job to another module; `format(req)` is no job function.
+        assert_eq!(
+            fns,
+            [
+                (
+                    "processMail".into(),
+                    3,
+                    vec!["actor".into()],
+                    vec![NameRef::Lit("welcome".into())],
+                    None
+                ),
+                ("audit".into(), 9, vec!["actor".into()], vec![], None),
+                ("relay".into(), 12, vec![], vec![], Some("forward".into())),
+            ]
+        );
+        let workers: Vec<(Option<NameRef>, Option<Vec<String>>, Option<String>)> = f
+            .bull
+            .iter()
+            .map(|u| (u.queue.clone(), u.data_keys.clone(), u.processor.clone()))
+            .collect();
+        assert_eq!(
+            workers,
+            [
+                (lit("images"), None, Some("processImage".into())),
+                (lit("mail"), keys(&["actor"]), None),
+                (lit("relay"), keys(&[]), Some("forward".into())),
+            ]
+        );
+    }
+
     #[test]
     fn bullmq_queue_add_add_bulk_and_worker() {
         let src = "import { Queue, Worker } from 'bullmq';\n\

@@ -19,6 +19,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Flow trees (`children:`) deeper than this are not read.
 const MAX_FLOW_DEPTH: usize = 64;
+/// A processor handing its job on is followed this many calls deep.
+const MAX_DELEGATION: usize = 4;
 
 use crate::facts::LD_REACT;
 
@@ -109,6 +111,9 @@ pub(super) struct Raw {
     /// (name, value, offset) of string constants (module level is decided
     /// in `finish`).
     consts: Vec<(String, String, u32)>,
+    /// Calls handing a variable on as their first argument: (callee as
+    /// written, `f` / `this.svc.run`; the variable; offset).
+    passes: Vec<(String, String, u32)>,
 }
 
 /// A string literal or a template without expressions.
@@ -376,6 +381,15 @@ impl Raw {
     /// (`process`), flag checks.
     pub fn call(&mut self, it: &CallExpression) {
         let args = &it.arguments[..];
+        if let Some(Expression::Identifier(a)) = args
+            .first()
+            .and_then(|a| a.as_expression())
+            .map(|e| e.get_inner_expression())
+            && let Some(callee) = recv_text(&it.callee)
+        {
+            self.passes
+                .push((callee, a.name.as_str().to_string(), it.span.start));
+        }
         match &it.callee {
             Expression::StaticMemberExpression(m) => {
                 let method = m.property.name.as_str();
@@ -726,6 +740,7 @@ impl Raw {
                 const_ref,
             });
         }
+        self.job_fns(&line, b);
         let classes = classes(imports);
         if classes.is_empty()
             && self.injected.is_empty()
@@ -855,6 +870,7 @@ impl Raw {
                     via: via.to_string(),
                     binding: None,
                     scope: None,
+                    processor: None,
                     line: 0,
                 },
                 a.pos,
@@ -872,17 +888,25 @@ impl Raw {
 
     /// A processor (`Worker` use) with what its body reads.
     fn worker(&self, queue: Option<NameRef>, job: Option<NameRef>, proc: &Proc, via: &str) -> BullUse {
+        let mut processor = None;
         let body = match proc {
             Proc::Inline(s, p) => Some((*s, p.clone())),
-            Proc::Named(n) => self
-                .fns
-                .iter()
-                .find(|(f, _, _)| f == n)
-                .map(|(_, s, p)| (*s, p.clone())),
+            Proc::Named(n) => {
+                let local = self.local_fn(n);
+                if local.is_none() {
+                    // Imported (or a method): the fact index follows it.
+                    processor = Some(n.clone());
+                }
+                local
+            }
             Proc::Opaque | Proc::Absent => None,
         };
         let (data_keys, job_names, job_keys) = match body {
-            Some((span, param)) => self.body(span, &param),
+            Some((span, param)) => {
+                let (reads, delegate) = self.followed(span, &param);
+                processor = delegate;
+                reads
+            }
             None => (None, Vec::new(), Vec::new()),
         };
         BullUse {
@@ -895,7 +919,104 @@ impl Raw {
             via: via.to_string(),
             binding: None,
             scope: None,
+            processor,
             line: 0,
+        }
+    }
+
+    /// A function declared in this file by name: (span, first parameter).
+    fn local_fn(&self, name: &str) -> Option<(Span, Param)> {
+        self.fns
+            .iter()
+            .find(|(f, _, _)| f == name)
+            .map(|(_, s, p)| (*s, p.clone()))
+    }
+
+    /// The function a body hands its job to (`run(job)`, `this.svc.run(job)`),
+    /// the first such call outside a per-name branch.
+    fn delegate(&self, span: Span, p: &Param) -> Option<String> {
+        let Param::Job(j) = p else { return None };
+        // Inside a branch for one job name, the callee's reads would be
+        // that name's only: such calls are not followed.
+        let in_branch = |pos: u32| {
+            self.name_branches
+                .iter()
+                .any(|(v, _, s)| v == j && s.start <= pos && pos < s.end)
+        };
+        self.passes
+            .iter()
+            .filter(|(_, a, pos)| a == j && span.start <= *pos && *pos < span.end && !in_branch(*pos))
+            .min_by_key(|(_, _, pos)| *pos)
+            .map(|(c, _, _)| c.clone())
+    }
+
+    /// What a processor body reads, with the reads of the functions of
+    /// this file it hands the job to (a few hops), and the function of
+    /// another module it hands the job to, if any.
+    #[allow(clippy::type_complexity)]
+    fn followed(
+        &self,
+        span: Span,
+        p: &Param,
+    ) -> (
+        (Option<Vec<String>>, Vec<NameRef>, Vec<(NameRef, Vec<String>)>),
+        Option<String>,
+    ) {
+        let mut reads = self.body(span, p);
+        let mut at = (span, p.clone());
+        let mut seen: Vec<u32> = vec![span.start];
+        for _ in 0..MAX_DELEGATION {
+            let Some(d) = self.delegate(at.0, &at.1) else {
+                return (reads, None);
+            };
+            let Some((s, q)) = self.local_fn(&d).filter(|(s, _)| !seen.contains(&s.start)) else {
+                return (reads, Some(d));
+            };
+            seen.push(s.start);
+            let (k, n, jk) = self.body(s, &q);
+            if let (Some(all), Some(k)) = (&mut reads.0, k) {
+                all.extend(k);
+                all.sort();
+                all.dedup();
+            }
+            reads.1.extend(n);
+            reads.1.sort();
+            reads.1.dedup();
+            reads.2.extend(jk);
+            reads.2.sort();
+            at = (s, q);
+        }
+        (reads, None)
+    }
+
+    /// Functions that read a job as processors do, for processors in other
+    /// modules: a `job.data` read or a `job.name` test in the function (or
+    /// the functions of this file it hands the job to), or a parameter
+    /// named like a job handed to another module's function.
+    fn job_fns(&self, line: &impl Fn(u32) -> u32, b: &mut Builder) {
+        if self.data_reads.is_empty() && self.name_tests.is_empty() && self.passes.is_empty() {
+            return;
+        }
+        for (name, span, param) in &self.fns {
+            let job_like = match param {
+                Param::Job(j) => j.to_ascii_lowercase().contains("job"),
+                Param::Data(_) => true,
+                Param::None => continue,
+            };
+            let ((keys, names, job_keys), delegate) = self.followed(*span, param);
+            let keys = keys.unwrap_or_default();
+            let reads = !keys.is_empty() || !names.is_empty() || !job_keys.is_empty();
+            if !(reads || (job_like && delegate.is_some())) {
+                continue;
+            }
+            b.facts.job_fns.push(crate::facts::JobFn {
+                name: name.clone(),
+                line: line(span.start),
+                data_keys: keys,
+                job_names: names,
+                job_keys,
+                delegate,
+            });
         }
     }
 
@@ -976,6 +1097,7 @@ fn worker_free_queue(
             via: via.to_string(),
             binding,
             scope: None,
+            processor: None,
             line: 0,
         },
         pos,
