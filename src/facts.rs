@@ -538,6 +538,16 @@ pub struct HttpCall {
     /// `fetch(url, { body: JSON.stringify({ title }) })`.
     #[serde(default)]
     pub body_keys: Vec<String>,
+    /// Made on a client instance of another module (`api.get` with `api`
+    /// imported, `this.http.get`): its base URL is that module's
+    /// (`Resolution::http_bases` when the fact index finds it, else a
+    /// prefix held elsewhere).
+    #[serde(default)]
+    pub base_elsewhere: bool,
+    /// The instance is an import not named like a client: a request only
+    /// when the import resolves to a client instance with a base URL.
+    #[serde(default)]
+    pub imported_instance: bool,
     pub line: u32,
 }
 

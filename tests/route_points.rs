@@ -500,3 +500,55 @@ fn params_a_form_or_a_json_client_never_sends() {
         f.notes
     );
 }
+
+/// Client instances made in another module (issue 15): `axios.create({
+/// baseURL })` exported from web/src/http.ts (default and named) and used
+/// in web/src/orders.ts gets that module's base, so the match is a full
+/// path, not a prefix held elsewhere; an import not named like a client
+/// counts only when it resolves to a client instance (a `Map` does not).
+#[test]
+fn imported_client_instances_carry_their_base_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::write_files(
+        &ws,
+        &[
+            ("api/package.json", "{ \"name\": \"api\" }"),
+            (
+                "api/src/server.ts",
+                "import express from 'express';\nconst app = express();\nconst router = express.Router();\nrouter.post('/orders', (req, res) => {});\nrouter.get('/orders/:id', (req, res) => {});\nrouter.get('/stock/:id', (req, res) => {});\napp.use('/api', router);\n",
+            ),
+            ("web/package.json", "{ \"name\": \"web\" }"),
+            (
+                "web/src/http.ts",
+                "import axios from 'axios';\nexport const backend = axios.create({ baseURL: '/api' });\nconst api = axios.create({ baseURL: '/api' });\nexport default api;\n",
+            ),
+            ("web/src/cache.ts", "export const cache = new Map();\n"),
+            (
+                "web/src/orders.ts",
+                "import api from './http';\nimport { backend } from './http';\nimport { cache } from './cache';\nexport const create = () => api.post('/orders', { sku: 1 });\nexport const show = (id: string) => backend.get(`/orders/${id}`);\nexport const stock = () => cache.get('/stock/1');\n",
+            ),
+        ],
+    );
+    let plan = dir.path().join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "version: 1\nphases:\n  - name: P\n    points:\n      - route: POST /api/orders\n      - route: GET /api/orders/:id\n      - route: GET /api/stock/:id\n",
+    )
+    .unwrap();
+    let (r, _, stderr) = audit(&plan, &ws, &[]);
+    let f = r.finding("route:POST /api/orders");
+    assert_eq!(
+        matches(f),
+        [("web/src/orders.ts:4".to_string(), "path".to_string(), false)],
+        "{stderr}"
+    );
+    let f = r.finding("route:GET /api/orders/:id");
+    assert_eq!(
+        matches(f),
+        [("web/src/orders.ts:5".to_string(), "path".to_string(), false)]
+    );
+    let f = r.finding("route:GET /api/stock/:id");
+    assert!(f.callers_found.is_empty(), "{:?}", f.callers_found);
+    assert_eq!(f.codes(), ["no-callers"]);
+}

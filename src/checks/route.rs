@@ -242,21 +242,28 @@ fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<ClientHit> {
                 continue;
             }
             // The client's base path (`base_uri`, `Faraday.new(url:)`,
-            // `axios.create({ baseURL })`).
+            // `axios.create({ baseURL })`), in this module or, for an
+            // imported instance, in the module that made it.
             let base = c.owner.as_ref().and_then(|o| {
-                facts
-                    .http_bases
-                    .iter()
-                    .find(|(bo, _)| bo == o)
-                    .map(|(_, b)| b.clone())
+                let here = (!c.base_elsewhere)
+                    .then(|| facts.http_bases.iter().find(|(bo, _)| bo == o))
+                    .flatten()
+                    .map(|(_, b)| b.clone());
+                here.or_else(|| ix.resolution.http_bases.get(&(fi, o.clone())).cloned())
             });
+            // An import not named like a client is one only when it
+            // resolves to a client instance.
+            if c.imported_instance && base.is_none() {
+                continue;
+            }
             let relative = !(c.url.starts_with('/') || c.url.contains("://"));
             let (url, prefix_var) = match &base {
                 Some(b) if !c.url.contains("://") && !c.prefix_var => {
                     let bp = segments(b).join("/");
                     (format!("/{bp}/{}", c.url.trim_start_matches('/')), false)
                 }
-                _ => (c.url.clone(), c.prefix_var || relative),
+                // A base set in another module that was not found.
+                _ => (c.url.clone(), c.prefix_var || c.base_elsewhere || relative),
             };
             let exact = paths.iter().any(|p| paths_match(p, &url, false));
             let tail = !exact && prefix_var && paths.iter().any(|p| paths_match(p, &url, true));

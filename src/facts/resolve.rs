@@ -43,6 +43,10 @@ pub struct Resolution {
     /// another module (or which hands the job to one) → what that
     /// function reads.
     pub processors: BTreeMap<(FileIdx, u32), ProcBody>,
+    /// (file, instance binding) of client calls on an instance imported
+    /// from another module → that instance's base URL there
+    /// (`export const api = axios.create({ baseURL: '/api' })`).
+    pub http_bases: BTreeMap<(FileIdx, String), String>,
 }
 
 /// What the function of another module that a processor is (or hands its
@@ -503,6 +507,8 @@ struct FileResolution {
     parents: Vec<(String, String)>,
     /// (index into `bull`, what its processor function reads).
     processors: Vec<(u32, ProcBody)>,
+    /// (instance binding, base URL) of imported client instances.
+    http_bases: Vec<(String, String)>,
 }
 
 /// Resolve one file's import-bound calls, env objects, constant names and
@@ -581,6 +587,25 @@ fn resolve_file<'a>(r: &Resolver<'a>, fi: FileIdx, ff: &'a FileFacts) -> FileRes
             out.names.push((n, v));
         }
     }
+    for c in ff.http_calls.iter().filter(|c| c.base_elsewhere) {
+        let Some(owner) = &c.owner else { continue };
+        if out.http_bases.iter().any(|(o, _)| o == owner) {
+            continue;
+        }
+        let Some(imp) = imports.get(owner.as_str()) else {
+            continue;
+        };
+        let exported = match &imp.imported {
+            Imported::Name(n) => n.as_str(),
+            Imported::Default => "default",
+            Imported::Namespace => continue,
+        };
+        if let Some((t, real)) = lookup(&imp.from, exported)
+            && let Some((_, base)) = facts[t as usize].http_bases.iter().find(|(b, _)| *b == real)
+        {
+            out.http_bases.push((owner.clone(), base.clone()));
+        }
+    }
     for (bi, u) in ff.bull.iter().enumerate() {
         if let Some(p) = &u.processor
             && let Some(body) = r.processor(fi, p)
@@ -646,6 +671,9 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
         out.classes.extend(fr.classes);
         for (bi, body) in fr.processors {
             out.processors.insert((fi, bi), body);
+        }
+        for (owner, base) in fr.http_bases {
+            out.http_bases.insert((fi, owner), base);
         }
         for (class, parent) in fr.parents {
             class_parent.entry(class).or_insert(parent);

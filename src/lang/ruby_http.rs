@@ -261,6 +261,8 @@ impl<'pr> Walker<'_, '_> {
                     client,
                     owner: self.top().owner.as_deref().map(str::to_string),
                     body_keys: Vec::new(),
+                    base_elsewhere: false,
+                    imported_instance: false,
                     line,
                 });
             }
@@ -277,6 +279,8 @@ impl<'pr> Walker<'_, '_> {
                 client: client.to_string(),
                 owner: self.top().owner.as_deref().map(str::to_string),
                 body_keys: Vec::new(),
+                base_elsewhere: false,
+                imported_instance: false,
                 line,
             });
         }
@@ -337,6 +341,8 @@ impl<'pr> Walker<'_, '_> {
                 client: name.to_string(),
                 owner: self.top().owner.as_deref().map(str::to_string),
                 body_keys: Vec::new(),
+                base_elsewhere: false,
+                imported_instance: false,
                 line,
             });
         }

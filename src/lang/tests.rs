@@ -2003,7 +2003,7 @@ fn ts_client_instances_and_their_base_urls() {
             (
                 "GET".to_string(),
                 "/teams/:id".to_string(),
-                true,
+                false,
                 "HTTP client".to_string(),
                 owner("http"),
                 8
@@ -2039,6 +2039,47 @@ fn ts_client_instances_and_their_base_urls() {
         [
             ("api".to_string(), "/api/v1".to_string()),
             ("k".to_string(), "https://x.test/v2".to_string())
+        ]
+    );
+    // `this.http` is an instance made elsewhere: its base is not here (the
+    // URL itself has no prefix variable).
+    let elsewhere: Vec<(bool, bool)> = f
+        .http_calls
+        .iter()
+        .map(|c| (c.base_elsewhere, c.imported_instance))
+        .collect();
+    assert_eq!(
+        elsewhere,
+        [(true, false), (false, false), (false, false), (false, false)]
+    );
+}
+
+/// A binding imported from another module and used like a client is
+/// recorded as one that counts only if the import resolves to a client
+/// instance; a parameter or a local object is not.
+#[test]
+fn ts_imported_bindings_used_like_clients() {
+    let f = ts(
+        "import { backend } from './http';\nimport { cache } from '@/cache';\nbackend.post('/orders', { sku });\ncache.get('/stock/1');\nfunction f(store) { return store.get('/x/1'); }\n",
+        &[],
+    );
+    let got: Vec<(String, Option<String>, bool, bool)> = f
+        .http_calls
+        .iter()
+        .map(|c| {
+            (
+                c.url.clone(),
+                c.owner.clone(),
+                c.base_elsewhere,
+                c.imported_instance,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("/orders".to_string(), Some("backend".to_string()), true, true),
+            ("/stock/1".to_string(), Some("cache".to_string()), true, true),
         ]
     );
 }

@@ -299,6 +299,9 @@ pub(super) struct Http {
     /// Bindings that are HTTP clients (imports of `axios`, `ky`...,
     /// instances) and which client.
     client_locals: HashMap<String, &'static str>,
+    /// Bindings imported from other modules (not client libraries): maybe
+    /// client instances made there.
+    imported_locals: rustc_hash::FxHashSet<String>,
     /// Bindings made by `axios.create` / `ky.create` / `got.extend`.
     client_instances: rustc_hash::FxHashSet<String>,
     /// Module-level string constants, as URL parts.
@@ -908,6 +911,8 @@ struct RawClientCall {
     owner: Option<String>,
     /// An instance whose base URL is set in another module.
     base_elsewhere: bool,
+    /// The instance is an import not named like a client.
+    imported_instance: bool,
     /// The JSON body's keys.
     body_keys: Vec<String>,
     line: u32,
@@ -976,6 +981,8 @@ impl Http {
     pub fn import_binding(&mut self, local: &str, from: &str) {
         if let Some(c) = client_module(from) {
             self.client_locals.insert(local.to_string(), c);
+        } else {
+            self.imported_locals.insert(local.to_string());
         }
     }
 
@@ -1078,7 +1085,7 @@ impl Http {
                         .or_else(|| prop(o, "json"))
                         .or_else(|| prop(o, "data"))
                 }));
-                self.push_client(verb, url, client, owner, false, body, at);
+                self.push_client(verb, url, client, owner, false, false, body, at);
             }
             Expression::StaticMemberExpression(m) => {
                 let method = m.property.name.as_str();
@@ -1091,7 +1098,7 @@ impl Http {
                         .and_then(method_of)
                         .unwrap_or_else(|| "GET".to_string());
                     let body = body_keys(options(1).and_then(|o| prop(o, "body")));
-                    self.push_client(verb, u, "fetch", None, false, body, at);
+                    self.push_client(verb, u, "fetch", None, false, false, body, at);
                     return;
                 }
                 let Some(recv) = binding_of(&m.object) else { return };
@@ -1100,11 +1107,19 @@ impl Http {
                 }
                 let known = self.client_of(recv);
                 let instance = self.client_instances.contains(recv);
-                // An instance made in another module (`this.http`, `api`).
-                let elsewhere = known.is_none() && clientish_name(recv) && !self.is_param_router(recv);
+                // An instance made in another module (`this.http`, `api`),
+                // or an imported binding that may be one (the fact index
+                // decides).
+                let imported = known.is_none()
+                    && !clientish_name(recv)
+                    && matches!(m.object.without_parentheses(), Expression::Identifier(_))
+                    && self.imported_locals.contains(recv);
+                let elsewhere =
+                    known.is_none() && (clientish_name(recv) || imported) && !self.is_param_router(recv);
                 if known.is_none() && !elsewhere {
                     return;
                 }
+
                 let client = known.unwrap_or("HTTP client");
                 let owner = (instance || elsewhere).then(|| recv.to_string());
                 if method == "request" {
@@ -1114,7 +1129,7 @@ impl Http {
                     let Some(url) = prop(o, "url") else { return };
                     let verb = method_of(o).unwrap_or_else(|| "GET".to_string());
                     let body = body_keys(prop(o, "data").or_else(|| prop(o, "json")));
-                    self.push_client(verb, url, client, owner, elsewhere, body, at);
+                    self.push_client(verb, url, client, owner, elsewhere, imported, body, at);
                     return;
                 }
                 let Some(verb) = verb_of(method).filter(|v| *v != "ANY") else {
@@ -1137,7 +1152,7 @@ impl Http {
                     (_, Some(e)) if matches!(verb, "POST" | "PUT" | "PATCH") => body_keys(Some(e)),
                     _ => Vec::new(),
                 };
-                self.push_client(verb.to_string(), u, client, owner, elsewhere, body, at);
+                self.push_client(verb.to_string(), u, client, owner, elsewhere, imported, body, at);
             }
             _ => {}
         }
@@ -1156,6 +1171,7 @@ impl Http {
         client: &str,
         owner: Option<String>,
         elsewhere: bool,
+        imported: bool,
         body_keys: Vec<String>,
         at: u32,
     ) {
@@ -1171,6 +1187,7 @@ impl Http {
             client: client.to_string(),
             owner,
             base_elsewhere: elsewhere,
+            imported_instance: imported,
             body_keys,
             line: at,
             start: self.call_start,
@@ -1273,10 +1290,12 @@ impl Http {
             facts.http_calls.push(crate::facts::HttpCall {
                 verb: c.verb,
                 url,
-                prefix_var: prefix_var || c.base_elsewhere,
+                prefix_var,
                 client: c.client,
                 owner: c.owner,
                 body_keys: c.body_keys,
+                base_elsewhere: c.base_elsewhere,
+                imported_instance: c.imported_instance,
                 line: c.line,
             });
         }
