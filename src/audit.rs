@@ -186,7 +186,13 @@ impl Prefilter {
                     patterns.extend(PAYLOAD_WORDS.iter().map(|w| w.to_string()));
                     // The action, its policy query, Pundit's `authorize`
                     // (in callbacks too) and the planned model method.
-                    if let Some((_, action)) = p.name.split_once('#') {
+                    if let Some((controller, action)) = p.name.split_once('#') {
+                        // A client's literal path to it spells the
+                        // controller's resource (`/api/refunds`): Ruby
+                        // clients' bodies are senders too.
+                        if let Some(res) = controller.rsplit('/').next().filter(|r| !r.is_empty()) {
+                            patterns.insert(res.to_string());
+                        }
                         patterns.insert(format!("def {action}"));
                         patterns.insert(format!("def {action}?"));
                         patterns.insert("authorize".to_string());

@@ -552,3 +552,57 @@ fn imported_client_instances_carry_their_base_url() {
     assert!(f.callers_found.is_empty(), "{:?}", f.callers_found);
     assert_eq!(f.codes(), ["no-callers"]);
 }
+
+/// Ruby HTTP clients' request bodies are senders for
+/// `params-key-never-sent` (issue 15): an HTTParty `body:` (through
+/// `.to_json`) sends `refund.reason_code` where the action permits
+/// `refund.reason`; a Faraday body argument sends `refund.note`, which is
+/// unread but no rename of it.
+#[test]
+fn ruby_client_bodies_are_params_senders() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::write_files(
+        &ws,
+        &[
+            ("shop/Gemfile", ""),
+            (
+                "shop/config/routes.rb",
+                "Rails.application.routes.draw do\n  namespace :api do\n    resources :refunds, only: [:create]\n  end\nend\n",
+            ),
+            (
+                "shop/app/controllers/api/refunds_controller.rb",
+                "module Api\n  class RefundsController < ApplicationController\n    def create\n      Refund.create!(refund_params)\n    end\n\n    private\n\n    def refund_params\n      params.require(:refund).permit(:amount, :reason)\n    end\n  end\nend\n",
+            ),
+            ("billing/Gemfile", ""),
+            (
+                "billing/app/clients/shop_client.rb",
+                "class ShopClient\n  include HTTParty\n  base_uri 'https://shop.test'\n\n  def refund(amount)\n    self.class.post('/api/refunds', body: { refund: { amount: amount, reason_code: 'late' } }.to_json)\n  end\nend\n",
+            ),
+            (
+                "billing/app/clients/ledger.rb",
+                "class Ledger\n  def conn\n    @conn ||= Faraday.new(url: 'https://shop.test')\n  end\n\n  def refund\n    conn.post('/api/refunds', { refund: { amount: 2, note: 'x' } })\n  end\nend\n",
+            ),
+        ],
+    );
+    let plan = dir.path().join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "version: 1\nphases:\n  - name: P\n    points:\n      - action: api/refunds#create\n",
+    )
+    .unwrap();
+    let (r, _, stderr) = audit(&plan, &ws, &[]);
+    let f = r.finding("action:api/refunds#create");
+    assert!(f.has("params-key-never-sent"), "{:?} {stderr}", f.problems);
+    let m = &f.problem("params-key-never-sent").message;
+    assert!(
+        m.contains("reads `refund.reason`")
+            && m.contains("billing/app/clients/shop_client.rb:6 sends")
+            && m.contains("billing/app/clients/ledger.rb:7 sends"),
+        "{m}"
+    );
+    // The key that looks like its rename is named; `refund.note`, unread
+    // too, is no rename of `reason`.
+    assert!(m.contains("(it is sent `refund.reason_code` instead)"), "{m}");
+    assert!(!f.notes.contains("no form or JSON client"), "{}", f.notes);
+}

@@ -12,7 +12,7 @@ use super::route::verb_serves;
 use super::route::{Handler, find_action};
 use super::{Ctx, Merged};
 use crate::ancestors::Side;
-use crate::facts::{Access, DefKind, FileIdx};
+use crate::facts::{Access, DefKind, FileIdx, PayloadRole};
 use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, Layer};
 use crate::inflect::singularize;
 use crate::msg;
@@ -318,19 +318,36 @@ fn params_sent(
         }
     }
     // JSON clients (Rails wraps a JSON body's keys under the controller's
-    // model name too: `wrap_parameters`).
+    // model name too: `wrap_parameters`): a TypeScript call's body object,
+    // or the body a Ruby client sends (HTTParty `body:`, Faraday's
+    // second argument or `req.body =`, RestClient's payload).
     for r in routes {
         for (fi, ci, _) in super::route::requests_to(ctx, &r.verb, &[r.path.as_str()]) {
-            let c = &ix.facts[fi as usize].http_calls[ci];
-            if c.body_keys.is_empty() {
+            let ff = &ix.facts[fi as usize];
+            let c = &ff.http_calls[ci];
+            let ruby_body: Vec<&crate::facts::PayloadKey> = ff
+                .payload_keys
+                .iter()
+                .filter(|k| k.role == PayloadRole::Sent && k.call == Some(ci as u32))
+                .collect();
+            // A body held in a variable (`body: payload`): its keys are
+            // not known, so it is no sender of any key list.
+            if ruby_body.iter().any(|k| k.key == "*") {
                 continue;
             }
-            let mut keys: Vec<String> = c.body_keys.iter().map(|k| norm_key(k)).collect();
+            let body: Vec<&str> = if ruby_body.is_empty() {
+                c.body_keys.iter().map(String::as_str).collect()
+            } else {
+                ruby_body.iter().map(|k| k.key.as_str()).collect()
+            };
+            if body.is_empty() {
+                continue;
+            }
+            let mut keys: Vec<String> = body.iter().map(|k| norm_key(k)).collect();
             // A body already under the model's key (`{ order: {...} }`) is
             // not wrapped again: `order` is no attribute of the model.
             keys.extend(
-                c.body_keys
-                    .iter()
+                body.iter()
                     .filter(|k| k.split('.').next() != Some(model.as_str()))
                     .map(|k| format!("{model}.{}", norm_key(k))),
             );
@@ -379,9 +396,12 @@ fn params_sent(
         // next to a key sent beside it that the action never reads: a
         // likely rename (`notes` sent, `transition_notes` permitted).
         let p = parent(key);
+        // Each key once, however many senders send it.
+        let mut stray_seen = BTreeSet::new();
         let strays: Vec<&str> = all_sent
             .iter()
             .copied()
+            .filter(|s| stray_seen.insert(*s))
             .filter(|s| *s != "commit" && !submits.contains(s))
             .filter(|s| {
                 let sp = parent(s);
@@ -393,6 +413,17 @@ fn params_sent(
                     .any(|r| beneath(r, s) || (beneath(s, r) && !scopes.contains(r.as_str())))
             })
             .collect();
+        // An optional key is blamed only on a sibling that looks like its
+        // rename (`notes` / `transition_notes`, `qty` / `quantity`), not on
+        // any unread key beside it (`gift_note` sent, `shipping` permitted).
+        let strays: Vec<&str> = if *required {
+            strays
+        } else {
+            strays
+                .into_iter()
+                .filter(|s| renamed(leaf_of(s), leaf_of(key)))
+                .collect()
+        };
         if !required && strays.is_empty() {
             continue;
         }
@@ -758,4 +789,54 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.payload = Some(super::payload::check(ctx, &routes, &hits, &blamed, &mut f));
     super::env::wire(ctx, &m.env, &mut f);
     f
+}
+
+/// The last segment of a dotted key (`order.qty` → `qty`).
+fn leaf_of(k: &str) -> &str {
+    k.rsplit('.').next().unwrap_or(k).trim_end_matches("[]")
+}
+
+/// Could `a` be a rename of `b` (or the reverse)? They share a word
+/// (`notes` / `transition_notes`, `author` / `author_name`), or one is an
+/// abbreviation of the other: its letters in order, the first ones equal
+/// (`qty` / `quantity`).
+fn renamed(a: &str, b: &str) -> bool {
+    let words = |s: &str| -> BTreeSet<String> {
+        s.split(['_', '-'])
+            .filter(|w| w.len() > 1)
+            .map(str::to_ascii_lowercase)
+            .collect()
+    };
+    if !words(a).is_disjoint(&words(b)) {
+        return true;
+    }
+    let abbreviates = |short: &str, long: &str| {
+        let (short, long) = (short.to_ascii_lowercase(), long.to_ascii_lowercase());
+        if short.len() < 2 || short.len() >= long.len() || short.as_bytes()[0] != long.as_bytes()[0] {
+            return false;
+        }
+        let mut rest = long.chars();
+        short.chars().all(|c| rest.any(|l| l == c))
+    };
+    abbreviates(a, b) || abbreviates(b, a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::renamed;
+
+    #[test]
+    fn renames_share_a_word_or_abbreviate() {
+        for (a, b) in [
+            ("notes", "transition_notes"),
+            ("author", "author_name"),
+            ("qty", "quantity"),
+            ("desc", "description"),
+        ] {
+            assert!(renamed(a, b) && renamed(b, a), "{a} {b}");
+        }
+        for (a, b) in [("gift_note", "shipping"), ("sku", "quantity"), ("x", "xy")] {
+            assert!(!renamed(a, b), "{a} {b}");
+        }
+    }
 }
