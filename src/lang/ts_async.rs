@@ -997,10 +997,29 @@ impl Raw {
         if self.data_reads.is_empty() && self.name_tests.is_empty() && self.passes.is_empty() {
             return;
         }
+        // Variables read like a job (`X.data.k`, `X.name === 'a'`): a
+        // function whose parameter is none of them, nor named like a job,
+        // is skipped without looking at its body.
+        let read_vars: HashSet<&str> = self.data_reads.iter().map(|(v, _, _)| v.as_str()).collect();
+        let tested: HashSet<&str> = self.name_tests.iter().map(|(v, _, _)| v.as_str()).collect();
         for (name, span, param) in &self.fns {
             let job_like = match param {
-                Param::Job(j) => j.to_ascii_lowercase().contains("job"),
-                Param::Data(_) => true,
+                Param::Job(j) => {
+                    let like = j.to_ascii_lowercase().contains("job");
+                    if !like
+                        && !tested.contains(j.as_str())
+                        && !read_vars.contains(format!("{j}.data").as_str())
+                    {
+                        continue;
+                    }
+                    like
+                }
+                Param::Data(d) => {
+                    if !read_vars.contains(d.as_str()) {
+                        continue;
+                    }
+                    true
+                }
                 Param::None => continue,
             };
             let ((keys, names, job_keys), delegate) = self.followed(*span, param);
