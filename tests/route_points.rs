@@ -606,3 +606,72 @@ fn ruby_client_bodies_are_params_senders() {
     assert!(m.contains("(it is sent `refund.reason_code` instead)"), "{m}");
     assert!(!f.notes.contains("no form or JSON client"), "{}", f.notes);
 }
+
+/// Next.js route handlers as in vercel/ai-chatbot (issue 15, real-app
+/// false positives): a body destructured from `await request.json()` (with
+/// a type annotation) is read, so only the key it does not destructure is
+/// sent and never read; a body read into a variable reads every key; a
+/// route module re-exporting NextAuth's handlers serves its verbs.
+#[test]
+fn next_handlers_read_request_json_and_re_exported_handlers_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::write_files(
+        &ws,
+        &[
+            ("app/package.json", "{ \"name\": \"app\" }"),
+            (
+                "app/tsconfig.json",
+                "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./*\"] } } }",
+            ),
+            (
+                "app/app/api/vote/route.ts",
+                "export async function PATCH(request: Request) {\n  const {\n    chatId,\n    type,\n  }: { chatId: string; type: string } =\n    await request.json();\n  return Response.json({ chatId, type });\n}\n",
+            ),
+            (
+                "app/app/api/chat/route.ts",
+                "export async function POST(request: Request) {\n  const json = await request.json();\n  return Response.json(schema.parse(json));\n}\n",
+            ),
+            (
+                "app/app/api/auth/[...nextauth]/route.ts",
+                "export { GET, POST } from '@/auth';\n",
+            ),
+            (
+                "app/auth.ts",
+                "export const {\n  handlers: { GET, POST },\n} = NextAuth({});\n",
+            ),
+            (
+                "app/components/vote.tsx",
+                "export async function vote(chatId: string, messageId: string) {\n  await fetch('/api/vote', { method: 'PATCH', body: JSON.stringify({ chatId, messageId, type: 'up' }) });\n  await fetch('/api/chat', { method: 'POST', body: JSON.stringify({ id: chatId, message: 'hi' }) });\n  await fetch('/api/auth/session');\n}\n",
+            ),
+        ],
+    );
+    let plan = dir.path().join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "version: 1\nphases:\n  - name: P\n    points:\n      - route: PATCH /api/vote\n      - route: POST /api/chat\n      - route: GET /api/auth/*nextauth\n",
+    )
+    .unwrap();
+    let (r, _, stderr) = audit(&plan, &ws, &[]);
+    let f = r.finding("route:PATCH /api/vote");
+    assert_eq!(f.codes(), ["request-key-sent-never-read"], "{stderr}");
+    assert!(
+        f.problem("request-key-sent-never-read")
+            .message
+            .starts_with("`messageId` is sent by app/components/vote.tsx:2"),
+        "{}",
+        f.problem("request-key-sent-never-read").message
+    );
+    let f = r.finding("route:POST /api/chat");
+    assert!(f.problems.is_empty(), "{:?}", f.problems);
+    let f = r.finding("route:GET /api/auth/*nextauth");
+    assert_eq!(f.exists, Some(true));
+    assert_eq!(
+        layers(f),
+        [
+            ("route", true, vec!["app/app/api/auth/[...nextauth]/route.ts:1"]),
+            ("handler", true, vec!["app/app/api/auth/[...nextauth]/route.ts:1"]),
+        ]
+    );
+    assert_eq!(f.callers_found, ["app/components/vote.tsx:4"]);
+}

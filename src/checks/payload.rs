@@ -331,6 +331,9 @@ pub fn check(
                     continue;
                 }
                 match k.role {
+                    // A body read into a variable (`await request.json()`)
+                    // reads every key.
+                    PayloadRole::ParamRead if k.key == "*" => reads_all = true,
                     PayloadRole::ParamRead => {
                         reads
                             .entry(k.key.clone())
@@ -612,8 +615,9 @@ pub fn check(
         ));
     }
     if reads_all && !sent.is_empty() {
-        f.verify
-            .push("the handler reads the whole request body (`request.body`, `params.permit!`): check the keys clients send by hand".into());
+        f.verify.push(Text::ours_marked(
+            "the handler reads the whole request body (`request.body`, `params.permit!`, `await request.json()` into a variable): check the keys clients send by hand",
+        ));
     }
     Payload {
         request: leaves(request.into_values().collect(), |e| {

@@ -166,21 +166,36 @@ pub fn routes(files: &[FileMeta], facts: &[FileFacts]) -> Vec<Route> {
                     .take(1)
                     .collect()
             } else {
+                // Re-exports count too (`export { GET, POST } from
+                // '@/auth'`, NextAuth's handlers).
                 ff.exports
                     .iter()
-                    .filter(|e| e.from.is_none() && NEXT_VERBS.contains(&e.name.as_str()))
+                    .filter(|e| NEXT_VERBS.contains(&e.name.as_str()))
                     .map(|e| (e.name.as_str(), e.line, e.name.as_str()))
                     .collect()
             };
             for (verb, line, name) in verbs {
+                // A re-exported handler is where its module defines it,
+                // when that is a function; else the export line.
+                let (hf, hl) = match r.export(f, name) {
+                    Some((t, real)) if t != f => r
+                        .facts_of(t)
+                        .defs
+                        .iter()
+                        .filter(|d| d.name == real && d.owner.is_none())
+                        .map(|d| d.line)
+                        .min()
+                        .map_or((f, line), |l| (t, l)),
+                    _ => (f, line),
+                };
                 out.push(Route {
                     verb: verb.to_string(),
                     path: path.clone(),
                     target: Target::Code {
                         framework: Framework::Next,
                         name: Some(name.to_string()),
-                        file: f,
-                        line,
+                        file: hf,
+                        line: hl,
                     },
                     name: None,
                     file: f,
@@ -653,6 +668,18 @@ mod tests {
                 "export default async function handler(req, res) {}\n",
             ),
             ("pages/api/_lib.ts", "export default function x() {}\n"),
+            (
+                "app/api/auth/[...nextauth]/route.ts",
+                "export { GET, POST } from '@/auth';\n",
+            ),
+            (
+                "src/auth.ts",
+                "export const { handlers: { GET } } = NextAuth({});\nexport async function POST() {}\n",
+            ),
+            (
+                "tsconfig.json",
+                "{ \"compilerOptions\": { \"paths\": { \"@/*\": [\"./src/*\"] } } }",
+            ),
             ("src/app/app.component.ts", "export function GET() {}\n"),
         ]);
         assert_eq!(
@@ -660,7 +687,9 @@ mod tests {
             [
                 "ANY /api/users pages/api/users/index.ts:1 -> pages/api/users/index.ts:1",
                 "DELETE /api/projects/:id app/api/projects/[id]/route.ts:3 -> app/api/projects/[id]/route.ts:3",
+                "GET /api/auth/*nextauth app/api/auth/[...nextauth]/route.ts:1 -> app/api/auth/[...nextauth]/route.ts:1",
                 "GET /api/projects/:id app/api/projects/[id]/route.ts:1 -> app/api/projects/[id]/route.ts:1",
+                "POST /api/auth/*nextauth app/api/auth/[...nextauth]/route.ts:1 -> src/auth.ts:2",
                 "POST /docs/*slug src/app/(admin)/docs/[...slug]/route.ts:1 -> src/app/(admin)/docs/[...slug]/route.ts:1",
             ]
         );

@@ -2400,6 +2400,30 @@ fn ts_server_payloads_and_webhook_effects() {
     assert!(f.fn_spans.contains(&(16, 22)), "{:?}", f.fn_spans);
 }
 
+/// Fetch API bodies (Next.js route handlers, Hono): `const { a } = await
+/// request.json()` reads `a`; a body read into a variable reads every key
+/// (`*`), as `request.body` does in Rails.
+#[test]
+fn ts_fetch_request_json_reads() {
+    use crate::facts::PayloadRole::ParamRead as R;
+    let f = ts(
+        "export async function PATCH(request: Request) {\n  const {\n    chatId,\n    type,\n  }: { chatId: string; type: string } =\n    await request.json();\n}\nexport async function POST(req: Request) {\n  const body = await req.json();\n  return body.x;\n}\napp.post('/h', async (c) => {\n  const { title } = await c.req.json();\n  return c.json({ ok: true });\n});\nconst data = await response.json();\n",
+        &[],
+    );
+    assert_eq!(
+        payload(&f)
+            .into_iter()
+            .filter(|(r, _, _)| *r == R)
+            .collect::<Vec<_>>(),
+        [
+            (R, "*".to_string(), 9),
+            (R, "chatId".to_string(), 3),
+            (R, "title".to_string(), 13),
+            (R, "type".to_string(), 4),
+        ]
+    );
+}
+
 #[test]
 fn ruby_outbound_calls_with_urls_in_variables_and_their_timeouts() {
     use crate::facts::EffectKind::*;

@@ -4,7 +4,8 @@
 //! `ctx.body = {...}`, `NextResponse.json({...})` / `Response.json({...})`,
 //! and a class method's returned object literal (NestJS). Server reads:
 //! `req.body.x`, `const { a, b } = req.body`, `ctx.request.body.x`,
-//! NestJS `@Body('x')`. Effects: `crypto.createHmac`, `timingSafeEqual`,
+//! `const { a } = await request.json()` (Next.js, Hono `c.req.json()`; a
+//! body read into a variable reads every key), NestJS `@Body('x')`. Effects: `crypto.createHmac`, `timingSafeEqual`,
 //! `stripe.webhooks.constructEvent`, svix `verify`, queue `add`, writes
 //! and dedup lookups by event id. Facts carry only lines: the checks tie
 //! them to a handler through the function spans recorded here
@@ -180,6 +181,15 @@ impl Payload {
             return;
         };
         let prop = m.property.name.as_str();
+        // `await request.json()` (Next.js, the Fetch API, Hono's
+        // `c.req.json()`) not destructured where it is read: its keys are
+        // read through a variable, so every key counts as read.
+        if matches!(prop, "json" | "formData") && it.arguments.is_empty() && is_fetch_request(&m.object) {
+            if !self.seen.contains(&it.span) {
+                self.key(PayloadRole::ParamRead, "*".to_string(), at);
+            }
+            return;
+        }
         let recv = text(src, m.object.span());
         let base = base_name(&m.object);
         if matches!(prop, "json" | "send") && base.is_some_and(|b| RESPONDERS.contains(&b)) {
@@ -269,9 +279,29 @@ impl Payload {
         }
     }
 
-    /// `const { a, b: { c } } = req.body`.
+    /// `const { a, b: { c } } = req.body`, `= await request.json()`.
     pub fn destructure(&mut self, pat: &BindingPattern, init: &Expression, ls: &[u32]) {
-        let Expression::StaticMemberExpression(m) = init.without_parentheses() else {
+        let mut init = init.without_parentheses();
+        if let Expression::AwaitExpression(a) = init {
+            init = a.argument.without_parentheses();
+        }
+        if let Expression::CallExpression(c) = init
+            && let Expression::StaticMemberExpression(m) = &c.callee
+            && m.property.name == "json"
+            && c.arguments.is_empty()
+            && is_fetch_request(&m.object)
+        {
+            if matches!(pat, BindingPattern::ObjectPattern(_)) {
+                self.seen.insert(c.span);
+                let mut out = Vec::new();
+                pattern_keys(pat, "", 0, ls, &mut out);
+                for (k, l) in out {
+                    self.key(PayloadRole::ParamRead, k, l);
+                }
+            }
+            return;
+        }
+        let Expression::StaticMemberExpression(m) = init else {
             return;
         };
         if m.property.name != "body" || !is_request(&m.object) {
@@ -315,6 +345,18 @@ impl Payload {
         spans.sort();
         spans.dedup();
         facts.fn_spans.extend(spans);
+    }
+}
+
+/// A Fetch API request whose body `.json()` reads: `request`, `req`,
+/// Hono's `c.req`.
+fn is_fetch_request(e: &Expression) -> bool {
+    match e.without_parentheses() {
+        Expression::Identifier(i) => matches!(i.name.as_str(), "req" | "request"),
+        Expression::StaticMemberExpression(m) => {
+            m.property.name == "req" && matches!(&m.object, Expression::Identifier(i) if i.name == "c")
+        }
+        _ => false,
     }
 }
 
