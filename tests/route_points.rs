@@ -611,7 +611,8 @@ fn ruby_client_bodies_are_params_senders() {
 /// false positives): a body destructured from `await request.json()` (with
 /// a type annotation) is read, so only the key it does not destructure is
 /// sent and never read; a body read into a variable reads every key; a
-/// route module re-exporting NextAuth's handlers serves its verbs.
+/// route module re-exporting NextAuth's handlers serves its verbs, and a
+/// static route beside that catch-all serves its own path.
 #[test]
 fn next_handlers_read_request_json_and_re_exported_handlers_route() {
     let dir = tempfile::tempdir().unwrap();
@@ -641,6 +642,10 @@ fn next_handlers_read_request_json_and_re_exported_handlers_route() {
                 "export const {\n  handlers: { GET, POST },\n} = NextAuth({});\n",
             ),
             (
+                "app/app/api/auth/guest/route.ts",
+                "export async function GET(request: Request) {\n  return Response.redirect('/');\n}\n",
+            ),
+            (
                 "app/components/vote.tsx",
                 "export async function vote(chatId: string, messageId: string) {\n  await fetch('/api/vote', { method: 'PATCH', body: JSON.stringify({ chatId, messageId, type: 'up' }) });\n  await fetch('/api/chat', { method: 'POST', body: JSON.stringify({ id: chatId, message: 'hi' }) });\n  await fetch('/api/auth/session');\n}\n",
             ),
@@ -649,10 +654,16 @@ fn next_handlers_read_request_json_and_re_exported_handlers_route() {
     let plan = dir.path().join("plan.yaml");
     std::fs::write(
         &plan,
-        "version: 1\nphases:\n  - name: P\n    points:\n      - route: PATCH /api/vote\n      - route: POST /api/chat\n      - route: GET /api/auth/*nextauth\n",
+        "version: 1\nphases:\n  - name: P\n    points:\n      - route: PATCH /api/vote\n      - route: POST /api/chat\n      - route: GET /api/auth/*nextauth\n      - route: GET /api/auth/guest\n",
     )
     .unwrap();
     let (r, _, stderr) = audit(&plan, &ws, &[]);
+    // The static route, not the catch-all beside it, serves its path.
+    let f = r.finding("route:GET /api/auth/guest");
+    assert_eq!(
+        layers(f)[0],
+        ("route", true, vec!["app/app/api/auth/guest/route.ts:1"])
+    );
     let f = r.finding("route:PATCH /api/vote");
     assert_eq!(f.codes(), ["request-key-sent-never-read"], "{stderr}");
     assert!(

@@ -26,11 +26,22 @@ pub fn verb_serves(route_verb: &str, planned: &str) -> bool {
 /// whose path matches it.
 pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -> u32) -> Vec<&'r Route> {
     let mut seen = BTreeSet::new();
-    routes
+    let mut hits: Vec<(usize, &Route)> = routes
         .iter()
-        .filter(|r| verb_serves(&r.verb, &rn.verb) && same_path(&r.path, &rn.path))
-        .filter(|r| seen.insert((repo_of(r.file), r.verb.clone())))
-        .collect()
+        .enumerate()
+        .filter(|(_, r)| verb_serves(&r.verb, &rn.verb) && same_path(&r.path, &rn.path))
+        .collect();
+    // A static route wins over a catch-all that also matches (Next.js
+    // serves `/api/auth/guest` before `/api/auth/[...nextauth]`).
+    let glob = |r: &Route| {
+        segments(&r.path)
+            .iter()
+            .any(|s| s.starts_with('*') || s.starts_with("(/*"))
+    };
+    hits.sort_by_key(|(i, r)| (glob(r), *i));
+    hits.retain(|(_, r)| seen.insert((repo_of(r.file), r.verb.clone())));
+    hits.sort_by_key(|(i, _)| *i);
+    hits.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The planned path names the route's path: the same segments, where a

@@ -1990,6 +1990,32 @@ fn ts_fetch_and_axios_requests() {
     );
 }
 
+/// SWR keys are the URLs their fetchers GET (vercel/ai-chatbot's
+/// `useSWR(result ? `/api/document?id=${id}` : null, fetcher)`); other
+/// exports of `swr` and other hooks are no requests.
+#[test]
+fn ts_swr_keys_are_get_requests() {
+    let f = ts(
+        "import useSWR, { useSWRConfig } from 'swr';\nimport useSWRImmutable from 'swr/immutable';\nexport function D({ id, token }) {\n  const { data } = useSWR(id ? `/api/document?id=${id}` : null, fetcher);\n  useSWR(['/api/votes', token], fetcher);\n  useSWRImmutable('/api/models');\n  const { mutate } = useSWRConfig();\n  useMemo('/api/not', fetcher);\n  useSWR(key, fetcher);\n}\n",
+        &[],
+    );
+    let got: Vec<(String, String, String, u32)> = f
+        .http_calls
+        .iter()
+        .map(|c| (c.verb.clone(), c.url.clone(), c.client.clone(), c.line))
+        .collect();
+    let want = [
+        ("GET", "/api/document?id=:id", "swr", 4),
+        ("GET", "/api/votes", "swr", 5),
+        ("GET", "/api/models", "swr", 6),
+    ];
+    let want: Vec<(String, String, String, u32)> = want
+        .iter()
+        .map(|(v, u, c, l)| (v.to_string(), u.to_string(), c.to_string(), *l))
+        .collect();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn ts_client_instances_and_their_base_urls() {
     let f = ts(

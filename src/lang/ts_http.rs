@@ -813,8 +813,40 @@ fn client_module(spec: &str) -> Option<&'static str> {
         "superagent" => Some("superagent"),
         "ofetch" => Some("fetch"),
         "node-fetch" | "cross-fetch" | "isomorphic-fetch" | "undici" => Some("fetch"),
+        "swr" | "swr/immutable" => Some("swr"),
         _ => None,
     }
+}
+
+/// The URL an SWR key names: the key itself, the first element of an
+/// array key (`[url, token]`), either branch of a conditional key
+/// (`id ? `/api/x?id=${id}` : null`).
+fn swr_key<'e, 'a>(e: &'e Expression<'a>) -> Option<&'e Expression<'a>> {
+    let mut e = e.without_parentheses();
+    for _ in 0..4 {
+        match e {
+            Expression::ConditionalExpression(c) => {
+                let url = |x: &Expression| {
+                    matches!(
+                        x.without_parentheses(),
+                        Expression::StringLiteral(_)
+                            | Expression::TemplateLiteral(_)
+                            | Expression::ArrayExpression(_)
+                    )
+                };
+                e = if url(&c.consequent) {
+                    c.consequent.without_parentheses()
+                } else {
+                    c.alternate.without_parentheses()
+                };
+            }
+            Expression::ArrayExpression(a) => {
+                e = a.elements.first()?.as_expression()?.without_parentheses();
+            }
+            _ => return Some(e),
+        }
+    }
+    None
 }
 
 /// Names that hold an HTTP client instance by convention (Angular's
@@ -1067,6 +1099,16 @@ impl Http {
                 } else {
                     return;
                 };
+                // SWR (`useSWR(key, fetcher)`, also `useSWRImmutable`): the
+                // key is the URL its fetcher GETs, by convention.
+                if client == "swr" {
+                    if matches!(name, "useSWR" | "useSWRImmutable")
+                        && let Some(url) = first.and_then(swr_key)
+                    {
+                        self.push_client("GET".to_string(), url, "swr", None, false, false, Vec::new(), at);
+                    }
+                    return;
+                }
                 let (url, verb) = match first {
                     Some(Expression::ObjectExpression(o)) => (prop(o, "url"), method_of(o)),
                     Some(u) => (Some(u), options(1).and_then(method_of)),
