@@ -686,3 +686,38 @@ fn next_handlers_read_request_json_and_re_exported_handlers_route() {
     );
     assert_eq!(f.callers_found, ["app/components/vote.tsx:4"]);
 }
+
+/// A Fastify route whose path starts with a prefix from config
+/// (fastify-realworld-example-app's `path: options.prefix + 'articles'`)
+/// serves the planned `/api/...` path: it was reported missing before.
+#[test]
+fn fastify_routes_behind_a_config_prefix_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::write_files(
+        &ws,
+        &[
+            ("api/package.json", "{ \"name\": \"api\" }"),
+            (
+                "api/lib/routes/tags/index.js",
+                "const fp = require('fastify-plugin')\nasync function tags (server, options, done) {\n  server.route({\n    method: 'GET',\n    path: options.prefix + 'tags',\n    handler: onGetTags\n  })\n  async function onGetTags (req, reply) {\n    return { tags: [] }\n  }\n}\nmodule.exports = fp(tags)\n",
+            ),
+        ],
+    );
+    let plan = dir.path().join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "version: 1\nphases:\n  - name: P\n    points:\n      - route: GET /api/tags\n",
+    )
+    .unwrap();
+    let (r, _, stderr) = audit(&plan, &ws, &[]);
+    let f = r.finding("route:GET /api/tags");
+    assert_eq!(f.exists, Some(true), "{stderr}");
+    assert_eq!(
+        layers(f),
+        [
+            ("route", true, vec!["api/lib/routes/tags/index.js:3"]),
+            ("handler", true, vec!["api/lib/routes/tags/index.js:8"]),
+        ]
+    );
+}

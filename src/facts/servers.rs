@@ -557,6 +557,24 @@ mod tests {
         );
     }
 
+    /// fastify-realworld-example-app: `path: options.prefix + 'articles'`
+    /// (the prefix from config), also as a template; the prefix is one
+    /// placeholder segment named after the variable.
+    #[test]
+    fn route_paths_behind_a_prefix_variable() {
+        let t = table(&[(
+            "lib/routes/articles/index.js",
+            "async function articles (server, options) {\n  server.route({\n    method: 'GET',\n    path: options.prefix + 'articles/:slug',\n    handler: onGet\n  })\n  async function onGet (req) {}\n  server.get(`${options.prefix}/tags`, async () => {})\n  server.get(prefix + base, async () => {})\n}\nmodule.exports = articles\n",
+        )]);
+        assert_eq!(
+            t,
+            [
+                "GET /:prefix/articles/:slug lib/routes/articles/index.js:2 -> lib/routes/articles/index.js:7",
+                "GET /:prefix/tags lib/routes/articles/index.js:8 -> lib/routes/articles/index.js:8",
+            ]
+        );
+    }
+
     #[test]
     fn hono_sub_apps_and_base_paths() {
         let t = table(&[

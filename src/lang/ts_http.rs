@@ -116,6 +116,48 @@ fn arg_path(a: &Argument) -> Option<String> {
     a.as_expression().and_then(path_of)
 }
 
+/// A server route's path, also when it starts with a prefix held in a
+/// variable (`options.prefix + 'articles'`, `` `${prefix}/articles` ``,
+/// fastify-realworld-example-app): the prefix becomes one placeholder
+/// segment named after the variable (`/:prefix/articles`), which matches
+/// a one-segment prefix such as `/api`.
+fn route_path(e: &Expression) -> Option<String> {
+    if let Some(p) = path_of(e) {
+        return Some(p);
+    }
+    let var = |x: &Expression| -> Option<String> {
+        match x.without_parentheses() {
+            Expression::Identifier(i) => Some(i.name.as_str().to_string()),
+            Expression::StaticMemberExpression(m) => Some(m.property.name.as_str().to_string()),
+            _ => None,
+        }
+    };
+    let (name, rest) = match e.without_parentheses() {
+        Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
+            (var(&b.left)?, path_of(&b.right)?)
+        }
+        Expression::TemplateLiteral(t)
+            if t.quasis.first().is_some_and(|q| q.value.raw.is_empty()) && !t.expressions.is_empty() =>
+        {
+            let name = var(&t.expressions[0])?;
+            let mut rest = String::new();
+            for (i, q) in t.quasis.iter().enumerate().skip(1) {
+                rest.push_str(q.value.raw.as_str());
+                if let Some(x) = t.expressions.get(i) {
+                    rest.push(':');
+                    rest.push_str(&var(x).unwrap_or_else(|| "param".to_string()));
+                }
+            }
+            (name, rest)
+        }
+        _ => return None,
+    };
+    if rest.is_empty() || rest.contains(char::is_whitespace) {
+        return None;
+    }
+    Some(format!("/:{name}/{}", rest.trim_start_matches('/')))
+}
+
 /// A server path: starts with `/`, or is `*` or empty.
 fn server_path(p: &str) -> bool {
     p.is_empty() || p.starts_with('/') || p == "*"
@@ -576,7 +618,12 @@ impl Http {
         let (path, handlers) = match path_from_route {
             Some(p) => (p, &it.arguments[..]),
             None => {
-                let Some(first) = it.arguments.first().and_then(arg_path) else {
+                let Some(first) = it
+                    .arguments
+                    .first()
+                    .and_then(|a| a.as_expression())
+                    .and_then(route_path)
+                else {
                     return;
                 };
                 // Koa's named routes: `router.get('name', '/path', h)`.
@@ -653,7 +700,7 @@ impl Http {
             "route" => {
                 if let [Expression::ObjectExpression(o)] = args.as_slice() {
                     // Fastify's full declaration.
-                    let Some(url) = prop(o, "url").or_else(|| prop(o, "path")).and_then(path_of) else {
+                    let Some(url) = prop(o, "url").or_else(|| prop(o, "path")).and_then(route_path) else {
                         return;
                     };
                     let verbs: Vec<String> = prop(o, "method").map(strings_of).unwrap_or_default();
