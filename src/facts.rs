@@ -10,6 +10,7 @@
 
 mod resolve;
 mod servers;
+mod wrappers;
 
 pub use resolve::{ProcBody, Resolution};
 use serde::{Deserialize, Serialize};
@@ -775,6 +776,96 @@ pub struct PayloadKey {
     pub line: u32,
 }
 
+/// Where a client wrapper takes a value from: its `n`th argument, or the
+/// key `k` of an object given as its `n`th argument (`send({ method, path
+/// })`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum ArgRef {
+    Pos(u32),
+    Key(u32, String),
+}
+
+/// The verb of a client wrapper's request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WrapperVerb {
+    Fixed(String),
+    /// Given by the caller (`send({ method: 'GET', path })`).
+    Arg(ArgRef),
+}
+
+/// What a client wrapper returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WrapperReturns {
+    /// The parsed body (`return res.json()`, `JSON.parse(text)`,
+    /// `.then(r => r.data)`).
+    Body,
+    /// The client's response itself (`return axios.get(url)`).
+    Response,
+    /// Something else, or nothing seamscan can see.
+    Unknown,
+}
+
+/// A generic request helper: a function (or a method of an object bound
+/// at module level, `requests.get`) that forwards its path argument,
+/// after a base, to `fetch` / axios / ky / got / superagent, directly or
+/// through at most two helpers of the same module (`get(path)` →
+/// `send({ method: 'GET', path })` → `fetch`). Its call sites are client
+/// calls (`FactIndex` ties them after module resolution).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientWrapper {
+    /// The binding (`get`, `default`), or `object.method`.
+    pub name: String,
+    pub path: ArgRef,
+    pub verb: WrapperVerb,
+    /// The argument sent as the JSON body.
+    pub body: Option<ArgRef>,
+    /// The URL before the path, placeholders as `:name`.
+    pub base: String,
+    /// The base starts with a value held in a variable or env var.
+    pub base_var: bool,
+    pub returns: WrapperReturns,
+    /// The client the request is made with (`fetch`, `axios`...).
+    pub client: String,
+    pub line: u32,
+}
+
+/// A value given to a call that may be a client wrapper's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CallArg {
+    /// A string, template or `+` concatenation rendered as a path
+    /// (placeholders as `:name`); `lit` when it is a plain string literal
+    /// (a verb); `prefix_var` when it starts with a value.
+    Str {
+        text: String,
+        lit: bool,
+        prefix_var: bool,
+    },
+    /// An object literal: its keys as dotted paths (a body), and its
+    /// top-level values (`send({ method: 'GET', path })`).
+    Object {
+        keys: Vec<String>,
+        props: Vec<(String, CallArg)>,
+    },
+    Other,
+}
+
+/// A call that may reach a client wrapper: `get('users')`, `api.post(...)`
+/// on an import or a module-level object, with what is read from its
+/// result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrapperCall {
+    /// `api` of `api.get(...)`.
+    pub recv: Option<String>,
+    pub name: String,
+    pub args: Vec<CallArg>,
+    /// Keys read from the result: (key, read after `.json()`, line).
+    pub reads: Vec<(String, bool, u32)>,
+    /// The `http_calls` entry the walk already made of this call (a
+    /// client named like one, `api.get`), replaced when a wrapper is found.
+    pub http_call: Option<u32>,
+    pub line: u32,
+}
+
 /// What a response is built from when it is not a literal.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RenderTarget {
@@ -981,6 +1072,12 @@ pub struct FileFacts {
     /// and timeouts, by method body.
     #[serde(default)]
     pub effects: Vec<Effect>,
+    /// TypeScript/JavaScript generic request helpers defined here.
+    #[serde(default)]
+    pub client_wrappers: Vec<ClientWrapper>,
+    /// Calls that may reach a request helper of this or another module.
+    #[serde(default)]
+    pub wrapper_calls: Vec<WrapperCall>,
     /// TypeScript/JavaScript: (first line, last line) of every function,
     /// sorted, to tie line-only payload facts to a route's handler.
     #[serde(default)]
@@ -1472,6 +1569,8 @@ impl FactIndex {
             );
             u.job_keys.sort();
         }
+        // Calls to request helpers become client calls of their files.
+        wrappers::tie(&mut ix.facts, &ix.resolution);
         let t = std::time::Instant::now();
         ix.index_named_by_constants();
         bt.constants = t.elapsed();
@@ -1720,6 +1819,17 @@ pub fn join_key(prefix: &str, key: &str) -> String {
         format!("{prefix}{key}")
     } else {
         format!("{prefix}.{key}")
+    }
+}
+
+/// A read of a client's own response as a body key: after `.json()` as
+/// it is, otherwise under axios's `data` (`data.items` → `items`); `None`
+/// for the response's other properties (`status`, `headers`).
+pub fn client_key(json: bool, key: &str) -> Option<&str> {
+    if json {
+        Some(key)
+    } else {
+        key.strip_prefix("data.")
     }
 }
 

@@ -1439,6 +1439,18 @@ pub fn paths_match(route: &str, client: &str, suffix: bool) -> bool {
     })
 }
 
+/// How many of a client path's placeholders stand where the route has a
+/// placeholder too, the paths aligned at their ends: `articles/:slug` is
+/// closer to `/articles/:slug` (1) than to `/articles/feed` (0).
+pub fn placeholders_aligned(route: &str, client: &str) -> usize {
+    let (r, c) = (segments(route), segments(client));
+    r.iter()
+        .rev()
+        .zip(c.iter().rev())
+        .filter(|(rs, cs)| is_placeholder(rs) && is_placeholder(cs))
+        .count()
+}
+
 fn segs_match(r: &[&str], c: &[&str]) -> bool {
     // Placeholders alone do not tie a client to a route: some literal
     // segment must be the same on both sides (`"/#{path}"` or a prefix

@@ -278,7 +278,7 @@ fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<ClientHit> {
             };
             let exact = paths.iter().any(|p| paths_match(p, &url, false));
             let tail = !exact && prefix_var && paths.iter().any(|p| paths_match(p, &url, true));
-            if exact || tail {
+            if (exact || tail) && !closer_route_elsewhere(ctx, &c.verb, &url, paths, tail) {
                 out.push(ClientHit {
                     file: fi,
                     call: ci as u32,
@@ -294,6 +294,24 @@ fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<ClientHit> {
         }
     }
     out
+}
+
+/// Does another route of the workspace fit the request better: a client
+/// placeholder where that route has one and the planned path a literal
+/// (`GET articles/${slug}` is `/articles/:slug`, not `/articles/feed`)?
+fn closer_route_elsewhere(ctx: &Ctx, verb: &str, url: &str, paths: &[&str], tail: bool) -> bool {
+    let ours = paths
+        .iter()
+        .filter(|p| paths_match(p, url, tail))
+        .map(|p| crate::routing::placeholders_aligned(p, url))
+        .max()
+        .unwrap_or(0);
+    ctx.ix.routes.iter().any(|r| {
+        (verb == "ANY" || r.verb == "ANY" || r.verb.split('|').any(|v| v == verb))
+            && !paths.contains(&r.path.as_str())
+            && paths_match(&r.path, url, tail)
+            && crate::routing::placeholders_aligned(&r.path, url) > ours
+    })
 }
 
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {

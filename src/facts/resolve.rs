@@ -47,6 +47,10 @@ pub struct Resolution {
     /// from another module → that instance's base URL there
     /// (`export const api = axios.create({ baseURL: '/api' })`).
     pub http_bases: BTreeMap<(FileIdx, String), String>,
+    /// (file, index into `wrapper_calls`) → (file, index into
+    /// `client_wrappers`): calls that reach a request helper of the same
+    /// module or, through an import, of another.
+    pub wrapper_calls: BTreeMap<(FileIdx, u32), (FileIdx, u32)>,
 }
 
 /// What the function of another module that a processor is (or hands its
@@ -509,6 +513,9 @@ struct FileResolution {
     processors: Vec<(u32, ProcBody)>,
     /// (instance binding, base URL) of imported client instances.
     http_bases: Vec<(String, String)>,
+    /// (wrapper call index, defining file, index into its
+    /// `client_wrappers`).
+    wrapper_calls: Vec<(u32, FileIdx, u32)>,
 }
 
 /// Resolve one file's import-bound calls, env objects, constant names and
@@ -545,6 +552,43 @@ fn resolve_file<'a>(r: &Resolver<'a>, fi: FileIdx, ff: &'a FileFacts) -> FileRes
         };
         if let Some((tf, real)) = target {
             out.calls.push((ci as u32, tf, real));
+        }
+    }
+    let wrapper_in = |f: FileIdx, name: &str| -> Option<u32> {
+        facts[f as usize]
+            .client_wrappers
+            .iter()
+            .position(|w| w.name == name)
+            .map(|i| i as u32)
+    };
+    for (ci, c) in ff.wrapper_calls.iter().enumerate() {
+        // The module's own helper first (`requests.get`, `send`).
+        let own = match &c.recv {
+            Some(r) => format!("{r}.{}", c.name),
+            None => c.name.clone(),
+        };
+        let target = match wrapper_in(fi, &own) {
+            Some(w) => Some((fi, w)),
+            None => {
+                let bound = c.recv.as_deref().unwrap_or(c.name.as_str());
+                imports.get(bound).and_then(|imp| {
+                    let (export, member): (&str, Option<&str>) = match (&imp.imported, &c.recv) {
+                        (Imported::Namespace, Some(_)) => (c.name.as_str(), None),
+                        (Imported::Namespace, None) => return None,
+                        (Imported::Name(n), recv) => (n.as_str(), recv.as_ref().map(|_| c.name.as_str())),
+                        (Imported::Default, recv) => ("default", recv.as_ref().map(|_| c.name.as_str())),
+                    };
+                    let (tf, real) = lookup(&imp.from, export)?;
+                    let name = match member {
+                        Some(m) => format!("{real}.{m}"),
+                        None => real,
+                    };
+                    wrapper_in(tf, &name).map(|w| (tf, w))
+                })
+            }
+        };
+        if let Some((tf, w)) = target {
+            out.wrapper_calls.push((ci as u32, tf, w));
         }
     }
     for (ri, read) in ff.config_reads.iter().enumerate() {
@@ -667,6 +711,9 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
         }
         for (n, v) in fr.names {
             out.names.insert((fi, n), v);
+        }
+        for (ci, tf, w) in fr.wrapper_calls {
+            out.wrapper_calls.insert((fi, ci), (tf, w));
         }
         out.classes.extend(fr.classes);
         for (bi, body) in fr.processors {

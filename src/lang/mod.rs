@@ -700,6 +700,8 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         render_refs,
         effects,
         fn_spans,
+        client_wrappers,
+        wrapper_calls,
         parse_error,
         too_deep,
     } = more;
@@ -715,6 +717,11 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         r
     }));
     into.fn_spans.extend(fn_spans);
+    into.client_wrappers.extend(client_wrappers);
+    into.wrapper_calls.extend(wrapper_calls.into_iter().map(|mut w| {
+        w.http_call = w.http_call.map(|i| i + call_base);
+        w
+    }));
     into.effects.extend(effects.into_iter().map(|mut e| {
         e.scope = e.scope.map(|i| i + base);
         e

@@ -2563,3 +2563,152 @@ async function a() {\n\
         .map(|i| i as u32);
     assert_eq!(got, [(plain, "ok")]);
 }
+
+#[test]
+fn typescript_request_helpers_forward_their_path_to_a_client() {
+    use crate::facts::{ArgRef::*, WrapperReturns as R, WrapperVerb as V};
+    let f = ts(
+        "const base = 'https://x.test/api';\n\
+         async function send({ method, path, data }) {\n\
+           const opts = { method, headers: {} };\n\
+           if (data) opts.body = JSON.stringify(data);\n\
+           const res = await fetch(`${base}/${path}`, opts);\n\
+           return res.json();\n\
+         }\n\
+         export function get(path) { return send({ method: 'GET', path }); }\n\
+         export const post = (path, data) => send({ method: 'POST', path, data });\n\
+         export function raw(url) { return axios.get(API + url); }\n\
+         export function notAHelper(path) { return path.length; }\n\
+         const requests = { del: (url) => superagent.del(`${base}${url}`).then((r) => r.body) };\n\
+         export default { get };\n",
+        &[],
+    );
+    let w: Vec<_> = f
+        .client_wrappers
+        .iter()
+        .map(|w| {
+            (
+                w.name.as_str(),
+                w.path.clone(),
+                w.verb.clone(),
+                w.body.clone(),
+                w.base.as_str(),
+                w.base_var,
+                w.returns,
+                w.line,
+            )
+        })
+        .collect();
+    let base = "https://x.test/api/";
+    assert_eq!(
+        w,
+        [
+            (
+                "default.get",
+                Pos(0),
+                V::Fixed("GET".into()),
+                None,
+                base,
+                false,
+                R::Body,
+                8
+            ),
+            (
+                "get",
+                Pos(0),
+                V::Fixed("GET".into()),
+                None,
+                base,
+                false,
+                R::Body,
+                8
+            ),
+            (
+                "post",
+                Pos(0),
+                V::Fixed("POST".into()),
+                Some(Pos(1)),
+                base,
+                false,
+                R::Body,
+                9
+            ),
+            (
+                "raw",
+                Pos(0),
+                V::Fixed("GET".into()),
+                None,
+                "",
+                true,
+                R::Response,
+                10
+            ),
+            (
+                "requests.del",
+                Pos(0),
+                V::Fixed("DELETE".into()),
+                None,
+                "https://x.test/api",
+                false,
+                R::Body,
+                12
+            ),
+            (
+                "send",
+                Key(0, "path".into()),
+                V::Arg(Key(0, "method".into())),
+                Some(Key(0, "data".into())),
+                base,
+                false,
+                R::Body,
+                5
+            ),
+        ]
+    );
+}
+
+#[test]
+fn typescript_calls_that_may_reach_a_helper_keep_their_arguments_and_reads() {
+    use crate::facts::CallArg;
+    let f = ts(
+        "import * as api from './api';\n\
+         export async function load(slug) {\n\
+           const { article } = await api.get(`articles/${slug}`, token);\n\
+           const body = await api.post('users/login', { user: { email } });\n\
+           t('not a path');\n\
+           return [article.title, body.user.token];\n\
+         }\n",
+        &[],
+    );
+    let calls: Vec<_> = f
+        .wrapper_calls
+        .iter()
+        .map(|c| (c.recv.as_deref(), c.name.as_str(), c.line, c.reads.clone()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            (
+                Some("api"),
+                "get",
+                3,
+                vec![
+                    ("article".to_string(), false, 3),
+                    ("article.title".to_string(), false, 6)
+                ]
+            ),
+            (Some("api"), "post", 4, vec![("user.token".to_string(), false, 6)]),
+        ]
+    );
+    assert_eq!(
+        f.wrapper_calls[0].args[0],
+        CallArg::Str {
+            text: "articles/:slug".into(),
+            lit: false,
+            prefix_var: false
+        }
+    );
+    assert!(
+        matches!(&f.wrapper_calls[1].args[1], CallArg::Object { keys, .. } if keys == &["user", "user.email"])
+    );
+}

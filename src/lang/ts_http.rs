@@ -16,6 +16,8 @@ use oxc::ast::ast::*;
 use oxc::span::GetSpan;
 use rustc_hash::FxHashMap as HashMap;
 
+mod wrapper;
+
 /// Method names of routers and the verb each registers.
 const VERBS: [(&str, &str); 9] = [
     ("get", "GET"),
@@ -357,6 +359,8 @@ pub(super) struct Http {
     call_start: u32,
     /// What clients read from responses (issue 17).
     pub responses: super::ts_response::Responses,
+    /// Generic request helpers and the calls that may reach them.
+    wrappers: wrapper::Wrappers,
 }
 
 fn line(ls: &[u32], pos: u32) -> u32 {
@@ -381,6 +385,7 @@ impl Http {
         let name = id
             .map(str::to_string)
             .or_else(|| self.fn_names.get(&start).cloned());
+        self.wrapper_enter(name.clone(), start, params);
         let params = params
             .items
             .iter()
@@ -395,6 +400,7 @@ impl Http {
     }
 
     pub fn leave_function(&mut self) {
+        self.wrapper_leave();
         self.stack.pop();
         self.fn_consts.pop();
         self.responses.leave_function();
@@ -1068,6 +1074,7 @@ impl Http {
     /// `const NAME = '...'` at module level: a URL constant; `const api =
     /// axios.create({ baseURL })`: a client instance and its base.
     pub fn client_declarator(&mut self, name: &str, init: &Expression) {
+        self.wrapper_declarator(name, init);
         let init = init.without_parentheses();
         if matches!(
             init,
@@ -1128,6 +1135,50 @@ impl Http {
     /// `ky.get`, `got.post`, `superagent.get`.
     pub fn client_call(&mut self, it: &CallExpression, ls: &[u32]) {
         let at = line(ls, it.span.start);
+        // A request made with a known client may be a request helper's
+        // own; any other call may reach one.
+        match self.known_request(it) {
+            Some((client, verb)) => self.wrapper_request(it, client, verb, at),
+            None => self.wrapper_call(it, at),
+        }
+        self.client_call_at(it, at);
+    }
+
+    /// A request made with a known client: (client, `None` for
+    /// `fetch(url, opts)` / `axios(config)`, the verb of `client.get(...)`,
+    /// `REQUEST` for `client.request(config)`).
+    fn known_request(&self, it: &CallExpression) -> Option<(&'static str, Option<&'static str>)> {
+        match &it.callee {
+            Expression::Identifier(f) => {
+                let name = f.name.as_str();
+                if matches!(name, "fetch" | "$fetch" | "ofetch") {
+                    Some(("fetch", None))
+                } else {
+                    self.client_of(name).map(|c| (c, None))
+                }
+            }
+            Expression::StaticMemberExpression(m) => {
+                let method = m.property.name.as_str();
+                if method == "fetch"
+                    && matches!(&m.object, Expression::Identifier(o) if o.name == "window" || o.name == "globalThis")
+                {
+                    return Some(("fetch", None));
+                }
+                let recv = binding_of(&m.object)?;
+                if self.routers.contains_key(recv) {
+                    return None;
+                }
+                let client = self.client_of(recv)?;
+                if method == "request" {
+                    return Some((client, Some("REQUEST")));
+                }
+                wrapper::client_verb(method).map(|v| (client, Some(v)))
+            }
+            _ => None,
+        }
+    }
+
+    fn client_call_at(&mut self, it: &CallExpression, at: u32) {
         self.call_start = it.span.start;
         self.responses.call(it);
         let first = it.arguments.first().and_then(|a| a.as_expression());
@@ -1359,6 +1410,8 @@ impl Http {
     /// The client calls and bases, into the file's facts.
     fn finish_clients(&mut self, facts: &mut crate::facts::FileFacts) {
         let mut by_start: HashMap<u32, u32> = HashMap::default();
+        // Every call start that made an `http_calls` entry.
+        let mut http_at: HashMap<u32, u32> = HashMap::default();
         for c in std::mem::take(&mut self.client_calls) {
             // `k.get('items')` on an instance with a base URL.
             let based = c
@@ -1376,6 +1429,7 @@ impl Http {
             if !unwrapped {
                 by_start.entry(c.start).or_insert(facts.http_calls.len() as u32);
             }
+            http_at.entry(c.start).or_insert(facts.http_calls.len() as u32);
             facts.http_calls.push(crate::facts::HttpCall {
                 verb: c.verb,
                 url,
@@ -1388,19 +1442,27 @@ impl Http {
                 line: c.line,
             });
         }
-        // What clients read from the responses of these calls.
-        for (start, key, line) in self.responses.finish() {
-            if let Some(&call) = by_start.get(&start) {
-                facts.payload_keys.push(crate::facts::PayloadKey {
-                    role: crate::facts::PayloadRole::Received,
-                    key,
-                    owner: None,
-                    scope: None,
-                    call: Some(call),
-                    line,
-                });
+        // What clients read from the responses of these calls; the rest
+        // may be reads of what a request helper returns.
+        let mut rest: HashMap<u32, Vec<(bool, String, u32)>> = HashMap::default();
+        for (start, json, key, line) in self.responses.finish() {
+            match by_start.get(&start) {
+                Some(&call) => {
+                    if let Some(key) = crate::facts::client_key(json, &key) {
+                        facts.payload_keys.push(crate::facts::PayloadKey {
+                            role: crate::facts::PayloadRole::Received,
+                            key: key.to_string(),
+                            owner: None,
+                            scope: None,
+                            call: Some(call),
+                            line,
+                        });
+                    }
+                }
+                None => rest.entry(start).or_default().push((json, key, line)),
             }
         }
+        self.finish_wrappers(facts, &rest, &http_at);
         for (owner, parts) in std::mem::take(&mut self.bases) {
             if let Some((base, false)) = self.render(&parts, false) {
                 facts.http_bases.push((owner, base));

@@ -21,15 +21,18 @@ const NOT_KEYS: [&str; 3] = ["length", "constructor", "prototype"];
 
 #[derive(Clone, Debug)]
 enum Bind {
-    /// A response object (`res` of `await fetch(...)` / `await
-    /// axios.get(...)`), by the call's start.
-    Response(u32),
-    /// The response body, or a key inside it (`prefix`).
-    Body(u32, String),
+    /// The result of a call (a client's response, or what a request
+    /// helper returns), by the call's start, or a key path inside it.
+    Result(u32, String),
+    /// The body a fetch response's `.json()` gives, or a key inside it.
+    Json(u32, String),
 }
 
-/// A key read: (call start, key, line, chain root start).
-type Read = (u32, String, u32, u32);
+/// A key read: (call start, read after `.json()`, key, line, chain root
+/// start). Keys are relative to the call's result (`data.items` of an
+/// axios response) or to its `.json()` body; `finish` of `ts_http` reads
+/// them as the call's client or helper returns.
+type Read = (u32, bool, String, u32, u32);
 
 #[derive(Default)]
 pub struct Responses {
@@ -108,19 +111,22 @@ impl Responses {
             Expression::CallExpression(c) => match &c.callee {
                 Expression::StaticMemberExpression(m) if m.property.name == "json" => {
                     match self.value_at(&m.object, depth + 1) {
-                        Some(Bind::Response(call)) => Some(Bind::Body(call, String::new())),
+                        Some(Bind::Result(call, p)) if p.is_empty() => Some(Bind::Json(call, String::new())),
                         _ => None,
                     }
                 }
-                // Any other call may be a client call: checked at the end.
-                _ => Some(Bind::Response(c.span.start)),
+                // Any other call may be a client call or a request
+                // helper's: checked at the end.
+                _ => Some(Bind::Result(c.span.start, String::new())),
             },
             Expression::StaticMemberExpression(m) => {
                 let k = m.property.name.as_str();
+                if NOT_KEYS.contains(&k) {
+                    return None;
+                }
                 match self.value_at(&m.object, depth + 1)? {
-                    Bind::Response(call) if k == "data" => Some(Bind::Body(call, String::new())),
-                    Bind::Body(call, p) if !NOT_KEYS.contains(&k) => Some(Bind::Body(call, join(&p, k))),
-                    _ => None,
+                    Bind::Result(call, p) => Some(Bind::Result(call, join(&p, k))),
+                    Bind::Json(call, p) => Some(Bind::Json(call, join(&p, k))),
                 }
             }
             _ => None,
@@ -148,22 +154,24 @@ impl Responses {
                         continue;
                     };
                     let k = k.to_string();
-                    let sub = match &v {
-                        // `const { data } = await axios.get(...)`.
-                        Bind::Response(call) if k == "data" => Bind::Body(*call, String::new()),
-                        Bind::Body(call, p) => {
-                            let key = join(p, &k);
-                            if !matches!(prop.value, BindingPattern::ObjectPattern(_)) {
-                                self.reads.push((
-                                    *call,
-                                    key.clone(),
-                                    line(ls, prop.span.start),
-                                    prop.span.start,
-                                ));
-                            }
-                            Bind::Body(*call, key)
-                        }
-                        _ => continue,
+                    let (call, json, p) = match &v {
+                        Bind::Result(call, p) => (*call, false, p),
+                        Bind::Json(call, p) => (*call, true, p),
+                    };
+                    let key = join(p, &k);
+                    if !matches!(prop.value, BindingPattern::ObjectPattern(_)) {
+                        self.reads.push((
+                            call,
+                            json,
+                            key.clone(),
+                            line(ls, prop.span.start),
+                            prop.span.start,
+                        ));
+                    }
+                    let sub = if json {
+                        Bind::Json(call, key)
+                    } else {
+                        Bind::Result(call, key)
                     };
                     self.bind(&prop.value, sub, ls, depth + 1);
                 }
@@ -204,10 +212,10 @@ impl Responses {
         if self.callees.contains(&it.span.start) {
             segs.pop();
         }
-        let (call, prefix, segs) = match self.value_of(root) {
-            Some(Bind::Response(call)) if segs.first() == Some(&"data") => (call, String::new(), &segs[1..]),
-            Some(Bind::Body(call, p)) => (call, p, &segs[..]),
-            _ => return,
+        let (call, json, prefix) = match self.value_of(root) {
+            Some(Bind::Result(call, p)) => (call, false, p),
+            Some(Bind::Json(call, p)) => (call, true, p),
+            None => return,
         };
         let segs: Vec<&str> = segs
             .iter()
@@ -219,25 +227,26 @@ impl Responses {
         }
         let key = join(&prefix, &segs.join("."));
         self.reads
-            .push((call, key, line(ls, it.span.start), root.span().start));
+            .push((call, json, key, line(ls, it.span.start), root.span().start));
     }
 
     /// The reads per call start: per chain only its longest key (`a.b`,
-    /// not also `a`), sorted and deduplicated: (call start, key, line).
-    pub fn finish(&mut self) -> Vec<(u32, String, u32)> {
+    /// not also `a`), sorted and deduplicated: (call start, after
+    /// `.json()`, key, line).
+    pub fn finish(&mut self) -> Vec<(u32, bool, String, u32)> {
         let reads = std::mem::take(&mut self.reads);
         let mut longest: HashMap<u32, usize> = HashMap::default();
         for (i, r) in reads.iter().enumerate() {
-            let e = longest.entry(r.3).or_insert(i);
-            if r.1.len() > reads[*e].1.len() {
+            let e = longest.entry(r.4).or_insert(i);
+            if r.2.len() > reads[*e].2.len() {
                 *e = i;
             }
         }
-        let mut out: Vec<(u32, String, u32)> = reads
+        let mut out: Vec<(u32, bool, String, u32)> = reads
             .iter()
             .enumerate()
-            .filter(|(i, r)| longest.get(&r.3) == Some(i))
-            .map(|(_, r)| (r.0, r.1.clone(), r.2))
+            .filter(|(i, r)| longest.get(&r.4) == Some(i))
+            .map(|(_, r)| (r.0, r.1, r.2.clone(), r.3))
             .collect();
         out.sort();
         out.dedup();

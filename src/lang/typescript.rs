@@ -1060,6 +1060,9 @@ impl<'a> Visit<'a> for V<'_> {
 
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
         self.http.enter_function(None, it.span.start, &it.params);
+        if let Some(e) = it.get_expression() {
+            self.http.wrapper_return(e, self.src);
+        }
         self.payload.enter_function(it.span, &self.line_starts);
         walk::walk_arrow_function_expression(self, it);
         self.payload.leave_function();
@@ -1364,6 +1367,7 @@ impl<'a> Visit<'a> for V<'_> {
         match &it.left {
             AssignmentTarget::StaticMemberExpression(m) => {
                 self.payload.assign(m, &it.right, self.src, &self.line_starts);
+                self.http.wrapper_assign(m, &it.right);
                 self.writes.insert(m.span);
                 let prop = m.property.name.as_str();
                 let module_exports = |e: &Expression| {
@@ -1377,6 +1381,9 @@ impl<'a> Visit<'a> for V<'_> {
                     // module.exports = class A {}
                     match &it.right {
                         Expression::ObjectExpression(o) => {
+                            // `module.exports = { get: (path) => ... }`:
+                            // request helpers by their exported names.
+                            self.http.name_object_exports(o);
                             for p in &o.properties {
                                 if let ObjectPropertyKind::ObjectProperty(p) = p
                                     && let Some((k, pos, _)) = key_name(&p.key)
@@ -1452,6 +1459,7 @@ impl<'a> Visit<'a> for V<'_> {
     fn visit_return_statement(&mut self, it: &ReturnStatement<'a>) {
         if let Some(a) = &it.argument {
             self.payload.ret(a, self.src, &self.line_starts);
+            self.http.wrapper_return(a, self.src);
         }
         walk::walk_return_statement(self, it);
     }
@@ -1644,6 +1652,8 @@ impl<'a> Visit<'a> for V<'_> {
                     self.http.name_function(e.span().start, "default");
                     // `export default Router().use('/api', api)`
                     self.http.declarator("default", e, &self.line_starts);
+                    // `export default { get(path) {...} }`
+                    self.http.wrapper_declarator("default", e);
                 }
                 self.export("default", None, None, pos)
             }
