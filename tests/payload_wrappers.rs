@@ -160,3 +160,31 @@ fn a_typed_axios_helper_with_the_verb_as_an_argument() {
     );
     assert!(f.problems.is_empty(), "{:?}", f.codes());
 }
+
+#[test]
+fn keys_read_from_array_elements_in_a_callback_are_under_brackets() {
+    let r = report();
+    // `const { tags } = await api.get('tags')` then `tags.map((t) =>
+    // [t.name, t.label])`: `tags[].name` is rendered, `tags[].label` not.
+    let f = r.finding("route:GET /api/tags");
+    let s = format!("{APP}:28");
+    assert_eq!(
+        keys(f, "response"),
+        [
+            ("tags", vec![s.as_str()], vec!["web/src/routes/login.js:16"]),
+            ("tags[].count", vec![s.as_str()], vec![]),
+            ("tags[].label", vec![], vec!["web/src/routes/login.js:17"]),
+            (
+                "tags[].name",
+                vec![s.as_str()],
+                vec!["web/src/routes/login.js:17"]
+            ),
+        ]
+    );
+    assert_eq!(f.codes(), ["response-key-read-never-sent"]);
+    let m = &f.problem("response-key-read-never-sent").message;
+    assert!(
+        m.contains("`tags[].label` is read by web/src/routes/login.js:17"),
+        "{m}"
+    );
+}

@@ -83,6 +83,22 @@ const NOT_OUTBOUND: [&str; 9] = [
     "request spec",
 ];
 
+/// Enumerable methods whose block gets the elements first.
+const ELEMENT_METHODS: [&str; 12] = [
+    "each",
+    "map",
+    "collect",
+    "select",
+    "filter",
+    "reject",
+    "find",
+    "detect",
+    "flat_map",
+    "each_with_index",
+    "filter_map",
+    "sum",
+];
+
 /// A pending link to an HTTP call recorded later in the walk (the call is
 /// a descendant of the node that names it).
 pub(super) enum PendingHttp {
@@ -241,6 +257,43 @@ impl<'pr> Walker<'_, '_> {
             .push(PendingHttp::Var(local, name));
     }
 
+    /// `resp['items'].each { |i| i['sku'] }`: the block's first parameter
+    /// is an element of a response's array (`items[]`).
+    fn element_block(&mut self, c: &CallNode<'pr>, name: &str, recv: Option<&Node<'pr>>) {
+        if !ELEMENT_METHODS.contains(&name) {
+            return;
+        }
+        let (Some(recv), Some(block)) = (recv, c.block().and_then(|b| b.as_block_node())) else {
+            return;
+        };
+        let Some(param) = block
+            .parameters()
+            .and_then(|p| p.as_block_parameters_node())
+            .and_then(|p| p.parameters())
+            .and_then(|p| p.requireds().iter().next())
+            .and_then(|p| p.as_required_parameter_node())
+            .map(|p| utf8(p.name().as_slice()))
+        else {
+            return;
+        };
+        let local = self.top().local_id;
+        let (steps, base, _) = self.chain(recv, false);
+        match base {
+            Some(Base::Response(i, p)) => {
+                let (path, _) = self.steps_path(&p, &steps);
+                self.json_vars.insert((local, param), (i, join_key(&path, "[]")));
+            }
+            Some(Base::PendingResponse(at, p)) => {
+                let (path, _) = self.steps_path(&p, &steps);
+                self.pending_http
+                    .entry(at)
+                    .or_default()
+                    .push(PendingHttp::JsonVar(local, param, join_key(&path, "[]")));
+            }
+            _ => {}
+        }
+    }
+
     /// The HTTP call starting at `at` was recorded as `http_calls[idx]`.
     fn http_recorded(&mut self, at: u32, idx: u32) {
         let Some(pending) = self.pending_http.remove(&at) else {
@@ -302,7 +355,14 @@ impl<'pr> Walker<'_, '_> {
             }
             match name {
                 b"[]" | b"fetch" | b"require" | b"key?" | b"has_key?" => {
-                    let Some(k) = args.first().and_then(key_name) else {
+                    // `items[0]`: an element.
+                    let index = name == b"[]" && args.first().is_some_and(|a| a.as_integer_node().is_some());
+                    let k = if index {
+                        Some("[]".to_string())
+                    } else {
+                        args.first().and_then(key_name)
+                    };
+                    let Some(k) = k else {
                         return (Vec::new(), None, links);
                     };
                     steps.push(Step::Key(k));
@@ -473,6 +533,7 @@ impl<'pr> Walker<'_, '_> {
         if new_call.is_none() {
             self.unlisted_request(c, name, recv, args, line);
         }
+        self.element_block(c, name, recv);
         let loc = n.location();
         let seen = self.chain_links.contains(&(loc.start(), loc.end()));
         // Chains: params reads (server) and response reads (client).

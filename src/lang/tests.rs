@@ -2508,13 +2508,14 @@ function c() {\n\
         .collect();
     got.sort();
     // `res.status` of a response is no key, `items.map` is a method on the
-    // `order.items` read, `helper()` is no client, and `items` in `c` is
-    // not `a`'s local.
+    // `order.items` read whose callback reads elements, `helper()` is no
+    // client, and `items` in `c` is not `a`'s local.
     assert_eq!(
         got,
         [
             (Some(0), "order.customer.email".to_string(), 5),
             (Some(0), "order.items".to_string(), 4),
+            (Some(0), "order.items[].sku".to_string(), 5),
             (Some(1), "flags.beta".to_string(), 10),
             (Some(1), "user".to_string(), 10),
             (Some(1), "user.name".to_string(), 11),
@@ -2710,5 +2711,69 @@ fn typescript_calls_that_may_reach_a_helper_keep_their_arguments_and_reads() {
     );
     assert!(
         matches!(&f.wrapper_calls[1].args[1], CallArg::Object { keys, .. } if keys == &["user", "user.email"])
+    );
+}
+
+#[test]
+fn typescript_reads_of_array_elements_are_keys_under_brackets() {
+    use crate::facts::PayloadRole::Received as G;
+    let f = ts(
+        "import axios from 'axios';\n\
+         export async function skus() {\n\
+           const res = await axios.get('/api/items');\n\
+           const a = res.data.items.map((i) => i.sku);\n\
+           res.data.items.forEach(function (item) { return item.qty; });\n\
+           for (const line of res.data.lines) { line.price; }\n\
+           const first = res.data.items[0].name;\n\
+           const { data } = await axios.get('/api/other');\n\
+           data.rows.filter(({ id }) => id);\n\
+           [1, 2].map((n) => n.toFixed);\n\
+         }\n",
+        &[],
+    );
+    let keys: Vec<_> = f
+        .payload_keys
+        .iter()
+        .filter(|k| k.role == G)
+        .map(|k| (k.key.as_str(), k.line, k.call))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("items", 4, Some(0)),
+            ("items", 5, Some(0)),
+            ("items[].name", 7, Some(0)),
+            ("items[].qty", 5, Some(0)),
+            ("items[].sku", 4, Some(0)),
+            ("lines", 6, Some(0)),
+            ("lines[].price", 6, Some(0)),
+            ("rows", 9, Some(1)),
+            ("rows[].id", 9, Some(1)),
+        ]
+    );
+}
+
+#[test]
+fn ruby_reads_of_array_elements_are_keys_under_brackets() {
+    use crate::facts::PayloadRole::Received as G;
+    let f = ruby(
+        "class ShopClient\n  def skus\n    resp = HTTParty.get(\"/api/items\")\n    resp['items'].each { |i| i['sku'] }\n    data = JSON.parse(resp.body)\n    data['lines'].map do |line|\n      line['price']\n    end\n    data['items'][0]['name']\n  end\nend\n",
+        &[],
+    );
+    let keys: Vec<_> = f
+        .payload_keys
+        .iter()
+        .filter(|k| k.role == G)
+        .map(|k| (k.key.as_str(), k.line, k.call))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("items", 4, Some(0)),
+            ("items[].sku", 4, Some(0)),
+            ("lines", 6, Some(0)),
+            ("lines[].price", 7, Some(0)),
+            ("items[].name", 9, Some(0)),
+        ]
     );
 }

@@ -381,11 +381,12 @@ impl Http {
     }
 
     /// Entering a function (its own name, or the binding it was given).
-    pub fn enter_function(&mut self, id: Option<&str>, start: u32, params: &FormalParameters) {
+    pub fn enter_function(&mut self, id: Option<&str>, start: u32, params: &FormalParameters, ls: &[u32]) {
         let name = id
             .map(str::to_string)
             .or_else(|| self.fn_names.get(&start).cloned());
         self.wrapper_enter(name.clone(), start, params);
+        self.responses.enter_function(start, params, ls);
         let params = params
             .items
             .iter()
@@ -396,7 +397,6 @@ impl Http {
             .collect();
         self.stack.push((name, params));
         self.fn_consts.push(HashMap::default());
-        self.responses.enter_function();
     }
 
     pub fn leave_function(&mut self) {

@@ -43,6 +43,10 @@ pub struct Responses {
     /// Member expressions that are a call's callee (`data.items.map`).
     callees: HashSet<u32>,
     reads: Vec<Read>,
+    /// Callbacks given to an array method of a response's array
+    /// (`items.map(i => ...)`), by the function's start: what their first
+    /// parameter is (an element).
+    elements: HashMap<u32, Bind>,
     /// The module installs a response interceptor
     /// (`x.interceptors.response.use(...)`, ky's `hooks: { afterResponse }`).
     intercepted: bool,
@@ -65,17 +69,63 @@ fn inner<'e, 'a>(e: &'e Expression<'a>) -> &'e Expression<'a> {
 }
 
 fn join(prefix: &str, k: &str) -> String {
-    if prefix.is_empty() {
-        k.to_string()
+    if prefix.is_empty() || k.starts_with("[]") {
+        format!("{prefix}{k}")
     } else {
         format!("{prefix}.{k}")
     }
 }
 
+/// Array methods whose callback gets the elements first.
+const ELEMENT_METHODS: [&str; 9] = [
+    "map",
+    "forEach",
+    "filter",
+    "find",
+    "findLast",
+    "some",
+    "every",
+    "flatMap",
+    "findIndex",
+];
+
+/// An element of the array a value is (`items` → `items[]`).
+fn element(b: Bind) -> Bind {
+    match b {
+        Bind::Result(c, p) => Bind::Result(c, join(&p, "[]")),
+        Bind::Json(c, p) => Bind::Json(c, join(&p, "[]")),
+    }
+}
+
+/// `x[0]`: an element.
+fn is_index(m: &ComputedMemberExpression) -> bool {
+    matches!(m.expression, Expression::NumericLiteral(_))
+}
+
 impl Responses {
-    pub fn enter_function(&mut self) {
+    /// Entering a function; a callback of an array method over a
+    /// response's array binds its first parameter to an element.
+    pub fn enter_function(&mut self, start: u32, params: &FormalParameters, ls: &[u32]) {
         self.next_fn += 1;
         self.fns.push(self.next_fn);
+        if let Some(v) = self.elements.remove(&start)
+            && let Some(p) = params.items.first()
+        {
+            self.bind(&p.pattern, v, ls, 0);
+        }
+    }
+
+    /// `for (const item of data.items)`: `item` is an element.
+    pub fn for_of(&mut self, left: &ForStatementLeft, right: &Expression, ls: &[u32]) {
+        let ForStatementLeft::VariableDeclaration(d) = left else {
+            return;
+        };
+        let Some(decl) = d.declarations.first() else {
+            return;
+        };
+        if let Some(v) = self.value_of(right) {
+            self.bind(&decl.id, element(v), ls, 0);
+        }
     }
 
     pub fn leave_function(&mut self) {
@@ -119,6 +169,9 @@ impl Responses {
                 // helper's: checked at the end.
                 _ => Some(Bind::Result(c.span.start, String::new())),
             },
+            Expression::ComputedMemberExpression(m) if is_index(m) => {
+                self.value_at(&m.object, depth + 1).map(element)
+            }
             Expression::StaticMemberExpression(m) => {
                 let k = m.property.name.as_str();
                 if NOT_KEYS.contains(&k) {
@@ -184,6 +237,17 @@ impl Responses {
     pub fn call(&mut self, it: &CallExpression) {
         if let Expression::StaticMemberExpression(m) = &it.callee {
             self.callees.insert(m.span.start);
+            if ELEMENT_METHODS.contains(&m.property.name.as_str())
+                && let Some(cb) = it.arguments.first()
+                && let Some(start) = match cb {
+                    Argument::ArrowFunctionExpression(f) => Some(f.span.start),
+                    Argument::FunctionExpression(f) => Some(f.span.start),
+                    _ => None,
+                }
+                && let Some(v) = self.value_of(&m.object)
+            {
+                self.elements.insert(start, element(v));
+            }
         }
     }
 

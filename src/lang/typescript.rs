@@ -1050,8 +1050,12 @@ impl<'a> Visit<'a> for V<'_> {
                 decl_start: it.span.start,
             });
         }
-        self.http
-            .enter_function(it.id.as_ref().map(|i| i.name.as_str()), it.span.start, &it.params);
+        self.http.enter_function(
+            it.id.as_ref().map(|i| i.name.as_str()),
+            it.span.start,
+            &it.params,
+            &self.line_starts,
+        );
         self.payload.enter_function(it.span, &self.line_starts);
         walk::walk_function(self, it, flags);
         self.payload.leave_function();
@@ -1059,7 +1063,8 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
-        self.http.enter_function(None, it.span.start, &it.params);
+        self.http
+            .enter_function(None, it.span.start, &it.params, &self.line_starts);
         if let Some(e) = it.get_expression() {
             self.http.wrapper_return(e, self.src);
         }
@@ -1325,6 +1330,11 @@ impl<'a> Visit<'a> for V<'_> {
     fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
         self.asyncs.construct(&it.callee, &it.arguments, it.span.start);
         walk::walk_new_expression(self, it);
+    }
+
+    fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
+        self.http.responses.for_of(&it.left, &it.right, &self.line_starts);
+        walk::walk_for_of_statement(self, it);
     }
 
     fn visit_switch_statement(&mut self, it: &SwitchStatement<'a>) {
