@@ -840,10 +840,10 @@ pub enum CallArg {
         lit: bool,
         prefix_var: bool,
     },
-    /// An object literal: its keys as dotted paths (a body), and its
-    /// top-level values (`send({ method: 'GET', path })`).
+    /// An object literal: its keys as dotted paths with their lines (a
+    /// body), and its top-level values (`send({ method: 'GET', path })`).
     Object {
-        keys: Vec<String>,
+        keys: Vec<(String, u32)>,
         props: Vec<(String, CallArg)>,
     },
     Other,

@@ -132,6 +132,14 @@ impl Text {
         self.parts.extend(t.parts);
     }
 
+    /// The untrusted names it quotes (`Text::code` parts), in order.
+    pub fn code_parts(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Code(c) => Some(c.as_str()),
+            _ => None,
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.parts.iter().all(|p| match p {
             Part::Ours(s) => s.is_empty(),

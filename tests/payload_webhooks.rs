@@ -484,13 +484,13 @@ fn an_acronym_controller_with_basic_auth_is_a_verified_handler() {
 fn typescript_clients_send_and_read_keys_and_a_rename_is_reported_once_per_finding() {
     let r = report();
     let web = |l: u32| format!("web/src/orders.ts:{l}");
-    let (w4, w7, w11, w12, w13, w17, w22, w23) = (
-        web(4),
+    let (w5, w7, w11, w12, w13, w19, w22, w23) = (
+        web(5),
         web(7),
         web(11),
         web(12),
         web(13),
-        web(17),
+        web(19),
         web(22),
         web(23),
     );
@@ -499,16 +499,17 @@ fn typescript_clients_send_and_read_keys_and_a_rename_is_reported_once_per_findi
     for id in ["route:PATCH /api/orders/:id", "action:api/orders#update"] {
         let f = r.finding(id);
         // The bodies' leaves (axios's second argument, fetch's
-        // `JSON.stringify`) are the request's sent keys; their parent
-        // `order` is not listed and covers no read by itself.
+        // `JSON.stringify`) are the request's sent keys, each at the line
+        // it is written on; their parent `order` is not listed and covers
+        // no read by itself.
         assert_eq!(
             keys(f, "request"),
             [
                 ("order.delivery_notes", vec![], vec![permit.as_str()]),
-                ("order.notes", vec![w4.as_str()], vec![]),
+                ("order.notes", vec![w5.as_str()], vec![]),
                 (
                     "order.quantity",
-                    vec![w11.as_str(), w17.as_str(), w4.as_str()],
+                    vec![w11.as_str(), w19.as_str(), w5.as_str()],
                     vec![permit.as_str()]
                 ),
             ],
@@ -563,7 +564,7 @@ fn typescript_clients_send_and_read_keys_and_a_rename_is_reported_once_per_findi
     let m = &route.problem("request-key-sent-never-read").message;
     assert!(
         m.contains(
-            "`order.notes` is sent by web/src/orders.ts:4 but Api::OrdersController#update never reads it"
+            "`order.notes` is sent by web/src/orders.ts:5 but Api::OrdersController#update never reads it"
         ) && m.contains("likely renamed: the server reads `order.delivery_notes`"),
         "{m}"
     );

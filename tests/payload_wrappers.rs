@@ -57,6 +57,7 @@ fn a_call_through_two_helpers_is_a_client_call_with_its_body_and_reads() {
     // `send({ method: 'POST', path, data })` → `fetch(`${base}/${path}`,
     // opts)` with `opts.body = JSON.stringify(data)`; `send` returns
     // `JSON.parse(text)`, so `body.user.token` is a key of the response.
+    // The body's keys are where they are written (line 5), not at the call.
     let f = r.finding("route:POST /api/users/login");
     assert_eq!(callers(f), [("web/src/routes/login.js:4", "path")]);
     assert_eq!(
@@ -64,12 +65,12 @@ fn a_call_through_two_helpers_is_a_client_call_with_its_body_and_reads() {
         [
             (
                 "user.email",
-                vec!["web/src/routes/login.js:4"],
+                vec!["web/src/routes/login.js:5"],
                 vec![format!("{APP}:6").as_str()]
             ),
             (
                 "user.password",
-                vec!["web/src/routes/login.js:4"],
+                vec!["web/src/routes/login.js:5"],
                 vec![format!("{APP}:6").as_str()]
             ),
         ]
@@ -186,5 +187,46 @@ fn keys_read_from_array_elements_in_a_callback_are_under_brackets() {
     assert!(
         m.contains("`tags[].label` is read by web/src/routes/login.js:17"),
         "{m}"
+    );
+}
+
+#[test]
+fn the_markdown_report_lists_each_payload_key_with_its_sites_and_problem() {
+    let out = common::seamscan()
+        .args([
+            "audit",
+            "--plan",
+            "plans/payload-wrappers.yaml",
+            "fixtures/payload-wrappers",
+            "--quiet",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    let section = md
+        .split("### HIGH `route:GET /api/tags`")
+        .nth(1)
+        .and_then(|s| s.split("\n### ").next())
+        .expect(&md);
+    // The message's key and locations are code spans, not one span around
+    // the whole message.
+    assert!(
+        section.contains(
+            "`tags[].label` is read by `web/src/routes/login.js:17` but `Express inline handler` never sends it"
+        ),
+        "{section}"
+    );
+    assert!(
+        section.ends_with(
+            "\n\n| side | key | sent at | read at | problem |\n\
+             |---|---|---|---|---|\n\
+             | response | `tags` | `api/src/app.ts:28` | `web/src/routes/login.js:16` |  |\n\
+             | response | `tags[].count` | `api/src/app.ts:28` | — |  |\n\
+             | response | `tags[].label` | — | `web/src/routes/login.js:17` | response-key-read-never-sent |\n\
+             | response | `tags[].name` | `api/src/app.ts:28` | `web/src/routes/login.js:17` |  |\n"
+        ),
+        "{section}"
     );
 }

@@ -488,15 +488,17 @@ pub fn check(
         let named = blamed.contains(k) || wrappers.iter().any(|w| blamed.contains(&format!("{w}.{k}")));
         if m.is_empty() && !reads_all && !handlers.is_empty() && !prod.is_empty() && !named {
             let hint = match rename_of(k, read_keys.iter()) {
-                Some(r) => format!(" (likely renamed: the server reads `{r}`)"),
-                None => String::new(),
+                Some(r) => msg!(" (likely renamed: the server reads {})", Text::code(r)),
+                None => Text::ours(""),
             };
             f.problem(
                 Code::RequestKeySentNeverRead,
-                format!(
-                    "`{k}` is sent by {} but {} never reads it{hint}",
-                    prod.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-                    handlers.join(", ")
+                msg!(
+                    "{} is sent by {} but {} never reads it{}",
+                    Text::code(k),
+                    Text::raw_list(&prod, ", "),
+                    Text::raw_list(&handlers, ", "),
+                    hint
                 ),
             );
         }
@@ -557,18 +559,21 @@ pub fn check(
         let prod: Vec<&String> = locs.iter().filter(|(_, t)| !t).map(|(l, _)| l).collect();
         if m.is_empty() && visible && !prod.is_empty() {
             let hint = match rename_of(k, sent_keys.iter()) {
-                Some(s) => format!(
-                    " (likely renamed to `{s}`, rendered at {})",
-                    shape_all.keys[&s].iter().next().cloned().unwrap_or_default()
+                Some(s) => msg!(
+                    " (likely renamed to {}, rendered at {})",
+                    Text::code(s.as_str()),
+                    Text::raw(shape_all.keys[&s].iter().next().cloned().unwrap_or_default())
                 ),
-                None => String::new(),
+                None => Text::ours(""),
             };
             f.problem(
                 Code::ResponseKeyReadNeverSent,
-                format!(
-                    "`{k}` is read by {} but {} never sends it{hint}",
-                    prod.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
-                    handlers.join(", ")
+                msg!(
+                    "{} is read by {} but {} never sends it{}",
+                    Text::code(k),
+                    Text::raw_list(&prod, ", "),
+                    Text::raw_list(&handlers, ", "),
+                    hint
                 ),
             );
         }

@@ -10,9 +10,9 @@
 use super::{ArgRef, CallArg, ClientWrapper, FileFacts, HttpCall, PayloadKey, PayloadRole, WrapperCall};
 use super::{WrapperReturns, WrapperVerb, resolve::Resolution};
 
-/// A request made through a helper: (file, index into its
-/// `wrapper_calls`, the request, the keys read back with their lines).
-type Made = (usize, u32, HttpCall, Vec<(String, u32)>);
+/// A request made through a helper: the request, the body's keys and the
+/// keys read back, with their lines.
+type Made = (HttpCall, Vec<(String, u32)>, Vec<(String, u32)>);
 
 /// A call's argument a helper takes a value from.
 fn pick<'a>(args: &'a [CallArg], r: &ArgRef) -> Option<&'a CallArg> {
@@ -26,7 +26,7 @@ fn pick<'a>(args: &'a [CallArg], r: &ArgRef) -> Option<&'a CallArg> {
 }
 
 /// The request a call of `w` makes, and the keys it reads back.
-fn request(c: &WrapperCall, w: &ClientWrapper) -> Option<(HttpCall, Vec<(String, u32)>)> {
+fn request(c: &WrapperCall, w: &ClientWrapper) -> Option<Made> {
     let Some(CallArg::Str { text, prefix_var, .. }) = pick(&c.args, &w.path) else {
         return None;
     };
@@ -50,7 +50,7 @@ fn request(c: &WrapperCall, w: &ClientWrapper) -> Option<(HttpCall, Vec<(String,
             _ => "ANY".to_string(),
         },
     };
-    let body_keys = match w.body.as_ref().and_then(|b| pick(&c.args, b)) {
+    let body = match w.body.as_ref().and_then(|b| pick(&c.args, b)) {
         Some(CallArg::Object { keys, .. }) => keys.clone(),
         _ => Vec::new(),
     };
@@ -73,11 +73,12 @@ fn request(c: &WrapperCall, w: &ClientWrapper) -> Option<(HttpCall, Vec<(String,
             prefix_var,
             client: format!("{} via {}", w.client, w.name),
             owner: None,
-            body_keys,
+            body_keys: body.iter().map(|(k, _)| k.clone()).collect(),
             base_elsewhere: false,
             imported_instance: false,
             line: c.line,
         },
+        body,
         reads,
     ))
 }
@@ -85,19 +86,23 @@ fn request(c: &WrapperCall, w: &ClientWrapper) -> Option<(HttpCall, Vec<(String,
 /// Tie every resolved helper call into its file's `http_calls` and
 /// `payload_keys`.
 pub(super) fn tie(facts: &mut [FileFacts], res: &Resolution) {
-    let mut made: Vec<Made> = Vec::new();
+    let mut made: Vec<(usize, u32, Made)> = Vec::new();
     for (&(fi, ci), &(tf, wi)) in &res.wrapper_calls {
         let c = &facts[fi as usize].wrapper_calls[ci as usize];
         let w = &facts[tf as usize].client_wrappers[wi as usize];
-        if let Some((call, reads)) = request(c, w) {
-            made.push((fi as usize, ci, call, reads));
+        if let Some(m) = request(c, w) {
+            made.push((fi as usize, ci, m));
         }
     }
-    for (fi, ci, call, reads) in made {
+    for (fi, ci, (call, body, reads)) in made {
         let ff = &mut facts[fi];
         let idx = match ff.wrapper_calls[ci as usize].http_call {
             Some(i) => {
                 ff.http_calls[i as usize] = call;
+                // What the walk took for the body of a client call is the
+                // helper's to say.
+                ff.payload_keys
+                    .retain(|k| !(k.call == Some(i) && k.role == PayloadRole::Sent));
                 i
             }
             None => {
@@ -105,6 +110,20 @@ pub(super) fn tie(facts: &mut [FileFacts], res: &Resolution) {
                 (ff.http_calls.len() - 1) as u32
             }
         };
+        // The body's leaves, where each is written.
+        for (key, line) in &body {
+            if body.iter().any(|(o, _)| o.starts_with(&format!("{key}."))) {
+                continue;
+            }
+            ff.payload_keys.push(PayloadKey {
+                role: PayloadRole::Sent,
+                key: key.clone(),
+                owner: None,
+                scope: None,
+                call: Some(idx),
+                line: *line,
+            });
+        }
         for (key, line) in reads {
             ff.payload_keys.push(PayloadKey {
                 role: PayloadRole::Received,

@@ -998,16 +998,17 @@ struct RawClientCall {
     base_elsewhere: bool,
     /// The instance is an import not named like a client.
     imported_instance: bool,
-    /// The JSON body's keys.
-    body_keys: Vec<String>,
+    /// The JSON body's keys, each with its line.
+    body_keys: Vec<(String, u32)>,
     line: u32,
     /// The call expression's start (ties response reads to it).
     start: u32,
 }
 
-/// The keys of an object literal as dotted paths (nested objects a few
-/// levels deep; spreads and computed keys are not followed).
-fn object_keys(e: &Expression, prefix: &str, depth: usize, out: &mut Vec<String>) {
+/// The keys of an object literal as dotted paths, each with its
+/// property's start (nested objects a few levels deep; spreads and
+/// computed keys are not followed).
+fn object_keys(e: &Expression, prefix: &str, depth: usize, out: &mut Vec<(String, u32)>) {
     let Expression::ObjectExpression(o) = e.without_parentheses() else {
         return;
     };
@@ -1028,12 +1029,12 @@ fn object_keys(e: &Expression, prefix: &str, depth: usize, out: &mut Vec<String>
         if depth < 3 && matches!(p.value.without_parentheses(), Expression::ObjectExpression(_)) {
             object_keys(&p.value, &path, depth + 1, out);
         }
-        out.push(path);
+        out.push((path, p.span.start));
     }
 }
 
 /// The body object of a request: `JSON.stringify({...})`, or `{...}`.
-fn body_keys(e: Option<&Expression>) -> Vec<String> {
+fn body_keys(e: Option<&Expression>) -> Vec<(String, u32)> {
     let mut out = Vec::new();
     let Some(mut e) = e.map(|e| e.without_parentheses()) else {
         return out;
@@ -1047,8 +1048,26 @@ fn body_keys(e: Option<&Expression>) -> Vec<String> {
     }
     object_keys(e, "", 0, &mut out);
     out.sort();
-    out.dedup();
+    out.dedup_by(|a, b| a.0 == b.0);
     out
+}
+
+/// A request body's leaf keys as `Sent` payload keys of `http_calls[call]`,
+/// at their lines.
+pub(super) fn push_sent(facts: &mut crate::facts::FileFacts, call: u32, keys: &[(String, u32)]) {
+    for (k, l) in keys {
+        if keys.iter().any(|(o, _)| o.starts_with(&format!("{k}."))) {
+            continue;
+        }
+        facts.payload_keys.push(crate::facts::PayloadKey {
+            role: crate::facts::PayloadRole::Sent,
+            key: k.clone(),
+            owner: None,
+            scope: None,
+            call: Some(call),
+            line: *l,
+        });
+    }
 }
 
 /// The `method:` of an options object: `Some(verb)`, `ANY` when it is not
@@ -1139,9 +1158,9 @@ impl Http {
         // own; any other call may reach one.
         match self.known_request(it) {
             Some((client, verb)) => self.wrapper_request(it, client, verb, at),
-            None => self.wrapper_call(it, at),
+            None => self.wrapper_call(it, at, ls),
         }
-        self.client_call_at(it, at);
+        self.client_call_at(it, ls, at);
     }
 
     /// A request made with a known client: (client, `None` for
@@ -1178,7 +1197,7 @@ impl Http {
         }
     }
 
-    fn client_call_at(&mut self, it: &CallExpression, at: u32) {
+    fn client_call_at(&mut self, it: &CallExpression, ls: &[u32], at: u32) {
         self.call_start = it.span.start;
         self.responses.call(it);
         let first = it.arguments.first().and_then(|a| a.as_expression());
@@ -1203,7 +1222,17 @@ impl Http {
                     if matches!(name, "useSWR" | "useSWRImmutable")
                         && let Some(url) = first.and_then(swr_key)
                     {
-                        self.push_client("GET".to_string(), url, "swr", None, false, false, Vec::new(), at);
+                        self.push_client(
+                            "GET".to_string(),
+                            url,
+                            "swr",
+                            None,
+                            false,
+                            false,
+                            Vec::new(),
+                            at,
+                            ls,
+                        );
                     }
                     return;
                 }
@@ -1225,7 +1254,7 @@ impl Http {
                         .or_else(|| prop(o, "json"))
                         .or_else(|| prop(o, "data"))
                 }));
-                self.push_client(verb, url, client, owner, false, false, body, at);
+                self.push_client(verb, url, client, owner, false, false, body, at, ls);
             }
             Expression::StaticMemberExpression(m) => {
                 let method = m.property.name.as_str();
@@ -1238,7 +1267,7 @@ impl Http {
                         .and_then(method_of)
                         .unwrap_or_else(|| "GET".to_string());
                     let body = body_keys(options(1).and_then(|o| prop(o, "body")));
-                    self.push_client(verb, u, "fetch", None, false, false, body, at);
+                    self.push_client(verb, u, "fetch", None, false, false, body, at, ls);
                     return;
                 }
                 let Some(recv) = binding_of(&m.object) else { return };
@@ -1269,7 +1298,7 @@ impl Http {
                     let Some(url) = prop(o, "url") else { return };
                     let verb = method_of(o).unwrap_or_else(|| "GET".to_string());
                     let body = body_keys(prop(o, "data").or_else(|| prop(o, "json")));
-                    self.push_client(verb, url, client, owner, elsewhere, imported, body, at);
+                    self.push_client(verb, url, client, owner, elsewhere, imported, body, at, ls);
                     return;
                 }
                 let Some(verb) = verb_of(method).filter(|v| *v != "ANY") else {
@@ -1292,7 +1321,17 @@ impl Http {
                     (_, Some(e)) if matches!(verb, "POST" | "PUT" | "PATCH") => body_keys(Some(e)),
                     _ => Vec::new(),
                 };
-                self.push_client(verb.to_string(), u, client, owner, elsewhere, imported, body, at);
+                self.push_client(
+                    verb.to_string(),
+                    u,
+                    client,
+                    owner,
+                    elsewhere,
+                    imported,
+                    body,
+                    at,
+                    ls,
+                );
             }
             _ => {}
         }
@@ -1312,8 +1351,9 @@ impl Http {
         owner: Option<String>,
         elsewhere: bool,
         imported: bool,
-        body_keys: Vec<String>,
+        body_keys: Vec<(String, u32)>,
         at: u32,
+        ls: &[u32],
     ) {
         let Some(mut parts) = url_parts(url, 0) else {
             return;
@@ -1328,7 +1368,7 @@ impl Http {
             owner,
             base_elsewhere: elsewhere,
             imported_instance: imported,
-            body_keys,
+            body_keys: body_keys.into_iter().map(|(k, pos)| (k, line(ls, pos))).collect(),
             line: at,
             start: self.call_start,
         });
@@ -1430,13 +1470,17 @@ impl Http {
                 by_start.entry(c.start).or_insert(facts.http_calls.len() as u32);
             }
             http_at.entry(c.start).or_insert(facts.http_calls.len() as u32);
+            // The body's leaves, each where it is written (an object sent
+            // whole covers no read by itself).
+            let idx = facts.http_calls.len() as u32;
+            push_sent(facts, idx, &c.body_keys);
             facts.http_calls.push(crate::facts::HttpCall {
                 verb: c.verb,
                 url,
                 prefix_var,
                 client: c.client,
                 owner: c.owner,
-                body_keys: c.body_keys,
+                body_keys: c.body_keys.into_iter().map(|(k, _)| k).collect(),
                 base_elsewhere: c.base_elsewhere,
                 imported_instance: c.imported_instance,
                 line: c.line,

@@ -44,6 +44,73 @@ fn steps(f: &Finding) -> [Option<bool>; 4] {
     [exists, reachable, called, f.config_wired]
 }
 
+/// Locations in a table cell: the first three, then how many more.
+fn cell_locations(v: &[String]) -> String {
+    if v.is_empty() {
+        return "—".to_string();
+    }
+    let shown: Vec<String> = v.iter().take(3).map(|s| md_code(s)).collect();
+    let more = if v.len() > 3 {
+        format!(" and {} more", v.len() - 3)
+    } else {
+        String::new()
+    };
+    md_cell(&format!("{}{more}", shown.join(", ")))
+}
+
+/// The payload keys of a route or action finding, one row per key, with
+/// the payload problem that names it.
+fn payload_table(f: &Finding, out: &mut dyn Write) -> std::io::Result<()> {
+    use crate::findings::Code::*;
+    let Some(p) = &f.payload else { return Ok(()) };
+    if p.request.is_empty() && p.response.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "| side | key | sent at | read at | problem |")?;
+    writeln!(out, "|---|---|---|---|---|")?;
+    let rows = p
+        .request
+        .iter()
+        .map(|e| ("request", e))
+        .chain(p.response.iter().map(|e| ("response", e)));
+    // The key a payload problem is about: the first key of its side it
+    // quotes (a likely rename it also names comes after).
+    let about = |pr: &crate::findings::Problem, side: &[crate::findings::PayloadEntry]| {
+        pr.message
+            .code_parts()
+            .find(|c| side.iter().any(|e| e.key == *c))
+            .map(str::to_string)
+    };
+    for (side, e) in rows {
+        let (codes, entries): (&[crate::findings::Code], &[crate::findings::PayloadEntry]) =
+            if side == "request" {
+                (&[ParamsKeyNeverSent, RequestKeySentNeverRead], &p.request)
+            } else {
+                (&[ResponseKeyReadNeverSent], &p.response)
+            };
+        let problem: Vec<&str> = f
+            .problems
+            .iter()
+            .filter(|pr| codes.contains(&pr.code) && about(pr, entries).as_deref() == Some(e.key.as_str()))
+            .map(|pr| pr.code.as_str())
+            .collect();
+        writeln!(
+            out,
+            "| {side} | {} | {} | {} | {} |",
+            md_cell(&md_code(&e.key)),
+            cell_locations(&e.sent_at),
+            cell_locations(&e.read_at),
+            if problem.is_empty() {
+                String::new()
+            } else {
+                problem.join(", ")
+            }
+        )?;
+    }
+    Ok(())
+}
+
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let s = report.summary();
     writeln!(out, "# {}", md_inert(&report.title))?;
@@ -270,6 +337,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             let items: Vec<String> = f.verify.iter().map(md_text).collect();
             writeln!(out, "- Verify by hand: {}", items.join("; "))?;
         }
+        payload_table(f, out)?;
         writeln!(out)?;
     }
     if !any {

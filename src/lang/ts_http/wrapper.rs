@@ -96,7 +96,7 @@ struct RawCall {
 
 enum RawArg {
     Str(Vec<Part>, bool),
-    Object(Vec<String>, Vec<(String, RawArg)>),
+    Object(Vec<(String, u32)>, Vec<(String, RawArg)>),
     Other,
 }
 
@@ -482,7 +482,7 @@ impl Http {
     /// Any other call: a step into another helper of the module when it
     /// passes a parameter on; a call that may reach a helper when it is
     /// given a path.
-    pub(super) fn wrapper_call(&mut self, it: &CallExpression, line: u32) {
+    pub(super) fn wrapper_call(&mut self, it: &CallExpression, line: u32, ls: &[u32]) {
         let (recv, name) = match &it.callee {
             Expression::Identifier(i) => (None, i.name.as_str().to_string()),
             Expression::StaticMemberExpression(m) => match &m.object {
@@ -541,7 +541,10 @@ impl Http {
             .arguments
             .iter()
             .take(4)
-            .map(|a| a.as_expression().map_or(RawArg::Other, |e| self.raw_arg(e, 0)))
+            .map(|a| {
+                a.as_expression()
+                    .map_or(RawArg::Other, |e| self.raw_arg(e, 0, ls))
+            })
             .collect();
         self.wrappers.calls.push(RawCall {
             recv,
@@ -552,7 +555,7 @@ impl Http {
         });
     }
 
-    fn raw_arg(&self, e: &Expression, depth: usize) -> RawArg {
+    fn raw_arg(&self, e: &Expression, depth: usize, ls: &[u32]) -> RawArg {
         let e = e.get_inner_expression();
         match e {
             Expression::StringLiteral(_)
@@ -570,14 +573,18 @@ impl Http {
                 let mut keys = Vec::new();
                 super::object_keys(e, "", 0, &mut keys);
                 keys.sort();
-                keys.dedup();
+                keys.dedup_by(|a, b| a.0 == b.0);
+                let keys = keys
+                    .into_iter()
+                    .map(|(k, pos)| (k, super::line(ls, pos)))
+                    .collect();
                 let props = if depth < MAX_ARG_DEPTH {
                     o.properties
                         .iter()
                         .filter_map(|p| match p {
                             ObjectPropertyKind::ObjectProperty(p) => {
                                 let k = p.key.static_name()?.to_string();
-                                Some((k, self.raw_arg(&p.value, depth + 1)))
+                                Some((k, self.raw_arg(&p.value, depth + 1, ls)))
                             }
                             _ => None,
                         })
