@@ -64,7 +64,16 @@ pub trait Progress: Send + Sync {
 /// Words of the files that give a route's payload its shape: jbuilder
 /// views (`json.`) and serializer classes (ActiveModel::Serializers,
 /// Blueprinter, Alba).
-const PAYLOAD_WORDS: [&str; 4] = ["json.", "Serializer", "Blueprint", "Alba"];
+/// `key_format` (Jbuilder's key case) and `deep_transform_keys` (params
+/// snake_cased by a callback) change how payload keys are spelled.
+const PAYLOAD_WORDS: [&str; 6] = [
+    "json.",
+    "Serializer",
+    "Blueprint",
+    "Alba",
+    "key_format",
+    "deep_transform_keys",
+];
 
 /// What the plan makes interesting, and the prefilter over it.
 pub struct Prefilter {

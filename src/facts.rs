@@ -776,6 +776,60 @@ pub struct PayloadKey {
     pub line: u32,
 }
 
+/// A rewrite of payload key names the framework applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyFormat {
+    /// Jbuilder renders keys in lowerCamel (`Jbuilder.key_format camelize:
+    /// :lower` for the whole app, `json.key_format!` for one view).
+    JbuilderCamelLower { global: bool },
+    /// The controllers read request keys snake_cased
+    /// (`params.deep_transform_keys!(&:underscore)`).
+    ParamsUnderscore,
+}
+
+/// `tag_list` → `tagList`, per segment of a dotted key.
+pub fn camel_lower_key(key: &str) -> String {
+    key.split('.')
+        .map(|seg| {
+            let mut out = String::new();
+            let mut up = false;
+            for (i, ch) in seg.chars().enumerate() {
+                if ch == '_' && i > 0 {
+                    up = true;
+                } else if up {
+                    out.extend(ch.to_uppercase());
+                    up = false;
+                } else {
+                    out.push(ch);
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// `tagList` → `tag_list`, per segment of a dotted key.
+pub fn underscore_key(key: &str) -> String {
+    key.split('.')
+        .map(|seg| {
+            let mut out = String::new();
+            for (i, ch) in seg.chars().enumerate() {
+                if ch.is_uppercase() {
+                    if i > 0 {
+                        out.push('_');
+                    }
+                    out.extend(ch.to_lowercase());
+                } else {
+                    out.push(ch);
+                }
+            }
+            out
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
 /// Where a client wrapper takes a value from: its `n`th argument, or the
 /// key `k` of an object given as its `n`th argument (`send({ method, path
 /// })`).
@@ -1072,6 +1126,10 @@ pub struct FileFacts {
     /// and timeouts, by method body.
     #[serde(default)]
     pub effects: Vec<Effect>,
+    /// Key name rewrites configured here (Jbuilder's `key_format`, params
+    /// snake_cased by a callback).
+    #[serde(default)]
+    pub key_formats: Vec<KeyFormat>,
     /// TypeScript/JavaScript generic request helpers defined here.
     #[serde(default)]
     pub client_wrappers: Vec<ClientWrapper>,

@@ -148,6 +148,14 @@ pub fn action_body(ix: &FactIndex, controller: &str, action: &str) -> Body {
     body(ix, &chain, &start, HOPS)
 }
 
+/// The bodies of a controller action without its callbacks: the action
+/// and the methods it calls.
+pub fn action_own_body(ix: &FactIndex, controller: &str, action: &str) -> Body {
+    let class = controller_owner(ix, controller);
+    let chain = chain_of(ix, &class);
+    body(ix, &chain, &[action.to_string()], HOPS)
+}
+
 /// Outbound calls in `body` with no timeout at the call, on a client
 /// configured in the same class, or in the same method: (location, what).
 pub fn untimed_calls(ctx: &Ctx, body: &Body) -> Vec<(String, String)> {

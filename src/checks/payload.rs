@@ -9,7 +9,7 @@
 use super::Ctx;
 use super::effects::{Body, action_body};
 use super::route::ClientHit;
-use crate::facts::{FileIdx, PayloadRole, RenderRef, RenderTarget, close_names, join_key};
+use crate::facts::{FileIdx, KeyFormat, PayloadRole, RenderRef, RenderTarget, close_names, join_key};
 use crate::findings::{Code, Finding, Payload, PayloadEntry};
 use crate::inflect::singularize;
 use crate::msg;
@@ -170,6 +170,19 @@ fn shape(ctx: &Ctx, body: &Body, view: Option<FileIdx>, controller: &str, repo: 
     }
     let owners = serializer_owners(ctx);
     let mut visited = BTreeSet::new();
+    // Jbuilder views that render lowerCamel keys: every view of a repo
+    // with `Jbuilder.key_format camelize: :lower`, or one that says
+    // `json.key_format!` itself.
+    let camel = |fi: FileIdx| {
+        let m = ix.file(fi);
+        m.path.ends_with(".jbuilder")
+            && (ix.facts[fi as usize]
+                .key_formats
+                .contains(&KeyFormat::JbuilderCamelLower { global: false })
+                || repo_has(ctx, m.repo, |k| {
+                    k == KeyFormat::JbuilderCamelLower { global: true }
+                }))
+    };
     loop {
         while let Some((fi, r, dir, base, depth)) = refs.pop() {
             let prefix = join_key(&base, &r.prefix);
@@ -245,9 +258,13 @@ fn shape(ctx: &Ctx, body: &Body, view: Option<FileIdx>, controller: &str, repo: 
                 Src::View(v) => *v == fi && owner.is_none() && scope.is_none(),
                 Src::Class(c) => owner.as_deref() == Some(c.as_str()) && scope.is_none(),
             };
+            let camel = matches!(src, Src::View(v) if v == fi) && camel(fi);
             for k in &ff.payload_keys {
                 if k.role == PayloadRole::Rendered && here(&k.owner, k.scope) {
-                    let key = join_key(&prefix, &k.key);
+                    let mut key = join_key(&prefix, &k.key);
+                    if camel {
+                        key = crate::facts::camel_lower_key(&key);
+                    }
                     out.keys.entry(key).or_default().insert(ctx.loc(fi, k.line));
                 }
             }
@@ -265,6 +282,15 @@ fn shape(ctx: &Ctx, body: &Body, view: Option<FileIdx>, controller: &str, repo: 
         }
     }
     out
+}
+
+/// Does a file of `repo` configure a key format `want` says?
+fn repo_has(ctx: &Ctx, repo: u32, want: impl Fn(KeyFormat) -> bool) -> bool {
+    let ix = ctx.ix;
+    ix.facts
+        .iter()
+        .enumerate()
+        .any(|(fi, ff)| ff.key_formats.iter().any(|k| want(*k)) && ix.file(fi as FileIdx).repo == repo)
 }
 
 /// The lines of the TypeScript/JavaScript function that starts at `line`
@@ -298,6 +324,8 @@ pub fn check(
     let ix = ctx.ix;
     let mut reads: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut reads_all = false;
+    // The app snake_cases request keys before its actions read them.
+    let mut underscored = false;
     let mut shape_all = Shape::default();
     let mut handlers = Vec::new();
     let mut wrappers = BTreeSet::new();
@@ -378,6 +406,7 @@ pub fn check(
             }
         }
         let repo = ix.file(r.file).repo;
+        underscored |= repo_has(ctx, repo, |k| k == KeyFormat::ParamsUnderscore);
         let body = action_body(ix, controller, action);
         handlers.push(format!(
             "{}#{action}",
@@ -399,14 +428,17 @@ pub fn check(
                 }
             }
         }
+        // A callback's `head :unauthorized` is a guard: the action still
+        // renders its view when it passes.
+        let own = super::effects::action_own_body(ix, controller, action);
         let rendered = ix.facts.iter().any(|ff| {
-            ff.render_refs
+            ff.render_refs.iter().any(|x| {
+                body.holds(ff, x.owner.as_deref(), x.scope)
+                    && (x.target != RenderTarget::NoBody || own.holds(ff, x.owner.as_deref(), x.scope))
+            }) || ff
+                .payload_keys
                 .iter()
-                .any(|x| body.holds(ff, x.owner.as_deref(), x.scope))
-                || ff
-                    .payload_keys
-                    .iter()
-                    .any(|k| k.role == PayloadRole::Rendered && body.holds(ff, k.owner.as_deref(), k.scope))
+                .any(|k| k.role == PayloadRole::Rendered && body.holds(ff, k.owner.as_deref(), k.scope))
         });
         let mut view = None;
         if !rendered {
@@ -467,6 +499,12 @@ pub fn check(
     // Request.
     let read_keys: Vec<String> = reads.keys().cloned().collect();
     let req_match = |k: &str| -> Vec<String> {
+        let k = if underscored {
+            crate::facts::underscore_key(k)
+        } else {
+            k.to_string()
+        };
+        let k = k.as_str();
         read_keys
             .iter()
             .filter(|r| covers(k, r) || wrappers.iter().any(|w| covers(&format!("{w}.{k}"), r)))

@@ -702,6 +702,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         fn_spans,
         client_wrappers,
         wrapper_calls,
+        key_formats,
         parse_error,
         too_deep,
     } = more;
@@ -718,6 +719,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     }));
     into.fn_spans.extend(fn_spans);
     into.client_wrappers.extend(client_wrappers);
+    into.key_formats.extend(key_formats);
     into.wrapper_calls.extend(wrapper_calls.into_iter().map(|mut w| {
         w.http_call = w.http_call.map(|i| i + call_base);
         w

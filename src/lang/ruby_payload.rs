@@ -13,7 +13,8 @@
 
 use super::{Walker, start, utf8};
 use crate::facts::{
-    Effect, EffectKind, PayloadKey, PayloadRole, RenderRef, RenderTarget, is_event_id_key, join_key,
+    Effect, EffectKind, KeyFormat, PayloadKey, PayloadRole, RenderRef, RenderTarget, is_event_id_key,
+    join_key,
 };
 use ruby_prism::{CallNode, Node};
 use std::rc::Rc;
@@ -82,6 +83,18 @@ const NOT_OUTBOUND: [&str; 9] = [
     "request",
     "request spec",
 ];
+
+/// The name a value is known by: `@articles`, `articles`,
+/// `article.user` → `user`.
+fn value_name(n: &Node<'_>) -> Option<String> {
+    if let Some(v) = n.as_instance_variable_read_node() {
+        return Some(utf8(v.name().as_slice()));
+    }
+    if let Some(v) = n.as_local_variable_read_node() {
+        return Some(utf8(v.name().as_slice()));
+    }
+    n.as_call_node().map(|c| utf8(c.name().as_slice()))
+}
 
 /// Enumerable methods whose block gets the elements first.
 const ELEMENT_METHODS: [&str; 12] = [
@@ -255,6 +268,13 @@ impl<'pr> Walker<'_, '_> {
             .entry(start(value))
             .or_default()
             .push(PendingHttp::Var(local, name));
+    }
+
+    /// `camelize: :lower` among a call's keyword arguments.
+    fn camel_lower(&self, a: &Node<'pr>) -> bool {
+        self.kwarg(a, "camelize")
+            .and_then(|v| v.as_symbol_node().map(|s| utf8(s.unescaped())))
+            .is_some_and(|s| s == "lower")
     }
 
     /// `resp['items'].each { |i| i['sku'] }`: the block's first parameter
@@ -633,16 +653,50 @@ impl<'pr> Walker<'_, '_> {
                 _ => {}
             }
         }
+        // `json.x` in a view, also on a block's own `json` (`json.article
+        // do |json| ... end`).
         if let Some(r) = recv
             && self.top().owner.is_none()
-            && r.as_call_node().is_some_and(|j| {
+            && (r.as_call_node().is_some_and(|j| {
                 j.name().as_slice() == b"json"
                     && j.receiver().is_none()
                     && j.arguments().is_none()
                     && j.block().is_none()
-            })
+            }) || r
+                .as_local_variable_read_node()
+                .is_some_and(|v| v.name().as_slice() == b"json"))
         {
+            if name == "key_format!" && args.iter().any(|a| self.camel_lower(a)) {
+                self.b
+                    .facts
+                    .key_formats
+                    .push(KeyFormat::JbuilderCamelLower { global: false });
+            }
             self.jbuilder(c, name, args, line);
+        }
+        // `Jbuilder.key_format camelize: :lower` (an initializer): every
+        // view of the app renders lowerCamel keys.
+        if name == "key_format"
+            && recv.is_some_and(|r| matches!(self.text(r).as_str(), "Jbuilder" | "::Jbuilder"))
+            && args.iter().any(|a| self.camel_lower(a))
+        {
+            self.b
+                .facts
+                .key_formats
+                .push(KeyFormat::JbuilderCamelLower { global: true });
+        }
+        // `params.deep_transform_keys!(&:underscore)` (a before_action):
+        // the app reads camelCase request keys as snake_case.
+        if matches!(
+            name,
+            "deep_transform_keys!" | "deep_transform_keys" | "transform_keys!"
+        ) && recv.is_some_and(|r| self.text(r).contains("params"))
+            && {
+                let t = self.text(&c.as_node());
+                t.contains("underscore") || t.contains("snakecase")
+            }
+        {
+            self.b.facts.key_formats.push(KeyFormat::ParamsUnderscore);
         }
         if recv.is_none()
             && !self.top().in_def
@@ -1109,8 +1163,20 @@ impl<'pr> Walker<'_, '_> {
                 let k = join_key(&prefix, key);
                 self.push_key(PayloadRole::Rendered, k.clone(), None, line);
                 // `json.items @items, :sku, :qty` / `json.items @items do |i|`:
-                // a collection.
-                if args.len() > 1 || (block.is_some() && !args.is_empty()) {
+                // a collection. `json.author article.user, partial: 'x', as:
+                // :user` renders one object or a collection, as the value
+                // is: a plural name is taken for a collection.
+                let partial_only = args.len() == 2
+                    && args[1].as_keyword_hash_node().is_some()
+                    && self.kwarg(&args[1], "partial").is_some();
+                let collection = if partial_only {
+                    value_name(&args[0]).is_some_and(|n| {
+                        n.ends_with('s') && !n.ends_with("ss") && !n.ends_with("us") && !n.ends_with("is")
+                    })
+                } else {
+                    args.len() > 1 || (block.is_some() && !args.is_empty())
+                };
+                if collection {
                     let p = join_key(&k, "[]");
                     for a in args.iter().skip(1) {
                         if let Some(f) = key_name(a) {
@@ -1126,6 +1192,13 @@ impl<'pr> Walker<'_, '_> {
                     }
                     open(self, p);
                 } else {
+                    if partial_only
+                        && let Some(partial) = self
+                            .kwarg(&args[1], "partial")
+                            .and_then(|v| self.symbol_or_string(&v))
+                    {
+                        self.push_ref(RenderTarget::Partial(partial), k.clone(), line);
+                    }
                     open(self, k);
                 }
             }
