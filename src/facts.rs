@@ -1130,6 +1130,15 @@ pub struct FileFacts {
     /// snake_cased by a callback).
     #[serde(default)]
     pub key_formats: Vec<KeyFormat>,
+    /// TypeScript/JavaScript: keys of object literals given to a thrown
+    /// error (`throw new HttpException(422, { errors: {...} })`), with
+    /// their lines: what an error middleware may render.
+    #[serde(default)]
+    pub thrown_keys: Vec<(String, u32)>,
+    /// TypeScript/JavaScript: lines of error middlewares registered here
+    /// (`app.use((err, req, res, next) => ...)`).
+    #[serde(default)]
+    pub error_handlers: Vec<u32>,
     /// TypeScript/JavaScript generic request helpers defined here.
     #[serde(default)]
     pub client_wrappers: Vec<ClientWrapper>,

@@ -331,6 +331,9 @@ pub fn check(
     let mut wrappers = BTreeSet::new();
     let mut placeholders = BTreeSet::new();
     let mut no_render = Vec::new();
+    // Keys of errors thrown in an app with an error middleware: they answer
+    // a read no handler renders, and are listed only when read.
+    let mut error_keys: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for r in routes {
         for s in segments(&r.path) {
             if is_placeholder(s) {
@@ -340,6 +343,28 @@ pub fn check(
         if let Target::Code { file, line, .. } = &r.target {
             // A TypeScript/JavaScript handler: the facts inside its function.
             handlers.push(r.target.display());
+            // An app with an error middleware may answer any route with
+            // the payload of an error thrown anywhere in it.
+            let repo = ix.file(*file).repo;
+            let in_repo = |fi: usize| ix.file(fi as FileIdx).repo == repo;
+            if ix
+                .facts
+                .iter()
+                .enumerate()
+                .any(|(fi, ff)| !ff.error_handlers.is_empty() && in_repo(fi))
+            {
+                for (fi, ff) in ix.facts.iter().enumerate() {
+                    if !in_repo(fi) {
+                        continue;
+                    }
+                    for (k, l) in &ff.thrown_keys {
+                        error_keys
+                            .entry(k.clone())
+                            .or_default()
+                            .insert(ctx.loc(fi as FileIdx, *l));
+                    }
+                }
+            }
             let Some((a, b)) = code_span(ix, *file, *line) else {
                 no_render.push(format!(
                     "the handler of {} {} ({})",
@@ -593,6 +618,23 @@ pub fn check(
                 .flat_map(|s| shape_all.keys[*s].iter().cloned())
                 .collect();
         }
+        let m = if m.is_empty() {
+            // An error's payload (`{ errors }` thrown and rendered by the
+            // error middleware).
+            let errs: Vec<&String> = error_keys.keys().filter(|s| resp_match(k, s)).collect();
+            let exact: Vec<&&String> = errs.iter().filter(|s| norm(s) == norm(k)).collect();
+            e.sent_at = if exact.is_empty() {
+                errs.iter().flat_map(|s| error_keys[*s].iter().cloned()).collect()
+            } else {
+                exact
+                    .iter()
+                    .flat_map(|s| error_keys[**s].iter().cloned())
+                    .collect()
+            };
+            errs
+        } else {
+            m
+        };
         matched_sent.extend(m.iter().map(|s| s.to_string()));
         let prod: Vec<&String> = locs.iter().filter(|(_, t)| !t).map(|(l, _)| l).collect();
         if m.is_empty() && visible && !prod.is_empty() {

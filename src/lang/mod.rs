@@ -703,6 +703,8 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         client_wrappers,
         wrapper_calls,
         key_formats,
+        thrown_keys,
+        error_handlers,
         parse_error,
         too_deep,
     } = more;
@@ -720,6 +722,8 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.fn_spans.extend(fn_spans);
     into.client_wrappers.extend(client_wrappers);
     into.key_formats.extend(key_formats);
+    into.thrown_keys.extend(thrown_keys);
+    into.error_handlers.extend(error_handlers);
     into.wrapper_calls.extend(wrapper_calls.into_iter().map(|mut w| {
         w.http_call = w.http_call.map(|i| i + call_base);
         w

@@ -105,6 +105,8 @@ pub struct Payload {
     seen: HashSet<Span>,
     /// Start of the function that is the value of a class method.
     method: Option<u32>,
+    thrown: Vec<(String, u32)>,
+    error_handlers: Vec<u32>,
 }
 
 impl Payload {
@@ -332,6 +334,40 @@ impl Payload {
         }
     }
 
+    /// `throw new X(..., { errors: {...} })`: the error's payload keys.
+    pub fn throw(&mut self, value: &Expression, ls: &[u32]) {
+        let Expression::NewExpression(n) = value.without_parentheses() else {
+            return;
+        };
+        for a in &n.arguments {
+            let Some(e) = a.as_expression() else { continue };
+            if matches!(e.without_parentheses(), Expression::ObjectExpression(_)) {
+                let mut out = Vec::new();
+                let mut hidden = false;
+                shape(e, "", 0, ls, &mut out, &mut hidden);
+                self.thrown.extend(out);
+            }
+        }
+    }
+
+    /// `app.use((err, req, res, next) => ...)`: an error middleware.
+    pub fn error_middleware(&mut self, it: &CallExpression, ls: &[u32]) {
+        let Expression::StaticMemberExpression(m) = &it.callee else {
+            return;
+        };
+        if m.property.name != "use" {
+            return;
+        }
+        let four = |p: &FormalParameters| p.items.len() == 4;
+        if it.arguments.iter().any(|a| match a {
+            Argument::ArrowFunctionExpression(f) => four(&f.params),
+            Argument::FunctionExpression(f) => four(&f.params),
+            _ => false,
+        }) {
+            self.error_handlers.push(line(ls, it.span.start));
+        }
+    }
+
     /// `@Body('x')` on a parameter.
     pub fn body_param(&mut self, key: &str, pos: u32, ls: &[u32]) {
         self.key(PayloadRole::ParamRead, key.to_string(), line(ls, pos));
@@ -341,6 +377,8 @@ impl Payload {
         facts.payload_keys.extend(self.keys);
         facts.render_refs.extend(self.refs);
         facts.effects.extend(self.effects);
+        facts.thrown_keys.extend(self.thrown);
+        facts.error_handlers.extend(self.error_handlers);
         let mut spans = self.spans;
         spans.sort();
         spans.dedup();

@@ -1323,6 +1323,7 @@ impl<'a> Visit<'a> for V<'_> {
         }
         self.http.client_call(it, &self.line_starts);
         self.payload.call(it, self.src, &self.line_starts);
+        self.payload.error_middleware(it, &self.line_starts);
         self.callee(&it.callee);
         walk::walk_call_expression(self, it);
     }
@@ -1464,6 +1465,11 @@ impl<'a> Visit<'a> for V<'_> {
             self.deleted.insert(it.argument.span());
         }
         walk::walk_unary_expression(self, it);
+    }
+
+    fn visit_throw_statement(&mut self, it: &ThrowStatement<'a>) {
+        self.payload.throw(&it.argument, &self.line_starts);
+        walk::walk_throw_statement(self, it);
     }
 
     fn visit_return_statement(&mut self, it: &ReturnStatement<'a>) {
