@@ -2779,3 +2779,25 @@ fn ruby_reads_of_array_elements_are_keys_under_brackets() {
         ]
     );
 }
+
+#[test]
+fn typescript_a_helper_that_wraps_the_body_in_an_object_returns_no_body() {
+    use crate::facts::WrapperReturns as R;
+    // umami's `request(method, url, body)`: `{ ok, status, data }`, not the
+    // body, so what callers read is not a response key.
+    let f = ts(
+        "export async function request(method, url, body) {\n\
+           return fetch(url, { method, body }).then(async (res) => {\n\
+             const data = await res.json();\n\
+             return { ok: res.ok, status: res.status, data };\n\
+           });\n\
+         }\n",
+        &[],
+    );
+    let w: Vec<_> = f
+        .client_wrappers
+        .iter()
+        .map(|w| (w.name.as_str(), w.returns))
+        .collect();
+    assert_eq!(w, [("request", R::Unknown)]);
+}

@@ -47,7 +47,7 @@ struct Forward {
     verb: Val,
     body: Option<ArgRef>,
     client: String,
-    start: u32,
+    span: (u32, u32),
     line: u32,
 }
 
@@ -57,7 +57,7 @@ struct Forward {
 struct Hop {
     name: String,
     args: Vec<Val>,
-    start: u32,
+    span: (u32, u32),
     line: u32,
 }
 
@@ -68,9 +68,10 @@ struct Frame {
     objects: HashMap<String, Opts>,
     forward: Option<Forward>,
     hops: Vec<Hop>,
-    /// Starts of the calls it returns (`return send(...)`, an arrow's
-    /// expression body).
-    returned: HashSet<u32>,
+    /// Spans of the calls it returns (`return send(...)`, an arrow's
+    /// expression body): the call itself, not a chain on it
+    /// (`fetch(u).then(...)` starts where `fetch(u)` does).
+    returned: HashSet<(u32, u32)>,
     /// A return gives a parsed body (`res.json()`, `JSON.parse(text)`,
     /// `.then(r => r.data)`).
     returns_body: bool,
@@ -81,7 +82,7 @@ struct Record {
     name: String,
     forward: Option<Forward>,
     hops: Vec<Hop>,
-    returned: HashSet<u32>,
+    returned: HashSet<(u32, u32)>,
     returns_body: bool,
 }
 
@@ -174,8 +175,13 @@ fn gives_body(src: &str, e: &Expression) -> bool {
         .unwrap_or("");
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     let l = t.to_ascii_lowercase();
-    l.contains(".json()")
-        || t.contains("JSON.parse(")
+    // The value returned must be the body itself: `res.json()`,
+    // `.then(r => r.json())`, `text ? JSON.parse(text) : {}`, `res.data`,
+    // `.then(responseBody)`; not an object built around it in a callback
+    // (`.then(async r => ({ ok: r.ok, data: await r.json() }))`).
+    l.ends_with(".json()")
+        || l.ends_with(".json())")
+        || (t.contains("JSON.parse(") && !t.contains("=>"))
         || l.ends_with(".data")
         || l.ends_with(".body")
         || l.ends_with("data)")
@@ -396,7 +402,7 @@ impl Http {
         let Some(f) = self.wrappers.frame() else { return };
         f.returns_body |= body;
         if let Expression::CallExpression(c) = e {
-            f.returned.insert(c.span.start);
+            f.returned.insert((c.span.start, c.span.end));
         }
     }
 
@@ -470,7 +476,7 @@ impl Http {
             verb,
             body,
             client: client.to_string(),
-            start: it.span.start,
+            span: (it.span.start, it.span.end),
             line,
         };
         let f = &mut self.wrappers.frames[fi];
@@ -517,7 +523,7 @@ impl Http {
             f.hops.push(Hop {
                 name: full,
                 args: vals,
-                start: it.span.start,
+                span: (it.span.start, it.span.end),
                 line,
             });
         }
@@ -644,7 +650,7 @@ impl Http {
                 base_var,
                 returns: if r.returns_body {
                     WrapperReturns::Body
-                } else if r.returned.contains(&f.start) {
+                } else if r.returned.contains(&f.span) {
                     WrapperReturns::Response
                 } else {
                     WrapperReturns::Unknown
@@ -681,7 +687,7 @@ impl Http {
                     Some(Val::Param(p)) => Some(p.clone()),
                     _ => None,
                 });
-                let returns = if r.returned.contains(&hop.start) {
+                let returns = if r.returned.contains(&hop.span) {
                     w.returns
                 } else if r.returns_body {
                     WrapperReturns::Body
