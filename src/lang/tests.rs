@@ -2801,3 +2801,36 @@ fn typescript_a_helper_that_wraps_the_body_in_an_object_returns_no_body() {
         .collect();
     assert_eq!(w, [("request", R::Unknown)]);
 }
+
+#[test]
+fn typescript_promise_all_destructuring_reads_each_result() {
+    let f = ts(
+        "import * as api from './api';\n\
+         export async function load(slug) {\n\
+           const [{ article }, { comments }] = await Promise.all([\n\
+             api.get(`articles/${slug}`),\n\
+             api.get(`articles/${slug}/comments`),\n\
+           ]);\n\
+           return [article.title, comments];\n\
+         }\n",
+        &[],
+    );
+    let calls: Vec<_> = f
+        .wrapper_calls
+        .iter()
+        .map(|c| (c.line, c.reads.clone()))
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            (
+                4,
+                vec![
+                    ("article".to_string(), false, 3),
+                    ("article.title".to_string(), false, 7)
+                ]
+            ),
+            (5, vec![("comments".to_string(), false, 3)]),
+        ]
+    );
+}

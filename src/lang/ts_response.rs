@@ -188,6 +188,24 @@ impl Responses {
 
     /// `const x = init` / `const { a, b: { c } } = init`.
     pub fn declarator(&mut self, id: &BindingPattern, init: &Expression, ls: &[u32]) {
+        // `const [a, { b }] = await Promise.all([get(x), get(y)])`: each
+        // element is the result of its call.
+        if let BindingPattern::ArrayPattern(p) = id
+            && let Expression::CallExpression(c) = inner(init)
+            && let Expression::StaticMemberExpression(m) = &c.callee
+            && matches!(&m.object, Expression::Identifier(o) if o.name == "Promise")
+            && matches!(m.property.name.as_str(), "all" | "allSettled")
+            && let Some(Argument::ArrayExpression(a)) = c.arguments.first()
+        {
+            for (el, pat) in a.elements.iter().zip(p.elements.iter()) {
+                if let (Some(e), Some(pat)) = (el.as_expression(), pat)
+                    && let Some(v) = self.value_of(e)
+                {
+                    self.bind(pat, v, ls, 0);
+                }
+            }
+            return;
+        }
         if let Some(v) = self.value_of(init) {
             self.bind(id, v, ls, 0);
         }
