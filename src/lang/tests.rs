@@ -2834,3 +2834,29 @@ fn typescript_promise_all_destructuring_reads_each_result() {
         ]
     );
 }
+
+#[test]
+fn typescript_a_path_constant_with_two_values_gives_a_call_for_each() {
+    use crate::facts::CallArg;
+    let f = ts(
+        "import * as api from './api';\n\
+         export async function load(tab, q) {\n\
+           const endpoint = tab === 'feed' ? 'articles/feed' : 'articles';\n\
+           const { articles } = await api.get(`${endpoint}?${q}`);\n\
+           return articles;\n\
+         }\n",
+        &[],
+    );
+    let paths: Vec<_> = f
+        .wrapper_calls
+        .iter()
+        .map(|c| match &c.args[0] {
+            CallArg::Str { text, .. } => (text.as_str(), c.line, c.reads.len(), c.http_call),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [("articles/feed?:q", 4, 1, None), ("articles?:q", 4, 1, None)]
+    );
+}

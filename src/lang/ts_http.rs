@@ -352,6 +352,9 @@ pub(super) struct Http {
     url_consts: HashMap<String, Vec<Part>>,
     /// Per enclosing function, its string constants.
     fn_consts: Vec<HashMap<String, Vec<Part>>>,
+    /// Per enclosing function, its constants that hold one of two paths
+    /// (`const endpoint = feed ? 'articles/feed' : 'articles'`).
+    fn_alts: Vec<HashMap<String, Vec<Vec<Part>>>>,
     /// Instance base URLs: (binding, parts).
     bases: Vec<(String, Vec<Part>)>,
     client_calls: Vec<RawClientCall>,
@@ -397,12 +400,14 @@ impl Http {
             .collect();
         self.stack.push((name, params));
         self.fn_consts.push(HashMap::default());
+        self.fn_alts.push(HashMap::default());
     }
 
     pub fn leave_function(&mut self) {
         self.wrapper_leave();
         self.stack.pop();
         self.fn_consts.pop();
+        self.fn_alts.pop();
         self.responses.leave_function();
     }
 
@@ -1095,6 +1100,28 @@ impl Http {
     pub fn client_declarator(&mut self, name: &str, init: &Expression) {
         self.wrapper_declarator(name, init);
         let init = init.without_parentheses();
+        // `const endpoint = feed ? 'articles/feed' : 'articles'` in a
+        // function: either path.
+        if let Expression::ConditionalExpression(c) = init
+            && let Some(local) = self.fn_consts.last()
+        {
+            let pathish = |e: &Expression| {
+                matches!(
+                    e.without_parentheses(),
+                    Expression::StringLiteral(_) | Expression::TemplateLiteral(_)
+                )
+            };
+            if pathish(&c.consequent)
+                && pathish(&c.alternate)
+                && let (Some(a), Some(b)) = (url_parts(&c.consequent, 0), url_parts(&c.alternate, 0))
+            {
+                let alts = vec![Self::expand_with(&a, local, 0), Self::expand_with(&b, local, 0)];
+                if let Some(m) = self.fn_alts.last_mut() {
+                    m.insert(name.to_string(), alts);
+                }
+            }
+            return;
+        }
         if matches!(
             init,
             Expression::StringLiteral(_) | Expression::TemplateLiteral(_) | Expression::BinaryExpression(_)

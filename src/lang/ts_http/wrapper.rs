@@ -95,6 +95,7 @@ struct RawCall {
     line: u32,
 }
 
+#[derive(Clone)]
 enum RawArg {
     Str(Vec<Part>, bool),
     Object(Vec<(String, u32)>, Vec<(String, RawArg)>),
@@ -543,7 +544,7 @@ impl Http {
         if !pathish {
             return;
         }
-        let args = it
+        let args: Vec<RawArg> = it
             .arguments
             .iter()
             .take(4)
@@ -552,13 +553,48 @@ impl Http {
                     .map_or(RawArg::Other, |e| self.raw_arg(e, 0, ls))
             })
             .collect();
-        self.wrappers.calls.push(RawCall {
-            recv,
-            name,
-            args,
-            start: it.span.start,
-            line,
+        // A path built on a constant that holds one of two paths: a call
+        // for each.
+        let alt = args.iter().enumerate().find_map(|(i, a)| match a {
+            RawArg::Str(parts, _) => parts.iter().find_map(|p| match p {
+                Part::Name(n) => self
+                    .fn_alts
+                    .iter()
+                    .rev()
+                    .find_map(|m| m.get(n))
+                    .map(|alts| (i, n.clone(), alts.clone())),
+                _ => None,
+            }),
+            _ => None,
         });
+        let variants: Vec<Vec<RawArg>> = match alt {
+            Some((i, n, alts)) => alts
+                .into_iter()
+                .map(|alt| {
+                    let mut a = args.clone();
+                    if let RawArg::Str(parts, _) = &mut a[i] {
+                        *parts = parts
+                            .iter()
+                            .flat_map(|p| match p {
+                                Part::Name(x) if *x == n => alt.clone(),
+                                other => vec![other.clone()],
+                            })
+                            .collect();
+                    }
+                    a
+                })
+                .collect(),
+            None => vec![args],
+        };
+        for args in variants {
+            self.wrappers.calls.push(RawCall {
+                recv: recv.clone(),
+                name: name.clone(),
+                args,
+                start: it.span.start,
+                line,
+            });
+        }
     }
 
     fn raw_arg(&self, e: &Expression, depth: usize, ls: &[u32]) -> RawArg {
@@ -722,8 +758,12 @@ impl Http {
         found.sort_by(|a, b| a.name.cmp(&b.name).then(a.line.cmp(&b.line)));
         found.dedup_by(|a, b| a.name == b.name);
         facts.client_wrappers.extend(found);
+        // One `http_calls` entry is replaced at most once (the variants of
+        // a call share its start).
+        let mut taken = HashSet::default();
         for c in std::mem::take(&mut self.wrappers.calls) {
             let args = c.args.iter().map(|a| self.call_arg(a)).collect();
+            let http_call = http_at.get(&c.start).copied().filter(|i| taken.insert(*i));
             facts.wrapper_calls.push(WrapperCall {
                 recv: c.recv,
                 name: c.name,
@@ -732,7 +772,7 @@ impl Http {
                     .get(&c.start)
                     .map(|r| r.iter().map(|(json, k, l)| (k.clone(), *json, *l)).collect())
                     .unwrap_or_default(),
-                http_call: http_at.get(&c.start).copied(),
+                http_call,
                 line: c.line,
             });
         }
