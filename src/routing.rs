@@ -1439,15 +1439,17 @@ pub fn paths_match(route: &str, client: &str, suffix: bool) -> bool {
     })
 }
 
-/// How many of a client path's placeholders stand where the route has a
-/// placeholder too, the paths aligned at their ends: `articles/:slug` is
-/// closer to `/articles/:slug` (1) than to `/articles/feed` (0).
+/// How many segments of a client path stand for the same thing in the
+/// route, the paths aligned at their ends: a placeholder where the route
+/// has one, a literal equal to the route's. `articles/:slug` is closer to
+/// `/articles/:slug` (2) than to `/articles/feed` (1); `articles/feed`
+/// closer to `/articles/feed` (2) than to `/articles/:slug` (1).
 pub fn placeholders_aligned(route: &str, client: &str) -> usize {
     let (r, c) = (segments(route), segments(client));
     r.iter()
         .rev()
         .zip(c.iter().rev())
-        .filter(|(rs, cs)| is_placeholder(rs) && is_placeholder(cs))
+        .filter(|(rs, cs)| (is_placeholder(rs) && is_placeholder(cs)) || (!is_placeholder(rs) && rs == cs))
         .count()
 }
 

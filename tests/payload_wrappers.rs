@@ -111,8 +111,10 @@ fn a_placeholder_path_is_tied_to_the_placeholder_route_not_a_literal_sibling() {
         m.contains("`article.author.username` is read by web/src/routes/login.js:12"),
         "{m}"
     );
+    // And the reverse: `api.get('articles/feed')` spells the literal
+    // route, not `/api/articles/:slug`.
     let feed = r.finding("route:GET /api/articles/feed");
-    assert_eq!(feed.codes(), ["no-callers"]);
+    assert_eq!(callers(feed), [("web/src/routes/login.js:21", "path")]);
 }
 
 #[test]

@@ -298,7 +298,9 @@ fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<ClientHit> {
 
 /// Does another route of the workspace fit the request better: a client
 /// placeholder where that route has one and the planned path a literal
-/// (`GET articles/${slug}` is `/articles/:slug`, not `/articles/feed`)?
+/// (`GET articles/${slug}` is `/articles/:slug`, not `/articles/feed`), or
+/// a client literal that route spells where the planned path has a
+/// placeholder (`GET articles/feed` is not `/articles/:slug`)?
 fn closer_route_elsewhere(ctx: &Ctx, verb: &str, url: &str, paths: &[&str], tail: bool) -> bool {
     let ours = paths
         .iter()
