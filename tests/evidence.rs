@@ -1199,3 +1199,58 @@ fn calls_in_a_superclass_reach_the_override() {
         "{f:#}"
     );
 }
+
+// Receivers name a class by whole words, and only a class that exists:
+// `executor` is no `Rule::Action` (it is the tail of `ActionExecutor`,
+// which defines its own `options`), `action_executor` is an
+// `ActionExecutor` rather than an `Executor` when both exist, and a bare
+// call in a class whose superclass defines the name is the superclass's.
+#[test]
+fn receivers_name_classes_by_whole_words() {
+    let ws = tree(&[
+        (
+            "app/app/models/rule/action.rb",
+            "class Rule::Action < ApplicationRecord\n  def options\n    executor.options\n  end\n\n  def executor\n    Rule::ActionExecutor.new\n  end\nend\n",
+        ),
+        (
+            "app/app/models/rule/action_executor.rb",
+            "class Rule::ActionExecutor\n  def options\n    []\n  end\n\n  def family\n    @family\n  end\n\n  def run\n    1\n  end\nend\n",
+        ),
+        (
+            "app/app/models/executor.rb",
+            "class Executor\n  def run\n    2\n  end\nend\n",
+        ),
+        (
+            "app/app/models/rule/registry.rb",
+            "class Rule::Registry\n  def family\n    @family\n  end\nend\n",
+        ),
+        (
+            "app/app/models/rule/registry/transaction_resource.rb",
+            "class Rule::Registry::TransactionResource < Rule::Registry\n  def scope\n    family.transactions\n  end\n\n  def executors\n    [Rule::ActionExecutor.new]\n  end\nend\n",
+        ),
+        (
+            "app/app/models/rule.rb",
+            "class Rule < ApplicationRecord\n  def go(action_executor, action)\n    action_executor.run\n    action.options\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Rule::Action#options\n      - method: Rule::ActionExecutor#family\n      - method: Executor#run\n",
+    );
+    let f = finding(&v, "method:Rule::Action#options");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/rule.rb:4"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:Rule::ActionExecutor#family");
+    assert!(
+        strings(&f["callers_found"]).is_empty(),
+        "`family` in a subclass of Registry is Registry#family: {f:#}"
+    );
+    let f = finding(&v, "method:Executor#run");
+    assert!(
+        strings(&f["callers_found"]).is_empty(),
+        "`action_executor.run` is ActionExecutor#run: {f:#}"
+    );
+}

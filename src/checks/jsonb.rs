@@ -109,7 +109,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if var.is_empty() || var == "self" || var == "this" {
             return None;
         }
-        if super::method::names_class(var, leaf) {
+        if super::method::names_class_in(&ix.classes, &ix.resolution, var, leaf) {
             return Some(true);
         }
         let class = crate::inflect::camelize(var);

@@ -200,11 +200,18 @@ impl<'a> DefIndex<'a> {
 
     /// Does the class around a call define its own method of the name (so
     /// that an implicit or `self`/`this` call there is that class's)?
+    ///
+    /// A method inherited from a superclass or mixin of that class which
+    /// defines the name counts as its own too (`family` bare in
+    /// `Registry::TransactionResource < Registry` is `Registry#family`).
     fn own_method(&self, call_owner: Option<&str>) -> bool {
         let Some(co) = call_owner else { return false };
         self.others_by_leaf
             .get(leaf(co))
             .is_some_and(|os| os.iter().any(|o| *o == co || owner_matches(co, o)))
+            || self.others_by_leaf.values().flatten().any(|o| {
+                leaf(o) != leaf(co) && (self.classes.is_a(co, o) || self.resolution.is_a(leaf(co), leaf(o)))
+            })
     }
 
     /// Does a receiver's text name another class that defines the method
@@ -212,13 +219,13 @@ impl<'a> DefIndex<'a> {
     /// `classification`), and not the planned owner?
     fn receiver_names_other(&self, recv: &str, owner_leaf: &str) -> bool {
         let last = receiver_var(recv);
-        if last.is_empty() || names_class(last, owner_leaf) {
+        if last.is_empty() || names_class_in(self.classes, self.resolution, last, owner_leaf) {
             return false;
         }
         // A superclass of the owner (`registry.action_executors` for
         // `Rule::Registry::TransactionResource`) may hold the owner.
         self.other_leaves.iter().any(|l| {
-            names_class(last, l)
+            (names_class(last, l) || is_word_suffix(last, l))
                 && !self
                     .others_by_leaf
                     .get(l)
@@ -1122,7 +1129,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         && !non_test.is_empty()
         && !non_test.iter().any(|c| match c.strength {
             "receiver" | "internal" | "import" => true,
-            "name" => matches!(&c.call.recv, Recv::Expr(t) if names_class(receiver_var(t), leaf(owner))),
+            "name" => {
+                matches!(&c.call.recv, Recv::Expr(t) if names_class_in(&ix.classes, &ix.resolution, receiver_var(t), leaf(owner)))
+            }
             "symbol" => di.inside(c.call.owner.as_deref()),
             _ => false,
         })
@@ -1184,6 +1193,45 @@ pub(super) fn names_class(var: &str, leaf: &str) -> bool {
     }
 }
 
+/// The lowercase words of an identifier (`action_executor`,
+/// `actionExecutor`, `ActionExecutor` → `action`, `executor`).
+fn words(s: &str) -> Vec<String> {
+    name_forms(s)
+        .into_iter()
+        .find(|f| f.chars().all(|c| !c.is_uppercase()))
+        .unwrap_or_else(|| s.to_ascii_lowercase())
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Is `var` the last whole words of class `leaf`'s name, but not all of it
+/// (`executor` for `ActionExecutor`)?
+fn is_word_suffix(var: &str, leaf: &str) -> bool {
+    let (v, l) = (words(var), words(leaf));
+    !v.is_empty() && v.len() < l.len() && l.ends_with(&v)
+}
+
+/// Does `var` name class `leaf` (`names_class`) rather than a longer class
+/// of the workspace that it names by more of its words (`action_executor`
+/// is an `ActionExecutor` when one exists, not an `Executor`)?
+pub(super) fn names_class_in(
+    classes: &ClassTable,
+    resolution: &crate::facts::Resolution,
+    var: &str,
+    leaf: &str,
+) -> bool {
+    if !names_class(var, leaf) {
+        return false;
+    }
+    let (v, l) = (words(var), words(leaf).len());
+    (l + 1..=v.len()).all(|k| {
+        let class = crate::inflect::camelize(&v[v.len() - k..].join("_"));
+        classes.owners_named(&class).is_empty() && !resolution.classes.contains(&class)
+    })
+}
+
 /// Can a Ruby dynamic dispatch site in file `fi` not reach the point's
 /// method, by what its receiver says?
 /// - on a constant that is not the owner nor a class that inherits or
@@ -1214,7 +1262,7 @@ fn dispatch_cannot_reach(ctx: &Ctx, fi: FileIdx, what: &str, mn: &MethodName, di
             let var = receiver_var(recv);
             let class = crate::inflect::camelize(var);
             !var.is_empty()
-                && !names_class(var, leaf(owner))
+                && !names_class_in(&ix.classes, &ix.resolution, var, leaf(owner))
                 && !ix.classes.owners_named(&class).is_empty()
                 && !ix
                     .classes
