@@ -1254,3 +1254,92 @@ fn receivers_name_classes_by_whole_words() {
         "`action_executor.run` is ActionExecutor#run: {f:#}"
     );
 }
+
+// A path helper counts as a request of the route whose verb the code
+// around it shows: `visit`, an `href`, `redirect_back` are GETs,
+// `button_to ... method: :delete` a DELETE; a helper with no visible verb
+// is no evidence for a route other than GET (low confidence); a method
+// of the file named like a helper is not one; and a catch-all route
+// (`match "*path"`) is neither the definition nor the path of a route
+// that the app defines.
+#[test]
+fn path_helpers_count_for_the_verb_they_show() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  match \"*path\", to: \"errors#not_found\", via: :all\n  resources :templates\nend\n",
+        ),
+        (
+            "app/app/controllers/templates_controller.rb",
+            "class TemplatesController < ApplicationController\n  def show; end\n  def update; end\n  def destroy\n    redirect_back(fallback_location: template_path(@template))\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/errors_controller.rb",
+            "class ErrorsController < ApplicationController\n  def not_found; end\nend\n",
+        ),
+        (
+            "app/app/views/templates/index.html.erb",
+            "<a href=\"<%= template_path(t) %>\">open</a>\n",
+        ),
+        (
+            "app/app/views/templates/show.html.erb",
+            "<%= button_to \"Delete\", template_path(@template), method: :delete %>\n",
+        ),
+        (
+            "app/app/views/templates/edit.html.erb",
+            "<div data-path=\"<%= template_path(@template) %>\"></div>\n",
+        ),
+        (
+            "app/app/models/agent.rb",
+            "class Agent\n  def check\n    HTTParty.get(template_url)\n    HTTParty.delete(\"https://api.example.com/v1/items/3\")\n  end\n\n  def template_url\n    \"https://example.com\"\n  end\nend\n",
+        ),
+        (
+            "app/spec/system/templates_spec.rb",
+            "RSpec.describe \"templates\" do\n  it \"opens\" do\n    visit template_path(template)\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: DELETE /templates/:id\n      - route: GET /templates/:id\n      - route: PATCH /templates/:id\n",
+    );
+    let f = finding(&v, "route:DELETE /templates/:id");
+    assert_eq!(definition_locations(f), ["app/config/routes.rb:3"], "{f:#}");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        [
+            "app/app/views/templates/edit.html.erb:1",
+            "app/app/views/templates/show.html.erb:1"
+        ],
+        "{f:#}"
+    );
+    assert!(strings(&f["test_callers"]).is_empty(), "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("verb the code does not show"),
+        "{f:#}"
+    );
+    let f = finding(&v, "route:GET /templates/:id");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        [
+            "app/app/controllers/templates_controller.rb:5",
+            "app/app/views/templates/edit.html.erb:1",
+            "app/app/views/templates/index.html.erb:1",
+        ],
+        "{f:#}"
+    );
+    assert_eq!(
+        strings(&f["test_callers"]),
+        ["app/spec/system/templates_spec.rb:3"],
+        "{f:#}"
+    );
+    let f = finding(&v, "route:PATCH /templates/:id");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/views/templates/edit.html.erb:1"],
+        "{f:#}"
+    );
+    assert_eq!(f["confidence"], "low", "{f:#}");
+}

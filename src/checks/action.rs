@@ -321,7 +321,7 @@ fn params_sent(
     // model name too: `wrap_parameters`): a TypeScript call's body object,
     // or the body a Ruby client sends (HTTParty `body:`, Faraday's
     // second argument or `req.body =`, RestClient's payload).
-    for r in routes {
+    for r in routes.iter().filter(|r| !super::route::is_glob(r)) {
         for (fi, ci, _) in super::route::requests_to(ctx, &r.verb, &[r.path.as_str()]) {
             let ff = &ix.facts[fi as usize];
             let c = &ff.http_calls[ci];
@@ -782,7 +782,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     // Payload keys: the clients of every route that leads here.
     let mut hits = Vec::new();
     for r in &routes {
-        hits.extend(super::route::client_calls(ctx, &[*r], &r.verb));
+        hits.extend(super::route::client_calls(ctx, &[*r], &r.verb, &[]));
     }
     hits.sort_by_key(|h| (h.file, h.call));
     hits.dedup_by_key(|h| (h.file, h.call));

@@ -24,6 +24,10 @@ pub fn verb_serves(route_verb: &str, planned: &str) -> bool {
 /// The routes that serve a planned `VERB /path`: in each repo, the first
 /// route of the table (Rails tries them in order) whose verb serves it and
 /// whose path matches it.
+///
+/// A route with a glob segment (`match "*path", to: "errors#not_found"`, a
+/// catch-all) matches every path: it serves the point only in an app where
+/// no route without a glob does.
 pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -> u32) -> Vec<&'r Route> {
     let mut seen = BTreeSet::new();
     let mut hits: Vec<(usize, &Route)> = routes
@@ -31,17 +35,26 @@ pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -
         .enumerate()
         .filter(|(_, r)| verb_serves(&r.verb, &rn.verb) && same_path(&r.path, &rn.path))
         .collect();
+    let specific: BTreeSet<u32> = hits
+        .iter()
+        .filter(|(_, r)| !is_glob(r))
+        .map(|(_, r)| repo_of(r.file))
+        .collect();
+    hits.retain(|(_, r)| !is_glob(r) || !specific.contains(&repo_of(r.file)));
     // A static route wins over a catch-all that also matches (Next.js
     // serves `/api/auth/guest` before `/api/auth/[...nextauth]`).
-    let glob = |r: &Route| {
-        segments(&r.path)
-            .iter()
-            .any(|s| s.starts_with('*') || s.starts_with("(/*"))
-    };
-    hits.sort_by_key(|(i, r)| (glob(r), *i));
+    hits.sort_by_key(|(i, r)| (is_glob(r), *i));
     hits.retain(|(_, r)| seen.insert((repo_of(r.file), r.verb.clone())));
     hits.sort_by_key(|(i, _)| *i);
     hits.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Does a route's path hold a glob segment (`/*path`, `/files/*rest`, an
+/// optional `(/*rest)`)?
+pub fn is_glob(r: &Route) -> bool {
+    segments(&r.path)
+        .iter()
+        .any(|s| s.starts_with('*') || s.starts_with("(/*"))
 }
 
 /// The planned path names the route's path: the same segments, where a
@@ -232,8 +245,17 @@ pub struct ClientHit {
 
 /// Literal paths in HTTP clients, `link_to` and request specs that request
 /// one of `routes` with `verb`.
-pub fn client_calls(ctx: &Ctx, routes: &[&Route], verb: &str) -> Vec<ClientHit> {
-    let paths: Vec<&str> = routes.iter().map(|r| r.path.as_str()).collect();
+/// A glob route's path matches any request: its callers are those of the
+/// paths in `also` (the planned path), not of the glob.
+pub fn client_calls(ctx: &Ctx, routes: &[&Route], verb: &str, also: &[&str]) -> Vec<ClientHit> {
+    let mut paths: Vec<&str> = routes
+        .iter()
+        .filter(|r| !is_glob(r))
+        .map(|r| r.path.as_str())
+        .collect();
+    if routes.iter().any(|r| is_glob(r)) {
+        paths.extend(also);
+    }
     requests_matching(ctx, verb, &paths)
 }
 
@@ -563,6 +585,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             }
             let facts = &ix.facts[*fi as usize];
             let h = &facts.path_helpers[*i as usize];
+            // A method of the file's own named like a helper (`def
+            // event_url` in an agent) is that method, not a route's helper.
+            if facts.defs.iter().any(|d| {
+                d.name
+                    .strip_suffix("_url")
+                    .or_else(|| d.name.strip_suffix("_path"))
+                    == Some(h.route.as_str())
+            }) {
+                continue;
+            }
             match &h.verb {
                 Some(v) if v == &rn.verb || rn.verb == "ANY" => add(&mut f, *fi, h.line, "helper"),
                 Some(_) => {}
@@ -580,7 +612,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
     // Literal paths in HTTP clients, link_to and request specs.
-    let hits = client_calls(ctx, &routes, &rn.verb);
+    let hits = client_calls(ctx, &routes, &rn.verb, &[rn.path.as_str()]);
     for h in &hits {
         add(&mut f, h.file, h.line, h.strength);
         low_strength |= h.prefix_var;
@@ -589,6 +621,32 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.payload = Some(payload);
     super::effects::outbound_for_routes(ctx, &routes, &mut f);
     f.finish();
+    // A helper whose verb the code does not show (`return_to:
+    // proposal_path(p)`, a `data-` attribute) may request any route of its
+    // path: for a route other than GET, that is no evidence of a request.
+    let unseen: Vec<String> = f
+        .caller_matches
+        .iter()
+        .filter(|c| !c.test && c.strength == "helper-any-verb")
+        .map(|c| c.location.clone())
+        .collect();
+    if rn.verb != "GET" && !unseen.is_empty() {
+        if f.caller_matches
+            .iter()
+            .all(|c| c.test || c.strength == "helper-any-verb")
+        {
+            f.low_confidence(msg!(
+                "every caller of {} is a path helper whose verb the code does not show (a link or redirect would be a GET): {}",
+                Text::raw(format!("{} {}", rn.verb, rn.path)),
+                Text::raw_list(&unseen, ", ")
+            ));
+        } else {
+            f.extra_notes.push(msg!(
+                "path helpers whose verb the code does not show (helper-any-verb) may request another route of the same path: {}",
+                Text::raw_list(&unseen, ", ")
+            ));
+        }
+    }
     if low_strength {
         f.verify.push(
             "callers matched with a URL prefix held in a variable or env var (path-prefix-var): check that it points at this app"

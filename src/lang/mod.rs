@@ -546,6 +546,7 @@ pub fn extract_timed(lang: Lang, src: &[u8], interest: &Interest) -> (FileFacts,
                 let spans: Vec<(usize, usize)> = ranges.iter().map(|r| (r.start_byte, r.end_byte)).collect();
                 let buf = ruby::blank_template(src, &spans);
                 ruby_facts(&buf, interest, &mut b, &mut t);
+                href_helpers_are_links(src, &spans, &mut b.facts.path_helpers);
             }
         }
     }
@@ -801,6 +802,42 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     }));
     into.parse_error |= parse_error;
     into.too_deep |= too_deep;
+}
+
+/// A path helper written as a link's target, `<a href="<%= x_path %>">`, is
+/// requested with GET: on a line where every ERB tag is the value of an
+/// `href` attribute, its helpers without a verb get GET.
+fn href_helpers_are_links(src: &[u8], spans: &[(usize, usize)], helpers: &mut [crate::facts::PathHelper]) {
+    let mut href = std::collections::BTreeSet::new();
+    let mut other = std::collections::BTreeSet::new();
+    // Spans come in source order: count lines as we go (linear).
+    let (mut line, mut counted) = (1u32, 0usize);
+    for &(start, _) in spans {
+        let start = start.min(src.len());
+        line += src[counted.min(start)..start]
+            .iter()
+            .filter(|&&c| c == b'\n')
+            .count() as u32;
+        counted = counted.max(start);
+        // The tag that holds the code opens a few bytes before it (`<%=`,
+        // `<%==`, `<%-`, spaces), and the markup before the tag ends with
+        // `href="`.
+        let near = start.saturating_sub(8);
+        let Some(tag) = src[near..start].windows(2).rposition(|w| w == b"<%") else {
+            other.insert(line);
+            continue;
+        };
+        let before = src[..near + tag].trim_ascii_end();
+        let is_href = [&b"href=\""[..], b"href='", b"href="]
+            .iter()
+            .any(|a| before.len() >= a.len() && before[before.len() - a.len()..].eq_ignore_ascii_case(a));
+        if is_href { &mut href } else { &mut other }.insert(line);
+    }
+    for h in helpers.iter_mut() {
+        if h.verb.is_none() && href.contains(&h.line) && !other.contains(&h.line) {
+            h.verb = Some("GET".to_string());
+        }
+    }
 }
 
 /// The byte ranges of Ruby code inside `<% %>` / `<%= %>` tags.

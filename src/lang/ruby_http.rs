@@ -123,6 +123,9 @@ impl<'pr> Walker<'_, '_> {
             self.linker(c, name, default, args);
             return;
         }
+        if implicit {
+            self.verb_of_helpers(name, args);
+        }
         if implicit
             && matches!(
                 name,
@@ -283,6 +286,64 @@ impl<'pr> Walker<'_, '_> {
                 imported_instance: false,
                 line,
             });
+        }
+    }
+
+    /// Path helpers given to calls that say which verb requests them:
+    /// `visit x_path` (a system test: GET), `redirect_back(fallback_location:
+    /// x_path)`, `assert_redirected_to x_path`, `have_current_path(x_path)`,
+    /// and `delete x_path(x)` in an integration test or request spec.
+    fn verb_of_helpers(&mut self, name: &str, args: &[Node<'pr>]) {
+        let verb = match name {
+            "visit"
+            | "redirect_back"
+            | "redirect_back_or_to"
+            | "assert_redirected_to"
+            | "have_current_path"
+            | "assert_current_path"
+            | "assert_no_current_path" => "GET".to_string(),
+            v if VERBS.contains(&v) => v.to_ascii_uppercase(),
+            _ => return,
+        };
+        let mut targets: Vec<Node<'pr>> = args
+            .first()
+            .map(super::super::prism_tree::own)
+            .into_iter()
+            .collect();
+        if name == "redirect_back" {
+            targets.extend(args.iter().find_map(|a| self.kwarg(a, "fallback_location")));
+        }
+        // `cond ? template_path(t) : root_path`: both branches.
+        let mut i = 0;
+        while i < targets.len() && targets.len() < 8 {
+            if let Some(n) = targets[i].as_if_node() {
+                let branches = [
+                    n.statements().and_then(|b| b.body().iter().last()),
+                    n.subsequent()
+                        .and_then(|e| e.as_else_node())
+                        .and_then(|e| e.statements())
+                        .and_then(|b| b.body().iter().last()),
+                ];
+                targets.extend(branches.into_iter().flatten());
+            } else if let Some(p) = targets[i].as_parentheses_node()
+                && let Some(b) = p.body()
+            {
+                targets.extend(b.as_statements_node().and_then(|b| b.body().iter().last()));
+            }
+            i += 1;
+        }
+        for t in &targets {
+            if let Some(h) = t.as_call_node()
+                && h.receiver().is_none()
+                && let Some(route) = helper_route(&utf8(h.name().as_slice()))
+            {
+                let line = self.line(h.location().start());
+                self.b.facts.path_helpers.push(PathHelper {
+                    route: route.to_string(),
+                    verb: Some(verb.clone()),
+                    line,
+                });
+            }
         }
     }
 
