@@ -1343,3 +1343,155 @@ fn path_helpers_count_for_the_verb_they_show() {
     );
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
+
+// A bare call in a nested class whose superclass defines the name
+// (`boolify` in `StreamAgent::Worker < LongRunnable::Worker`) is that
+// superclass's, not the planned `Agent#boolify`.
+#[test]
+fn bare_calls_in_a_class_inheriting_its_own_definition() {
+    let ws = tree(&[
+        (
+            "app/app/models/agent.rb",
+            "class Agent < ActiveRecord::Base\n  include LongRunnable\n\n  def boolify(v)\n    v == \"true\"\n  end\nend\n",
+        ),
+        (
+            "app/app/concerns/long_runnable.rb",
+            "module LongRunnable\n  class Worker\n    def boolify(value)\n      value\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/models/agents/stream_agent.rb",
+            "module Agents\n  class StreamAgent < Agent\n    def check\n      boolify(options[:x])\n    end\n\n    class Worker < LongRunnable::Worker\n      def handle(status)\n        boolify(agent.options[:y])\n      end\n    end\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Agent#boolify\n");
+    let f = finding(&v, "method:Agent#boolify");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/agents/stream_agent.rb:4"],
+        "{f:#}"
+    );
+}
+
+// Calls in Ruby tests keep to the class the test is about: a bare call in
+// a spec is the example group's (`agents(:bob)`, a fixture accessor), a
+// controller test's `patch :update` is its own controller's, and a call on
+// the subject of a spec for a subclass that overrides the method runs the
+// override. A second app with its own class of the owner's name calls its
+// own method.
+#[test]
+fn test_calls_keep_to_the_class_under_test() {
+    let ws = tree(&[
+        (
+            "hub/lib/agents_exporter.rb",
+            "class AgentsExporter\n  def agents\n    []\n  end\n\n  def as_json\n    agents.map(&:id)\n  end\nend\n",
+        ),
+        (
+            "hub/spec/lib/agents_exporter_spec.rb",
+            "describe AgentsExporter do\n  it \"exports\" do\n    exporter = AgentsExporter.new\n    Link.create!(source_id: agents(:bob).id)\n    expect(exporter.agents).to eq([])\n  end\nend\n",
+        ),
+        (
+            "hub/app/models/agent.rb",
+            "class Agent < ActiveRecord::Base\n  def receive_web_request(params)\n    nil\n  end\nend\n",
+        ),
+        (
+            "hub/app/models/agents/webhook_agent.rb",
+            "module Agents\n  class WebhookAgent < Agent\n    def receive_web_request(params)\n      [\"ok\", 200]\n    end\n  end\nend\n",
+        ),
+        (
+            "hub/spec/models/agents/webhook_agent_spec.rb",
+            "describe Agents::WebhookAgent do\n  it \"answers\" do\n    out = agent.receive_web_request({})\n  end\nend\n",
+        ),
+        (
+            "hub/spec/models/agent_spec.rb",
+            "describe Agent do\n  it \"ignores\" do\n    expect(agent.receive_web_request({})).to be_nil\n  end\nend\n",
+        ),
+        (
+            "hub/app/controllers/admin/users_controller.rb",
+            "class Admin::UsersController < ApplicationController\n  def update\n    head :ok\n  end\nend\n",
+        ),
+        (
+            "hub/app/controllers/users_controller.rb",
+            "class UsersController < ApplicationController\n  def update\n    head :ok\n  end\nend\n",
+        ),
+        (
+            "hub/test/controllers/users_controller_test.rb",
+            "class UsersControllerTest < ActionController::TestCase\n  test \"update\" do\n    patch :update, params: {id: 1}\n  end\nend\n",
+        ),
+        (
+            "reader/app/controllers/admin/users_controller.rb",
+            "class Admin::UsersController < ApplicationController\n  def update\n    head :ok\n  end\n\n  def edit\n    update\n  end\nend\n",
+        ),
+        (
+            "reader/app/controllers/sessions_controller.rb",
+            "class SessionsController < ApplicationController\n  def create\n    Admin::UsersController.new.update\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: AgentsExporter#agents\n        repo: hub\n      - method: Agent#receive_web_request\n        repo: hub\n      - method: Admin::UsersController#update\n        repo: hub\n",
+    );
+    let f = finding(&v, "method:AgentsExporter#agents");
+    assert_eq!(
+        strings(&f["test_callers"]),
+        ["hub/spec/lib/agents_exporter_spec.rb:5"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:Agent#receive_web_request");
+    assert_eq!(
+        strings(&f["test_callers"]),
+        ["hub/spec/models/agent_spec.rb:3"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:Admin::UsersController#update");
+    assert!(strings(&f["test_callers"]).is_empty(), "{f:#}");
+    assert!(
+        !strings(&f["callers_found"])
+            .iter()
+            .any(|l| l.starts_with("reader/")),
+        "{f:#}"
+    );
+}
+
+// A JSON key written through an association named after another model
+// (`migration.account_migration_items.create!(data: {...})`) is that
+// model's column, not a key of `AuthenticationToken.data`.
+#[test]
+fn json_keys_through_a_plural_association_keep_to_its_model() {
+    let ws = tree(&[
+        (
+            "app/db/migrate/20200101000000_create_tokens.rb",
+            "class CreateTokens < ActiveRecord::Migration[6.0]\n  def change\n    create_table :authentication_tokens do |t|\n      t.jsonb :data, default: {}\n    end\n    create_table :account_migration_items do |t|\n      t.jsonb :data, default: {}\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/models/authentication_token.rb",
+            "class AuthenticationToken < ApplicationRecord\n  store_accessor :data, :device\nend\n",
+        ),
+        (
+            "app/app/models/account_migration_item.rb",
+            "class AccountMigrationItem < ApplicationRecord\nend\n",
+        ),
+        (
+            "app/db/seeds.rb",
+            "token = AuthenticationToken.create!(data: {device: \"ios\"})\nmigration.account_migration_items.create!(data: {\n  title: \"Daring Fireball\"\n})\nuser.authentication_tokens.create!(data: {device: \"mac\"})\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: AuthenticationToken.data\n");
+    let f = finding(&v, "jsonb:AuthenticationToken.data");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["device"], "{f:#}");
+    let k = &f["keys"][0];
+    assert_eq!(
+        strings(&k["written_at"]),
+        [
+            "app/app/models/authentication_token.rb:2",
+            "app/db/seeds.rb:1",
+            "app/db/seeds.rb:5"
+        ],
+        "{f:#}"
+    );
+}

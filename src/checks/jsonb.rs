@@ -109,11 +109,19 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if var.is_empty() || var == "self" || var == "this" {
             return None;
         }
-        if super::method::names_class_in(&ix.classes, &ix.resolution, var, leaf) {
+        let singular = crate::inflect::singularize(var);
+        if [var, singular.as_str()]
+            .iter()
+            .any(|v| super::method::names_class_in(&ix.classes, &ix.resolution, v, leaf))
+        {
             return Some(true);
         }
+        // `account_migration_items.create!(data: ...)`: an association
+        // named after its class, plural.
         let class = crate::inflect::camelize(var);
-        (!ix.classes.owners_named(&class).is_empty()).then_some(false)
+        let single = crate::inflect::camelize(&singular);
+        (!ix.classes.owners_named(&class).is_empty() || !ix.classes.owners_named(&single).is_empty())
+            .then_some(false)
     };
     let mut elsewhere: BTreeSet<String> = BTreeSet::new();
     let mut away: BTreeSet<String> = BTreeSet::new();

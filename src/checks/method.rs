@@ -2,7 +2,9 @@
 
 use super::{Ctx, Merged};
 use crate::ancestors::{ClassTable, Side};
-use crate::facts::{Access, Call, Def, DefForm, DefKind, FileIdx, Lang, Recv, Via, close_names, name_forms};
+use crate::facts::{
+    Access, Call, Def, DefForm, DefKind, FileIdx, Lang, Recv, Rel, Via, close_names, name_forms,
+};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, DynamicSite, Finding, Risk};
 use crate::msg;
 use crate::plan::MethodName;
@@ -80,6 +82,11 @@ struct DefIndex<'a> {
     /// Declared owners a call's owner or receiver may descend from to reach
     /// the point: the plan's owner, else the definitions' owners.
     ancestors: Vec<String>,
+    /// Every matching definition's owner is a Ruby class (not a module that
+    /// a test or helper could include).
+    owner_is_class: bool,
+    /// (repo, owner's last segment) of the other definitions.
+    other_owner_repos: HashSet<(u32, &'a str)>,
 }
 
 impl<'a> DefIndex<'a> {
@@ -146,7 +153,21 @@ impl<'a> DefIndex<'a> {
                 imports.entry(*fi).or_insert(spec.as_str());
             }
         }
+        let owner_is_class = !defs.is_empty()
+            && defs.iter().all(|(fi, d)| {
+                d.owner.as_deref().is_some_and(|o| {
+                    let ancestry = &ix.facts[*fi as usize].ancestry;
+                    ancestry.iter().any(|a| a.owner == o && a.rel == Rel::Class)
+                        && !ancestry.iter().any(|a| a.owner == o && a.rel == Rel::Module)
+                })
+            });
+        let other_owner_repos = others
+            .iter()
+            .filter_map(|(fi, d)| Some((ix.file(*fi).repo, leaf(d.owner.as_deref()?))))
+            .collect();
         DefIndex {
+            owner_is_class,
+            other_owner_repos,
             sites: defs.iter().map(|(fi, d)| (*fi, d.line)).collect(),
             files: defs.iter().map(|(fi, _)| *fi).collect(),
             repos: defs.iter().map(|(fi, _)| ix.file(*fi).repo).collect(),
@@ -210,7 +231,9 @@ impl<'a> DefIndex<'a> {
             .get(leaf(co))
             .is_some_and(|os| os.iter().any(|o| *o == co || owner_matches(co, o)))
             || self.others_by_leaf.values().flatten().any(|o| {
-                leaf(o) != leaf(co) && (self.classes.is_a(co, o) || self.resolution.is_a(leaf(co), leaf(o)))
+                *o != co
+                    && (self.classes.is_a(co, o)
+                        || (leaf(o) != leaf(co) && self.resolution.is_a(leaf(co), leaf(o))))
             })
     }
 
@@ -1193,6 +1216,116 @@ pub(super) fn names_class(var: &str, leaf: &str) -> bool {
     }
 }
 
+/// Directories of a Rails test tree whose files test the class their path
+/// names (`spec/models/agents/webhook_agent_spec.rb`: `Agents::WebhookAgent`).
+const TEST_KINDS: [&str; 16] = [
+    "models",
+    "controllers",
+    "lib",
+    "services",
+    "jobs",
+    "workers",
+    "mailers",
+    "helpers",
+    "presenters",
+    "serializers",
+    "policies",
+    "decorators",
+    "forms",
+    "queries",
+    "components",
+    "channels",
+];
+
+/// The class a Ruby test file tests, by Rails' layout
+/// (`test/controllers/users_controller_test.rb`: `UsersController`), when
+/// the workspace declares it.
+fn test_subject(ix: &crate::facts::FactIndex, path: &str) -> Option<String> {
+    let rest = ["spec/", "test/"].iter().find_map(|d| {
+        path.strip_prefix(d)
+            .or_else(|| path.find(&format!("/{d}")).map(|i| &path[i + 1 + d.len()..]))
+    })?;
+    let (kind, rest) = rest.split_once('/')?;
+    if !TEST_KINDS.contains(&kind) {
+        return None;
+    }
+    let stem = rest
+        .strip_suffix("_spec.rb")
+        .or_else(|| rest.strip_suffix("_test.rb"))?;
+    let class = stem
+        .split('/')
+        .map(crate::inflect::camelize)
+        .collect::<Vec<_>>()
+        .join("::");
+    if !ix.classes.declared_at(&class).is_empty() {
+        return Some(class);
+    }
+    // `spec/lib/x_spec.rb` for `Lib::X` or a namespaced class: one match only.
+    match ix.classes.owners_named(&class).as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    }
+}
+
+/// Is a call in a Ruby test file (outside the owner) another class's:
+/// - a bare call (the example group's or test case's own helper, a fixture
+///   accessor such as `agents(:bob)`) for a method of a class, which only
+///   an instance of that class can call bare;
+/// - a weak match in a file that tests another class, unrelated to the
+///   owner (`patch :update` in `UsersControllerTest` for
+///   `Admin::UsersController#update`), unless the receiver names the owner;
+/// - a call on the subject (`agent`, `@agent`, `subject`, bare) in a file
+///   that tests a subclass of the owner which overrides the method
+///   (`agent.receive_web_request` in `webhook_agent_spec.rb` runs
+///   `Agents::WebhookAgent#receive_web_request`).
+fn test_call_elsewhere(ctx: &Ctx, di: &DefIndex, fi: FileIdx, c: &Call, owner: &str, strength: &str) -> bool {
+    let ix = ctx.ix;
+    let bare = c.recv == Recv::Implicit && c.via == Via::Call;
+    if bare && di.owner_is_class {
+        return true;
+    }
+    let Some(subject) = test_subject(ix, &ix.file(fi).path) else {
+        return false;
+    };
+
+    let names_owner = |t: &str| names_class_in(&ix.classes, &ix.resolution, receiver_var(t), leaf(owner));
+    // Declared paths, compared whole (`UsersController` is no
+    // `Admin::UsersController`).
+    let is_a = |class: &str, ancestor: &str| {
+        class == ancestor
+            || ix
+                .classes
+                .lookup(class, Side::Instance)
+                .chain
+                .iter()
+                .any(|(a, _, _)| a == ancestor)
+    };
+    // The plan's owner as declared, else the declared owners it may name.
+    let owners: Vec<&str> = if ix.classes.declared_at(owner).is_empty() {
+        di.ancestors.iter().map(String::as_str).collect()
+    } else {
+        vec![owner]
+    };
+    let related = owners.iter().any(|o| is_a(&subject, o) || is_a(o, &subject));
+    if !related {
+        return matches!(strength, "name" | "symbol" | "reference")
+            && !matches!(&c.recv, Recv::Expr(t) if names_owner(t));
+    }
+    // The subject descends from the owner: does it (or a class between)
+    // override the method?
+    let overrides = di
+        .others_by_leaf
+        .values()
+        .flatten()
+        .any(|o| !owners.iter().any(|a| is_a(a, o)) && is_a(&subject, o));
+    overrides
+        && match &c.recv {
+            Recv::Implicit | Recv::SelfRef => true,
+            Recv::Expr(t) => receiver_var(t) == "subject" || names_owner(t),
+            _ => false,
+        }
+}
+
 /// The lowercase words of an identifier (`action_executor`,
 /// `actionExecutor`, `ActionExecutor` → `action`, `executor`).
 fn words(s: &str) -> Vec<String> {
@@ -1645,6 +1778,23 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     } else {
         (strength, outside_explicit)
     };
+    // Another app of the workspace with its own class of the owner's name
+    // that defines the method (two Rails apps with an
+    // `Admin::UsersController#update` each): its calls are its own.
+    if let Some(owner) = &mn.owner
+        && !di.repos.contains(&repo)
+        && di.other_owner_repos.contains(&(repo, leaf(owner)))
+    {
+        return None;
+    }
+    if let Some(owner) = &mn.owner
+        && ix.is_test(fi)
+        && family(ctx, fi) == Some(Family::Ruby)
+        && !inside
+        && test_call_elsewhere(ctx, di, fi, c, owner, strength)
+    {
+        return None;
+    }
     // A weak match for a planned owner: not a call of it when the receiver
     // is named after another class that defines the method, nor in a file
     // that never spells the owner (`params[:status]`, `response.status`,
