@@ -1495,3 +1495,64 @@ fn json_keys_through_a_plural_association_keep_to_its_model() {
         "{f:#}"
     );
 }
+
+// A bare `data["k"]` is `self.data`: in a class that is not the model
+// (`Entry`, which has its own `data` column and mentions `Embed`; a plain
+// `IframeEmbed` with `attr_reader :data`) it is not a key of `Embed.data`.
+#[test]
+fn bare_json_keys_in_another_class_are_its_own() {
+    let ws = tree(&[
+        (
+            "app/db/migrate/20200101000000_create_embeds.rb",
+            "class CreateEmbeds < ActiveRecord::Migration[6.0]\n  def change\n    create_table :embeds do |t|\n      t.jsonb :data, default: {}\n    end\n    create_table :entries do |t|\n      t.jsonb :data, default: {}\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/models/embed.rb",
+            "class Embed < ApplicationRecord\n  def title\n    data[\"title\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/models/entry.rb",
+            "class Entry < ApplicationRecord\n  def color\n    data[\"placeholder_color\"]\n  end\n\n  def embed\n    Embed.find_by(entry_id: id)\n  end\nend\n",
+        ),
+        (
+            "app/app/models/iframe_embed.rb",
+            "class IframeEmbed\n  attr_reader :data\n\n  def author\n    data[\"author_name\"]\n  end\n\n  def record\n    Embed.new\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Embed.data\n");
+    let f = finding(&v, "jsonb:Embed.data");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["title"], "{f:#}");
+}
+
+// A catch-all route in one app (`match "*path"`) is not the definition of
+// a route that another app of the workspace defines.
+#[test]
+fn a_catch_all_route_does_not_define_another_apps_route() {
+    let ws = tree(&[
+        (
+            "reader/config/routes.rb",
+            "Rails.application.routes.draw do\n  match \"*path\", to: \"errors#not_found\", via: :all\nend\n",
+        ),
+        (
+            "reader/app/controllers/errors_controller.rb",
+            "class ErrorsController < ApplicationController\n  def not_found; end\nend\n",
+        ),
+        (
+            "stats/src/app/api/boards/route.ts",
+            "export async function POST(request: Request) {\n  return Response.json({});\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - route: POST /api/boards\n");
+    let f = finding(&v, "route:POST /api/boards");
+    assert_eq!(
+        definition_locations(f),
+        ["stats/src/app/api/boards/route.ts:1"],
+        "{f:#}"
+    );
+}

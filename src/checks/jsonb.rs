@@ -123,6 +123,38 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         (!ix.classes.owners_named(&class).is_empty() || !ix.classes.owners_named(&single).is_empty())
             .then_some(false)
     };
+    // A bare `data["k"]` is `self.data`: in a Ruby file that declares
+    // classes none of which is (or inherits from) the model (`Entry` for
+    // `Embed.data`, a plain `IframeEmbed` with `attr_reader :data`), it is
+    // that class's own column or attribute.
+    let model_owners: Vec<String> = m
+        .name
+        .rsplit_once('.')
+        .map(|(model, _)| ix.classes.owners_named(model.trim_start_matches("::")))
+        .unwrap_or_default();
+    let in_another_class = |fi: FileIdx| {
+        if model_owners.is_empty() || !ruby_file(fi) {
+            return false;
+        }
+        let classes: Vec<&str> = ix.facts[fi as usize]
+            .ancestry
+            .iter()
+            .filter(|a| a.rel == crate::facts::Rel::Class)
+            .map(|a| a.owner.as_str())
+            .collect();
+        !classes.is_empty()
+            && !classes.iter().any(|c| {
+                model_owners.iter().any(|mo| {
+                    c == mo
+                        || ix
+                            .classes
+                            .lookup(c, crate::ancestors::Side::Instance)
+                            .chain
+                            .iter()
+                            .any(|(a, _, _)| a == mo)
+                })
+            })
+    };
     let mut elsewhere: BTreeSet<String> = BTreeSet::new();
     let mut away: BTreeSet<String> = BTreeSet::new();
     let mut keys: BTreeMap<String, KeyEntry> = BTreeMap::new();
@@ -131,6 +163,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             continue;
         }
         let k = &ix.facts[*fi as usize].json_keys[*i as usize];
+        if k.recv.is_none() && in_another_class(*fi) {
+            continue;
+        }
         match tie(k.recv.as_deref()) {
             Some(true) => {}
             Some(false) => continue,

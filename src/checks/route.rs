@@ -26,8 +26,8 @@ pub fn verb_serves(route_verb: &str, planned: &str) -> bool {
 /// whose path matches it.
 ///
 /// A route with a glob segment (`match "*path", to: "errors#not_found"`, a
-/// catch-all) matches every path: it serves the point only in an app where
-/// no route without a glob does.
+/// catch-all) matches every path: it serves the point only when no route
+/// without a glob does, in any app of the workspace.
 pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -> u32) -> Vec<&'r Route> {
     let mut seen = BTreeSet::new();
     let mut hits: Vec<(usize, &Route)> = routes
@@ -35,12 +35,8 @@ pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -
         .enumerate()
         .filter(|(_, r)| verb_serves(&r.verb, &rn.verb) && same_path(&r.path, &rn.path))
         .collect();
-    let specific: BTreeSet<u32> = hits
-        .iter()
-        .filter(|(_, r)| !is_glob(r))
-        .map(|(_, r)| repo_of(r.file))
-        .collect();
-    hits.retain(|(_, r)| !is_glob(r) || !specific.contains(&repo_of(r.file)));
+    let specific = hits.iter().any(|(_, r)| !is_glob(r));
+    hits.retain(|(_, r)| !specific || !is_glob(r));
     // A static route wins over a catch-all that also matches (Next.js
     // serves `/api/auth/guest` before `/api/auth/[...nextauth]`).
     hits.sort_by_key(|(i, r)| (is_glob(r), *i));
