@@ -1556,3 +1556,67 @@ fn a_catch_all_route_does_not_define_another_apps_route() {
         "{f:#}"
     );
 }
+
+// A bare call in a Ruby class unrelated to the owner is that class's own
+// (`chapters` in `Entry`, a column of its table, is no call of
+// `Embed#chapters`); `instance_variable_get("@#{x}")` reads a variable and
+// calls nothing; a property of another object (`labels.resetWebsite`) is
+// not a TypeScript module function.
+#[test]
+fn calls_that_cannot_reach_the_point() {
+    let ws = tree(&[
+        (
+            "app/app/models/embed.rb",
+            "class Embed < ApplicationRecord\n  def chapters\n    data[\"chapters\"]\n  end\n\n  def image_url\n    data[\"image\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/models/entry.rb",
+            "class Entry < ApplicationRecord\n  def titles\n    chapters.map(&:title)\n  end\n\n  def embed\n    Embed.find_by(entry_id: id)\n  end\nend\n",
+        ),
+        (
+            "app/app/models/podcast.rb",
+            "class Podcast < ApplicationRecord\n  def titles\n    embed.chapters\n  end\nend\n",
+        ),
+        (
+            "app/app/components/application_component.rb",
+            "class ApplicationComponent\n  ITEMS = %i[image_url]\n  ITEMS.each do |item|\n    define_method \"#{item}?\" do\n      instance_variable_get(\"@#{item}\").present?\n    end\n  end\nend\n",
+        ),
+        (
+            "web/src/queries/website.ts",
+            "export async function resetWebsite(websiteId: string) {\n  return websiteId;\n}\n",
+        ),
+        (
+            "web/src/components/WebsiteData.tsx",
+            "import { labels } from './messages';\n\nexport function WebsiteData() {\n  return <Form label={labels.resetWebsite} />;\n}\n",
+        ),
+        (
+            "web/src/app/api/reset/route.ts",
+            "import { resetWebsite } from '../../../queries/website';\n\nexport async function POST() {\n  await resetWebsite('1');\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Embed#chapters\n      - method: Embed#image_url\n      - method: resetWebsite\n        repo: web\n",
+    );
+    let f = finding(&v, "method:Embed#chapters");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/podcast.rb:3"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:Embed#image_url");
+    assert!(strings(&f["dynamic_callers"]).is_empty(), "{f:#}");
+    let f = finding(&v, "method:resetWebsite");
+    assert!(
+        !strings(&f["callers_found"])
+            .iter()
+            .any(|l| l.contains("WebsiteData")),
+        "{f:#}"
+    );
+    assert!(
+        strings(&f["callers_found"])
+            .iter()
+            .any(|l| l == "web/src/app/api/reset/route.ts:4"),
+        "{f:#}"
+    );
+}

@@ -922,11 +922,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             && def_repos.as_ref().is_none_or(|r| r.contains(&ix.file(fi).repo))
             && mn.name != "initialize"
         {
-            for d in facts
-                .dynamic
-                .iter()
-                .filter(|d| may_name(&d.what, &mn.name) && !dispatch_cannot_reach(ctx, fi, &d.what, &mn, &di))
-            {
+            for d in facts.dynamic.iter().filter(|d| {
+                may_name(&d.what, &mn.name)
+                    && !reads_a_variable(&d.what)
+                    && !dispatch_cannot_reach(ctx, fi, &d.what, &mn, &di)
+            }) {
                 let location = ctx.loc(fi, d.line);
                 dynamic_callers.push(location.clone());
                 dynamic_sites.push(DynamicSite {
@@ -1214,6 +1214,28 @@ pub(super) fn names_class(var: &str, leaf: &str) -> bool {
         snake.is_some_and(|s| var.ends_with(&format!("_{s}")))
             || (var.len() > leaf.len() && var.ends_with(leaf))
     }
+}
+
+/// Does a dynamic site read an instance variable rather than call a method
+/// (`instance_variable_get("@#{item}")`)?
+fn reads_a_variable(what: &str) -> bool {
+    let head = what.split('(').next().unwrap_or(what);
+    let name = head.rsplit('.').next().unwrap_or(head).trim();
+    matches!(name, "instance_variable_get" | "instance_variable_set")
+}
+
+/// Is `owner` declared as a Ruby class (not a module, which any class may
+/// include)?
+fn is_ruby_class(ix: &crate::facts::FactIndex, owner: &str) -> bool {
+    let decls = ix.classes.declared_at(owner);
+    !decls.is_empty()
+        && decls.iter().all(|l| {
+            ix.facts[l.file as usize]
+                .ancestry
+                .iter()
+                .filter(|a| a.owner == owner)
+                .all(|a| a.rel != Rel::Module)
+        })
 }
 
 /// Directories of a Rails test tree whose files test the class their path
@@ -1634,8 +1656,36 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         }
         return None;
     }
+    // A bare call in a Ruby class runs a method of that class, its
+    // ancestors or its mixins: in a class unrelated to the owner (`chapters`
+    // in `Entry` for `Embed#chapters`), it is not the point.
+    if let Some(owner) = &mn.owner
+        && c.recv == Recv::Implicit
+        && c.via == Via::Call
+        && !inside
+        && family(ctx, fi) == Some(Family::Ruby)
+        && let Some(co) = c.owner.as_deref()
+        && di.owner_is_class
+        && is_ruby_class(ix, co)
+        && !di.descends(co)
+        && !di.overridden_in(co)
+        && !ix.classes.declared_at(owner).is_empty()
+    {
+        return None;
+    }
     let same_file_def = di.files.contains(&fi);
     let module_fn = di.module_fn;
+    // A module function of TypeScript is called bare or through an import
+    // (`ns.fn()` resolves to it): a property of another object
+    // (`labels.resetWebsite`) is not it.
+    if mn.owner.is_none()
+        && module_fn
+        && is_ts(ctx, fi)
+        && matches!(&c.recv, Recv::Expr(t) if !t.starts_with("this"))
+        && c.via != Via::Symbol
+    {
+        return None;
+    }
     // TypeScript and JavaScript have no implicit receiver: a bare call or a
     // call of an imported binding (`create()` after `import { create } from
     // "zustand"`) is a function's, never a class method's; nor is a call on
