@@ -156,6 +156,10 @@ pub struct EnvRead {
     pub name: String,
     pub scope: Option<u32>,
     pub line: u32,
+    /// The read has a fallback value (`ENV.fetch("X", 3000)`, `ENV["X"] ||
+    /// d`, `process.env.X ?? d`): the code runs without the var.
+    #[serde(default)]
+    pub fallback: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1620,3 +1620,39 @@ fn calls_that_cannot_reach_the_point() {
         "{f:#}"
     );
 }
+
+// An env var missing from config but read only with a fallback value
+// (`ENV.fetch("X", d)`, `ENV["X"] || d`, `process.env.X ?? d`) is said to
+// be so in the finding's notes; a read without one is not.
+#[test]
+fn env_reads_with_a_fallback_are_said() {
+    let ws = tree(&[
+        (
+            "api/config/puma.rb",
+            "port ENV.fetch(\"PORT\", 3000)\nhost = ENV[\"ASSET_HOST\"].presence || \"localhost\"\nkey = ENV[\"SECRET_KEY\"]\n",
+        ),
+        (
+            "web/src/config.ts",
+            "export const maxAge = process.env.CORS_MAX_AGE || '86400';\nexport const db = process.env['GEO_DB'] ?? '/tmp/geo';\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: PORT\n      - env: ASSET_HOST\n      - env: SECRET_KEY\n      - env: CORS_MAX_AGE\n      - env: GEO_DB\n",
+    );
+    for (id, said) in [
+        ("env:PORT", true),
+        ("env:ASSET_HOST", true),
+        ("env:SECRET_KEY", false),
+        ("env:CORS_MAX_AGE", true),
+        ("env:GEO_DB", true),
+    ] {
+        let f = finding(&v, id);
+        assert!(codes(f).contains(&"config-not-wired".to_string()), "{f:#}");
+        assert_eq!(
+            f["notes"].as_str().unwrap().contains("fallback value"),
+            said,
+            "{f:#}"
+        );
+    }
+}

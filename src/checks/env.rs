@@ -16,6 +16,9 @@ pub struct Wiring {
     pub test_reads: Vec<String>,
     /// Reads through an env config object (`env.X`): a weaker match.
     pub indirect: BTreeSet<String>,
+    /// Every read that makes it unwired has a fallback value
+    /// (`ENV.fetch("X", d)`, `process.env.X || d`): the code runs without it.
+    pub fallback: bool,
 }
 
 /// Where `var` is read and defined, and whether every repo that reads it (in
@@ -28,6 +31,17 @@ pub fn wiring(ctx: &Ctx, var: &str) -> Wiring {
         .map(|v| {
             v.iter()
                 .map(|(f, i)| (*f, ix.facts[*f as usize].env_reads[*i as usize].line))
+                .collect()
+        })
+        .unwrap_or_default();
+    let with_fallback: BTreeSet<(FileIdx, u32)> = ix
+        .env_reads_by_name
+        .get(var)
+        .map(|v| {
+            v.iter()
+                .map(|(f, i)| (*f, &ix.facts[*f as usize].env_reads[*i as usize]))
+                .filter(|(_, r)| r.fallback)
+                .map(|(f, r)| (f, r.line))
                 .collect()
         })
         .unwrap_or_default();
@@ -76,6 +90,12 @@ pub fn wiring(ctx: &Ctx, var: &str) -> Wiring {
         .collect();
     let defined_at: Vec<String> = defs.iter().map(|(f, l)| ctx.loc(*f, *l)).collect();
     let wired = !defs.is_empty() && missing.is_empty();
+    let unwired_reads: Vec<&(FileIdx, u32)> = reads
+        .iter()
+        .filter(|(f, _)| !ix.is_test(*f) && (defs.is_empty() || missing.contains(&ix.repo_of(*f))))
+        .collect();
+    let fallback =
+        !wired && !unwired_reads.is_empty() && unwired_reads.iter().all(|r| with_fallback.contains(r));
     let why = if defs.is_empty() {
         Text::ours("is defined in no config file")
     } else if !missing.is_empty() {
@@ -98,6 +118,21 @@ pub fn wiring(ctx: &Ctx, var: &str) -> Wiring {
         why,
         test_reads,
         indirect,
+        fallback,
+    }
+}
+
+/// A var that is not wired but read only with a fallback value: say so (the
+/// default may be what production needs, or may hide a missing setting).
+fn fallback_note(f: &mut Finding, var: &str, w: &Wiring) {
+    if w.fallback {
+        f.extra_notes.push(msg!(
+            "every read of {} that lacks its config has a fallback value ({}, {}, {}): the code runs without it",
+            Text::code(var),
+            Text::code("ENV.fetch(\"X\", d)"),
+            Text::code("|| d"),
+            Text::code("?? d")
+        ));
     }
 }
 
@@ -113,7 +148,8 @@ pub fn wire(ctx: &Ctx, vars: &[String], f: &mut Finding) {
         let w = wiring(ctx, v);
         if !w.wired {
             all_wired = false;
-            f.problem(Code::ConfigNotWired, msg!("{} {}", Text::code(v), w.why));
+            f.problem(Code::ConfigNotWired, msg!("{} {}", Text::code(v), w.why.clone()));
+            fallback_note(f, v, &w);
         }
         f.config.push(ConfigEntry {
             name: v.clone(),
@@ -183,10 +219,13 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Text::raw_list(&w.defined_at, ", ")
             ),
         ),
-        (false, _) if !w.wired => f.problem(
-            Code::ConfigNotWired,
-            msg!("{} {}", Text::code(&m.name), w.why.clone()),
-        ),
+        (false, _) if !w.wired => {
+            f.problem(
+                Code::ConfigNotWired,
+                msg!("{} {}", Text::code(&m.name), w.why.clone()),
+            );
+            fallback_note(&mut f, &m.name, &w);
+        }
         _ => {}
     }
     if let Some(repo) = &m.repo {

@@ -192,6 +192,7 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
         pending_bind: HashMap::default(),
         consts: HashMap::default(),
         typed: Vec::new(),
+        env_fallback: HashSet::default(),
         raw_defs: Vec::new(),
         tables: Vec::new(),
         chain_links: HashSet::default(),
@@ -301,6 +302,9 @@ struct Walker<'a, 'b> {
     consts: HashMap<String, Rc<Vec<String>>>,
     /// (local scope, variable, offset, class) for `x = Const.new` and friends.
     typed: Vec<(u32, String, u32, String)>,
+    /// Start offsets of `ENV[...]` reads on the left of `||` (or of
+    /// `.presence ||`): reads with a fallback.
+    env_fallback: HashSet<u32>,
     raw_defs: Vec<RawDef>,
     /// (block start, block end, table) of `create_table :t do |t|` and
     /// `change_table :t do |t|`, in the order the walk met them.
@@ -639,6 +643,21 @@ impl<'pr> Walker<'_, '_> {
             }
             Node::CallNode { .. } if !self.full => self.structure_call(n),
             Node::CallNode { .. } => self.call_node(n),
+            Node::OrNode { .. } => {
+                // `ENV["X"] || d`, `ENV["X"].presence || d`.
+                if let Some(o) = n.as_or_node() {
+                    let mut left = o.left();
+                    if let Some(c) = left.as_call_node()
+                        && matches!(c.name().as_slice(), b"presence" | b"to_s" | b"to_i")
+                        && let Some(r) = c.receiver()
+                    {
+                        left = r;
+                    }
+                    if left.as_call_node().is_some() {
+                        self.env_fallback.insert(left.location().start());
+                    }
+                }
+            }
             Node::SymbolNode { .. } | Node::AliasMethodNode { .. } | Node::LocalVariableWriteNode { .. }
                 if !self.full => {}
             Node::SymbolNode { .. } => {
@@ -1113,10 +1132,14 @@ impl<'pr> Walker<'_, '_> {
                 let var = utf8(loc.as_slice());
                 let scope = self.top().fn_scope;
                 let line = self.line(loc.start());
+                // `ENV.fetch("X", d)`, `ENV.fetch("X") { d }`, `ENV["X"] || d`.
+                let fallback = (name == "fetch" && (args.len() > 1 || c.block().is_some()))
+                    || self.env_fallback.contains(&c.location().start());
                 self.b.facts.env_reads.push(EnvRead {
                     name: var,
                     scope,
                     line,
+                    fallback,
                 });
             }
         }

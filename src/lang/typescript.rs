@@ -199,6 +199,11 @@ struct V<'s> {
     alias_defs: Vec<(String, u32)>,
     calls: Vec<RawCall>,
     env: Vec<(String, u32)>,
+    /// Spans of `process.env.X` on the left of `||` / `??`: reads with a
+    /// fallback.
+    env_fallback: HashSet<Span>,
+    /// Positions (as in `env`) of the reads with a fallback.
+    env_fallback_at: HashSet<u32>,
     /// (offset, variable, class) for `const x = new C()` and `(x: C) =>`.
     typed: Vec<(u32, String, String)>,
     /// Identifier offsets already accounted for (call names, definitions,
@@ -365,6 +370,8 @@ impl<'s> V<'s> {
             alias_defs: Vec::new(),
             calls: Vec::new(),
             env: Vec::new(),
+            env_fallback: HashSet::default(),
+            env_fallback_at: HashSet::default(),
             typed: Vec::new(),
             consumed: HashSet::default(),
             callees: HashSet::default(),
@@ -768,6 +775,7 @@ impl<'s> V<'s> {
                 name,
                 scope,
                 line: self.line(pos),
+                fallback: self.env_fallback_at.contains(&pos),
             });
         }
         b.facts.dynamic.extend(std::mem::take(&mut self.dynamic));
@@ -1506,6 +1514,9 @@ impl<'a> Visit<'a> for V<'_> {
         }
         if is_env_object(&it.object) {
             if !self.deleted.contains(&it.span) {
+                if self.env_fallback.contains(&it.span) {
+                    self.env_fallback_at.insert(pos);
+                }
                 self.env.push((name.to_string(), pos));
             }
         } else if !self.consumed.contains(&pos)
@@ -1527,11 +1538,21 @@ impl<'a> Visit<'a> for V<'_> {
         walk::walk_static_member_expression(self, it);
     }
 
+    fn visit_logical_expression(&mut self, it: &LogicalExpression<'a>) {
+        if matches!(it.operator, LogicalOperator::Or | LogicalOperator::Coalesce) {
+            self.env_fallback.insert(it.left.without_parentheses().span());
+        }
+        walk::walk_logical_expression(self, it);
+    }
+
     fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {
         if is_env_object(&it.object) {
             if let Expression::StringLiteral(s) = &it.expression
                 && !self.deleted.contains(&it.span)
             {
+                if self.env_fallback.contains(&it.span) {
+                    self.env_fallback_at.insert(s.span.start);
+                }
                 self.env.push((s.value.as_str().to_string(), s.span.start));
             }
         } else if let Some(column) = column_of(&it.object)
