@@ -1656,3 +1656,53 @@ fn env_reads_with_a_fallback_are_said() {
         );
     }
 }
+
+// A call made on a class (in a class body outside any method, or on a
+// constant) runs the class method of the name when the owner has one, not
+// the instance method; a receiver variable named after an unrelated class
+// of the workspace (`entry.data`) holds that class.
+#[test]
+fn class_level_calls_and_receivers_named_after_other_classes() {
+    let ws = tree(&[
+        (
+            "app/app/models/agent.rb",
+            "class Agent < ApplicationRecord\n  def default_schedule\n    @schedule\n  end\n\n  class << self\n    def default_schedule(schedule = nil)\n      @default_schedule = schedule unless schedule.nil?\n      @default_schedule\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/models/agents/email_agent.rb",
+            "module Agents\n  class EmailAgent < Agent\n    default_schedule \"never\"\n\n    def check\n      default_schedule\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/models/report.rb",
+            "class Report\n  def schedule\n    Agents::EmailAgent.default_schedule\n  end\nend\n",
+        ),
+        (
+            "app/app/models/entry.rb",
+            "class Entry < ApplicationRecord\nend\n",
+        ),
+        (
+            "app/app/models/instagram.rb",
+            "class Instagram\n  def data\n    {}\n  end\nend\n",
+        ),
+        (
+            "app/app/presenters/entry_presenter.rb",
+            "class EntryPresenter\n  def video(entry, instagram)\n    entry.data[\"youtube_video_id\"]\n    instagram.data\n    Instagram.new\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Agent#default_schedule\n      - method: Instagram#data\n",
+    );
+    let f = finding(&v, "method:Agent#default_schedule");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/agents/email_agent.rb:6"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:Instagram#data");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/presenters/entry_presenter.rb:4"],
+        "{f:#}"
+    );
+}

@@ -87,6 +87,10 @@ struct DefIndex<'a> {
     owner_is_class: bool,
     /// (repo, owner's last segment) of the other definitions.
     other_owner_repos: HashSet<(u32, &'a str)>,
+    /// For an instance-method point: the owner or one of its ancestors also
+    /// defines a class method of the name (`default_schedule` in `class <<
+    /// self` and as an instance method), which class-level calls reach.
+    singleton_twin: bool,
 }
 
 impl<'a> DefIndex<'a> {
@@ -165,7 +169,17 @@ impl<'a> DefIndex<'a> {
             .iter()
             .filter_map(|(fi, d)| Some((ix.file(*fi).repo, leaf(d.owner.as_deref()?))))
             .collect();
+        let singleton_twin = !mn.singleton
+            && all.iter().chain(others.iter()).any(|(_, d)| {
+                d.kind == DefKind::Singleton
+                    && d.owner.as_deref().is_some_and(|o| {
+                        ancestors
+                            .iter()
+                            .any(|a| a == o || ix.classes.is_a(a, o) || owner_matches(a, o))
+                    })
+            });
         DefIndex {
+            singleton_twin,
             owner_is_class,
             other_owner_repos,
             sites: defs.iter().map(|(fi, d)| (*fi, d.line)).collect(),
@@ -1656,6 +1670,18 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         }
         return None;
     }
+    // A call made on a class (in a class body, outside any method, or on a
+    // constant) runs its class method of the name, when there is one
+    // (`default_schedule "never"` in an agent's body), not the instance
+    // method.
+    if mn.owner.is_some()
+        && di.singleton_twin
+        && family(ctx, fi) == Some(Family::Ruby)
+        && c.via == Via::Call
+        && ((c.recv == Recv::Implicit && c.scope.is_none()) || matches!(c.recv, Recv::Const(_)))
+    {
+        return None;
+    }
     // A bare call in a Ruby class runs a method of that class, its
     // ancestors or its mixins: in a class unrelated to the owner (`chapters`
     // in `Entry` for `Embed#chapters`), it is not the point.
@@ -1868,6 +1894,23 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
                 outside_explicit,
                 target,
             });
+        }
+        // A Ruby receiver variable named after a class of the workspace
+        // unrelated to the owner holds that class (`entry.data` for
+        // `IframeEmbed::Instagram#data`, `data` being `Entry`'s column).
+        if let Recv::Expr(text) = &c.recv
+            && family(ctx, fi) == Some(Family::Ruby)
+        {
+            let var = receiver_var(text);
+            let class = crate::inflect::camelize(var);
+            let named = ix.classes.owners_named(&class);
+            if var.starts_with(|ch: char| ch.is_ascii_lowercase())
+                && !named.is_empty()
+                && !names_class_in(&ix.classes, &ix.resolution, var, leaf(owner))
+                && !named.iter().any(|k| di.descends(k) || ix.classes.is_a(owner, k))
+            {
+                return None;
+            }
         }
         if !inside && !same_file_def && !di.mentions_owner(ix, fi) {
             return None;
