@@ -1706,3 +1706,60 @@ fn class_level_calls_and_receivers_named_after_other_classes() {
         "{f:#}"
     );
 }
+
+// A job's `perform` is called where the job is enqueued (`perform_later`,
+// `perform_async`); a method with no caller but calls of its name on
+// receivers that resolve to nothing (`klass.request_access`, `klass` a
+// constantized name) has confidence low, the calls named.
+#[test]
+fn enqueued_jobs_and_unresolved_receivers() {
+    let ws = tree(&[
+        (
+            "app/app/jobs/reemit_job.rb",
+            "class ReemitJob < ActiveJob::Base\n  def perform(agent_id)\n    agent_id\n  end\nend\n",
+        ),
+        (
+            "app/app/jobs/save_page.rb",
+            "class SavePage\n  include Sidekiq::Worker\n\n  def perform(url)\n    url\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/agents_controller.rb",
+            "class AgentsController < ApplicationController\n  def reemit\n    ReemitJob.perform_later(params[:id])\n    SavePage.perform_async(params[:url])\n  end\n\n  def share\n    klass = params[:service].constantize\n    klass.request_access(params[:token])\n  end\nend\n",
+        ),
+        (
+            "app/app/models/share/raindrop.rb",
+            "class Share::Raindrop\n  def request_access(token)\n    token\n  end\nend\n",
+        ),
+        (
+            "app/test/models/share/raindrop_test.rb",
+            "class RaindropTest < ActiveSupport::TestCase\n  test \"access\" do\n    Share::Raindrop.new.request_access(\"t\")\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: ReemitJob#perform\n      - method: SavePage#perform\n      - method: Share::Raindrop#request_access\n",
+    );
+    let f = finding(&v, "method:ReemitJob#perform");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/agents_controller.rb:3"],
+        "{f:#}"
+    );
+    assert!(codes(f).is_empty(), "{f:#}");
+    let f = finding(&v, "method:SavePage#perform");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/agents_controller.rb:4"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:Share::Raindrop#request_access");
+    assert_eq!(codes(f), ["test-only-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("app/app/controllers/agents_controller.rb:9"),
+        "{f:#}"
+    );
+}

@@ -783,7 +783,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let di = DefIndex::new(ctx, &mn, &defs, &all, &others, &calls);
     let all_files: HashSet<FileIdx> = all.iter().map(|(fi, _)| *fi).collect();
     let mut callers: Vec<Caller> = Vec::new();
-    for (&(fi, i), (_, c)) in indexed.iter().zip(calls) {
+    for (&(fi, i), (_, c)) in indexed.iter().zip(calls.iter().copied()) {
         if c.via == Via::Import && is_ts(ctx, fi) && !import_used(ix, fi, c) {
             // Imported but named only in types or re-exported: not a use.
             continue;
@@ -873,6 +873,48 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             strength: "route".to_string(),
             test: false,
         });
+    }
+
+    // A job's `perform` runs when the job is enqueued (`X.perform_later`,
+    // `X.perform_async`, `X.set(...).perform_later`): those are its callers.
+    let mut enqueue_callers = 0usize;
+    if mn.name == "perform" && !mn.singleton && families.contains(&Family::Ruby) {
+        let owners: Vec<&str> = defs.iter().filter_map(|(_, d)| d.owner.as_deref()).collect();
+        let mut enqueued = BTreeSet::new();
+        for (fi, facts) in ix.facts.iter().enumerate() {
+            let fi = fi as FileIdx;
+            if family(ctx, fi) != Some(Family::Ruby) {
+                continue;
+            }
+            for e in facts.enqueues.iter().filter(|e| e.mailer_method.is_none()) {
+                let class = ix
+                    .classes
+                    .resolve(&e.class, &e.scope)
+                    .unwrap_or_else(|| e.class.trim_start_matches("::").to_string());
+                if owners.iter().any(|o| *o == class || owner_matches(o, &class)) {
+                    enqueued.insert((fi, e.line));
+                }
+            }
+        }
+        for (fi, line) in enqueued {
+            let loc = ctx.loc(fi, line);
+            let test = ix.is_test(fi);
+            let list = if test {
+                &mut f.test_callers
+            } else {
+                &mut f.callers_found
+            };
+            if list.contains(&loc) {
+                continue;
+            }
+            list.push(loc.clone());
+            enqueue_callers += usize::from(!test);
+            f.caller_matches.push(CallerMatch {
+                location: loc,
+                strength: "enqueue".to_string(),
+                test,
+            });
+        }
     }
 
     let mut strong_or_weak = BTreeSet::new();
@@ -1033,7 +1075,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             Text::raw_list(&at, ", ")
         ));
     }
-    if !defs.is_empty() && non_test.is_empty() && routed.is_empty() {
+    if !defs.is_empty() && non_test.is_empty() && routed.is_empty() && enqueue_callers == 0 {
         if !f.test_callers.is_empty() {
             f.problem(
                 Code::TestOnlyCallers,
@@ -1093,6 +1135,41 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
 
     if f.has(Code::NoCallers) || f.has(Code::TestOnlyCallers) || f.has(Code::MissingDefinition) {
         ctx.unread_spelling(&mut f, &mn.name);
+    }
+    // Calls of the name on receivers that resolve to nothing (`klass.x`
+    // where `klass` is a constantized name), set aside because their file
+    // never spells the owner: they may be the owner's after all.
+    if mn.owner.is_some() && (f.has(Code::NoCallers) || f.has(Code::TestOnlyCallers)) {
+        let counted: BTreeSet<(FileIdx, u32)> = callers.iter().map(|c| (c.file, c.call.line)).collect();
+        let mut unresolved: Vec<String> = calls
+            .iter()
+            .filter(|(fi, c)| {
+                !ix.is_test(*fi)
+                    && c.via == Via::Call
+                    && same_family(*fi)
+                    && !counted.contains(&(*fi, c.line))
+                    && matches!(&c.recv, Recv::Expr(t) if {
+                        let var = receiver_var(t);
+                        let class = crate::inflect::camelize(var);
+                        var.starts_with(|ch: char| ch.is_ascii_lowercase())
+                            && !t.starts_with("this")
+                            && ix.classes.owners_named(&class).is_empty()
+                            && !ix.resolution.classes.contains(&class)
+                    })
+            })
+            .map(|(fi, c)| ctx.loc(*fi, c.line))
+            .collect();
+        unresolved.sort();
+        unresolved.dedup();
+        if !unresolved.is_empty() {
+            let shown: Vec<String> = unresolved.iter().take(5).cloned().collect();
+            f.low_confidence(msg!(
+                "calls of {} on receivers seamscan cannot resolve may reach it ({} in all): {}",
+                Text::code(&mn.name),
+                Text::raw(unresolved.len().to_string()),
+                Text::raw_list(&shown, ", ")
+            ));
+        }
     }
 
     // Wiring: the planned env vars, else the vars read in the callers' bodies.
