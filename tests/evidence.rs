@@ -1763,3 +1763,23 @@ fn enqueued_jobs_and_unresolved_receivers() {
         "{f:#}"
     );
 }
+
+// A module function of one repo is reached from another only through an
+// import: a call of the name in another app's script that imports nothing
+// of it is not a caller.
+#[test]
+fn module_functions_are_not_called_from_another_repo_without_an_import() {
+    let ws = tree(&[
+        (
+            "stats/scripts/seed.ts",
+            "export function progressBar(done: number) {\n  return done;\n}\n\nprogressBar(1);\n",
+        ),
+        (
+            "reader/app/assets/javascripts/lib/turbolinks.js",
+            "function start() {\n  this.progressBar();\n  progressBar();\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: progressBar\n        repo: stats\n");
+    let f = finding(&v, "method:progressBar");
+    assert_eq!(strings(&f["callers_found"]), ["stats/scripts/seed.ts:5"], "{f:#}");
+}

@@ -1778,6 +1778,19 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     }
     let same_file_def = di.files.contains(&fi);
     let module_fn = di.module_fn;
+    // A module function of another repo is reached only through an import
+    // (a package): a bare or member call of the name in a repo that defines
+    // none and imports none (`progressBar` in another app's vendored
+    // script) is not it.
+    if mn.owner.is_none()
+        && module_fn
+        && is_ts(ctx, fi)
+        && !di.repos.contains(&repo)
+        && !di.imports.contains_key(&fi)
+        && !matches!(c.recv, Recv::Module(_))
+    {
+        return None;
+    }
     // A module function of TypeScript is called bare or through an import
     // (`ns.fn()` resolves to it): a property of another object
     // (`labels.resetWebsite`) is not it.
