@@ -1783,3 +1783,26 @@ fn module_functions_are_not_called_from_another_repo_without_an_import() {
     let f = finding(&v, "method:progressBar");
     assert_eq!(strings(&f["callers_found"]), ["stats/scripts/seed.ts:5"], "{f:#}");
 }
+
+// A symbol that is a hash key (`row[:tag]`, `params.require(:tag)`) or an
+// association given to a query (`Tagging.joins(:tag)`) names no method.
+#[test]
+fn hash_keys_and_query_associations_are_not_method_symbols() {
+    let ws = tree(&[
+        (
+            "app/app/models/feed.rb",
+            "class Feed < ApplicationRecord\n  def tag(name)\n    name\n  end\nend\n",
+        ),
+        (
+            "app/app/models/import.rb",
+            "class Import < ApplicationRecord\n  def tags(feeds)\n    feeds.filter_map { _1[:tag] }\n    Tagging.joins(:tag).where(feed_id: 1)\n    params.require(:tag)\n    Feed.first.tag(\"x\")\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Feed#tag\n");
+    let f = finding(&v, "method:Feed#tag");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/import.rb:6"],
+        "{f:#}"
+    );
+}

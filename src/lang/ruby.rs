@@ -370,6 +370,31 @@ const NON_METHOD_FIRST_SYMBOL: &[&str] = &[
     "translate",
 ];
 
+/// Calls on a receiver whose symbol arguments are hash keys or association
+/// names, never methods.
+const SYMBOL_KEY_CALLS: &[&str] = &[
+    "[]",
+    "[]=",
+    "dig",
+    "fetch",
+    "key?",
+    "has_key?",
+    "delete",
+    "require",
+    "permit",
+    "joins",
+    "left_joins",
+    "left_outer_joins",
+    "includes",
+    "preload",
+    "eager_load",
+    "references",
+    "pluck",
+    "order",
+    "reorder",
+    "group",
+];
+
 /// Option keys whose symbol values are not methods: callback filters
 /// (`only: :update`), association and validation options, HTTP verbs and
 /// statuses.
@@ -1040,6 +1065,13 @@ impl<'pr> Walker<'_, '_> {
             && let Some(a) = args.first()
         {
             self.consume_symbols(a);
+        }
+        // Hash keys (`row[:tag]`, `params.require(:tag)`) and association
+        // names given to queries (`Tagging.joins(:tag)`) are not methods.
+        if has_recv && SYMBOL_KEY_CALLS.contains(&name) {
+            for a in args {
+                self.consume_symbols(a);
+            }
         }
         for a in args {
             let Some(h) = a.as_keyword_hash_node() else {
