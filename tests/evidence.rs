@@ -1453,8 +1453,9 @@ fn test_calls_keep_to_the_class_under_test() {
 }
 
 // A JSON key written through an association named after another model
-// (`migration.account_migration_items.create!(data: {...})`) is that
-// model's column, not a key of `AuthenticationToken.data`.
+// (`migration.account_migration_items.create!(data: {...})`, also through a
+// scope: `.failed.create!`) is that model's column, not a key of
+// `AuthenticationToken.data`.
 #[test]
 fn json_keys_through_a_plural_association_keep_to_its_model() {
     let ws = tree(&[
@@ -1472,7 +1473,7 @@ fn json_keys_through_a_plural_association_keep_to_its_model() {
         ),
         (
             "app/db/seeds.rb",
-            "token = AuthenticationToken.create!(data: {device: \"ios\"})\nmigration.account_migration_items.create!(data: {\n  title: \"Daring Fireball\"\n})\nuser.authentication_tokens.create!(data: {device: \"mac\"})\n",
+            "token = AuthenticationToken.create!(data: {device: \"ios\"})\nmigration.account_migration_items.create!(data: {\n  title: \"Daring Fireball\"\n})\nuser.authentication_tokens.create!(data: {device: \"mac\"})\nmigration.account_migration_items.failed.create!(data: {feed_url: \"x\"})\n",
         ),
     ]);
     let v = audit_points(ws.path(), "      - jsonb: AuthenticationToken.data\n");

@@ -105,23 +105,31 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         if recv.split(['.', '(']).next() == Some(leaf) {
             return Some(true);
         }
-        let var = super::method::receiver_var(recv);
-        if var.is_empty() || var == "self" || var == "this" {
-            return None;
+        // The segments of the receiver chain, last first: a scope or a
+        // query (`items.failed`, `items.where(...)`) names no class, so the
+        // nearest segment that does decides (at most 4 looked at).
+        let head = recv.split('(').next().unwrap_or(recv);
+        for seg in head.rsplit('.').take(4) {
+            let var = super::method::receiver_var(seg);
+            if var.is_empty() || var == "self" || var == "this" {
+                return None;
+            }
+            let singular = crate::inflect::singularize(var);
+            if [var, singular.as_str()]
+                .iter()
+                .any(|v| super::method::names_class_in(&ix.classes, &ix.resolution, v, leaf))
+            {
+                return Some(true);
+            }
+            // `account_migration_items.create!(data: ...)`: an association
+            // named after its class, plural.
+            let class = crate::inflect::camelize(var);
+            let single = crate::inflect::camelize(&singular);
+            if !ix.classes.owners_named(&class).is_empty() || !ix.classes.owners_named(&single).is_empty() {
+                return Some(false);
+            }
         }
-        let singular = crate::inflect::singularize(var);
-        if [var, singular.as_str()]
-            .iter()
-            .any(|v| super::method::names_class_in(&ix.classes, &ix.resolution, v, leaf))
-        {
-            return Some(true);
-        }
-        // `account_migration_items.create!(data: ...)`: an association
-        // named after its class, plural.
-        let class = crate::inflect::camelize(var);
-        let single = crate::inflect::camelize(&singular);
-        (!ix.classes.owners_named(&class).is_empty() || !ix.classes.owners_named(&single).is_empty())
-            .then_some(false)
+        None
     };
     // A bare `data["k"]` is `self.data`: in a Ruby file that declares
     // classes none of which is (or inherits from) the model (`Entry` for
