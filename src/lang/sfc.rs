@@ -50,8 +50,30 @@ fn blocks<'a>(src: &'a str, tag: &str) -> Vec<(usize, usize, &'a str)> {
     out
 }
 
-fn line_at(src: &[u8], pos: usize) -> u32 {
-    src[..pos.min(src.len())].iter().filter(|c| **c == b'\n').count() as u32 + 1
+/// 1-based lines of byte positions, for positions asked in increasing
+/// order (counting from the start for each of a template's expressions was
+/// quadratic in the template's size).
+struct Lines<'a> {
+    src: &'a [u8],
+    pos: usize,
+    line: u32,
+}
+
+impl<'a> Lines<'a> {
+    fn new(src: &'a [u8]) -> Self {
+        Lines { src, pos: 0, line: 1 }
+    }
+
+    fn at(&mut self, pos: usize) -> u32 {
+        let pos = pos.min(self.src.len());
+        if pos < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        self.line += self.src[self.pos..pos].iter().filter(|c| **c == b'\n').count() as u32;
+        self.pos = pos;
+        self.line
+    }
 }
 
 /// `src` with bytes outside `keep` replaced by spaces (newlines kept).
@@ -88,6 +110,7 @@ fn scripts(src: &str) -> (String, bool, Vec<(usize, usize)>) {
 pub fn vue(src: &str) -> Split {
     let (script, typescript, _) = scripts(src);
     let b = src.as_bytes();
+    let mut lines = Lines::new(b);
     let mut expressions = Vec::new();
     // The outermost template: from the first `<template` to the last
     // `</template>`.
@@ -103,7 +126,7 @@ pub fn vue(src: &str) -> Split {
                 let Some(close) = find_ci(&b[..end], b"}}", from) else {
                     break;
                 };
-                expressions.push((line_at(b, from), src[from..close].to_string()));
+                expressions.push((lines.at(from), src[from..close].to_string()));
                 i = close + 2;
                 continue;
             }
@@ -133,7 +156,7 @@ pub fn vue(src: &str) -> Split {
                         } else {
                             code
                         };
-                        expressions.push((line_at(b, from), code.to_string()));
+                        expressions.push((lines.at(from), code.to_string()));
                     }
                     i = close + 1;
                     continue;
@@ -159,6 +182,7 @@ pub fn svelte(src: &str) -> Split {
     }
     skip.sort();
     let b = src.as_bytes();
+    let mut lines = Lines::new(b);
     let mut expressions = Vec::new();
     let mut i = 0;
     while i < b.len() {
@@ -223,7 +247,7 @@ pub fn svelte(src: &str) -> Split {
             inner
         };
         if !code.trim().is_empty() {
-            expressions.push((line_at(b, from + lead), code.to_string()));
+            expressions.push((lines.at(from + lead), code.to_string()));
         }
         i = j;
     }
