@@ -721,3 +721,63 @@ fn fastify_routes_behind_a_config_prefix_exist() {
         ]
     );
 }
+
+/// A form whose fields are not visible (a Phlex-style view component
+/// builds them with its own DSL, as feedbin's onboarding views do) may
+/// send any key: beside it, an optional key read by the action is not
+/// reported as never sent on the strength of another form's near-miss
+/// field, and the finding says which sender was opaque, with low
+/// confidence (issue 14: a high `params-key-never-sent` on feedbin).
+#[test]
+fn a_form_without_visible_fields_may_send_any_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let mut files = vec![
+        ("shop/Gemfile", ""),
+        (
+            "shop/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :subscriptions, only: [:update]\nend\n",
+        ),
+        (
+            "shop/app/controllers/subscriptions_controller.rb",
+            "class SubscriptionsController < ApplicationController\n  def update\n    Subscription.find(params[:id]).update!(subscription_params)\n  end\n\n  private\n\n  def subscription_params\n    params.require(:subscription).permit(:title, :feed_url)\n  end\nend\n",
+        ),
+        (
+            "shop/app/views/subscriptions/edit.html.erb",
+            "<%= form_with model: @subscription do |f| %>\n  <%= f.text_field :title %>\n  <%= f.text_field :feed_uri %>\n<% end %>\n",
+        ),
+    ];
+    let component = (
+        "shop/app/views/subscriptions/show_view.rb",
+        "class Subscriptions::ShowView < ApplicationView\n  def view_template\n    form_with url: subscription_path(@subscription), method: :patch do\n      render Subscriptions::FeedFields.new(feeds: @feeds)\n    end\n  end\nend\n",
+    );
+    let plan = dir.path().join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "version: 1\nphases:\n  - name: P\n    points:\n      - action: subscriptions#update\n",
+    )
+    .unwrap();
+    // Without the component, the near miss is the likely rename.
+    common::write_files(&ws, &files);
+    let (r, _, stderr) = audit(&plan, &ws, &[]);
+    let f = r.finding("action:subscriptions#update");
+    assert!(f.has("params-key-never-sent"), "{:?} {stderr}", f.problems);
+    assert!(
+        f.problem("params-key-never-sent")
+            .message
+            .contains("it is sent `*.feed_uri` instead"),
+        "{}",
+        f.problem("params-key-never-sent").message
+    );
+    files.push(component);
+    common::write_files(&ws, &files);
+    let (r, _, stderr) = audit(&plan, &ws, &[]);
+    let f = r.finding("action:subscriptions#update");
+    assert!(!f.has("params-key-never-sent"), "{:?} {stderr}", f.problems);
+    assert_eq!(f.confidence, "low");
+    assert!(
+        f.notes.contains("shop/app/views/subscriptions/show_view.rb:3 submits to `subscriptions#update` without fields seen here"),
+        "{}",
+        f.notes
+    );
+}

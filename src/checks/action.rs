@@ -384,6 +384,16 @@ fn params_sent(
         .flat_map(|(_, k)| k.iter().map(|s| s.strip_prefix("submit:").unwrap_or(s)))
         .collect();
     let parent = |k: &str| k.rsplit_once('.').map_or(String::new(), |(p, _)| p.to_string());
+    // A form whose fields are not visible (built by a view component's
+    // DSL, a helper, or a partial not found) may send any key: with one
+    // among the senders, an optional key is not judged, and a required one
+    // is reported with low confidence.
+    let opaque: Vec<&str> = senders
+        .iter()
+        .filter(|(_, keys)| keys.iter().all(|k| k.starts_with("submit:") || k == "commit"))
+        .map(|(loc, _)| loc.as_str())
+        .collect();
+    let mut opaque_said = false;
     for (key, (at, required)) in &reads {
         let sent_it = all_sent.iter().any(|s| {
             // `*.x` (a form over `@edit_user`) only fills a scope.
@@ -425,6 +435,17 @@ fn params_sent(
                 .collect()
         };
         if !required && strays.is_empty() {
+            continue;
+        }
+        if !opaque.is_empty() && !opaque_said {
+            opaque_said = true;
+            f.low_confidence(msg!(
+                "{} submits to {} without fields seen here (built by a view component, a helper or a partial not found): it may send what the other senders do not",
+                Text::join(opaque.iter().take(3).map(|l| Text::raw(*l)), ", "),
+                Text::code(format!("{controller}#{action}"))
+            ));
+        }
+        if !required && !opaque.is_empty() {
             continue;
         }
         if !required {
