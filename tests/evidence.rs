@@ -1807,3 +1807,63 @@ fn hash_keys_and_query_associations_are_not_method_symbols() {
         "{f:#}"
     );
 }
+
+// A model's attributes built in a local hash before `record.update(attrs)`
+// (feedbin's EntryUpdate: `update["original"] = {...}` then
+// `@original_entry.update(update)`) write the column's keys; a hash of the
+// same shape never given to a model writes nothing (issue 14: a high
+// `json-key-read-never-written` for `Entry.original`).
+#[test]
+fn attribute_hashes_built_in_a_local_write_the_column() {
+    let ws = tree(&[
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema[7.1].define(version: 1) do\n  create_table \"entries\" do |t|\n    t.jsonb \"original\"\n  end\nend\n",
+        ),
+        (
+            "app/app/models/entry.rb",
+            "class Entry < ApplicationRecord\n  def original_content\n    original[\"content\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/jobs/entry_update.rb",
+            "class EntryUpdate\n  def create(entry, data)\n    update = data.slice(\"title\")\n    if entry.original.nil?\n      update[\"original\"] = {\n        \"content\" => entry.content,\n        \"title\" => entry.title,\n      }\n    end\n    entry.update(update)\n  end\n\n  def preview(entry)\n    shown = {}\n    shown[\"original\"] = { \"summary\" => entry.summary }\n    shown\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Entry.original\n");
+    let f = finding(&v, "jsonb:Entry.original");
+    let keys: Vec<(String, Vec<String>, Vec<String>)> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["key"].as_str().unwrap().to_string(),
+                strings(&k["read_at"]),
+                strings(&k["written_at"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (
+                "content".to_string(),
+                vec!["app/app/models/entry.rb:3".to_string()],
+                vec!["app/app/jobs/entry_update.rb:6".to_string()]
+            ),
+            (
+                "title".to_string(),
+                vec![],
+                vec!["app/app/jobs/entry_update.rb:7".to_string()]
+            ),
+        ],
+        "{f:#}"
+    );
+    let codes: Vec<&str> = f["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"json-key-read-never-written"), "{f:#}");
+}

@@ -185,6 +185,7 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
         next_id: 1,
         consumed: HashSet::default(),
         json_recv: None,
+        attr_hashes: HashMap::default(),
         inline: HashMap::default(),
         by_symbol: HashMap::default(),
         class_vis: HashMap::default(),
@@ -322,8 +323,15 @@ struct Walker<'a, 'b> {
     http_blocks: Vec<(u32, u32, u32)>,
     /// Block start offset → the jbuilder key path it writes under.
     pending_json: HashMap<u32, Rc<str>>,
+    /// (local scope, variable) → (column, keys with their lines) of
+    /// `attrs["column"] = { ... }`: a model's attributes built in a local
+    /// before `record.update(attrs)`.
+    attr_hashes: HashMap<(u32, String), Vec<ColumnHash>>,
     too_deep: bool,
 }
+
+/// A JSON column's keys (with their lines) given in a hash literal.
+type ColumnHash = (String, Vec<(String, u32)>);
 
 /// Methods whose hash arguments are a model's attributes.
 const ATTRIBUTE_METHODS: [&str; 20] = [
@@ -1120,6 +1128,26 @@ impl<'pr> Walker<'_, '_> {
                 // is a component's option, `sync.update(data: {...})` the
                 // column's.
                 self.json_recv = recv.as_ref().map(|r| self.short(r));
+                let local = self.top().local_id;
+                for a in &args {
+                    let Some(v) = a.as_local_variable_read_node() else {
+                        continue;
+                    };
+                    let Some(held) = self.attr_hashes.get(&(local, utf8(v.name().as_slice()))) else {
+                        continue;
+                    };
+                    for (column, keys) in held.clone() {
+                        for (key, line) in keys {
+                            self.b.facts.json_keys.push(JsonKey {
+                                column: column.clone(),
+                                key,
+                                op: KeyOp::Write,
+                                line,
+                                recv: self.json_recv.clone(),
+                            });
+                        }
+                    }
+                }
                 for a in &args {
                     let elements = match (a.as_keyword_hash_node(), a.as_hash_node()) {
                         (Some(h), _) => h.elements(),
@@ -2018,6 +2046,28 @@ impl<'pr> Walker<'_, '_> {
                 if let (Some(col), Some(k)) = (self.column_name(r), args.first()) {
                     let op = if name == "[]=" { KeyOp::Write } else { KeyOp::Read };
                     self.key(&col, k, op, start(k));
+                } else if name == "[]="
+                    && let Some(v) = r.as_local_variable_read_node()
+                    && let [k, h] = args
+                    && let Some(col) = literal_name(k).filter(|c| self.interest.column(c))
+                    && let Some(h) = h.as_hash_node()
+                {
+                    // `attrs["column"] = { k: v }`: the column's keys, once
+                    // `attrs` is given to a model (`record.update(attrs)`).
+                    let keys: Vec<(String, u32)> = h
+                        .elements()
+                        .iter()
+                        .filter_map(|e| {
+                            let a = e.as_assoc_node()?;
+                            let key = literal_name(&a.key())?;
+                            Some((key, self.line_of(&a.key())))
+                        })
+                        .collect();
+                    let local = self.top().local_id;
+                    self.attr_hashes
+                        .entry((local, utf8(v.name().as_slice())))
+                        .or_default()
+                        .push((col, keys));
                 }
             }
             (Some(r), m) if JSON_METHODS.contains(&m) => {
