@@ -1024,18 +1024,7 @@ fn json_keys_keep_to_receivers_of_the_model() {
     ]);
     let v = audit_points(ws.path(), "      - jsonb: Sync.data\n");
     let f = finding(&v, "jsonb:Sync.data");
-    let keys: Vec<(String, Vec<String>, Vec<String>)> = f["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| {
-            (
-                k["key"].as_str().unwrap().to_string(),
-                strings(&k["read_at"]),
-                strings(&k["written_at"]),
-            )
-        })
-        .collect();
+    let keys = key_table(f);
     assert_eq!(
         keys,
         [
@@ -1831,18 +1820,7 @@ fn attribute_hashes_built_in_a_local_write_the_column() {
     ]);
     let v = audit_points(ws.path(), "      - jsonb: Entry.original\n");
     let f = finding(&v, "jsonb:Entry.original");
-    let keys: Vec<(String, Vec<String>, Vec<String>)> = f["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| {
-            (
-                k["key"].as_str().unwrap().to_string(),
-                strings(&k["read_at"]),
-                strings(&k["written_at"]),
-            )
-        })
-        .collect();
+    let keys = key_table(f);
     assert_eq!(
         keys,
         [
@@ -1866,4 +1844,20 @@ fn attribute_hashes_built_in_a_local_write_the_column() {
         .map(|p| p["code"].as_str().unwrap())
         .collect();
     assert!(!codes.contains(&"json-key-read-never-written"), "{f:#}");
+}
+
+/// (key, read_at, written_at) of a jsonb finding's `keys`.
+fn key_table(f: &Value) -> Vec<(String, Vec<String>, Vec<String>)> {
+    f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["key"].as_str().unwrap().to_string(),
+                strings(&k["read_at"]),
+                strings(&k["written_at"]),
+            )
+        })
+        .collect()
 }

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{Finding, audit};
+use common::audit;
 use std::path::Path;
 
 fn report() -> common::Report {
@@ -19,25 +19,6 @@ fn report() -> common::Report {
     assert_eq!(code, 1, "{stderr}");
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     r
-}
-
-/// (key, sent_at, read_at) of one side of the payload.
-fn keys<'a>(f: &'a Finding, side: &str) -> Vec<(&'a str, Vec<&'a str>, Vec<&'a str>)> {
-    let p = f.payload.as_ref().expect("route findings have a payload");
-    let v = if side == "request" {
-        &p.request
-    } else {
-        &p.response
-    };
-    v.iter()
-        .map(|e| {
-            (
-                e.key.as_str(),
-                e.sent_at.iter().map(String::as_str).collect(),
-                e.read_at.iter().map(String::as_str).collect(),
-            )
-        })
-        .collect()
 }
 
 const ARTICLE: &str = "api/app/views/articles/_article.json.jbuilder:1";
@@ -54,7 +35,7 @@ fn an_implicit_view_behind_a_guard_callback_renders_camel_keys_through_block_par
     // article.user, partial:` is one object, not an array.
     let (w3, w4) = (format!("{WEB}:3"), format!("{WEB}:4"));
     assert_eq!(
-        keys(f, "response"),
+        f.payload_keys("response"),
         [
             (
                 "article",
@@ -88,7 +69,7 @@ fn camel_case_request_keys_are_read_snake_cased() {
         "api/app/controllers/articles_controller.rb:14",
     );
     assert_eq!(
-        keys(f, "request"),
+        f.payload_keys("request"),
         [
             ("article.tagList", vec![w10.as_str()], vec![permit]),
             ("article.title", vec![w10.as_str()], vec![permit]),

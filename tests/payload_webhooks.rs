@@ -21,28 +21,6 @@ fn report() -> common::Report {
     r
 }
 
-/// (key, sent_at, read_at) of one side of the payload.
-fn keys<'a>(f: &'a Finding, side: &str) -> Vec<(&'a str, Vec<&'a str>, Vec<&'a str>)> {
-    let p = f
-        .payload
-        .as_ref()
-        .expect("route and action findings have a payload");
-    let v = if side == "request" {
-        &p.request
-    } else {
-        &p.response
-    };
-    v.iter()
-        .map(|e| {
-            (
-                e.key.as_str(),
-                e.sent_at.iter().map(String::as_str).collect(),
-                e.read_at.iter().map(String::as_str).collect(),
-            )
-        })
-        .collect()
-}
-
 fn layers(f: &Finding) -> Vec<(&str, bool, Vec<&str>)> {
     f.layers
         .as_ref()
@@ -84,7 +62,7 @@ fn a_key_renamed_in_a_jbuilder_partial_is_read_never_sent() {
     let p = |l: u32| format!("{CUSTOMER}:{l}");
     let (p1, p2) = (p(1), p(2));
     assert_eq!(
-        keys(f, "response"),
+        f.payload_keys("response"),
         [
             ("customer.email", vec![], vec![c9.as_str()]),
             ("customer.email_address", vec![p2.as_str()], vec![]),
@@ -97,7 +75,7 @@ fn a_key_renamed_in_a_jbuilder_partial_is_read_never_sent() {
         ]
     );
     // The path's `:id` is not a body key.
-    assert_eq!(keys(f, "request"), []);
+    assert_eq!(f.payload_keys("request"), []);
 }
 
 #[test]
@@ -117,7 +95,7 @@ fn a_key_sent_that_strong_params_drop_is_sent_never_read() {
         let permit = "api/app/controllers/api/orders_controller.rb:39";
         let sent = "storefront-client/app/services/orders_api.rb:15";
         assert_eq!(
-            keys(f, "request"),
+            f.payload_keys("request"),
             [
                 ("order.gift_note", vec![sent], vec![]),
                 ("order.quantity", vec![sent], vec![permit]),
@@ -127,7 +105,7 @@ fn a_key_sent_that_strong_params_drop_is_sent_never_read() {
         );
         let lit = "api/app/controllers/api/orders_controller.rb:18";
         assert_eq!(
-            keys(f, "response"),
+            f.payload_keys("response"),
             [
                 ("id", vec![lit], vec![]),
                 ("placed_at", vec![lit], vec![]),
@@ -151,7 +129,7 @@ fn a_serializer_found_by_convention_gives_the_shape_of_a_collection() {
     let o = "api/app/serializers/order_serializer.rb:2";
     let li = "api/app/serializers/line_item_serializer.rb:2";
     assert_eq!(
-        keys(f, "response"),
+        f.payload_keys("response"),
         [
             ("[].currency", vec![o], vec![]),
             ("[].id", vec![o], vec![]),
@@ -165,7 +143,7 @@ fn a_serializer_found_by_convention_gives_the_shape_of_a_collection() {
         ]
     );
     assert_eq!(
-        keys(f, "request"),
+        f.payload_keys("request"),
         [(
             "account_id",
             vec![],
@@ -187,7 +165,7 @@ fn a_response_whose_shape_is_hidden_gives_no_problem_and_low_confidence() {
         f.notes
     );
     assert_eq!(
-        keys(f, "response"),
+        f.payload_keys("response"),
         [(
             "margin",
             vec![],
@@ -375,7 +353,7 @@ fn an_express_handler_renders_and_reads_keys_a_ruby_client_disagrees_with() {
     let (a9, a10, a11) = (app(9), app(10), app(11));
     let sent = "storefront-client/app/services/shipping_api.rb:5";
     assert_eq!(
-        keys(f, "request"),
+        f.payload_keys("request"),
         [
             ("carrier", vec![], vec![a10.as_str()]),
             ("orderNumber", vec![sent], vec![a9.as_str()]),
@@ -384,7 +362,7 @@ fn an_express_handler_renders_and_reads_keys_a_ruby_client_disagrees_with() {
         ]
     );
     assert_eq!(
-        keys(f, "response"),
+        f.payload_keys("response"),
         [
             ("carrier", vec![a11.as_str()], vec![]),
             ("labelId", vec![a11.as_str()], vec![]),
@@ -503,7 +481,7 @@ fn typescript_clients_send_and_read_keys_and_a_rename_is_reported_once_per_findi
         // it is written on; their parent `order` is not listed and covers
         // no read by itself.
         assert_eq!(
-            keys(f, "request"),
+            f.payload_keys("request"),
             [
                 ("order.delivery_notes", vec![], vec![permit.as_str()]),
                 ("order.notes", vec![w5.as_str()], vec![]),
@@ -520,7 +498,7 @@ fn typescript_clients_send_and_read_keys_and_a_rename_is_reported_once_per_findi
         // `await res.json()` of a fetch and `body.deliveryNotes.length`;
         // `(await axios.patch(...)).data.status`.
         assert_eq!(
-            keys(f, "response"),
+            f.payload_keys("response"),
             [
                 ("deliveryNote", vec![], vec![w7.as_str()]),
                 (

@@ -22,25 +22,6 @@ fn report() -> common::Report {
     r
 }
 
-/// (key, sent_at, read_at) of one side of the payload.
-fn keys<'a>(f: &'a Finding, side: &str) -> Vec<(&'a str, Vec<&'a str>, Vec<&'a str>)> {
-    let p = f.payload.as_ref().expect("route findings have a payload");
-    let v = if side == "request" {
-        &p.request
-    } else {
-        &p.response
-    };
-    v.iter()
-        .map(|e| {
-            (
-                e.key.as_str(),
-                e.sent_at.iter().map(String::as_str).collect(),
-                e.read_at.iter().map(String::as_str).collect(),
-            )
-        })
-        .collect()
-}
-
 fn callers(f: &Finding) -> Vec<(&str, &str)> {
     f.caller_matches
         .iter()
@@ -61,7 +42,7 @@ fn a_call_through_two_helpers_is_a_client_call_with_its_body_and_reads() {
     let f = r.finding("route:POST /api/users/login");
     assert_eq!(callers(f), [("web/src/routes/login.js:4", "path")]);
     assert_eq!(
-        keys(f, "request"),
+        f.payload_keys("request"),
         [
             (
                 "user.email",
@@ -81,7 +62,7 @@ fn a_call_through_two_helpers_is_a_client_call_with_its_body_and_reads() {
     // because it is read.
     let (s7, s34) = (format!("{APP}:7"), format!("{APP}:34"));
     assert_eq!(
-        keys(f, "response"),
+        f.payload_keys("response"),
         [
             ("errors", vec![s34.as_str()], vec!["web/src/routes/login.js:7"]),
             ("user.email", vec![s7.as_str()], vec![]),
@@ -129,7 +110,7 @@ fn an_object_of_superagent_helpers_is_called_in_its_own_module() {
     );
     let s19 = format!("{APP}:19");
     assert_eq!(
-        keys(f, "response"),
+        f.payload_keys("response"),
         [
             ("profile", vec![s19.as_str()], vec!["web/src/agent.js:16"]),
             ("profile.bio", vec![s19.as_str()], vec!["web/src/agent.js:17"]),
@@ -152,7 +133,7 @@ fn a_typed_axios_helper_with_the_verb_as_an_argument() {
     );
     let (s23, s24) = (format!("{APP}:23"), format!("{APP}:24"));
     assert_eq!(
-        keys(f, "request"),
+        f.payload_keys("request"),
         [
             ("user.bio", vec!["web/src/settings.ts:4"], vec![s23.as_str()]),
             ("user.email", vec!["web/src/agent.js:21"], vec![s23.as_str()]),
@@ -160,7 +141,7 @@ fn a_typed_axios_helper_with_the_verb_as_an_argument() {
         ]
     );
     assert_eq!(
-        keys(f, "response"),
+        f.payload_keys("response"),
         [
             ("user.bio", vec![s24.as_str()], vec!["web/src/settings.ts:5"]),
             ("user.email", vec![s24.as_str()], vec![]),
@@ -177,7 +158,7 @@ fn keys_read_from_array_elements_in_a_callback_are_under_brackets() {
     let f = r.finding("route:GET /api/tags");
     let s = format!("{APP}:28");
     assert_eq!(
-        keys(f, "response"),
+        f.payload_keys("response"),
         [
             ("tags", vec![s.as_str()], vec!["web/src/routes/login.js:16"]),
             ("tags[].count", vec![s.as_str()], vec![]),

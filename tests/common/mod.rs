@@ -137,6 +137,30 @@ impl Finding {
             .find(|p| p.code == code)
             .unwrap_or_else(|| panic!("{}: no {code} problem in {:?}", self.id, self.codes()))
     }
+
+    /// (key, sent_at, read_at) of one side (`request` or `response`) of
+    /// the payload of a route or action finding.
+    #[allow(dead_code)]
+    pub fn payload_keys(&self, side: &str) -> Vec<(&str, Vec<&str>, Vec<&str>)> {
+        let p = self
+            .payload
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no payload", self.id));
+        let v = if side == "request" {
+            &p.request
+        } else {
+            &p.response
+        };
+        v.iter()
+            .map(|e| {
+                (
+                    e.key.as_str(),
+                    e.sent_at.iter().map(String::as_str).collect(),
+                    e.read_at.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect()
+    }
 }
 
 #[derive(Debug, Deserialize)]
