@@ -1861,3 +1861,38 @@ fn key_table(f: &Value) -> Vec<(String, Vec<String>, Vec<String>)> {
         })
         .collect()
 }
+
+// TypeScript has no implicit `self`: a bare `parameters.type` is a local or
+// a parameter that merely shares the column's name (umami's report
+// components, in files that spell `Share` only inside `isSharePage`), not
+// `Share.parameters`; one destructured from a share (`const { parameters }
+// = share`) holds the column (issue 14's last sample).
+#[test]
+fn typescript_locals_named_like_a_column_are_not_the_column() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Share {\n  id         String @id\n  parameters Json\n}\n",
+        ),
+        (
+            "app/src/share.ts",
+            "export function shareKind(share: Share) {\n  const { parameters } = share;\n  return parameters.kind;\n}\nexport const save = (share: Share) => prisma.share.update({ data: { parameters: { kind: 'a' } } });\n",
+        ),
+        (
+            "app/src/goal.tsx",
+            "const isSharePage = true;\nexport function Goal({ parameters }: any) {\n  return parameters?.type === 'path' && isSharePage;\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Share.parameters\n");
+    let f = finding(&v, "jsonb:Share.parameters");
+    assert_eq!(
+        key_table(f),
+        [(
+            "kind".to_string(),
+            vec!["app/src/share.ts:3".to_string()],
+            vec!["app/src/share.ts:5".to_string()]
+        )],
+        "{f:#}"
+    );
+    assert!(f["notes"].as_str().unwrap().contains("app/src/goal.tsx"), "{f:#}");
+}

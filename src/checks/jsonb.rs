@@ -165,6 +165,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     };
     let mut elsewhere: BTreeSet<String> = BTreeSet::new();
     let mut away: BTreeSet<String> = BTreeSet::new();
+    let mut locals: BTreeSet<String> = BTreeSet::new();
     let mut keys: BTreeMap<String, KeyEntry> = BTreeMap::new();
     for (fi, i) in ix.json_by_column.get(&column).map(Vec::as_slice).unwrap_or(&[]) {
         if ix.is_test(*fi) {
@@ -172,6 +173,12 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
         let k = &ix.facts[*fi as usize].json_keys[*i as usize];
         if k.recv.is_none() && in_another_class(*fi) {
+            continue;
+        }
+        // TypeScript has no implicit `self`: a bare `metadata.x` is a local
+        // or a parameter that merely shares the column's name.
+        if !ruby_file(*fi) && k.recv.as_deref() == Some(column.as_str()) {
+            locals.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
             continue;
         }
         match tie(k.recv.as_deref()) {
@@ -265,6 +272,13 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             "{} is accessed only in files that never spell the model (a concern or shared code?): {}",
             Text::code(&column),
             Text::join(elsewhere.iter().take(5).map(Text::raw), ", ")
+        ));
+    }
+    if !locals.is_empty() {
+        f.extra_notes.push(msg!(
+            "keys of TypeScript/JavaScript locals or parameters named {} (not the column unless they hold it; not counted): {}",
+            Text::code(&column),
+            Text::join(locals.iter().take(5).map(Text::raw), ", ")
         ));
     }
     if !away.is_empty() {

@@ -24,7 +24,7 @@ use oxc::ast_visit::{Visit, walk};
 use oxc::parser::{ParseOptions, Parser};
 use oxc::span::{GetSpan, SourceType, Span};
 use oxc::syntax::scope::ScopeFlags;
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// AST levels the fact walk descends; deeper subtrees are skipped and the
 /// file is marked `too_deep`.
@@ -204,6 +204,10 @@ struct V<'s> {
     env_fallback: HashSet<Span>,
     /// Positions (as in `env`) of the reads with a fallback.
     env_fallback_at: HashSet<u32>,
+    /// A JSON column's name destructured from an object (`const {
+    /// metadata } = video`) → that object's text: the receiver of the
+    /// local's key accesses.
+    column_aliases: HashMap<String, String>,
     /// (offset, variable, class) for `const x = new C()` and `(x: C) =>`.
     typed: Vec<(u32, String, String)>,
     /// Identifier offsets already accounted for (call names, definitions,
@@ -372,6 +376,7 @@ impl<'s> V<'s> {
             env: Vec::new(),
             env_fallback: HashSet::default(),
             env_fallback_at: HashSet::default(),
+            column_aliases: HashMap::default(),
             typed: Vec::new(),
             consumed: HashSet::default(),
             callees: HashSet::default(),
@@ -1169,6 +1174,17 @@ impl<'a> Visit<'a> for V<'_> {
             }
             (BindingPattern::ObjectPattern(p), Some(init)) => {
                 let keys = Self::pattern_keys(p);
+                // const { metadata } = video: `metadata` holds video's column.
+                if let Expression::Identifier(_) | Expression::StaticMemberExpression(_) = init {
+                    for (k, _) in &keys {
+                        if let Some(k) = k
+                            && self.interest.column(k)
+                        {
+                            let object = truncate(self.text(init.span()));
+                            self.column_aliases.insert(k.clone(), object);
+                        }
+                    }
+                }
                 if is_env_object(init) {
                     for (k, pos) in &keys {
                         if let Some(k) = k {
@@ -1532,7 +1548,13 @@ impl<'a> Visit<'a> for V<'_> {
             && let Some(op) = self.access_op(it.span)
         {
             let column = column.to_string();
-            let recv = column_recv(&it.object).map(|o| truncate(self.text(o.span())));
+            // A bare `metadata.x` is a local or a parameter named like the
+            // column: its receiver is itself, unless it was destructured
+            // from an object (`const { metadata } = video`).
+            let recv = column_recv(&it.object)
+                .map(|o| truncate(self.text(o.span())))
+                .or_else(|| self.column_aliases.get(&column).cloned())
+                .or_else(|| Some(column.clone()));
             self.json_key(&column, recv, Some((name.to_string(), pos)), pos, op);
         }
         walk::walk_static_member_expression(self, it);
@@ -1564,7 +1586,10 @@ impl<'a> Visit<'a> for V<'_> {
                 Expression::StringLiteral(s) => Some((s.value.as_str().to_string(), s.span.start)),
                 _ => None,
             };
-            let recv = column_recv(&it.object).map(|o| truncate(self.text(o.span())));
+            let recv = column_recv(&it.object)
+                .map(|o| truncate(self.text(o.span())))
+                .or_else(|| self.column_aliases.get(&column).cloned())
+                .or_else(|| Some(column.clone()));
             self.json_key(&column, recv, key, it.expression.span().start, op);
         }
         walk::walk_computed_member_expression(self, it);
