@@ -209,7 +209,14 @@ impl ClassTable {
         };
         cands
             .iter()
-            .filter(|c| c.rsplit("::").zip(name.rsplit("::")).all(|(a, b)| a == b))
+            // `name` is the declared path or a suffix of it by segments
+            // (`UsersController` names `Admin::UsersController`), never a
+            // longer path than the declaration (`Admin::UsersController` is
+            // not the top-level `UsersController`).
+            .filter(|c| {
+                c.split("::").count() >= name.split("::").count()
+                    && c.rsplit("::").zip(name.rsplit("::")).all(|(a, b)| a == b)
+            })
             .cloned()
             .collect()
     }

@@ -1896,3 +1896,33 @@ fn typescript_locals_named_like_a_column_are_not_the_column() {
     );
     assert!(f["notes"].as_str().unwrap().contains("app/src/goal.tsx"), "{f:#}");
 }
+
+// A symbol in a class body names a method of that class: `skip_before_action
+// :authorize` in `UsersController` is not a caller of
+// `Admin::UsersController#authorize` (an unrelated class of feedbin), while
+// `before_action :authorize` in `Admin::UsersController` is (issue 14's
+// last sample).
+#[test]
+fn class_body_symbols_keep_to_their_class() {
+    let ws = tree(&[
+        (
+            "app/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\nend\n",
+        ),
+        (
+            "app/app/controllers/users_controller.rb",
+            "class UsersController < ApplicationController\n  skip_before_action :authorize, only: [:new]\n\n  def new\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/admin/users_controller.rb",
+            "class Admin::UsersController < ApplicationController\n  before_action :authorize\n\n  def index\n  end\n\n  private\n\n  def authorize\n    head :forbidden\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Admin::UsersController#authorize\n");
+    let f = finding(&v, "method:Admin::UsersController#authorize");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/admin/users_controller.rb:2"],
+        "{f:#}"
+    );
+}

@@ -214,9 +214,15 @@ impl<'a> DefIndex<'a> {
         if exact(&self.others_by_leaf) && !exact(&self.owners_by_leaf) {
             return false;
         }
-        self.owners_by_leaf
-            .get(leaf(co))
-            .is_some_and(|os| os.iter().any(|o| owner_matches(co, o)))
+        // A shorter path (`UsersController` around a call, for
+        // `Admin::UsersController`) is the owner only when no class of its
+        // own is declared under it.
+        self.owners_by_leaf.get(leaf(co)).is_some_and(|os| {
+            os.iter().any(|o| {
+                owner_matches(co, o)
+                    && (co.split("::").count() >= o.split("::").count() || self.classes.declared_at(co).is_empty())
+            })
+        })
             // In a subclass (TypeScript/JavaScript): `this.m()` reaches the
             // ancestor's `m`.
             || self
@@ -230,6 +236,15 @@ impl<'a> DefIndex<'a> {
     /// Does the constant `k` name a class that inherits or includes the
     /// point's owner or a definition's owner?
     fn descends(&self, k: &str) -> bool {
+        // A declared class is that class, not every class its name ends
+        // (`UsersController` is not `Admin::UsersController`).
+        if !self.classes.declared_at(k).is_empty() {
+            let chain = self.classes.lookup(k, Side::Instance).chain;
+            return self
+                .ancestors
+                .iter()
+                .any(|a| a == k || chain.iter().any(|(x, _, _)| x == a));
+        }
         self.ancestors.iter().any(|a| self.classes.is_a(k, a))
     }
 
@@ -1761,10 +1776,12 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     }
     // A bare call in a Ruby class runs a method of that class, its
     // ancestors or its mixins: in a class unrelated to the owner (`chapters`
-    // in `Entry` for `Embed#chapters`), it is not the point.
+    // in `Entry` for `Embed#chapters`), it is not the point. So does a
+    // symbol in the class body (`skip_before_action :authorize` in
+    // `UsersController` is not `Admin::UsersController#authorize`).
     if let Some(owner) = &mn.owner
         && c.recv == Recv::Implicit
-        && c.via == Via::Call
+        && (c.via == Via::Call || (c.via == Via::Symbol && c.scope.is_none()))
         && !inside
         && family(ctx, fi) == Some(Family::Ruby)
         && let Some(co) = c.owner.as_deref()
