@@ -1866,7 +1866,10 @@ fn key_table(f: &Value) -> Vec<(String, Vec<String>, Vec<String>)> {
 // a parameter that merely shares the column's name (umami's report
 // components, in files that spell `Share` only inside `isSharePage`), not
 // `Share.parameters`; one destructured from a share (`const { parameters }
-// = share`) holds the column (issue 14's last sample).
+// = share`) holds the column. An object literal `{ parameters: {...} }` is
+// the column's only when given to a call that names the model
+// (`prisma.share.update`), not a request body or a form's defaults
+// (issue 14's last sample).
 #[test]
 fn typescript_locals_named_like_a_column_are_not_the_column() {
     let ws = tree(&[
@@ -1880,7 +1883,7 @@ fn typescript_locals_named_like_a_column_are_not_the_column() {
         ),
         (
             "app/src/goal.tsx",
-            "const isSharePage = true;\nexport function Goal({ parameters }: any) {\n  return parameters?.type === 'path' && isSharePage;\n}\n",
+            "const isSharePage = true;\nexport function Goal({ parameters }: any) {\n  return parameters?.type === 'path' && isSharePage;\n}\nexport const run = () => post('/shares/run', { parameters: { extra: 1 } });\nexport const defaults = { parameters: { draft: true } };\n",
         ),
     ]);
     let v = audit_points(ws.path(), "      - jsonb: Share.parameters\n");

@@ -181,7 +181,23 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             locals.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
             continue;
         }
-        match tie(k.recv.as_deref()) {
+        let tied = tie(k.recv.as_deref());
+        // A TypeScript object literal's `{ column: {...} }` is the column's
+        // only when given to a call that names the model
+        // (`prisma.report.create`, `createShare`), not a request body
+        // (`post('/reports', { parameters })`) or a form's defaults.
+        if !ruby_file(*fi)
+            && k.op == KeyOp::Write
+            && tied.is_none()
+            && let (Some(recv), Some(leaf)) = (k.recv.as_deref(), model_leaf)
+        {
+            let flat = |s: &str| s.to_ascii_lowercase().replace('_', "");
+            if !flat(recv).contains(&flat(leaf)) {
+                locals.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
+                continue;
+            }
+        }
+        match tied {
             Some(true) => {}
             Some(false) => continue,
             None if !at_home(*fi) => {
@@ -276,7 +292,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     if !locals.is_empty() {
         f.extra_notes.push(msg!(
-            "keys of TypeScript/JavaScript locals or parameters named {} (not the column unless they hold it; not counted): {}",
+            "keys of TypeScript/JavaScript locals, parameters or object literals named {} that nothing ties to the model (not counted): {}",
             Text::code(&column),
             Text::join(locals.iter().take(5).map(Text::raw), ", ")
         ));

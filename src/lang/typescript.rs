@@ -208,6 +208,8 @@ struct V<'s> {
     /// metadata } = video`) → that object's text: the receiver of the
     /// local's key accesses.
     column_aliases: HashMap<String, String>,
+    /// Callees (as written) of the calls whose arguments are being walked.
+    callees_text: Vec<String>,
     /// (offset, variable, class) for `const x = new C()` and `(x: C) =>`.
     typed: Vec<(u32, String, String)>,
     /// Identifier offsets already accounted for (call names, definitions,
@@ -377,6 +379,7 @@ impl<'s> V<'s> {
             env_fallback: HashSet::default(),
             env_fallback_at: HashSet::default(),
             column_aliases: HashMap::default(),
+            callees_text: Vec::new(),
             typed: Vec::new(),
             consumed: HashSet::default(),
             callees: HashSet::default(),
@@ -1319,7 +1322,12 @@ impl<'a> Visit<'a> for V<'_> {
                                 Some((k, pos, false)) => Some((k, pos)),
                                 _ => None,
                             };
-                            self.json_key(&name, None, key, p.span.start, KeyOp::Write);
+                            // Given to a call (its callee is the receiver,
+                            // which must name the model); in no call at
+                            // all (`defaultValues = {...}`), the literal's
+                            // own name.
+                            let recv = self.callees_text.last().cloned().or_else(|| Some(name.clone()));
+                            self.json_key(&name, recv, key, p.span.start, KeyOp::Write);
                         }
                         other => {
                             let line = self.line(other.span().start);
@@ -1349,7 +1357,12 @@ impl<'a> Visit<'a> for V<'_> {
         self.payload.call(it, self.src, &self.line_starts);
         self.payload.error_middleware(it, &self.line_starts);
         self.callee(&it.callee);
+        // The callee around the arguments: what an object literal with a
+        // JSON column's key is given to (`prisma.report.create({ data: {
+        // parameters: {...} } })`).
+        self.callees_text.push(truncate(self.text(it.callee.span())));
         walk::walk_call_expression(self, it);
+        self.callees_text.pop();
     }
 
     fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
