@@ -1929,3 +1929,36 @@ fn class_body_symbols_keep_to_their_class() {
         "{f:#}"
     );
 }
+
+// A function's parameter shadows a module function of the same name: in
+// `GET(request: Request)`, `parseRequest(request)` and `request.url` use the
+// parameter, not `request` of lib/fetch.ts (umami's route handlers: 158
+// false references, issue 14); a call through the import still counts.
+#[test]
+fn parameters_shadow_module_functions() {
+    let ws = tree(&[
+        (
+            "web/src/lib/fetch.ts",
+            "export async function request(url: string) {\n  return fetch(url);\n}\n",
+        ),
+        (
+            "web/src/app/api/route.ts",
+            "import { parseRequest } from '../../lib/parse';\nexport async function GET(request: Request) {\n  const url = new URL(request.url);\n  return parseRequest(request, url);\n}\nexport const POST = async (request: Request) => parseRequest(request);\n",
+        ),
+        (
+            "web/src/lib/parse.ts",
+            "export function parseRequest(r: Request, u?: URL) {\n  return r;\n}\n",
+        ),
+        (
+            "web/src/client.ts",
+            "import { request } from './lib/fetch';\nexport const load = () => request('/api');\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: request\n");
+    let f = finding(&v, "method:request");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/src/client.ts:1", "web/src/client.ts:2"],
+        "{f:#}"
+    );
+}

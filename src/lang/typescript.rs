@@ -210,6 +210,9 @@ struct V<'s> {
     column_aliases: HashMap<String, String>,
     /// Callees (as written) of the calls whose arguments are being walked.
     callees_text: Vec<String>,
+    /// Parameter names of the functions being walked, innermost last: a
+    /// bare name bound there is the parameter, not a module function.
+    params: Vec<Vec<String>>,
     /// (offset, variable, class) for `const x = new C()` and `(x: C) =>`.
     typed: Vec<(u32, String, String)>,
     /// Identifier offsets already accounted for (call names, definitions,
@@ -348,6 +351,28 @@ fn column_of<'e>(e: &'e Expression) -> Option<&'e str> {
     }
 }
 
+/// The names a function's parameters bind directly (`request`, `x = 1`,
+/// `...rest`); destructured names are left out.
+fn param_names(params: &FormalParameters) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |p: &BindingPattern| match p {
+        BindingPattern::BindingIdentifier(id) => out.push(id.name.as_str().to_string()),
+        BindingPattern::AssignmentPattern(a) => {
+            if let BindingPattern::BindingIdentifier(id) = &a.left {
+                out.push(id.name.as_str().to_string());
+            }
+        }
+        _ => {}
+    };
+    for item in &params.items {
+        push(&item.pattern);
+    }
+    if let Some(rest) = &params.rest {
+        push(&rest.rest.argument);
+    }
+    out
+}
+
 /// What a JSON column hangs off: `x` in `x.column`.
 fn column_recv<'e, 'a>(e: &'e Expression<'a>) -> Option<&'e Expression<'a>> {
     match e {
@@ -380,6 +405,7 @@ impl<'s> V<'s> {
             env_fallback_at: HashSet::default(),
             column_aliases: HashMap::default(),
             callees_text: Vec::new(),
+            params: Vec::new(),
             typed: Vec::new(),
             consumed: HashSet::default(),
             callees: HashSet::default(),
@@ -490,6 +516,14 @@ impl<'s> V<'s> {
     }
 
     fn call(&mut self, name: String, recv: RawRecv, via: Via, pos: u32) {
+        // `parseRequest(request)` in `GET(request: Request)`: the parameter,
+        // not the module's `request` function.
+        if matches!(recv, RawRecv::Implicit)
+            && matches!(via, Via::Call | Via::Reference | Via::Jsx)
+            && self.params.iter().any(|ps| ps.contains(&name))
+        {
+            return;
+        }
         self.calls.push(RawCall { name, recv, via, pos });
     }
 
@@ -1073,7 +1107,9 @@ impl<'a> Visit<'a> for V<'_> {
             &self.line_starts,
         );
         self.payload.enter_function(it.span, &self.line_starts);
+        self.params.push(param_names(&it.params));
         walk::walk_function(self, it, flags);
+        self.params.pop();
         self.payload.leave_function();
         self.http.leave_function();
     }
@@ -1085,7 +1121,9 @@ impl<'a> Visit<'a> for V<'_> {
             self.http.wrapper_return(e, self.src);
         }
         self.payload.enter_function(it.span, &self.line_starts);
+        self.params.push(param_names(&it.params));
         walk::walk_arrow_function_expression(self, it);
+        self.params.pop();
         self.payload.leave_function();
         self.http.leave_function();
     }
