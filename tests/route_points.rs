@@ -781,3 +781,50 @@ fn a_form_without_visible_fields_may_send_any_key() {
         f.notes
     );
 }
+
+/// Next.js serves a static segment before a dynamic one: `POST
+/// /api/reports/goal` is app/api/reports/goal/route.ts, not
+/// app/api/reports/[reportId]/route.ts, which comes first in the table
+/// (umami, issue 14); an id still goes to the dynamic route.
+#[test]
+fn next_static_segments_win_over_dynamic_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::write_files(
+        &ws,
+        &[
+            ("app/package.json", "{ \"name\": \"app\" }"),
+            (
+                "app/app/api/reports/[reportId]/route.ts",
+                "export async function POST(request: Request) {\n  return Response.json({});\n}\n",
+            ),
+            (
+                "app/app/api/reports/goal/route.ts",
+                "export async function POST(request: Request) {\n  return Response.json({});\n}\n",
+            ),
+        ],
+    );
+    let plan = dir.path().join("plan.yaml");
+    std::fs::write(
+        &plan,
+        "version: 1\nphases:\n  - name: P\n    points:\n      - route: POST /api/reports/goal\n      - route: POST /api/reports/:id\n",
+    )
+    .unwrap();
+    let (r, _, stderr) = audit(&plan, &ws, &[]);
+    let defs = |id: &str| -> Vec<String> {
+        r.finding(id)
+            .definitions
+            .iter()
+            .map(|d| d.location.clone())
+            .collect()
+    };
+    assert_eq!(
+        defs("route:POST /api/reports/goal"),
+        ["app/app/api/reports/goal/route.ts:1"],
+        "{stderr}"
+    );
+    assert_eq!(
+        defs("route:POST /api/reports/:id"),
+        ["app/app/api/reports/[reportId]/route.ts:1"]
+    );
+}

@@ -38,8 +38,17 @@ pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -
     let specific = hits.iter().any(|(_, r)| !is_glob(r));
     hits.retain(|(_, r)| !specific || !is_glob(r));
     // A static route wins over a catch-all that also matches (Next.js
-    // serves `/api/auth/guest` before `/api/auth/[...nextauth]`).
-    hits.sort_by_key(|(i, r)| (is_glob(r), *i));
+    // serves `/api/auth/guest` before `/api/auth/[...nextauth]`), and in
+    // Next.js over a dynamic segment too (`/api/reports/goal` before
+    // `/api/reports/[reportId]`); elsewhere the table's order decides.
+    let dynamic = |r: &Route| match &r.target {
+        Target::Code {
+            framework: crate::facts::Framework::Next,
+            ..
+        } => segments(&r.path).iter().filter(|s| s.starts_with(':')).count(),
+        _ => 0,
+    };
+    hits.sort_by_key(|(i, r)| (is_glob(r), dynamic(r), *i));
     hits.retain(|(_, r)| seen.insert((repo_of(r.file), r.verb.clone())));
     hits.sort_by_key(|(i, _)| *i);
     hits.into_iter().map(|(_, r)| r).collect()
