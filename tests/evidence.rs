@@ -1933,7 +1933,8 @@ fn class_body_symbols_keep_to_their_class() {
 // A function's parameter shadows a module function of the same name: in
 // `GET(request: Request)`, `parseRequest(request)` and `request.url` use the
 // parameter, not `request` of lib/fetch.ts (umami's route handlers: 158
-// false references, issue 14); a call through the import still counts.
+// false references, issue 14); so does a function's local (`const request
+// = new Request(url)`); a call through the import still counts.
 #[test]
 fn parameters_shadow_module_functions() {
     let ws = tree(&[
@@ -1947,7 +1948,7 @@ fn parameters_shadow_module_functions() {
         ),
         (
             "web/src/lib/parse.ts",
-            "export function parseRequest(r: Request, u?: URL) {\n  return r;\n}\n",
+            "export function parseRequest(r: Request, u?: URL) {\n  return r;\n}\nexport function rebuild(url: string) {\n  const request = new Request(url);\n  return request.url;\n}\n",
         ),
         (
             "web/src/client.ts",

@@ -210,8 +210,9 @@ struct V<'s> {
     column_aliases: HashMap<String, String>,
     /// Callees (as written) of the calls whose arguments are being walked.
     callees_text: Vec<String>,
-    /// Parameter names of the functions being walked, innermost last: a
-    /// bare name bound there is the parameter, not a module function.
+    /// Parameter and local names of the functions being walked, innermost
+    /// last: a bare name bound there is that binding, not a module
+    /// function.
     params: Vec<Vec<String>>,
     /// (offset, variable, class) for `const x = new C()` and `(x: C) =>`.
     typed: Vec<(u32, String, String)>,
@@ -1137,6 +1138,15 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_variable_declarator(&mut self, it: &VariableDeclarator<'a>) {
+        // A local of a function (`const request = new Request(url)`)
+        // shadows a module function of its name for the rest of that
+        // function, as a parameter does. (At module level the declaration
+        // may be the module function itself.)
+        if let BindingPattern::BindingIdentifier(id) = &it.id
+            && let Some(names) = self.params.last_mut()
+        {
+            names.push(id.name.as_str().to_string());
+        }
         if let Some(init) = &it.init {
             self.payload.destructure(&it.id, init, &self.line_starts);
             self.http.responses.declarator(&it.id, init, &self.line_starts);
