@@ -373,7 +373,14 @@ impl ClassTable {
         if let Some(v) = self.memo.lock().ok().and_then(|m| m.get(&key).copied()) {
             return v;
         }
-        let v = self.owners_named(owner).iter().any(|o| {
+        // A declared class is that class, not every class whose path ends
+        // with its name (`UsersController` is not `Admin::UsersController`).
+        let owners = if self.declared_at(owner).is_empty() {
+            self.owners_named(owner)
+        } else {
+            vec![owner.to_string()]
+        };
+        let v = owners.iter().any(|o| {
             self.lookup(o, Side::Instance)
                 .chain
                 .iter()

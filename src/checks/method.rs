@@ -236,15 +236,6 @@ impl<'a> DefIndex<'a> {
     /// Does the constant `k` name a class that inherits or includes the
     /// point's owner or a definition's owner?
     fn descends(&self, k: &str) -> bool {
-        // A declared class is that class, not every class its name ends
-        // (`UsersController` is not `Admin::UsersController`).
-        if !self.classes.declared_at(k).is_empty() {
-            let chain = self.classes.lookup(k, Side::Instance).chain;
-            return self
-                .ancestors
-                .iter()
-                .any(|a| a == k || chain.iter().any(|(x, _, _)| x == a));
-        }
         self.ancestors.iter().any(|a| self.classes.is_a(k, a))
     }
 
