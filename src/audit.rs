@@ -93,6 +93,18 @@ pub struct Prefilter {
     /// 2 of it and shares its first or last byte (see `is_name`).
     by_first: HashMap<(u8, usize), Vec<String>>,
     by_last: HashMap<(u8, usize), Vec<String>>,
+    /// Tells this prefilter's memo of `is_name` from another's.
+    id: u64,
+}
+
+/// Prefilters made so far (each takes the next `Prefilter::id`).
+static PREFILTERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+thread_local! {
+    // `is_name` answers of one prefilter, on this thread: the same
+    // reference names (`handleClick`, `value`) recur in every file, and a
+    // 1,000-name plan makes each answer cost dozens of `close_names`.
+    static IS_NAME: std::cell::RefCell<(u64, HashMap<String, bool>)> = std::cell::RefCell::new((u64::MAX, HashMap::default()));
 }
 
 impl Prefilter {
@@ -252,6 +264,7 @@ impl Prefilter {
         Prefilter {
             by_first,
             by_last,
+            id: PREFILTERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             interest,
             patterns: all,
             triggers,
@@ -270,13 +283,25 @@ impl Prefilter {
         let (Some(first), Some(last)) = (b.first(), b.last()) else {
             return false;
         };
-        (b.len().saturating_sub(2)..=b.len() + 2).any(|len| {
+        let memo = IS_NAME.with(|m| {
+            let mut m = m.borrow_mut();
+            if m.0 != self.id {
+                *m = (self.id, HashMap::default());
+            }
+            m.1.get(s).copied()
+        });
+        if let Some(known) = memo {
+            return known;
+        }
+        let close = (b.len().saturating_sub(2)..=b.len() + 2).any(|len| {
             let near = |m: &HashMap<(u8, usize), Vec<String>>, k: u8| {
                 m.get(&(k, len))
                     .is_some_and(|v| v.iter().any(|n| crate::facts::close_names(n, s)))
             };
             near(&self.by_first, *first) || near(&self.by_last, *last)
-        })
+        });
+        IS_NAME.with(|m| m.borrow_mut().1.insert(s.to_string(), close));
+        close
     }
 
     /// Do these mentions (from `mentions`) make a source file worth parsing?

@@ -1538,6 +1538,50 @@ pub struct FactIndex {
     pub path_helpers_by_route: NameMap,
     /// Where building this index spent its time (for `--timings`).
     pub build_timings: IndexTimings,
+    /// Defined names by (first byte, length) and (last byte, length), made
+    /// on first use by `defs_close_to`.
+    near_defs: std::sync::OnceLock<NearNames>,
+}
+
+/// Names by (first byte, length) and by (last byte, length): the only
+/// places `close_names` can find a name close to another.
+#[derive(Debug, Default)]
+struct NearNames {
+    by_first: rustc_hash::FxHashMap<(u8, usize), Vec<String>>,
+    by_last: rustc_hash::FxHashMap<(u8, usize), Vec<String>>,
+}
+
+impl NearNames {
+    fn new<'a>(names: impl Iterator<Item = &'a String>) -> NearNames {
+        let mut n = NearNames::default();
+        for name in names {
+            if let (Some(f), Some(l)) = (name.bytes().next(), name.bytes().last()) {
+                n.by_first.entry((f, name.len())).or_default().push(name.clone());
+                n.by_last.entry((l, name.len())).or_default().push(name.clone());
+            }
+        }
+        n
+    }
+
+    /// The names `close_names` finds close to `name`, sorted.
+    fn close_to(&self, name: &str) -> Vec<&str> {
+        let b = name.as_bytes();
+        let (Some(first), Some(last)) = (b.first(), b.last()) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&str> = Vec::new();
+        for len in b.len().saturating_sub(2)..=b.len() + 2 {
+            for v in [self.by_first.get(&(*first, len)), self.by_last.get(&(*last, len))]
+                .into_iter()
+                .flatten()
+            {
+                out.extend(v.iter().map(String::as_str).filter(|n| close_names(n, name)));
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// The steps of [`FactIndex::new`], for `--timings`.
@@ -1552,6 +1596,13 @@ pub struct IndexTimings {
 }
 
 impl FactIndex {
+    /// Defined names close to `name` (`close_names`: a likely typo), sorted.
+    pub fn defs_close_to(&self, name: &str) -> Vec<&str> {
+        self.near_defs
+            .get_or_init(|| NearNames::new(self.defs_by_name.keys()))
+            .close_to(name)
+    }
+
     /// Build the name indexes. `files`, `facts` and `mentions` are parallel.
     pub fn new(
         repos: Vec<String>,

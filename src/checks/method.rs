@@ -2,9 +2,7 @@
 
 use super::{Ctx, Merged};
 use crate::ancestors::{ClassTable, Side};
-use crate::facts::{
-    Access, Call, Def, DefForm, DefKind, FileIdx, Lang, Recv, Rel, Via, close_names, name_forms,
-};
+use crate::facts::{Access, Call, Def, DefForm, DefKind, FileIdx, Lang, Recv, Rel, Via, name_forms};
 use crate::findings::{CallerMatch, Code, Confidence, DefinitionEvidence, DynamicSite, Finding, Risk};
 use crate::msg;
 use crate::plan::MethodName;
@@ -713,10 +711,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let typos: Vec<Text> = if defs.is_empty() && mn.owner.is_some() {
         // In file order (the name map has none).
         let mut close: Vec<(FileIdx, u32)> = ix
-            .defs_by_name
-            .iter()
-            .filter(|(name, _)| close_names(name, &mn.name))
-            .flat_map(|(_, v)| v.iter().copied())
+            .defs_close_to(&mn.name)
+            .into_iter()
+            .flat_map(|name| ix.defs_by_name.get(name).into_iter().flatten().copied())
             .collect();
         close.sort_unstable();
         close
