@@ -1547,6 +1547,48 @@ fn a_catch_all_route_does_not_define_another_apps_route() {
     );
 }
 
+// A catch-all at an app's root matches every path: alone it is no route of
+// a planned path (feedbin's `match "*path", to: "errors#not_found"` was the
+// "definition" of huginn's `POST /services`). The point is missing, with
+// low confidence and the catch-all named; a glob under a static prefix is
+// a route of its family all the same.
+#[test]
+fn a_root_catch_all_alone_is_no_route_of_a_planned_path() {
+    let ws = tree(&[
+        (
+            "reader/config/routes.rb",
+            "Rails.application.routes.draw do\n  get \"files/*rest\", to: \"files#show\"\n  match \"*path\", to: \"errors#not_found\", via: :all\nend\n",
+        ),
+        (
+            "reader/app/controllers/errors_controller.rb",
+            "class ErrorsController < ApplicationController\n  def not_found; end\nend\n",
+        ),
+        (
+            "reader/app/controllers/files_controller.rb",
+            "class FilesController < ApplicationController\n  def show; end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /services\n      - route: GET /files/a/b\n      - route: GET /*path\n",
+    );
+    let f = finding(&v, "route:POST /services");
+    assert_eq!(f["exists"], false, "{f:#}");
+    assert!(definition_locations(f).is_empty(), "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    let notes = f["notes"].as_str().unwrap();
+    assert!(
+        notes.contains("Only a catch-all route matches POST /services")
+            && notes.contains("reader/config/routes.rb:3"),
+        "{f:#}"
+    );
+    let f = finding(&v, "route:GET /files/a/b");
+    assert_eq!(definition_locations(f), ["reader/config/routes.rb:2"], "{f:#}");
+    // A planned glob is served by the glob route.
+    let f = finding(&v, "route:GET /*path");
+    assert_eq!(definition_locations(f), ["reader/config/routes.rb:3"], "{f:#}");
+}
+
 // A bare call in a Ruby class unrelated to the owner is that class's own
 // (`chapters` in `Entry`, a column of its table, is no call of
 // `Embed#chapters`); `instance_variable_get("@#{x}")` reads a variable and

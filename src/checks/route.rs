@@ -49,9 +49,35 @@ pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -
         _ => 0,
     };
     hits.sort_by_key(|(i, r)| (is_glob(r), dynamic(r), *i));
-    hits.retain(|(_, r)| seen.insert((repo_of(r.file), r.verb.clone())));
+    // One route per app serves a request (the first that matches); a
+    // planned `ANY` asks for each verb's.
+    hits.retain(|(_, r)| {
+        let verb = if rn.verb == "ANY" {
+            r.verb.clone()
+        } else {
+            String::new()
+        };
+        seen.insert((repo_of(r.file), verb))
+    });
     hits.sort_by_key(|(i, _)| *i);
     hits.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Is the route a catch-all at its app's root: a glob with no static
+/// segment before it (`/*path`, `(/*rest)`)?
+fn root_glob(r: &Route) -> bool {
+    segments(&r.path)
+        .iter()
+        .take_while(|s| !(s.starts_with('*') || s.starts_with("(/*")))
+        .all(|s| crate::routing::is_placeholder(s))
+        && is_glob(r)
+}
+
+/// Does a planned path hold a glob segment (`/api/auth/*nextauth`)?
+fn planned_glob(path: &str) -> bool {
+    segments(path)
+        .iter()
+        .any(|s| s.starts_with('*') || s.contains("(/*"))
 }
 
 /// Does a route's path hold a glob segment (`/*path`, `/files/*rest`, an
@@ -354,6 +380,17 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     };
     let repo_of = |file: u32| ix.file(file).repo;
     let mut routes = matching(&rn, &ix.routes, repo_of);
+    // A catch-all at the root (`match "*path", to: "errors#not_found"`)
+    // matches every path of its app: alone, it is no route of a planned
+    // path that has no glob of its own (it is a not-found page or a
+    // client-side app's shell). A glob under a static prefix
+    // (`files/*rest`, Next.js `docs/[...slug]`) is a route of its family.
+    let catch_alls: Vec<&Route> =
+        if !routes.is_empty() && !planned_glob(&rn.path) && routes.iter().all(|r| root_glob(r)) {
+            std::mem::take(&mut routes)
+        } else {
+            Vec::new()
+        };
     if let Some(repo) = &m.repo {
         let want = ctx.repo_index(repo);
         let (inside, outside): (Vec<&Route>, Vec<&Route>) =
@@ -475,6 +512,18 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             f.verify.push(msg!(
                 "routing code seamscan cannot read: {}",
                 Text::raw_list(&unread, "; ")
+            ));
+        }
+        if !catch_alls.is_empty() {
+            let at: Vec<String> = catch_alls
+                .iter()
+                .map(|r| format!("{} {} ({})", r.verb, r.path, ctx.loc(r.file, r.line)))
+                .collect();
+            f.confidence = Confidence::Low;
+            f.extra_notes.push(msg!(
+                "only a catch-all route matches {}: {}; it serves every path (a not-found page or a client-side app), so whether it handles this one is not known",
+                Text::raw(format!("{} {}", rn.verb, rn.path)),
+                Text::raw_list(&at, ", ")
             ));
         }
     }
