@@ -595,6 +595,16 @@ fn process(
     out.facts = select(facts, pre);
     out.facts.module_config = module_config;
     out.facts.config_defs = config_defs;
+    // Next.js inlines its config's `env: { basePath }` as
+    // `process.env.basePath`: those keys are defined env vars.
+    if is_next_config(&file.rel) {
+        let keys = out.facts.env_object_keys.iter();
+        let defs = keys.map(|(name, line)| crate::facts::ConfigDef {
+            name: name.clone(),
+            line: *line,
+        });
+        out.facts.config_defs.extend(defs);
+    }
     out.facts.queue_listens = queue_listens;
     out.parsed = true;
     if out.facts.parse_error {
@@ -616,6 +626,14 @@ fn process(
         ));
     }
     out
+}
+
+/// Is `rel` a Next.js config (`next.config.js`, `.mjs`, `.cjs`, `.ts`,
+/// `.mts`)?
+fn is_next_config(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.strip_prefix("next.config.")
+        .is_some_and(|ext| matches!(ext, "js" | "mjs" | "cjs" | "ts" | "mts"))
 }
 
 /// UTF-16 files (with a BOM) are converted to UTF-8; line numbers are kept.

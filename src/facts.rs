@@ -1061,6 +1061,11 @@ pub struct FileFacts {
     /// `X = :x` / `X = 'x'` under its owner path (`Flags::X`). (name, value)
     #[serde(default)]
     pub str_consts: Vec<(String, String)>,
+    /// TypeScript/JavaScript: keys of an object literal under an `env`
+    /// property, (key, line). In a Next.js config (`next.config.*`) they
+    /// define env vars (`env: { basePath }` inlines `process.env.basePath`).
+    #[serde(default)]
+    pub env_object_keys: Vec<(String, u32)>,
     /// Constants used as values (an argument, a hash value, an assigned
     /// value, a method's whole body): a job class handed around to be
     /// enqueued through a variable. (name as written, line)

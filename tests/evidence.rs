@@ -1547,6 +1547,44 @@ fn a_catch_all_route_does_not_define_another_apps_route() {
     );
 }
 
+// Next.js inlines the `env` of its config (`env: { basePath }` in
+// next.config.ts) as `process.env.basePath`: those keys are defined env
+// vars (umami's `basePath` was "defined in no config file", confidence
+// high). An `env` object anywhere else defines nothing.
+#[test]
+fn next_config_env_keys_define_env_vars() {
+    let ws = tree(&[
+        (
+            "web/next.config.ts",
+            "const basePath = process.env.BASE_PATH || '';\nexport default {\n  env: {\n    basePath,\n    'apiUrl': process.env.API,\n  },\n};\n",
+        ),
+        (
+            "web/src/app.tsx",
+            "export function App() {\n  return fetch(`${process.env.basePath}${process.env.apiUrl}${process.env.other}`);\n}\n",
+        ),
+        (
+            "web/src/settings.ts",
+            "export const settings = { env: { other: 1 } };\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: basePath\n      - env: apiUrl\n      - env: other\n",
+    );
+    for (var, line) in [("basePath", 4), ("apiUrl", 5)] {
+        let f = finding(&v, &format!("env:{var}"));
+        assert_eq!(f["config_wired"], true, "{f:#}");
+        assert_eq!(
+            f["config"][0]["defined_at"],
+            serde_json::json!([format!("web/next.config.ts:{line}")]),
+            "{f:#}"
+        );
+    }
+    let f = finding(&v, "env:other");
+    assert_eq!(f["config_wired"], false, "{f:#}");
+    assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+}
+
 // A catch-all at an app's root matches every path: alone it is no route of
 // a planned path (feedbin's `match "*path", to: "errors#not_found"` was the
 // "definition" of huginn's `POST /services`). The point is missing, with

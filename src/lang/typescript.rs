@@ -199,6 +199,9 @@ struct V<'s> {
     alias_defs: Vec<(String, u32)>,
     calls: Vec<RawCall>,
     env: Vec<(String, u32)>,
+    /// Keys of an object literal under an `env` property (`env: { basePath
+    /// }`): (key, line).
+    env_object_keys: Vec<(String, u32)>,
     /// Spans of `process.env.X` on the left of `||` / `??`: reads with a
     /// fallback.
     env_fallback: HashSet<Span>,
@@ -402,6 +405,7 @@ impl<'s> V<'s> {
             alias_defs: Vec::new(),
             calls: Vec::new(),
             env: Vec::new(),
+            env_object_keys: Vec::new(),
             env_fallback: HashSet::default(),
             env_fallback_at: HashSet::default(),
             column_aliases: HashMap::default(),
@@ -847,6 +851,7 @@ impl<'s> V<'s> {
         let line_starts = &self.line_starts;
         let line = |pos: u32| line_starts.partition_point(|s| *s <= pos) as u32;
         self.asyncs.finish(&table, &self.imports, &self.typed, line, b);
+        b.facts.env_object_keys.extend(self.env_object_keys);
         b.facts.imports.extend(self.imports);
         b.facts.exports.extend(self.exports);
         b.facts.classes.extend(self.classes);
@@ -1356,6 +1361,22 @@ impl<'a> Visit<'a> for V<'_> {
                     name_pos: pos,
                     decl_start: it.span.start,
                 });
+            }
+            // env: { basePath, API_URL: x }: keys that a build tool may
+            // define as env vars (Next.js inlines next.config's `env`).
+            if name == "env"
+                && let Expression::ObjectExpression(o) = &it.value
+            {
+                for p in &o.properties {
+                    if let ObjectPropertyKind::ObjectProperty(p) = p
+                        && !p.method
+                        && p.kind == PropertyKind::Init
+                        && let Some((k, pos, false)) = key_name(&p.key)
+                    {
+                        let line = self.line(pos);
+                        self.env_object_keys.push((k, line));
+                    }
+                }
             }
             // { column: { key: v } }: keys written to a JSON column.
             if let Expression::ObjectExpression(o) = &it.value
