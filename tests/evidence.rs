@@ -1547,6 +1547,42 @@ fn a_catch_all_route_does_not_define_another_apps_route() {
     );
 }
 
+// A file that imports the point and calls it lists the call, not the
+// import line (umami's `import { getShareByCode, ... }` was listed beside
+// its call); a file that only hands the binding on still shows a use.
+#[test]
+fn import_lines_are_not_callers_beside_the_calls() {
+    let ws = tree(&[
+        ("app/package.json", "{ \"name\": \"app\" }"),
+        (
+            "app/src/lib/share.ts",
+            "export async function getShareByCode(code: string) {\n  return code;\n}\n",
+        ),
+        (
+            "app/src/api/route.ts",
+            "import { getShareByCode, other } from '../lib/share';\n\nexport async function GET() {\n  return getShareByCode('x');\n}\n",
+        ),
+        (
+            "app/src/api/table.ts",
+            "import { getShareByCode } from '../lib/share';\n\nexport const loaders = { share: getShareByCode };\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: getShareByCode\n");
+    let f = finding(&v, "method:getShareByCode");
+    let callers: Vec<&str> = f["callers_found"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(callers.contains(&"app/src/api/route.ts:4"), "{f:#}");
+    assert!(!callers.contains(&"app/src/api/route.ts:1"), "{f:#}");
+    assert!(
+        callers.iter().any(|c| c.starts_with("app/src/api/table.ts:")),
+        "{f:#}"
+    );
+}
+
 // Next.js inlines the `env` of its config (`env: { basePath }` in
 // next.config.ts) as `process.env.basePath`: those keys are defined env
 // vars (umami's `basePath` was "defined in no config file", confidence
@@ -2037,9 +2073,5 @@ fn parameters_shadow_module_functions() {
     ]);
     let v = audit_points(ws.path(), "      - method: request\n");
     let f = finding(&v, "method:request");
-    assert_eq!(
-        strings(&f["callers_found"]),
-        ["web/src/client.ts:1", "web/src/client.ts:2"],
-        "{f:#}"
-    );
+    assert_eq!(strings(&f["callers_found"]), ["web/src/client.ts:2"], "{f:#}");
 }

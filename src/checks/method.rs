@@ -920,6 +920,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
 
+    // An import line is a use of the point only in a file where no call
+    // of it is seen (the binding given as a value: `{ handler: fn }`); a
+    // file that calls it lists its calls, not the import.
+    let calling_files: HashSet<FileIdx> = callers
+        .iter()
+        .filter(|c| c.call.via != Via::Import)
+        .map(|c| c.file)
+        .collect();
+    callers.retain(|c| c.call.via != Via::Import || !calling_files.contains(&c.file));
     let mut strong_or_weak = BTreeSet::new();
     for c in &callers {
         let loc = ctx.loc(c.file, c.call.line);
