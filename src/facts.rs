@@ -1066,6 +1066,12 @@ pub struct FileFacts {
     /// define env vars (`env: { basePath }` inlines `process.env.basePath`).
     #[serde(default)]
     pub env_object_keys: Vec<(String, u32)>,
+    /// Ruby: the file includes `Rails.application.routes.url_helpers` or
+    /// calls a helper on it, so its bare `x_path` / `x_url` are route
+    /// helpers wherever the file lives (not only in controllers, views,
+    /// helpers, mailers and tests).
+    #[serde(default)]
+    pub url_helpers: bool,
     /// Constants used as values (an argument, a hash value, an assigned
     /// value, a method's whole body): a job class handed around to be
     /// enqueued through a variable. (name as written, line)

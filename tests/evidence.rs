@@ -1247,7 +1247,9 @@ fn receivers_name_classes_by_whole_words() {
 // A path helper counts as a request of the route whose verb the code
 // around it shows: `visit`, an `href`, `redirect_back` are GETs,
 // `button_to ... method: :delete` a DELETE; a helper with no visible verb
-// is no evidence for a route other than GET (low confidence); a method
+// is no caller of a route other than GET (`data-path=`, a `return_to:`
+// value: feedbin and huginn), only named in the notes of its no-callers
+// verdict, which then has low confidence; a method
 // of the file named like a helper is not one; and a catch-all route
 // (`match "*path"`) is neither the definition nor the path of a route
 // that the app defines.
@@ -1293,12 +1295,10 @@ fn path_helpers_count_for_the_verb_they_show() {
     );
     let f = finding(&v, "route:DELETE /templates/:id");
     assert_eq!(definition_locations(f), ["app/config/routes.rb:3"], "{f:#}");
+    // The `data-path` helper says no verb: not a caller of DELETE.
     assert_eq!(
         strings(&f["callers_found"]),
-        [
-            "app/app/views/templates/edit.html.erb:1",
-            "app/app/views/templates/show.html.erb:1"
-        ],
+        ["app/app/views/templates/show.html.erb:1"],
         "{f:#}"
     );
     assert!(strings(&f["test_callers"]).is_empty(), "{f:#}");
@@ -1324,13 +1324,57 @@ fn path_helpers_count_for_the_verb_they_show() {
         ["app/spec/system/templates_spec.rb:3"],
         "{f:#}"
     );
+    // Only a verbless helper: no caller, with low confidence and the
+    // helper named.
     let f = finding(&v, "route:PATCH /templates/:id");
-    assert_eq!(
-        strings(&f["callers_found"]),
-        ["app/app/views/templates/edit.html.erb:1"],
+    assert!(strings(&f["callers_found"]).is_empty(), "{f:#}");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("app/app/views/templates/edit.html.erb:1"),
         "{f:#}"
     );
-    assert_eq!(f["confidence"], "low", "{f:#}");
+}
+
+// Rails gives route helpers to controllers, views, helpers, mailers and
+// tests: a bare `feed_url` in a model is its attribute (feedbin's
+// `feed_url =~ youtube_prefix` was a caller of PATCH and GET
+// /feeds/:id); a model that includes the url helpers, or a job that calls
+// one on `Rails.application.routes.url_helpers`, requests the route.
+#[test]
+fn route_helpers_only_where_rails_provides_them() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :feeds\nend\n",
+        ),
+        (
+            "app/app/controllers/feeds_controller.rb",
+            "class FeedsController < ApplicationController\n  def show; end\nend\n",
+        ),
+        (
+            "app/app/models/feed.rb",
+            "class Feed < ApplicationRecord\n  def youtube?\n    feed_url =~ /youtube/\n  end\nend\n",
+        ),
+        (
+            "app/app/models/share.rb",
+            "class Share\n  include Rails.application.routes.url_helpers\n\n  def link(feed)\n    feed_url(feed)\n  end\nend\n",
+        ),
+        (
+            "app/app/jobs/notify_job.rb",
+            "class NotifyJob < ApplicationJob\n  def perform(feed)\n    Rails.application.routes.url_helpers.feed_path(feed)\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - route: GET /feeds/:id\n");
+    let f = finding(&v, "route:GET /feeds/:id");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/jobs/notify_job.rb:3", "app/app/models/share.rb:5"],
+        "{f:#}"
+    );
 }
 
 // A bare call in a nested class whose superclass defines the name

@@ -63,6 +63,26 @@ pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -
     hits.into_iter().map(|(_, r)| r).collect()
 }
 
+/// Can a Ruby file at `path` (relative to its repo) call route helpers
+/// without including them? Not under `app/models`, `app/jobs`,
+/// `app/workers`, `app/sidekiq`, `app/services`, `app/policies`,
+/// `app/lib`, `lib` or `db`.
+fn helpers_live_in(path: &str) -> bool {
+    const NOT: [&str; 9] = [
+        "app/models/",
+        "app/jobs/",
+        "app/workers/",
+        "app/sidekiq/",
+        "app/services/",
+        "app/policies/",
+        "app/lib/",
+        "lib/",
+        "db/",
+    ];
+    !NOT.iter()
+        .any(|d| path.starts_with(d) || path.contains(&format!("/{d}")))
+}
+
 /// Is the route a catch-all at its app's root: a glob with no static
 /// segment before it (`/*path`, `(/*rest)`)?
 fn root_glob(r: &Route) -> bool {
@@ -620,6 +640,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             test,
         });
     };
+    // Helpers whose verb the code does not show, for a route other than
+    // GET: no evidence of a request (see below).
+    let mut unseen: Vec<String> = Vec::new();
     // Rails helpers, in the app's repo (helpers exist only there).
     let mut names = BTreeSet::new();
     for r in &routes {
@@ -639,6 +662,12 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             }
             let facts = &ix.facts[*fi as usize];
             let h = &facts.path_helpers[*i as usize];
+            // Rails gives route helpers to controllers, views, helpers,
+            // mailers and tests: in a model, job, service or lib file a
+            // bare `feed_url` is an attribute or a method of its own.
+            if !facts.url_helpers && !ix.is_test(*fi) && !helpers_live_in(&ix.file(*fi).path) {
+                continue;
+            }
             // A method of the file's own named like a helper (`def
             // event_url` in an agent) is that method, not a route's helper.
             if facts.defs.iter().any(|d| {
@@ -658,8 +687,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                         .path_helpers
                         .iter()
                         .any(|o| o.line == h.line && o.route == h.route && o.verb.is_some());
-                    if !told {
+                    if told {
+                    } else if rn.verb == "GET" || rn.verb == "ANY" {
                         add(&mut f, *fi, h.line, "helper-any-verb");
+                    } else if !ix.is_test(*fi) {
+                        unseen.push(ctx.loc(*fi, h.line));
                     }
                 }
             }
@@ -676,27 +708,23 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     super::effects::outbound_for_routes(ctx, &routes, &mut f);
     f.finish();
     // A helper whose verb the code does not show (`return_to:
-    // proposal_path(p)`, a `data-` attribute) may request any route of its
-    // path: for a route other than GET, that is no evidence of a request.
-    let unseen: Vec<String> = f
-        .caller_matches
-        .iter()
-        .filter(|c| !c.test && c.strength == "helper-any-verb")
-        .map(|c| c.location.clone())
-        .collect();
-    if rn.verb != "GET" && !unseen.is_empty() {
-        if f.caller_matches
-            .iter()
-            .all(|c| c.test || c.strength == "helper-any-verb")
-        {
+    // proposal_path(p)`, a `data-` attribute, `redirect_to` of a value) is
+    // most likely a GET: for a route other than GET it is no caller, only
+    // a hint that one may hide there.
+    unseen.sort();
+    unseen.dedup();
+    unseen.retain(|l| !f.callers_found.contains(l));
+    if !unseen.is_empty() {
+        if f.callers_found.is_empty() {
             f.low_confidence(msg!(
-                "every caller of {} is a path helper whose verb the code does not show (a link or redirect would be a GET): {}",
+                "path helpers of {} appear only where the code does not show the verb (a link or redirect would be a GET): {}",
                 Text::raw(format!("{} {}", rn.verb, rn.path)),
                 Text::raw_list(&unseen, ", ")
             ));
         } else {
             f.extra_notes.push(msg!(
-                "path helpers whose verb the code does not show (helper-any-verb) may request another route of the same path: {}",
+                "path helpers whose verb the code does not show are not counted as callers of {}: {}",
+                Text::raw(format!("{} {}", rn.verb, rn.path)),
                 Text::raw_list(&unseen, ", ")
             ));
         }

@@ -681,6 +681,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         job_fns,
         str_consts,
         env_object_keys,
+        url_helpers,
         const_values,
         routes,
         routes_unread,
@@ -779,6 +780,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.job_fns.extend(job_fns);
     into.str_consts.extend(str_consts);
     into.env_object_keys.extend(env_object_keys);
+    into.url_helpers |= url_helpers;
     into.const_values.extend(const_values);
     into.routes.extend(routes);
     into.routes_unread.extend(routes_unread);

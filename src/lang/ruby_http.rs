@@ -110,6 +110,25 @@ impl<'pr> Walker<'_, '_> {
         if let Some(r) = recv {
             self.param_read(name, r, args, line);
         }
+        // `include Rails.application.routes.url_helpers`: the file's bare
+        // helpers are route helpers wherever it lives;
+        // `Rails.application.routes.url_helpers.x_url` is one anywhere.
+        let url_helpers = |w: &Self, n: &Node<'pr>| w.short(n).ends_with("url_helpers");
+        if implicit && name == "include" && args.iter().any(|a| url_helpers(self, a)) {
+            self.b.facts.url_helpers = true;
+        }
+        if let Some(r) = recv
+            && url_helpers(self, r)
+            && let Some(route) = helper_route(name)
+        {
+            self.b.facts.url_helpers = true;
+            self.b.facts.path_helpers.push(PathHelper {
+                route: route.to_string(),
+                verb: None,
+                line,
+            });
+            return;
+        }
         self.builder_field(name, recv, args, line);
         if implicit && let Some(route) = helper_route(name) {
             self.b.facts.path_helpers.push(PathHelper {
