@@ -925,6 +925,24 @@ fn routed_actions_are_called_and_filter_symbols_are_not_calls() {
     assert_eq!(strings(&f["dynamic_callers"]), Vec::<String>::new());
 }
 
+// A bare `send` runs on the object of the class around it: in
+// `Repository`, it cannot reach a method of `ScmFetchError`, declared in the
+// same file (redmine); inside the owner it may.
+#[test]
+fn a_bare_send_reaches_only_its_own_class() {
+    let ws = tree(&[(
+        "app/app/models/repository.rb",
+        "class ScmFetchError < StandardError\n  def extra_info\n    \"x\"\n  end\n\n  def info_of(name)\n    send(name)\n  end\nend\n\nclass Repository < ApplicationRecord\n  def check(attribute)\n    send(attribute).to_s\n  end\nend\n",
+    )]);
+    let v = audit_points(ws.path(), "      - method: ScmFetchError#extra_info\n");
+    let f = finding(&v, "method:ScmFetchError#extra_info");
+    assert_eq!(
+        strings(&f["dynamic_callers"]),
+        ["app/app/models/repository.rb:7"],
+        "{f:#}"
+    );
+}
+
 // `initialize` runs when `Owner.new` is called.
 #[test]
 fn new_calls_initialize() {

@@ -993,7 +993,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             for d in facts.dynamic.iter().filter(|d| {
                 may_name(&d.what, &mn.name)
                     && !reads_a_variable(&d.what)
-                    && !dispatch_cannot_reach(ctx, fi, &d.what, &mn, &di)
+                    && !dispatch_cannot_reach(ctx, fi, d.line, &d.what, &mn, &di)
             }) {
                 let location = ctx.loc(fi, d.line);
                 dynamic_callers.push(location.clone());
@@ -1499,7 +1499,14 @@ pub(super) fn names_class_in(
 /// - on `self` (no receiver) in a file none of whose classes is the owner,
 ///   inherits from it or is one of its ancestors (`send(setting[:path])` in
 ///   `SettingsHelper` for `BudgetsController#index`).
-fn dispatch_cannot_reach(ctx: &Ctx, fi: FileIdx, what: &str, mn: &MethodName, di: &DefIndex) -> bool {
+fn dispatch_cannot_reach(
+    ctx: &Ctx,
+    fi: FileIdx,
+    line: u32,
+    what: &str,
+    mn: &MethodName,
+    di: &DefIndex,
+) -> bool {
     let Some(owner) = &mn.owner else { return false };
     let ix = ctx.ix;
     let head = what.split('(').next().unwrap_or(what);
@@ -1531,6 +1538,20 @@ fn dispatch_cannot_reach(ctx: &Ctx, fi: FileIdx, what: &str, mn: &MethodName, di
         Some(_) => false,
         None if dispatch(head) && family(ctx, fi) == Some(Family::Ruby) => {
             let facts = &ix.facts[fi as usize];
+            let related = |c: &str| owner_matches(c, owner) || di.descends(c) || ix.classes.is_a(owner, c);
+            // The class the `send` runs in (its call on the same line),
+            // else every class of the file: `send(attribute)` in
+            // `Repository` cannot reach `ScmFetchError#x` declared above it.
+            if let Some(o) = facts
+                .calls
+                .iter()
+                .find(|c| {
+                    c.line == line && dispatch(&c.name) && matches!(c.recv, Recv::Implicit | Recv::SelfRef)
+                })
+                .and_then(|c| c.owner.as_deref())
+            {
+                return !related(o);
+            }
             let classes: BTreeSet<&str> = facts
                 .defs
                 .iter()
