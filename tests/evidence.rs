@@ -943,6 +943,31 @@ fn a_bare_send_reaches_only_its_own_class() {
     );
 }
 
+// A symbol that is a hash key (`:author => x`, `changeset[:author]`,
+// `h.dig(:author)`) is data, not a method name (redmine's git adapter was a
+// caller of `Changeset#author`); a symbol handed to `send` or a hash
+// value (`:to => :author`) still names the method.
+#[test]
+fn hash_key_symbols_are_not_method_names() {
+    let ws = tree(&[
+        (
+            "app/app/models/changeset.rb",
+            "class Changeset < ApplicationRecord\n  delegate :name, :to => :author\n\n  def author\n    \"x\"\n  end\n\n  def who\n    send(:author)\n  end\nend\n",
+        ),
+        (
+            "app/lib/adapter.rb",
+            "class Adapter\n  def revision(changeset)\n    Revision.new(:author => changeset[:author], :who => changeset.dig(:author))\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Changeset#author\n");
+    let f = finding(&v, "method:Changeset#author");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/changeset.rb:2", "app/app/models/changeset.rb:9"],
+        "{f:#}"
+    );
+}
+
 // `initialize` runs when `Owner.new` is called.
 #[test]
 fn new_calls_initialize() {

@@ -755,7 +755,16 @@ impl<'pr> Walker<'_, '_> {
                         .push((local, utf8(w.name().as_slice()), w.name_loc().start(), class));
                 }
             }
-            Node::AssocNode { .. } if self.full => self.scheduled_class(n),
+            Node::AssocNode { .. } if self.full => {
+                // `:author => x`: a hash key is data, not a method name
+                // (its value may be one: `:to => :owner`).
+                if let Some(a) = n.as_assoc_node()
+                    && a.key().as_symbol_node().is_some()
+                {
+                    self.consumed.insert(start(&a.key()));
+                }
+                self.scheduled_class(n)
+            }
             Node::StringNode { .. } if self.json => {
                 if let Some(s) = n.as_string_node() {
                     let loc = s.content_loc();
@@ -1118,6 +1127,25 @@ impl<'pr> Walker<'_, '_> {
             .arguments()
             .map(|a| a.arguments().iter().collect())
             .unwrap_or_default();
+        // `changeset[:author]`, `h.dig(:a, :b)`, `opts.fetch(:x)`: keys of
+        // a hash, not method names.
+        if recv.is_some()
+            && matches!(
+                name.as_str(),
+                "[]" | "[]=" | "dig" | "fetch" | "key?" | "has_key?"
+            )
+        {
+            let keys = if name == "[]=" {
+                &args[..args.len().min(1)]
+            } else {
+                &args[..]
+            };
+            for a in keys {
+                if a.as_symbol_node().is_some() {
+                    self.consumed.insert(start(a));
+                }
+            }
+        }
         if self.json {
             self.json_call(&c, &name, recv.as_ref(), &args);
             // `update(column: { k: v })`: attributes given to a model. A
