@@ -968,6 +968,50 @@ fn hash_key_symbols_are_not_method_names() {
     );
 }
 
+// `author` is defined by `Issue` and by `Changeset`: `parent.author` on a
+// receiver of unknown class may be either, so it is no caller of
+// `Changeset#author` (redmine's tests called `parent.author` on issues);
+// when nothing else calls it, the no-callers verdict has low confidence and
+// names those calls. A receiver named after the owner stays a caller.
+#[test]
+fn calls_of_a_name_rival_classes_define_need_a_known_receiver() {
+    let ws = tree(&[
+        (
+            "app/app/models/issue.rb",
+            "class Issue < ApplicationRecord\n  def author\n    1\n  end\nend\n",
+        ),
+        (
+            "app/app/models/changeset.rb",
+            "class Changeset < ApplicationRecord\n  def author\n    2\n  end\n\n  def committer\n    3\n  end\nend\n",
+        ),
+        (
+            "app/app/models/report.rb",
+            "class Report\n  # changesets and issues\n  def rows(parent, changeset)\n    [parent.author, changeset.committer]\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Changeset#author\n      - method: Changeset#committer\n",
+    );
+    let f = finding(&v, "method:Changeset#author");
+    assert!(strings(&f["callers_found"]).is_empty(), "{f:#}");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("app/app/models/report.rb:4"),
+        "{f:#}"
+    );
+    let f = finding(&v, "method:Changeset#committer");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/report.rb:4"],
+        "{f:#}"
+    );
+}
+
 // `initialize` runs when `Owner.new` is called.
 #[test]
 fn new_calls_initialize() {

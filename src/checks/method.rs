@@ -803,6 +803,33 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
 
+    // A name that unrelated classes define too (`author` on `Issue`,
+    // `Journal` and `Changeset`): a Ruby call on a receiver whose class is
+    // not known (`parent.author`, `list.map(&:author)`) may be any of
+    // theirs, so it is no caller of this owner (it is named below when
+    // nothing else calls the point). A receiver named after the owner
+    // (`changeset.author`) stays.
+    if let Some(owner) = &mn.owner {
+        let rival = all.iter().any(|(fi, d)| {
+            !def_sites.contains(&(*fi, d.line))
+                && d.access == Access::Public
+                && same_family(*fi)
+                && d.owner.as_deref().is_some_and(|o| {
+                    !owner_matches(o, owner) && !di.descends(o) && !ix.classes.is_a(owner, o)
+                })
+        });
+        if rival {
+            callers.retain(|c| {
+                let Recv::Expr(text) = &c.call.recv else {
+                    return true;
+                };
+                !(matches!(c.strength, "name" | "symbol")
+                    && family(ctx, c.file) == Some(Family::Ruby)
+                    && !names_class_in(&ix.classes, &ix.resolution, receiver_var(text), leaf(owner)))
+            });
+        }
+    }
+
     // Ruby runs `initialize` when `Owner.new` (or a subclass's `new`) is
     // called: those are its callers.
     if mn.name == "initialize" && families.contains(&Family::Ruby) {
