@@ -986,7 +986,7 @@ fn calls_of_a_name_rival_classes_define_need_a_known_receiver() {
         ),
         (
             "app/app/models/report.rb",
-            "class Report\n  # changesets and issues\n  def rows(parent, changeset)\n    [parent.author, changeset.committer]\n  end\nend\n",
+            "class Report\n  # changesets and issues\n  def rows(parent, changeset)\n    [parent.author, changeset.committer]\n  end\n\n  def all(list)\n    list.map(&:author)\n  end\nend\n",
         ),
     ]);
     let v = audit_points(

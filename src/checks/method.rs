@@ -820,12 +820,18 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         });
         if rival {
             callers.retain(|c| {
-                let Recv::Expr(text) = &c.call.recv else {
+                if family(ctx, c.file) != Some(Family::Ruby) {
                     return true;
-                };
-                !(matches!(c.strength, "name" | "symbol")
-                    && family(ctx, c.file) == Some(Family::Ruby)
-                    && !names_class_in(&ix.classes, &ix.resolution, receiver_var(text), leaf(owner)))
+                }
+                match &c.call.recv {
+                    Recv::Expr(text) => {
+                        !matches!(c.strength, "name" | "symbol")
+                            || names_class_in(&ix.classes, &ix.resolution, receiver_var(text), leaf(owner))
+                    }
+                    // `list.map(&:author)` outside the owner: a symbol.
+                    Recv::Implicit => c.strength != "symbol" || di.inside(c.call.owner.as_deref()),
+                    _ => true,
+                }
             });
         }
     }

@@ -216,7 +216,7 @@ struct V<'s> {
     /// Parameter and local names of the functions being walked, innermost
     /// last: a bare name bound there is that binding, not a module
     /// function.
-    params: Vec<Vec<String>>,
+    params: Vec<HashSet<String>>,
     /// (offset, variable, class) for `const x = new C()` and `(x: C) =>`.
     typed: Vec<(u32, String, String)>,
     /// Identifier offsets already accounted for (call names, definitions,
@@ -357,13 +357,15 @@ fn column_of<'e>(e: &'e Expression) -> Option<&'e str> {
 
 /// The names a function's parameters bind directly (`request`, `x = 1`,
 /// `...rest`); destructured names are left out.
-fn param_names(params: &FormalParameters) -> Vec<String> {
-    let mut out = Vec::new();
+fn param_names(params: &FormalParameters) -> HashSet<String> {
+    let mut out = HashSet::default();
     let mut push = |p: &BindingPattern| match p {
-        BindingPattern::BindingIdentifier(id) => out.push(id.name.as_str().to_string()),
+        BindingPattern::BindingIdentifier(id) => {
+            out.insert(id.name.as_str().to_string());
+        }
         BindingPattern::AssignmentPattern(a) => {
             if let BindingPattern::BindingIdentifier(id) = &a.left {
-                out.push(id.name.as_str().to_string());
+                out.insert(id.name.as_str().to_string());
             }
         }
         _ => {}
@@ -525,7 +527,7 @@ impl<'s> V<'s> {
         // not the module's `request` function.
         if matches!(recv, RawRecv::Implicit)
             && matches!(via, Via::Call | Via::Reference | Via::Jsx)
-            && self.params.iter().any(|ps| ps.contains(&name))
+            && self.params.iter().any(|ps| ps.contains(name.as_str()))
         {
             return;
         }
@@ -1150,7 +1152,7 @@ impl<'a> Visit<'a> for V<'_> {
         if let BindingPattern::BindingIdentifier(id) = &it.id
             && let Some(names) = self.params.last_mut()
         {
-            names.push(id.name.as_str().to_string());
+            names.insert(id.name.as_str().to_string());
         }
         if let Some(init) = &it.init {
             self.payload.destructure(&it.id, init, &self.line_starts);
