@@ -1012,6 +1012,36 @@ fn calls_of_a_name_rival_classes_define_need_a_known_receiver() {
     );
 }
 
+// A test file that imports `check` from a test helper defining its own
+// `check` calls that helper, not the point (openpanel's e2e `lib.ts`
+// beside the app's `check`).
+#[test]
+fn an_import_of_a_test_helpers_same_named_function_is_not_a_call() {
+    let ws = tree(&[
+        ("app/package.json", "{ \"name\": \"app\" }"),
+        (
+            "app/src/util.ts",
+            "export function check(x: number) {\n  return x > 0;\n}\n",
+        ),
+        (
+            "app/src/main.ts",
+            "import { check } from './util';\nexport const ok = check(1);\n",
+        ),
+        (
+            "app/e2e/lib.ts",
+            "export function check(name: string, ok: boolean) {\n  if (!ok) throw new Error(name);\n}\n",
+        ),
+        (
+            "app/e2e/run.ts",
+            "import { check } from './lib';\ncheck('works', true);\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: check\n");
+    let f = finding(&v, "method:check");
+    assert_eq!(strings(&f["callers_found"]), ["app/src/main.ts:2"], "{f:#}");
+    assert!(strings(&f["test_callers"]).is_empty(), "{f:#}");
+}
+
 // `initialize` runs when `Owner.new` is called.
 #[test]
 fn new_calls_initialize() {

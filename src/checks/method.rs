@@ -143,7 +143,7 @@ impl<'a> DefIndex<'a> {
             }
         }
         let mut all_by_repo: HashMap<u32, Vec<FileIdx>> = HashMap::default();
-        for (fi, _) in all {
+        for (fi, _) in all.iter().chain(others) {
             let v = all_by_repo.entry(ix.file(*fi).repo).or_default();
             if !v.contains(fi) {
                 v.push(*fi);
@@ -784,7 +784,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .cloned()
         .collect();
     let di = DefIndex::new(ctx, &mn, &defs, &all, &others, &calls);
-    let all_files: HashSet<FileIdx> = all.iter().map(|(fi, _)| *fi).collect();
+    // Files defining the name (test helpers too: `check` of an e2e
+    // `lib.ts`): an import resolved to one of them that is not the point's
+    // calls that other definition.
+    let all_files: HashSet<FileIdx> = all.iter().chain(test_defs.iter()).map(|(fi, _)| *fi).collect();
     let mut callers: Vec<Caller> = Vec::new();
     for (&(fi, i), (_, c)) in indexed.iter().zip(calls.iter().copied()) {
         if c.via == Via::Import && is_ts(ctx, fi) && !import_used(ix, fi, c) {
