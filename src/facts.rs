@@ -1896,6 +1896,55 @@ impl FactIndex {
         &self.files[f as usize]
     }
 
+    /// The file at `path` in repo `repo` (files are sorted by repo, then
+    /// path).
+    pub fn file_at(&self, repo: u32, path: &str) -> Option<FileIdx> {
+        let i = self
+            .files
+            .partition_point(|m| (m.repo, m.path.as_str()) < (repo, path));
+        self.files
+            .get(i)
+            .is_some_and(|m| m.repo == repo && m.path == path)
+            .then_some(i as FileIdx)
+    }
+
+    /// The Ruby class a view component's template renders in: the class
+    /// declared in the `.rb` file beside it (`orders/show/component.html.erb`
+    /// and `component.rb`, `foo_component.html.erb` and `foo_component.rb`,
+    /// or `foo_component/foo_component.html.erb` and `foo_component.rb`).
+    pub fn sidecar_class(&self, f: FileIdx) -> Option<&str> {
+        let m = self.file(f);
+        let (dir, name) = m.path.rsplit_once('/').unwrap_or(("", &m.path));
+        let stem = name.split('.').next().filter(|s| !s.is_empty())?;
+        let join = |d: &str, s: &str| if d.is_empty() { format!("{s}.rb") } else { format!("{d}/{s}.rb") };
+        let mut candidates = vec![join(dir, stem)];
+        if let Some((parent, last)) = dir.rsplit_once('/')
+            && last == stem
+        {
+            candidates.push(join(parent, stem));
+        }
+        let rb = candidates.iter().find_map(|p| self.file_at(m.repo, p))?;
+        let camel: String = stem
+            .split('_')
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|h| h.to_uppercase().chain(c).collect::<String>())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let classes = || {
+            self.facts[rb as usize]
+                .ancestry
+                .iter()
+                .filter(|a| a.rel == Rel::Class)
+        };
+        classes()
+            .find(|a| leaf(&a.owner) == camel)
+            .or_else(|| classes().next())
+            .map(|a| a.owner.as_str())
+    }
+
     pub fn repo_of(&self, f: FileIdx) -> &str {
         &self.repos[self.files[f as usize].repo as usize]
     }

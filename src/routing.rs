@@ -1449,8 +1449,26 @@ pub fn placeholders_aligned(route: &str, client: &str) -> usize {
     r.iter()
         .rev()
         .zip(c.iter().rev())
-        .filter(|(rs, cs)| (is_placeholder(rs) && is_placeholder(cs)) || (!is_placeholder(rs) && rs == cs))
+        .enumerate()
+        .filter(|(i, (rs, cs))| {
+            (is_placeholder(rs) && is_placeholder(cs))
+                || (!is_placeholder(rs) && (*rs == *cs || (*i == 0 && format_stem(cs) == Some(**rs))))
+        })
         .count()
+}
+
+/// A client's last segment with a format extension (`map.json`,
+/// `feed.rss`): the segment a Rails route (`(.:format)`) matches it with.
+fn format_stem(seg: &str) -> Option<&str> {
+    if is_placeholder(seg) {
+        return None;
+    }
+    let (stem, ext) = seg.rsplit_once('.')?;
+    (!stem.is_empty()
+        && !stem.contains(['$', '#', '{', ':'])
+        && (1..=7).contains(&ext.len())
+        && ext.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+    .then_some(stem)
 }
 
 fn segs_match(r: &[&str], c: &[&str]) -> bool {
@@ -1458,12 +1476,13 @@ fn segs_match(r: &[&str], c: &[&str]) -> bool {
     // segment must be the same on both sides (`"/#{path}"` or a prefix
     // variable followed by `/#{id}` names no route), unless the route has
     // no literal segment at all.
-    let anchored = r.iter().zip(c.iter()).any(|(rs, cs)| {
+    let last = |i: usize, rs: &str, cs: &str| i + 1 == c.len() && format_stem(cs) == Some(rs);
+    let anchored = r.iter().zip(c.iter()).enumerate().any(|(i, (rs, cs))| {
         !is_placeholder(rs)
             && !is_placeholder(cs)
             && !rs.starts_with(':')
             && !cs.starts_with(':')
-            && seg_match(rs, cs)
+            && (seg_match(rs, cs) || last(i, rs, cs))
     });
     if !anchored && r.iter().any(|s| !is_placeholder(s)) {
         return false;
@@ -1473,7 +1492,7 @@ fn segs_match(r: &[&str], c: &[&str]) -> bool {
             return c.len() > i;
         }
         let Some(cs) = c.get(i) else { return false };
-        if !seg_match(rs, cs) {
+        if !seg_match(rs, cs) && !last(i, rs, cs) {
             return false;
         }
     }
@@ -1566,6 +1585,11 @@ mod tests {
         assert!(!paths_match("/comments/:id", "/user", true));
         assert!(!paths_match("/hats/:id/doff", "/tickers/:param", true));
         assert!(paths_match("/api/orders/:id", "/orders/:param", true));
+        // A format extension on the last segment (Rails' `(.:format)`).
+        assert!(paths_match("/api/0.6/map", "/api/${v}/map.json?bbox=1", false));
+        assert!(!paths_match("/api/0.6/map", "/api/${v}/map.json/x", false));
+        assert_eq!(placeholders_aligned("/api/0.6/map", "/api/${v}/map.json"), 2);
+        assert_eq!(placeholders_aligned("/api/users/:id", "/api/${v}/map.json"), 1);
         assert_eq!(
             controller_class("admin/report_runs"),
             "Admin::ReportRunsController"

@@ -2236,3 +2236,128 @@ fn parameters_shadow_module_functions() {
     let f = finding(&v, "method:request");
     assert_eq!(strings(&f["callers_found"]), ["web/src/client.ts:2"], "{f:#}");
 }
+
+// A view component's template renders in the class of the `.rb` beside it:
+// `form_id` in `orders/email/component.html.erb` is that component's own
+// `form_id`, not `Categories::New::Component#form_id` (solidus admin: 30
+// false callers of one component's `form_id`, issue 14); the owner's own
+// template, and one of a subclass, still call it.
+#[test]
+fn view_component_templates_call_their_own_component() {
+    let ws = tree(&[
+        (
+            "shop/app/components/base_component.rb",
+            "class BaseComponent < ViewComponent::Base\nend\n",
+        ),
+        (
+            "shop/app/components/categories/new/component.rb",
+            "class Categories::New::Component < BaseComponent\n  def form_id\n    \"category-form\"\n  end\nend\n",
+        ),
+        (
+            "shop/app/components/categories/new/component.html.erb",
+            "<form id=\"<%= form_id %>\"></form>\n",
+        ),
+        (
+            "shop/app/components/categories/edit/component.rb",
+            "class Categories::Edit::Component < Categories::New::Component\nend\n",
+        ),
+        (
+            "shop/app/components/categories/edit/component.html.erb",
+            "<form id=\"<%= form_id %>\"></form>\n",
+        ),
+        (
+            "shop/app/components/orders/email/component.rb",
+            "class Orders::Email::Component < BaseComponent\n  def form_id\n    \"email-form\"\n  end\nend\n",
+        ),
+        (
+            "shop/app/components/orders/email/component.html.erb",
+            "<form id=\"<%= form_id %>\"></form>\n<%= render Button.new(form: form_id) %>\n",
+        ),
+        (
+            "shop/app/components/orders/note_component.rb",
+            "class Orders::NoteComponent < BaseComponent\nend\n",
+        ),
+        (
+            "shop/app/components/orders/note_component.html.erb",
+            "<p><%= form_id %></p>\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Categories::New::Component#form_id\n");
+    let f = finding(&v, "method:Categories::New::Component#form_id");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        [
+            "shop/app/components/categories/edit/component.html.erb:1",
+            "shop/app/components/categories/new/component.html.erb:1"
+        ],
+        "{f:#}"
+    );
+}
+
+// A variable named after another model with a column of the same name
+// holds that model: in a file that spells `Recipient`, `envelope.authOptions
+// ?.globalAccessAuth` is `Envelope.authOptions` (documenso: a high
+// json-key-read-never-written on `Recipient.authOptions`, issue 14), while
+// `recipient.authOptions?.accessAuth` is the planned column.
+#[test]
+fn receivers_named_after_another_model_with_the_column() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Envelope {\n  id          String @id\n  authOptions Json\n}\n\nmodel Recipient {\n  id          String @id\n  authOptions Json\n}\n",
+        ),
+        (
+            "app/src/copy.ts",
+            "export function copy(envelope: Envelope, recipient: Recipient) {\n  return {\n    global: envelope.authOptions?.globalAccessAuth,\n    access: recipient.authOptions?.accessAuth,\n  };\n}\nexport const add = () => prisma.recipient.create({ data: { authOptions: { accessAuth: [] } } });\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Recipient.authOptions\n");
+    let f = finding(&v, "jsonb:Recipient.authOptions");
+    assert_eq!(
+        key_table(f),
+        [(
+            "accessAuth".to_string(),
+            vec!["app/src/copy.ts:4".to_string()],
+            vec!["app/src/copy.ts:7".to_string()]
+        )],
+        "{f:#}"
+    );
+    assert!(codes(f).is_empty(), "{f:#}");
+}
+
+// A path without a host goes to the server that served the page: in a repo
+// that serves a route of that path itself (`/api/0.6/:id`),
+// `fetch(`/api/${v}/${id}`)` is that route, not another repo's
+// `GET /api/users/:id`; and a format
+// extension on the last segment (`map.json`) names the route Rails serves
+// with `(.:format)` (`/api/0.6/map`), which is closer than a placeholder
+// (openstreetmap's map and notes layers were callers of solidus's
+// `GET /api/users/:id`, issue 14).
+#[test]
+fn same_origin_paths_and_format_extensions_keep_to_their_route() {
+    let ws = tree(&[
+        (
+            "shop/config/routes.rb",
+            "Rails.application.routes.draw do\n  namespace :api do\n    resources :users, only: [:show]\n  end\nend\n",
+        ),
+        (
+            "shop/app/controllers/api/users_controller.rb",
+            "class Api::UsersController < ApplicationController\n  def show\n  end\nend\n",
+        ),
+        (
+            "maps/config/routes.rb",
+            "Rails.application.routes.draw do\n  scope \"api/0.6\" do\n    get \"map\" => \"maps#show\"\n  end\n  get \"api/0.6/:id\" => \"things#show\"\nend\n",
+        ),
+        (
+            "maps/app/assets/javascripts/layers.js",
+            "function load(v, id) {\n  fetch(`/api/${v}/${id}`);\n}\n",
+        ),
+        (
+            "web/src/data.js",
+            "export function load(v, id) {\n  fetch(`/api/${v}/map.json?bbox=1`);\n  return fetch('/api/users/' + id);\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - route: GET /api/users/:id\n");
+    let f = finding(&v, "route:GET /api/users/:id");
+    assert_eq!(strings(&f["callers_found"]), ["web/src/data.js:3"], "{f:#}");
+}

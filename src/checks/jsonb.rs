@@ -49,6 +49,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .rsplit_once('.')
         .map(|(model, _)| model.rsplit("::").next().unwrap_or(model));
     let mut other_tables: BTreeSet<String> = BTreeSet::new();
+    // The other models (or tables) with a column of this name, flattened
+    // (`Envelope`, `envelopes` → `envelope`).
+    let flat_model = |s: &str| crate::inflect::singularize(s).to_ascii_lowercase().replace('_', "");
+    let mut other_models: BTreeSet<String> = BTreeSet::new();
     let mut defined_at: Vec<(FileIdx, u32)> = Vec::new();
     for (fi, i) in ix
         .column_defs_by_name
@@ -64,6 +68,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             && Some(t.as_str()) != model_leaf
         {
             other_tables.insert(format!("{t} ({})", ctx.loc(*fi, d.line)));
+            other_models.insert(flat_model(t));
             continue;
         }
         defined_at.push((*fi, d.line));
@@ -120,6 +125,13 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 .any(|v| super::method::names_class_in(&ix.classes, &ix.resolution, v, leaf))
             {
                 return Some(true);
+            }
+            // A variable named after another model that has a column of
+            // this name holds that model (`envelope.authOptions` is
+            // `Envelope.authOptions`, not `Recipient.authOptions`).
+            let flat = flat_model(var);
+            if other_models.contains(&flat) && flat != flat_model(leaf) {
+                return Some(false);
             }
             // `account_migration_items.create!(data: ...)`: an association
             // named after its class, plural.

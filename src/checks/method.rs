@@ -1816,6 +1816,28 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         }
         return None;
     }
+    // A view component's template renders in the component (the class of
+    // the `.rb` beside it): an implicit call there is a method of that
+    // class, its ancestors or mixins, not of an unrelated owner
+    // (`form_id` in `orders/show/email/component.html.erb` is that
+    // component's own `form_id`).
+    if mn.owner.is_some()
+        && c.recv == Recv::Implicit
+        && c.via == Via::Call
+        && matches!(ix.file(fi).class.lang, Some(Lang::Erb | Lang::Haml | Lang::Slim))
+        && let Some(k) = ix.sidecar_class(fi)
+    {
+        if !(di.inside(Some(k)) || di.descends(k)) {
+            return None;
+        }
+        return Some(Caller {
+            file: fi,
+            call: c,
+            strength: "internal",
+            outside_explicit: false,
+            target: None,
+        });
+    }
     // A call made on a class (in a class body, outside any method, or on a
     // constant) runs its class method of the name, when there is one
     // (`default_schedule "never"` in an agent's body), not the instance

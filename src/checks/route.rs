@@ -268,16 +268,17 @@ pub fn find_action(ctx: &Ctx, controller: &str, action: &str, repo: u32) -> Hand
 /// A prefix held in a variable is stripped and the rest may match the end
 /// of the path (`path-prefix-var`).
 fn literal_requests(ctx: &Ctx, rn: &RouteName, paths: &[&str]) -> Vec<(FileIdx, u32, &'static str)> {
-    requests_to(ctx, &rn.verb, paths)
+    requests_to(ctx, &rn.verb, paths, &[])
         .into_iter()
         .map(|(fi, i, strength)| (fi, ctx.ix.facts[fi as usize].http_calls[i].line, strength))
         .collect()
 }
 
 /// The HTTP calls to one of `paths` with `verb`: (file, index into its
-/// `http_calls`, match strength).
-pub fn requests_to(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<(FileIdx, usize, &'static str)> {
-    requests_matching(ctx, verb, paths)
+/// `http_calls`, match strength). `serving`: the repos whose routes these
+/// are (empty when not known).
+pub fn requests_to(ctx: &Ctx, verb: &str, paths: &[&str], serving: &[u32]) -> Vec<(FileIdx, usize, &'static str)> {
+    requests_matching(ctx, verb, paths, serving)
         .into_iter()
         .map(|h| (h.file, h.call as usize, h.strength))
         .collect()
@@ -307,13 +308,17 @@ pub fn client_calls(ctx: &Ctx, routes: &[&Route], verb: &str, also: &[&str]) -> 
     if routes.iter().any(|r| is_glob(r)) {
         paths.extend(also);
     }
-    requests_matching(ctx, verb, &paths)
+    let mut serving: Vec<u32> = routes.iter().map(|r| ctx.ix.file(r.file).repo).collect();
+    serving.sort_unstable();
+    serving.dedup();
+    requests_matching(ctx, verb, &paths, &serving)
 }
 
 /// The HTTP calls to one of `paths` with `verb` (`GET|POST` for either).
 /// A prefix held in a variable is stripped and the rest may match the end
-/// of the path (`path-prefix-var`).
-fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<ClientHit> {
+/// of the path (`path-prefix-var`). `serving`: the repos whose routes
+/// `paths` are (empty when not known).
+fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str], serving: &[u32]) -> Vec<ClientHit> {
     let ix = ctx.ix;
     let mut out = Vec::new();
     for (fi, facts) in ix.facts.iter().enumerate() {
@@ -351,7 +356,15 @@ fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<ClientHit> {
             };
             let exact = paths.iter().any(|p| paths_match(p, &url, false));
             let tail = !exact && prefix_var && paths.iter().any(|p| paths_match(p, &url, true));
-            if (exact || tail) && !closer_route_elsewhere(ctx, &c.verb, &url, paths, tail) {
+            // A path without a host (`fetch("/api/...")`) goes to the server
+            // that served the page: in a repo that serves a route of that
+            // path itself, it is that route, not another repo's.
+            let same_origin = base.is_none() && c.url.starts_with('/') && !prefix_var;
+            let own_server = same_origin
+                && !serving.is_empty()
+                && !serving.contains(&ix.file(fi).repo)
+                && serves_here(ctx, ix.file(fi).repo, &c.verb, &url);
+            if (exact || tail) && !own_server && !closer_route_elsewhere(ctx, &c.verb, &url, paths, tail) {
                 out.push(ClientHit {
                     file: fi,
                     call: ci as u32,
@@ -367,6 +380,16 @@ fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str]) -> Vec<ClientHit> {
         }
     }
     out
+}
+
+/// Does a route of `repo` (not a catch-all) serve `verb url`?
+fn serves_here(ctx: &Ctx, repo: u32, verb: &str, url: &str) -> bool {
+    ctx.ix.routes.iter().any(|r| {
+        ctx.ix.file(r.file).repo == repo
+            && !is_glob(r)
+            && (verb == "ANY" || r.verb == "ANY" || r.verb.split('|').any(|v| v == verb))
+            && paths_match(&r.path, url, false)
+    })
 }
 
 /// Does another route of the workspace fit the request better: a client
