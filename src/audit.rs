@@ -819,7 +819,26 @@ pub fn run(
             .collect();
         let calls: Vec<&[crate::facts::RouteCall]> =
             routes_files.iter().map(|(_, r)| r.calls.as_slice()).collect();
-        let mut table = crate::routing::workspace_table(&files, &calls);
+        // Routes drawn on an engine that isolates a namespace
+        // (`Spree::Core::Engine.routes.draw`, `isolate_namespace Spree` in
+        // `lib/spree/core/engine.rb` of the same repo) lead to controllers
+        // in that namespace.
+        let modules: Vec<Option<String>> = routes_files
+            .iter()
+            .map(|(i, r)| {
+                let engine = r.engine.as_deref()?;
+                let want = format!("lib/{}.rb", crate::routing::underscore_path(engine));
+                let repo = walk.files[*i].repo;
+                let ef = walk
+                    .files
+                    .iter()
+                    .find(|f| f.repo == repo && (f.rel == want || f.rel.ends_with(&format!("/{want}"))))?;
+                let bytes = std::fs::read(&ef.abs).ok()?;
+                let ns = lang::routes::isolated_namespace(&bytes)?;
+                Some(crate::routing::underscore_path(&ns))
+            })
+            .collect();
+        let mut table = crate::routing::workspace_table(&files, &calls, &modules);
         // Back from indices into `routes_files` to file indices.
         for r in &mut table.routes {
             r.file = routes_files[r.file as usize].0 as u32;

@@ -400,7 +400,7 @@ fn routes_at(repo: &Path, rev: &str) -> Result<BTreeSet<String>, DiffError> {
     }
     let files: Vec<(u32, &str)> = files.iter().map(|(r, p)| (*r, p.as_str())).collect();
     let calls: Vec<&[crate::facts::RouteCall]> = calls.iter().map(Vec::as_slice).collect();
-    let table = crate::routing::workspace_table(&files, &calls);
+    let table = crate::routing::workspace_table(&files, &calls, &[]);
     let mut out = BTreeSet::new();
     for r in table.routes {
         if !matches!(r.target, crate::routing::Target::Action { .. }) {

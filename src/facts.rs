@@ -1916,7 +1916,13 @@ impl FactIndex {
         let m = self.file(f);
         let (dir, name) = m.path.rsplit_once('/').unwrap_or(("", &m.path));
         let stem = name.split('.').next().filter(|s| !s.is_empty())?;
-        let join = |d: &str, s: &str| if d.is_empty() { format!("{s}.rb") } else { format!("{d}/{s}.rb") };
+        let join = |d: &str, s: &str| {
+            if d.is_empty() {
+                format!("{s}.rb")
+            } else {
+                format!("{d}/{s}.rb")
+            }
+        };
         let mut candidates = vec![join(dir, stem)];
         if let Some((parent, last)) = dir.rsplit_once('/')
             && last == stem

@@ -402,6 +402,16 @@ pub fn controller_path(class: &str) -> Option<String> {
 }
 
 /// `ActiveSupport::Inflector.underscore` of a constant path, `/` → `_`.
+/// `Spree::Core::Engine` → `spree/core/engine` (the path Rails loads it
+/// from).
+pub fn underscore_path(c: &str) -> String {
+    c.trim_start_matches("::")
+        .split("::")
+        .map(underscore_const)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 fn underscore_const(c: &str) -> String {
     let mut out = String::new();
     let chars: Vec<char> = c.trim_start_matches("::").chars().collect();
@@ -1326,8 +1336,11 @@ fn drawn_name(path: &str) -> Option<(&str, &str)> {
 /// plus extra files loaded through `config.paths`) interpreted with
 /// `draw(:name)` resolved to `config/routes/name.rb` of the same repo and
 /// app. `files` and `calls` are parallel (the fact index's files);
-/// `Route::file` is an index into them.
-pub fn workspace_table(files: &[(u32, &str)], calls: &[&[RouteCall]]) -> Table {
+/// `Route::file` is an index into them. `modules` (parallel too, or empty):
+/// the module of the isolated engine a file draws its routes on
+/// (`isolate_namespace Spree` → `spree`), which scopes its controllers as
+/// Rails' `default_scope` does (`api/users` → `spree/api/users`).
+pub fn workspace_table(files: &[(u32, &str)], calls: &[&[RouteCall]], modules: &[Option<String>]) -> Table {
     let mut out = Table::default();
     for (i, (repo, path)) in files.iter().enumerate() {
         if !is_routes_file(path) || drawn_name(path).is_some() {
@@ -1342,7 +1355,23 @@ pub fn workspace_table(files: &[(u32, &str)], calls: &[&[RouteCall]]) -> Table {
                 (r == repo && drawn_name(p) == Some((prefix, name))).then(|| (j as u32, calls[j]))
             })
         };
-        let t = table(i as u32, calls[i], &load);
+        let scoped: Vec<RouteCall>;
+        let own: &[RouteCall] = match modules.get(i).and_then(Option::as_ref) {
+            Some(module) => {
+                scoped = vec![RouteCall {
+                    name: "scope".to_string(),
+                    args: vec![RVal::Hash(vec![(
+                        RVal::Sym("module".to_string()),
+                        RVal::Str(module.clone()),
+                    )])],
+                    line: calls[i].first().map_or(1, |c| c.line),
+                    block: Some(calls[i].to_vec()),
+                }];
+                &scoped
+            }
+            None => calls[i],
+        };
+        let t = table(i as u32, own, &load);
         out.routes.extend(t.routes);
         out.unread.extend(t.unread);
     }

@@ -2361,3 +2361,47 @@ fn same_origin_paths_and_format_extensions_keep_to_their_route() {
     let f = finding(&v, "route:GET /api/users/:id");
     assert_eq!(strings(&f["callers_found"]), ["web/src/data.js:3"], "{f:#}");
 }
+
+// Routes drawn on an engine that isolates a namespace lead to controllers
+// in that namespace (Rails' `default_scope`): `namespace :api { resources
+// :users }` drawn on `Shop::Core::Engine` (with `isolate_namespace Shop`) is
+// `Shop::Api::UsersController` (solidus: a high missing-layer "no
+// Api::UsersController" on `GET /api/users/:id`, issue 14); routes drawn on
+// the application are not scoped.
+#[test]
+fn engine_routes_lead_to_the_isolated_namespace() {
+    let ws = tree(&[
+        (
+            "shop/core/lib/shop/core/engine.rb",
+            "module Shop\n  module Core\n    class Engine < ::Rails::Engine\n      isolate_namespace Shop\n    end\n  end\nend\n",
+        ),
+        (
+            "shop/api/config/routes.rb",
+            "Shop::Core::Engine.routes.draw do\n  namespace :api do\n    resources :users, only: [:show]\n  end\nend\n",
+        ),
+        (
+            "shop/api/app/controllers/shop/api/users_controller.rb",
+            "class Shop::Api::UsersController < ActionController::Base\n  def show\n    render json: {}\n  end\nend\n",
+        ),
+        (
+            "blog/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :posts, only: [:show]\nend\n",
+        ),
+        (
+            "blog/app/controllers/posts_controller.rb",
+            "class PostsController < ActionController::Base\n  def show\n    render json: {}\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /api/users/:id\n      - action: shop/api/users#show\n        repo: shop\n      - route: GET /posts/:id\n",
+    );
+    for id in [
+        "route:GET /api/users/:id",
+        "action:shop/api/users#show",
+        "route:GET /posts/:id",
+    ] {
+        let f = finding(&v, id);
+        assert!(!codes(f).contains(&"missing-layer".to_string()), "{f:#}");
+    }
+}

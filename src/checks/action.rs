@@ -322,7 +322,9 @@ fn params_sent(
     // or the body a Ruby client sends (HTTParty `body:`, Faraday's
     // second argument or `req.body =`, RestClient's payload).
     for r in routes.iter().filter(|r| !super::route::is_glob(r)) {
-        for (fi, ci, _) in super::route::requests_to(ctx, &r.verb, &[r.path.as_str()], &[ix.file(r.file).repo]) {
+        for (fi, ci, _) in
+            super::route::requests_to(ctx, &r.verb, &[r.path.as_str()], &[ix.file(r.file).repo])
+        {
             let ff = &ix.facts[fi as usize];
             let c = &ff.http_calls[ci];
             let ruby_body: Vec<&crate::facts::PayloadKey> = ff

@@ -51,7 +51,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let mut other_tables: BTreeSet<String> = BTreeSet::new();
     // The other models (or tables) with a column of this name, flattened
     // (`Envelope`, `envelopes` → `envelope`).
-    let flat_model = |s: &str| crate::inflect::singularize(s).to_ascii_lowercase().replace('_', "");
+    let flat_model = |s: &str| {
+        crate::inflect::singularize(s)
+            .to_ascii_lowercase()
+            .replace('_', "")
+    };
     let mut other_models: BTreeSet<String> = BTreeSet::new();
     let mut defined_at: Vec<(FileIdx, u32)> = Vec::new();
     for (fi, i) in ix

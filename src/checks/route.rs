@@ -277,7 +277,12 @@ fn literal_requests(ctx: &Ctx, rn: &RouteName, paths: &[&str]) -> Vec<(FileIdx, 
 /// The HTTP calls to one of `paths` with `verb`: (file, index into its
 /// `http_calls`, match strength). `serving`: the repos whose routes these
 /// are (empty when not known).
-pub fn requests_to(ctx: &Ctx, verb: &str, paths: &[&str], serving: &[u32]) -> Vec<(FileIdx, usize, &'static str)> {
+pub fn requests_to(
+    ctx: &Ctx,
+    verb: &str,
+    paths: &[&str],
+    serving: &[u32],
+) -> Vec<(FileIdx, usize, &'static str)> {
     requests_matching(ctx, verb, paths, serving)
         .into_iter()
         .map(|h| (h.file, h.call as usize, h.strength))

@@ -24,6 +24,9 @@ const MAX_VALUE_DEPTH: usize = 16;
 #[derive(Debug, Default)]
 pub struct RoutesFile {
     pub calls: Vec<RouteCall>,
+    /// The engine the routes are drawn on (`Spree::Core::Engine` for
+    /// `Spree::Core::Engine.routes.draw do`), not the application.
+    pub engine: Option<String>,
     pub unread: Vec<Dynamic>,
     pub parse_error: bool,
     pub too_deep: bool,
@@ -45,6 +48,7 @@ pub fn extract(src: &[u8]) -> RoutesFile {
         };
         RoutesFile {
             calls,
+            engine: r.engine.take(),
             unread: r.unread,
             parse_error: status.errors,
             too_deep: status.too_deep || r.too_deep,
@@ -56,6 +60,22 @@ pub fn extract(src: &[u8]) -> RoutesFile {
     })
 }
 
+/// The namespace an engine's class isolates (`isolate_namespace Spree` in
+/// `lib/spree/core/engine.rb` → `Spree`), read from the engine file's text:
+/// the first `isolate_namespace` followed by a constant path.
+pub fn isolated_namespace(src: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(src);
+    text.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("isolate_namespace")?;
+        let rest = rest.trim_start_matches([' ', '(']).trim_start_matches("::");
+        let k: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == ':')
+            .collect();
+        (k.starts_with(|c: char| c.is_ascii_uppercase()) && !k.ends_with(':')).then_some(k)
+    })
+}
+
 struct Reader<'s> {
     src: &'s [u8],
     newlines: Vec<u32>,
@@ -63,6 +83,9 @@ struct Reader<'s> {
     too_deep: bool,
     /// Block parameters that stand for the mapper (`with_options do |r|`).
     mapper_params: Vec<String>,
+    /// The constant whose routes the first `draw` draws, when it names an
+    /// engine (`X::Engine.routes.draw`).
+    engine: Option<String>,
 }
 
 fn utf8(b: &[u8]) -> String {
@@ -83,6 +106,7 @@ impl<'s> Reader<'s> {
             unread: Vec::new(),
             too_deep: false,
             mapper_params: Vec::new(),
+            engine: None,
         }
     }
 
@@ -115,7 +139,7 @@ impl<'s> Reader<'s> {
 
     /// The body of the first `X.routes.draw do ... end` (outer `if`s and
     /// `begin`s are looked through), if the file has one.
-    fn find_draw<'pr>(&self, body: Option<&Node<'pr>>, depth: usize) -> Option<Option<Node<'pr>>> {
+    fn find_draw<'pr>(&mut self, body: Option<&Node<'pr>>, depth: usize) -> Option<Option<Node<'pr>>> {
         let body = body?;
         if depth > MAX_BLOCK_DEPTH {
             return None;
@@ -126,6 +150,17 @@ impl<'s> Reader<'s> {
                     && c.name().as_slice() == b"draw"
                     && let Some(b) = c.block().and_then(|b| b.as_block_node())
                 {
+                    // `X::Engine.routes.draw`: the constant `X::Engine`.
+                    self.engine = c
+                        .receiver()
+                        .and_then(|r| r.as_call_node())
+                        .filter(|r| r.name().as_slice() == b"routes")
+                        .and_then(|r| r.receiver())
+                        .filter(|k| {
+                            k.as_constant_path_node().is_some() || k.as_constant_read_node().is_some()
+                        })
+                        .map(|k| self.text(&k).trim_start_matches("::").to_string())
+                        .filter(|k| k.ends_with("Engine"));
                     return Some(b.body());
                 }
                 // `Rails.application.routes.draw do` inside a class body or
