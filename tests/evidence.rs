@@ -2405,3 +2405,42 @@ fn engine_routes_lead_to_the_isolated_namespace() {
         assert!(!codes(f).contains(&"missing-layer".to_string()), "{f:#}");
     }
 }
+
+// A key problem whose accesses are all on receivers that only the file ties
+// to the model (`body.authOptions?.globalAccessAuth` in a file that spells
+// `Recipient`: a request body) is name-only evidence: medium at most, with
+// low confidence and a note (documenso: a high json-key-read-never-written,
+// issue 14). A read on a receiver named after the model keeps its risk.
+#[test]
+fn key_problems_on_unresolved_receivers_are_not_high() {
+    let files = |reader: &'static str| {
+        tree(&[
+            (
+                "app/prisma/schema.prisma",
+                "model Recipient {\n  id          String @id\n  authOptions Json\n}\n",
+            ),
+            (
+                "app/src/create.ts",
+                "export const add = () => prisma.recipient.create({ data: { authOptions: { accessAuth: [] } } });\nexport const access = (recipient: Recipient) => recipient.authOptions?.accessAuth;\n",
+            ),
+            ("app/src/api.ts", reader),
+        ])
+    };
+    let ws = files(
+        "export function create(body: TCreateRecipient) {\n  const r: Recipient | null = null;\n  return body.authOptions?.globalAccessAuth;\n}\n",
+    );
+    let v = audit_points(ws.path(), "      - jsonb: Recipient.authOptions\n");
+    let f = finding(&v, "jsonb:Recipient.authOptions");
+    assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
+    assert_eq!(f["problems"][0]["risk"], "medium", "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(f["notes"].as_str().unwrap().contains("not resolved"), "{f:#}");
+    let ws = files(
+        "export function create(recipient: Recipient) {\n  return recipient.authOptions?.globalAccessAuth;\n}\n",
+    );
+    let v = audit_points(ws.path(), "      - jsonb: Recipient.authOptions\n");
+    let f = finding(&v, "jsonb:Recipient.authOptions");
+    assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
+    assert_eq!(f["problems"][0]["risk"], "high", "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

@@ -2,7 +2,7 @@
 
 use super::{Ctx, Merged};
 use crate::facts::{FileIdx, KeyOp, Lang, name_forms, rails_table};
-use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, KeyEntry};
+use crate::findings::{Code, Confidence, DefinitionEvidence, Finding, KeyEntry, Risk};
 use crate::msg;
 use crate::text::Text;
 use std::collections::{BTreeMap, BTreeSet};
@@ -183,6 +183,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let mut away: BTreeSet<String> = BTreeSet::new();
     let mut locals: BTreeSet<String> = BTreeSet::new();
     let mut keys: BTreeMap<String, KeyEntry> = BTreeMap::new();
+    // Keys read (written) somewhere on a receiver resolved to the model.
+    let mut read_resolved: BTreeSet<String> = BTreeSet::new();
+    let mut written_resolved: BTreeSet<String> = BTreeSet::new();
+    let mut unresolved_problems: Vec<String> = Vec::new();
     for (fi, i) in ix.json_by_column.get(&column).map(Vec::as_slice).unwrap_or(&[]) {
         if ix.is_test(*fi) {
             continue;
@@ -198,6 +202,18 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             continue;
         }
         let tied = tie(k.recv.as_deref());
+        // Tied to the model by more than the file it is in: a receiver
+        // named after it, a write given to a call that names it, a bare
+        // access in a Ruby class of the model.
+        let mut resolved = tied == Some(true)
+            || (k.recv.is_none()
+                && ruby_file(*fi)
+                && !model_owners.is_empty()
+                && !in_another_class(*fi)
+                && ix.facts[*fi as usize]
+                    .ancestry
+                    .iter()
+                    .any(|a| a.rel == crate::facts::Rel::Class));
         // A TypeScript object literal's `{ column: {...} }` is the column's
         // only when given to a call that names the model
         // (`prisma.report.create`, `createShare`), not a request body
@@ -212,6 +228,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 locals.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
                 continue;
             }
+            resolved = true;
         }
         match tied {
             Some(true) => {}
@@ -238,6 +255,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             KeyOp::Accessor => {
                 e.written_at.push(loc.clone());
                 e.read_at.push(loc);
+            }
+        }
+        if resolved {
+            if k.op != KeyOp::Write {
+                read_resolved.insert(k.key.clone());
+            }
+            if k.op != KeyOp::Read {
+                written_resolved.insert(k.key.clone());
             }
         }
     }
@@ -335,26 +360,54 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Some(s) => msg!(" (written as {}?)", Text::code(s.as_str())),
                 None => Text::default(),
             };
-            f.problems.push(crate::findings::Problem::new(
-                Code::JsonKeyReadNeverWritten,
-                msg!(
-                    "{} is read at {} but no writer writes it{}",
-                    Text::code(&k.key),
-                    Text::raw(&k.read_at[0]),
-                    hint
-                ),
-            ));
+            let message = msg!(
+                "{} is read at {} but no writer writes it{}",
+                Text::code(&k.key),
+                Text::raw(&k.read_at[0]),
+                hint
+            );
+            if read_resolved.contains(&k.key) {
+                f.problems.push(crate::findings::Problem::new(
+                    Code::JsonKeyReadNeverWritten,
+                    message,
+                ));
+            } else {
+                // Every read is on a receiver only the file ties to the
+                // model (`body.authOptions?.x` in a file that spells it).
+                f.problem_capped(
+                    Code::JsonKeyReadNeverWritten,
+                    Risk::Medium,
+                    msg!("{} (receivers not resolved to the model)", message),
+                );
+                unresolved_problems.push(k.key.clone());
+            }
         }
         if k.read_at.is_empty() && !k.written_at.is_empty() {
-            f.problems.push(crate::findings::Problem::new(
-                Code::JsonKeyWrittenNeverRead,
-                msg!(
-                    "{} is written at {} but nothing reads it",
-                    Text::code(&k.key),
-                    Text::raw(&k.written_at[0])
-                ),
-            ));
+            let message = msg!(
+                "{} is written at {} but nothing reads it",
+                Text::code(&k.key),
+                Text::raw(&k.written_at[0])
+            );
+            if written_resolved.contains(&k.key) {
+                f.problems.push(crate::findings::Problem::new(
+                    Code::JsonKeyWrittenNeverRead,
+                    message,
+                ));
+            } else {
+                f.problem_capped(
+                    Code::JsonKeyWrittenNeverRead,
+                    Risk::Medium,
+                    msg!("{} (receivers not resolved to the model)", message),
+                );
+                unresolved_problems.push(k.key.clone());
+            }
         }
+    }
+    if !unresolved_problems.is_empty() {
+        f.low_confidence(msg!(
+            "the accesses behind the problems of {} are on receivers that are not resolved to the model, counted only because their files spell it; they may be another object's keys",
+            Text::join(unresolved_problems.iter().map(|k| Text::code(k)), ", ")
+        ));
     }
     for k in keys.values() {
         f.callers_found.extend(k.read_at.iter().cloned());
