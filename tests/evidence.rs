@@ -2444,3 +2444,34 @@ fn key_problems_on_unresolved_receivers_are_not_high() {
     assert_eq!(f["problems"][0]["risk"], "high", "{f:#}");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// CanCanCan's `authorize! :show, @user` checks an ability, not a policy: an
+// app that authorizes that way has no policy layer to miss (solidus: a
+// missing-layer "no Spree::Api::UserPolicy or UserPolicy", issue 14), while
+// Pundit's `authorize @user` still asks for `UserPolicy`.
+#[test]
+fn cancan_abilities_are_not_pundit_policies() {
+    let ws = |call: &str| {
+        tree(&[
+            (
+                "shop/config/routes.rb",
+                "Rails.application.routes.draw do\n  resources :users, only: [:show]\nend\n",
+            ),
+            (
+                "shop/app/controllers/users_controller.rb",
+                &format!(
+                    "class UsersController < ActionController::Base\n  def show\n    @user = User.find(params[:id])\n    {call}\n  end\nend\n"
+                ),
+            ),
+        ])
+    };
+    let points = "      - action: users#show\n        repo: shop\n";
+    let cancan = ws("authorize! :show, @user");
+    let v = audit_points(cancan.path(), points);
+    let f = finding(&v, "action:users#show");
+    assert!(!codes(f).contains(&"missing-layer".to_string()), "{f:#}");
+    let pundit = ws("authorize @user");
+    let v = audit_points(pundit.path(), points);
+    let f = finding(&v, "action:users#show");
+    assert!(codes(f).contains(&"missing-layer".to_string()), "{f:#}");
+}

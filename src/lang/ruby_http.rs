@@ -182,7 +182,10 @@ impl<'pr> Walker<'_, '_> {
             }
             return;
         }
-        if implicit && matches!(name, "authorize" | "authorize!") {
+        // CanCanCan's `authorize! :show, @user` checks an ability (a
+        // symbol first), not a Pundit or Action Policy policy.
+        let cancan = name == "authorize!" && args.first().is_some_and(|a| a.as_symbol_node().is_some());
+        if implicit && matches!(name, "authorize" | "authorize!") && !cancan {
             let query = args.get(1).and_then(|a| self.symbol_or_string(a));
             let policy_class = args
                 .iter()
