@@ -2475,3 +2475,36 @@ fn cancan_abilities_are_not_pundit_policies() {
     let f = finding(&v, "action:users#show");
     assert!(codes(f).contains(&"missing-layer".to_string()), "{f:#}");
 }
+
+// The symbols of a URL builder's array are route parts (an action, a
+// namespace), not methods: `polymorphic_url([:edit, :admin, object])` in an
+// admin base controller is no caller of `UsersController#edit` (solidus,
+// issue 14), nor is `link_to "Edit", [:edit, user]`; `send(:edit)` is.
+#[test]
+fn url_builder_arrays_are_not_method_symbols() {
+    let ws = tree(&[
+        (
+            "app/app/controllers/users_controller.rb",
+            "class UsersController < ApplicationController\n  def edit\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/admin/resource_controller.rb",
+            "class Admin::ResourceController < ApplicationController\n  def edit_url(object)\n    routes_proxy.polymorphic_url([:edit, :admin, object], {})\n  end\nend\n",
+        ),
+        (
+            "app/app/views/users/show.html.erb",
+            "<%= link_to \"Edit\", [:edit, @user] %>\n",
+        ),
+        (
+            "app/app/controllers/users/copies_controller.rb",
+            "class Users::CopiesController < UsersController\n  def create\n    send(:edit)\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: UsersController#edit\n");
+    let f = finding(&v, "method:UsersController#edit");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/users/copies_controller.rb:3"],
+        "{f:#}"
+    );
+}

@@ -378,6 +378,26 @@ const NON_METHOD_FIRST_SYMBOL: &[&str] = &[
     "translate",
 ];
 
+/// URL builders whose arrays of symbols are route parts (`polymorphic_url(
+/// [:edit, :admin, order])`: an action and a namespace), never methods.
+const URL_ARRAY_CALLS: &[&str] = &[
+    "polymorphic_url",
+    "polymorphic_path",
+    "edit_polymorphic_url",
+    "edit_polymorphic_path",
+    "new_polymorphic_url",
+    "new_polymorphic_path",
+    "url_for",
+    "link_to",
+    "link_to_if",
+    "link_to_unless",
+    "button_to",
+    "redirect_to",
+    "form_for",
+    "form_with",
+    "simple_form_for",
+];
+
 /// Calls on a receiver whose symbol arguments are hash keys or association
 /// names, never methods.
 const SYMBOL_KEY_CALLS: &[&str] = &[
@@ -1088,6 +1108,23 @@ impl<'pr> Walker<'_, '_> {
         if has_recv && SYMBOL_KEY_CALLS.contains(&name) {
             for a in args {
                 self.consume_symbols(a);
+            }
+        }
+        // Route parts in a URL builder's array (`[:edit, :admin, order]`,
+        // also as `model:` / `url:`), on any receiver.
+        if URL_ARRAY_CALLS.contains(&name) {
+            for a in args {
+                if a.as_array_node().is_some() {
+                    self.consume_symbols(a);
+                } else if let Some(h) = a.as_keyword_hash_node() {
+                    for e in h.elements().iter() {
+                        if let Some(pair) = e.as_assoc_node()
+                            && pair.value().as_array_node().is_some()
+                        {
+                            self.consume_symbols(&pair.value());
+                        }
+                    }
+                }
             }
         }
         for a in args {
