@@ -2497,7 +2497,43 @@ fn url_builder_arrays_are_not_method_symbols() {
         ),
         (
             "app/app/controllers/users/copies_controller.rb",
-            "class Users::CopiesController < UsersController\n  def create\n    send(:edit)\n  end\nend\n",
+            "class Users::CopiesController < UsersController\n  def create\n    send(:edit)\n    redirect_to polymorphic_url([:edit, :admin, @user])\n  end\n\n  def show\n    link_to \"Edit\", [:edit, @user]\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: UsersController#edit\n");
+    let f = finding(&v, "method:UsersController#edit");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/users/copies_controller.rb:3"],
+        "{f:#}"
+    );
+}
+
+// A plan's owner reaches its point through the declared classes it names
+// that are (or inherit) a class defining the method: for `UsersController
+// #edit` defined in the top-level `UsersController`, `Admin::UsersController`
+// (which inherits `edit` from `Admin::ResourceController`) is another class,
+// so a call in `Admin::ResourceController` is not a dispatch to the point
+// (solidus's admin ResourceController for the storefront's
+// `UsersController#edit`, issue 14).
+#[test]
+fn owners_named_by_suffix_reach_the_point_only_through_its_definition() {
+    let ws = tree(&[
+        (
+            "app/app/controllers/users_controller.rb",
+            "class UsersController < ApplicationController\n  def edit\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/admin/resource_controller.rb",
+            "class Admin::ResourceController < ApplicationController\n  def edit\n  end\n\n  def again\n    send(:edit)\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/admin/users_controller.rb",
+            "class Admin::UsersController < Admin::ResourceController\nend\n",
+        ),
+        (
+            "app/app/controllers/users/copies_controller.rb",
+            "class Users::CopiesController < UsersController\n  def create\n    edit\n  end\nend\n",
         ),
     ]);
     let v = audit_points(ws.path(), "      - method: UsersController#edit\n");

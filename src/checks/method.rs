@@ -123,7 +123,27 @@ impl<'a> DefIndex<'a> {
         // point's owner reaches the point; with no owner in the plan, one
         // that inherits a definition's owner.
         let mut ancestors: Vec<String> = match &mn.owner {
-            Some(o) => ix.classes.owners_named(o),
+            // Only those that are, or inherit, a class that defines the
+            // point (`UsersController` names `Admin::UsersController` too,
+            // which inherits another `edit`), when the definitions are
+            // declared Ruby classes.
+            Some(o) => {
+                let named = ix.classes.owners_named(o);
+                let def_owners: Vec<&str> = defs.iter().filter_map(|(_, d)| d.owner.as_deref()).collect();
+                let reaching: Vec<String> = named
+                    .iter()
+                    .filter(|a| def_owners.iter().any(|d| *a == d || ix.classes.is_a(a, d)))
+                    .cloned()
+                    .collect();
+                if !def_owners.is_empty()
+                    && def_owners.iter().all(|d| !ix.classes.declared_at(d).is_empty())
+                    && !reaching.is_empty()
+                {
+                    reaching
+                } else {
+                    named
+                }
+            }
             None => defs.iter().filter_map(|(_, d)| d.owner.clone()).collect(),
         };
         ancestors.sort();
