@@ -2544,3 +2544,59 @@ fn owners_named_by_suffix_reach_the_point_only_through_its_definition() {
         "{f:#}"
     );
 }
+
+// A longer path around a call is another class than a declared shorter
+// owner: a bare `edit` in `Admin::UsersController` (which does not inherit
+// the top-level `UsersController`) is not a call of `UsersController#edit`,
+// while one in a subclass is (solidus's `SolidusAdmin::UsersController` and
+// `Spree::Api::UsersController` for the storefront's `UsersController`,
+// issue 14).
+#[test]
+fn a_longer_path_around_a_call_is_another_class() {
+    let ws = tree(&[
+        (
+            "app/app/controllers/users_controller.rb",
+            "class UsersController < ApplicationController\n  def edit\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/admin/users_controller.rb",
+            "class Admin::UsersController < ApplicationController\n  def update\n    edit\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/users/copies_controller.rb",
+            "class Users::CopiesController < UsersController\n  def create\n    edit\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: UsersController#edit\n");
+    let f = finding(&v, "method:UsersController#edit");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/users/copies_controller.rb:3"],
+        "{f:#}"
+    );
+}
+
+// Ruby's `x.new(...)` is `Class#new` (it runs `initialize`), never an
+// instance method named `new`: `user_class.new(params)` and
+// `component("a").new(user:)` in a `UsersController` are no callers of the
+// `new` action (solidus, issue 14); a bare `new` in a subclass is.
+#[test]
+fn ruby_dot_new_is_no_call_of_an_action_named_new() {
+    let ws = tree(&[
+        (
+            "app/app/controllers/users_controller.rb",
+            "class UsersController < ApplicationController\n  def new\n  end\n\n  def create\n    @user = user_class.new(params)\n    render component(\"users/form\").new(user: @user)\n    @copy = UsersController.new\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/users/copies_controller.rb",
+            "class Users::CopiesController < UsersController\n  def create\n    new\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: UsersController#new\n");
+    let f = finding(&v, "method:UsersController#new");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/users/copies_controller.rb:3"],
+        "{f:#}"
+    );
+}

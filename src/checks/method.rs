@@ -234,11 +234,17 @@ impl<'a> DefIndex<'a> {
         }
         // A shorter path (`UsersController` around a call, for
         // `Admin::UsersController`) is the owner only when no class of its
-        // own is declared under it.
+        // own is declared under it; a longer one (`SolidusAdmin::
+        // UsersController` around a call, for the top-level
+        // `UsersController`) only when the owner is not a declared class
+        // (another class otherwise, reached only by inheriting it).
         self.owners_by_leaf.get(leaf(co)).is_some_and(|os| {
             os.iter().any(|o| {
+                let (cn, on) = (co.split("::").count(), o.split("::").count());
                 owner_matches(co, o)
-                    && (co.split("::").count() >= o.split("::").count() || self.classes.declared_at(co).is_empty())
+                    && (cn == on
+                        || (cn > on && self.classes.declared_at(o).is_empty())
+                        || (cn < on && self.classes.declared_at(co).is_empty()))
             })
         })
             // In a subclass (TypeScript/JavaScript): `this.m()` reaches the
@@ -1834,6 +1840,17 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
                 target: None,
             });
         }
+        return None;
+    }
+    // Ruby: `x.new(...)` / `K.new` is `Class#new` (it runs `initialize`),
+    // never an instance method named `new` (a controller's `new` action):
+    // `user_class.new(params)` is no caller of `UsersController#new`.
+    if mn.name == "new"
+        && !mn.singleton
+        && c.via == Via::Call
+        && matches!(c.recv, Recv::Expr(_) | Recv::Const(_))
+        && family(ctx, fi) == Some(Family::Ruby)
+    {
         return None;
     }
     // A view component's template renders in the component (the class of
