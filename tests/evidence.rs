@@ -2600,3 +2600,28 @@ fn ruby_dot_new_is_no_call_of_an_action_named_new() {
         "{f:#}"
     );
 }
+
+// A hash-rocket key (`Trace.new(:tagstring => params[:tagstring])`) names a
+// key or an attribute, as a `tagstring:` label does, not a method: no
+// caller of `Trace#tagstring` (openstreetmap's traces controller, issue 14);
+// a symbol value (`:if => :tagstring`) still names one.
+#[test]
+fn hash_rocket_keys_are_not_method_symbols() {
+    let ws = tree(&[
+        (
+            "app/app/models/trace.rb",
+            "class Trace < ApplicationRecord\n  validates :name, :presence => true, :if => :tagstring\n\n  def tagstring\n    tags.join(\", \")\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/traces_controller.rb",
+            "class TracesController < ApplicationController\n  def create\n    @trace = Trace.new(:name => \"x\",\n                       :tagstring => params[:trace][:tagstring])\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Trace#tagstring\n");
+    let f = finding(&v, "method:Trace#tagstring");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/trace.rb:2"],
+        "{f:#}"
+    );
+}
