@@ -2466,10 +2466,12 @@ fn cancan_abilities_are_not_pundit_policies() {
         ])
     };
     let points = "      - action: users#show\n        repo: shop\n";
-    let cancan = ws("authorize! :show, @user");
-    let v = audit_points(cancan.path(), points);
-    let f = finding(&v, "action:users#show");
-    assert!(!codes(f).contains(&"missing-layer".to_string()), "{f:#}");
+    for call in ["authorize! :show, @user", "authorize! action_name.to_sym, @user"] {
+        let cancan = ws(call);
+        let v = audit_points(cancan.path(), points);
+        let f = finding(&v, "action:users#show");
+        assert!(!codes(f).contains(&"missing-layer".to_string()), "{call}: {f:#}");
+    }
     let pundit = ws("authorize @user");
     let v = audit_points(pundit.path(), points);
     let f = finding(&v, "action:users#show");

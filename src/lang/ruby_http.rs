@@ -182,9 +182,13 @@ impl<'pr> Walker<'_, '_> {
             }
             return;
         }
-        // CanCanCan's `authorize! :show, @user` checks an ability (a
-        // symbol first), not a Pundit or Action Policy policy.
-        let cancan = name == "authorize!" && args.first().is_some_and(|a| a.as_symbol_node().is_some());
+        // CanCanCan's `authorize! :show, @user` / `authorize! action,
+        // model_class` checks an ability (an action, then a subject), not a
+        // Pundit policy (`authorize record`) or an Action Policy one
+        // (`authorize! record, to: :show?`).
+        let positional = args.iter().filter(|a| a.as_keyword_hash_node().is_none()).count();
+        let cancan = name == "authorize!"
+            && (args.first().is_some_and(|a| a.as_symbol_node().is_some()) || positional >= 2);
         if implicit && matches!(name, "authorize" | "authorize!") && !cancan {
             let query = args.get(1).and_then(|a| self.symbol_or_string(a));
             let policy_class = args
