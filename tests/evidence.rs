@@ -2627,3 +2627,36 @@ fn hash_rocket_keys_are_not_method_symbols() {
         "{f:#}"
     );
 }
+
+// An env function (`export const env = (name) => process.env[name]`, the way
+// documenso reads every var) reads the var its callers name: `env('X')` in
+// another module that imports it is a read of `X`, so `X` defined in
+// `.env.example` is not `config-never-read` (issue 14); a function that
+// reads a fixed var does not make its string arguments env reads.
+#[test]
+fn env_functions_read_the_var_they_are_given() {
+    let ws = tree(&[
+        ("app/.env.example", "NEXT_PUBLIC_BILLING=true\nUNUSED_VAR=1\n"),
+        (
+            "app/packages/lib/env.ts",
+            "export const env = (variable: string) => {\n  return typeof process !== 'undefined' ? process?.env?.[variable] : undefined;\n};\nexport const base = (p: string) => process.env.BASE_URL + p;\n",
+        ),
+        (
+            "app/packages/lib/app.ts",
+            "import { env, base } from './env';\nexport const IS_BILLING = () => env('NEXT_PUBLIC_BILLING') === 'true';\nexport const page = () => base('UNUSED_VAR');\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: NEXT_PUBLIC_BILLING\n      - env: UNUSED_VAR\n",
+    );
+    let f = finding(&v, "env:NEXT_PUBLIC_BILLING");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/packages/lib/app.ts:2"],
+        "{f:#}"
+    );
+    let f = finding(&v, "env:UNUSED_VAR");
+    assert_eq!(codes(f), ["config-never-read"], "{f:#}");
+}

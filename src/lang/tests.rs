@@ -2860,3 +2860,20 @@ fn typescript_a_path_constant_with_two_values_gives_a_call_for_each() {
         [("articles/feed?:q", 4, 1, None), ("articles?:q", 4, 1, None)]
     );
 }
+
+#[test]
+fn ts_env_functions_and_their_calls() {
+    // A module-level function indexing `process.env` with its parameter is
+    // an env function; one reading a fixed var, or a nested one, is not.
+    let f = ts(
+        "export const env = (name: string) => process?.env?.[name];\nexport function raw(n) { return process.env[n]; }\nconst base = (p) => process.env.BASE + p;\nfunction outer() { const inner = (k) => process.env[k]; return inner; }\nconst a = env('API_URL');\nconst b = base('NOT_A_READ');\nconst c = env('lower');\n",
+        &[],
+    );
+    assert_eq!(f.env_objects, ["env", "raw"]);
+    let reads: Vec<(&str, &str, u32)> = f
+        .config_reads
+        .iter()
+        .map(|r| (r.object.as_str(), r.name.as_str(), r.line))
+        .collect();
+    assert_eq!(reads, [("env", "API_URL", 5), ("base", "NOT_A_READ", 6)]);
+}

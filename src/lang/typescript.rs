@@ -258,8 +258,13 @@ struct V<'s> {
     import_locals: HashSet<String>,
     /// Bindings that may hold an env config object: (name, value span).
     env_candidates: Vec<(String, Span)>,
+    /// Functions that may read the env var they are given: (name, start of
+    /// their function scope).
+    env_fn_candidates: Vec<(String, u32)>,
     /// Offsets of `process.env` / `import.meta.env` expressions.
     env_uses: Vec<u32>,
+    /// Offsets of `process.env[name]` with a computed (not literal) key.
+    env_index_uses: Vec<u32>,
     /// (object, key, offset) of UPPER_SNAKE member reads.
     config_reads: Vec<(String, String, u32)>,
     /// HTTP servers: routes, mounts, prefixes (issue 15).
@@ -437,7 +442,9 @@ impl<'s> V<'s> {
             signatures: Vec::new(),
             import_locals: HashSet::default(),
             env_candidates: Vec::new(),
+            env_fn_candidates: Vec::new(),
             env_uses: Vec::new(),
+            env_index_uses: Vec::new(),
             config_reads: Vec::new(),
             http: super::ts_http::Http::default(),
             asyncs: Default::default(),
@@ -840,6 +847,32 @@ impl<'s> V<'s> {
                 env_objects.push(name.clone());
             }
         }
+        // A module-level function that indexes `process.env` with a computed
+        // key (`const env = (name) => process.env[name]`): its calls with an
+        // env-shaped literal (`env('API_URL')`) read that var, resolved as
+        // the reads of an env object are.
+        for (name, start) in &self.env_fn_candidates {
+            let start = *start as usize;
+            let Some(i) = table
+                .function_at(start)
+                .filter(|i| table.entries[*i].start == start)
+            else {
+                continue;
+            };
+            let mut up = table.entries[i].parent;
+            let mut module_level = true;
+            while let Some(j) = up {
+                module_level &= table.entries[j].kind != ScopeKind::Function;
+                up = table.entries[j].parent;
+            }
+            let indexes_env = self
+                .env_index_uses
+                .iter()
+                .any(|p| table.function_at(*p as usize) == Some(i));
+            if module_level && indexes_env && !env_objects.contains(name) {
+                env_objects.push(name.clone());
+            }
+        }
         b.facts.env_objects.extend(env_objects);
         for (object, name, pos) in std::mem::take(&mut self.config_reads) {
             let scope = b.function_scope(&table, pos as usize);
@@ -1095,6 +1128,7 @@ impl<'a> Visit<'a> for V<'_> {
             && let Some(id) = &it.id
         {
             let name = id.name.as_str().to_string();
+            self.env_fn_candidates.push((name.clone(), it.span.start));
             self.consumed.insert(id.span.start);
             self.scope(ScopeKind::Function, name.clone(), it.span);
             self.asyncs.function(&name, it.span, &it.params);
@@ -1159,6 +1193,10 @@ impl<'a> Visit<'a> for V<'_> {
             self.http.responses.declarator(&it.id, init, &self.line_starts);
         }
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
+            if is_function(init) {
+                self.env_fn_candidates
+                    .push((id.name.as_str().to_string(), it.span.start));
+            }
             self.env_candidates
                 .push((id.name.as_str().to_string(), init.span()));
             self.http.declarator(id.name.as_str(), init, &self.line_starts);
@@ -1427,6 +1465,20 @@ impl<'a> Visit<'a> for V<'_> {
         self.http.client_call(it, &self.line_starts);
         self.payload.call(it, self.src, &self.line_starts);
         self.payload.error_middleware(it, &self.line_starts);
+        // `env('API_URL')`: a read when `env` turns out to be an env
+        // function (see `env_fn_candidates`).
+        if let Expression::Identifier(f) = &it.callee
+            && !matches!(f.name.as_str(), "process" | "require")
+            && (1..=2).contains(&it.arguments.len())
+            && let Some(Argument::StringLiteral(lit)) = it.arguments.first()
+            && env_shaped(lit.value.as_str())
+        {
+            self.config_reads.push((
+                f.name.as_str().to_string(),
+                lit.value.as_str().to_string(),
+                lit.span.start,
+            ));
+        }
         self.callee(&it.callee);
         // The callee around the arguments: what an object literal with a
         // JSON column's key is given to (`prisma.report.create({ data: {
@@ -1653,6 +1705,9 @@ impl<'a> Visit<'a> for V<'_> {
 
     fn visit_computed_member_expression(&mut self, it: &ComputedMemberExpression<'a>) {
         if is_env_object(&it.object) {
+            if !matches!(it.expression, Expression::StringLiteral(_)) {
+                self.env_index_uses.push(it.span.start);
+            }
             if let Expression::StringLiteral(s) = &it.expression
                 && !self.deleted.contains(&it.span)
             {
