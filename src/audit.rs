@@ -341,12 +341,44 @@ impl Prefilter {
             .collect()
     }
 
-    /// Indices of the patterns that occur in `bytes`, sorted.
-    pub fn mentions(&self, bytes: &[u8]) -> Vec<u32> {
-        let Some(ac) = &self.ac else { return Vec::new() };
+    /// Indices of the patterns that occur in `bytes`, sorted; and of those
+    /// that occur as a word of their own (`Canvas` in `new Canvas(` or
+    /// `canvases`, not in `HTMLCanvasElement` or `loadImageOntoCanvas`).
+    pub fn mentions(&self, bytes: &[u8]) -> (Vec<u32>, Vec<u32>) {
+        let Some(ac) = &self.ac else {
+            return (Vec::new(), Vec::new());
+        };
         let mut seen = vec![false; self.patterns.len()];
+        let mut word = vec![false; self.patterns.len()];
+        let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
         for m in ac.find_overlapping_iter(bytes) {
             let p = m.pattern().as_usize();
+            let before = m.start().checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(m.end()).copied();
+            // A plural (`canvases`, `users`) is still the word.
+            let rest = match after {
+                Some(b's') => bytes.get(m.end() + 1).copied(),
+                Some(b'e') if bytes.get(m.end() + 1) == Some(&b's') => bytes.get(m.end() + 2).copied(),
+                a => a,
+            };
+            // Or the end of a PascalCase name (`UserRepository` for
+            // `Repository`: a subclass's usual name), not the middle of one
+            // or of a camelCase name (`loadImageOntoCanvas`).
+            let tail_of_class = || {
+                let head = bytes[..m.start()]
+                    .iter()
+                    .rev()
+                    .take(64)
+                    .take_while(|b| ident(**b))
+                    .last()
+                    .copied();
+                before.is_some_and(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    && head.is_some_and(|h| h.is_ascii_uppercase())
+                    && bytes.get(m.start()).is_some_and(u8::is_ascii_uppercase)
+            };
+            if (!before.is_some_and(ident) || tail_of_class()) && !rest.is_some_and(ident) {
+                word[p] = true;
+            }
             // `class Account` must not match `class AccountsController`.
             if self.whole_word[p]
                 && bytes
@@ -357,11 +389,14 @@ impl Prefilter {
             }
             seen[p] = true;
         }
-        seen.iter()
-            .enumerate()
-            .filter(|(_, s)| **s)
-            .map(|(i, _)| i as u32)
-            .collect()
+        let set = |v: &[bool]| {
+            v.iter()
+                .enumerate()
+                .filter(|(_, s)| **s)
+                .map(|(i, _)| i as u32)
+                .collect()
+        };
+        (set(&seen), set(&word))
     }
 }
 
@@ -369,6 +404,8 @@ struct Outcome {
     timing: StepTimes,
     facts: FileFacts,
     mentions: Vec<u32>,
+    /// The patterns it spells as words of their own.
+    word_mentions: Vec<u32>,
     /// Unread files: (pattern, first line) of the plan names they spell.
     spelled: Vec<(u32, u32)>,
     read: bool,
@@ -485,6 +522,7 @@ fn process(
         timing: StepTimes::default(),
         facts: FileFacts::default(),
         mentions: Vec::new(),
+        word_mentions: Vec::new(),
         spelled: Vec::new(),
         read: false,
         parsed: false,
@@ -558,7 +596,7 @@ fn process(
         out.facts.queue_listens = lang::config::scan_queues(&file.rel, &text);
     }
     let t = Instant::now();
-    out.mentions = pre.mentions(&bytes);
+    (out.mentions, out.word_mentions) = pre.mentions(&bytes);
     out.timing.prefilter = t.elapsed();
     // TypeScript/JavaScript facts are plan-independent and cheap: a file
     // that never names a point may still call it (a default import under
@@ -908,6 +946,7 @@ pub fn run(
     let mut files = Vec::with_capacity(walk.files.len());
     let mut facts = Vec::with_capacity(walk.files.len());
     let mut mentions = Vec::with_capacity(walk.files.len());
+    let mut word_mentions = Vec::with_capacity(walk.files.len());
     let mut failed = BTreeSet::new();
     let mut unread_mentions = Vec::new();
     for (i, (wf, o)) in walk.files.into_iter().zip(outcomes).enumerate() {
@@ -948,6 +987,7 @@ pub fn run(
         });
         facts.push(o.facts);
         mentions.push(o.mentions);
+        word_mentions.push(o.word_mentions);
     }
     let t = Instant::now();
     for (i, r) in routes_files {
@@ -973,6 +1013,7 @@ pub fn run(
         pool.install(|| FactIndex::new(repo_names, files, facts, mentions, pre.patterns.clone(), failed));
     ix.unwalked = walk.warnings.clone();
     ix.unread_mentions = unread_mentions;
+    ix.word_mentions = word_mentions;
     let servers = std::mem::take(&mut ix.routes);
     ix.routes = route_table.routes;
     ix.routes.extend(servers);

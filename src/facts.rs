@@ -1537,6 +1537,9 @@ pub struct FactIndex {
     /// Plan names spelled (as whole words) in unread files: (file, name,
     /// first line), sorted.
     pub unread_mentions: Vec<(FileIdx, String, u32)>,
+    /// Per file: the patterns it spells as words of their own (sorted
+    /// indices into `patterns`); empty when not computed.
+    pub word_mentions: Vec<Vec<u32>>,
     /// TypeScript/JavaScript imports and classes, resolved across files.
     pub resolution: Resolution,
     /// The Rails route tables of every app in the workspace, then the
@@ -1976,6 +1979,18 @@ impl FactIndex {
     pub fn mentions_name(&self, f: FileIdx, name: &str) -> bool {
         match self.patterns.iter().position(|p| p == name) {
             Some(i) => self.mentions[f as usize].binary_search(&(i as u32)).is_ok(),
+            None => false,
+        }
+    }
+
+    /// Does file `f` spell `name` (a prefilter pattern) as a word of its
+    /// own, not inside a longer identifier (`Canvas` in `HTMLCanvasElement`)?
+    pub fn mentions_word(&self, f: FileIdx, name: &str) -> bool {
+        let Some(words) = self.word_mentions.get(f as usize) else {
+            return self.mentions_name(f, name);
+        };
+        match self.patterns.iter().position(|p| p == name) {
+            Some(i) => words.binary_search(&(i as u32)).is_ok(),
             None => false,
         }
     }

@@ -2660,3 +2660,29 @@ fn env_functions_read_the_var_they_are_given() {
     let f = finding(&v, "env:UNUSED_VAR");
     assert_eq!(codes(f), ["config-never-read"], "{f:#}");
 }
+
+// A file spells the owner only where its name is a word of its own:
+// `HTMLCanvasElement` and `loadImageOntoCanvas` do not spell `Canvas`, so
+// `$el.current.getContext('2d')` there (the DOM's canvas) is no caller of
+// `Canvas#getContext` (documenso's signature pad, issue 14); a receiver in
+// a file that imports `Canvas` still is.
+#[test]
+fn owners_are_spelled_by_whole_words() {
+    let ws = tree(&[
+        (
+            "app/src/canvas.ts",
+            "export class Canvas {\n  public getContext() {\n    return null;\n  }\n}\n",
+        ),
+        (
+            "app/src/draw.tsx",
+            "import { useRef } from 'react';\nconst loadImageOntoCanvas = (img: any) => img;\nexport function Draw() {\n  const $el = useRef<HTMLCanvasElement>(null);\n  const ctx = $el.current.getContext('2d');\n  return loadImageOntoCanvas(ctx);\n}\n",
+        ),
+        (
+            "app/src/pad.ts",
+            "import { Canvas } from './canvas';\nexport function pad(pad: Canvas, other: any) {\n  return other.getContext();\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Canvas#getContext\n");
+    let f = finding(&v, "method:Canvas#getContext");
+    assert_eq!(strings(&f["callers_found"]), ["app/src/pad.ts:3"], "{f:#}");
+}

@@ -1861,7 +1861,11 @@ fn fuzz_regressions_plan() {
                     "{text:?}: the point's name is looked for"
                 );
                 let all = pre.patterns.join(" ");
-                assert_eq!(pre.mentions(all.as_bytes()).len(), pre.patterns.len(), "{text:?}");
+                assert_eq!(
+                    pre.mentions(all.as_bytes()).0.len(),
+                    pre.patterns.len(),
+                    "{text:?}"
+                );
                 match want {
                     UnknownRepo(m) => assert!(repos.unwrap_err().to_string().starts_with(m), "{text:?}"),
                     BadGlob(m) => {

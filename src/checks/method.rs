@@ -326,7 +326,7 @@ impl<'a> DefIndex<'a> {
 
     /// Does file `fi` spell the planned owner (as a constant or a variable)?
     fn mentions_owner(&self, ix: &crate::facts::FactIndex, fi: FileIdx) -> bool {
-        self.owner_forms.iter().any(|f| ix.mentions_name(fi, f))
+        self.owner_forms.iter().any(|f| ix.mentions_word(fi, f))
     }
 
     /// The defining file (among `files`) an import in `fi` resolves to.
