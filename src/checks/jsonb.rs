@@ -406,7 +406,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     if !unresolved_problems.is_empty() {
         f.low_confidence(msg!(
             "the accesses behind the problems of {} are on receivers that are not resolved to the model, counted only because their files spell it; they may be another object's keys",
-            Text::join(unresolved_problems.iter().map(|k| Text::code(k)), ", ")
+            Text::join(unresolved_problems.iter().map(Text::code), ", ")
         ));
     }
     for k in keys.values() {
