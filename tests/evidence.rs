@@ -2686,3 +2686,29 @@ fn owners_are_spelled_by_whole_words() {
     let f = finding(&v, "method:Canvas#getContext");
     assert_eq!(strings(&f["callers_found"]), ["app/src/pad.ts:3"], "{f:#}");
 }
+
+// Inside a method body a symbol names a method only where it is given to a
+// dispatch or reflection call (`send(:destroy)`, `respond_to?`), passed as
+// a block (`&:destroy`) or as a condition (`if: :x`): `invoke_callbacks(
+// :destroy, :fails)` is data, no caller of `ResourceController#destroy`
+// (solidus's admin users controller, issue 14).
+#[test]
+fn symbols_in_method_bodies_name_methods_only_where_dispatched() {
+    let ws = tree(&[
+        (
+            "app/app/controllers/resource_controller.rb",
+            "class ResourceController < ApplicationController\n  def destroy\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/users_controller.rb",
+            "class UsersController < ResourceController\n  def purge\n    invoke_callbacks(:destroy, :fails)\n    send(:destroy)\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: ResourceController#destroy\n");
+    let f = finding(&v, "method:ResourceController#destroy");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/users_controller.rb:4"],
+        "{f:#}"
+    );
+}

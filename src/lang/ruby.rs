@@ -184,6 +184,7 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
         }],
         next_id: 1,
         consumed: HashSet::default(),
+        method_symbols: HashSet::default(),
         json_recv: None,
         attr_hashes: HashMap::default(),
         inline: HashMap::default(),
@@ -283,6 +284,11 @@ struct Walker<'a, 'b> {
     /// Start offsets of symbols and strings already explained (definition
     /// names, visibility arguments): not references.
     consumed: HashSet<u32>,
+    /// Start offsets of symbols inside a method body that name a method:
+    /// given to a dispatch or reflection call (`send(:x)`, `method(:x)`,
+    /// `respond_to?(:x)`) or passed as a block (`map(&:x)`). Any other
+    /// symbol there is data (`invoke_callbacks(:destroy, :fails)`).
+    method_symbols: HashSet<u32>,
     /// The receiver of the JSON column whose keys are being read (see
     /// `column_name`).
     json_recv: Option<String>,
@@ -376,6 +382,33 @@ const NON_METHOD_FIRST_SYMBOL: &[&str] = &[
     "respond_to",
     "t",
     "translate",
+];
+
+/// Calls whose symbol arguments name methods, inside a method body too.
+const METHOD_SYMBOL_CALLS: &[&str] = &[
+    "send",
+    "public_send",
+    "__send__",
+    "try",
+    "try!",
+    "method",
+    "public_method",
+    "instance_method",
+    "respond_to?",
+    "define_method",
+    "alias_method",
+    "instance_exec",
+    "delegate",
+    "before_action",
+    "after_action",
+    "around_action",
+    "skip_before_action",
+    "helper_method",
+    "validate",
+    "before_save",
+    "after_save",
+    "after_commit",
+    "set_callback",
 ];
 
 /// URL builders whose arrays of symbols are route parts (`polymorphic_url(
@@ -717,6 +750,7 @@ impl<'pr> Walker<'_, '_> {
                 if let Some(s) = n.as_symbol_node()
                     && is_symbol_value(&s)
                     && !self.consumed.contains(&start(n))
+                    && (!self.top().in_def || self.method_symbols.contains(&start(n)))
                 {
                     let name = utf8(s.unescaped());
                     if !name.is_empty() {
@@ -1097,6 +1131,37 @@ impl<'pr> Walker<'_, '_> {
     /// ability (`authorize! :new, X`, `can? :update, x`), an association
     /// option (`class_name:`, `dependent: :destroy`). They are not calls.
     fn consume_non_method_symbols(&mut self, name: &str, has_recv: bool, args: &[Node<'pr>]) {
+        // In a method body, the symbols that name methods (see
+        // `method_symbols`): a dispatch call's, and conditions
+        // (`if: :admin?`, `unless:`).
+        for a in args {
+            if let Some(h) = a.as_keyword_hash_node() {
+                for e in h.elements().iter() {
+                    if let Some(pair) = e.as_assoc_node()
+                        && pair
+                            .key()
+                            .as_symbol_node()
+                            .is_some_and(|k| matches!(k.unescaped(), b"if" | b"unless"))
+                        && pair.value().as_symbol_node().is_some()
+                    {
+                        self.method_symbols.insert(start(&pair.value()));
+                    }
+                }
+            }
+        }
+        if METHOD_SYMBOL_CALLS.contains(&name) {
+            for a in args {
+                if a.as_symbol_node().is_some() {
+                    self.method_symbols.insert(start(a));
+                } else if let Some(arr) = a.as_array_node() {
+                    for e in arr.elements().iter() {
+                        if e.as_symbol_node().is_some() {
+                            self.method_symbols.insert(start(&e));
+                        }
+                    }
+                }
+            }
+        }
         if !has_recv
             && NON_METHOD_FIRST_SYMBOL.contains(&name)
             && let Some(a) = args.first()
@@ -1239,6 +1304,13 @@ impl<'pr> Walker<'_, '_> {
         }
         self.schema_call(&c, &name, recv.as_ref(), &args);
         self.consume_non_method_symbols(&name, recv.is_some(), &args);
+        // `map(&:name)`: a method passed as a block.
+        if let Some(b) = c.block().and_then(|b| b.as_block_argument_node())
+            && let Some(e) = b.expression()
+            && e.as_symbol_node().is_some()
+        {
+            self.method_symbols.insert(start(&e));
+        }
         if self.full {
             let calls = self.b.facts.http_calls.len();
             self.http_call(&c, &name, recv.as_ref(), &args);
