@@ -2712,3 +2712,48 @@ fn symbols_in_method_bodies_name_methods_only_where_dispatched() {
         "{f:#}"
     );
 }
+
+// `Way.find(id).tags` is a call on a `Way` (as `Way.new.tags` is), no
+// caller of `Changeset#tags`; and a Builder or Jbuilder template's
+// `xml.tags` / `json.tags` writes an element or a key, no method call
+// (openstreetmap's API views and tests, issue 14).
+#[test]
+fn finder_receivers_and_builder_elements() {
+    let ws = tree(&[
+        (
+            "app/app/models/changeset.rb",
+            "class Changeset < ApplicationRecord\n  def tags\n    {}\n  end\nend\n",
+        ),
+        (
+            "app/app/models/way.rb",
+            "class Way < ApplicationRecord\n  def tags\n    {}\n  end\nend\n",
+        ),
+        (
+            "app/app/views/api/changesets/_changeset.xml.builder",
+            "xml.changeset do\n  xml.tags do\n    xml.count changeset.tags.size\n  end\nend\n",
+        ),
+        (
+            "app/app/views/api/changesets/_changeset.json.jbuilder",
+            "json.tags do\n  json.size changeset.tags.size\nend\n",
+        ),
+        (
+            "app/test/integration/changeset_upload_test.rb",
+            "class ChangesetUploadTest < ActionDispatch::IntegrationTest\n  def test_upload\n    assert_equal 0, Way.find(1).tags.size\n    assert_equal 0, Changeset.find(1).tags.size\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Changeset#tags\n");
+    let f = finding(&v, "method:Changeset#tags");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        [
+            "app/app/views/api/changesets/_changeset.json.jbuilder:2",
+            "app/app/views/api/changesets/_changeset.xml.builder:3"
+        ],
+        "{f:#}"
+    );
+    assert_eq!(
+        strings(&f["test_callers"]),
+        ["app/test/integration/changeset_upload_test.rb:4"],
+        "{f:#}"
+    );
+}

@@ -1853,6 +1853,13 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     {
         return None;
     }
+    // A Builder or Jbuilder template's `xml.name` / `json.name` writes an
+    // element or a key called `name`: no method call.
+    if (path.ends_with(".builder") || path.ends_with(".jbuilder"))
+        && matches!(&c.recv, Recv::Expr(t) if t == "xml" || t == "json")
+    {
+        return None;
+    }
     // A view component's template renders in the component (the class of
     // the `.rb` beside it): an implicit call there is a method of that
     // class, its ancestors or mixins, not of an unrelated owner

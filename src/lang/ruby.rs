@@ -1065,9 +1065,10 @@ impl<'pr> Walker<'_, '_> {
                     return Recv::SelfRef;
                 }
                 match inner {
-                    // Const.new.x → an instance of Const.
+                    // Const.new.x, Const.find(id).x → an instance of Const.
                     Some(i)
-                        if name.as_slice() == b"new"
+                        if INSTANCE_FACTORIES
+                            .contains(&String::from_utf8_lossy(name.as_slice()).as_ref())
                             && (i.as_constant_read_node().is_some()
                                 || i.as_constant_path_node().is_some()) =>
                     {
