@@ -1149,7 +1149,7 @@ impl<'a> Visit<'a> for V<'_> {
             &self.line_starts,
         );
         self.payload.enter_function(it.span, &self.line_starts);
-        self.params.push(param_names(&it.params));
+        self.params.push(param_names(&it.params).into_iter().collect());
         walk::walk_function(self, it, flags);
         self.params.pop();
         self.payload.leave_function();
@@ -1163,7 +1163,7 @@ impl<'a> Visit<'a> for V<'_> {
             self.http.wrapper_return(e, self.src);
         }
         self.payload.enter_function(it.span, &self.line_starts);
-        self.params.push(param_names(&it.params));
+        self.params.push(param_names(&it.params).into_iter().collect());
         walk::walk_arrow_function_expression(self, it);
         self.params.pop();
         self.payload.leave_function();
