@@ -2757,3 +2757,32 @@ fn finder_receivers_and_builder_elements() {
         "{f:#}"
     );
 }
+
+// A dynamic call on a variable keeps its receiver (`variant.send(attr)`):
+// named after a class of the workspace unrelated to the owner, it cannot
+// reach `UsersController#create` (solidus's stock items view, issue 14);
+// `resource.public_send(attr)` names no class and may.
+#[test]
+fn dynamic_calls_on_variables_named_after_other_classes() {
+    let ws = tree(&[
+        (
+            "app/app/models/variant.rb",
+            "class Variant < ApplicationRecord\nend\n",
+        ),
+        (
+            "app/app/controllers/users_controller.rb",
+            "class UsersController < ApplicationController\n  # create\n  def create\n  end\nend\n",
+        ),
+        (
+            "app/app/views/stock/_row.html.erb",
+            "<%# create %>\n<%= variant.send(attr[:name]) %>\n<%= resource.public_send(attr) %>\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: UsersController#create\n");
+    let f = finding(&v, "method:UsersController#create");
+    assert_eq!(
+        strings(&f["dynamic_callers"]),
+        ["app/app/views/stock/_row.html.erb:3"],
+        "{f:#}"
+    );
+}

@@ -1388,8 +1388,17 @@ impl<'pr> Walker<'_, '_> {
             } else if !literal {
                 // On a constant (`Pdfium.public_send(getter)`): only that
                 // class's methods can be reached, so the constant is kept.
+                // So is a variable (`variant.send(attr)`): a variable named
+                // after another class cannot reach the point.
+                let variable = |r: &Node<'_>| {
+                    r.as_local_variable_read_node().is_some()
+                        || r.as_instance_variable_read_node().is_some()
+                        || r.as_call_node().is_some_and(|c| {
+                            c.receiver().is_none() && c.arguments().is_none() && c.block().is_none()
+                        })
+                };
                 let what = match &recv {
-                    Some(r) if matches!(self.receiver(r), Recv::Const(_)) => {
+                    Some(r) if matches!(self.receiver(r), Recv::Const(_)) || variable(r) => {
                         format!("{}.{name}({})", self.short(r), self.short(a))
                     }
                     _ => format!("{name}({})", self.short(a)),
