@@ -143,6 +143,13 @@ impl Prefilter {
                             if mn.name == "initialize" {
                                 interest.names.insert("new".to_string());
                                 patterns.insert(format!("{leaf}.new"));
+                                // ...and `config.order_cancellations_class.new`.
+                                if let Some(snake) = name_forms(leaf)
+                                    .into_iter()
+                                    .find(|f| !f.chars().any(char::is_uppercase))
+                                {
+                                    patterns.insert(format!("{snake}_class"));
+                                }
                             }
                         }
                     }

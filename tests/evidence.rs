@@ -2786,3 +2786,56 @@ fn dynamic_calls_on_variables_named_after_other_classes() {
         "{f:#}"
     );
 }
+
+// A SCREAMING_SNAKE constant holds a value: `SIGNUP_LIMITER.allow?(ip)`
+// after `SIGNUP_LIMITER = RateLimiter.new(...)` may call `RateLimiter#allow?`,
+// so `no-callers` there has confidence low and names the call
+// (openstreetmap: a high no-callers, issue 14); and a class held in a
+// setting named after the owner (`Config.order_cancellations_class
+// .new(self)`) runs `OrderCancellations#initialize`, tied by name only
+// (solidus: a high test-only-callers).
+#[test]
+fn value_constants_and_class_settings_reach_the_point_by_name() {
+    let ws = tree(&[
+        (
+            "app/lib/rate_limiter.rb",
+            "class RateLimiter\n  def allow?(key)\n    true\n  end\nend\n",
+        ),
+        (
+            "app/config/initializers/rate_limits.rb",
+            "SIGNUP_LIMITER = RateLimiter.new(10)\n",
+        ),
+        (
+            "app/app/controllers/users_controller.rb",
+            "class UsersController < ApplicationController\n  def create\n    head :forbidden unless SIGNUP_LIMITER.allow?(request.remote_ip)\n  end\nend\n",
+        ),
+        (
+            "app/app/models/order_cancellations.rb",
+            "class OrderCancellations\n  def initialize(order)\n    @order = order\n  end\nend\n",
+        ),
+        (
+            "app/app/models/order.rb",
+            "class Order < ApplicationRecord\n  def cancellations\n    @cancellations ||= Config.order_cancellations_class.new(self)\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: RateLimiter#allow?\n      - method: OrderCancellations#initialize\n",
+    );
+    let f = finding(&v, "method:RateLimiter#allow?");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("app/app/controllers/users_controller.rb:3"),
+        "{f:#}"
+    );
+    let f = finding(&v, "method:OrderCancellations#initialize");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/order.rb:3"],
+        "{f:#}"
+    );
+    assert_eq!(f["confidence"], "low", "{f:#}");
+}

@@ -882,6 +882,23 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     outside_explicit: false,
                     target: None,
                 });
+            } else if let Recv::Expr(t) = &c.recv
+                && family(ctx, *fi) == Some(Family::Ruby)
+                && owners.iter().any(|o| {
+                    let flat = |s: &str| s.to_ascii_lowercase().replace('_', "");
+                    flat(t).contains(&flat(leaf(o)))
+                })
+            {
+                // A class held in a setting named after the owner
+                // (`Spree::Config.order_cancellations_class.new(self)`):
+                // tied by name only.
+                callers.push(Caller {
+                    file: *fi,
+                    call: c,
+                    strength: "name",
+                    outside_explicit: false,
+                    target: None,
+                });
             }
         }
     }
@@ -1222,14 +1239,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     && c.via == Via::Call
                     && same_family(*fi)
                     && !counted.contains(&(*fi, c.line))
-                    && matches!(&c.recv, Recv::Expr(t) if {
+                    && (matches!(&c.recv, Recv::Expr(t) if {
                         let var = receiver_var(t);
                         let class = crate::inflect::camelize(var);
                         var.starts_with(|ch: char| ch.is_ascii_lowercase())
                             && !t.starts_with("this")
                             && ix.classes.owners_named(&class).is_empty()
                             && !ix.resolution.classes.contains(&class)
-                    })
+                    }) || matches!(&c.recv, Recv::Const(k) if value_const(k)))
             })
             .map(|(fi, c)| ctx.loc(*fi, c.line))
             .collect();
@@ -1355,6 +1372,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         super::effects::report_untimed(ctx, &b, &format!("`{o}#{}`", mn.name), &mut f);
     }
     f
+}
+
+/// A Ruby constant that holds a value rather than naming a class or a
+/// module: SCREAMING_SNAKE with an underscore (`SIGNUP_IP_LIMITER`).
+fn value_const(k: &str) -> bool {
+    let l = leaf(k);
+    l.contains('_')
+        && l.chars().any(|c| c.is_ascii_uppercase())
+        && l.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// The variable a receiver's text ends with: `family` for
@@ -1890,7 +1917,8 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         && di.singleton_twin
         && family(ctx, fi) == Some(Family::Ruby)
         && c.via == Via::Call
-        && ((c.recv == Recv::Implicit && c.scope.is_none()) || matches!(c.recv, Recv::Const(_)))
+        && ((c.recv == Recv::Implicit && c.scope.is_none())
+            || matches!(&c.recv, Recv::Const(k) if !value_const(k)))
     {
         return None;
     }
@@ -1968,6 +1996,10 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
             }
             (if resolved { "import" } else { "name" }, !same_file_def)
         }
+        // A SCREAMING_SNAKE constant (`SIGNUP_IP_LIMITER =
+        // RateLimiter.new(...)`) holds a value, not a class: the call is
+        // tied to the point by its name only.
+        Recv::Const(k) if value_const(k) && family(ctx, fi) == Some(Family::Ruby) => ("name", !inside),
         Recv::Const(k) => {
             if let Some(o) = &mn.owner {
                 // `new Sub().m()` / `Sub.new.m` calls `Base#m` when `Sub`
