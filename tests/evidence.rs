@@ -2427,7 +2427,7 @@ fn key_problems_on_unresolved_receivers_are_not_high() {
         ])
     };
     let ws = files(
-        "export function create(body: TCreateRecipient) {\n  const r: Recipient | null = null;\n  return body.authOptions?.globalAccessAuth;\n}\n",
+        "export function create(input: TCreateRecipient) {\n  const r: Recipient | null = null;\n  return input.authOptions?.globalAccessAuth;\n}\n",
     );
     let v = audit_points(ws.path(), "      - jsonb: Recipient.authOptions\n");
     let f = finding(&v, "jsonb:Recipient.authOptions");
@@ -2838,4 +2838,33 @@ fn value_constants_and_class_settings_reach_the_point_by_name() {
         "{f:#}"
     );
     assert_eq!(f["confidence"], "low", "{f:#}");
+}
+
+// A request body is what a client sent, not a record of the model:
+// `body.authOptions?.globalActionAuth` and `const { authOptions } =
+// args.body` in a file that spells `Recipient` are not keys of
+// `Recipient.authOptions` (documenso's API v1, issue 14).
+#[test]
+fn request_bodies_are_not_the_column() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Recipient {\n  id          String @id\n  authOptions Json\n}\n",
+        ),
+        (
+            "app/src/api.ts",
+            "export const create = (body: any, args: any, recipient: Recipient) => {\n  const a = body.authOptions?.globalActionAuth;\n  const { authOptions } = args.body;\n  const b = authOptions?.signingAuth;\n  return recipient.authOptions?.actionAuth;\n};\nexport const add = () => prisma.recipient.create({ data: { authOptions: { actionAuth: [] } } });\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Recipient.authOptions\n");
+    let f = finding(&v, "jsonb:Recipient.authOptions");
+    assert_eq!(
+        key_table(f),
+        [(
+            "actionAuth".to_string(),
+            vec!["app/src/api.ts:5".to_string()],
+            vec!["app/src/api.ts:7".to_string()]
+        )],
+        "{f:#}"
+    );
 }

@@ -201,6 +201,17 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             locals.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
             continue;
         }
+        // A request body (`body.authOptions?.x`, `req.body`, `const {
+        // authOptions } = args.body`) is what a client sent, not a record of
+        // the model.
+        if !ruby_file(*fi)
+            && k.recv
+                .as_deref()
+                .is_some_and(|r| r == "body" || r.ends_with(".body") || r.ends_with("?.body"))
+        {
+            locals.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
+            continue;
+        }
         let tied = tie(k.recv.as_deref());
         // Tied to the model by more than the file it is in: a receiver
         // named after it, a write given to a call that names it, a bare
