@@ -2297,7 +2297,8 @@ fn view_component_templates_call_their_own_component() {
 // A variable named after another model with a column of the same name
 // holds that model: in a file that spells `Recipient`, `envelope.authOptions
 // ?.globalAccessAuth` is `Envelope.authOptions` (documenso: a high
-// json-key-read-never-written on `Recipient.authOptions`, issue 14), while
+// json-key-read-never-written on `Recipient.authOptions`, issue 14), and
+// so does one whose last words name it (`createdDirectEnvelope`), while
 // `recipient.authOptions?.accessAuth` is the planned column.
 #[test]
 fn receivers_named_after_another_model_with_the_column() {
@@ -2308,7 +2309,7 @@ fn receivers_named_after_another_model_with_the_column() {
         ),
         (
             "app/src/copy.ts",
-            "export function copy(envelope: Envelope, recipient: Recipient) {\n  return {\n    global: envelope.authOptions?.globalAccessAuth,\n    access: recipient.authOptions?.accessAuth,\n  };\n}\nexport const add = () => prisma.recipient.create({ data: { authOptions: { accessAuth: [] } } });\n",
+            "export function copy(envelope: Envelope, recipient: Recipient) {\n  return {\n    global: envelope.authOptions?.globalAccessAuth,\n    access: recipient.authOptions?.accessAuth,\n  };\n}\nexport const direct = (createdDirectEnvelope: Envelope) => createdDirectEnvelope.authOptions?.globalActionAuth;\nexport const add = () => prisma.recipient.create({ data: { authOptions: { accessAuth: [] } } });\n",
         ),
     ]);
     let v = audit_points(ws.path(), "      - jsonb: Recipient.authOptions\n");
@@ -2318,7 +2319,7 @@ fn receivers_named_after_another_model_with_the_column() {
         [(
             "accessAuth".to_string(),
             vec!["app/src/copy.ts:4".to_string()],
-            vec!["app/src/copy.ts:7".to_string()]
+            vec!["app/src/copy.ts:8".to_string()]
         )],
         "{f:#}"
     );

@@ -57,6 +57,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             .replace('_', "")
     };
     let mut other_models: BTreeSet<String> = BTreeSet::new();
+    let mut other_model_words: Vec<Vec<String>> = Vec::new();
     let mut defined_at: Vec<(FileIdx, u32)> = Vec::new();
     for (fi, i) in ix
         .column_defs_by_name
@@ -73,6 +74,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         {
             other_tables.insert(format!("{t} ({})", ctx.loc(*fi, d.line)));
             other_models.insert(flat_model(t));
+            other_model_words.push(super::method::words(&crate::inflect::singularize(t)));
             continue;
         }
         defined_at.push((*fi, d.line));
@@ -135,6 +137,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             // `Envelope.authOptions`, not `Recipient.authOptions`).
             let flat = flat_model(var);
             if other_models.contains(&flat) && flat != flat_model(leaf) {
+                return Some(false);
+            }
+            // ...or whose last words name it (`createdDirectRecipient`).
+            let vw = super::method::words(&crate::inflect::singularize(var));
+            let own = super::method::words(leaf);
+            if !vw.ends_with(&own)
+                && other_model_words
+                    .iter()
+                    .any(|mw| !mw.is_empty() && vw.ends_with(mw))
+            {
                 return Some(false);
             }
             // `account_migration_items.create!(data: ...)`: an association

@@ -1542,7 +1542,7 @@ fn test_call_elsewhere(ctx: &Ctx, di: &DefIndex, fi: FileIdx, c: &Call, owner: &
 
 /// The lowercase words of an identifier (`action_executor`,
 /// `actionExecutor`, `ActionExecutor` → `action`, `executor`).
-fn words(s: &str) -> Vec<String> {
+pub(super) fn words(s: &str) -> Vec<String> {
     name_forms(s)
         .into_iter()
         .find(|f| f.chars().all(|c| !c.is_uppercase()))
