@@ -1599,6 +1599,30 @@ fn dispatch_cannot_reach(
     let Some(owner) = &mn.owner else { return false };
     let ix = ctx.ix;
     let head = what.split('(').next().unwrap_or(what);
+    // A class method (`ProjectQuery.visible`) is not an instance method:
+    // `instance_method(x)` never finds it, and a dispatch on a variable
+    // reaches it only when the variable holds a class (`klass.send(x)`,
+    // `model_class.public_send(x)`), not an object (`obj.send(attr)`).
+    if mn.singleton && family(ctx, fi) == Some(Family::Ruby) {
+        let last = head.rsplit('.').next().unwrap_or(head);
+        if matches!(last, "instance_method" | "public_instance_method") {
+            return true;
+        }
+        if let Some((recv, m)) = head.rsplit_once('.')
+            && matches!(
+                m,
+                "send" | "public_send" | "__send__" | "try" | "try!" | "method" | "public_method"
+            )
+        {
+            let var = receiver_var(recv);
+            let holds_class = ["class", "klass", "model", "type", "const", "scope"]
+                .iter()
+                .any(|w| var.contains(w));
+            if var.starts_with(|ch: char| ch.is_ascii_lowercase()) && recv != "self" && !holds_class {
+                return true;
+            }
+        }
+    }
     let dispatch = |m: &str| matches!(m, "send" | "public_send" | "__send__" | "try" | "try!");
     let constant = |k: &str| {
         k.split("::").all(|seg| {
@@ -1625,7 +1649,10 @@ fn dispatch_cannot_reach(
                     .any(|c| di.descends(c) || ix.classes.is_a(owner, c))
         }
         Some(_) => false,
-        None if dispatch(head) && family(ctx, fi) == Some(Family::Ruby) => {
+        // `send(x)`, `method(x)`: on the object the code runs in.
+        None if (dispatch(head) || matches!(head, "method" | "public_method"))
+            && family(ctx, fi) == Some(Family::Ruby) =>
+        {
             let facts = &ix.facts[fi as usize];
             let related = |c: &str| owner_matches(c, owner) || di.descends(c) || ix.classes.is_a(owner, c);
             // The class the `send` runs in (its call on the same line),
@@ -1635,7 +1662,7 @@ fn dispatch_cannot_reach(
                 .calls
                 .iter()
                 .find(|c| {
-                    c.line == line && dispatch(&c.name) && matches!(c.recv, Recv::Implicit | Recv::SelfRef)
+                    c.line == line && c.name == head && matches!(c.recv, Recv::Implicit | Recv::SelfRef)
                 })
                 .and_then(|c| c.owner.as_deref())
             {
