@@ -1075,6 +1075,37 @@ fn class_methods_are_dispatched_on_classes() {
     );
 }
 
+// `store_accessor :settings, ...` declares keys of the class's own column,
+// whatever call came before it in the class body (`OpenStruct.new({...})`
+// in a constant left its receiver on the keys, so feedbin's
+// `SupportedSharingService` settings keys were `Entry.settings` keys).
+#[test]
+fn store_accessors_belong_to_their_class() {
+    let ws = tree(&[
+        (
+            "app/app/models/entry.rb",
+            "class Entry < ApplicationRecord\n  store :settings, accessors: [:media_image], coder: JSON\nend\n",
+        ),
+        (
+            "app/app/models/sharing_service.rb",
+            "class SharingService < ApplicationRecord\n  SERVICES = [\n    OpenStruct.new({ html_options: {\"data-x\" => \"show_entry\"} })\n  ].freeze\n\n  store_accessor :settings, :api_token\nend\n",
+        ),
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema.define(version: 1) do\n  create_table \"entries\" do |t|\n    t.jsonb \"settings\"\n  end\n  create_table \"sharing_services\" do |t|\n    t.jsonb \"settings\"\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Entry.settings\n");
+    let f = finding(&v, "jsonb:Entry.settings");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["media_image"], "{f:#}");
+}
+
 // `initialize` runs when `Owner.new` is called.
 #[test]
 fn new_calls_initialize() {

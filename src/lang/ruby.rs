@@ -2267,6 +2267,9 @@ impl<'pr> Walker<'_, '_> {
                 if !self.interest.column(&col) {
                     return;
                 }
+                // The class's own column: no receiver (whatever call came
+                // before, `OpenStruct.new({...})` in a constant).
+                self.json_recv = None;
                 if name == "store_accessor" {
                     for k in &args[1..] {
                         if k.as_symbol_node().is_some() || k.as_string_node().is_some() {
