@@ -1106,6 +1106,31 @@ fn store_accessors_belong_to_their_class() {
     assert_eq!(keys, ["media_image"], "{f:#}");
 }
 
+// A field typed with a class imported under another name (`import type {
+// BaseJobProvider as JobClientProvider }`) holds that class: its
+// `startCron()` is not `JobClient#startCron` (documenso).
+#[test]
+fn fields_typed_by_a_renamed_import_hold_that_class() {
+    let ws = tree(&[
+        ("app/package.json", "{ \"name\": \"app\" }"),
+        (
+            "app/src/jobs/base.ts",
+            "export abstract class BaseJobProvider {\n  public startCron(): void {}\n}\n",
+        ),
+        (
+            "app/src/jobs/client.ts",
+            "import type { BaseJobProvider as JobClientProvider } from './base';\n\nexport class JobClient {\n  private _provider: JobClientProvider;\n\n  public startCron() {\n    this._provider.startCron();\n  }\n}\n",
+        ),
+        (
+            "app/src/main.ts",
+            "import { JobClient } from './jobs/client';\n\nnew JobClient().startCron();\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: JobClient#startCron\n");
+    let f = finding(&v, "method:JobClient#startCron");
+    assert_eq!(strings(&f["callers_found"]), ["app/src/main.ts:3"], "{f:#}");
+}
+
 // `initialize` runs when `Owner.new` is called.
 #[test]
 fn new_calls_initialize() {

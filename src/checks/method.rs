@@ -2028,6 +2028,20 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         // tied to the point by its name only.
         Recv::Const(k) if value_const(k) && family(ctx, fi) == Some(Family::Ruby) => ("name", !inside),
         Recv::Const(k) => {
+            // TypeScript: a type imported under another name (`import type
+            // { BaseJobProvider as JobClientProvider }`) is that class.
+            let renamed = is_ts(ctx, fi)
+                .then(|| {
+                    ix.facts[fi as usize]
+                        .imports
+                        .iter()
+                        .find_map(|i| match &i.imported {
+                            crate::facts::Imported::Name(n) if i.local == *k && n != k => Some(n.as_str()),
+                            _ => None,
+                        })
+                })
+                .flatten();
+            let k: &str = renamed.unwrap_or(k);
             if let Some(o) = &mn.owner {
                 // `new Sub().m()` / `Sub.new.m` calls `Base#m` when `Sub`
                 // inherits (or, in Ruby, includes) it.

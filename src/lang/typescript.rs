@@ -199,6 +199,9 @@ struct V<'s> {
     alias_defs: Vec<(String, u32)>,
     calls: Vec<RawCall>,
     env: Vec<(String, u32)>,
+    /// Names imported under another name, types too (`import type {
+    /// BaseJobProvider as JobClientProvider }`): local → imported.
+    renamed_imports: HashMap<String, String>,
     /// Keys of an object literal under an `env` property (`env: { basePath
     /// }`): (key, line).
     env_object_keys: Vec<(String, u32)>,
@@ -412,6 +415,7 @@ impl<'s> V<'s> {
             alias_defs: Vec::new(),
             calls: Vec::new(),
             env: Vec::new(),
+            renamed_imports: HashMap::default(),
             env_object_keys: Vec::new(),
             env_fallback: HashSet::default(),
             env_fallback_at: HashSet::default(),
@@ -809,7 +813,7 @@ impl<'s> V<'s> {
                         .fields
                         .iter()
                         .find(|(c, f, _)| owner.rsplit("::").next() == Some(c.as_str()) && f == field)
-                        .map(|(_, _, ty)| Recv::Const(ty.clone()))
+                        .map(|(_, _, ty)| Recv::Const(self.renamed_imports.get(ty).unwrap_or(ty).clone()))
                         .unwrap_or(Recv::Expr(t)),
                     _ => Recv::Expr(t),
                 },
@@ -1781,6 +1785,10 @@ impl<'a> Visit<'a> for V<'_> {
                     let (name, pos) = export_name(&s.imported);
                     self.consumed.insert(pos);
                     self.consumed.insert(s.local.span.start);
+                    if s.local.name.as_str() != name {
+                        self.renamed_imports
+                            .insert(s.local.name.as_str().to_string(), name.clone());
+                    }
                     // `import type` is not a use.
                     if !type_only && !s.import_kind.is_type() {
                         self.import(s.local.name.as_str(), Imported::Name(name.clone()), &from, pos);
