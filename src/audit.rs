@@ -582,7 +582,15 @@ fn process(
     }
     if file.class.module_config {
         let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
-        out.facts.module_config = lang::modules::scan(name, &String::from_utf8_lossy(&bytes));
+        let text = String::from_utf8_lossy(&bytes);
+        out.facts.module_config = lang::modules::scan(name, &text);
+        // `"build": "NODE_ENV=production next build"` sets the var for
+        // the command.
+        if name == "package.json" {
+            out.facts
+                .config_defs
+                .extend(lang::config::scan_package_scripts(&text, env_names));
+        }
     }
     if file.class.prisma {
         out.facts.column_defs = lang::prisma::json_fields(&String::from_utf8_lossy(&bytes));

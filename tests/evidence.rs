@@ -1871,6 +1871,39 @@ fn next_config_env_keys_define_env_vars() {
     assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
 }
 
+// A package.json script's environment prefix sets the var for its command
+// (`cross-env NODE_ENV=production next build`, `PORT=3001 next dev`):
+// documenso's NODE_ENV was config-not-wired with high confidence. A word
+// after the command (`echo X=1`) defines nothing.
+#[test]
+fn package_json_scripts_define_their_env_prefix() {
+    let ws = tree(&[
+        (
+            "web/package.json",
+            "{\n  \"name\": \"web\",\n  \"scripts\": {\n    \"build\": \"cross-env NODE_ENV=production next build\",\n    \"dev\": \"rm -rf .next && PORT=3001 next dev\",\n    \"say\": \"echo LATER=1\"\n  }\n}\n",
+        ),
+        (
+            "web/src/app.ts",
+            "export const mode = process.env.NODE_ENV;\nexport const port = process.env.PORT;\nexport const later = process.env.LATER;\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: NODE_ENV\n      - env: PORT\n      - env: LATER\n",
+    );
+    for (var, line) in [("NODE_ENV", 4), ("PORT", 5)] {
+        let f = finding(&v, &format!("env:{var}"));
+        assert_eq!(f["config_wired"], true, "{f:#}");
+        assert_eq!(
+            f["config"][0]["defined_at"],
+            serde_json::json!([format!("web/package.json:{line}")]),
+            "{f:#}"
+        );
+    }
+    let f = finding(&v, "env:LATER");
+    assert_eq!(f["config_wired"], false, "{f:#}");
+}
+
 // A catch-all at an app's root matches every path: alone it is no route of
 // a planned path (feedbin's `match "*path", to: "errors#not_found"` was the
 // "definition" of huginn's `POST /services`). The point is missing, with

@@ -183,6 +183,58 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
     out
 }
 
+/// Env vars a `package.json`'s `scripts` set for their command: the
+/// environment prefix of each command (`NODE_ENV=production next build`,
+/// `cross-env NODE_ENV=test jest`, `env X=1 node a.js`), also after `&&`,
+/// `||`, `;` or `|`. One script per line, as package managers write the
+/// file; a script's line is where its vars are defined.
+pub fn scan_package_scripts(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for (i, raw) in text.lines().enumerate() {
+        let s = raw.trim();
+        if !inside {
+            inside = s.starts_with("\"scripts\"") && s.ends_with('{');
+            continue;
+        }
+        if s.starts_with('}') {
+            break;
+        }
+        // `"build": "NODE_ENV=production next build",`
+        let pair = format!("{{{}}}", s.trim_end_matches(','));
+        let Ok(serde_json::Value::Object(m)) = serde_json::from_str::<serde_json::Value>(&pair) else {
+            continue;
+        };
+        for cmd in m.values().filter_map(|v| v.as_str()) {
+            for segment in cmd.split(['&', '|', ';']) {
+                let mut toks = segment.split_whitespace().peekable();
+                while toks
+                    .next_if(|t| matches!(*t, "cross-env" | "cross-env-shell" | "env"))
+                    .is_some()
+                {}
+                for tok in toks {
+                    match tok.split_once('=') {
+                        Some((n, _)) if !n.is_empty() && n.bytes().all(is_ident_byte) => {
+                            if wanted(n, extra)
+                                && !out
+                                    .iter()
+                                    .any(|d: &ConfigDef| d.name == n && d.line == i as u32 + 1)
+                            {
+                                out.push(ConfigDef {
+                                    name: n.to_string(),
+                                    line: i as u32 + 1,
+                                });
+                            }
+                        }
+                        _ => break,
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// `A::B`-style constant path.
 pub fn is_const_path(s: &str) -> bool {
     !s.is_empty()
