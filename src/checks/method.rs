@@ -1579,6 +1579,11 @@ pub(super) fn names_class_in(
     })
 }
 
+/// Calls that run a method named at run time on their receiver.
+const SENDS: [&str; 5] = ["send", "public_send", "__send__", "try", "try!"];
+/// Calls that look a method up by a name given at run time.
+const LOOKUPS: [&str; 3] = ["method", "public_method", "instance_method"];
+
 /// Can a Ruby dynamic dispatch site in file `fi` not reach the point's
 /// method, by what its receiver says?
 /// - on a constant that is not the owner nor a class that inherits or
@@ -1609,10 +1614,7 @@ fn dispatch_cannot_reach(
             return true;
         }
         if let Some((recv, m)) = head.rsplit_once('.')
-            && matches!(
-                m,
-                "send" | "public_send" | "__send__" | "try" | "try!" | "method" | "public_method"
-            )
+            && (SENDS.contains(&m) || matches!(m, "method" | "public_method"))
         {
             let var = receiver_var(recv);
             let holds_class = ["class", "klass", "model", "type", "const", "scope"]
@@ -1623,7 +1625,7 @@ fn dispatch_cannot_reach(
             }
         }
     }
-    let dispatch = |m: &str| matches!(m, "send" | "public_send" | "__send__" | "try" | "try!");
+    let dispatch = |m: &str| SENDS.contains(&m);
     let constant = |k: &str| {
         k.split("::").all(|seg| {
             seg.chars().next().is_some_and(|c| c.is_ascii_uppercase())
@@ -1705,17 +1707,7 @@ fn may_name(what: &str, name: &str) -> bool {
     };
     // Method dispatch only: `const_get("#{kind}Report")` names a class.
     let head = what[..open].rsplit(['.', ' ']).next().unwrap_or("");
-    let dispatch = [
-        "send",
-        "public_send",
-        "__send__",
-        "try",
-        "try!",
-        "method",
-        "public_method",
-        "instance_method",
-    ];
-    if what.as_bytes()[open] == b'(' && !dispatch.contains(&head) {
+    if what.as_bytes()[open] == b'(' && !SENDS.contains(&head) && !LOOKUPS.contains(&head) {
         return true;
     }
     let arg = what[open + 1..].trim_end_matches("()");

@@ -359,18 +359,27 @@ impl<'pr> Walker<'_, '_> {
             i += 1;
         }
         for t in &targets {
-            if let Some(h) = t.as_call_node()
-                && h.receiver().is_none()
-                && let Some(route) = helper_route(&utf8(h.name().as_slice()))
-            {
-                let line = self.line(h.location().start());
-                self.b.facts.path_helpers.push(PathHelper {
-                    route: route.to_string(),
-                    verb: Some(verb.clone()),
-                    line,
-                });
-            }
+            self.verbed_helper(t, &verb);
         }
+    }
+
+    /// `t` is a bare path helper (`proposal_path(p)`): a request of its
+    /// route with `verb`. Is it one?
+    fn verbed_helper(&mut self, t: &Node<'pr>, verb: &str) -> bool {
+        let Some(h) = t.as_call_node().filter(|h| h.receiver().is_none()) else {
+            return false;
+        };
+        let name = utf8(h.name().as_slice());
+        let Some(route) = helper_route(&name) else {
+            return false;
+        };
+        let line = self.line(h.location().start());
+        self.b.facts.path_helpers.push(PathHelper {
+            route: route.to_string(),
+            verb: Some(verb.to_string()),
+            line,
+        });
+        true
     }
 
     /// `link_to "x", target, method: :delete`, `button_to`, `form_with
@@ -405,16 +414,7 @@ impl<'pr> Walker<'_, '_> {
             self.form_send(c, name, args, target.as_ref(), &verb);
         }
         let Some(t) = target else { return };
-        if let Some(h) = t.as_call_node()
-            && h.receiver().is_none()
-            && let Some(route) = helper_route(&utf8(h.name().as_slice()))
-        {
-            let line = self.line(h.location().start());
-            self.b.facts.path_helpers.push(PathHelper {
-                route: route.to_string(),
-                verb: Some(verb),
-                line,
-            });
+        if self.verbed_helper(&t, &verb) {
             return;
         }
         if let Some((url, prefix_var)) = self.url_template(&t)
