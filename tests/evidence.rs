@@ -1131,6 +1131,108 @@ fn fields_typed_by_a_renamed_import_hold_that_class() {
     assert_eq!(strings(&f["callers_found"]), ["app/src/main.ts:3"], "{f:#}");
 }
 
+// A browser object is no instance of a workspace class: a DOM canvas
+// (`document.createElement('canvas')`, a `useRef<HTMLCanvasElement>`, a
+// field typed `HTMLCanvasElement`) has its own `toDataURL`, which is not
+// `Canvas#toDataURL` (documenso), however the variable is named.
+#[test]
+fn dom_objects_are_not_workspace_classes() {
+    let ws = tree(&[
+        ("app/package.json", "{ \"name\": \"app\" }"),
+        (
+            "app/src/canvas.ts",
+            "export class Canvas {\n  private readonly $canvas: HTMLCanvasElement;\n\n  public toDataURL(type?: string): string {\n    return this.$canvas.toDataURL(type);\n  }\n}\n",
+        ),
+        (
+            "app/src/draw.tsx",
+            "import { useRef } from 'react';\nimport { Canvas } from './canvas';\n\nexport const Draw = () => {\n  const $el = useRef<HTMLCanvasElement>(null);\n  const save = () => $el.current.toDataURL();\n  return save;\n};\n\nexport function thumbnail(): string {\n  const canvas = document.createElement('canvas');\n  return canvas.toDataURL('image/jpeg');\n}\n\nexport function sign(pad: Canvas): string {\n  return pad.toDataURL();\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Canvas#toDataURL\n");
+    let f = finding(&v, "method:Canvas#toDataURL");
+    assert_eq!(strings(&f["callers_found"]), ["app/src/draw.tsx:16"], "{f:#}");
+}
+
+// A point the plan gives no owner, whose Ruby definitions all have one (a
+// class method `check` of `Mail::Imap`): `Mail::Imap.check` is a caller
+// tied to it by its receiver; Capybara's bare `check 'Remember me'` in a
+// system test cannot reach a class method of an unrelated module, and a
+// script's module-local `check` function does not make the Ruby caller a
+// private entry point (redmine).
+#[test]
+fn owner_less_points_are_reached_through_their_owners() {
+    let ws = tree(&[
+        (
+            "app/lib/mail/imap.rb",
+            "module Mail\n  module Imap\n    class << self\n      def check(options = {})\n        options\n      end\n    end\n  end\nend\n",
+        ),
+        (
+            "app/lib/tasks/email.rake",
+            "task :receive do\n  Mail::Imap.check(host: 'x')\nend\n",
+        ),
+        (
+            "app/test/system/login_test.rb",
+            "class LoginTest < ApplicationSystemTestCase\n  def test_login\n    check 'Remember me'\n  end\nend\n",
+        ),
+        (
+            "app/app/assets/javascripts/form.js",
+            "function setup() {\n  var check = function() { return 1; };\n  check();\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: check\n");
+    let f = finding(&v, "method:check");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/lib/tasks/email.rake:2"],
+        "{f:#}"
+    );
+    assert_eq!(strings(&f["test_callers"]), Vec::<String>::new(), "{f:#}");
+    assert!(!codes(f).contains(&"private-entry-point".to_string()), "{f:#}");
+    let m = &f["caller_matches"][0];
+    assert_eq!(m["match"], "receiver", "{f:#}");
+}
+
+// An owner-less point: a `module_function` method called on its module is
+// public there (no private-entry-point), a constant that is no class of
+// the workspace (`AppConfig`, an object) is not ruled out, and a bare call
+// in another class's block (`process { markdownify }`, run by
+// `instance_exec`) leaves `no-callers` with low confidence, naming it.
+#[test]
+fn owner_less_points_module_functions_and_blocks() {
+    let ws = tree(&[
+        (
+            "app/lib/accounts.rb",
+            "module Accounts\n  module_function\n\n  def normalize_timezone(tz)\n    tz\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/setup_controller.rb",
+            "class SetupController < ApplicationController\n  def create\n    Accounts.normalize_timezone(params[:tz])\n  end\nend\n",
+        ),
+        (
+            "app/lib/renderer.rb",
+            "class Renderer\n  class Processor\n    def markdownify\n      1\n    end\n  end\n\n  def html\n    process { markdownify }\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: normalize_timezone\n      - method: markdownify\n",
+    );
+    let f = finding(&v, "method:normalize_timezone");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/setup_controller.rb:3"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:markdownify");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"].as_str().unwrap().contains("app/lib/renderer.rb:9"),
+        "{f:#}"
+    );
+}
+
 // `initialize` runs when `Owner.new` is called.
 #[test]
 fn new_calls_initialize() {
@@ -2762,16 +2864,24 @@ fn env_functions_read_the_var_they_are_given() {
         ("app/.env.example", "NEXT_PUBLIC_BILLING=true\nUNUSED_VAR=1\n"),
         (
             "app/packages/lib/env.ts",
-            "export const env = (variable: string) => {\n  return typeof process !== 'undefined' ? process?.env?.[variable] : undefined;\n};\nexport const base = (p: string) => process.env.BASE_URL + p;\n",
+            "export const env = (variable: string) => {\n  return typeof process !== 'undefined' ? process?.env?.[variable] : undefined;\n};\nexport const base = (p: string) => process.env.BASE_URL + p;\nexport const requireEnv = (variable: string) => {\n  const value = env(variable);\n  if (!value) throw new Error(variable);\n  return value;\n};\n",
         ),
         (
             "app/packages/lib/app.ts",
-            "import { env, base } from './env';\nexport const IS_BILLING = () => env('NEXT_PUBLIC_BILLING') === 'true';\nexport const page = () => base('UNUSED_VAR');\n",
+            "import { env, base, requireEnv } from './env';\nexport const IS_BILLING = () => env('NEXT_PUBLIC_BILLING') === 'true';\nexport const page = () => base('UNUSED_VAR');\nexport const id = () => requireEnv('CSC_CLIENT_ID');\n",
         ),
     ]);
     let v = audit_points(
         ws.path(),
-        "      - env: NEXT_PUBLIC_BILLING\n      - env: UNUSED_VAR\n",
+        "      - env: NEXT_PUBLIC_BILLING\n      - env: UNUSED_VAR\n      - env: CSC_CLIENT_ID\n",
+    );
+    // A function that calls an env function with its own argument
+    // (`requireEnv`, documenso) reads the var its callers name too.
+    let f = finding(&v, "env:CSC_CLIENT_ID");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/packages/lib/app.ts:4"],
+        "{f:#}"
     );
     let f = finding(&v, "env:NEXT_PUBLIC_BILLING");
     assert!(codes(f).is_empty(), "{f:#}");

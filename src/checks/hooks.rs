@@ -15,6 +15,13 @@ const RUBY: &[(&str, &str)] = &[
     ("serialize?", "an ActiveJob serializer"),
     ("initialize", "Ruby (`new`)"),
     ("method_missing", "Ruby"),
+    ("included", "Ruby (`include`)"),
+    ("extended", "Ruby (`extend`)"),
+    ("prepended", "Ruby (`prepend`)"),
+    ("inherited", "Ruby (subclassing)"),
+    ("const_missing", "Ruby"),
+    ("to_key", "Rails forms (ActiveModel)"),
+    ("to_model", "Rails forms (ActiveModel)"),
     ("respond_to_missing?", "Ruby"),
     ("to_s", "Ruby (string interpolation)"),
     ("inspect", "Ruby"),
@@ -140,6 +147,8 @@ mod tests {
         assert_eq!(caller_of("devise_mailer", true), Some("Devise"));
         assert_eq!(caller_of("componentDidMount", false), Some("React"));
         assert_eq!(caller_of("refresh_totals", true), None);
+        assert_eq!(caller_of("included", true), Some("Ruby (`include`)"));
+        assert_eq!(caller_of("included", false), None);
         for table in [RUBY, SCRIPT] {
             let mut names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
             let len = names.len();

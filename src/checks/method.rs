@@ -89,6 +89,11 @@ struct DefIndex<'a> {
     /// defines a class method of the name (`default_schedule` in `class <<
     /// self` and as an instance method), which class-level calls reach.
     singleton_twin: bool,
+    /// A point the plan gives no owner, whose Ruby definitions all have
+    /// one: those owners (empty otherwise), and whether every one of
+    /// those definitions is a class method.
+    ruby_owners: Vec<(&'a str, bool)>,
+    ruby_all_singleton: bool,
 }
 
 impl<'a> DefIndex<'a> {
@@ -196,7 +201,24 @@ impl<'a> DefIndex<'a> {
                             .any(|a| a == o || ix.classes.is_a(a, o) || owner_matches(a, o))
                     })
             });
+        let ruby_defs: Vec<(FileIdx, &Def)> = defs
+            .iter()
+            .filter(|(fi, _)| family(ctx, *fi) == Some(Family::Ruby))
+            .map(|(fi, d)| (*fi, *d))
+            .collect();
+        let ruby_owners: Vec<(&str, bool)> =
+            if mn.owner.is_none() && ruby_defs.iter().all(|(_, d)| d.owner.is_some()) {
+                ruby_defs
+                    .iter()
+                    .filter_map(|(_, d)| Some((d.owner.as_deref()?, d.access == Access::Public)))
+                    .collect()
+            } else {
+                Vec::new()
+            };
         DefIndex {
+            ruby_all_singleton: !ruby_owners.is_empty()
+                && ruby_defs.iter().all(|(_, d)| d.kind == DefKind::Singleton),
+            ruby_owners,
             singleton_twin,
             owner_is_class,
             other_owner_repos,
@@ -1102,9 +1124,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             // ties the call to the owner, or the plan names its repo.
             let mut blocked: Vec<(String, bool)> = Vec::new();
             let any_public = defs.iter().any(|(_, d)| d.access == Access::Public);
+            // Visibility binds within a language: a Ruby caller is not
+            // stopped by a TypeScript function's missing export.
+            let restricted_families: Vec<Option<Family>> =
+                restricted.iter().map(|(fi, _)| family(ctx, *fi)).collect();
             for c in callers
                 .iter()
                 .filter(|c| c.outside_explicit && !ix.is_test(c.file))
+                .filter(|c| restricted_families.contains(&family(ctx, c.file)))
             {
                 match c.target {
                     // An import that resolves to a definition: blocked only
@@ -1186,6 +1213,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     Text::join(shown, ", ")
                 ),
             );
+            if let Some(who) = families
+                .iter()
+                .find_map(|fam| super::hooks::caller_of(&mn.name, *fam == Family::Ruby))
+            {
+                f.low_confidence(msg!(
+                    "{} is a hook that {} calls: the framework calls it, not the scanned code",
+                    Text::code(&mn.name),
+                    Text::ours_marked(who)
+                ));
+            }
         } else {
             f.problem(
                 Code::NoCallers,
@@ -1258,6 +1295,42 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 "calls of {} on receivers seamscan cannot resolve may reach it ({} in all): {}",
                 Text::code(&mn.name),
                 Text::raw(unresolved.len().to_string()),
+                Text::raw_list(&shown, ", ")
+            ));
+        }
+    }
+
+    // Bare calls of the name inside methods of other Ruby classes, which
+    // neither define nor inherit it in the workspace: a block there may
+    // run on another object (`process { markdownify }` under
+    // `instance_exec`), so they may reach the point after all.
+    if f.has(Code::NoCallers) || f.has(Code::TestOnlyCallers) {
+        let counted: BTreeSet<(FileIdx, u32)> = callers.iter().map(|c| (c.file, c.call.line)).collect();
+        let mut bare: Vec<String> = calls
+            .iter()
+            .filter(|(fi, c)| {
+                !ix.is_test(*fi)
+                    && c.via == Via::Call
+                    && c.recv == Recv::Implicit
+                    && c.scope.is_some()
+                    && c.owner.is_some()
+                    && family(ctx, *fi) == Some(Family::Ruby)
+                    && families.contains(&Family::Ruby)
+                    && !counted.contains(&(*fi, c.line))
+                    && !di.own_method(c.owner.as_deref())
+            })
+            .map(|(fi, c)| ctx.loc(*fi, c.line))
+            .collect();
+        bare.sort();
+        bare.dedup();
+        if !bare.is_empty() {
+            let shown: Vec<String> = bare.iter().take(5).cloned().collect();
+            f.low_confidence(msg!(
+                "bare calls of {} in other classes may run it on another object from a block \
+                 ({}) ({} in all): {}",
+                Text::code(&mn.name),
+                Text::code("instance_exec"),
+                Text::raw(bare.len().to_string()),
                 Text::raw_list(&shown, ", ")
             ));
         }
@@ -1372,6 +1445,59 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         super::effects::report_untimed(ctx, &b, &format!("`{o}#{}`", mn.name), &mut f);
     }
     f
+}
+
+/// A type of the browser or of JavaScript itself (`lib.dom.d.ts`,
+/// `lib.es*.d.ts`): a value of it is never an instance of a workspace
+/// class.
+fn platform_type(t: &str) -> bool {
+    let element = |p: &str| t.strip_prefix(p).is_some_and(|r| r.ends_with("Element"));
+    element("HTML")
+        || element("SVG")
+        || element("MathML")
+        || matches!(
+            t,
+            "Element"
+                | "Node"
+                | "Document"
+                | "DocumentFragment"
+                | "Window"
+                | "Text"
+                | "Range"
+                | "Selection"
+                | "CanvasRenderingContext2D"
+                | "OffscreenCanvas"
+                | "ImageBitmap"
+                | "ImageData"
+                | "WebGLRenderingContext"
+                | "WebGL2RenderingContext"
+                | "Blob"
+                | "File"
+                | "FileReader"
+                | "FormData"
+                | "Headers"
+                | "URL"
+                | "URLSearchParams"
+                | "WebSocket"
+                | "Worker"
+                | "Storage"
+                | "MutationObserver"
+                | "ResizeObserver"
+                | "IntersectionObserver"
+                | "AbortController"
+                | "Map"
+                | "Set"
+                | "WeakMap"
+                | "WeakSet"
+                | "Array"
+                | "Promise"
+                | "Date"
+                | "RegExp"
+                | "String"
+                | "Number"
+                | "Uint8Array"
+                | "ArrayBuffer"
+        )
 }
 
 /// A Ruby constant that holds a value rather than naming a class or a
@@ -1960,6 +2086,52 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     {
         return None;
     }
+    // A point the plan gives no owner, whose Ruby definitions all have one
+    // (`check` defined in `class << self` of `Redmine::IMAP`): a call on a
+    // constant reaches it only on one of those owners (or an heir), and a
+    // bare call in a class outside them only when that class can inherit
+    // it: not a class method, nor an instance method of a class the
+    // caller's class is not (Capybara's `check 'Remember me'` in a system
+    // test). A bare call in a block may run on another self
+    // (`fetcher.instance_eval { qualifies? }`).
+    if !di.ruby_owners.is_empty() && family(ctx, fi) == Some(Family::Ruby) && c.via == Via::Call {
+        // Does a constant (or the class around a call) reach a definition,
+        // and a public one?
+        let reached = |k: &str| {
+            let mut hits = di
+                .ruby_owners
+                .iter()
+                .filter(|(o, _)| owner_matches(k, o) || ix.classes.is_a(k, o));
+            hits.next().map(|(_, public)| *public || hits.any(|(_, p)| *p))
+        };
+        let reaches = |k: &str| reached(k).is_some();
+        match &c.recv {
+            // A class or module of the workspace; another constant (an
+            // object such as `AppConfig`, a gem's class) is not known.
+            Recv::Const(k) if !value_const(k) && !ix.classes.owners_named(k).is_empty() => {
+                // `module_function` makes a public class method of a
+                // private instance method.
+                let public = reached(k)?;
+                return Some(Caller {
+                    file: fi,
+                    call: c,
+                    strength: "receiver",
+                    outside_explicit: !inside && !public,
+                    target: None,
+                });
+            }
+            Recv::Implicit
+                if !inside
+                    && c.owner
+                        .as_deref()
+                        .is_some_and(|co| !reaches(co) && !di.overridden_in(co))
+                    && (di.ruby_all_singleton || di.owner_is_class) =>
+            {
+                return None;
+            }
+            _ => {}
+        }
+    }
     let same_file_def = di.files.contains(&fi);
     let module_fn = di.module_fn;
     // A module function of another repo is reached only through an import
@@ -2048,6 +2220,11 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
                     if di.resolution.is_a(leaf(o), leaf(k)) {
                         // Dispatched to the owner's override.
                         ("receiver", !inside)
+                    } else if platform_type(leaf(k)) && !di.resolution.classes.contains(leaf(k)) {
+                        // A browser or language type (`HTMLCanvasElement`,
+                        // `Map`): `canvas.toDataURL()` on a DOM canvas is
+                        // no call of a workspace class's `toDataURL`.
+                        return None;
                     } else if !di.resolution.classes.contains(leaf(k)) {
                         ("name", !inside)
                     } else {

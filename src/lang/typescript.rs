@@ -571,6 +571,15 @@ impl<'s> V<'s> {
                     RawRecv::Ident(t.to_string(), i.span.start)
                 }
             }
+            // `el.current` of a `useRef<T>()`: typed where the ref is.
+            Expression::StaticMemberExpression(m)
+                if m.property.name == "current"
+                    && !m.optional
+                    && matches!(m.object, Expression::Identifier(_)) =>
+            {
+                let t = self.text(m.span);
+                RawRecv::Ident(t.to_string(), m.span.start)
+            }
             Expression::CallExpression(c) if require_of(c).is_some() => {
                 RawRecv::Module(require_of(c).unwrap_or_default().to_string())
             }
@@ -774,6 +783,13 @@ impl<'s> V<'s> {
             .iter()
             .map(|(pos, v, c)| (table.function_at(*pos as usize), v.as_str(), c.as_str(), *pos))
             .collect();
+        // Bare calls, for env functions that wrap another (below).
+        let bare_calls: Vec<(String, u32)> = self
+            .calls
+            .iter()
+            .filter(|c| matches!(c.recv, RawRecv::Implicit) && c.via == Via::Call)
+            .map(|c| (c.name.clone(), c.pos))
+            .collect();
         for c in std::mem::take(&mut self.calls) {
             let recv = match c.recv {
                 RawRecv::Implicit => Recv::Implicit,
@@ -875,6 +891,35 @@ impl<'s> V<'s> {
                 .any(|p| table.function_at(*p as usize) == Some(i));
             if module_level && indexes_env && !env_objects.contains(name) {
                 env_objects.push(name.clone());
+            }
+        }
+        // A module-level function that calls an env function of this file
+        // (`const requireEnv = (v) => { const value = env(v); ... }`) reads
+        // the var its caller names too; to a fixed point, for wrappers of
+        // wrappers.
+        loop {
+            let before = env_objects.len();
+            for (name, start) in &self.env_fn_candidates {
+                if env_objects.contains(name) {
+                    continue;
+                }
+                let start = *start as usize;
+                let Some(i) = table
+                    .function_at(start)
+                    .filter(|i| table.entries[*i].start == start && table.entries[*i].parent.is_none())
+                else {
+                    continue;
+                };
+                let end = table.entries[i].end;
+                let wraps = bare_calls.iter().any(|(callee, pos)| {
+                    (start..end).contains(&(*pos as usize)) && callee != name && env_objects.contains(callee)
+                });
+                if wraps {
+                    env_objects.push(name.clone());
+                }
+            }
+            if env_objects.len() == before {
+                break;
             }
         }
         b.facts.env_objects.extend(env_objects);
@@ -1225,6 +1270,18 @@ impl<'a> Visit<'a> for V<'_> {
                 self.asyncs.destructure(p, init);
             }
         }
+        if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
+            let name = id.name.as_str();
+            if let Some(class) = declared_class(it.type_annotation.as_deref(), init) {
+                // `const x: T = ...`, `new T()`, `y as T`, and DOM lookups
+                // (`document.createElement('canvas')`): a value of that class.
+                self.typed.push((id.span.start, name.to_string(), class));
+            } else if let Some(held) = ref_of(init) {
+                // `const el = useRef<HTMLCanvasElement>(null)`: `el.current`
+                // holds one.
+                self.typed.push((id.span.start, format!("{name}.current"), held));
+            }
+        }
         match (&it.id, &it.init) {
             (BindingPattern::BindingIdentifier(id), Some(init)) => {
                 let name = id.name.as_str().to_string();
@@ -1259,11 +1316,6 @@ impl<'a> Visit<'a> for V<'_> {
                 } else if let Expression::ObjectExpression(o) = init {
                     self.object_scopes.insert(o.span.start as usize);
                     self.scope(ScopeKind::Class, name, o.span);
-                } else if let Expression::NewExpression(n) = init
-                    && let Expression::Identifier(c) = &n.callee
-                {
-                    self.typed
-                        .push((id.span.start, name, c.name.as_str().to_string()));
                 } else if let Expression::CallExpression(c) = init
                     && let Some(from) = require_of(c)
                 {
@@ -1926,6 +1978,74 @@ use super::ts_http::decorator_call;
 
 /// A TypeORM column type argument naming JSON: `'jsonb'`, `'json'`, or an
 /// options object with `type: 'jsonb'`.
+/// The class a declared variable holds, when its declaration says:
+/// a type annotation naming a class (`const x: Foo = ...`), `new Foo()`,
+/// `y as Foo`, or a DOM lookup (`document.createElement('canvas')`,
+/// `document.querySelector(s)`), whose value is an element of the
+/// browser's, never a class of the workspace.
+fn declared_class(annotation: Option<&TSTypeAnnotation<'_>>, init: &Expression<'_>) -> Option<String> {
+    let named = |t: &TSType<'_>| match t {
+        TSType::TSTypeReference(r) if r.type_arguments.is_none() => match &r.type_name {
+            TSTypeName::IdentifierReference(c) => Some(c.name.as_str().to_string()),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let Some(a) = annotation {
+        return named(&a.type_annotation);
+    }
+    match init.without_parentheses() {
+        Expression::NewExpression(n) => match &n.callee {
+            Expression::Identifier(c) => Some(c.name.as_str().to_string()),
+            _ => None,
+        },
+        Expression::TSAsExpression(a) => named(&a.type_annotation),
+        Expression::CallExpression(c) => match c.callee.without_parentheses() {
+            Expression::StaticMemberExpression(m)
+                if matches!(&m.object, Expression::Identifier(d) if d.name == "document")
+                    && matches!(
+                        m.property.name.as_str(),
+                        "createElement"
+                            | "createElementNS"
+                            | "getElementById"
+                            | "querySelector"
+                            | "elementFromPoint"
+                    ) =>
+            {
+                Some(if m.property.name == "createElement" {
+                    "HTMLElement".to_string()
+                } else {
+                    "Element".to_string()
+                })
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `useRef<T>(...)` (React): the class its `current` holds.
+fn ref_of(init: &Expression<'_>) -> Option<String> {
+    let Expression::CallExpression(c) = init.without_parentheses() else {
+        return None;
+    };
+    let callee = match &c.callee {
+        Expression::Identifier(i) => i.name.as_str(),
+        Expression::StaticMemberExpression(m) => m.property.name.as_str(),
+        _ => return None,
+    };
+    if callee != "useRef" {
+        return None;
+    }
+    match c.type_arguments.as_ref()?.params.first()? {
+        TSType::TSTypeReference(r) if r.type_arguments.is_none() => match &r.type_name {
+            TSTypeName::IdentifierReference(t) => Some(t.name.as_str().to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn is_json_type(a: &Argument<'_>) -> bool {
     let json = |e: &Expression<'_>| matches!(e, Expression::StringLiteral(s) if s.value == "jsonb" || s.value == "json");
     match a {
