@@ -1075,6 +1075,30 @@ fn class_methods_are_dispatched_on_classes() {
     );
 }
 
+// A call on `x.class` is a call on a class: `record.class.name` is
+// `Module#name`, no caller of the instance method `Application#name`
+// (Doorkeeper's `model.class.name` in openstreetmap-website).
+#[test]
+fn calls_on_a_class_are_not_instance_method_calls() {
+    let ws = tree(&[
+        (
+            "app/app/models/application.rb",
+            "class Application < ApplicationRecord\n  def name\n    'x'\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/apps_controller.rb",
+            "class AppsController < ApplicationController\n  def show\n    @application = Application.find(params[:id])\n    label = @application.class.name\n    render plain: @application.name + label\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Application#name\n");
+    let f = finding(&v, "method:Application#name");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/apps_controller.rb:5"],
+        "{f:#}"
+    );
+}
+
 // `store_accessor :settings, ...` declares keys of the class's own column,
 // whatever call came before it in the class body (`OpenStruct.new({...})`
 // in a constant left its receiver on the keys, so feedbin's

@@ -2025,6 +2025,17 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     {
         return None;
     }
+    // Ruby: a call on `x.class` (or `self.class`) is a call on a class: a
+    // class method (`record.class.name` is `Module#name`), never an
+    // instance method of a planned owner.
+    if mn.owner.is_some()
+        && !mn.singleton
+        && c.via == Via::Call
+        && matches!(&c.recv, Recv::Expr(t) if t == "class" || t.ends_with(".class"))
+        && family(ctx, fi) == Some(Family::Ruby)
+    {
+        return None;
+    }
     // A Builder or Jbuilder template's `xml.name` / `json.name` writes an
     // element or a key called `name`: no method call.
     if (path.ends_with(".builder") || path.ends_with(".jbuilder"))
