@@ -1202,9 +1202,16 @@ fn owner_less_points_are_reached_through_their_owners() {
             "app/app/assets/javascripts/form.js",
             "function setup() {\n  var check = function() { return 1; };\n  check();\n}\n",
         ),
+        (
+            "app/app/helpers/repositories_helper.rb",
+            "module RepositoriesHelper\n  # check\n  def field(view, name)\n    send(name)\n    view.send(name)\n    Setting.send(name)\n  end\nend\n",
+        ),
     ]);
     let v = audit_points(ws.path(), "      - method: check\n");
     let f = finding(&v, "method:check");
+    // Dispatch on a helper's self, on an object or on another constant
+    // cannot reach a class method of `Mail::Imap`.
+    assert_eq!(strings(&f["dynamic_callers"]), Vec::<String>::new(), "{f:#}");
     assert_eq!(
         strings(&f["callers_found"]),
         ["app/lib/tasks/email.rake:2"],

@@ -1727,7 +1727,20 @@ fn dispatch_cannot_reach(
     mn: &MethodName,
     di: &DefIndex,
 ) -> bool {
-    let Some(owner) = &mn.owner else { return false };
+    let Some(owner) = &mn.owner else {
+        // A point the plan gives no owner, whose Ruby definitions all have
+        // one: the site reaches it only if it can reach one of them.
+        return family(ctx, fi) == Some(Family::Ruby)
+            && !di.ruby_owners.is_empty()
+            && di.ruby_owners.iter().all(|(o, _)| {
+                let owned = MethodName {
+                    owner: Some(o.to_string()),
+                    name: mn.name.clone(),
+                    singleton: di.ruby_all_singleton,
+                };
+                dispatch_cannot_reach(ctx, fi, line, what, &owned, di)
+            });
+    };
     let ix = ctx.ix;
     let head = what.split('(').next().unwrap_or(what);
     // A class method (`ProjectQuery.visible`) is not an instance method:
