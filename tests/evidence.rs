@@ -1264,6 +1264,27 @@ fn owner_less_points_module_functions_and_blocks() {
     );
 }
 
+// A module function `random` is called bare or through an import, never
+// as a member of a global (`Math.random()`, umami); a namespace import's
+// member still is.
+#[test]
+fn globals_members_are_not_module_functions() {
+    let ws = tree(&[
+        ("app/package.json", "{ \"name\": \"app\" }"),
+        (
+            "app/src/lib/generate.ts",
+            "export function random(min: number, max: number) {\n  return min + max;\n}\n",
+        ),
+        (
+            "app/src/seed.ts",
+            "import * as Gen from './lib/generate';\nexport const a = Math.random() * 10;\nexport const b = Gen.random(1, 2);\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: random\n");
+    let f = finding(&v, "method:random");
+    assert_eq!(strings(&f["callers_found"]), ["app/src/seed.ts:3"], "{f:#}");
+}
+
 // `initialize` runs when `Owner.new` is called.
 #[test]
 fn new_calls_initialize() {

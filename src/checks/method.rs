@@ -2173,12 +2173,21 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     }
     // A module function of TypeScript is called bare or through an import
     // (`ns.fn()` resolves to it): a property of another object
-    // (`labels.resetWebsite`) is not it.
+    // (`labels.resetWebsite`) is not it, nor a member of a global or a
+    // class that is no import of the file and defines no point
+    // (`Math.random()` for a module's `random`).
     if mn.owner.is_none()
         && module_fn
         && is_ts(ctx, fi)
-        && matches!(&c.recv, Recv::Expr(t) if !t.starts_with("this"))
         && c.via != Via::Symbol
+        && match &c.recv {
+            Recv::Expr(t) => !t.starts_with("this"),
+            Recv::Const(k) => {
+                !di.owners_by_leaf.contains_key(leaf(k))
+                    && !ix.facts[fi as usize].imports.iter().any(|i| i.local == *k)
+            }
+            _ => false,
+        }
     {
         return None;
     }
