@@ -1486,6 +1486,17 @@ pub fn placeholders_aligned(route: &str, client: &str) -> usize {
         .count()
 }
 
+/// The extensions a format segment (`(.:format)`) is spelled with: the
+/// formats Rails registers (`Mime::Type`) and the usual custom ones. Any
+/// other suffix is part of the path (`/users.delete`, `/api/auth.info` are
+/// RPC-style names, not `/users` in a format).
+const FORMATS: [&str; 45] = [
+    "atom", "bmp", "css", "csv", "geojson", "gif", "gpx", "gz", "gzip", "htm", "html", "ics", "jpeg", "jpg",
+    "js", "json", "jsonld", "kml", "m4a", "md", "mp3", "mp4", "ndjson", "ogg", "otf", "pdf", "png", "rss",
+    "svg", "text", "tif", "tiff", "ttf", "txt", "vcf", "webm", "webp", "woff", "woff2", "xls", "xlsx", "xml",
+    "yaml", "yml", "zip",
+];
+
 /// A client's last segment with a format extension (`map.json`,
 /// `feed.rss`): the segment a Rails route (`(.:format)`) matches it with.
 fn format_stem(seg: &str) -> Option<&str> {
@@ -1493,11 +1504,7 @@ fn format_stem(seg: &str) -> Option<&str> {
         return None;
     }
     let (stem, ext) = seg.rsplit_once('.')?;
-    (!stem.is_empty()
-        && !stem.contains(['$', '#', '{', ':'])
-        && (1..=7).contains(&ext.len())
-        && ext.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
-    .then_some(stem)
+    (!stem.is_empty() && !stem.contains(['$', '#', '{', ':']) && FORMATS.contains(&ext)).then_some(stem)
 }
 
 fn segs_match(r: &[&str], c: &[&str]) -> bool {
@@ -1617,6 +1624,10 @@ mod tests {
         // A format extension on the last segment (Rails' `(.:format)`).
         assert!(paths_match("/api/0.6/map", "/api/${v}/map.json?bbox=1", false));
         assert!(!paths_match("/api/0.6/map", "/api/${v}/map.json/x", false));
+        // Only a format's extension: `/users.delete` is an RPC-style path.
+        assert!(paths_match("/users", "/users.csv", false));
+        assert!(!paths_match("/users", "/users.delete", false));
+        assert!(!paths_match("/api/auth", "/api/auth.info", false));
         assert_eq!(placeholders_aligned("/api/0.6/map", "/api/${v}/map.json"), 2);
         assert_eq!(placeholders_aligned("/api/users/:id", "/api/${v}/map.json"), 1);
         assert_eq!(

@@ -3153,3 +3153,111 @@ fn request_bodies_are_not_the_column() {
         "{f:#}"
     );
 }
+
+// A route with a placeholder where the planned path has a literal (`/:lang`
+// for `GET /organizations`) is requested only by clients of the planned
+// path: chaskiq's `@conn.get "/databases"` (DigitalOcean's API) was a caller
+// of `GET /organizations`, with a `response-key-read-never-sent` of high
+// confidence. And only a format's extension stands for Rails'
+// `(.:format)`: outline's `client.post("/users.delete")` was a caller of
+// postal's `POST /users`.
+#[test]
+fn clients_request_the_planned_path_and_real_formats() {
+    let ws = tree(&[
+        (
+            "web/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :users, only: [:create]\n  get '/:lang' => 'articles#show'\nend\n",
+        ),
+        (
+            "web/app/controllers/articles_controller.rb",
+            "class ArticlesController < ApplicationController\n  def show\n    render json: { lang: params[:lang] }\n  end\nend\n",
+        ),
+        (
+            "web/app/controllers/users_controller.rb",
+            "class UsersController < ApplicationController\n  def create\n    head :ok\n  end\nend\n",
+        ),
+        (
+            "web/app/services/cloud_api.rb",
+            "class CloudApi\n  def databases\n    response = @conn.get \"/databases\"\n    JSON.parse(response.body)[\"databases\"]\n  end\nend\n",
+        ),
+        (
+            "front/src/api.ts",
+            "export async function load(client: any) {\n  await fetch(\"/organizations\");\n  await client.post(\"/users.delete\");\n  await client.post(\"/users.json\");\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /organizations\n      - route: POST /users\n",
+    );
+    let f = finding(&v, "route:GET /organizations");
+    assert_eq!(definition_locations(f), ["web/config/routes.rb:3"], "{f:#}");
+    assert_eq!(strings(&f["callers_found"]), ["front/src/api.ts:2"], "{f:#}");
+    assert!(
+        !codes(f).contains(&"response-key-read-never-sent".to_string()),
+        "{f:#}"
+    );
+    let f = finding(&v, "route:POST /users");
+    assert_eq!(strings(&f["callers_found"]), ["front/src/api.ts:4"], "{f:#}");
+}
+
+// A dynamic site reaches the point's owner only when its receiver may hold
+// one: `Dashboard.new(app: a).send(kind)` is a `Dashboard`'s (chaskiq's
+// was a possible caller of `Agents::SessionsController#create`); in
+// TypeScript, `this.marks[name]()` calls a property of what a field named
+// after another class holds (outline's markdown serializer was a possible
+// caller of an email's `render`), and `tunnelAgent[method]()` a property
+// of a package's module.
+#[test]
+fn dynamic_sites_on_another_class_do_not_reach_the_owner() {
+    let ws = tree(&[
+        (
+            "app/app/controllers/sessions_controller.rb",
+            "class SessionsController < ApplicationController\n  def create\n    head :ok\n  end\nend\n",
+        ),
+        (
+            "app/app/graphql/app_type.rb",
+            "class AppType\n  def stats(kind, mode)\n    Dashboard.new(app: object, range: 1).send(kind)\n    object.send(mode)\n    Session.create\n  end\nend\n",
+        ),
+        (
+            "app/app/models/dashboard.rb",
+            "class Dashboard\n  def initialize(app:, range:)\n    @app = app\n  end\nend\n",
+        ),
+        (
+            "web/src/mark.ts",
+            "export class Mark {\n  toMarkdown() {\n    return \"\";\n  }\n}\n",
+        ),
+        (
+            "web/src/strike.ts",
+            "import { Mark } from \"./mark\";\nexport class Strike extends Mark {\n  toMarkdown() {\n    return \"~~\";\n  }\n}\n",
+        ),
+        (
+            "web/src/mention_email.ts",
+            "export class MentionEmail {\n  render() {\n    return \"<p/>\";\n  }\n  toMarkdown() {\n    return \"\";\n  }\n}\n",
+        ),
+        (
+            "web/src/serializer.ts",
+            "import tunnelAgent from \"tunnel-agent\";\nexport class SerializerState {\n  marks: any;\n  constructor(marks: any) {\n    this.marks = marks;\n  }\n  write(name: string, method: string, registry: any) {\n    this.marks[name]();\n    tunnelAgent[method]();\n    registry[name]();\n    return this.render();\n  }\n  render() {\n    return \"\";\n  }\n  toMarkdown() {\n    return \"\";\n  }\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: SessionsController#create\n      - method: MentionEmail#render\n      - method: Strike#toMarkdown\n",
+    );
+    let f = finding(&v, "method:SessionsController#create");
+    assert_eq!(
+        strings(&f["dynamic_callers"]),
+        ["app/app/graphql/app_type.rb:4"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:MentionEmail#render");
+    assert_eq!(
+        strings(&f["dynamic_callers"]),
+        ["web/src/serializer.ts:10"],
+        "{f:#}"
+    );
+    // A field named after the owner's superclass may hold one.
+    let f = finding(&v, "method:Strike#toMarkdown");
+    let dynamic = strings(&f["dynamic_callers"]);
+    assert!(dynamic.contains(&"web/src/serializer.ts:8".to_string()), "{f:#}");
+    assert!(!dynamic.contains(&"web/src/serializer.ts:9".to_string()), "{f:#}");
+}

@@ -1091,8 +1091,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             && def_repos.as_ref().is_none_or(|r| r.contains(&ix.file(fi).repo))
             && mn.name != "initialize"
         {
-            for d in facts.dynamic.iter().filter(|d| {
-                may_name(&d.what, &mn.name)
+            for (_, d) in facts.dynamic.iter().enumerate().filter(|(i, d)| {
+                !ix.resolution.external_dynamic.contains(&(fi, *i as u32))
+                    && may_name(&d.what, &mn.name)
                     && !reads_a_variable(&d.what)
                     && !dispatch_cannot_reach(ctx, fi, d.line, &d.what, &mn, &di)
             }) {
@@ -1742,7 +1743,8 @@ fn dispatch_cannot_reach(
             });
     };
     let ix = ctx.ix;
-    let head = what.split('(').next().unwrap_or(what);
+    let head = dispatch_head(what);
+    let head = head.as_str();
     // A class method (`ProjectQuery.visible`) is not an instance method:
     // `instance_method(x)` never finds it, and a dispatch on a variable
     // reaches it only when the variable holds a class (`klass.send(x)`,
@@ -1763,6 +1765,44 @@ fn dispatch_cannot_reach(
                 return true;
             }
         }
+    }
+    // TypeScript `obj[key]()` / `this.obj[key]()`: a property of `obj`, so
+    // a method of the owner only when `obj` may hold an owner. Not when
+    // its name names another class of the workspace, unrelated to the
+    // owner (`this.marks[mark.type.name]()`: a `Mark`'s, or a map of them,
+    // never a `GroupMentionedEmail`).
+    if family(ctx, fi) == Some(Family::Script)
+        && let Some(obj) = what
+            .strip_suffix("]()")
+            .and_then(|w| w.split_once('['))
+            .map(|(o, _)| o)
+    {
+        let var = obj.strip_prefix("this.").unwrap_or(obj);
+        if var.is_empty() || !var.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '$')) {
+            return false;
+        }
+        if names_class_in(&ix.classes, &ix.resolution, var, leaf(owner)) {
+            return false;
+        }
+        let related = |c: &str| {
+            owner_matches(c, owner)
+                || di.descends(c)
+                || ix.classes.is_a(owner, c)
+                || ix.resolution.is_a(leaf(owner), leaf(c))
+                || ix.resolution.is_a(leaf(c), leaf(owner))
+        };
+        let named: Vec<String> = [var.to_string(), crate::inflect::singularize(var)]
+            .iter()
+            .map(|v| crate::inflect::camelize(v))
+            .flat_map(|class| {
+                let mut all = ix.classes.owners_named(&class);
+                if ix.resolution.classes.contains(&class) {
+                    all.push(class);
+                }
+                all
+            })
+            .collect();
+        return !named.is_empty() && !named.iter().any(|c| related(c));
     }
     let dispatch = |m: &str| SENDS.contains(&m);
     let constant = |k: &str| {
@@ -1822,6 +1862,42 @@ fn dispatch_cannot_reach(
         }
         None => false,
     }
+}
+
+/// The calls of a dynamic site up to its first argument list, the
+/// arguments of a `new` before it dropped: `K.new(a: 1).send(x)` is
+/// `K.new.send`, `object.send(mode)` is `object.send`, `send(x)` is
+/// `send`.
+fn dispatch_head(what: &str) -> String {
+    let mut out = String::new();
+    let mut rest = what;
+    while let Some(i) = rest.find('(') {
+        out.push_str(&rest[..i]);
+        if !out.ends_with(".new") {
+            return out;
+        }
+        // Skip the constructor's arguments (balanced; a truncated text ends here).
+        let mut depth = 0usize;
+        let close = rest[i..].char_indices().find_map(|(j, c)| {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Some(i + j);
+                    }
+                }
+                _ => {}
+            }
+            None
+        });
+        match close {
+            Some(j) => rest = &rest[j + 1..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Could a dynamic dispatch site (`send("#{view}_series")`,

@@ -283,7 +283,7 @@ pub fn requests_to(
     paths: &[&str],
     serving: &[u32],
 ) -> Vec<(FileIdx, usize, &'static str)> {
-    requests_matching(ctx, verb, paths, serving)
+    requests_matching(ctx, verb, paths, serving, &[])
         .into_iter()
         .map(|h| (h.file, h.call as usize, h.strength))
         .collect()
@@ -302,8 +302,12 @@ pub struct ClientHit {
 
 /// Literal paths in HTTP clients, `link_to` and request specs that request
 /// one of `routes` with `verb`.
-/// A glob route's path matches any request: its callers are those of the
-/// paths in `also` (the planned path), not of the glob.
+/// `also`: the planned path, when there is one. A glob route's path matches
+/// any request: its callers are those of the planned path, not of the glob;
+/// and a route with a placeholder where the planned path has a literal
+/// (`/:lang` for `/organizations`) is requested by a client only where the
+/// client requests the planned path too (`/databases` is no request of
+/// `GET /organizations`).
 pub fn client_calls(ctx: &Ctx, routes: &[&Route], verb: &str, also: &[&str]) -> Vec<ClientHit> {
     let mut paths: Vec<&str> = routes
         .iter()
@@ -316,14 +320,21 @@ pub fn client_calls(ctx: &Ctx, routes: &[&Route], verb: &str, also: &[&str]) -> 
     let mut serving: Vec<u32> = routes.iter().map(|r| ctx.ix.file(r.file).repo).collect();
     serving.sort_unstable();
     serving.dedup();
-    requests_matching(ctx, verb, &paths, &serving)
+    requests_matching(ctx, verb, &paths, &serving, also)
 }
 
 /// The HTTP calls to one of `paths` with `verb` (`GET|POST` for either).
 /// A prefix held in a variable is stripped and the rest may match the end
 /// of the path (`path-prefix-var`). `serving`: the repos whose routes
-/// `paths` are (empty when not known).
-fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str], serving: &[u32]) -> Vec<ClientHit> {
+/// `paths` are (empty when not known). `planned`: when not empty, the
+/// request must match one of these paths too.
+fn requests_matching(
+    ctx: &Ctx,
+    verb: &str,
+    paths: &[&str],
+    serving: &[u32],
+    planned: &[&str],
+) -> Vec<ClientHit> {
     let ix = ctx.ix;
     let mut out = Vec::new();
     for (fi, facts) in ix.facts.iter().enumerate() {
@@ -361,6 +372,7 @@ fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str], serving: &[u32]) -> 
             };
             let exact = paths.iter().any(|p| paths_match(p, &url, false));
             let tail = !exact && prefix_var && paths.iter().any(|p| paths_match(p, &url, true));
+            let planned_ok = planned.is_empty() || planned.iter().any(|p| paths_match(p, &url, tail));
             // A path without a host (`fetch("/api/...")`) goes to the server
             // that served the page: in a repo that serves a route of that
             // path itself, it is that route, not another repo's.
@@ -369,7 +381,11 @@ fn requests_matching(ctx: &Ctx, verb: &str, paths: &[&str], serving: &[u32]) -> 
                 && !serving.is_empty()
                 && !serving.contains(&ix.file(fi).repo)
                 && serves_here(ctx, ix.file(fi).repo, &c.verb, &url);
-            if (exact || tail) && !own_server && !closer_route_elsewhere(ctx, &c.verb, &url, paths, tail) {
+            if (exact || tail)
+                && planned_ok
+                && !own_server
+                && !closer_route_elsewhere(ctx, &c.verb, &url, paths, tail)
+            {
                 out.push(ClientHit {
                     file: fi,
                     call: ci as u32,

@@ -51,6 +51,11 @@ pub struct Resolution {
     /// `client_wrappers`): calls that reach a request helper of the same
     /// module or, through an import, of another.
     pub wrapper_calls: BTreeMap<(FileIdx, u32), (FileIdx, u32)>,
+    /// (file, index into `dynamic`) of computed calls on a binding imported
+    /// from a package outside the workspace (`tunnelAgent[method]()` after
+    /// `import tunnelAgent from "tunnel-agent"`): they reach no method of a
+    /// workspace class.
+    pub external_dynamic: BTreeSet<(FileIdx, u32)>,
 }
 
 /// What the function of another module that a processor is (or hands its
@@ -516,6 +521,8 @@ struct FileResolution {
     /// (wrapper call index, defining file, index into its
     /// `client_wrappers`).
     wrapper_calls: Vec<(u32, FileIdx, u32)>,
+    /// Indices into `dynamic` of computed calls on a package import.
+    external_dynamic: Vec<u32>,
 }
 
 /// Resolve one file's import-bound calls, env objects, constant names and
@@ -552,6 +559,20 @@ fn resolve_file<'a>(r: &Resolver<'a>, fi: FileIdx, ff: &'a FileFacts) -> FileRes
         };
         if let Some((tf, real)) = target {
             out.calls.push((ci as u32, tf, real));
+        }
+    }
+    for (di, d) in ff.dynamic.iter().enumerate() {
+        // `binding[key]()`: the binding imported from a bare specifier
+        // that names no file of the workspace (nor a workspace package).
+        let Some((root, _)) = d.what.split_once('[') else {
+            continue;
+        };
+        if let Some(imp) = imports.get(root)
+            && !imp.from.starts_with('.')
+            && !imp.from.starts_with('/')
+            && r.resolve(fi, &imp.from).is_none()
+        {
+            out.external_dynamic.push(di as u32);
         }
     }
     let wrapper_in = |f: FileIdx, name: &str| -> Option<u32> {
@@ -725,6 +746,8 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
         for (class, parent) in fr.parents {
             class_parent.entry(class).or_insert(parent);
         }
+        out.external_dynamic
+            .extend(fr.external_dynamic.into_iter().map(|d| (fi, d)));
     }
     for class in class_parent.keys() {
         let mut chain: Vec<String> = Vec::new();
