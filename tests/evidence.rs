@@ -3261,3 +3261,25 @@ fn dynamic_sites_on_another_class_do_not_reach_the_owner() {
     assert!(dynamic.contains(&"web/src/serializer.ts:8".to_string()), "{f:#}");
     assert!(!dynamic.contains(&"web/src/serializer.ts:9".to_string()), "{f:#}");
 }
+
+// A point nothing defines, on a declared Ruby class: a bare call in a test
+// is still the test's own helper (chaskiq's controller specs' `post(...)`
+// were test callers of a missing `AppPackageIntegration.post`).
+#[test]
+fn bare_test_calls_are_no_callers_of_a_missing_class_method() {
+    let ws = tree(&[
+        (
+            "app/app/models/widget.rb",
+            "class Widget < ApplicationRecord\n  def size\n    1\n  end\nend\n\nclass WidgetPresenter\n  def self.post(url)\n    url\n  end\nend\n",
+        ),
+        (
+            "app/spec/controllers/hooks_controller_spec.rb",
+            "RSpec.describe HooksController do\n  it \"posts\" do\n    widget = Widget.create\n    response = post(:process_event, params: { id: widget.id })\n    expect(response).to be_ok\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Widget.post\n");
+    let f = finding(&v, "method:Widget.post");
+    assert_eq!(codes(f), ["missing-definition"], "{f:#}");
+    assert_eq!(strings(&f["test_callers"]), Vec::<String>::new(), "{f:#}");
+    assert_eq!(f["caller_matches"], serde_json::json!([]), "{f:#}");
+}

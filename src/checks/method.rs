@@ -180,14 +180,20 @@ impl<'a> DefIndex<'a> {
                 imports.entry(*fi).or_insert(spec.as_str());
             }
         }
-        let owner_is_class = !defs.is_empty()
-            && defs.iter().all(|(fi, d)| {
+        // Nothing defines the point: its owner, when the plan names a
+        // declared Ruby class (`AppPackageIntegration.post` missing: a bare
+        // `post(...)` in a controller spec is the spec's own request).
+        let owner_is_class = if defs.is_empty() {
+            mn.owner.as_deref().is_some_and(|o| is_ruby_class(ix, o))
+        } else {
+            defs.iter().all(|(fi, d)| {
                 d.owner.as_deref().is_some_and(|o| {
                     let ancestry = &ix.facts[*fi as usize].ancestry;
                     ancestry.iter().any(|a| a.owner == o && a.rel == Rel::Class)
                         && !ancestry.iter().any(|a| a.owner == o && a.rel == Rel::Module)
                 })
-            });
+            })
+        };
         let other_owner_repos = others
             .iter()
             .filter_map(|(fi, d)| Some((ix.file(*fi).repo, leaf(d.owner.as_deref()?))))
