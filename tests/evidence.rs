@@ -3283,3 +3283,49 @@ fn bare_test_calls_are_no_callers_of_a_missing_class_method() {
     assert_eq!(strings(&f["test_callers"]), Vec::<String>::new(), "{f:#}");
     assert_eq!(f["caller_matches"], serde_json::json!([]), "{f:#}");
 }
+
+// Item 4, sequelize-typescript: `@Column(DataType.JSONB)` in a `@Table`
+// class declares that model's JSON column (outline's
+// `Integration.settings` had no definition, and a Ruby app's `settings`
+// keys stood in for its keys).
+#[test]
+fn sequelize_json_columns_belong_to_their_model() {
+    let ws = tree(&[
+        ("api/package.json", "{\"name\": \"api\"}\n"),
+        (
+            "api/server/models/Integration.ts",
+            "import { Column, DataType, Table, Model } from \"sequelize-typescript\";\n\n@Table({ tableName: \"integrations\", modelName: \"integration\" })\nclass Integration extends Model {\n  @Column(DataType.JSONB)\n  settings: Record<string, unknown>;\n\n  @Column(DataType.STRING)\n  service: string;\n}\n\nexport default Integration;\n",
+        ),
+        (
+            "api/server/models/Team.ts",
+            "import { Column, DataType, Table, Model } from \"sequelize-typescript\";\n\n@Table\nclass Team extends Model {\n  @Column({ type: DataType.JSON, allowNull: true })\n  settings: Record<string, unknown>;\n}\n\nexport class Form {\n  @Column(DataType.JSONB)\n  settings: unknown;\n}\n\nexport default Team;\n",
+        ),
+        (
+            "api/server/commands/link.ts",
+            "import Integration from \"../models/Integration\";\n\nexport async function link(id: string) {\n  const integration = await Integration.findByPk(id);\n  integration.settings = { url: \"https://x\" };\n  return integration.settings.url;\n}\n",
+        ),
+        (
+            "rails/app/models/app_package.rb",
+            "class AppPackage < ApplicationRecord\n  store :settings, accessors: [:api_url], coder: JSON\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - jsonb: Integration.settings\n      - jsonb: Team.settings\n",
+    );
+    let f = finding(&v, "jsonb:Integration.settings");
+    assert_eq!(
+        definition_locations(f),
+        ["api/server/models/Integration.ts:6"],
+        "{f:#}"
+    );
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["url"], "{f:#}");
+    let f = finding(&v, "jsonb:Team.settings");
+    assert_eq!(definition_locations(f), ["api/server/models/Team.ts:6"], "{f:#}");
+}

@@ -1039,11 +1039,7 @@ impl<'a> Visit<'a> for V<'_> {
         let entity = it
             .id
             .as_ref()
-            .filter(|_| {
-                it.decorators
-                    .iter()
-                    .any(|d| decorator_call(d).is_some_and(|(n, _)| n == "Entity"))
-            })
+            .filter(|_| it.decorators.iter().any(|d| is_model_decorator(d)))
             .map(|id| id.name.as_str().to_string());
         for d in &it.decorators {
             if let Some((name, args)) = decorator_call(d)
@@ -1124,7 +1120,8 @@ impl<'a> Visit<'a> for V<'_> {
                 c.name.as_str().to_string(),
             ));
         }
-        // @Column('jsonb') / @Column({ type: 'json' }) in an @Entity() class.
+        // @Column('jsonb') / @Column({ type: 'json' }) in an @Entity() class,
+        // @Column(DataType.JSONB) in a sequelize-typescript @Table class.
         if let Some(entity) = &self.entity
             && it.decorators.iter().any(|d| {
                 decorator_call(d).is_some_and(|(n, args)| n == "Column" && args.iter().any(is_json_type))
@@ -1976,8 +1973,6 @@ impl<'a> Visit<'a> for V<'_> {
 
 use super::ts_http::decorator_call;
 
-/// A TypeORM column type argument naming JSON: `'jsonb'`, `'json'`, or an
-/// options object with `type: 'jsonb'`.
 /// The class a declared variable holds, when its declaration says:
 /// a type annotation naming a class (`const x: Foo = ...`), `new Foo()`,
 /// `y as Foo`, or a DOM lookup (`document.createElement('canvas')`,
@@ -2046,10 +2041,29 @@ fn ref_of(init: &Expression<'_>) -> Option<String> {
     }
 }
 
+/// A class decorator that makes the class a database model: TypeORM's
+/// `@Entity()`, sequelize-typescript's `@Table({ tableName })` or bare
+/// `@Table`.
+fn is_model_decorator(d: &Decorator<'_>) -> bool {
+    decorator_call(d).is_some_and(|(n, _)| n == "Entity" || n == "Table")
+        || matches!(&d.expression, Expression::Identifier(i) if i.name == "Table")
+}
+
+/// A column type argument naming JSON: TypeORM's `'jsonb'`, `'json'`,
+/// sequelize's `DataType.JSONB` / `DataTypes.JSON`, or an options object
+/// with such a `type`.
 fn is_json_type(a: &Argument<'_>) -> bool {
-    let json = |e: &Expression<'_>| matches!(e, Expression::StringLiteral(s) if s.value == "jsonb" || s.value == "json");
+    let json = |e: &Expression<'_>| match e {
+        Expression::StringLiteral(s) => s.value == "jsonb" || s.value == "json",
+        Expression::StaticMemberExpression(m) => {
+            matches!(&m.object, Expression::Identifier(o) if o.name == "DataType" || o.name == "DataTypes")
+                && (m.property.name == "JSONB" || m.property.name == "JSON")
+        }
+        _ => false,
+    };
     match a {
         Argument::StringLiteral(s) => s.value == "jsonb" || s.value == "json",
+        Argument::StaticMemberExpression(_) => a.as_expression().is_some_and(json),
         Argument::ObjectExpression(o) => o.properties.iter().any(|p| match p {
             ObjectPropertyKind::ObjectProperty(p) => {
                 matches!(&p.key, PropertyKey::StaticIdentifier(k) if k.name == "type") && json(&p.value)
