@@ -3329,3 +3329,30 @@ fn sequelize_json_columns_belong_to_their_model() {
     let f = finding(&v, "jsonb:Team.settings");
     assert_eq!(definition_locations(f), ["api/server/models/Team.ts:6"], "{f:#}");
 }
+
+// A workflow's `name: CI` is no definition of the env var `CI` (chaskiq's
+// `.github/workflows/ruby.yml:3` was); the Actions runner sets `CI` for
+// every step, so a workflow defines it at its first line. A `name:` entry
+// with a `value` still defines its var.
+#[test]
+fn workflow_names_are_no_env_definitions_but_actions_set_ci() {
+    let ws = tree(&[
+        (
+            "web/.github/workflows/ruby.yml",
+            "# the build\n\nname: CI\non:\n  push:\njobs:\n  test:\n    name: LINT\n    runs-on: ubuntu-latest\n",
+        ),
+        (
+            "web/config/environments/test.rb",
+            "Rails.application.configure do\n  config.eager_load = ENV[\"CI\"].present?\n  config.x = ENV[\"LINT\"]\n  config.y = ENV[\"API_KEY\"]\nend\n",
+        ),
+        ("web/k8s/deploy.yml", "env:\n  - name: API_KEY\n    value: x\n"),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: CI\n      - env: LINT\n      - env: API_KEY\n",
+    );
+    let defined = |id: &str| strings(&finding(&v, id)["config"][0]["defined_at"]);
+    assert_eq!(defined("env:CI"), ["web/.github/workflows/ruby.yml:1"]);
+    assert_eq!(defined("env:LINT"), Vec::<String>::new());
+    assert_eq!(defined("env:API_KEY"), ["web/k8s/deploy.yml:2"]);
+}

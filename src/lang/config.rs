@@ -78,7 +78,17 @@ fn json_keys(line: &str) -> Vec<&str> {
 pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
+    let lines: Vec<&str> = text.lines().collect();
+    // A `value` beside a `name:`/`key:` line: a k8s/compose/CI env entry
+    // (`- name: X` / `value: 1`, Terraform `name = "X"` / `value = ...`).
+    let value_near = |i: usize| {
+        let near = lines[i.saturating_sub(2)..(i + 3).min(lines.len())].iter();
+        near.enumerate().any(|(j, l)| {
+            let l = l.trim_start().trim_start_matches("- ").trim_start_matches('"');
+            j + i.saturating_sub(2) != i && (l.starts_with("value") || l.starts_with("valueFrom"))
+        })
+    };
+    for (i, raw) in lines.iter().enumerate() {
         let line_no = i as u32 + 1;
         let mut s = raw.trim();
         if s.is_empty() || s.starts_with('#') || s.starts_with("//") || s.starts_with("<%#") {
@@ -156,8 +166,13 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
             continue;
         }
         let value = rest_t[1..].trim();
-        // `name: X` (k8s/compose/CI env lists), `name = "X"` (Terraform).
+        // `name: X` (k8s/compose/CI env lists), `name = "X"` (Terraform):
+        // a list item or an entry with a `value` (a workflow's or a job's
+        // own `name: CI` names it, not a var).
         if name == "name" || name == "key" {
+            if !(listed || value_near(i)) {
+                continue;
+            }
             let v = value
                 .trim_end_matches(',')
                 .trim_matches(|c| c == '"' || c == '\'');
@@ -181,6 +196,13 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
         // dotenv-style inline lists in CI: `env: X=1` was stripped above.
     }
     out
+}
+
+/// Is `path` a GitHub Actions workflow, whose runner sets `CI` for every
+/// step?
+pub fn sets_ci(path: &str) -> bool {
+    (path.ends_with(".yml") || path.ends_with(".yaml"))
+        && (path.starts_with(".github/workflows/") || path.contains("/.github/workflows/"))
 }
 
 /// Env vars a `package.json`'s `scripts` set for their command: the
@@ -493,6 +515,21 @@ mod tests {
                 ("BAZ".into(), 6),
                 ("QUX".into(), 8)
             ]
+        );
+    }
+
+    #[test]
+    fn names_outside_env_entries_are_no_vars() {
+        // A workflow's or a job's own name.
+        assert_eq!(
+            names("name: CI\non:\n  push:\njobs:\n  t:\n    name: LINT\n"),
+            vec![]
+        );
+        assert_eq!(
+            names(
+                "env {\n  name = \"API_KEY\"\n  value = \"1\"\n}\nenvVars:\n  - key: TOKEN\n    sync: false\n"
+            ),
+            vec![("API_KEY".into(), 2), ("TOKEN".into(), 6)]
         );
     }
 
