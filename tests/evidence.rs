@@ -3154,11 +3154,12 @@ fn request_bodies_are_not_the_column() {
     );
 }
 
-// A route with a placeholder where the planned path has a literal (`/:lang`
-// for `GET /organizations`) is requested only by clients of the planned
-// path: chaskiq's `@conn.get "/databases"` (DigitalOcean's API) was a caller
-// of `GET /organizations`, with a `response-key-read-never-sent` of high
-// confidence. And only a format's extension stands for Rails'
+// A route with a placeholder where the planned path has a literal
+// (`/docs/:lang` for `GET /docs/intro`) is requested only by clients of the
+// planned path; a route of placeholders only (`get '/:lang'`) is a
+// catch-all: chaskiq's made `@conn.get "/databases"` (DigitalOcean's API)
+// a caller of `GET /organizations`, with a `response-key-read-never-sent`
+// of high confidence. And only a format's extension stands for Rails'
 // `(.:format)`: outline's `client.post("/users.delete")` was a caller of
 // postal's `POST /users`.
 #[test]
@@ -3166,7 +3167,7 @@ fn clients_request_the_planned_path_and_real_formats() {
     let ws = tree(&[
         (
             "web/config/routes.rb",
-            "Rails.application.routes.draw do\n  resources :users, only: [:create]\n  get '/:lang' => 'articles#show'\nend\n",
+            "Rails.application.routes.draw do\n  resources :users, only: [:create]\n  get '/:lang' => 'articles#show'\n  get '/docs/:lang' => 'articles#show'\nend\n",
         ),
         (
             "web/app/controllers/articles_controller.rb",
@@ -3178,19 +3179,19 @@ fn clients_request_the_planned_path_and_real_formats() {
         ),
         (
             "web/app/services/cloud_api.rb",
-            "class CloudApi\n  def databases\n    response = @conn.get \"/databases\"\n    JSON.parse(response.body)[\"databases\"]\n  end\nend\n",
+            "class CloudApi\n  def databases\n    response = @conn.get \"/docs/databases\"\n    JSON.parse(response.body)[\"databases\"]\n  end\nend\n",
         ),
         (
             "front/src/api.ts",
-            "export async function load(client: any) {\n  await fetch(\"/organizations\");\n  await client.post(\"/users.delete\");\n  await client.post(\"/users.json\");\n}\n",
+            "export async function load(client: any) {\n  await fetch(\"/docs/intro\");\n  await client.post(\"/users.delete\");\n  await client.post(\"/users.json\");\n  await fetch(\"/organizations\");\n}\n",
         ),
     ]);
     let v = audit_points(
         ws.path(),
-        "      - route: GET /organizations\n      - route: POST /users\n",
+        "      - route: GET /docs/intro\n      - route: POST /users\n      - route: GET /organizations\n",
     );
-    let f = finding(&v, "route:GET /organizations");
-    assert_eq!(definition_locations(f), ["web/config/routes.rb:3"], "{f:#}");
+    let f = finding(&v, "route:GET /docs/intro");
+    assert_eq!(definition_locations(f), ["web/config/routes.rb:4"], "{f:#}");
     assert_eq!(strings(&f["callers_found"]), ["front/src/api.ts:2"], "{f:#}");
     assert!(
         !codes(f).contains(&"response-key-read-never-sent".to_string()),
@@ -3198,6 +3199,16 @@ fn clients_request_the_planned_path_and_real_formats() {
     );
     let f = finding(&v, "route:POST /users");
     assert_eq!(strings(&f["callers_found"]), ["front/src/api.ts:4"], "{f:#}");
+    let f = finding(&v, "route:GET /organizations");
+    assert_eq!(f["exists"], false, "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("nly a catch-all route matches GET /organizations"),
+        "{f:#}"
+    );
 }
 
 // A dynamic site reaches the point's owner only when its receiver may hold

@@ -26,8 +26,9 @@ pub fn verb_serves(route_verb: &str, planned: &str) -> bool {
 /// whose path matches it.
 ///
 /// A route with a glob segment (`match "*path", to: "errors#not_found"`, a
-/// catch-all) matches every path: it serves the point only when no route
-/// without a glob does, in any app of the workspace.
+/// catch-all) or of placeholders only (`get '/:lang'`) matches every path
+/// (of that length): it serves the point only when no other route does, in
+/// any app of the workspace.
 pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -> u32) -> Vec<&'r Route> {
     let mut seen = BTreeSet::new();
     let mut hits: Vec<(usize, &Route)> = routes
@@ -35,8 +36,8 @@ pub fn matching<'r>(rn: &RouteName, routes: &'r [Route], repo_of: impl Fn(u32) -
         .enumerate()
         .filter(|(_, r)| verb_serves(&r.verb, &rn.verb) && same_path(&r.path, &rn.path))
         .collect();
-    let specific = hits.iter().any(|(_, r)| !is_glob(r));
-    hits.retain(|(_, r)| !specific || !is_glob(r));
+    let specific = hits.iter().any(|(_, r)| !catch_all(r));
+    hits.retain(|(_, r)| !specific || !catch_all(r));
     // A static route wins over a catch-all that also matches (Next.js
     // serves `/api/auth/guest` before `/api/auth/[...nextauth]`), and in
     // Next.js over a dynamic segment too (`/api/reports/goal` before
@@ -84,13 +85,25 @@ fn helpers_live_in(path: &str) -> bool {
 }
 
 /// Is the route a catch-all at its app's root: a glob with no static
-/// segment before it (`/*path`, `(/*rest)`)?
+/// segment before it (`/*path`, `(/*rest)`), or a path of placeholders
+/// only (`/:lang`, `/:org/:project`), which every path of that many
+/// segments matches?
 fn root_glob(r: &Route) -> bool {
-    segments(&r.path)
+    let segs = segments(&r.path);
+    let placeholders_only = !segs.is_empty() && segs.iter().all(|s| crate::routing::is_placeholder(s));
+    (segs
         .iter()
         .take_while(|s| !(s.starts_with('*') || s.starts_with("(/*")))
         .all(|s| crate::routing::is_placeholder(s))
-        && is_glob(r)
+        && is_glob(r))
+        || placeholders_only
+}
+
+/// A route that matches paths whatever their words: a glob, or a path of
+/// placeholders only. It serves a planned path only when no other route
+/// does, in any app of the workspace.
+fn catch_all(r: &Route) -> bool {
+    is_glob(r) || root_glob(r)
 }
 
 /// Does a planned path hold a glob segment (`/api/auth/*nextauth`)?
