@@ -166,11 +166,13 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
             continue;
         }
         let value = rest_t[1..].trim();
-        // `name: X` (k8s/compose/CI env lists), `name = "X"` (Terraform):
-        // a list item or an entry with a `value` (a workflow's or a job's
-        // own `name: CI` names it, not a var).
+        // `name: X` (k8s/compose/CI env lists), `name = "X"` (Terraform),
+        // `"name": "X"` (JSON). In YAML, a list item or an entry with a
+        // `value` (a workflow's or a job's own `name: CI` names it, not a
+        // var).
         if name == "name" || name == "key" {
-            if !(listed || value_near(i)) {
+            let yaml = rest_t.starts_with(':') && !s.starts_with('"');
+            if yaml && !(listed || value_near(i)) {
                 continue;
             }
             let v = value
