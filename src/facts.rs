@@ -1184,6 +1184,10 @@ pub struct FileFacts {
     /// (`default` for an anonymous default export): env config objects.
     #[serde(default)]
     pub env_objects: Vec<String>,
+    /// Module-level `const` bindings initialised with an object literal
+    /// (and declared nowhere else in the module).
+    #[serde(default)]
+    pub object_literals: Vec<String>,
     /// `obj.X` / `const { X } = obj` with an UPPER_SNAKE key: an env read
     /// when `obj` resolves to an env config object.
     #[serde(default)]

@@ -3216,8 +3216,9 @@ fn clients_request_the_planned_path_and_real_formats() {
 // was a possible caller of `Agents::SessionsController#create`); in
 // TypeScript, `this.marks[name]()` calls a property of what a field named
 // after another class holds (outline's markdown serializer was a possible
-// caller of an email's `render`), and `tunnelAgent[method]()` a property
-// of a package's module.
+// caller of an email's `render`), `tunnelAgent[method]()` a property of a
+// package's module, and `services[name]()` one of an object literal, here
+// or in the module it is imported from (outline's `main.ts`).
 #[test]
 fn dynamic_sites_on_another_class_do_not_reach_the_owner() {
     let ws = tree(&[
@@ -3247,7 +3248,11 @@ fn dynamic_sites_on_another_class_do_not_reach_the_owner() {
         ),
         (
             "web/src/serializer.ts",
-            "import tunnelAgent from \"tunnel-agent\";\nexport class SerializerState {\n  marks: any;\n  constructor(marks: any) {\n    this.marks = marks;\n  }\n  write(name: string, method: string, registry: any) {\n    this.marks[name]();\n    tunnelAgent[method]();\n    registry[name]();\n    return this.render();\n  }\n  render() {\n    return \"\";\n  }\n  toMarkdown() {\n    return \"\";\n  }\n}\n",
+            "import tunnelAgent from \"tunnel-agent\";\nexport class SerializerState {\n  marks: any;\n  constructor(marks: any) {\n    this.marks = marks;\n  }\n  write(name: string, method: string, registry: any) {\n    this.marks[name]();\n    tunnelAgent[method]();\n    registry[name]();\n    services[name]();\n    handlers[name]();\n    return this.render();\n  }\n  render() {\n    return \"\";\n  }\n  toMarkdown() {\n    return \"\";\n  }\n}\nimport services from \"./services\";\nconst handlers = { a: () => 1 };\n",
+        ),
+        (
+            "web/src/services.ts",
+            "const services = {\n  web: () => import(\"./web\"),\n} as const;\n\nexport default services;\n",
         ),
     ]);
     let v = audit_points(

@@ -1098,7 +1098,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             && mn.name != "initialize"
         {
             for (_, d) in facts.dynamic.iter().enumerate().filter(|(i, d)| {
-                !ix.resolution.external_dynamic.contains(&(fi, *i as u32))
+                !ix.resolution.no_method_dynamic.contains(&(fi, *i as u32))
                     && may_name(&d.what, &mn.name)
                     && !reads_a_variable(&d.what)
                     && !dispatch_cannot_reach(ctx, fi, d.line, &d.what, &mn, &di)

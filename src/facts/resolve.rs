@@ -51,11 +51,13 @@ pub struct Resolution {
     /// `client_wrappers`): calls that reach a request helper of the same
     /// module or, through an import, of another.
     pub wrapper_calls: BTreeMap<(FileIdx, u32), (FileIdx, u32)>,
-    /// (file, index into `dynamic`) of computed calls on a binding imported
-    /// from a package outside the workspace (`tunnelAgent[method]()` after
-    /// `import tunnelAgent from "tunnel-agent"`): they reach no method of a
-    /// workspace class.
-    pub external_dynamic: BTreeSet<(FileIdx, u32)>,
+    /// (file, index into `dynamic`) of computed calls that reach no method
+    /// of a workspace class: on a binding imported from a package outside
+    /// the workspace (`tunnelAgent[method]()` after `import tunnelAgent from
+    /// "tunnel-agent"`), or on an object literal of this module or of the
+    /// module it is imported from (`services[name]()` after `import services
+    /// from "./services"`, `const services = { web: () => ... }` there).
+    pub no_method_dynamic: BTreeSet<(FileIdx, u32)>,
 }
 
 /// What the function of another module that a processor is (or hands its
@@ -521,8 +523,9 @@ struct FileResolution {
     /// (wrapper call index, defining file, index into its
     /// `client_wrappers`).
     wrapper_calls: Vec<(u32, FileIdx, u32)>,
-    /// Indices into `dynamic` of computed calls on a package import.
-    external_dynamic: Vec<u32>,
+    /// Indices into `dynamic` of computed calls on a package import or an
+    /// object literal.
+    no_method_dynamic: Vec<u32>,
 }
 
 /// Resolve one file's import-bound calls, env objects, constant names and
@@ -563,16 +566,31 @@ fn resolve_file<'a>(r: &Resolver<'a>, fi: FileIdx, ff: &'a FileFacts) -> FileRes
     }
     for (di, d) in ff.dynamic.iter().enumerate() {
         // `binding[key]()`: the binding imported from a bare specifier
-        // that names no file of the workspace (nor a workspace package).
+        // that names no file of the workspace (nor a workspace package), or
+        // an object literal.
         let Some((root, _)) = d.what.split_once('[') else {
             continue;
         };
-        if let Some(imp) = imports.get(root)
-            && !imp.from.starts_with('.')
-            && !imp.from.starts_with('/')
-            && r.resolve(fi, &imp.from).is_none()
-        {
-            out.external_dynamic.push(di as u32);
+        let object_literal =
+            |f: FileIdx, name: &str| facts[f as usize].object_literals.iter().any(|o| o == name);
+        let no_method = match imports.get(root) {
+            Some(imp) => match r.resolve(fi, &imp.from) {
+                None => !imp.from.starts_with('.') && !imp.from.starts_with('/'),
+                Some(t) => {
+                    let export = match &imp.imported {
+                        Imported::Name(n) => Some(n.as_str()),
+                        Imported::Default => Some("default"),
+                        Imported::Namespace => None,
+                    };
+                    export
+                        .and_then(|e| r.export(t, e))
+                        .is_some_and(|(tf, local)| object_literal(tf, &local))
+                }
+            },
+            None => object_literal(fi, root),
+        };
+        if no_method {
+            out.no_method_dynamic.push(di as u32);
         }
     }
     let wrapper_in = |f: FileIdx, name: &str| -> Option<u32> {
@@ -746,8 +764,8 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
         for (class, parent) in fr.parents {
             class_parent.entry(class).or_insert(parent);
         }
-        out.external_dynamic
-            .extend(fr.external_dynamic.into_iter().map(|d| (fi, d)));
+        out.no_method_dynamic
+            .extend(fr.no_method_dynamic.into_iter().map(|d| (fi, d)));
     }
     for class in class_parent.keys() {
         let mut chain: Vec<String> = Vec::new();

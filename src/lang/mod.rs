@@ -670,6 +670,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         classes,
         module_config,
         env_objects,
+        object_literals,
         config_reads,
         sigs,
         enqueues,
@@ -763,6 +764,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         into.module_config = module_config;
     }
     into.env_objects.extend(env_objects);
+    into.object_literals.extend(object_literals);
     into.config_reads.extend(config_reads.into_iter().map(|mut r| {
         r.scope = shift(r.scope);
         r

@@ -261,6 +261,8 @@ struct V<'s> {
     import_locals: HashSet<String>,
     /// Bindings that may hold an env config object: (name, value span).
     env_candidates: Vec<(String, Span)>,
+    /// Starts of `const` initialisers that are object literals.
+    object_inits: Vec<u32>,
     /// Functions that may read the env var they are given: (name, start of
     /// their function scope).
     env_fn_candidates: Vec<(String, u32)>,
@@ -446,6 +448,7 @@ impl<'s> V<'s> {
             signatures: Vec::new(),
             import_locals: HashSet::default(),
             env_candidates: Vec::new(),
+            object_inits: Vec::new(),
             env_fn_candidates: Vec::new(),
             env_uses: Vec::new(),
             env_index_uses: Vec::new(),
@@ -867,6 +870,22 @@ impl<'s> V<'s> {
                 env_objects.push(name.clone());
             }
         }
+        // Module-level `const x = { ... }` (`as const`, `satisfies`, typed),
+        // the only declaration of its name in the module.
+        let mut object_literals: Vec<String> = Vec::new();
+        for (name, span) in &self.env_candidates {
+            let all_object = self
+                .env_candidates
+                .iter()
+                .filter(|(n, _)| n == name)
+                .all(|(_, sp)| {
+                    table.function_at(sp.start as usize).is_none() && self.object_inits.contains(&sp.start)
+                });
+            if all_object && !object_literals.contains(name) && self.object_inits.contains(&span.start) {
+                object_literals.push(name.clone());
+            }
+        }
+        b.facts.object_literals = object_literals;
         // A module-level function that indexes `process.env` with a computed
         // key (`const env = (name) => process.env[name]`): its calls with an
         // env-shaped literal (`env('API_URL')`) read that var, resolved as
@@ -1245,6 +1264,9 @@ impl<'a> Visit<'a> for V<'_> {
             }
             self.env_candidates
                 .push((id.name.as_str().to_string(), init.span()));
+            if self.decl_const && matches!(init.get_inner_expression(), Expression::ObjectExpression(_)) {
+                self.object_inits.push(init.span().start);
+            }
             self.http.declarator(id.name.as_str(), init, &self.line_starts);
             self.http.client_declarator(id.name.as_str(), init);
             if is_function(init) {
