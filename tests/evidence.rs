@@ -3372,3 +3372,54 @@ fn workflow_names_are_no_env_definitions_but_actions_set_ci() {
     assert_eq!(defined("env:LINT"), Vec::<String>::new());
     assert_eq!(defined("env:API_KEY"), ["web/k8s/deploy.yml:2"]);
 }
+
+// TypeScript too: a name that unrelated classes define (`get` on `Storage`
+// and on a store) is called on an unresolved receiver (`ui.set(...)`,
+// `users.get(id)`) or on an instance of another class (`new Map().get(k)`,
+// a koa `Router`) by name only: no caller of the owner (outline's
+// `Storage#get` had 120 such callers).
+#[test]
+fn ts_calls_of_a_name_rival_classes_define_need_a_known_receiver() {
+    let ws = tree(&[
+        (
+            "web/src/storage.ts",
+            "export class Storage {\n  get(key: string) {\n    return localStorage.getItem(key);\n  }\n}\n",
+        ),
+        (
+            "web/src/users_store.ts",
+            "export class UsersStore {\n  get(id: string) {\n    return id;\n  }\n}\n",
+        ),
+        (
+            "web/src/app.ts",
+            "import Router from \"koa-router\";\nimport { Storage } from \"./storage\";\n\nexport function boot(users: any) {\n  const storage = new Storage();\n  const theme = storage.get(\"theme\");\n  const user = users.get(\"1\");\n  const cache = new Map();\n  const hit = cache.get(\"k\");\n  const router = new Router();\n  router.get(\"/health\", () => 1);\n  return [theme, user, hit];\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Storage#get\n");
+    let f = finding(&v, "method:Storage#get");
+    assert_eq!(strings(&f["callers_found"]), ["web/src/app.ts:6"], "{f:#}");
+}
+
+// A call of a binding imported from a package outside the workspace is that
+// package's (outline's `copy(color)` after `import copy from
+// "copy-to-clipboard"` was a caller of its own `copy`); an import of the
+// workspace's module stays.
+#[test]
+fn calls_of_package_imports_are_not_workspace_calls() {
+    let ws = tree(&[
+        (
+            "web/src/copy.ts",
+            "export function copy<T>(value: T): T {\n  return value;\n}\n",
+        ),
+        (
+            "web/src/picker.ts",
+            "import copy from \"copy-to-clipboard\";\nimport * as _ from \"lodash\";\nexport function pick(color: string) {\n  copy(color);\n  return _.copy(color);\n}\n",
+        ),
+        (
+            "web/src/editor.ts",
+            "import { copy } from \"./copy\";\nexport function edit(doc: object) {\n  return copy(doc);\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: copy\n");
+    let f = finding(&v, "method:copy");
+    assert_eq!(strings(&f["callers_found"]), ["web/src/editor.ts:3"], "{f:#}");
+}

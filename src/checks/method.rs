@@ -848,6 +848,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             // Imported but named only in types or re-exported: not a use.
             continue;
         }
+        if ix.resolution.package_calls.contains(&(fi, i)) {
+            // A package's function or object (`copy` from
+            // "copy-to-clipboard"), not the workspace's.
+            continue;
+        }
         let resolved = ix.resolution.calls.get(&(fi, i));
         let cl = match resolved {
             Some(r) => {
@@ -861,8 +866,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
 
     // A name that unrelated classes define too (`author` on `Issue`,
-    // `Journal` and `Changeset`): a Ruby call on a receiver whose class is
-    // not known (`parent.author`, `list.map(&:author)`) may be any of
+    // `Journal` and `Changeset`; `get` on a TypeScript `Storage` and the
+    // stores): a call on a receiver whose class is not known
+    // (`parent.author`, `list.map(&:author)`, `users.get(id)`) may be any of
     // theirs, so it is no caller of this owner (it is named below when
     // nothing else calls the point). A receiver named after the owner
     // (`changeset.author`) stays.
@@ -877,7 +883,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         });
         if rival {
             callers.retain(|c| {
-                if family(ctx, c.file) != Some(Family::Ruby) {
+                if family(ctx, c.file).is_none() {
                     return true;
                 }
                 match &c.call.recv {
@@ -887,6 +893,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     }
                     // `list.map(&:author)` outside the owner: a symbol.
                     Recv::Implicit => c.strength != "symbol" || di.inside(c.call.owner.as_deref()),
+                    // A receiver of a class that is not the owner's
+                    // (`new Map().get(k)`, `router: Router`), tied by name
+                    // only.
+                    Recv::Const(_) => !matches!(c.strength, "name" | "symbol"),
                     _ => true,
                 }
             });

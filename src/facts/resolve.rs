@@ -58,6 +58,11 @@ pub struct Resolution {
     /// module it is imported from (`services[name]()` after `import services
     /// from "./services"`, `const services = { web: () => ... }` there).
     pub no_method_dynamic: BTreeSet<(FileIdx, u32)>,
+    /// (file, call index) of calls of a binding imported from a package
+    /// outside the workspace (`copy(text)` after `import copy from
+    /// "copy-to-clipboard"`, `_.get(o, k)` after `import _ from "lodash"`):
+    /// calls of that package, never of a workspace definition.
+    pub package_calls: BTreeSet<(FileIdx, u32)>,
 }
 
 /// What the function of another module that a processor is (or hands its
@@ -526,6 +531,8 @@ struct FileResolution {
     /// Indices into `dynamic` of computed calls on a package import or an
     /// object literal.
     no_method_dynamic: Vec<u32>,
+    /// Indices into `calls` of calls of a package import.
+    package_calls: Vec<u32>,
 }
 
 /// Resolve one file's import-bound calls, env objects, constant names and
@@ -562,6 +569,23 @@ fn resolve_file<'a>(r: &Resolver<'a>, fi: FileIdx, ff: &'a FileFacts) -> FileRes
         };
         if let Some((tf, real)) = target {
             out.calls.push((ci as u32, tf, real));
+            continue;
+        }
+        // The binding the call goes through, when it is an import.
+        let spec = match (&c.recv, c.via) {
+            (Recv::Module(spec), _) => Some(spec.as_str()),
+            (Recv::Implicit, Via::Call | Via::Jsx | Via::Reference) => {
+                imports.get(c.name.as_str()).map(|i| i.from.as_str())
+            }
+            (Recv::Expr(e), _) => imports.get(e.as_str()).map(|i| i.from.as_str()),
+            _ => None,
+        };
+        if let Some(spec) = spec
+            && !spec.starts_with('.')
+            && !spec.starts_with('/')
+            && r.resolve(fi, spec).is_none()
+        {
+            out.package_calls.push(ci as u32);
         }
     }
     for (di, d) in ff.dynamic.iter().enumerate() {
@@ -766,6 +790,8 @@ pub fn resolve(files: &[FileMeta], facts: &[FileFacts]) -> Resolution {
         }
         out.no_method_dynamic
             .extend(fr.no_method_dynamic.into_iter().map(|d| (fi, d)));
+        out.package_calls
+            .extend(fr.package_calls.into_iter().map(|c| (fi, c)));
     }
     for class in class_parent.keys() {
         let mut chain: Vec<String> = Vec::new();

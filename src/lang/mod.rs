@@ -46,6 +46,9 @@ pub struct Timing {
 pub struct Builder {
     pub facts: FileFacts,
     scope_ids: HashMap<usize, u32>,
+    /// TypeScript: module-level variables typed as a class (`const repo =
+    /// new UserRepository()`), as (variable, class), in declaration order.
+    pub module_typed: Vec<(String, String)>,
 }
 
 impl Builder {
@@ -341,9 +344,25 @@ fn extract_component(lang: Lang, src: &[u8], interest: &Interest, b: &mut Builde
         mini.push(close);
         let e = ts_facts(script_lang, &mini, interest).facts;
         b.facts.too_deep |= e.too_deep;
-        b.facts
+        // A receiver the script declares typed as a class holds that class
+        // (`repo.findAll()` after `const repo = new UserRepository()`).
+        let typed = |r: crate::facts::Recv| match r {
+            crate::facts::Recv::Expr(t) => match b.module_typed.iter().rev().find(|(v, _)| *v == t) {
+                Some((_, class)) => crate::facts::Recv::Const(class.clone()),
+                None => crate::facts::Recv::Expr(t),
+            },
+            r => r,
+        };
+        let calls: Vec<Call> = e
             .calls
-            .extend(e.calls.into_iter().map(|c| Call { scope: None, ..c }));
+            .into_iter()
+            .map(|c| Call {
+                scope: None,
+                recv: typed(c.recv),
+                ..c
+            })
+            .collect();
+        b.facts.calls.extend(calls);
         b.facts
             .env_reads
             .extend(e.env_reads.into_iter().map(|r| EnvRead { scope: None, ..r }));

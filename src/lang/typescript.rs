@@ -786,6 +786,13 @@ impl<'s> V<'s> {
             .iter()
             .map(|(pos, v, c)| (table.function_at(*pos as usize), v.as_str(), c.as_str(), *pos))
             .collect();
+        // Module-level variables typed as a class, in declaration order (a
+        // component's template calls methods on them).
+        b.module_typed = typed
+            .iter()
+            .filter(|(scope, _, _, _)| scope.is_none())
+            .map(|(_, v, c, _)| (v.to_string(), c.to_string()))
+            .collect();
         // Bare calls, for env functions that wrap another (below).
         let bare_calls: Vec<(String, u32)> = self
             .calls
