@@ -572,15 +572,17 @@ fn process(
         let t = Instant::now();
         let text = String::from_utf8_lossy(&bytes);
         out.facts.config_defs = lang::config::scan(&text, env_names);
-        // The platform sets `CI` for the pipeline's commands.
-        if lang::config::sets_ci(&file.rel) && !out.facts.config_defs.iter().any(|d| d.name == "CI") {
-            out.facts.config_defs.insert(
-                0,
-                crate::facts::ConfigDef {
-                    name: "CI".to_string(),
-                    line: 1,
-                },
-            );
+        // The runner sets `CI` for the workflow's steps: defined at its
+        // first `runs-on:`.
+        if lang::config::sets_ci(&file.rel)
+            && !out.facts.config_defs.iter().any(|d| d.name == "CI")
+            && let Some(line) = lang::config::runner_line(&text)
+        {
+            out.facts.config_defs.push(crate::facts::ConfigDef {
+                name: "CI".to_string(),
+                line,
+            });
+            out.facts.config_defs.sort_by_key(|d| d.line);
         }
         if pre.interest.jobs && lang::config::mentions_queues(&text) {
             out.facts.queue_listens = lang::config::scan_queues(&file.rel, &text);

@@ -3348,7 +3348,7 @@ fn sequelize_json_columns_belong_to_their_model() {
 
 // A workflow's `name: CI` is no definition of the env var `CI` (chaskiq's
 // `.github/workflows/ruby.yml:3` was); the Actions runner sets `CI` for
-// every step, so a workflow defines it at its first line. A `name:` entry
+// every step, so a workflow defines it at its `runs-on:`. A `name:` entry
 // with a `value` still defines its var.
 #[test]
 fn workflow_names_are_no_env_definitions_but_actions_set_ci() {
@@ -3368,7 +3368,7 @@ fn workflow_names_are_no_env_definitions_but_actions_set_ci() {
         "      - env: CI\n      - env: LINT\n      - env: API_KEY\n",
     );
     let defined = |id: &str| strings(&finding(&v, id)["config"][0]["defined_at"]);
-    assert_eq!(defined("env:CI"), ["web/.github/workflows/ruby.yml:1"]);
+    assert_eq!(defined("env:CI"), ["web/.github/workflows/ruby.yml:9"]);
     assert_eq!(defined("env:LINT"), Vec::<String>::new());
     assert_eq!(defined("env:API_KEY"), ["web/k8s/deploy.yml:2"]);
 }

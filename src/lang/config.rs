@@ -200,6 +200,13 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
     out
 }
 
+/// The line of a workflow's first `runs-on:` (the runner that sets `CI`).
+pub fn runner_line(text: &str) -> Option<u32> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with("runs-on:"))
+        .map(|i| i as u32 + 1)
+}
+
 /// Is `path` a GitHub Actions workflow, whose runner sets `CI` for every
 /// step?
 pub fn sets_ci(path: &str) -> bool {
