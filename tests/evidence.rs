@@ -3423,3 +3423,36 @@ fn calls_of_package_imports_are_not_workspace_calls() {
     let f = finding(&v, "method:copy");
     assert_eq!(strings(&f["callers_found"]), ["web/src/editor.ts:3"], "{f:#}");
 }
+
+// graphql-ruby: `field :hook_url` in `Types::AppPackageIntegrationType`
+// resolves by calling `hook_url` on the type's object, an
+// `AppPackageIntegration` (chaskiq's was `no-callers` with confidence
+// high); `method:` names the method called instead, and `hash_key:` calls
+// none.
+#[test]
+fn graphql_fields_call_their_models_methods() {
+    let ws = tree(&[
+        (
+            "app/app/graphql/types/widget_type.rb",
+            "module Types\n  class WidgetType < Types::BaseObject\n    field :hook_url, String, null: true do\n      def visible?(context)\n        true\n      end\n    end\n    field :label, String, null: true, method: :title\n    field :size, Integer, hash_key: :size\n  end\nend\n",
+        ),
+        (
+            "app/app/models/widget.rb",
+            "class Widget < ApplicationRecord\n  def hook_url\n    \"x\"\n  end\n\n  def title\n    \"t\"\n  end\n\n  def size\n    1\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Widget#hook_url\n      - method: Widget#title\n      - method: Widget#size\n",
+    );
+    let callers = |id: &str| strings(&finding(&v, id)["callers_found"]);
+    assert_eq!(
+        callers("method:Widget#hook_url"),
+        ["app/app/graphql/types/widget_type.rb:3"]
+    );
+    assert_eq!(
+        callers("method:Widget#title"),
+        ["app/app/graphql/types/widget_type.rb:8"]
+    );
+    assert_eq!(callers("method:Widget#size"), Vec::<String>::new());
+}

@@ -1509,6 +1509,10 @@ impl<'pr> Walker<'_, '_> {
                     }
                     return false;
                 }
+                "field" => {
+                    self.graphql_field(args);
+                    return false;
+                }
                 _ => {}
             }
             if self.rails_macro(name, args, call_start) {
@@ -1649,6 +1653,49 @@ impl<'pr> Walker<'_, '_> {
     /// Methods Rails generates from class-body macros: `scope`, `enum`,
     /// associations, `alias_attribute`, `attribute`, `store_accessor`.
     /// Returns whether `name` was one of them.
+    /// graphql-ruby: `field :hook_url, String` in the body of a class
+    /// `XType` resolves by calling `hook_url` on the type's object, an `X`
+    /// (a call on an instance of the constant `X`), or the method its
+    /// `method:` option names. A field with `hash_key:`, `dig:`,
+    /// `resolver:` or `resolver_method:` calls no method of the object.
+    fn graphql_field(&mut self, args: &[Node<'pr>]) {
+        let Some(owner) = self.top().owner.clone() else {
+            return;
+        };
+        let leaf = owner.rsplit("::").next().unwrap_or(&owner);
+        let Some(model) = leaf.strip_suffix("Type").filter(|m| !m.is_empty()) else {
+            return;
+        };
+        let Some(first) = args.first().filter(|a| a.as_symbol_node().is_some()) else {
+            return;
+        };
+        let Some(mut field) = literal_name(first) else {
+            return;
+        };
+        let mut at = start(first);
+        for a in args {
+            let Some(h) = a.as_keyword_hash_node() else {
+                continue;
+            };
+            for e in h.elements().iter() {
+                let Some(x) = e.as_assoc_node() else { continue };
+                match literal_name(&x.key()).as_deref() {
+                    Some("method") => {
+                        if let Some(m) = literal_name(&x.value()) {
+                            field = m;
+                            at = start(&x.value());
+                        }
+                    }
+                    Some("hash_key" | "dig" | "resolver" | "resolver_method" | "function" | "resolve") => {
+                        return;
+                    }
+                    _ => {}
+                }
+            }
+        }
+        self.call(field, Recv::Const(model.to_string()), Via::Call, at);
+    }
+
     fn rails_macro(&mut self, name: &str, args: &[Node<'pr>], call_start: u32) -> bool {
         let first = args.first().and_then(|a| {
             (a.as_symbol_node().is_some() || a.as_string_node().is_some())
