@@ -3456,3 +3456,32 @@ fn graphql_fields_call_their_models_methods() {
     );
     assert_eq!(callers("method:Widget#size"), Vec::<String>::new());
 }
+
+// Policies of ActionPolicy (`AppPolicy < ActionPolicy::Base`, used by
+// GraphQL) are not Pundit's: an action that never calls `authorize` in
+// such an app misses no layer (chaskiq's `widgets#show` had two
+// `missing-layer` problems of confidence high).
+#[test]
+fn action_policy_policies_are_not_pundit_layers() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :widgets, only: [:show]\nend\n",
+        ),
+        (
+            "app/app/controllers/widgets_controller.rb",
+            "class WidgetsController < ApplicationController\n  def show\n    head :ok\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/app_policy.rb",
+            "class AppPolicy < ActionPolicy::Base\n  def index?\n    true\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/role_policy.rb",
+            "class RolePolicy < AppPolicy\n  def show?\n    true\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - action: widgets#show\n");
+    let f = finding(&v, "action:widgets#show");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+}

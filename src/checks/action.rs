@@ -656,12 +656,39 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     f.access_modifier = f.definitions.first().and_then(|d| d.access.clone());
     // An app without Pundit policies (`app/policies/`) authorizes some other
-    // way, or not at all: the policy layer does not apply to it.
-    let pundit = ix
+    // way, or not at all: the policy layer does not apply to it. Policies of
+    // ActionPolicy (`< ActionPolicy::Base`, used through `authorize!` or
+    // GraphQL) are not Pundit's.
+    let policy_classes: Vec<(String, String)> = ix
         .files
         .iter()
-        .any(|m| m.repo == repo && m.path.starts_with("app/policies/") && m.path.ends_with(".rb"))
-        || !auths.is_empty();
+        .enumerate()
+        .filter(|(_, m)| m.repo == repo && m.path.starts_with("app/policies/") && m.path.ends_with(".rb"))
+        .flat_map(|(fi, _)| {
+            ix.facts[fi]
+                .ancestry
+                .iter()
+                .filter(|a| a.rel == crate::facts::Rel::Class)
+                .map(|a| (a.owner.clone(), a.target.clone()))
+        })
+        .collect();
+    let action_policy_bases: Vec<&str> = policy_classes
+        .iter()
+        .filter(|(_, t)| t.trim_start_matches("::").starts_with("ActionPolicy::"))
+        .map(|(o, _)| o.as_str())
+        .collect();
+    let is_action_policy = |o: &str| {
+        action_policy_bases
+            .iter()
+            .any(|b| *b == o || ix.classes.is_a(o, b))
+    };
+    let has_policies = ix
+        .files
+        .iter()
+        .any(|m| m.repo == repo && m.path.starts_with("app/policies/") && m.path.ends_with(".rb"));
+    let all_action_policy =
+        !policy_classes.is_empty() && policy_classes.iter().all(|(o, _)| is_action_policy(o));
+    let pundit = (has_policies && !all_action_policy) || !auths.is_empty();
     if action_ok && pundit {
         if auths.is_empty() {
             f.problem(
