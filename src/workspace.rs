@@ -354,7 +354,7 @@ impl Classifier {
         let restricted = rel
             .split('/')
             .any(|c| c.starts_with('.') || SKIP_DIRS.contains(&c));
-        let config = self.config.is_match(rel);
+        let config = self.config.is_match(rel) && !is_translation(rel);
         let lang = if restricted { None } else { lang_of(name) };
         let unread = !restricted && unread_ext(name).is_some();
         let module_config = !restricted && is_module_config(name);
@@ -371,6 +371,15 @@ impl Classifier {
             prisma,
         })
     }
+}
+
+/// A translation file (`config/locales/en.yml`, `config/i18n/fr.json`):
+/// its keys are messages (`CI: Côte d'Ivoire`), not settings.
+fn is_translation(rel: &str) -> bool {
+    let data = [".yml", ".yaml", ".json"].iter().any(|e| rel.ends_with(e));
+    data && rel
+        .split('/')
+        .any(|c| matches!(c, "locales" | "locale" | "i18n" | "translations"))
 }
 
 /// Walk every repo in parallel; the result is sorted by (repo, path).
@@ -675,6 +684,9 @@ mod tests {
         assert!(c.classify(".env.example").unwrap().config);
         assert!(c.classify("config/settings.yml").unwrap().config);
         assert!(c.classify("config/deep/x.json").unwrap().config);
+        // Translations are messages, not settings (`CI: Côte d'Ivoire`).
+        assert!(c.classify("core/config/locales/en.yml").is_none());
+        assert!(c.classify("config/i18n/fr.json").is_none());
         assert!(c.classify("ops/anything").unwrap().config);
         assert!(c.classify(".github/workflows/ci.yml").unwrap().config);
         assert!(c.classify("docker-compose.yml").unwrap().config);

@@ -2905,6 +2905,23 @@ fn hash_rocket_keys_are_not_method_symbols() {
     );
 }
 
+// `process.env.X = value` sets the var for the process: it is no read of
+// `X` (documenso's prisma helper copies DATABASE_URL into
+// NEXT_PRIVATE_DIRECT_DATABASE_URL).
+#[test]
+fn env_assignments_are_not_reads() {
+    let ws = tree(&[
+        ("app/package.json", "{ \"name\": \"app\" }"),
+        (
+            "app/src/helper.ts",
+            "export const setup = () => {\n  process.env.DIRECT_DATABASE_URL = process.env.DATABASE_URL;\n  return process.env.DIRECT_DATABASE_URL;\n};\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - env: DIRECT_DATABASE_URL\n");
+    let f = finding(&v, "env:DIRECT_DATABASE_URL");
+    assert_eq!(strings(&f["callers_found"]), ["app/src/helper.ts:3"], "{f:#}");
+}
+
 // An env function (`export const env = (name) => process.env[name]`, the way
 // documenso reads every var) reads the var its callers name: `env('X')` in
 // another module that imports it is a read of `X`, so `X` defined in

@@ -1747,7 +1747,8 @@ impl<'a> Visit<'a> for V<'_> {
                 .push((o.name.as_str().to_string(), name.to_string(), pos));
         }
         if is_env_object(&it.object) {
-            if !self.deleted.contains(&it.span) {
+            // `process.env.X = value` sets the var for the process: no read.
+            if !self.deleted.contains(&it.span) && !self.writes.contains(&it.span) {
                 if self.env_fallback.contains(&it.span) {
                     self.env_fallback_at.insert(pos);
                 }
