@@ -1285,6 +1285,30 @@ fn globals_members_are_not_module_functions() {
     assert_eq!(strings(&f["callers_found"]), ["app/src/seed.ts:3"], "{f:#}");
 }
 
+// The template method pattern in TypeScript: `this.processPage()` in an
+// abstract base class (default-exported, generic) dispatches to a
+// subclass's override, so the override is not `no-callers` (outline's
+// APIImportTask and BaseEmail).
+#[test]
+fn ts_base_class_calls_dispatch_to_overrides() {
+    let ws = tree(&[
+        ("app/package.json", "{ \"name\": \"app\" }"),
+        (
+            "app/src/Base.ts",
+            "export default abstract class BaseTask<T> {\n  public async run(x: T) {\n    return this.processPage(x);\n  }\n\n  protected abstract processPage(x: T): Promise<void>;\n}\n",
+        ),
+        (
+            "app/src/Markdown.ts",
+            "import BaseTask from './Base';\n\nexport default class MarkdownTask extends BaseTask<string> {\n  protected async processPage(x: string) {\n    return;\n  }\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: MarkdownTask#processPage\n");
+    let f = finding(&v, "method:MarkdownTask#processPage");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(strings(&f["callers_found"]), ["app/src/Base.ts:3"], "{f:#}");
+    assert_eq!(f["caller_matches"][0]["match"], "dispatch", "{f:#}");
+}
+
 // `initialize` runs when `Owner.new` is called.
 #[test]
 fn new_calls_initialize() {

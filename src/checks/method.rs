@@ -347,7 +347,10 @@ impl<'a> DefIndex<'a> {
     /// template method pattern: `rows.count > max_row_count` in `Import`
     /// runs `AccountImport#max_row_count` for an account import)?
     fn overridden_in(&self, k: &str) -> bool {
-        self.ancestors.iter().any(|o| {
+        // The declared owners (Ruby's class table), and the definitions'
+        // owners (TypeScript classes are not in that table).
+        let defined = self.owners_by_leaf.values().flatten().copied();
+        self.ancestors.iter().map(String::as_str).chain(defined).any(|o| {
             leaf(o) != leaf(k) && (self.classes.is_a(o, k) || self.resolution.is_a(leaf(o), leaf(k)))
         })
     }
@@ -2365,6 +2368,14 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         Recv::SelfRef => {
             if inside {
                 ("internal", false)
+            } else if is_ts(ctx, fi)
+                && mn.owner.is_some()
+                && c.owner.as_deref().is_some_and(|co| di.overridden_in(co))
+            {
+                // `this.m()` in a superclass of the owner (an abstract
+                // `m` it declares, or none): the template method pattern
+                // dispatches it to the owner's override.
+                ("dispatch", false)
             } else if is_ts(ctx, fi) && mn.owner.is_some() && c.owner.is_some() {
                 // `this.m()` in a TypeScript class that neither is nor
                 // inherits from the point's owner: that class's own `m`.
