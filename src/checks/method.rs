@@ -1284,18 +1284,32 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     if f.has(Code::NoCallers) || f.has(Code::TestOnlyCallers) || f.has(Code::MissingDefinition) {
         ctx.unread_spelling(&mut f, &mn.name);
     }
-    // Calls of the name on receivers that resolve to nothing (`klass.x`
-    // where `klass` is a constantized name), set aside because their file
-    // never spells the owner: they may be the owner's after all.
-    if mn.owner.is_some() && (f.has(Code::NoCallers) || f.has(Code::TestOnlyCallers)) {
+    // Non-test calls of the name that no caller counted, and that may reach
+    // the point after all: they lower a `no-callers` verdict's confidence.
+    if f.has(Code::NoCallers) || f.has(Code::TestOnlyCallers) {
         let counted: BTreeSet<(FileIdx, u32)> = callers.iter().map(|c| (c.file, c.call.line)).collect();
-        let mut unresolved: Vec<String> = calls
-            .iter()
-            .filter(|(fi, c)| {
-                !ix.is_test(*fi)
-                    && c.via == Via::Call
-                    && same_family(*fi)
-                    && !counted.contains(&(*fi, c.line))
+        // Their sorted locations, when `keep` picks them.
+        let uncounted = |keep: &dyn Fn(FileIdx, &Call) -> bool| -> Vec<String> {
+            let mut at: Vec<String> = calls
+                .iter()
+                .filter(|(fi, c)| {
+                    !ix.is_test(*fi)
+                        && c.via == Via::Call
+                        && !counted.contains(&(*fi, c.line))
+                        && keep(*fi, c)
+                })
+                .map(|(fi, c)| ctx.loc(*fi, c.line))
+                .collect();
+            at.sort();
+            at.dedup();
+            at
+        };
+        // On receivers that resolve to nothing (`klass.x` where `klass` is
+        // a constantized name), set aside because their file never spells
+        // the owner.
+        let unresolved = if mn.owner.is_some() {
+            uncounted(&|fi, c| {
+                same_family(fi)
                     && (matches!(&c.recv, Recv::Expr(t) if {
                         let var = receiver_var(t);
                         let class = crate::inflect::camelize(var);
@@ -1305,10 +1319,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                             && !ix.resolution.classes.contains(&class)
                     }) || matches!(&c.recv, Recv::Const(k) if value_const(k)))
             })
-            .map(|(fi, c)| ctx.loc(*fi, c.line))
-            .collect();
-        unresolved.sort();
-        unresolved.dedup();
+        } else {
+            Vec::new()
+        };
         if !unresolved.is_empty() {
             let shown: Vec<String> = unresolved.iter().take(5).cloned().collect();
             f.low_confidence(msg!(
@@ -1318,31 +1331,20 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Text::raw_list(&shown, ", ")
             ));
         }
-    }
-
-    // Bare calls of the name inside methods of other Ruby classes, which
-    // neither define nor inherit it in the workspace: a block there may
-    // run on another object (`process { markdownify }` under
-    // `instance_exec`), so they may reach the point after all.
-    if f.has(Code::NoCallers) || f.has(Code::TestOnlyCallers) {
-        let counted: BTreeSet<(FileIdx, u32)> = callers.iter().map(|c| (c.file, c.call.line)).collect();
-        let mut bare: Vec<String> = calls
-            .iter()
-            .filter(|(fi, c)| {
-                !ix.is_test(*fi)
-                    && c.via == Via::Call
-                    && c.recv == Recv::Implicit
+        // Bare, inside methods of other Ruby classes that neither define
+        // nor inherit the name in the workspace: a block there may run on
+        // another object (`process { markdownify }` under `instance_exec`).
+        let bare = if families.contains(&Family::Ruby) {
+            uncounted(&|fi, c| {
+                c.recv == Recv::Implicit
                     && c.scope.is_some()
                     && c.owner.is_some()
-                    && family(ctx, *fi) == Some(Family::Ruby)
-                    && families.contains(&Family::Ruby)
-                    && !counted.contains(&(*fi, c.line))
+                    && family(ctx, fi) == Some(Family::Ruby)
                     && !di.own_method(c.owner.as_deref())
             })
-            .map(|(fi, c)| ctx.loc(*fi, c.line))
-            .collect();
-        bare.sort();
-        bare.dedup();
+        } else {
+            Vec::new()
+        };
         if !bare.is_empty() {
             let shown: Vec<String> = bare.iter().take(5).cloned().collect();
             f.low_confidence(msg!(
