@@ -2058,18 +2058,19 @@ fn package_json_scripts_define_their_env_prefix() {
     let ws = tree(&[
         (
             "web/package.json",
-            "{\n  \"name\": \"web\",\n  \"scripts\": {\n    \"build\": \"cross-env NODE_ENV=production next build\",\n    \"dev\": \"rm -rf .next && PORT=3001 next dev\",\n    \"say\": \"echo LATER=1\"\n  }\n}\n",
+            "{\n  \"name\": \"web\",\n  \"scripts\": {\n    \"build\": \"cross-env NODE_ENV=production next build\",\n    \"dev\": \"rm -rf .next && PORT=3001 next dev\",\n    \"say\": \"echo LATER=1\",\n    \"test\": \"export PLAYWRIGHT=True && playwright test\"\n  }\n}\n",
         ),
         (
             "web/src/app.ts",
-            "export const mode = process.env.NODE_ENV;\nexport const port = process.env.PORT;\nexport const later = process.env.LATER;\n",
+            "export const mode = process.env.NODE_ENV;\nexport const port = process.env.PORT;\nexport const later = process.env.LATER;\nexport const e2e = process.env.PLAYWRIGHT;\n",
         ),
     ]);
     let v = audit_points(
         ws.path(),
-        "      - env: NODE_ENV\n      - env: PORT\n      - env: LATER\n",
+        "      - env: NODE_ENV\n      - env: PORT\n      - env: LATER\n      - env: PLAYWRIGHT\n",
     );
-    for (var, line) in [("NODE_ENV", 4), ("PORT", 5)] {
+    // ai-chatbot's `"test": "export PLAYWRIGHT=True && pnpm exec playwright test"`.
+    for (var, line) in [("NODE_ENV", 4), ("PORT", 5), ("PLAYWRIGHT", 7)] {
         let f = finding(&v, &format!("env:{var}"));
         assert_eq!(f["config_wired"], true, "{f:#}");
         assert_eq!(

@@ -216,7 +216,8 @@ pub fn sets_ci(path: &str) -> bool {
 
 /// Env vars a `package.json`'s `scripts` set for their command: the
 /// environment prefix of each command (`NODE_ENV=production next build`,
-/// `cross-env NODE_ENV=test jest`, `env X=1 node a.js`), also after `&&`,
+/// `cross-env NODE_ENV=test jest`, `env X=1 node a.js`, `export X=1 &&
+/// playwright test`, Windows' `set X=1&& jest`), also after `&&`,
 /// `||`, `;` or `|`. One script per line, as package managers write the
 /// file; a script's line is where its vars are defined.
 pub fn scan_package_scripts(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
@@ -240,7 +241,7 @@ pub fn scan_package_scripts(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigD
             for segment in cmd.split(['&', '|', ';']) {
                 let mut toks = segment.split_whitespace().peekable();
                 while toks
-                    .next_if(|t| matches!(*t, "cross-env" | "cross-env-shell" | "env"))
+                    .next_if(|t| matches!(*t, "cross-env" | "cross-env-shell" | "env" | "export" | "set"))
                     .is_some()
                 {}
                 for tok in toks {
