@@ -712,7 +712,8 @@ pub struct PathHelper {
     pub line: u32,
 }
 
-/// `before_action :m, only: [...]` / `except:` in a controller body.
+/// `before_action :m, only: [...]` / `except:` in a controller body, or
+/// `skip_before_action :m` / `skip_after_action :m` (`skip`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Callback {
     pub owner: String,
@@ -722,6 +723,10 @@ pub struct Callback {
     pub only: Option<Vec<String>>,
     pub except: Vec<String>,
     pub line: u32,
+    /// A `skip_before_action` / `skip_after_action`: the methods no longer
+    /// run for the actions it covers.
+    #[serde(default)]
+    pub skip: bool,
 }
 
 /// A Pundit `authorize` call: `authorize @x`, `authorize @x, :publish?`,
@@ -734,6 +739,10 @@ pub struct Authorize {
     pub query: Option<String>,
     pub policy_class: Option<String>,
     pub line: u32,
+    /// Pundit's `skip_authorization`: the action says it authorizes
+    /// without a policy.
+    #[serde(default)]
+    pub skip: bool,
 }
 
 /// The body of a Pundit policy query method (`def update?` in a class

@@ -3527,3 +3527,89 @@ fn action_policy_policies_are_not_pundit_layers() {
     let f = finding(&v, "action:widgets#show");
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
 }
+
+// An action that opts out of Pundit's `verify_authorized` check
+// (`skip_after_action :verify_authorized` in an ancestor, as hcb's
+// `Admin::BaseController` does, or `skip_authorization` in its body) uses no
+// policy: no `missing-layer` for the policy or the `authorize` call, a note
+// and a question instead. An action of the same app without either still
+// misses its layers. The request keys an action reads come from its own
+// app: another app's `ApplicationController` (every Rails app has one)
+// and its callbacks are another class. `skip_before_action :m` takes `m`'s
+// body out of the actions it covers.
+#[test]
+fn pundit_opt_outs_and_params_read_by_another_apps_controller() {
+    let ws = tree(&[
+        (
+            "bank/config/routes.rb",
+            "Rails.application.routes.draw do\n  get 'admin/ach', to: 'admin#ach'\n  resources :reports, only: [:show]\n  resources :items, only: [:index]\nend\n",
+        ),
+        (
+            "bank/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\n  include Pundit::Authorization\n  after_action :verify_authorized\n  before_action :load_user\n\n  def load_user\n    params[:user_token]\n  end\nend\n",
+        ),
+        (
+            "bank/app/controllers/admin/base_controller.rb",
+            "module Admin\n  class BaseController < ApplicationController\n    skip_after_action :verify_authorized\n  end\nend\n",
+        ),
+        (
+            "bank/app/controllers/admin_controller.rb",
+            "class AdminController < Admin::BaseController\n  skip_before_action :load_user, only: :ach\n\n  def ach\n    @q = params[:q]\n  end\nend\n",
+        ),
+        (
+            "bank/app/controllers/reports_controller.rb",
+            "class ReportsController < ApplicationController\n  def show\n    skip_authorization\n  end\nend\n",
+        ),
+        (
+            "bank/app/controllers/items_controller.rb",
+            "class ItemsController < ApplicationController\n  def index\n  end\nend\n",
+        ),
+        (
+            "bank/app/policies/application_policy.rb",
+            "class ApplicationPolicy\n  def index?\n    false\n  end\nend\n",
+        ),
+        (
+            "chat/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\n  before_action :authenticate\n\n  def authenticate\n    params[:bot_key]\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - action: admin#ach\n        repo: bank\n      - action: reports#show\n        repo: bank\n      - action: items#index\n        repo: bank\n",
+    );
+    for (id, at) in [
+        (
+            "action:admin#ach",
+            "bank/app/controllers/admin/base_controller.rb:3",
+        ),
+        (
+            "action:reports#show",
+            "bank/app/controllers/reports_controller.rb:3",
+        ),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+        let policy = f["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["layer"] == "policy")
+            .unwrap();
+        let note = policy["note"].as_str().unwrap_or_default();
+        assert!(note.contains("skips Pundit") && note.contains(at), "{f:#}");
+    }
+    let f = finding(&v, "action:items#index");
+    assert_eq!(codes(f), ["missing-layer", "missing-layer"], "{f:#}");
+    let f = finding(&v, "action:admin#ach");
+    let read: Vec<&str> = f["payload"]["request"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(read, ["q"], "{f:#}");
+    // `skip_before_action :load_user` keeps `load_user`'s reads out of
+    // `ach`; `items#index` still runs it.
+    let f = finding(&v, "action:items#index");
+    assert_eq!(f["payload"]["request"][0]["key"], "user_token", "{f:#}");
+}

@@ -81,7 +81,7 @@ fn authorizations(
         if ix.file(fi as FileIdx).repo != repo {
             continue;
         }
-        for a in &ff.authorizes {
+        for a in ff.authorizes.iter().filter(|a| !a.skip) {
             let in_chain = a.owner.as_ref().is_some_and(|o| chain.contains(o));
             let body = a
                 .scope
@@ -104,6 +104,7 @@ fn authorizations(
 /// `before_action` callbacks that cover it.
 fn covering_bodies(ctx: &Ctx, chain: &[String], action: &str, repo: Option<u32>) -> Vec<String> {
     let mut bodies = vec![action.to_string()];
+    let mut skipped: Vec<String> = Vec::new();
     for (fi, ff) in ctx.ix.facts.iter().enumerate() {
         if repo.is_some_and(|r| ctx.ix.file(fi as FileIdx).repo != r) {
             continue;
@@ -112,14 +113,60 @@ fn covering_bodies(ctx: &Ctx, chain: &[String], action: &str, repo: Option<u32>)
             if !chain.contains(&cb.owner) {
                 continue;
             }
-            let covered = cb.only.as_ref().is_none_or(|o| o.iter().any(|a| a == action))
-                && !cb.except.iter().any(|a| a == action);
-            if covered {
-                bodies.extend(cb.methods.iter().cloned());
+            if covers(cb, action) {
+                if cb.skip {
+                    skipped.extend(cb.methods.iter().cloned());
+                } else {
+                    bodies.extend(cb.methods.iter().cloned());
+                }
             }
         }
     }
+    // `skip_before_action :authenticate_user!, only: :show`: that callback
+    // does not run for the action.
+    bodies.retain(|b| b == action || !skipped.contains(b));
     bodies
+}
+
+/// Does a callback's `only:` / `except:` cover `action`?
+fn covers(cb: &crate::facts::Callback, action: &str) -> bool {
+    cb.only.as_ref().is_none_or(|o| o.iter().any(|a| a == action)) && !cb.except.iter().any(|a| a == action)
+}
+
+/// Where `action` of `class` opts out of Pundit's check that every action
+/// authorizes: `skip_after_action :verify_authorized` covering it in the
+/// controller or an ancestor, or `skip_authorization` in its body or a
+/// covering callback.
+fn pundit_skips(ctx: &Ctx, chain: &[String], action: &str, repo: u32) -> Vec<String> {
+    let ix = ctx.ix;
+    let bodies = covering_bodies(ctx, chain, action, Some(repo));
+    let mut out = Vec::new();
+    for (fi, ff) in ix.facts.iter().enumerate() {
+        if ix.file(fi as FileIdx).repo != repo {
+            continue;
+        }
+        for cb in &ff.callbacks {
+            if cb.skip
+                && chain.contains(&cb.owner)
+                && covers(cb, action)
+                && cb.methods.iter().any(|m| m == "verify_authorized")
+            {
+                out.push(ctx.loc(fi as FileIdx, cb.line));
+            }
+        }
+        for a in ff.authorizes.iter().filter(|a| a.skip) {
+            let in_chain = a.owner.as_ref().is_some_and(|o| chain.contains(o));
+            let body = a
+                .scope
+                .and_then(|s| ff.scopes.get(s as usize))
+                .is_some_and(|s| bodies.contains(&s.name));
+            if in_chain && body {
+                out.push(ctx.loc(fi as FileIdx, a.line));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 /// `proposal.address_attributes.city` → `proposal.address.city`: nested
@@ -205,6 +252,7 @@ fn params_sent(
     controller: &str,
     action: &str,
     routes: &[&Route],
+    repo: u32,
     f: &mut Finding,
 ) -> BTreeSet<String> {
     let mut blamed = BTreeSet::new();
@@ -216,13 +264,17 @@ fn params_sent(
         .into_iter()
         .map(|(o, _, _)| o)
         .collect();
-    let mut bodies = covering_bodies(ctx, &chain, action, None);
+    // Another app's class of the same name (every Rails app has an
+    // `ApplicationController`) is another class: only the controller's repo
+    // is read.
+    let in_repo = |fi: usize| ix.file(fi as FileIdx).repo == repo;
+    let mut bodies = covering_bodies(ctx, &chain, action, Some(repo));
     // Controller methods the action calls (`proposal_params`), and the
     // ones they call, a few levels down.
     let mut frontier = bodies.clone();
     for _ in 0..MAX_HELPER_DEPTH {
         let mut next = Vec::new();
-        for ff in &ix.facts {
+        for (_, ff) in ix.facts.iter().enumerate().filter(|(fi, _)| in_repo(*fi)) {
             for c in &ff.calls {
                 let in_body = c.owner.as_ref().is_some_and(|o| chain.contains(o))
                     && c.scope
@@ -259,7 +311,7 @@ fn params_sent(
     }
     // key → (first location it is read at, required).
     let mut reads: BTreeMap<String, (String, bool)> = BTreeMap::new();
-    for (fi, ff) in ix.facts.iter().enumerate() {
+    for (fi, ff) in ix.facts.iter().enumerate().filter(|(fi, _)| in_repo(*fi)) {
         for r in &ff.param_reads {
             let in_body = r.owner.as_ref().is_some_and(|o| chain.contains(o))
                 && r.scope
@@ -689,7 +741,26 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let all_action_policy =
         !policy_classes.is_empty() && policy_classes.iter().all(|(o, _)| is_action_policy(o));
     let pundit = (has_policies && !all_action_policy) || !auths.is_empty();
-    if action_ok && pundit {
+    // An action that opts out of Pundit's `verify_authorized` and calls no
+    // `authorize` uses no policy: the layer does not apply to it.
+    let skips = if pundit && auths.is_empty() {
+        let chain: Vec<String> = ix
+            .classes
+            .lookup(&class, Side::Instance)
+            .chain
+            .into_iter()
+            .map(|(o, _, _)| o)
+            .collect();
+        pundit_skips(ctx, &chain, action, repo)
+    } else {
+        Vec::new()
+    };
+    if action_ok && pundit && !skips.is_empty() {
+        controller_layer.note = Some(format!(
+            "`{class}#{action}` opts out of Pundit's check ({}): it calls no policy",
+            skips.join(", ")
+        ));
+    } else if action_ok && pundit {
         if auths.is_empty() {
             f.problem(
                 Code::MissingLayer,
@@ -736,6 +807,17 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         note: None,
     };
     match policy {
+        _ if !skips.is_empty() => {
+            policy_layer.note = Some(format!(
+                "`{class}#{action}` skips Pundit (`skip_after_action :verify_authorized` or `skip_authorization` at {}): the policy layer does not apply; check how it authorizes",
+                skips.join(", ")
+            ));
+            f.verify.push(msg!(
+                "{} skips Pundit ({}): how does it authorize?",
+                Text::code(format!("{class}#{action}")),
+                Text::raw_list(&skips, ", ")
+            ));
+        }
         None if !pundit => {
             policy_layer.note = Some(format!(
                 "{} has no Pundit policies (app/policies/) and no `authorize` call: the policy layer does not apply; check how it authorizes",
@@ -823,7 +905,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         )),
     }
     let blamed = if action_ok {
-        params_sent(ctx, &class, controller, action, &routes, &mut f)
+        params_sent(ctx, &class, controller, action, &routes, repo, &mut f)
     } else {
         BTreeSet::new()
     };

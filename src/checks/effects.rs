@@ -21,15 +21,21 @@ pub const HOPS: usize = 3;
 pub struct Body {
     pub chain: Vec<String>,
     pub names: BTreeSet<String>,
+    /// The app the bodies belong to, when known: another repo's class of
+    /// the same name (every Rails app has an `ApplicationController`) is
+    /// another class.
+    pub repo: Option<u32>,
 }
 
 impl Body {
     /// Is a fact at (`owner`, `scope`) of `ff` inside one of the bodies?
-    pub fn holds(&self, ff: &FileFacts, owner: Option<&str>, scope: Option<u32>) -> bool {
+    pub fn holds(&self, ix: &FactIndex, fi: usize, owner: Option<&str>, scope: Option<u32>) -> bool {
         let (Some(o), Some(s)) = (owner, scope) else {
             return false;
         };
-        self.chain.iter().any(|c| c == o)
+        let ff: &FileFacts = &ix.facts[fi];
+        self.repo.is_none_or(|r| ix.file(fi as FileIdx).repo == r)
+            && self.chain.iter().any(|c| c == o)
             && ff
                 .scopes
                 .get(s as usize)
@@ -41,7 +47,7 @@ impl Body {
         let mut out = Vec::new();
         for (fi, ff) in ix.facts.iter().enumerate() {
             for e in &ff.effects {
-                if self.holds(ff, e.owner.as_deref(), e.scope) {
+                if self.holds(ix, fi, e.owner.as_deref(), e.scope) {
                     out.push((fi as FileIdx, e));
                 }
             }
@@ -67,9 +73,18 @@ pub fn chain_of(ix: &FactIndex, class: &str) -> Vec<String> {
 }
 
 /// `before_action` callbacks of the chain that cover `action`.
-pub fn callbacks(ix: &FactIndex, chain: &[String], action: &str) -> Vec<(String, FileIdx, u32)> {
+pub fn callbacks(
+    ix: &FactIndex,
+    chain: &[String],
+    action: &str,
+    repo: Option<u32>,
+) -> Vec<(String, FileIdx, u32)> {
     let mut out = Vec::new();
+    let mut skipped = BTreeSet::new();
     for (fi, ff) in ix.facts.iter().enumerate() {
+        if repo.is_some_and(|r| ix.file(fi as FileIdx).repo != r) {
+            continue;
+        }
         for cb in &ff.callbacks {
             if !chain.contains(&cb.owner) {
                 continue;
@@ -78,29 +93,36 @@ pub fn callbacks(ix: &FactIndex, chain: &[String], action: &str) -> Vec<(String,
                 && !cb.except.iter().any(|a| a == action);
             if covered {
                 for m in &cb.methods {
-                    out.push((m.clone(), fi as FileIdx, cb.line));
+                    if cb.skip {
+                        skipped.insert(m.clone());
+                    } else {
+                        out.push((m.clone(), fi as FileIdx, cb.line));
+                    }
                 }
             }
         }
     }
+    // `skip_before_action :m`: `m` does not run for the action.
+    out.retain(|(m, _, _)| !skipped.contains(m));
     out
 }
 
 /// The bodies reached from `start` in `chain`: the methods they call
 /// without a receiver that the chain defines, `hops` deep.
-pub fn body(ix: &FactIndex, chain: &[String], start: &[String], hops: usize) -> Body {
+pub fn body(ix: &FactIndex, chain: &[String], start: &[String], hops: usize, repo: Option<u32>) -> Body {
     let mut b = Body {
         chain: chain.to_vec(),
         names: start.iter().cloned().collect(),
+        repo,
     };
     for _ in 0..hops {
         let mut more = BTreeSet::new();
-        for ff in &ix.facts {
+        for (fi, ff) in ix.facts.iter().enumerate() {
             for c in &ff.calls {
                 if !matches!(c.recv, Recv::Implicit | Recv::SelfRef) || b.names.contains(&c.name) {
                     continue;
                 }
-                if !b.holds(ff, c.owner.as_deref(), c.scope) {
+                if !b.holds(ix, fi, c.owner.as_deref(), c.scope) {
                     continue;
                 }
                 let defined = ix.defs_by_name.get(&c.name).is_some_and(|v| {
@@ -140,20 +162,20 @@ pub fn controller_owner(ix: &FactIndex, controller: &str) -> String {
 
 /// The bodies a Rails action runs: the action, its covering callbacks,
 /// and what they call.
-pub fn action_body(ix: &FactIndex, controller: &str, action: &str) -> Body {
+pub fn action_body(ix: &FactIndex, controller: &str, action: &str, repo: Option<u32>) -> Body {
     let class = controller_owner(ix, controller);
     let chain = chain_of(ix, &class);
     let mut start = vec![action.to_string()];
-    start.extend(callbacks(ix, &chain, action).into_iter().map(|(m, _, _)| m));
-    body(ix, &chain, &start, HOPS)
+    start.extend(callbacks(ix, &chain, action, repo).into_iter().map(|(m, _, _)| m));
+    body(ix, &chain, &start, HOPS, repo)
 }
 
 /// The bodies of a controller action without its callbacks: the action
 /// and the methods it calls.
-pub fn action_own_body(ix: &FactIndex, controller: &str, action: &str) -> Body {
+pub fn action_own_body(ix: &FactIndex, controller: &str, action: &str, repo: Option<u32>) -> Body {
     let class = controller_owner(ix, controller);
     let chain = chain_of(ix, &class);
-    body(ix, &chain, &[action.to_string()], HOPS)
+    body(ix, &chain, &[action.to_string()], HOPS, repo)
 }
 
 /// Outbound calls in `body` with no timeout at the call, on a client
@@ -198,7 +220,7 @@ pub fn report_untimed(ctx: &Ctx, body: &Body, whose: &str, f: &mut Finding) {
 pub fn outbound_for_routes(ctx: &Ctx, routes: &[&Route], f: &mut Finding) {
     for r in routes {
         if let Target::Action { controller, action } = &r.target {
-            let b = action_body(ctx.ix, controller, action);
+            let b = action_body(ctx.ix, controller, action, Some(ctx.ix.file(r.file).repo));
             report_untimed(ctx, &b, &format!("the handler `{}`", r.target.display()), f);
         }
     }

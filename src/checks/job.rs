@@ -480,7 +480,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
     }
     for (o, chain) in &chains {
-        let b = super::effects::body(ix, chain, &[method.to_string()], super::effects::HOPS);
+        let b = super::effects::body(ix, chain, &[method.to_string()], super::effects::HOPS, None);
         super::effects::report_untimed(ctx, &b, &format!("`{o}#{method}`"), &mut f);
     }
     super::env::wire(ctx, &m.env, &mut f);

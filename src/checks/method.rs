@@ -1463,6 +1463,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         let b = super::effects::Body {
             chain: vec![o.clone()],
             names: [mn.name.clone()].into_iter().collect(),
+            repo: None,
         };
         super::effects::report_untimed(ctx, &b, &format!("`{o}#{}`", mn.name), &mut f);
     }

@@ -149,10 +149,10 @@ fn shape(ctx: &Ctx, body: &Body, view: Option<FileIdx>, controller: &str, repo: 
     let mut out = Shape::default();
     let mut work: Vec<(Src, String, usize)> = Vec::new();
     let mut refs: Vec<(FileIdx, RenderRef, String, String, usize)> = Vec::new();
-    for (fi, ff) in ix.facts.iter().enumerate() {
-        let fi = fi as FileIdx;
+    for (i, ff) in ix.facts.iter().enumerate() {
+        let fi = i as FileIdx;
         for k in &ff.payload_keys {
-            if k.role == PayloadRole::Rendered && body.holds(ff, k.owner.as_deref(), k.scope) {
+            if k.role == PayloadRole::Rendered && body.holds(ix, i, k.owner.as_deref(), k.scope) {
                 out.keys
                     .entry(k.key.clone())
                     .or_default()
@@ -160,7 +160,7 @@ fn shape(ctx: &Ctx, body: &Body, view: Option<FileIdx>, controller: &str, repo: 
             }
         }
         for r in &ff.render_refs {
-            if body.holds(ff, r.owner.as_deref(), r.scope) {
+            if body.holds(ix, i, r.owner.as_deref(), r.scope) {
                 refs.push((fi, r.clone(), format!("app/views/{controller}"), String::new(), 0));
             }
         }
@@ -432,7 +432,7 @@ pub fn check(
         }
         let repo = ix.file(r.file).repo;
         underscored |= repo_has(ctx, repo, |k| k == KeyFormat::ParamsUnderscore);
-        let body = action_body(ix, controller, action);
+        let body = action_body(ix, controller, action, Some(repo));
         handlers.push(format!(
             "{}#{action}",
             super::effects::controller_owner(ix, controller)
@@ -441,7 +441,7 @@ pub fn check(
         wrappers.insert(singularize(last));
         for (fi, ff) in ix.facts.iter().enumerate() {
             for k in &ff.payload_keys {
-                if k.role == PayloadRole::ParamRead && body.holds(ff, k.owner.as_deref(), k.scope) {
+                if k.role == PayloadRole::ParamRead && body.holds(ix, fi, k.owner.as_deref(), k.scope) {
                     if k.key == "*" {
                         reads_all = true;
                     } else {
@@ -455,15 +455,15 @@ pub fn check(
         }
         // A callback's `head :unauthorized` is a guard: the action still
         // renders its view when it passes.
-        let own = super::effects::action_own_body(ix, controller, action);
-        let rendered = ix.facts.iter().any(|ff| {
+        let own = super::effects::action_own_body(ix, controller, action, Some(repo));
+        let rendered = ix.facts.iter().enumerate().any(|(fi, ff)| {
             ff.render_refs.iter().any(|x| {
-                body.holds(ff, x.owner.as_deref(), x.scope)
-                    && (x.target != RenderTarget::NoBody || own.holds(ff, x.owner.as_deref(), x.scope))
+                body.holds(ix, fi, x.owner.as_deref(), x.scope)
+                    && (x.target != RenderTarget::NoBody || own.holds(ix, fi, x.owner.as_deref(), x.scope))
             }) || ff
                 .payload_keys
                 .iter()
-                .any(|k| k.role == PayloadRole::Rendered && body.holds(ff, k.owner.as_deref(), k.scope))
+                .any(|k| k.role == PayloadRole::Rendered && body.holds(ix, fi, k.owner.as_deref(), k.scope))
         });
         let mut view = None;
         if !rendered {

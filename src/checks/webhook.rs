@@ -47,6 +47,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     // Handler.
     let mut handler = None;
+    let mut handler_repo: Option<u32> = None;
     // A TypeScript/JavaScript handler: (file, its lines, what it is).
     let mut code = None;
     for r in &routes {
@@ -76,6 +77,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     access: Some("public".to_string()),
                 });
                 handler = Some((controller.clone(), action.clone(), loc));
+                handler_repo = Some(repo_of(r.file));
                 break;
             }
             Handler::Hidden(loc, access, owner) => f.problem(
@@ -148,7 +150,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         super::env::wire(ctx, &m.env, &mut f);
         return f;
     };
-    let body = action_body(ix, &controller, &action);
+    let body = action_body(ix, &controller, &action, handler_repo);
     let mut effects = body.effects(ix);
     // Class-level checks (`http_basic_authenticate_with`) cover every action.
     for (fi, ff) in ix.facts.iter().enumerate() {
@@ -384,6 +386,7 @@ fn judge(
                 &chain_of(ix, j),
                 std::slice::from_ref(m),
                 super::effects::HOPS,
+                None,
             )
         })
         .collect();

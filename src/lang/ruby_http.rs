@@ -145,11 +145,13 @@ impl<'pr> Walker<'_, '_> {
         if implicit {
             self.verb_of_helpers(name, args);
         }
+        let skip = matches!(name, "skip_before_action" | "skip_after_action");
         if implicit
-            && matches!(
-                name,
-                "before_action" | "prepend_before_action" | "append_before_action"
-            )
+            && (skip
+                || matches!(
+                    name,
+                    "before_action" | "prepend_before_action" | "append_before_action"
+                ))
         {
             if let Some(owner) = self.top().owner.as_deref().map(str::to_string) {
                 let methods: Vec<String> = args.iter().filter_map(|a| self.symbol_or_string(a)).collect();
@@ -177,6 +179,7 @@ impl<'pr> Walker<'_, '_> {
                         only,
                         except,
                         line,
+                        skip,
                     });
                 }
             }
@@ -189,6 +192,17 @@ impl<'pr> Walker<'_, '_> {
         let positional = args.iter().filter(|a| a.as_keyword_hash_node().is_none()).count();
         let cancan = name == "authorize!"
             && (args.first().is_some_and(|a| a.as_symbol_node().is_some()) || positional >= 2);
+        if implicit && name == "skip_authorization" && args.is_empty() {
+            self.b.facts.authorizes.push(Authorize {
+                owner: self.top().owner.as_deref().map(str::to_string),
+                scope: self.top().fn_scope,
+                query: None,
+                policy_class: None,
+                line,
+                skip: true,
+            });
+            return;
+        }
         if implicit && matches!(name, "authorize" | "authorize!") && !cancan {
             let query = args.get(1).and_then(|a| self.symbol_or_string(a));
             let policy_class = args
@@ -201,6 +215,7 @@ impl<'pr> Walker<'_, '_> {
                 query,
                 policy_class,
                 line,
+                skip: false,
             });
             return;
         }
