@@ -3613,3 +3613,50 @@ fn pundit_opt_outs_and_params_read_by_another_apps_controller() {
     let f = finding(&v, "action:items#index");
     assert_eq!(f["payload"]["request"][0]["key"], "user_token", "{f:#}");
 }
+
+// A merge that returns a new hash (`info.merge(k: v)`) writes nothing to
+// the column by itself; given to a writer, its keys are written to the
+// column of the record the writer is called on. hcb's
+// `event.wires.build(recipient_information: recipient_information.merge({
+// purpose_code: ... }))` in `LegalEntity::PayoutMethod::Wire` wrote
+// `purpose_code` to the top-level `Wire`'s column, not to its own.
+#[test]
+fn merged_column_hashes_belong_to_the_record_written() {
+    let ws = tree(&[
+        (
+            "bank/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"payouts\" do |t|\n    t.jsonb \"info\"\n  end\n  create_table \"wires\" do |t|\n    t.jsonb \"info\"\n  end\nend\n",
+        ),
+        (
+            "bank/app/models/wire.rb",
+            "class Wire < ApplicationRecord\n  belongs_to :event\nend\n",
+        ),
+        (
+            "bank/app/models/payout.rb",
+            "class Payout < ApplicationRecord\n  def create_transfer(event)\n    event.wires.build(info: info.merge({ purpose: 1 }))\n  end\n\n  def seen!\n    update(info: info.merge(seen: true))\n  end\n\n  def stamp!\n    self.info = info.merge(stamped: true)\n  end\n\n  def as_json(*)\n    info.merge(extra: 1)\n  end\n\n  def seen?\n    info[\"seen\"] || info[\"stamped\"] || info[\"purpose\"]\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Payout.info\n");
+    let f = finding(&v, "jsonb:Payout.info");
+    let written: Vec<(String, Vec<String>)> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|k| !k["written_at"].as_array().unwrap().is_empty())
+        .map(|k| (k["key"].as_str().unwrap().to_string(), strings(&k["written_at"])))
+        .collect();
+    assert_eq!(
+        written,
+        [
+            (
+                "seen".to_string(),
+                vec!["bank/app/models/payout.rb:7".to_string()]
+            ),
+            (
+                "stamped".to_string(),
+                vec!["bank/app/models/payout.rb:11".to_string()]
+            ),
+        ],
+        "{f:#}"
+    );
+}

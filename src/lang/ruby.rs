@@ -2145,9 +2145,42 @@ impl<'pr> Walker<'_, '_> {
         let v = p.value();
         if let Some(h) = v.as_hash_node() {
             self.hash_keys(&col, h.elements(), KeyOp::Write);
+        } else if let Some(args) = self.merged_hashes(&v) {
+            // `update(metadata: metadata.merge(k: v))`: the merged keys are
+            // written to the column given the new hash.
+            for h in args {
+                self.hash_keys(&col, h, KeyOp::Write);
+            }
         } else if v.as_nil_node().is_none() {
             self.opaque(&col, KeyOp::Write, start(&key));
         }
+    }
+
+    /// The hash arguments of a non-mutating merge of a column
+    /// (`metadata.merge(k: v)`, `data.deep_merge({ k: v })`), when every
+    /// argument is a literal hash.
+    fn merged_hashes<'a>(&self, v: &Node<'a>) -> Option<Vec<ruby_prism::NodeList<'a>>> {
+        let c = v.as_call_node()?;
+        let name = c.name();
+        if !matches!(name.as_slice(), b"merge" | b"deep_merge" | b"reverse_merge") {
+            return None;
+        }
+        let r = c.receiver()?.as_call_node()?;
+        if !self.interest.column(&utf8(r.name().as_slice())) {
+            return None;
+        }
+        let args = c.arguments()?;
+        let mut out = Vec::new();
+        for a in args.arguments().iter() {
+            if let Some(h) = a.as_keyword_hash_node() {
+                out.push(h.elements());
+            } else if let Some(h) = a.as_hash_node() {
+                out.push(h.elements());
+            } else {
+                return None;
+            }
+        }
+        (!out.is_empty()).then_some(out)
     }
 
     /// Schema statements, whatever the plan names: the JSON columns a table
@@ -2282,7 +2315,12 @@ impl<'pr> Walker<'_, '_> {
                             self.key(&col, k, KeyOp::Write, at);
                         }
                     }
-                    "merge" | "merge!" | "deep_merge" | "deep_merge!" | "update" | "reverse_merge" => {
+                    // A merge that returns a new hash writes nothing to the
+                    // column by itself (`render json: x.metadata.merge(k:
+                    // 1)`); given to a writer, the writer's keys are the
+                    // column's (`json_pair`, `x.metadata = ...` below).
+                    "merge" | "deep_merge" | "reverse_merge" => {}
+                    "merge!" | "deep_merge!" | "update" | "reverse_merge!" => {
                         for a in args {
                             if let Some(h) = a.as_keyword_hash_node() {
                                 self.hash_keys(&col, h.elements(), KeyOp::Write);
@@ -2297,13 +2335,21 @@ impl<'pr> Walker<'_, '_> {
                 }
             }
             // x.column = { k: v }
-            (Some(_), m) if c.is_attribute_write() && m.ends_with('=') => {
+            (Some(r), m) if c.is_attribute_write() && m.ends_with('=') => {
                 let col = &m[..m.len() - 1];
-                if self.interest.column(col)
-                    && let Some(h) = args.first().and_then(|a| a.as_hash_node())
-                {
-                    let col = col.to_string();
+                if !self.interest.column(col) {
+                    return;
+                }
+                let col = col.to_string();
+                // The record written: `x.metadata = ...` is `x`'s column,
+                // `self.metadata = ...` the class's own.
+                self.json_recv = (r.as_self_node().is_none()).then(|| self.short(r));
+                if let Some(h) = args.first().and_then(|a| a.as_hash_node()) {
                     self.hash_keys(&col, h.elements(), KeyOp::Write);
+                } else if let Some(hashes) = args.first().and_then(|a| self.merged_hashes(a)) {
+                    for h in hashes {
+                        self.hash_keys(&col, h, KeyOp::Write);
+                    }
                 }
             }
             // store_accessor :column, :a, :b / store :column, accessors: [:a]
