@@ -1468,6 +1468,48 @@ pub fn paths_match(route: &str, client: &str, suffix: bool) -> bool {
     })
 }
 
+/// Does the route serve `planned` only by taking one of its literal
+/// segments as a placeholder's value (`/rooms/:id` for `/rooms/closeds`)?
+/// The route's path helpers then fill that placeholder with a record, not
+/// with the literal: they request other paths.
+pub fn fills_literal(route: &str, planned: &str) -> bool {
+    let p = segments(planned);
+    let mut matched = false;
+    for r in expand_optional(route) {
+        let r = segments(&r);
+        if !segs_match(&r, &p) {
+            continue;
+        }
+        matched = true;
+        let same_shape = r
+            .iter()
+            .zip(p.iter())
+            .all(|(rs, ps)| !is_placeholder(rs) || is_placeholder(ps));
+        if same_shape && !r.iter().any(|s| s.starts_with('*')) {
+            return false;
+        }
+    }
+    matched
+}
+
+/// Is the route declared with the planned path itself: segment by
+/// segment a placeholder where `planned` has one, the same literal where
+/// it has a literal (one of the route's optional variants)?
+pub fn same_path(route: &str, planned: &str) -> bool {
+    let p = segments(planned);
+    expand_optional(route).iter().any(|r| {
+        let r = segments(r);
+        r.len() == p.len()
+            && r.iter().zip(p.iter()).all(|(rs, ps)| {
+                if is_placeholder(rs) || is_placeholder(ps) {
+                    is_placeholder(rs) && is_placeholder(ps) && !rs.starts_with('*') && !ps.starts_with('*')
+                } else {
+                    rs == ps
+                }
+            })
+    })
+}
+
 /// How many segments of a client path stand for the same thing in the
 /// route, the paths aligned at their ends: a placeholder where the route
 /// has one, a literal equal to the route's. `articles/:slug` is closer to

@@ -3660,3 +3660,37 @@ fn merged_column_hashes_belong_to_the_record_written() {
         "{f:#}"
     );
 }
+
+// A route that serves the planned path only by taking a literal as a
+// placeholder's value (Rails matches once-campfire's `GET /rooms/closeds`
+// with `resources :rooms`' `/rooms/:id`, declared first) is the planned
+// path's route, but its helpers (`room_url(room)`) request a record's
+// path, not the planned one: they are no callers. The helper of the route
+// declared with the planned path itself still is.
+#[test]
+fn helpers_of_a_placeholder_route_do_not_request_a_literal_path() {
+    let ws = tree(&[
+        (
+            "chat/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :rooms\n  namespace :rooms do\n    resources :closeds\n  end\nend\n",
+        ),
+        (
+            "chat/app/controllers/rooms_controller.rb",
+            "class RoomsController < ApplicationController\n  def show\n  end\n\n  def update\n    redirect_to room_url(@room)\n  end\nend\n",
+        ),
+        (
+            "chat/app/views/rooms/show.html.erb",
+            "<%= link_to 'Closed', rooms_closeds_path %>\n<%= link_to 'Room', room_path(@room) %>\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /rooms/closeds\n        repo: chat\n",
+    );
+    let f = finding(&v, "route:GET /rooms/closeds");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["chat/app/views/rooms/show.html.erb:1"],
+        "{f:#}"
+    );
+}

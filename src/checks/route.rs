@@ -171,7 +171,12 @@ pub fn prefilter_words(plan: &Plan, routes: &[Route]) -> Vec<String> {
         };
         // The repo is not known here: every app's first match.
         for r in matching(&rn, routes, |f| f) {
-            for o in routes.iter().filter(|o| o.path == r.path) {
+            // The served route's helpers, and those of a route declared with
+            // the planned path that an earlier one shadows (see `check`).
+            for o in routes
+                .iter()
+                .filter(|o| o.path == r.path || crate::routing::same_path(&o.path, &rn.path))
+            {
                 if let Some(n) = &o.name {
                     out.insert(format!("{n}_path"));
                     out.insert(format!("{n}_url"));
@@ -702,9 +707,27 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let mut unseen: Vec<String> = Vec::new();
     // Rails helpers, in the app's repo (helpers exist only there).
     let mut names = BTreeSet::new();
-    for r in &routes {
+    // A route that serves the planned path only through a placeholder
+    // (`/rooms/:id` for `GET /rooms/closeds`): its helpers (`room_url(room)`)
+    // request a record's path, not the planned one.
+    for r in routes
+        .iter()
+        .filter(|r| !crate::routing::fills_literal(&r.path, &rn.path))
+    {
         for n in helper_names(r, &ix.routes, repo_of) {
             names.insert((n, repo_of(r.file)));
+        }
+    }
+    // The helper of a route declared with the planned path itself, even
+    // when an earlier placeholder route serves it (`rooms_closeds_path`
+    // requests `/rooms/closeds`, whichever route Rails picks).
+    let served: BTreeSet<u32> = routes.iter().map(|r| repo_of(r.file)).collect();
+    for o in &ix.routes {
+        if let Some(n) = &o.name
+            && served.contains(&repo_of(o.file))
+            && crate::routing::same_path(&o.path, &rn.path)
+        {
+            names.insert((n.clone(), repo_of(o.file)));
         }
     }
     for (name, repo) in &names {
