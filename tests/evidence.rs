@@ -3694,3 +3694,35 @@ fn helpers_of_a_placeholder_route_do_not_request_a_literal_path() {
         "{f:#}"
     );
 }
+
+// A JSON key read in SQL belongs to the table that qualifies the column
+// (`payouts.info->>'k'`) or, in a schema's index expression, to the
+// `create_table` it is in: hcb's `raw_pending_stripe_transactions` index on
+// `stripe_transaction -> 'card'` was a read of `RawStripeTransaction`'s
+// column of the same name.
+#[test]
+fn sql_key_reads_belong_to_their_table() {
+    let ws = tree(&[
+        (
+            "bank/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"payouts\" do |t|\n    t.jsonb \"info\"\n    t.index \"((info ->> 'own'::text))\", name: \"a\"\n  end\n  create_table \"pending_payouts\" do |t|\n    t.jsonb \"info\"\n    t.index \"((info ->> 'pending'::text))\", name: \"b\"\n  end\nend\n",
+        ),
+        (
+            "bank/app/models/payout.rb",
+            "class Payout < ApplicationRecord\n  scope :by_kind, -> { where(\"payouts.info->>'kind' = ?\", 1) }\n  scope :by_other, -> { joins(:pending).where(\"pending_payouts.info->>'other' = ?\", 1) }\nend\n",
+        ),
+        (
+            "bank/app/models/pending_payout.rb",
+            "class PendingPayout < ApplicationRecord\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Payout.info\n");
+    let f = finding(&v, "jsonb:Payout.info");
+    let read: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(read, ["kind", "own"], "{f:#}");
+}

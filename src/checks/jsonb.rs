@@ -49,6 +49,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .rsplit_once('.')
         .map(|(model, _)| model.rsplit("::").next().unwrap_or(model));
     let mut other_tables: BTreeSet<String> = BTreeSet::new();
+    let mut other_tables_named: BTreeSet<String> = BTreeSet::new();
     // The other models (or tables) with a column of this name, flattened
     // (`Envelope`, `envelopes` → `envelope`).
     let flat_model = |s: &str| {
@@ -73,6 +74,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             && Some(t.as_str()) != model_leaf
         {
             other_tables.insert(format!("{t} ({})", ctx.loc(*fi, d.line)));
+            other_tables_named.insert(t.clone());
             other_models.insert(flat_model(t));
             other_model_words.push(super::method::words(&crate::inflect::singularize(t)));
             continue;
@@ -115,6 +117,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         let recv = recv?;
         if recv.split(['.', '(']).next() == Some(leaf) {
             return Some(true);
+        }
+        // A table that qualifies the column in SQL (`payouts.data->>'k'`,
+        // an index of `create_table :payouts`): the model's own, or another.
+        if table.as_deref() == Some(recv) {
+            return Some(true);
+        }
+        if other_tables_named.contains(recv) {
+            return Some(false);
         }
         // The segments of the receiver chain, last first: a scope or a
         // query (`items.failed`, `items.where(...)`) names no class, so the

@@ -163,7 +163,7 @@ pub fn sql_keys_in(text: &str, base_line: u32, interest: &Interest) -> Vec<JsonK
                 key: key.to_string(),
                 op: KeyOp::Read,
                 line,
-                recv: None,
+                recv: sql_qualifier(&text[..i]),
             });
         }
     }
@@ -206,10 +206,24 @@ fn sql_keys_any(text: &str, base_line: u32) -> Vec<JsonKey> {
             key: key.to_string(),
             op: KeyOp::Read,
             line: base_line + text[..start].matches('\n').count() as u32,
-            recv: None,
+            recv: sql_qualifier(&text[..start]),
         });
     }
     out
+}
+
+/// The table (or alias) that qualifies a column in SQL, from the text just
+/// before the column: `affiliations.` in `affiliations.metadata->>'k'`,
+/// `"affiliations".` quoted.
+fn sql_qualifier(before: &str) -> Option<String> {
+    let b = before.strip_suffix('"').unwrap_or(before);
+    let b = b.strip_suffix('.')?;
+    let b = b.strip_suffix('"').unwrap_or(b);
+    let ident = b
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .next()
+        .filter(|t| !t.is_empty() && !t.as_bytes()[0].is_ascii_digit())?;
+    Some(ident.to_string())
 }
 
 /// Compile the queries of these languages now, in parallel (query

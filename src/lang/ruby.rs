@@ -824,7 +824,17 @@ impl<'pr> Walker<'_, '_> {
                     let loc = s.content_loc();
                     let text = String::from_utf8_lossy(loc.as_slice());
                     if text.contains("->") {
-                        let keys = sql_keys_in(&text, self.line(loc.start()), self.interest);
+                        let mut keys = sql_keys_in(&text, self.line(loc.start()), self.interest);
+                        // An index expression in a schema's `create_table
+                        // :t` block reads `t`'s column.
+                        let at = loc.start();
+                        if let Some((_, _, table)) =
+                            self.tables.iter().rev().find(|(s, e, _)| *s <= at && at < *e)
+                        {
+                            for k in keys.iter_mut().filter(|k| k.recv.is_none()) {
+                                k.recv = Some(table.clone());
+                            }
+                        }
                         self.b.facts.json_keys.extend(keys);
                     }
                 }
