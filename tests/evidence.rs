@@ -3087,7 +3087,7 @@ fn finder_receivers_and_builder_elements() {
 
 // A dynamic call on a variable keeps its receiver (`variant.send(attr)`):
 // named after a class of the workspace unrelated to the owner, it cannot
-// reach `UsersController#create` (solidus's stock items view, issue 14);
+// reach `UserCreator#create` (solidus's stock items view, issue 14);
 // `resource.public_send(attr)` names no class and may.
 #[test]
 fn dynamic_calls_on_variables_named_after_other_classes() {
@@ -3097,16 +3097,16 @@ fn dynamic_calls_on_variables_named_after_other_classes() {
             "class Variant < ApplicationRecord\nend\n",
         ),
         (
-            "app/app/controllers/users_controller.rb",
-            "class UsersController < ApplicationController\n  # create\n  def create\n  end\nend\n",
+            "app/app/services/user_creator.rb",
+            "class UserCreator\n  # create\n  def create\n  end\nend\n",
         ),
         (
             "app/app/views/stock/_row.html.erb",
             "<%# create %>\n<%= variant.send(attr[:name]) %>\n<%= resource.public_send(attr) %>\n",
         ),
     ]);
-    let v = audit_points(ws.path(), "      - method: UsersController#create\n");
-    let f = finding(&v, "method:UsersController#create");
+    let v = audit_points(ws.path(), "      - method: UserCreator#create\n");
+    let f = finding(&v, "method:UserCreator#create");
     assert_eq!(
         strings(&f["dynamic_callers"]),
         ["app/app/views/stock/_row.html.erb:3"],
@@ -3255,7 +3255,8 @@ fn clients_request_the_planned_path_and_real_formats() {
 
 // A dynamic site reaches the point's owner only when its receiver may hold
 // one: `Dashboard.new(app: a).send(kind)` is a `Dashboard`'s (chaskiq's
-// was a possible caller of `Agents::SessionsController#create`); in
+// was a possible caller of `Agents::SessionsController#create`; here a
+// service's `create`, since no object holds a controller); in
 // TypeScript, `this.marks[name]()` calls a property of what a field named
 // after another class holds (outline's markdown serializer was a possible
 // caller of an email's `render`), `tunnelAgent[method]()` a property of a
@@ -3265,8 +3266,8 @@ fn clients_request_the_planned_path_and_real_formats() {
 fn dynamic_sites_on_another_class_do_not_reach_the_owner() {
     let ws = tree(&[
         (
-            "app/app/controllers/sessions_controller.rb",
-            "class SessionsController < ApplicationController\n  def create\n    head :ok\n  end\nend\n",
+            "app/app/services/session_starter.rb",
+            "class SessionStarter\n  def create\n    :ok\n  end\nend\n",
         ),
         (
             "app/app/graphql/app_type.rb",
@@ -3299,9 +3300,9 @@ fn dynamic_sites_on_another_class_do_not_reach_the_owner() {
     ]);
     let v = audit_points(
         ws.path(),
-        "      - method: SessionsController#create\n      - method: MentionEmail#render\n      - method: Strike#toMarkdown\n",
+        "      - method: SessionStarter#create\n      - method: MentionEmail#render\n      - method: Strike#toMarkdown\n",
     );
-    let f = finding(&v, "method:SessionsController#create");
+    let f = finding(&v, "method:SessionStarter#create");
     assert_eq!(
         strings(&f["dynamic_callers"]),
         ["app/app/graphql/app_type.rb:4"],
@@ -3725,4 +3726,41 @@ fn sql_key_reads_belong_to_their_table() {
         .map(|k| k["key"].as_str().unwrap())
         .collect();
     assert_eq!(read, ["kind", "own"], "{f:#}");
+}
+
+// Rails makes a controller for each request and no other object holds one:
+// a dynamic dispatch on a variable outside the controller
+// (`existing.public_send(field)` in hcb's payout service) is no possible
+// call of a controller action; `controller.send(action)` still is.
+#[test]
+fn dispatches_on_objects_do_not_reach_controller_actions() {
+    let ws = tree(&[
+        (
+            "bank/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :ledgers, only: [:show]\nend\n",
+        ),
+        (
+            "bank/app/controllers/ledgers_controller.rb",
+            "class LedgersController < ApplicationController\n  def show\n  end\nend\n",
+        ),
+        (
+            "bank/app/services/update.rb",
+            "class Update\n  def run(existing, field)\n    existing.public_send(field) # show it masked\n  end\nend\n",
+        ),
+        (
+            "bank/lib/dispatch.rb",
+            "class Dispatch\n  def run(controller, action)\n    controller.send(action) # show\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: LedgersController#show\n        repo: bank\n",
+    );
+    let f = finding(&v, "method:LedgersController#show");
+    let sites: Vec<&str> = f["dynamic_call_sites"]
+        .as_array()
+        .map(|a| a.iter().map(|s| s["location"].as_str().unwrap()).collect())
+        .unwrap_or_default();
+    assert!(!sites.contains(&"bank/app/services/update.rb:3"), "{f:#}");
+    assert!(sites.contains(&"bank/lib/dispatch.rb:3"), "{f:#}");
 }
