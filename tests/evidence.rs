@@ -3764,3 +3764,25 @@ fn dispatches_on_objects_do_not_reach_controller_actions() {
     assert!(!sites.contains(&"bank/app/services/update.rb:3"), "{f:#}");
     assert!(sites.contains(&"bank/lib/dispatch.rb:3"), "{f:#}");
 }
+
+// A plan's `Wire` is the class declared as `Wire`, whose table is `wires`,
+// not a namespaced `LegalEntity::Wire` with `self.table_name =
+// "user_wires"` (hcb's `jsonb: Wire.recipient_information` was declared on
+// `user_payout_method_wires`).
+#[test]
+fn a_models_table_is_its_own_not_a_namesakes() {
+    let ws = tree(&[
+        (
+            "bank/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"user_wires\" do |t|\n    t.jsonb \"info\"\n  end\n  create_table \"wires\" do |t|\n    t.jsonb \"info\"\n  end\nend\n",
+        ),
+        ("bank/app/models/wire.rb", "class Wire < ApplicationRecord\nend\n"),
+        (
+            "bank/app/models/legal_entity/wire.rb",
+            "module LegalEntity\n  class Wire < ApplicationRecord\n    self.table_name = \"user_wires\"\n\n    def label\n      info[\"label\"]\n    end\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Wire.info\n");
+    let f = finding(&v, "jsonb:Wire.info");
+    assert_eq!(definition_locations(f), ["bank/db/schema.rb:6"], "{f:#}");
+}

@@ -33,9 +33,18 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     // Rails default (`Receipt` → `receipts`).
     let table: Option<String> = m.name.rsplit_once('.').map(|(model, _)| {
         let leaf = model.rsplit("::").next().unwrap_or(model);
+        let model = model.trim_start_matches("::");
+        // A plan's `Wire` that the workspace declares as is is that class,
+        // not `LegalEntity::PayoutMethod::Wire` (hcb's, whose table is
+        // `user_payout_method_wires`); a partial name (`Wire` for
+        // `Billing::Wire` alone) falls back to a class ending with it.
+        let declared = !ix.classes.declared_at(model).is_empty();
         ix.table_names
-            .get(model.trim_start_matches("::"))
+            .get(model)
             .or_else(|| {
+                if declared {
+                    return None;
+                }
                 ix.table_names
                     .iter()
                     .find(|(o, _)| o.rsplit("::").next() == Some(leaf))
