@@ -3786,3 +3786,43 @@ fn a_models_table_is_its_own_not_a_namesakes() {
     let f = finding(&v, "jsonb:Wire.info");
     assert_eq!(definition_locations(f), ["bank/db/schema.rb:6"], "{f:#}");
 }
+
+// Next.js calls the functions some files export by convention: a root
+// `proxy.ts`'s `proxy` (ai-chatbot's was `no-callers` with confidence
+// high). Nothing in the code calls them: the
+// verdict stays, with low confidence and a note naming Next.js. The same
+// name in another file is an ordinary function.
+#[test]
+fn next_js_file_conventions_are_framework_calls() {
+    let ws = tree(&[
+        (
+            "web/proxy.ts",
+            "import { NextResponse } from \"next/server\";\nexport async function proxy(request: Request) {\n  return NextResponse.next();\n}\n",
+        ),
+        (
+            "web/app/api/chat/route.ts",
+            "export async function POST(request: Request) {\n  return new Response(\"ok\");\n}\n",
+        ),
+        ("web/lib/agent.ts", "export function relay() {\n  return 1;\n}\n"),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: proxy\n        repo: web\n      - method: POST\n        repo: web\n      - method: relay\n        repo: web\n",
+    );
+    let f = finding(&v, "method:proxy");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"].as_str().unwrap().contains("Next.js (middleware)"),
+        "{f:#}"
+    );
+    // The route table already calls a route handler.
+    let f = finding(&v, "method:POST");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/app/api/chat/route.ts:1"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:relay");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

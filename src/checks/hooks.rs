@@ -129,6 +129,54 @@ const SCRIPT: &[(&str, &str)] = &[
     ("toString", "string conversion"),
 ];
 
+/// Functions a framework calls because of the file that exports them:
+/// (file stem, exported names, who calls them). Next.js calls a root
+/// `middleware.ts` / `proxy.ts` (its 16th version's name), a root
+/// `instrumentation.ts`, an app-router `route.ts`'s HTTP-verb handlers
+/// and the data functions of pages and layouts.
+const SCRIPT_FILES: &[(&[&str], &[&str], &str)] = &[
+    (
+        &["middleware", "proxy"],
+        &["middleware", "proxy"],
+        "Next.js (middleware)",
+    ),
+    (
+        &["instrumentation"],
+        &["register", "onRequestError"],
+        "Next.js (instrumentation)",
+    ),
+    (
+        &["route"],
+        &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+        "Next.js (route handlers)",
+    ),
+    (
+        &["page", "layout", "default", "template"],
+        &["generateMetadata", "generateStaticParams", "generateViewport"],
+        "Next.js (app router)",
+    ),
+];
+
+/// Data functions of a Next.js pages-router page, whatever its file name.
+const NEXT_PAGE_DATA: [&str; 3] = ["getServerSideProps", "getStaticProps", "getStaticPaths"];
+
+/// Who calls the TypeScript/JavaScript function `name` defined in the file
+/// at `path` by the file's convention (see `SCRIPT_FILES`).
+pub fn file_convention(name: &str, path: &str) -> Option<&'static str> {
+    if NEXT_PAGE_DATA.contains(&name) && (path.starts_with("pages/") || path.contains("/pages/")) {
+        return Some("Next.js (pages router)");
+    }
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let (stem, ext) = file.rsplit_once('.')?;
+    if !matches!(ext, "ts" | "tsx" | "js" | "jsx" | "mjs" | "mts") {
+        return None;
+    }
+    SCRIPT_FILES
+        .iter()
+        .find(|(stems, names, _)| stems.contains(&stem) && names.contains(&name))
+        .map(|(_, _, who)| *who)
+}
+
 /// Who calls `name` by convention, for a method defined in Ruby (`ruby`)
 /// or in TypeScript/JavaScript.
 pub fn caller_of(name: &str, ruby: bool) -> Option<&'static str> {
@@ -149,6 +197,14 @@ mod tests {
         assert_eq!(caller_of("refresh_totals", true), None);
         assert_eq!(caller_of("included", true), Some("Ruby (`include`)"));
         assert_eq!(caller_of("included", false), None);
+        assert_eq!(file_convention("proxy", "proxy.ts"), Some("Next.js (middleware)"));
+        assert_eq!(
+            file_convention("POST", "app/api/chat/route.ts"),
+            Some("Next.js (route handlers)")
+        );
+        assert_eq!(file_convention("proxy", "lib/proxy.rb"), None);
+        assert_eq!(file_convention("proxy", "lib/agent.ts"), None);
+        assert_eq!(file_convention("helper", "route.ts"), None);
         for table in [RUBY, SCRIPT] {
             let mut names: Vec<&str> = table.iter().map(|(n, _)| *n).collect();
             let len = names.len();

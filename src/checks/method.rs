@@ -1213,6 +1213,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             Text::raw_list(&at, ", ")
         ));
     }
+    // A function the framework calls because of the file that exports it
+    // (a Next.js `proxy.ts`'s `proxy`, a `route.ts`'s `POST`).
+    let convention = |defs: &[(FileIdx, &Def)]| {
+        defs.iter().find_map(|(fi, d)| {
+            (family(ctx, *fi) == Some(Family::Script))
+                .then(|| super::hooks::file_convention(&d.name, &ix.file(*fi).path))
+                .flatten()
+        })
+    };
     if !defs.is_empty() && non_test.is_empty() && routed.is_empty() && enqueue_callers == 0 {
         if !f.test_callers.is_empty() {
             f.problem(
@@ -1236,6 +1245,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             if let Some(who) = families
                 .iter()
                 .find_map(|fam| super::hooks::caller_of(&mn.name, *fam == Family::Ruby))
+                .or_else(|| convention(&defs))
             {
                 f.low_confidence(msg!(
                     "{} is a hook that {} calls: the framework calls it, not the scanned code",
@@ -1251,7 +1261,8 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             // A framework hook: called by convention, from outside the code.
             let hook = families
                 .iter()
-                .find_map(|fam| super::hooks::caller_of(&mn.name, *fam == Family::Ruby));
+                .find_map(|fam| super::hooks::caller_of(&mn.name, *fam == Family::Ruby))
+                .or_else(|| convention(&defs));
             if let Some(who) = hook {
                 f.low_confidence(msg!(
                     "{} is a hook that {} calls: the framework calls it, not the scanned code",
