@@ -3826,3 +3826,46 @@ fn next_js_file_conventions_are_framework_calls() {
     let f = finding(&v, "method:relay");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// A receiver variable named after a class holds that class only when the
+// class is of the call's own app, and not when the variable is the last
+// words of the owner's name: casa's `report.contacts_this_month` (a
+// `MetricsReport`) was no call because hcb declares `Reimbursement::Report`
+// (`no-callers` with confidence high).
+#[test]
+fn receivers_named_after_classes_of_another_app_or_the_owners_last_word() {
+    let ws = tree(&[
+        (
+            "bank/app/models/stats.rb",
+            "class Stats < ApplicationRecord\nend\n",
+        ),
+        (
+            "casa/app/models/report.rb",
+            "class Report < ApplicationRecord\nend\n",
+        ),
+        (
+            "casa/app/models/metrics_report.rb",
+            "class MetricsReport\n  def contacts_this_month\n    1\n  end\nend\n",
+        ),
+        (
+            "casa/app/models/digest.rb",
+            "class Digest\n  def total\n    1\n  end\nend\n",
+        ),
+        (
+            "casa/app/controllers/analytics_controller.rb",
+            "class AnalyticsController < ApplicationController\n  def index\n    kpis(MetricsReport.new, Digest.new)\n  end\n\n  def kpis(report, stats)\n    report.contacts_this_month + stats.total\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: MetricsReport#contacts_this_month\n        repo: casa\n      - method: Digest#total\n        repo: casa\n",
+    );
+    for id in ["method:Digest#total", "method:MetricsReport#contacts_this_month"] {
+        let f = finding(&v, id);
+        assert_eq!(
+            strings(&f["callers_found"]),
+            ["casa/app/controllers/analytics_controller.rb:7"],
+            "{f:#}"
+        );
+    }
+}

@@ -2533,10 +2533,25 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         {
             let var = receiver_var(text);
             let class = crate::inflect::camelize(var);
-            let named = ix.classes.owners_named(&class);
+            // Classes of the call's own app: another repo's `Report` says
+            // nothing about casa's `report`.
+            let named: Vec<String> = ix
+                .classes
+                .owners_named(&class)
+                .into_iter()
+                .filter(|k| {
+                    ix.classes
+                        .declared_at(k)
+                        .iter()
+                        .any(|l| ix.file(l.file).repo == repo)
+                })
+                .collect();
             if var.starts_with(|ch: char| ch.is_ascii_lowercase())
                 && !named.is_empty()
                 && !names_class_in(&ix.classes, &ix.resolution, var, leaf(owner))
+                // `report` may hold a `MetricsReport`: the last words of
+                // the owner's name.
+                && !is_word_suffix(var, leaf(owner))
                 && !named.iter().any(|k| di.descends(k) || ix.classes.is_a(owner, k))
             {
                 return None;
