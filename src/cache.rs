@@ -231,8 +231,10 @@ type Record = (u128, u64, u64);
 /// Encoded entries by key.
 type Batch = Vec<(u128, Vec<u8>)>;
 
-/// Index record: key, offset and length of the entry in its pack.
-const RECORD: usize = 16 + 8 + 8;
+/// Index record: key and length of the entry in its pack (entries follow
+/// each other from the start of the pack, in the index's order, so each
+/// offset is the sum of the lengths before it).
+const RECORD: usize = 16 + 4;
 /// Footer: index offset, entry count, index checksum, fingerprint, magic.
 const FOOTER: usize = 8 + 8 + 8 + 16 + 8;
 const PACK_MAGIC: &[u8; 8] = b"seampak\0";
@@ -296,14 +298,18 @@ fn read_pack_index(f: &std::fs::File, len: u64) -> Option<([u8; 16], Vec<Record>
         return None;
     }
     let mut records = Vec::with_capacity(count as usize);
+    let mut off = 0u64;
     for r in raw.chunks_exact(RECORD) {
         let key = u128::from_le_bytes(r[0..16].try_into().ok()?);
-        let off = u64::from_le_bytes(r[16..24].try_into().ok()?);
-        let n = u64::from_le_bytes(r[24..32].try_into().ok()?);
+        let n = u64::from(u32::from_le_bytes(r[16..20].try_into().ok()?));
         if off.checked_add(n)? > at {
             return None;
         }
         records.push((key, off, n));
+        off += n;
+    }
+    if off != at {
+        return None;
     }
     Some((salt, records))
 }
@@ -318,9 +324,10 @@ fn write_pack(root: &Path, salt: &[u8; 16], entries: &[(u128, &[u8])], seq: u64)
     let written = (|| -> std::io::Result<()> {
         for (key, bytes) in entries {
             out.write_all(bytes)?;
+            let n =
+                u32::try_from(bytes.len()).map_err(|_| std::io::Error::other("cache entry over 4 GiB"))?;
             index.extend_from_slice(&key.to_le_bytes());
-            index.extend_from_slice(&at.to_le_bytes());
-            index.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            index.extend_from_slice(&n.to_le_bytes());
             at += bytes.len() as u64;
         }
         out.write_all(&index)?;
