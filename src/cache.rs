@@ -9,10 +9,13 @@
 //! written as one pack, `<dir>/facts-v<FORMAT>/<16 hex>.pack` (entries, an
 //! index, a footer), to a temporary file renamed into place, so readers
 //! never see a torn pack: creating a file costs ~350 us on the measured VM,
-//! appending an entry ~1 us. Each entry carries a header (magic, format,
-//! the fingerprint of the extracting code, the key, the payload's lengths
-//! and checksum; the payload is postcard, compressed with zstd): a corrupt,
-//! truncated or foreign entry or pack reads as a miss and is rewritten. An entry holds no path at all, so
+//! appending an entry ~1 us. A pack's footer holds its magic, its index's
+//! checksum and the fingerprint of the extracting code; each entry a
+//! 12-byte header (the decoded length, and a checksum of the payload seeded
+//! with the key, which itself hashes the fingerprint); the payload is
+//! postcard (the largest facts as per-file string tables and columns,
+//! `facts/compact.rs`), compressed with zstd: a corrupt, truncated or
+//! foreign entry or pack reads as a miss and is rewritten. An entry holds no path at all, so
 //! entries can be copied between machines and checkouts. This module never
 //! writes anywhere but under the cache directory.
 
@@ -25,20 +28,24 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
-use xxhash_rust::xxh3::{xxh3_64, xxh3_128};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, xxh3_128};
 
 /// Version of the entry layout (header and payload encoding). Entries of
 /// another format live in another directory and are never read.
-pub const FORMAT: u32 = 2;
-const MAGIC: &[u8; 8] = b"seamfct\0";
-/// Magic, format, fingerprint, key, stored length, decoded length, checksum.
-const HEADER: usize = 8 + 4 + 16 + 16 + 8 + 8 + 8;
+pub const FORMAT: u32 = 3;
+/// The decoded length and the checksum of the payload seeded with the
+/// entry's key. The key, the fingerprint (the
+/// key's salt, repeated in the pack's footer) and the format (the
+/// directory, and the pack's magic) are not repeated in each entry: an
+/// entry read under another key, or of another fingerprint, fails its
+/// checksum.
+const HEADER: usize = 4 + 8;
 /// zstd level of the payload: level 1 already takes postcard's facts to a
 /// quarter (calls repeat their owners and receivers), and decodes at over
 /// 1 GB/s (bench/src/bin/cache-formats.rs).
 const ZSTD_LEVEL: i32 = 1;
 /// An entry whose facts would decode to more than this is not valid.
-const MAX_DECODED: u64 = 1 << 30;
+const MAX_DECODED: u32 = 1 << 30;
 
 thread_local! {
     // zstd contexts are costly to make (tens of microseconds): one per thread.
@@ -96,6 +103,13 @@ pub enum Mode {
 /// fingerprint, hashed together.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Key(u128);
+
+impl Key {
+    /// The seed of an entry's checksum: both halves of the key.
+    fn seed(self) -> u64 {
+        (self.0 as u64) ^ ((self.0 >> 64) as u64)
+    }
+}
 
 /// The hash of a file's content (xxh3, 128 bits).
 pub fn content_hash(bytes: &[u8]) -> u128 {
@@ -217,8 +231,10 @@ type Record = (u128, u64, u64);
 /// Encoded entries by key.
 type Batch = Vec<(u128, Vec<u8>)>;
 
-/// Index record: key, offset and length of the entry in its pack.
-const RECORD: usize = 16 + 8 + 8;
+/// Index record: key and length of the entry in its pack (entries follow
+/// each other from the start of the pack, in the index's order, so each
+/// offset is the sum of the lengths before it).
+const RECORD: usize = 16 + 4;
 /// Footer: index offset, entry count, index checksum, fingerprint, magic.
 const FOOTER: usize = 8 + 8 + 8 + 16 + 8;
 const PACK_MAGIC: &[u8; 8] = b"seampak\0";
@@ -282,14 +298,18 @@ fn read_pack_index(f: &std::fs::File, len: u64) -> Option<([u8; 16], Vec<Record>
         return None;
     }
     let mut records = Vec::with_capacity(count as usize);
+    let mut off = 0u64;
     for r in raw.chunks_exact(RECORD) {
         let key = u128::from_le_bytes(r[0..16].try_into().ok()?);
-        let off = u64::from_le_bytes(r[16..24].try_into().ok()?);
-        let n = u64::from_le_bytes(r[24..32].try_into().ok()?);
+        let n = u64::from(u32::from_le_bytes(r[16..20].try_into().ok()?));
         if off.checked_add(n)? > at {
             return None;
         }
         records.push((key, off, n));
+        off += n;
+    }
+    if off != at {
+        return None;
     }
     Some((salt, records))
 }
@@ -304,9 +324,10 @@ fn write_pack(root: &Path, salt: &[u8; 16], entries: &[(u128, &[u8])], seq: u64)
     let written = (|| -> std::io::Result<()> {
         for (key, bytes) in entries {
             out.write_all(bytes)?;
+            let n =
+                u32::try_from(bytes.len()).map_err(|_| std::io::Error::other("cache entry over 4 GiB"))?;
             index.extend_from_slice(&key.to_le_bytes());
-            index.extend_from_slice(&at.to_le_bytes());
-            index.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            index.extend_from_slice(&n.to_le_bytes());
             at += bytes.len() as u64;
         }
         out.write_all(&index)?;
@@ -436,22 +457,17 @@ impl Cache {
 
     fn decode(&self, key: Key, bytes: &[u8]) -> Option<FileFacts> {
         let header = bytes.get(..HEADER)?;
-        if &header[..8] != MAGIC
-            || header[8..12] != FORMAT.to_le_bytes()
-            || header[12..28] != self.salt
-            || header[28..44] != key.0.to_le_bytes()
-        {
-            return None;
-        }
-        let len = u64::from_le_bytes(header[44..52].try_into().ok()?);
-        let decoded_len = u64::from_le_bytes(header[52..60].try_into().ok()?);
-        let sum = u64::from_le_bytes(header[60..68].try_into().ok()?);
+        let len = u32::from_le_bytes(header[0..4].try_into().ok()?);
+        let sum = u64::from_le_bytes(header[4..12].try_into().ok()?);
         let payload = &bytes[HEADER..];
-        if payload.len() as u64 != len || decoded_len > MAX_DECODED || xxh3_64(payload) != sum {
+        if xxh3_64_with_seed(payload, key.seed()) != sum {
             return None;
         }
-        let raw = with_zstd(|_, d| d.decompress(payload, decoded_len as usize).ok())??;
-        if raw.len() as u64 != decoded_len {
+        if len > MAX_DECODED {
+            return None;
+        }
+        let raw = with_zstd(|_, d| d.decompress(payload, len as usize).ok())??;
+        if raw.len() != len as usize {
             return None;
         }
         postcard::from_bytes(&raw).ok()
@@ -461,16 +477,15 @@ impl Cache {
     /// run's entries as one pack.
     pub fn store(&self, key: Key, facts: &FileFacts) -> std::io::Result<()> {
         let raw = postcard::to_stdvec(facts).map_err(std::io::Error::other)?;
+        let len = u32::try_from(raw.len())
+            .ok()
+            .filter(|n| *n <= MAX_DECODED)
+            .ok_or_else(|| std::io::Error::other("facts too large for an entry"))?;
         let payload =
             with_zstd(|c, _| c.compress(&raw)).ok_or_else(|| std::io::Error::other("no zstd context"))??;
         let mut bytes = Vec::with_capacity(HEADER + payload.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&FORMAT.to_le_bytes());
-        bytes.extend_from_slice(&self.salt);
-        bytes.extend_from_slice(&key.0.to_le_bytes());
-        bytes.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&(raw.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&xxh3_64(&payload).to_le_bytes());
+        bytes.extend_from_slice(&len.to_le_bytes());
+        bytes.extend_from_slice(&xxh3_64_with_seed(&payload, key.seed()).to_le_bytes());
         bytes.extend_from_slice(&payload);
         let full = {
             let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
@@ -743,8 +758,19 @@ mod tests {
         let c3 = reopen();
         assert_eq!(c3.load(key(&c, 0)), None);
         assert!(c3.broken.is_empty());
-        // An entry read under another key is not taken.
-        let entry = &good[..good.len() - FOOTER];
+        // An entry read under another key is not taken (its checksum is
+        // seeded with its key, which the header does not repeat).
+        std::fs::write(&path, &good).unwrap();
+        let (_, records) = read_pack_index(&std::fs::File::open(&path).unwrap(), good.len() as u64).unwrap();
+        let (k, off, n) = records[0];
+        let entry = &good[off as usize..(off + n) as usize];
+        assert!(c.decode(Key(k), entry).is_some());
+        let other = if Key(k) == key(&c, 0) {
+            key(&c, 1)
+        } else {
+            key(&c, 0)
+        };
+        assert_eq!(c.decode(other, entry), None);
         assert_eq!(c.decode(key(&c, 7), entry), None);
         // Rewritten, it reads again.
         std::fs::remove_file(&path).unwrap();

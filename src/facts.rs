@@ -8,6 +8,7 @@
 //! and env read), and `Interest` selects JSON columns and, for languages
 //! that still filter, names. It never touches the file system.
 
+mod compact;
 mod resolve;
 mod servers;
 mod wrappers;
@@ -1012,11 +1013,14 @@ pub struct Effect {
 /// Everything extracted from one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileFacts {
+    #[serde(with = "compact::defs")]
     pub defs: Vec<Def>,
+    #[serde(with = "compact::calls")]
     pub calls: Vec<Call>,
     pub scopes: Vec<Scope>,
     pub dynamic: Vec<Dynamic>,
     pub env_reads: Vec<EnvRead>,
+    #[serde(with = "compact::json_keys")]
     pub json_keys: Vec<JsonKey>,
     pub json_opaque: Vec<JsonOpaque>,
     pub config_defs: Vec<ConfigDef>,

@@ -3,7 +3,8 @@
 //! as the cache stores them (`Interest::everything`), then times, on one
 //! thread, the content hash (xxh3-128 vs BLAKE3) and the entry encoding
 //! (postcard vs bincode, both through serde: encoded bytes, encode and
-//! decode time). rkyv is not measured: it needs its own derive on every fact
+//! decode time), and where the compressed bytes are (per fact; the calls'
+//! strings). rkyv is not measured: it needs its own derive on every fact
 //! struct, which every new fact field would have to carry.
 //!
 //! ```sh
@@ -64,6 +65,8 @@ fn main() {
         .map(|(k, n)| format!("{k} {:.0}%", 100.0 * *n as f64 / total as f64))
         .collect();
     println!("largest facts (share of JSON): {}", top.join(", "));
+    call_strings(&facts);
+    zstd_share(&facts);
     let mb_s = |secs: f64| bytes as f64 / 1e6 / secs;
     let t = Instant::now();
     let mut x = 0u128;
@@ -177,5 +180,120 @@ fn main() {
         100.0 * size as f64 / bytes as f64,
         enc * 1e3,
         dec * 1e3
+    );
+}
+
+/// Where the bytes of the calls' strings are (distinct per file).
+fn call_strings(facts: &[FileFacts]) {
+    use seamscan::facts::Recv;
+    let mut by: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    let mut calls = 0;
+    let mut bare_refs = 0;
+    for f in facts {
+        bare_refs += f
+            .calls
+            .iter()
+            .filter(|c| c.via == seamscan::facts::Via::Reference && c.recv == Recv::Implicit)
+            .count();
+        let mut seen = std::collections::HashSet::new();
+        calls += f.calls.len();
+        for c in &f.calls {
+            let mut add = |k: &'static str, s: &str| {
+                let e = by.entry(k).or_default();
+                e.0 += s.len();
+                if seen.insert(s.to_string()) {
+                    e.1 += s.len();
+                }
+            };
+            add("name", &c.name);
+            if let Some(o) = &c.owner {
+                add("owner", o);
+            }
+            match &c.recv {
+                Recv::Const(x) => add("const", x),
+                Recv::Expr(x) => add("expr", x),
+                Recv::Module(x) => add("module", x),
+                _ => {}
+            }
+        }
+    }
+    println!(
+        "calls {calls} (bare references, which a plan that names none of them drops: {bare_refs}); string bytes (all, distinct per file): {by:?}"
+    );
+}
+
+/// The compressed bytes each fact takes: the total (zstd-1 of postcard)
+/// less the total with that fact emptied.
+#[allow(clippy::type_complexity)]
+fn zstd_share(facts: &[FileFacts]) {
+    let size = |f: &FileFacts| {
+        zstd::bulk::compress(&postcard::to_stdvec(f).unwrap(), 1)
+            .unwrap()
+            .len()
+    };
+    let total: usize = facts.iter().map(size).sum();
+    let clears: Vec<(&str, fn(&mut FileFacts))> = vec![
+        ("defs", |f: &mut FileFacts| f.defs = Default::default()),
+        ("calls", |f: &mut FileFacts| f.calls = Default::default()),
+        ("scopes", |f: &mut FileFacts| f.scopes = Default::default()),
+        ("dynamic", |f: &mut FileFacts| f.dynamic = Default::default()),
+        ("env_reads", |f: &mut FileFacts| f.env_reads = Default::default()),
+        ("json_keys", |f: &mut FileFacts| f.json_keys = Default::default()),
+        ("json_opaque", |f: &mut FileFacts| {
+            f.json_opaque = Default::default()
+        }),
+        ("sigs", |f: &mut FileFacts| f.sigs = Default::default()),
+        ("const_values", |f: &mut FileFacts| {
+            f.const_values = Default::default()
+        }),
+        ("effects", |f: &mut FileFacts| f.effects = Default::default()),
+        ("payload_keys", |f: &mut FileFacts| {
+            f.payload_keys = Default::default()
+        }),
+        ("wrapper_calls", |f: &mut FileFacts| {
+            f.wrapper_calls = Default::default()
+        }),
+        ("fn_spans", |f: &mut FileFacts| f.fn_spans = Default::default()),
+        ("imports", |f: &mut FileFacts| f.imports = Default::default()),
+        ("exports", |f: &mut FileFacts| f.exports = Default::default()),
+        ("classes", |f: &mut FileFacts| f.classes = Default::default()),
+        ("object_literals", |f: &mut FileFacts| {
+            f.object_literals = Default::default()
+        }),
+        ("http_calls", |f: &mut FileFacts| {
+            f.http_calls = Default::default()
+        }),
+        ("callbacks", |f: &mut FileFacts| f.callbacks = Default::default()),
+        ("str_consts", |f: &mut FileFacts| {
+            f.str_consts = Default::default()
+        }),
+        ("ancestry", |f: &mut FileFacts| f.ancestry = Default::default()),
+        ("visibility", |f: &mut FileFacts| {
+            f.visibility = Default::default()
+        }),
+    ];
+    let mut out: Vec<(usize, &str)> = clears
+        .iter()
+        .map(|(name, clear)| {
+            let without: usize = facts
+                .iter()
+                .map(|f| {
+                    let mut f = f.clone();
+                    clear(&mut f);
+                    size(&f)
+                })
+                .sum();
+            (total - without, *name)
+        })
+        .collect();
+    out.sort_by_key(|x| std::cmp::Reverse(x.0));
+    let shown: Vec<String> = out
+        .iter()
+        .map(|(n, k)| format!("{k} {:.0} kB", *n as f64 / 1e3))
+        .collect();
+    println!(
+        "zstd-1 {:.0} kB; of which (total less the total without it): {}",
+        total as f64 / 1e3,
+        shown.join(", ")
     );
 }
