@@ -3869,3 +3869,37 @@ fn receivers_named_after_classes_of_another_app_or_the_owners_last_word() {
         );
     }
 }
+
+// A computed call on a platform object (`document[k]()`, `console[level]()`)
+// is never a workspace method's call; one on `window` / `globalThis` may
+// reach a module function a script put there, never a class's method.
+#[test]
+fn computed_calls_on_platform_objects() {
+    let ws = tree(&[
+        (
+            "web/src/widget.ts",
+            "export class Widget {\n  mount() {\n    return 1;\n  }\n}\nexport function boot() {\n  return 2;\n}\n",
+        ),
+        (
+            "web/src/dispatch.ts",
+            "// mount, boot\nexport function run(name: string, k: string) {\n  window[name]();\n  document[k]();\n  console[k]();\n  globalThis[name]();\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Widget#mount\n      - method: boot\n");
+    let sites = |id: &str| -> Vec<String> {
+        let f = finding(&v, id);
+        f["dynamic_call_sites"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|s| s["location"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(sites("method:Widget#mount"), Vec::<String>::new());
+    assert_eq!(
+        sites("method:boot"),
+        ["web/src/dispatch.ts:3", "web/src/dispatch.ts:6"]
+    );
+}

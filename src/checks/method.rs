@@ -1761,6 +1761,25 @@ fn dispatch_cannot_reach(
     mn: &MethodName,
     di: &DefIndex,
 ) -> bool {
+    // `window[name]()`, `document[k]()`, `console[level]()`: a member of a
+    // platform object, never a workspace class's method; of the globals,
+    // `window` / `globalThis` / `self` may hold a function a script put
+    // there, so only they may reach a module function.
+    if family(ctx, fi) == Some(Family::Script)
+        && let Some(obj) = what
+            .strip_suffix("]()")
+            .and_then(|w| w.split_once('['))
+            .map(|(o, _)| o.trim_end_matches('?').trim_end_matches('.'))
+    {
+        let global = matches!(obj, "window" | "globalThis" | "self");
+        let platform = matches!(
+            obj,
+            "document" | "navigator" | "console" | "Math" | "JSON" | "localStorage" | "sessionStorage"
+        );
+        if platform || (global && mn.owner.is_some()) {
+            return true;
+        }
+    }
     let Some(owner) = &mn.owner else {
         // A point the plan gives no owner, whose Ruby definitions all have
         // one: the site reaches it only if it can reach one of them.
