@@ -3903,3 +3903,28 @@ fn computed_calls_on_platform_objects() {
         ["web/src/dispatch.ts:3", "web/src/dispatch.ts:6"]
     );
 }
+
+// Assigning a whole value to a JSON column (`st.stripe_transaction = t`,
+// hcb's import of Stripe's objects) writes keys seamscan cannot see: a key
+// read and never written is then not a confident finding.
+#[test]
+fn assigning_a_whole_value_to_a_column_is_an_opaque_write() {
+    let ws = tree(&[
+        (
+            "bank/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"charges\" do |t|\n    t.jsonb \"payload\"\n  end\nend\n",
+        ),
+        (
+            "bank/app/models/charge.rb",
+            "class Charge < ApplicationRecord\n  def amount\n    payload[\"amount\"]\n  end\nend\n",
+        ),
+        (
+            "bank/app/services/import.rb",
+            "class Import\n  def run(remote)\n    Charge.new.tap do |charge|\n      charge.payload = remote\n    end\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Charge.payload\n");
+    let f = finding(&v, "jsonb:Charge.payload");
+    assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+}

@@ -2360,6 +2360,11 @@ impl<'pr> Walker<'_, '_> {
                     for h in hashes {
                         self.hash_keys(&col, h, KeyOp::Write);
                     }
+                } else if let Some(v) = args.first()
+                    && v.as_nil_node().is_none()
+                {
+                    // `st.stripe_transaction = t`: keys we cannot see.
+                    self.opaque(&col, KeyOp::Write, start(v));
                 }
             }
             // store_accessor :column, :a, :b / store :column, accessors: [:a]
