@@ -607,6 +607,9 @@ fn process(
     if file.class.prisma {
         out.facts.column_defs = lang::prisma::json_fields(&String::from_utf8_lossy(&bytes));
     }
+    if file.class.vercel {
+        out.facts.http_calls = lang::config::vercel_crons(&String::from_utf8_lossy(&bytes));
+    }
     let Some(lang) = file.class.lang else {
         if file.class.unread && !is_binary(&bytes) {
             out.spelled = pre.spelled(&bytes);
@@ -979,15 +982,16 @@ pub fn run(
     for (i, (wf, o)) in walk.files.into_iter().zip(outcomes).enumerate() {
         if wf.class.unread {
             let name = wf.rel.rsplit('/').next().unwrap_or(&wf.rel);
-            if let Some(ext) = workspace::unread_ext(name) {
+            if let Some(ext) = workspace::unread_kind(name) {
                 *stats.unread_files.entry(ext.to_string()).or_insert(0) += 1;
             }
             for (p, line) in &o.spelled {
                 unread_mentions.push((i as FileIdx, pre.patterns[*p as usize].clone(), *line));
             }
         }
-        stats.files_scanned +=
-            usize::from(o.read && (wf.class.lang.is_some() || wf.class.config || wf.class.prisma));
+        stats.files_scanned += usize::from(
+            o.read && (wf.class.lang.is_some() || wf.class.config || wf.class.prisma || wf.class.vercel),
+        );
         stats.files_parsed += usize::from(o.parsed);
         stats.files_skipped += usize::from(o.skipped);
         if o.failed {

@@ -1494,6 +1494,9 @@ pub struct FileClass {
     /// `*.prisma`: a Prisma schema, read for its `Json` fields.
     #[serde(default)]
     pub prisma: bool,
+    /// `vercel.json`: read for its cron jobs (GET requests of their paths).
+    #[serde(default)]
+    pub vercel: bool,
 }
 
 /// A file of the workspace.

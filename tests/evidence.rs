@@ -4041,3 +4041,87 @@ fn conditional_urls_and_guarded_swr_keys_are_requests() {
         "{f:#}"
     );
 }
+
+// `.env*` names the dotenv files at a repo's root only; one below it
+// (`apps/web/.env.example` in a monorepo) is not config, but it is not
+// silently skipped either: it counts as unread (`env`), and a var it
+// spells that no config defines is `config-not-wired` with confidence low
+// and a note naming it (dub's TINYBIRD_API_KEY was "defined in no config
+// file" with confidence high).
+#[test]
+fn nested_dotenv_files_are_unread_not_missing() {
+    let ws = tree(&[
+        ("app/.env.example", "ROOT_KEY=1\n"),
+        ("app/apps/web/.env.example", "# Tinybird\nTINYBIRD_API_KEY=\n"),
+        (
+            "app/apps/web/lib/tinybird.ts",
+            "export const key = process.env.TINYBIRD_API_KEY;\nexport const root = process.env.ROOT_KEY;\nexport const other = process.env.OTHER_KEY;\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: TINYBIRD_API_KEY\n      - env: ROOT_KEY\n      - env: OTHER_KEY\n",
+    );
+    assert_eq!(v["stats"]["unread_files"]["env"], 1, "{:#}", v["stats"]);
+    let f = finding(&v, "env:TINYBIRD_API_KEY");
+    assert_eq!(codes(f), ["config-not-wired"]);
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("app/apps/web/.env.example:2"),
+        "{f:#}"
+    );
+    let f = finding(&v, "env:ROOT_KEY");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    let f = finding(&v, "env:OTHER_KEY");
+    assert_eq!(codes(f), ["config-not-wired"]);
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// Vercel requests the path of each of a `vercel.json`'s cron jobs with a
+// GET on its schedule (dub's `GET /api/cron/streams/update-click-stats`
+// was `no-callers` with confidence high); a cron is no POST. And
+// `main_app.locale_path(l)` in an engine's view is the app's route helper
+// (openfoodnetwork's `GET /locales/:id` was `no-callers`, high).
+#[test]
+fn vercel_crons_and_main_app_helpers_are_requests() {
+    let ws = tree(&[
+        (
+            "web/vercel.json",
+            "{\n  \"crons\": [\n    {\n      \"path\": \"/api/cron/stats\",\n      \"schedule\": \"* * * * *\"\n    },\n    { \"path\": \"/api/cron/clean?all=1\", \"schedule\": \"0 8 * * *\" }\n  ]\n}\n",
+        ),
+        (
+            "web/app/api/cron/stats/route.ts",
+            "export async function GET(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/app/api/cron/clean/route.ts",
+            "export async function POST(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "shop/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :locales, only: [:show]\nend\n",
+        ),
+        (
+            "shop/app/controllers/locales_controller.rb",
+            "class LocalesController < ApplicationController\n  def show\n    head :ok\n  end\nend\n",
+        ),
+        (
+            "shop/app/views/shared/_languages.html.haml",
+            "%ul\n  - %w[en fr].each do |l|\n    %li= link_to l, main_app.locale_path(l)\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /api/cron/stats\n      - route: POST /api/cron/clean\n      - route: GET /locales/:id\n",
+    );
+    let callers = |id: &str| strings(&finding(&v, id)["callers_found"]);
+    assert_eq!(callers("route:GET /api/cron/stats"), ["web/vercel.json:4"]);
+    assert_eq!(callers("route:POST /api/cron/clean"), Vec::<String>::new());
+    assert_eq!(
+        callers("route:GET /locales/:id"),
+        ["shop/app/views/shared/_languages.html.haml:3"]
+    );
+}
