@@ -383,7 +383,14 @@ impl Prefilter {
                     && head.is_some_and(|h| h.is_ascii_uppercase())
                     && bytes.get(m.start()).is_some_and(u8::is_ascii_uppercase)
             };
-            if (!before.is_some_and(ident) || tail_of_class()) && !rest.is_some_and(ident) {
+            // Nor a part of a kebab-case name (`@reactive-resume/utils`, a
+            // CSS class): no constant or variable has a `-` in it.
+            let kebab = (before == Some(b'-')
+                && m.start()
+                    .checked_sub(2)
+                    .is_some_and(|i| bytes[i].is_ascii_alphanumeric()))
+                || (rest == Some(b'-') && bytes.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric));
+            if (!before.is_some_and(ident) || tail_of_class()) && !rest.is_some_and(ident) && !kebab {
                 word[p] = true;
             }
             // `class Account` must not match `class AccountsController`.

@@ -4125,3 +4125,35 @@ fn vercel_crons_and_main_app_helpers_are_requests() {
         ["shop/app/views/shared/_languages.html.haml:3"]
     );
 }
+
+// A TypeScript file spells the model only as a word of its own: the
+// package name `@reactive-resume/utils` and the hook `useResumeStore` are
+// no mention of `Resume`, so an unresolved `a.data.language` there is not
+// `Resume.data` (Reactive-Resume's translation service sorts languages by
+// it), while `state.resume.data.sections` is.
+#[test]
+fn ts_files_spell_the_model_as_a_word() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Resume {\n  id   String @id\n  data Json\n}\n",
+        ),
+        (
+            "app/src/translation.service.ts",
+            "import { languages } from \"@reactive-resume/utils\";\nimport { useResumeStore } from \"./store\";\n\nexport const sorted = (data: any[]) =>\n  data.sort((a, b) => a.data.language.localeCompare(b.data.language));\n",
+        ),
+        (
+            "app/src/sections.tsx",
+            "export const Sections = () => useStore((state) => state.resume.data.sections);\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Resume.data\n");
+    let f = finding(&v, "jsonb:Resume.data");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["sections"], "{f:#}");
+}

@@ -27,8 +27,6 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .rsplit_once('.')
         .map(|(model, _)| name_forms(model.rsplit("::").next().unwrap_or(model)))
         .unwrap_or_default();
-    let about_model =
-        |fi: FileIdx| model_forms.is_empty() || model_forms.iter().any(|f| ix.mentions_name(fi, f));
     // The model's table: `self.table_name = '...'` in the model, else the
     // Rails default (`Receipt` → `receipts`).
     let table: Option<String> = m.name.rsplit_once('.').map(|(model, _)| {
@@ -105,6 +103,19 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             ix.file(fi).class.lang,
             Some(Lang::Ruby | Lang::Erb | Lang::Haml | Lang::Slim)
         )
+    };
+    // In TypeScript the model is spelled as a word of its own
+    // (`prisma.resume`, `resume: Resume`), not inside a longer name or a
+    // package's (`useResumeStore`, `@reactive-resume/utils`).
+    let about_model = |fi: FileIdx| {
+        model_forms.is_empty()
+            || model_forms.iter().any(|f| {
+                if ruby_file(fi) {
+                    ix.mentions_name(fi, f)
+                } else {
+                    ix.mentions_word(fi, f)
+                }
+            })
     };
     let mut homes: BTreeSet<(u32, bool)> = BTreeSet::new();
     for (fi, _) in &defined_at {
