@@ -4157,3 +4157,29 @@ fn ts_files_spell_the_model_as_a_word() {
         .collect();
     assert_eq!(keys, ["sections"], "{f:#}");
 }
+
+// A Prisma write of the whole column from a value (`data: { data }`,
+// `data: { data: dto.data }`) writes keys seamscan cannot see: a key read
+// but never written is then confidence low (Reactive-Resume's `basics`, read on `state.resume.data`, was
+// json-key-read-never-written with confidence high).
+#[test]
+fn prisma_whole_column_writes_are_opaque() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Resume {\n  id   String @id\n  data Json\n}\n",
+        ),
+        (
+            "app/src/resume.service.ts",
+            "export class ResumeService {\n  create(title: string, data: object) {\n    return this.prisma.resume.create({ data: { title, data } });\n  }\n\n  update(id: string, dto: { data: object }) {\n    return this.prisma.resume.update({ where: { id }, data: { data: dto.data } });\n  }\n}\n",
+        ),
+        (
+            "app/src/basics.tsx",
+            "export const Basics = () => useStore((state) => state.resume.data.basics);\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Resume.data\n");
+    let f = finding(&v, "jsonb:Resume.data");
+    assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+}

@@ -694,6 +694,24 @@ impl<'s> V<'s> {
                     && (k == "data" || (op == "upsert" && (k == "create" || k == "update")))
                 {
                     self.prisma_args.insert(p.span.start);
+                    // `data: { data: dto.data }`, `data: { data }`: the whole
+                    // column written from a value whose keys are not seen.
+                    if let Expression::ObjectExpression(cols) = p.value.without_parentheses() {
+                        for c in &cols.properties {
+                            if let ObjectPropertyKind::ObjectProperty(c) = c
+                                && let Some((col, pos, false)) = key_name(&c.key)
+                                && self.interest.column(&col)
+                                && !matches!(c.value.without_parentheses(), Expression::ObjectExpression(_))
+                            {
+                                let line = self.line(pos);
+                                self.json_opaque.push(JsonOpaque {
+                                    column: col,
+                                    op: KeyOp::Write,
+                                    line,
+                                });
+                            }
+                        }
+                    }
                 } else if k == "where" {
                     // `where: { triggers: { array_contains: [x] } }`: a
                     // filter on the column, nothing written.
