@@ -383,7 +383,14 @@ impl Prefilter {
                     && head.is_some_and(|h| h.is_ascii_uppercase())
                     && bytes.get(m.start()).is_some_and(u8::is_ascii_uppercase)
             };
-            if (!before.is_some_and(ident) || tail_of_class()) && !rest.is_some_and(ident) {
+            // Nor a part of a kebab-case name (`@reactive-resume/utils`, a
+            // CSS class): no constant or variable has a `-` in it.
+            let kebab = (before == Some(b'-')
+                && m.start()
+                    .checked_sub(2)
+                    .is_some_and(|i| bytes[i].is_ascii_alphanumeric()))
+                || (rest == Some(b'-') && bytes.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric));
+            if (!before.is_some_and(ident) || tail_of_class()) && !rest.is_some_and(ident) && !kebab {
                 word[p] = true;
             }
             // `class Account` must not match `class AccountsController`.
@@ -606,6 +613,9 @@ fn process(
     }
     if file.class.prisma {
         out.facts.column_defs = lang::prisma::json_fields(&String::from_utf8_lossy(&bytes));
+    }
+    if file.class.vercel {
+        out.facts.http_calls = lang::config::vercel_crons(&String::from_utf8_lossy(&bytes));
     }
     let Some(lang) = file.class.lang else {
         if file.class.unread && !is_binary(&bytes) {
@@ -979,15 +989,16 @@ pub fn run(
     for (i, (wf, o)) in walk.files.into_iter().zip(outcomes).enumerate() {
         if wf.class.unread {
             let name = wf.rel.rsplit('/').next().unwrap_or(&wf.rel);
-            if let Some(ext) = workspace::unread_ext(name) {
+            if let Some(ext) = workspace::unread_kind(name) {
                 *stats.unread_files.entry(ext.to_string()).or_insert(0) += 1;
             }
             for (p, line) in &o.spelled {
                 unread_mentions.push((i as FileIdx, pre.patterns[*p as usize].clone(), *line));
             }
         }
-        stats.files_scanned +=
-            usize::from(o.read && (wf.class.lang.is_some() || wf.class.config || wf.class.prisma));
+        stats.files_scanned += usize::from(
+            o.read && (wf.class.lang.is_some() || wf.class.config || wf.class.prisma || wf.class.vercel),
+        );
         stats.files_parsed += usize::from(o.parsed);
         stats.files_skipped += usize::from(o.skipped);
         if o.failed {

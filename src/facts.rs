@@ -183,6 +183,11 @@ pub struct JsonKey {
     /// model's own) or a hash given to a writer.
     #[serde(default)]
     pub recv: Option<String>,
+    /// The class the receiver holds, when its declaration says so
+    /// (TypeScript: `event` in `(event: MessageEvent) => event.data.x`;
+    /// `this` in a class: that class).
+    #[serde(default)]
+    pub recv_class: Option<String>,
 }
 
 /// A JSON column accessed with a key or value we cannot read statically
@@ -1489,6 +1494,9 @@ pub struct FileClass {
     /// `*.prisma`: a Prisma schema, read for its `Json` fields.
     #[serde(default)]
     pub prisma: bool,
+    /// `vercel.json`: read for its cron jobs (GET requests of their paths).
+    #[serde(default)]
+    pub vercel: bool,
 }
 
 /// A file of the workspace.

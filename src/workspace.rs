@@ -231,6 +231,18 @@ pub fn unread_ext(name: &str) -> Option<&str> {
     UNREAD_CODE.contains(&ext).then_some(ext)
 }
 
+/// What `stats.unread_files` counts an unread file under: its extension,
+/// or `env` for a dotenv file (`.env`, `.env.example`) that no config glob
+/// names, such as `apps/web/.env.example` below a repo's root.
+pub fn unread_kind(name: &str) -> Option<&str> {
+    unread_ext(name).or_else(|| is_dotenv(name).then_some("env"))
+}
+
+/// `.env`, `.env.example`, `.env.production.local`...
+fn is_dotenv(name: &str) -> bool {
+    name == ".env" || name.starts_with(".env.")
+}
+
 /// The language of a source file, by name.
 pub fn lang_of(name: &str) -> Option<Lang> {
     if name.ends_with(".d.ts") || name.ends_with(".min.js") {
@@ -356,10 +368,19 @@ impl Classifier {
             .any(|c| c.starts_with('.') || SKIP_DIRS.contains(&c));
         let config = self.config.is_match(rel) && !is_translation(rel);
         let lang = if restricted { None } else { lang_of(name) };
-        let unread = !restricted && unread_ext(name).is_some();
+        // A dotenv file that no config glob names (`.env*` is the root's
+        // only: `apps/web/.env.example` in a monorepo) is not config, but
+        // a var it spells is not silently missing either: unread.
+        let dir_restricted = rel.rsplit_once('/').is_some_and(|(dir, _)| {
+            dir.split('/')
+                .any(|c| c.starts_with('.') || SKIP_DIRS.contains(&c))
+        });
+        let unread =
+            (!restricted && unread_ext(name).is_some()) || (!config && !dir_restricted && is_dotenv(name));
         let module_config = !restricted && is_module_config(name);
         let prisma = !restricted && name.ends_with(".prisma");
-        if lang.is_none() && !config && !unread && !module_config && !prisma {
+        let vercel = !restricted && name == "vercel.json";
+        if lang.is_none() && !config && !unread && !module_config && !prisma && !vercel {
             return None;
         }
         Some(FileClass {
@@ -369,6 +390,7 @@ impl Classifier {
             unread,
             module_config,
             prisma,
+            vercel,
         })
     }
 }

@@ -3928,3 +3928,317 @@ fn assigning_a_whole_value_to_a_column_is_an_opaque_write() {
     assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
+
+// Prisma's own `data:` argument holds the model's columns: in
+// `prisma.resume.create({ data: { title, data: {...} } })` only the inner
+// `data` is the JSON column `Resume.data`, and `title` is no key of it
+// (Reactive-Resume's resume service listed `title`, `slug`, `userId` and
+// `data` as keys of `Resume.data`). A `where:` filter writes nothing
+// (dub's `where: { triggers: { array_contains: [event] } }` was a key
+// written never read).
+#[test]
+fn prisma_data_argument_is_not_a_json_column() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Resume {\n  id    String @id\n  title String\n  data  Json   @default(\"{}\")\n}\n",
+        ),
+        (
+            "app/src/resume.service.ts",
+            "export class ResumeService {\n  constructor(private prisma: PrismaService) {}\n\n  create(title: string) {\n    return this.prisma.resume.create({\n      data: { title, slug: title, data: { basics: { name: title } } },\n    });\n  }\n\n  rename(id: string, title: string) {\n    return this.prisma.resume.update({ where: { id }, data: { title } });\n  }\n\n  upsert(id: string) {\n    return this.prisma.resume.upsert({\n      where: { id },\n      create: { title: id },\n      update: { locked: true },\n    });\n  }\n\n  tagged() {\n    return this.prisma.resume.findMany({ where: { data: { array_contains: [\"x\"] } } });\n  }\n\n  basics(id: string) {\n    return this.prisma.resume.findUnique({ where: { id } }).then((resume) => resume.data.basics);\n  }\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Resume.data\n");
+    let f = finding(&v, "jsonb:Resume.data");
+    let keys: Vec<(String, Vec<String>, Vec<String>)> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["key"].as_str().unwrap().to_string(),
+                strings(&k["written_at"]),
+                strings(&k["read_at"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [(
+            "basics".to_string(),
+            vec!["app/src/resume.service.ts:6".to_string()],
+            vec!["app/src/resume.service.ts:27".to_string()]
+        )],
+        "{f:#}"
+    );
+}
+
+// A TypeScript receiver's declaration decides whose `data` it is: a
+// parameter declared as a type that does not name the model (`event:
+// MessageEvent`), a name destructured from one (`({ over }: DragOverEvent)`,
+// unless its name ties it: `({ resume }: Props)`) and `this` in another class (`this.files` in a handler
+// class with its own `files` field) hold no record of the model, even in a
+// file that spells it; a parameter declared as the model's type does. The
+// `length` of a JSON array is no key (dub's `program.applicationRequirements?.length`
+// was a key read never written).
+#[test]
+fn declared_receivers_of_other_types_hold_no_json_column() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Resume {\n  id    String @id\n  data  Json\n  files Json?\n}\n",
+        ),
+        (
+            "app/src/builder.tsx",
+            "import type { ResumeDto } from \"./dto\";\n\nexport const onMessage = (event: MessageEvent) => {\n  if (event.data.type === \"ZOOM_IN\") zoom();\n};\n\nexport const sections = (resume: ResumeDto) => resume.data.sections;\n\nexport const title = (r: ResumeDto) => r.data.basics;\n\nexport const onDrag = ({ active, over }: DragOverEvent | DragEndEvent) => over.data.current;\n\nexport const Layout = ({ resume }: Props) => resume.data.metadata;\n",
+        ),
+        (
+            "app/src/submission.ts",
+            "export class ResumeUploadHandler {\n  private files: Record<string, File>;\n\n  check() {\n    return this.files.cover === undefined;\n  }\n}\n\nexport const cover = (resume: Resume) => resume.files.cover;\n\nexport const count = (resume: Resume) => resume.files?.length;\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - jsonb: Resume.data\n      - jsonb: Resume.files\n",
+    );
+    let keys = |id: &str| -> Vec<(String, Vec<String>)> {
+        finding(&v, id)["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| (k["key"].as_str().unwrap().to_string(), strings(&k["read_at"])))
+            .collect()
+    };
+    assert_eq!(
+        keys("jsonb:Resume.data"),
+        [
+            ("basics".to_string(), vec!["app/src/builder.tsx:9".to_string()]),
+            ("metadata".to_string(), vec!["app/src/builder.tsx:13".to_string()]),
+            ("sections".to_string(), vec!["app/src/builder.tsx:7".to_string()]),
+        ]
+    );
+    assert_eq!(
+        keys("jsonb:Resume.files"),
+        [("cover".to_string(), vec!["app/src/submission.ts:9".to_string()])]
+    );
+}
+
+// `import { axios } from "../libs/axios"` is the instance that module made
+// (`_axios.create({ baseURL: "/api" })`), not the package: its requests
+// get that base (Reactive-Resume's client requests `/resume/${id}` on it,
+// and `GET /api/resume/:id` was `no-callers` with confidence high).
+#[test]
+fn an_instance_named_like_its_package_keeps_its_base() {
+    let ws = tree(&[
+        (
+            "app/apps/server/src/main.ts",
+            "import { NestFactory } from \"@nestjs/core\";\nimport { AppModule } from \"./app.module\";\n\nasync function bootstrap() {\n  const app = await NestFactory.create(AppModule);\n  app.setGlobalPrefix(\"api\");\n  await app.listen(3000);\n}\nbootstrap();\n",
+        ),
+        (
+            "app/apps/server/src/resume/resume.controller.ts",
+            "import { Controller, Get, Param } from \"@nestjs/common\";\n\n@Controller(\"resume\")\nexport class ResumeController {\n  @Get(\":id\")\n  findOne(@Param(\"id\") id: string) {\n    return { id };\n  }\n}\n",
+        ),
+        (
+            "app/apps/client/src/libs/axios.ts",
+            "import _axios from \"axios\";\n\nexport const axios = _axios.create({ baseURL: \"/api\", withCredentials: true });\n",
+        ),
+        (
+            "app/apps/client/src/services/resume.ts",
+            "import { axios } from \"../libs/axios\";\n\nexport const findResumeById = async (data: { id: string }) => {\n  const response = await axios.get(`/resume/${data.id}`);\n  return response.data;\n};\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - route: GET /api/resume/:id\n");
+    let f = finding(&v, "route:GET /api/resume/:id");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/apps/client/src/services/resume.ts:4"],
+        "{f:#}"
+    );
+    assert_eq!(codes(f), Vec::<String>::new());
+}
+
+// A request whose URL is a conditional (`fetch(invite ? `/api/invites?e=x`
+// : `/api/users?id=y`, { method: "DELETE" })`) requests either path, and an
+// SWR key guarded by `&&` (`enabled && id && `/api/x/${id}/count${qs}``)
+// is that URL (dub's `DELETE /api/partner-profile/users` and `GET
+// /api/programs/:programId/submitted-leads/count` were `no-callers` with
+// confidence high).
+#[test]
+fn conditional_urls_and_guarded_swr_keys_are_requests() {
+    let ws = tree(&[
+        (
+            "web/app/api/users/route.ts",
+            "export async function DELETE(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/app/api/programs/[programId]/leads/count/route.ts",
+            "export const GET = async (req: Request) => Response.json({ count: 1 });\n",
+        ),
+        (
+            "web/ui/remove-user.tsx",
+            "export const remove = async (isInvite: boolean, email: string, id: string) => {\n  await fetch(\n    isInvite\n      ? `/api/invites?email=${email}`\n      : `/api/users?userId=${id}`,\n    { method: \"DELETE\" },\n  );\n};\n",
+        ),
+        (
+            "web/lib/swr/use-leads-count.ts",
+            "import useSWR from \"swr\";\n\nexport function useLeadsCount(enabled: boolean, programId: string, qs: string) {\n  const { data } = useSWR(\n    enabled &&\n      programId &&\n      `/api/programs/${programId}/leads/count${qs}`,\n    fetcher,\n  );\n  return data;\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: DELETE /api/users\n      - route: GET /api/programs/:programId/leads/count\n",
+    );
+    let f = finding(&v, "route:DELETE /api/users");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/ui/remove-user.tsx:2"],
+        "{f:#}"
+    );
+    let f = finding(&v, "route:GET /api/programs/:programId/leads/count");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/lib/swr/use-leads-count.ts:4"],
+        "{f:#}"
+    );
+}
+
+// `.env*` names the dotenv files at a repo's root only; one below it
+// (`apps/web/.env.example` in a monorepo) is not config, but it is not
+// silently skipped either: it counts as unread (`env`), and a var it
+// spells that no config defines is `config-not-wired` with confidence low
+// and a note naming it (dub's TINYBIRD_API_KEY was "defined in no config
+// file" with confidence high).
+#[test]
+fn nested_dotenv_files_are_unread_not_missing() {
+    let ws = tree(&[
+        ("app/.env.example", "ROOT_KEY=1\n"),
+        ("app/apps/web/.env.example", "# Tinybird\nTINYBIRD_API_KEY=\n"),
+        (
+            "app/apps/web/lib/tinybird.ts",
+            "export const key = process.env.TINYBIRD_API_KEY;\nexport const root = process.env.ROOT_KEY;\nexport const other = process.env.OTHER_KEY;\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: TINYBIRD_API_KEY\n      - env: ROOT_KEY\n      - env: OTHER_KEY\n",
+    );
+    assert_eq!(v["stats"]["unread_files"]["env"], 1, "{:#}", v["stats"]);
+    let f = finding(&v, "env:TINYBIRD_API_KEY");
+    assert_eq!(codes(f), ["config-not-wired"]);
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("app/apps/web/.env.example:2"),
+        "{f:#}"
+    );
+    let f = finding(&v, "env:ROOT_KEY");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    let f = finding(&v, "env:OTHER_KEY");
+    assert_eq!(codes(f), ["config-not-wired"]);
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// Vercel requests the path of each of a `vercel.json`'s cron jobs with a
+// GET on its schedule (dub's `GET /api/cron/streams/update-click-stats`
+// was `no-callers` with confidence high); a cron is no POST. And
+// `main_app.locale_path(l)` in an engine's view is the app's route helper
+// (openfoodnetwork's `GET /locales/:id` was `no-callers`, high).
+#[test]
+fn vercel_crons_and_main_app_helpers_are_requests() {
+    let ws = tree(&[
+        (
+            "web/vercel.json",
+            "{\n  \"crons\": [\n    {\n      \"path\": \"/api/cron/stats\",\n      \"schedule\": \"* * * * *\"\n    },\n    { \"path\": \"/api/cron/clean?all=1\", \"schedule\": \"0 8 * * *\" }\n  ]\n}\n",
+        ),
+        (
+            "web/app/api/cron/stats/route.ts",
+            "export async function GET(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/app/api/cron/clean/route.ts",
+            "export async function POST(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "shop/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :locales, only: [:show]\nend\n",
+        ),
+        (
+            "shop/app/controllers/locales_controller.rb",
+            "class LocalesController < ApplicationController\n  def show\n    head :ok\n  end\nend\n",
+        ),
+        (
+            "shop/app/views/shared/_languages.html.haml",
+            "%ul\n  - %w[en fr].each do |l|\n    %li= link_to l, main_app.locale_path(l)\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /api/cron/stats\n      - route: POST /api/cron/clean\n      - route: GET /locales/:id\n",
+    );
+    let callers = |id: &str| strings(&finding(&v, id)["callers_found"]);
+    assert_eq!(callers("route:GET /api/cron/stats"), ["web/vercel.json:4"]);
+    assert_eq!(callers("route:POST /api/cron/clean"), Vec::<String>::new());
+    assert_eq!(
+        callers("route:GET /locales/:id"),
+        ["shop/app/views/shared/_languages.html.haml:3"]
+    );
+}
+
+// A TypeScript file spells the model only as a word of its own: the
+// package name `@reactive-resume/utils` and the hook `useResumeStore` are
+// no mention of `Resume`, so an unresolved `a.data.language` there is not
+// `Resume.data` (Reactive-Resume's translation service sorts languages by
+// it), while `state.resume.data.sections` is.
+#[test]
+fn ts_files_spell_the_model_as_a_word() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Resume {\n  id   String @id\n  data Json\n}\n",
+        ),
+        (
+            "app/src/translation.service.ts",
+            "import { languages } from \"@reactive-resume/utils\";\nimport { useResumeStore } from \"./store\";\n\nexport const sorted = (data: any[]) =>\n  data.sort((a, b) => a.data.language.localeCompare(b.data.language));\n",
+        ),
+        (
+            "app/src/sections.tsx",
+            "export const Sections = () => useStore((state) => state.resume.data.sections);\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Resume.data\n");
+    let f = finding(&v, "jsonb:Resume.data");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["sections"], "{f:#}");
+}
+
+// A Prisma write of the whole column from a value (`data: { data }`,
+// `data: { data: dto.data }`) writes keys seamscan cannot see: a key read
+// but never written is then confidence low (Reactive-Resume's `basics`, read on `state.resume.data`, was
+// json-key-read-never-written with confidence high).
+#[test]
+fn prisma_whole_column_writes_are_opaque() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Resume {\n  id   String @id\n  data Json\n}\n",
+        ),
+        (
+            "app/src/resume.service.ts",
+            "export class ResumeService {\n  create(title: string, data: object) {\n    return this.prisma.resume.create({ data: { title, data } });\n  }\n\n  update(id: string, dto: { data: object }) {\n    return this.prisma.resume.update({ where: { id }, data: { data: dto.data } });\n  }\n}\n",
+        ),
+        (
+            "app/src/basics.tsx",
+            "export const Basics = () => useStore((state) => state.resume.data.basics);\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Resume.data\n");
+    let f = finding(&v, "jsonb:Resume.data");
+    assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+}

@@ -136,6 +136,31 @@ fn fallback_note(f: &mut Finding, var: &str, w: &Wiring) {
     }
 }
 
+/// A var that is not wired but that a dotenv file no config glob names
+/// spells (`apps/web/.env.example` below the repo's root, where `.env*`
+/// does not reach): it may be defined there, so the verdict has
+/// confidence low and the note names the files.
+fn unread_dotenv(ctx: &Ctx, f: &mut Finding, var: &str) {
+    let at: Vec<String> = ctx
+        .ix
+        .unread_spelling(var)
+        .into_iter()
+        .filter(|l| {
+            let path = l.rsplit_once(':').map_or(l.as_str(), |(p, _)| p);
+            crate::workspace::unread_kind(path.rsplit('/').next().unwrap_or(path)) == Some("env")
+        })
+        .collect();
+    if at.is_empty() {
+        return;
+    }
+    f.low_confidence(msg!(
+        "dotenv files that no config glob names spell {} ({}): if they define it, add them to the plan's {} globs",
+        Text::code(var),
+        Text::raw_list(&at, ", "),
+        Text::code("config:")
+    ));
+}
+
 /// Wire a point to env vars: a `config` entry per var, `config_wired`
 /// (`true` only when every var is wired), and `config-not-wired` for each
 /// var that is not. Nothing happens without vars (`config_wired` stays null).
@@ -150,6 +175,7 @@ pub fn wire(ctx: &Ctx, vars: &[String], f: &mut Finding) {
             all_wired = false;
             f.problem(Code::ConfigNotWired, msg!("{} {}", Text::code(v), w.why.clone()));
             fallback_note(f, v, &w);
+            unread_dotenv(ctx, f, v);
         }
         f.config.push(ConfigEntry {
             name: v.clone(),
@@ -225,6 +251,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 msg!("{} {}", Text::code(&m.name), w.why.clone()),
             );
             fallback_note(&mut f, &m.name, &w);
+            unread_dotenv(ctx, &mut f, &m.name);
         }
         _ => {}
     }

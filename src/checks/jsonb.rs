@@ -27,8 +27,6 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .rsplit_once('.')
         .map(|(model, _)| name_forms(model.rsplit("::").next().unwrap_or(model)))
         .unwrap_or_default();
-    let about_model =
-        |fi: FileIdx| model_forms.is_empty() || model_forms.iter().any(|f| ix.mentions_name(fi, f));
     // The model's table: `self.table_name = '...'` in the model, else the
     // Rails default (`Receipt` → `receipts`).
     let table: Option<String> = m.name.rsplit_once('.').map(|(model, _)| {
@@ -105,6 +103,19 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             ix.file(fi).class.lang,
             Some(Lang::Ruby | Lang::Erb | Lang::Haml | Lang::Slim)
         )
+    };
+    // In TypeScript the model is spelled as a word of its own
+    // (`prisma.resume`, `resume: Resume`), not inside a longer name or a
+    // package's (`useResumeStore`, `@reactive-resume/utils`).
+    let about_model = |fi: FileIdx| {
+        model_forms.is_empty()
+            || model_forms.iter().any(|f| {
+                if ruby_file(fi) {
+                    ix.mentions_name(fi, f)
+                } else {
+                    ix.mentions_word(fi, f)
+                }
+            })
     };
     let mut homes: BTreeSet<(u32, bool)> = BTreeSet::new();
     for (fi, _) in &defined_at {
@@ -243,7 +254,38 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             locals.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
             continue;
         }
-        let tied = tie(k.recv.as_deref());
+        // A TypeScript receiver's declared class decides first: `this` in
+        // another class is that class's own member (`this.files` in a
+        // handler class), and a variable declared as a type that does not
+        // name the model (`event: MessageEvent`, `event.data.type`) holds
+        // no record of it.
+        // A name destructured from a parameter declared as other types
+        // (`({ over }: DragOverEvent)`) holds no record of it either,
+        // unless its own name ties it to the model (`({ resume }: Props)`).
+        let names_model = |class: &str| {
+            let (cw, lw) = (
+                super::method::words(class),
+                super::method::words(model_leaf.unwrap_or("")),
+            );
+            !lw.is_empty() && cw.windows(lw.len()).any(|w| w == lw.as_slice())
+        };
+        // A type that merely contains the model's name (`ResumeDto`,
+        // `TCreateRecipient`: what a client sent) does not resolve it.
+        let tied = match (k.recv_class.as_deref(), model_leaf) {
+            (Some(class), Some(leaf)) if !ruby_file(*fi) => match class.split_once('.') {
+                Some((types, _)) => match tie(k.recv.as_deref()) {
+                    None if !types.split('|').any(names_model) => Some(false),
+                    t => t,
+                },
+                None if k.recv.as_deref() == Some("this") => {
+                    Some(class.rsplit("::").next().unwrap_or(class) == leaf)
+                }
+                None if class == leaf => Some(true),
+                None if names_model(class) => tie(k.recv.as_deref()),
+                None => Some(false),
+            },
+            _ => tie(k.recv.as_deref()),
+        };
         // Tied to the model by more than the file it is in: a receiver
         // named after it, a write given to a call that names it, a bare
         // access in a Ruby class of the model.

@@ -236,8 +236,9 @@ pub(super) mod defs {
     }
 }
 
-/// column, key, op, line delta, receiver (0: none).
-type JsonKeyRow = (u32, u32, KeyOp, i64, u32);
+/// column, key, op, line delta, receiver (0: none), receiver's declared
+/// class (0: none).
+type JsonKeyRow = (u32, u32, KeyOp, i64, u32, u32);
 
 /// `FileFacts::json_keys`.
 pub(super) mod json_keys {
@@ -255,6 +256,7 @@ pub(super) mod json_keys {
                     k.op,
                     lines.delta(k.line),
                     t.opt(k.recv.as_deref()),
+                    t.opt(k.recv_class.as_deref()),
                 )
             })
             .collect();
@@ -267,13 +269,14 @@ pub(super) mod json_keys {
         let mut lines = Lines::default();
         p.rows
             .into_iter()
-            .map(|(column, key, op, line, recv)| {
+            .map(|(column, key, op, line, recv, recv_class)| {
                 Ok(JsonKey {
                     column: get(t, column)?,
                     key: get(t, key)?,
                     op,
                     line: lines.line(line)?,
                     recv: get_opt(t, recv)?,
+                    recv_class: get_opt(t, recv_class)?,
                 })
             })
             .collect()
@@ -341,13 +344,15 @@ mod tests {
                 op: KeyOp::Write,
                 line: 5,
                 recv: Some("@order".into()),
+                recv_class: None,
             },
             JsonKey {
                 column: "metadata".into(),
                 key: "metadata".into(),
                 op: KeyOp::Read,
                 line: 4,
-                recv: None,
+                recv: Some("event".into()),
+                recv_class: Some("MessageEvent".into()),
             },
         ];
         f

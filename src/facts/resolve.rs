@@ -839,6 +839,7 @@ pub(crate) mod tests {
                     unread: false,
                     module_config,
                     prisma: false,
+                    vercel: false,
                 },
             });
             facts.push(ff);

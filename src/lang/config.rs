@@ -8,7 +8,7 @@
 //! YAML), only names that look like env vars (no lower-case letters) or that
 //! the plan names are kept.
 
-use crate::facts::{ConfigDef, Enqueue, QueueListen};
+use crate::facts::{ConfigDef, Enqueue, HttpCall, QueueListen};
 use std::collections::BTreeSet;
 
 fn is_ident_byte(b: u8) -> bool {
@@ -477,6 +477,47 @@ pub fn scan_queues(path: &str, text: &str) -> Vec<QueueListen> {
                 push(q);
             }
         }
+    }
+    out
+}
+
+/// A `vercel.json`'s cron jobs (`"crons": [{ "path": "/api/cron/x",
+/// "schedule": "0 * * * *" }]`): Vercel requests each path with a GET on
+/// its schedule, so each is a request of that path, at the line of its
+/// `"path"` (the first line that spells it after the previous one).
+pub fn vercel_crons(text: &str) -> Vec<HttpCall> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
+        return Vec::new();
+    };
+    let paths = v
+        .get("crons")
+        .and_then(|c| c.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.get("path")?.as_str())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let mut from = 0;
+    let mut out = Vec::new();
+    for path in paths {
+        let quoted = format!("\"{path}\"");
+        let at = (from..lines.len())
+            .find(|&i| lines[i].contains("\"path\"") && lines[i].contains(&quoted))
+            .unwrap_or(from.min(lines.len().saturating_sub(1)));
+        from = at + 1;
+        out.push(HttpCall {
+            verb: "GET".to_string(),
+            url: path.split('?').next().unwrap_or(path).to_string(),
+            prefix_var: false,
+            client: "Vercel cron".to_string(),
+            owner: None,
+            body_keys: Vec::new(),
+            base_elsewhere: false,
+            imported_instance: false,
+            line: at as u32 + 1,
+        });
     }
     out
 }

@@ -164,6 +164,7 @@ pub fn sql_keys_in(text: &str, base_line: u32, interest: &Interest) -> Vec<JsonK
                 op: KeyOp::Read,
                 line,
                 recv: sql_qualifier(&text[..i]),
+                recv_class: None,
             });
         }
     }
@@ -207,6 +208,7 @@ fn sql_keys_any(text: &str, base_line: u32) -> Vec<JsonKey> {
             op: KeyOp::Read,
             line: base_line + text[..start].matches('\n').count() as u32,
             recv: sql_qualifier(&text[..start]),
+            recv_class: None,
         });
     }
     out

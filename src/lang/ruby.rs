@@ -1285,6 +1285,7 @@ impl<'pr> Walker<'_, '_> {
                                 op: KeyOp::Write,
                                 line,
                                 recv: self.json_recv.clone(),
+                                recv_class: None,
                             });
                         }
                     }
@@ -2120,6 +2121,7 @@ impl<'pr> Walker<'_, '_> {
                 op,
                 line,
                 recv,
+                recv_class: None,
             });
         } else {
             self.opaque(column, op, at);

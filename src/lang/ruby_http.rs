@@ -82,6 +82,17 @@ fn bracket_key(s: &str) -> String {
         .to_string()
 }
 
+/// `main_app`, the application's routes seen from an engine's view or
+/// controller: `main_app.locale_path(l)` is the helper `locale_path`.
+fn main_app(r: &Node<'_>) -> bool {
+    r.as_call_node().is_some_and(|c| {
+        c.receiver().is_none()
+            && c.arguments().is_none()
+            && c.block().is_none()
+            && c.name().as_slice() == b"main_app"
+    })
+}
+
 /// `foo_path` / `foo_url` → `foo`.
 fn helper_route(name: &str) -> Option<&str> {
     let stem = name.strip_suffix("_path").or_else(|| name.strip_suffix("_url"))?;
@@ -130,7 +141,9 @@ impl<'pr> Walker<'_, '_> {
             return;
         }
         self.builder_field(name, recv, args, line);
-        if implicit && let Some(route) = helper_route(name) {
+        if (implicit || recv.is_some_and(|r| main_app(r)))
+            && let Some(route) = helper_route(name)
+        {
             self.b.facts.path_helpers.push(PathHelper {
                 route: route.to_string(),
                 verb: None,
@@ -381,7 +394,10 @@ impl<'pr> Walker<'_, '_> {
     /// `t` is a bare path helper (`proposal_path(p)`): a request of its
     /// route with `verb`. Is it one?
     fn verbed_helper(&mut self, t: &Node<'pr>, verb: &str) -> bool {
-        let Some(h) = t.as_call_node().filter(|h| h.receiver().is_none()) else {
+        let Some(h) = t
+            .as_call_node()
+            .filter(|h| h.receiver().is_none_or(|r| main_app(&r)))
+        else {
             return false;
         };
         let name = utf8(h.name().as_slice());

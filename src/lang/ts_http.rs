@@ -878,7 +878,7 @@ fn client_module(spec: &str) -> Option<&'static str> {
 
 /// The URL an SWR key names: the key itself, the first element of an
 /// array key (`[url, token]`), either branch of a conditional key
-/// (`id ? `/api/x?id=${id}` : null`).
+/// (`id ? `/api/x?id=${id}` : null`), the last operand of `a && b && url`.
 fn swr_key<'e, 'a>(e: &'e Expression<'a>) -> Option<&'e Expression<'a>> {
     let mut e = e.without_parentheses();
     for _ in 0..4 {
@@ -900,6 +900,10 @@ fn swr_key<'e, 'a>(e: &'e Expression<'a>) -> Option<&'e Expression<'a>> {
             }
             Expression::ArrayExpression(a) => {
                 e = a.elements.first()?.as_expression()?.without_parentheses();
+            }
+            // `enabled && id && `/api/x/${id}``: the key when it is set.
+            Expression::LogicalExpression(l) if l.operator == LogicalOperator::And => {
+                e = l.right.without_parentheses();
             }
             _ => return Some(e),
         }
@@ -944,6 +948,15 @@ enum Part {
 }
 
 /// The pieces of a URL expression: literals, templates, `+`.
+/// A string, a template literal or a `+` concatenation: a path, or one
+/// of the branches of a conditional path.
+fn pathish(e: &Expression) -> bool {
+    matches!(
+        e.without_parentheses(),
+        Expression::StringLiteral(_) | Expression::TemplateLiteral(_) | Expression::BinaryExpression(_)
+    )
+}
+
 fn url_parts(e: &Expression, depth: usize) -> Option<Vec<Part>> {
     if depth > 16 {
         return None;
@@ -1167,6 +1180,12 @@ impl Http {
         if let Some(c) = self.client_locals.get(b) {
             return Some(c);
         }
+        // `import { axios } from "./libs/axios"`: a binding of another
+        // module named like the package (an instance made there), not the
+        // package itself.
+        if self.imported_locals.contains(b) {
+            return None;
+        }
         match b {
             "axios" => Some("axios"),
             "ky" => Some("ky"),
@@ -1382,23 +1401,42 @@ impl Http {
         at: u32,
         ls: &[u32],
     ) {
-        let Some(mut parts) = url_parts(url, 0) else {
-            return;
-        };
-        for local in self.fn_consts.iter().rev() {
-            parts = Self::expand_with(&parts, local, 0);
+        // `fetch(invite ? `/api/invites?e=${e}` : `/api/users?id=${id}`)`:
+        // a request of either path (nested conditionals, 8 paths at most).
+        let mut urls = vec![url];
+        let mut i = 0;
+        while i < urls.len() {
+            match urls[i].without_parentheses() {
+                Expression::ConditionalExpression(c)
+                    if urls.len() < 8 && pathish(&c.consequent) && pathish(&c.alternate) =>
+                {
+                    urls[i] = &c.consequent;
+                    urls.push(&c.alternate);
+                }
+                _ => i += 1,
+            }
         }
-        self.client_calls.push(RawClientCall {
-            verb,
-            parts,
-            client: client.to_string(),
-            owner,
-            base_elsewhere: elsewhere,
-            imported_instance: imported,
-            body_keys: body_keys.into_iter().map(|(k, pos)| (k, line(ls, pos))).collect(),
-            line: at,
-            start: self.call_start,
-        });
+        let body_keys: Vec<(String, u32)> =
+            body_keys.into_iter().map(|(k, pos)| (k, line(ls, pos))).collect();
+        for url in urls {
+            let Some(mut parts) = url_parts(url, 0) else {
+                continue;
+            };
+            for local in self.fn_consts.iter().rev() {
+                parts = Self::expand_with(&parts, local, 0);
+            }
+            self.client_calls.push(RawClientCall {
+                verb: verb.clone(),
+                parts,
+                client: client.to_string(),
+                owner: owner.clone(),
+                base_elsewhere: elsewhere,
+                imported_instance: imported,
+                body_keys: body_keys.clone(),
+                line: at,
+                start: self.call_start,
+            });
+        }
     }
 
     /// The literal value of a string constant of the enclosing functions or

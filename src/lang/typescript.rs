@@ -216,6 +216,17 @@ struct V<'s> {
     column_aliases: HashMap<String, String>,
     /// Callees (as written) of the calls whose arguments are being walked.
     callees_text: Vec<String>,
+    /// Starts of the `data:` properties that are a Prisma write's argument
+    /// (`prisma.resume.create({ data: {...} })`).
+    prisma_args: HashSet<u32>,
+    /// The `where:` filters of Prisma calls.
+    prisma_filters: Vec<Span>,
+    /// Names destructured from a parameter declared as a type: (offset,
+    /// name, the declared types joined by `|`).
+    param_members: Vec<(u32, String, String)>,
+    /// (index into `json_keys`, offset) of keys whose receiver is a plain
+    /// variable or `this`.
+    json_recv_at: Vec<(usize, u32)>,
     /// Parameter and local names of the functions being walked, innermost
     /// last: a bare name bound there is that binding, not a module
     /// function.
@@ -423,6 +434,10 @@ impl<'s> V<'s> {
             env_fallback_at: HashSet::default(),
             column_aliases: HashMap::default(),
             callees_text: Vec::new(),
+            prisma_args: Default::default(),
+            prisma_filters: Vec::new(),
+            param_members: Vec::new(),
+            json_recv_at: Vec::new(),
             params: Vec::new(),
             typed: Vec::new(),
             consumed: HashSet::default(),
@@ -650,6 +665,62 @@ impl<'s> V<'s> {
         }
     }
 
+    /// A Prisma write, `<client>.<model>.create({ data: {...} })` (also
+    /// `update`, `upsert`, `createMany`...): the first argument's `data`
+    /// (and an upsert's `create` / `update`) is Prisma's argument, whose
+    /// keys are the model's columns, not a JSON column named `data`.
+    fn prisma_payloads(&mut self, it: &CallExpression<'_>) {
+        let Expression::StaticMemberExpression(m) = it.callee.without_parentheses() else {
+            return;
+        };
+        let Expression::StaticMemberExpression(model) = m.object.without_parentheses() else {
+            return;
+        };
+        let op = m.property.name.as_str();
+        if !(PRISMA_WRITES.contains(&op) || PRISMA_QUERIES.contains(&op))
+            || !model.property.name.starts_with(|c: char| c.is_ascii_lowercase())
+        {
+            return;
+        }
+        let Some(Argument::ObjectExpression(o)) = it.arguments.first() else {
+            return;
+        };
+        for p in &o.properties {
+            if let ObjectPropertyKind::ObjectProperty(p) = p
+                && !p.method
+                && let Some((k, _, false)) = key_name(&p.key)
+            {
+                if PRISMA_WRITES.contains(&op)
+                    && (k == "data" || (op == "upsert" && (k == "create" || k == "update")))
+                {
+                    self.prisma_args.insert(p.span.start);
+                    // `data: { data: dto.data }`, `data: { data }`: the whole
+                    // column written from a value whose keys are not seen.
+                    if let Expression::ObjectExpression(cols) = p.value.without_parentheses() {
+                        for c in &cols.properties {
+                            if let ObjectPropertyKind::ObjectProperty(c) = c
+                                && let Some((col, pos, false)) = key_name(&c.key)
+                                && self.interest.column(&col)
+                                && !matches!(c.value.without_parentheses(), Expression::ObjectExpression(_))
+                            {
+                                let line = self.line(pos);
+                                self.json_opaque.push(JsonOpaque {
+                                    column: col,
+                                    op: KeyOp::Write,
+                                    line,
+                                });
+                            }
+                        }
+                    }
+                } else if k == "where" {
+                    // `where: { triggers: { array_contains: [x] } }`: a
+                    // filter on the column, nothing written.
+                    self.prisma_filters.push(p.value.span());
+                }
+            }
+        }
+    }
+
     fn json_key(
         &mut self,
         column: &str,
@@ -659,13 +730,23 @@ impl<'s> V<'s> {
         op: KeyOp,
     ) {
         match name {
-            Some((key, pos)) => self.json_keys.push(JsonKey {
-                column: column.to_string(),
-                key,
-                op,
-                line: self.line(pos),
-                recv,
-            }),
+            Some((key, pos)) => {
+                // A receiver that is a plain variable or `this`: its class
+                // is looked up once scopes are known (`finish`).
+                if recv.as_deref().is_some_and(|r| {
+                    !r.is_empty() && r.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+                }) {
+                    self.json_recv_at.push((self.json_keys.len(), at));
+                }
+                self.json_keys.push(JsonKey {
+                    column: column.to_string(),
+                    key,
+                    op,
+                    line: self.line(pos),
+                    recv,
+                    recv_class: None,
+                })
+            }
             None => self.json_opaque.push(JsonOpaque {
                 column: column.to_string(),
                 op,
@@ -786,6 +867,48 @@ impl<'s> V<'s> {
             .iter()
             .map(|(pos, v, c)| (table.function_at(*pos as usize), v.as_str(), c.as_str(), *pos))
             .collect();
+        // The class a variable or parameter named `t` is typed as at `pos`,
+        // in this function (or an enclosing one): of several declarations
+        // of the name in the function (`const parser = new A()` in one
+        // block, `new B()` in the next), the last one before `pos`.
+        let typed_at = |t: &str, pos: u32| -> Option<&str> {
+            let mut scope = table.function_at(pos as usize);
+            loop {
+                let same = || typed.iter().filter(|(s, v, _, _)| *s == scope && *v == t);
+                let found = same()
+                    .filter(|(_, _, _, at)| *at <= pos)
+                    .max_by_key(|(_, _, _, at)| *at)
+                    .or_else(|| same().next());
+                if let Some((_, _, class, _)) = found {
+                    return Some(class);
+                }
+                scope = outer_fn(scope?);
+            }
+        };
+        // JSON keys on a typed variable, or on `this` in a class.
+        for (i, pos) in std::mem::take(&mut self.json_recv_at) {
+            let k = &mut self.json_keys[i];
+            let recv = k.recv.as_deref().unwrap_or("");
+            k.recv_class = if recv == "this" {
+                table.context(table.innermost(pos as usize)).owner
+            } else {
+                typed_at(recv, pos).map(str::to_string).or_else(|| {
+                    // A name destructured from a typed parameter of this
+                    // function (or an enclosing one): `Types.name`.
+                    let mut scope = table.function_at(pos as usize);
+                    loop {
+                        if let Some((_, _, types)) = self
+                            .param_members
+                            .iter()
+                            .find(|(at, v, _)| v == recv && table.function_at(*at as usize) == scope)
+                        {
+                            return Some(format!("{types}.{recv}"));
+                        }
+                        scope = outer_fn(scope?);
+                    }
+                })
+            };
+        }
         // Module-level variables typed as a class, in declaration order (a
         // component's template calls methods on them).
         b.module_typed = typed
@@ -807,28 +930,10 @@ impl<'s> V<'s> {
                 RawRecv::Const(s) => Recv::Const(s),
                 RawRecv::Expr(s) => Recv::Expr(s),
                 RawRecv::Module(s) => Recv::Module(s),
-                RawRecv::Ident(t, pos) => {
-                    // A variable or parameter typed as a class in this
-                    // function (or an enclosing one).
-                    let mut scope = table.function_at(pos as usize);
-                    loop {
-                        // Of several declarations of the name in the function
-                        // (`const parser = new A()` in one block, `new B()` in
-                        // the next), the last one before the call.
-                        let same = || typed.iter().filter(|(s, v, _, _)| *s == scope && *v == t);
-                        let found = same()
-                            .filter(|(_, _, _, at)| *at <= pos)
-                            .max_by_key(|(_, _, _, at)| *at)
-                            .or_else(|| same().next());
-                        if let Some((_, _, class, _)) = found {
-                            break Recv::Const(class.to_string());
-                        }
-                        match scope {
-                            Some(i) => scope = outer_fn(i),
-                            None => break Recv::Expr(t),
-                        }
-                    }
-                }
+                RawRecv::Ident(t, pos) => match typed_at(&t, pos) {
+                    Some(class) => Recv::Const(class.to_string()),
+                    None => Recv::Expr(t),
+                },
             };
             let ctx = table.context(table.innermost(c.pos as usize));
             // `this.users.create()` where `users` is a field typed as a
@@ -1438,6 +1543,36 @@ impl<'a> Visit<'a> for V<'_> {
                     .body_param(k.value.as_str(), k.span.start, &self.line_starts);
             }
         }
+        // `({ active, over }: DragOverEvent | DragEndEvent)`: members of
+        // the declared types.
+        if let BindingPattern::ObjectPattern(o) = &it.pattern
+            && let Some(t) = &it.type_annotation
+        {
+            let refs: Vec<&TSType> = match &t.type_annotation {
+                TSType::TSUnionType(u) => u.types.iter().collect(),
+                other => vec![other],
+            };
+            let names: Option<Vec<&str>> = refs
+                .iter()
+                .map(|t| match t {
+                    TSType::TSTypeReference(r) => match &r.type_name {
+                        TSTypeName::IdentifierReference(c) => Some(c.name.as_str()),
+                        TSTypeName::QualifiedName(q) => Some(q.right.name.as_str()),
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            if let Some(names) = names {
+                let types = names.join("|");
+                for p in &o.properties {
+                    if let BindingPattern::BindingIdentifier(id) = &p.value {
+                        self.param_members
+                            .push((id.span.start, id.name.as_str().to_string(), types.clone()));
+                    }
+                }
+            }
+        }
         if let BindingPattern::BindingIdentifier(id) = &it.pattern
             && let Some(t) = &it.type_annotation
             && let TSType::TSTypeReference(r) = &t.type_annotation
@@ -1500,9 +1635,15 @@ impl<'a> Visit<'a> for V<'_> {
                     }
                 }
             }
-            // { column: { key: v } }: keys written to a JSON column.
+            // { column: { key: v } }: keys written to a JSON column (but
+            // Prisma's own `data:` argument holds the columns, not keys).
             if let Expression::ObjectExpression(o) = &it.value
                 && self.interest.column(&name)
+                && !self.prisma_args.contains(&it.span.start)
+                && !self
+                    .prisma_filters
+                    .iter()
+                    .any(|f| f.start <= it.span.start && it.span.end <= f.end)
             {
                 for p in &o.properties {
                     match p {
@@ -1562,6 +1703,7 @@ impl<'a> Visit<'a> for V<'_> {
             ));
         }
         self.callee(&it.callee);
+        self.prisma_payloads(it);
         // The callee around the arguments: what an object literal with a
         // JSON column's key is given to (`prisma.report.create({ data: {
         // parameters: {...} } })`).
@@ -1762,8 +1904,10 @@ impl<'a> Visit<'a> for V<'_> {
             let recv = self.receiver(&it.object);
             self.call(name.to_string(), recv, Via::Reference, pos);
         }
+        // `files.length`: the length of a JSON array, no key.
         if let Some(column) = column_of(&it.object)
             && self.interest.column(column)
+            && name != "length"
             && let Some(op) = self.access_op(it.span)
         {
             let column = column.to_string();
@@ -2002,6 +2146,32 @@ impl<'a> Visit<'a> for V<'_> {
 }
 
 use super::ts_http::decorator_call;
+
+/// Prisma client methods that read, filtered by `where`.
+const PRISMA_QUERIES: [&str; 11] = [
+    "findMany",
+    "findFirst",
+    "findFirstOrThrow",
+    "findUnique",
+    "findUniqueOrThrow",
+    "delete",
+    "deleteMany",
+    "count",
+    "aggregate",
+    "groupBy",
+    "exists",
+];
+
+/// Prisma client methods that take the written columns as `data`.
+const PRISMA_WRITES: [&str; 7] = [
+    "create",
+    "createMany",
+    "createManyAndReturn",
+    "update",
+    "updateMany",
+    "updateManyAndReturn",
+    "upsert",
+];
 
 /// The class a declared variable holds, when its declaration says:
 /// a type annotation naming a class (`const x: Foo = ...`), `new Foo()`,
