@@ -4242,3 +4242,30 @@ fn prisma_whole_column_writes_are_opaque() {
     assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
+
+// `NODE_ENV` read only in JavaScript/TypeScript is set by the toolchain
+// (Next.js, Vite, webpack, Jest): not defined in any config it is still
+// `config-not-wired`, with confidence low and a note (ai-chatbot's
+// NODE_ENV was "read in ai-chatbot but defined only in the config of hcb"
+// with confidence high). A Ruby read of it is an ordinary var.
+#[test]
+fn node_env_is_set_by_the_js_toolchain() {
+    let ws = tree(&[
+        (
+            "web/lib/constants.ts",
+            "export const dev = process.env.NODE_ENV === \"development\";\n",
+        ),
+        ("api/config/app.rb", "MODE = ENV[\"NODE_ENV\"]\n"),
+        ("ops/.env.example", "OTHER=1\n"),
+    ]);
+    let v = audit_points(ws.path(), "      - env: NODE_ENV\n        repo: web\n");
+    let f = finding(&v, "env:NODE_ENV");
+    assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+    std::fs::remove_file(ws.path().join("api/config/app.rb")).unwrap();
+    let v = audit_points(ws.path(), "      - env: NODE_ENV\n        repo: web\n");
+    let f = finding(&v, "env:NODE_ENV");
+    assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(f["notes"].as_str().unwrap().contains("toolchain"), "{f:#}");
+}

@@ -136,6 +136,26 @@ fn fallback_note(f: &mut Finding, var: &str, w: &Wiring) {
     }
 }
 
+/// `NODE_ENV` read only in JavaScript/TypeScript: Next.js, Vite, webpack
+/// and Jest set it themselves when they build, serve or test, so no config
+/// need define it; the verdict has confidence low and says so.
+fn toolchain_set(f: &mut Finding, var: &str, w: &Wiring) {
+    let script = |l: &String| {
+        let path = l.rsplit_once(':').map_or(l.as_str(), |(p, _)| p);
+        let ext = path.rsplit('.').next().unwrap_or("");
+        matches!(
+            ext,
+            "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs" | "vue" | "svelte"
+        )
+    };
+    if var == "NODE_ENV" && !w.read_at.is_empty() && w.read_at.iter().all(script) {
+        f.low_confidence(msg!(
+            "{} is set by the JavaScript toolchain itself (Next.js, Vite, webpack and Jest set it when they build, serve or test)",
+            Text::code(var)
+        ));
+    }
+}
+
 /// A var that is not wired but that a dotenv file no config glob names
 /// spells (`apps/web/.env.example` below the repo's root, where `.env*`
 /// does not reach): it may be defined there, so the verdict has
@@ -176,6 +196,7 @@ pub fn wire(ctx: &Ctx, vars: &[String], f: &mut Finding) {
             f.problem(Code::ConfigNotWired, msg!("{} {}", Text::code(v), w.why.clone()));
             fallback_note(f, v, &w);
             unread_dotenv(ctx, f, v);
+            toolchain_set(f, v, &w);
         }
         f.config.push(ConfigEntry {
             name: v.clone(),
@@ -252,6 +273,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             );
             fallback_note(&mut f, &m.name, &w);
             unread_dotenv(ctx, &mut f, &m.name);
+            toolchain_set(&mut f, &m.name, &w);
         }
         _ => {}
     }
