@@ -101,36 +101,16 @@ fn authorizations(
 }
 
 /// The methods whose bodies run for `action`: the action and the
-/// `before_action` callbacks that cover it.
+/// `before_action` callbacks that cover it (less those a
+/// `skip_before_action` covering it names).
 fn covering_bodies(ctx: &Ctx, chain: &[String], action: &str, repo: Option<u32>) -> Vec<String> {
     let mut bodies = vec![action.to_string()];
-    let mut skipped: Vec<String> = Vec::new();
-    for (fi, ff) in ctx.ix.facts.iter().enumerate() {
-        if repo.is_some_and(|r| ctx.ix.file(fi as FileIdx).repo != r) {
-            continue;
-        }
-        for cb in &ff.callbacks {
-            if !chain.contains(&cb.owner) {
-                continue;
-            }
-            if covers(cb, action) {
-                if cb.skip {
-                    skipped.extend(cb.methods.iter().cloned());
-                } else {
-                    bodies.extend(cb.methods.iter().cloned());
-                }
-            }
-        }
-    }
-    // `skip_before_action :authenticate_user!, only: :show`: that callback
-    // does not run for the action.
-    bodies.retain(|b| b == action || !skipped.contains(b));
+    bodies.extend(
+        super::effects::callbacks(ctx.ix, chain, action, repo)
+            .into_iter()
+            .map(|(m, _, _)| m),
+    );
     bodies
-}
-
-/// Does a callback's `only:` / `except:` cover `action`?
-fn covers(cb: &crate::facts::Callback, action: &str) -> bool {
-    cb.only.as_ref().is_none_or(|o| o.iter().any(|a| a == action)) && !cb.except.iter().any(|a| a == action)
 }
 
 /// Where `action` of `class` opts out of Pundit's check that every action
@@ -148,7 +128,7 @@ fn pundit_skips(ctx: &Ctx, chain: &[String], action: &str, repo: u32) -> Vec<Str
         for cb in &ff.callbacks {
             if cb.skip
                 && chain.contains(&cb.owner)
-                && covers(cb, action)
+                && super::effects::covers(cb, action)
                 && cb.methods.iter().any(|m| m == "verify_authorized")
             {
                 out.push(ctx.loc(fi as FileIdx, cb.line));

@@ -89,9 +89,7 @@ pub fn callbacks(
             if !chain.contains(&cb.owner) {
                 continue;
             }
-            let covered = cb.only.as_ref().is_none_or(|o| o.iter().any(|a| a == action))
-                && !cb.except.iter().any(|a| a == action);
-            if covered {
+            if covers(cb, action) {
                 for m in &cb.methods {
                     if cb.skip {
                         skipped.insert(m.clone());
@@ -105,6 +103,11 @@ pub fn callbacks(
     // `skip_before_action :m`: `m` does not run for the action.
     out.retain(|(m, _, _)| !skipped.contains(m));
     out
+}
+
+/// Does a callback's `only:` / `except:` cover `action`?
+pub fn covers(cb: &crate::facts::Callback, action: &str) -> bool {
+    cb.only.as_ref().is_none_or(|o| o.iter().any(|a| a == action)) && !cb.except.iter().any(|a| a == action)
 }
 
 /// The bodies reached from `start` in `chain`: the methods they call
