@@ -57,46 +57,36 @@ fn lookup(ctx: &Ctx, owner: &str, name: &str, side: Side) -> Option<(String, Acc
     None
 }
 
-/// `authorize` calls that cover `action` of `class`: in the action's body,
-/// or in a `before_action` method whose `only:`/`except:` covers it. Each
-/// as (location, query, policy_class).
-fn authorizations(
-    ctx: &Ctx,
-    class: &str,
+/// Pundit calls (`authorize`, and `skip_authorization` with `skip` set)
+/// that cover `action`: in the action's body, or in a `before_action`
+/// method whose `only:`/`except:` covers it, in the controller's repo
+/// (another app's controller of the same name is another controller).
+/// Each as (location, the call), in location order.
+fn covering_authorizes<'a>(
+    ctx: &Ctx<'a>,
+    chain: &[String],
     action: &str,
     repo: u32,
-) -> Vec<(String, Option<String>, Option<String>)> {
+) -> Vec<(String, &'a crate::facts::Authorize)> {
     let ix = ctx.ix;
-    let chain: Vec<String> = ix
-        .classes
-        .lookup(class, Side::Instance)
-        .chain
-        .into_iter()
-        .map(|(o, _, _)| o)
-        .collect();
-    let bodies = covering_bodies(ctx, &chain, action, Some(repo));
+    let bodies = covering_bodies(ctx, chain, action, Some(repo));
     let mut out = Vec::new();
     for (fi, ff) in ix.facts.iter().enumerate() {
-        // Another app's controller of the same name is another controller.
         if ix.file(fi as FileIdx).repo != repo {
             continue;
         }
-        for a in ff.authorizes.iter().filter(|a| !a.skip) {
+        for a in &ff.authorizes {
             let in_chain = a.owner.as_ref().is_some_and(|o| chain.contains(o));
             let body = a
                 .scope
                 .and_then(|s| ff.scopes.get(s as usize))
                 .is_some_and(|s| bodies.contains(&s.name));
             if in_chain && body {
-                out.push((
-                    ctx.loc(fi as FileIdx, a.line),
-                    a.query.clone(),
-                    a.policy_class.clone(),
-                ));
+                out.push((ctx.loc(fi as FileIdx, a.line), a));
             }
         }
     }
-    out.sort();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
 
@@ -113,14 +103,23 @@ fn covering_bodies(ctx: &Ctx, chain: &[String], action: &str, repo: Option<u32>)
     bodies
 }
 
-/// Where `action` of `class` opts out of Pundit's check that every action
+/// Where `action` opts out of Pundit's check that every action
 /// authorizes: `skip_after_action :verify_authorized` covering it in the
-/// controller or an ancestor, or `skip_authorization` in its body or a
-/// covering callback.
-fn pundit_skips(ctx: &Ctx, chain: &[String], action: &str, repo: u32) -> Vec<String> {
+/// controller or an ancestor, or a covering `skip_authorization` (in
+/// `calls`, from `covering_authorizes`).
+fn pundit_skips(
+    ctx: &Ctx,
+    chain: &[String],
+    action: &str,
+    repo: u32,
+    calls: &[(String, &crate::facts::Authorize)],
+) -> Vec<String> {
     let ix = ctx.ix;
-    let bodies = covering_bodies(ctx, chain, action, Some(repo));
-    let mut out = Vec::new();
+    let mut out: Vec<String> = calls
+        .iter()
+        .filter(|(_, a)| a.skip)
+        .map(|(l, _)| l.clone())
+        .collect();
     for (fi, ff) in ix.facts.iter().enumerate() {
         if ix.file(fi as FileIdx).repo != repo {
             continue;
@@ -132,16 +131,6 @@ fn pundit_skips(ctx: &Ctx, chain: &[String], action: &str, repo: u32) -> Vec<Str
                 && cb.methods.iter().any(|m| m == "verify_authorized")
             {
                 out.push(ctx.loc(fi as FileIdx, cb.line));
-            }
-        }
-        for a in ff.authorizes.iter().filter(|a| a.skip) {
-            let in_chain = a.owner.as_ref().is_some_and(|o| chain.contains(o));
-            let body = a
-                .scope
-                .and_then(|s| ff.scopes.get(s as usize))
-                .is_some_and(|s| bodies.contains(&s.name));
-            if in_chain && body {
-                out.push(ctx.loc(fi as FileIdx, a.line));
             }
         }
     }
@@ -629,7 +618,19 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         })
         .unwrap_or(0);
     let handler = find_action(ctx, controller, action, repo);
-    let auths = authorizations(ctx, &class, action, repo);
+    let chain: Vec<String> = ix
+        .classes
+        .lookup(&class, Side::Instance)
+        .chain
+        .into_iter()
+        .map(|(o, _, _)| o)
+        .collect();
+    let pundit_calls = covering_authorizes(ctx, &chain, action, repo);
+    let auths: Vec<(String, Option<String>, Option<String>)> = pundit_calls
+        .iter()
+        .filter(|(_, a)| !a.skip)
+        .map(|(l, a)| (l.clone(), a.query.clone(), a.policy_class.clone()))
+        .collect();
     let mut controller_layer = Layer {
         layer: "controller".to_string(),
         found: false,
@@ -724,14 +725,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     // An action that opts out of Pundit's `verify_authorized` and calls no
     // `authorize` uses no policy: the layer does not apply to it.
     let skips = if pundit && auths.is_empty() {
-        let chain: Vec<String> = ix
-            .classes
-            .lookup(&class, Side::Instance)
-            .chain
-            .into_iter()
-            .map(|(o, _, _)| o)
-            .collect();
-        pundit_skips(ctx, &chain, action, repo)
+        pundit_skips(ctx, &chain, action, repo, &pundit_calls)
     } else {
         Vec::new()
     };
