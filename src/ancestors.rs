@@ -43,6 +43,8 @@ pub struct ClassTable {
     by_leaf: HashMap<String, Vec<String>>,
     /// Memo of `is_a` answers.
     memo: Mutex<HashMap<(String, String), bool>>,
+    /// Each file's repo (by file index), to keep apps apart.
+    file_repo: Vec<u32>,
 }
 
 /// An owner's method resolution order.
@@ -153,8 +155,13 @@ pub fn canonicalize(facts: &mut [FileFacts]) {
 }
 
 impl ClassTable {
-    pub fn build(facts: &[FileFacts]) -> ClassTable {
-        let mut t = ClassTable::default();
+    /// `file_repo` holds each file's repo; two apps of a workspace each
+    /// with a `User` keep their own statements (see `lookup_in`).
+    pub fn build(facts: &[FileFacts], file_repo: Vec<u32>) -> ClassTable {
+        let mut t = ClassTable {
+            file_repo,
+            ..ClassTable::default()
+        };
         for (f, ff) in facts.iter().enumerate() {
             for a in &ff.ancestry {
                 let at = Loc {
@@ -223,55 +230,114 @@ impl ClassTable {
 
     /// The declared owner a constant written in `scope` names.
     pub fn resolve(&self, target: &str, scope: &str) -> Option<String> {
-        if let Some(abs) = target.strip_prefix("::") {
-            return self.decls.contains_key(abs).then(|| abs.to_string());
-        }
-        let mut prefix = scope;
-        loop {
-            if prefix.is_empty() {
-                break;
-            }
-            let cand = format!("{prefix}::{target}");
-            if self.decls.contains_key(&cand) {
-                return Some(cand);
-            }
-            prefix = match prefix.rsplit_once("::") {
-                Some((p, _)) => p,
-                None => "",
+        self.resolve_in(target, scope, None)
+    }
+
+    fn repo_of(&self, l: &Loc) -> Option<u32> {
+        self.file_repo.get(l.file as usize).copied()
+    }
+
+    /// Is `owner` declared in `repo`?
+    pub fn declared_in(&self, owner: &str, repo: u32) -> bool {
+        self.declared_at(owner)
+            .iter()
+            .any(|l| self.repo_of(l) == Some(repo))
+    }
+
+    /// `resolve`, for a statement of `repo`: a constant declared in that
+    /// repo first (each app its own `Base`), else anywhere (a class of a
+    /// gem or engine that another repo holds).
+    fn resolve_in(&self, target: &str, scope: &str, repo: Option<u32>) -> Option<String> {
+        let passes: &[Option<u32>] = match repo {
+            Some(_) => &[repo, None],
+            None => &[None],
+        };
+        for pass in passes {
+            let declared = |c: &str| match pass {
+                Some(r) => self.declared_in(c, *r),
+                None => self.decls.contains_key(c),
             };
+            if let Some(abs) = target.strip_prefix("::") {
+                if declared(abs) {
+                    return Some(abs.to_string());
+                }
+                continue;
+            }
+            let mut prefix = scope;
+            while !prefix.is_empty() {
+                let cand = format!("{prefix}::{target}");
+                if declared(&cand) {
+                    return Some(cand);
+                }
+                prefix = match prefix.rsplit_once("::") {
+                    Some((p, _)) => p,
+                    None => "",
+                };
+            }
+            if declared(target) {
+                return Some(target.to_string());
+            }
         }
-        self.decls.contains_key(target).then(|| target.to_string())
+        None
     }
 
-    fn stmts(&self, owner: &str) -> &[Stmt] {
-        self.stmts.get(owner).map(Vec::as_slice).unwrap_or(&[])
+    /// Does `repo` declare a class `owner` of its own, with its own
+    /// superclass (`class User < ApplicationRecord`)? Another repo's plain
+    /// `class User` beside it is another app's class; a plain `class
+    /// BaseProduct` in a repo that does not give it a superclass reopens
+    /// the class of the repo that does (a `core_ext` patch of an engine's
+    /// model).
+    pub fn own_in(&self, owner: &str, repo: u32) -> bool {
+        self.stmts.get(owner).is_some_and(|v| {
+            v.iter()
+                .any(|s| s.rel == Rel::Class && self.repo_of(&s.at) == Some(repo))
+        })
     }
 
-    fn superclass<'a>(&'a self, owner: &str) -> Option<&'a Stmt> {
-        self.stmts(owner).iter().find(|s| s.rel == Rel::Class)
+    /// The statements of `owner`: with a repo that has a class of its own
+    /// of that name (`own_in`), that repo's (another app's `User` is
+    /// another class), else every one.
+    fn stmts(&self, owner: &str, repo: Option<u32>) -> impl Iterator<Item = &Stmt> + Clone {
+        let all = self.stmts.get(owner).map(Vec::as_slice).unwrap_or(&[]);
+        let own = repo.filter(|r| self.own_in(owner, *r));
+        all.iter()
+            .filter(move |s| own.is_none_or(|r| self.repo_of(&s.at) == Some(r)))
+    }
+
+    fn superclass<'a>(&'a self, owner: &str, repo: Option<u32>) -> Option<&'a Stmt> {
+        self.stmts(owner, repo).find(|s| s.rel == Rel::Class)
     }
 
     /// The method resolution order of `owner`'s instance or class methods.
     pub fn lookup(&self, owner: &str, side: Side) -> Lookup {
+        self.lookup_in(owner, side, None)
+    }
+
+    /// `lookup` as the app in `repo` sees it: of the classes of a name
+    /// declared in several repos, that repo's, with its own superclass and
+    /// mixins.
+    pub fn lookup_in(&self, owner: &str, side: Side, repo: Option<u32>) -> Lookup {
         let mut l = Lookup::default();
         let mut seen = BTreeSet::new();
         match side {
-            Side::Instance => self.instance_chain(owner, owner, 0, &mut seen, &mut l),
-            Side::Singleton => self.singleton_chain(owner, owner, 0, &mut seen, &mut l),
+            Side::Instance => self.instance_chain(owner, owner, repo, 0, &mut seen, &mut l),
+            Side::Singleton => self.singleton_chain(owner, owner, repo, 0, &mut seen, &mut l),
         }
         l
     }
 
     /// Mixins of `owner` with relation `rel`, most recent first (the order
     /// Ruby searches them).
-    fn mixins<'a>(&'a self, owner: &str, rel: Rel) -> impl Iterator<Item = &'a Stmt> {
-        self.stmts(owner).iter().rev().filter(move |s| s.rel == rel)
+    fn mixins<'a>(&'a self, owner: &str, rel: Rel, repo: Option<u32>) -> impl Iterator<Item = &'a Stmt> {
+        let v: Vec<&Stmt> = self.stmts(owner, repo).filter(|s| s.rel == rel).collect();
+        v.into_iter().rev()
     }
 
     fn instance_chain(
         &self,
         owner: &str,
         via: &str,
+        repo: Option<u32>,
         depth: usize,
         seen: &mut BTreeSet<(String, Side)>,
         l: &mut Lookup,
@@ -279,21 +345,21 @@ impl ClassTable {
         if depth > MAX_DEPTH || !seen.insert((owner.to_string(), Side::Instance)) {
             return;
         }
-        for s in self.mixins(owner, Rel::Prepend) {
-            self.module_chain(s, "prepend", depth, seen, l);
+        for s in self.mixins(owner, Rel::Prepend, repo) {
+            self.module_chain(s, "prepend", repo, depth, seen, l);
         }
         l.chain.push((owner.to_string(), Side::Instance, via.to_string()));
-        for s in self.stmts(owner).iter().filter(|s| s.rel == Rel::DelegateMissing) {
+        for s in self.stmts(owner, repo).filter(|s| s.rel == Rel::DelegateMissing) {
             l.delegate_missing.insert(format!("{owner} → {}", s.target));
         }
-        for s in self.mixins(owner, Rel::Include) {
-            self.module_chain(s, "include", depth, seen, l);
+        for s in self.mixins(owner, Rel::Include, repo) {
+            self.module_chain(s, "include", repo, depth, seen, l);
         }
-        if let Some(s) = self.superclass(owner) {
-            match self.resolve(&s.target, &s.scope) {
+        if let Some(s) = self.superclass(owner, repo) {
+            match self.resolve_in(&s.target, &s.scope, repo) {
                 Some(sup) => {
                     let via = format!("superclass {sup}");
-                    self.instance_chain(&sup, &via, depth + 1, seen, l);
+                    self.instance_chain(&sup, &via, repo, depth + 1, seen, l);
                 }
                 None => {
                     l.unresolved.insert(s.target.trim_start_matches("::").to_string());
@@ -306,6 +372,7 @@ impl ClassTable {
         &self,
         s: &Stmt,
         how: &str,
+        repo: Option<u32>,
         depth: usize,
         seen: &mut BTreeSet<(String, Side)>,
         l: &mut Lookup,
@@ -314,10 +381,10 @@ impl ClassTable {
         if MACHINERY.contains(&target) {
             return;
         }
-        match self.resolve(&s.target, &s.scope) {
+        match self.resolve_in(&s.target, &s.scope, repo) {
             Some(m) => {
                 let via = format!("{how} {m}");
-                self.instance_chain(&m, &via, depth + 1, seen, l);
+                self.instance_chain(&m, &via, repo, depth + 1, seen, l);
             }
             None => {
                 l.unresolved.insert(target.to_string());
@@ -329,6 +396,7 @@ impl ClassTable {
         &self,
         owner: &str,
         via: &str,
+        repo: Option<u32>,
         depth: usize,
         seen: &mut BTreeSet<(String, Side)>,
         l: &mut Lookup,
@@ -338,26 +406,26 @@ impl ClassTable {
         }
         l.chain
             .push((owner.to_string(), Side::Singleton, via.to_string()));
-        for s in self.mixins(owner, Rel::Extend) {
-            self.module_chain(s, "extend", depth, seen, l);
+        for s in self.mixins(owner, Rel::Extend, repo) {
+            self.module_chain(s, "extend", repo, depth, seen, l);
         }
         // A concern's `class_methods do` (or a module's `ClassMethods`) is
         // extended onto every class that includes it.
-        let includes: Vec<&Stmt> = self.mixins(owner, Rel::Include).collect();
+        let includes: Vec<&Stmt> = self.mixins(owner, Rel::Include, repo).collect();
         for s in includes {
-            if let Some(m) = self.resolve(&s.target, &s.scope) {
+            if let Some(m) = self.resolve_in(&s.target, &s.scope, repo) {
                 let cm = format!("{m}::ClassMethods");
                 if self.decls.contains_key(&cm) {
                     let via = format!("include {m} (class methods)");
-                    self.instance_chain(&cm, &via, depth + 1, seen, l);
+                    self.instance_chain(&cm, &via, repo, depth + 1, seen, l);
                 }
             }
         }
-        if let Some(s) = self.superclass(owner) {
-            match self.resolve(&s.target, &s.scope) {
+        if let Some(s) = self.superclass(owner, repo) {
+            match self.resolve_in(&s.target, &s.scope, repo) {
                 Some(sup) => {
                     let via = format!("superclass {sup}");
-                    self.singleton_chain(&sup, &via, depth + 1, seen, l);
+                    self.singleton_chain(&sup, &via, repo, depth + 1, seen, l);
                 }
                 None => {
                     l.unresolved.insert(s.target.trim_start_matches("::").to_string());
@@ -416,7 +484,8 @@ mod tests {
                 ..FileFacts::default()
             })
             .collect();
-        ClassTable::build(&facts)
+        let n = facts.len();
+        ClassTable::build(&facts, vec![0; n])
     }
 
     fn chain(l: &Lookup) -> Vec<(&str, Side)> {

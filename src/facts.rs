@@ -1673,7 +1673,14 @@ impl FactIndex {
                 },
                 || {
                     rayon::join(
-                        || timed(|| crate::ancestors::ClassTable::build(&facts)),
+                        || {
+                            timed(|| {
+                                crate::ancestors::ClassTable::build(
+                                    &facts,
+                                    files.iter().map(|f| f.repo).collect(),
+                                )
+                            })
+                        },
                         || {
                             rayon::join(
                                 || timed(|| resolve::resolve(&files, &facts)),

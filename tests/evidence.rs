@@ -4269,3 +4269,201 @@ fn node_env_is_set_by_the_js_toolchain() {
     assert_eq!(f["confidence"], "low", "{f:#}");
     assert!(f["notes"].as_str().unwrap().contains("toolchain"), "{f:#}");
 }
+
+// A dispatch on a chain keeps its receiver: `plan.new.try(method)` runs an
+// instance method of an object just made, never the class method
+// `Plan.popularities` (hcb: a possible dynamic caller of a class method,
+// issue 14), and its code is shown whole; a dispatch on an association
+// (`event.plans.public_send(scope)`) may still reach it.
+#[test]
+fn dispatches_on_chains_keep_their_receiver() {
+    let ws = tree(&[
+        (
+            "bank/app/models/plan.rb",
+            "class Plan < ApplicationRecord\n  def self.popularities\n    {}\n  end\n\n  def self.that(method)\n    available.select { |plan| plan.new.try(method) } # popularities\n  end\nend\n",
+        ),
+        (
+            "bank/app/models/event.rb",
+            "class Event < ApplicationRecord\n  def pick(scope)\n    self.plans.public_send(scope) # popularities\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Plan.popularities\n        repo: bank\n",
+    );
+    let f = finding(&v, "method:Plan.popularities");
+    let sites: Vec<(String, String)> = f["dynamic_call_sites"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| {
+                    (
+                        s["location"].as_str().unwrap().into(),
+                        s["code"].as_str().unwrap().into(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        sites,
+        [(
+            "bank/app/models/event.rb:3".to_string(),
+            "self.plans.public_send(scope)".to_string()
+        )],
+        "{f:#}"
+    );
+}
+
+// A receiver abbreviated to a model's initials holds that model: in a
+// file that names both, `@rpst.stripe_transaction["reason"]` reads
+// `RawPendingStripeTransaction`'s column, not `RawStripeTransaction`'s
+// of the same name, and `rst.stripe_transaction["memo"]` reads the
+// latter's (hcb, issue 14).
+#[test]
+fn receivers_abbreviated_to_a_models_initials() {
+    let ws = tree(&[
+        (
+            "bank/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"raw_stripe_transactions\" do |t|\n    t.jsonb \"stripe_transaction\"\n  end\n  create_table \"raw_pending_stripe_transactions\" do |t|\n    t.jsonb \"stripe_transaction\"\n  end\nend\n",
+        ),
+        (
+            "bank/app/models/raw_stripe_transaction.rb",
+            "class RawStripeTransaction < ApplicationRecord\nend\n",
+        ),
+        (
+            "bank/app/models/raw_pending_stripe_transaction.rb",
+            "class RawPendingStripeTransaction < ApplicationRecord\nend\n",
+        ),
+        (
+            "bank/app/jobs/decline_job.rb",
+            "class DeclineJob < ApplicationJob\n  def perform(id)\n    @rpst = RawPendingStripeTransaction.find(id)\n    RawStripeTransaction.all.each do |rst|\n      puts rst.stripe_transaction[\"memo\"]\n    end\n    @rpst.stripe_transaction[\"reason\"]\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - jsonb: RawStripeTransaction.stripe_transaction\n",
+    );
+    let f = finding(&v, "jsonb:RawStripeTransaction.stripe_transaction");
+    let read: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(read, ["memo"], "{f:#}");
+}
+
+// An operator on a class looked up by name compares classes
+// (`plan.constantize <= Plans::Affiliate` in hcb's view): no dispatch
+// site of `Plans::Affiliate#new`; a method called on it
+// (`plan.constantize.describe`) still is one of the class method.
+#[test]
+fn operators_on_constantized_classes_dispatch_nothing() {
+    let ws = tree(&[
+        (
+            "bank/app/models/plans/affiliate.rb",
+            "module Plans\n  class Affiliate\n    def new\n    end\n\n    def self.describe\n    end\n  end\nend\n",
+        ),
+        (
+            "bank/app/views/plans/_form.html.erb",
+            "<%# new describe %>\n<% unless event.plan.constantize <= Plans::Affiliate %>\n  <%= event.plan.constantize.describe %>\n<% end %>\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Plans::Affiliate#new\n      - method: Plans::Affiliate.describe\n",
+    );
+    let f = finding(&v, "method:Plans::Affiliate#new");
+    assert_eq!(strings(&f["dynamic_callers"]), Vec::<String>::new(), "{f:#}");
+    let f = finding(&v, "method:Plans::Affiliate.describe");
+    assert_eq!(
+        strings(&f["dynamic_callers"]),
+        ["bank/app/views/plans/_form.html.erb:3"],
+        "{f:#}"
+    );
+}
+
+// Two apps of a workspace each with a `User`: each app's class has its own
+// superclass and mixins. `User#greet` planned in `a` is the `Greeting`
+// that a's `User` includes, not b's `Base#greet`, and b's calls are b's
+// own (before, another app's `User` answered for a's and the point was
+// "defined only in c", confidence high); planned in `b`, it is b's
+// `Base#greet`.
+#[test]
+fn each_app_resolves_its_own_class_of_a_shared_name() {
+    let ws = tree(&[
+        (
+            "a/app/models/user.rb",
+            "class User < ApplicationRecord\n  include Greeting\nend\n",
+        ),
+        (
+            "a/app/models/greeting.rb",
+            "module Greeting\n  def greet\n  end\nend\n",
+        ),
+        (
+            "a/app/services/welcome.rb",
+            "class Welcome\n  def run\n    User.first.greet\n  end\nend\n",
+        ),
+        ("b/app/models/user.rb", "class User < Base\nend\n"),
+        ("b/app/models/base.rb", "class Base\n  def greet\n  end\nend\n"),
+        (
+            "b/app/services/hi.rb",
+            "class Hi\n  def run\n    User.find(1).greet\n  end\nend\n",
+        ),
+        // A third app whose `User` defines its own `greet`.
+        ("c/app/models/user.rb", "class User\n  def greet\n  end\nend\n"),
+    ]);
+    for (repo, def, caller) in [
+        ("a", "a/app/models/greeting.rb:2", "a/app/services/welcome.rb:3"),
+        ("b", "b/app/models/base.rb:2", "b/app/services/hi.rb:3"),
+    ] {
+        let v = audit_points(
+            ws.path(),
+            &format!("      - method: User#greet\n        repo: {repo}\n"),
+        );
+        let f = finding(&v, "method:User#greet");
+        assert_eq!(definition_locations(f), [def], "{f:#}");
+        assert_eq!(strings(&f["callers_found"]), [caller], "{f:#}");
+        assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    }
+}
+
+// A column that no scanned code writes at all (hcb's
+// `RawIncreaseTransaction.increase_transaction`, an API payload whose
+// importer is gone) has its keys read and never written, but that is no
+// drift seamscan can check: confidence low with a note. One written key
+// beside them makes the unwritten read a drift again (high).
+#[test]
+fn keys_of_a_column_nothing_writes_are_low_confidence() {
+    let files = |writer: &str| {
+        tree(&[
+            (
+                "bank/db/schema.rb",
+                "ActiveRecord::Schema.define do\n  create_table \"raw_transfers\" do |t|\n    t.jsonb \"payload\"\n  end\nend\n",
+            ),
+            (
+                "bank/app/models/raw_transfer.rb",
+                &format!(
+                    "class RawTransfer < ApplicationRecord\n  def category\n    payload.dig(\"source\", \"category\")\n  end\n{writer}end\n"
+                ),
+            ),
+        ])
+    };
+    let ws = files("");
+    let v = audit_points(ws.path(), "      - jsonb: RawTransfer.payload\n");
+    let f = finding(&v, "jsonb:RawTransfer.payload");
+    assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("No scanned code writes `payload` at all"),
+        "{f:#}"
+    );
+    let ws = files("\n  def stamp\n    payload[\"stamped\"] = true\n  end\n");
+    let v = audit_points(ws.path(), "      - jsonb: RawTransfer.payload\n");
+    let f = finding(&v, "jsonb:RawTransfer.payload");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

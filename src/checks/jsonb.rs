@@ -169,6 +169,23 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             if other_models.contains(&flat) && flat != flat_model(leaf) {
                 return Some(false);
             }
+            // ...or abbreviated to its initials (`rpst` holds a
+            // `RawPendingStripeTransaction`, `rst` a `RawStripeTransaction`),
+            // for names of three words or more.
+            let initials = |w: &[String]| -> Option<String> {
+                (w.len() >= 3).then(|| w.iter().filter_map(|x| x.chars().next()).collect())
+            };
+            if var.len() >= 3 && var.chars().all(|c| c.is_ascii_lowercase()) {
+                let own = initials(&super::method::words(leaf)).as_deref() == Some(var);
+                let other = other_model_words
+                    .iter()
+                    .any(|mw| initials(mw).as_deref() == Some(var));
+                match (own, other) {
+                    (true, false) => return Some(true),
+                    (false, true) => return Some(false),
+                    _ => {}
+                }
+            }
             // ...or whose last words name it (`createdDirectRecipient`).
             let vw = super::method::words(&crate::inflect::singularize(var));
             let own = super::method::words(leaf);
@@ -486,6 +503,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 unresolved_problems.push(k.key.clone());
             }
         }
+    }
+    // Keys read where nothing in the workspace writes the column at all:
+    // it is filled outside the scanned code (an API payload stored by an
+    // importer that is gone, another service, a console), not drifted.
+    if written.is_empty() && opaque_writes.is_empty() && keys.values().any(|k| !k.read_at.is_empty()) {
+        f.low_confidence(msg!(
+            "no scanned code writes {} at all (no key and no whole value): whatever fills it is outside the scanned repos, so its keys cannot be checked",
+            Text::code(&column)
+        ));
     }
     if !unresolved_problems.is_empty() {
         f.low_confidence(msg!(

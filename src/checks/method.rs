@@ -85,6 +85,8 @@ struct DefIndex<'a> {
     owner_is_class: bool,
     /// (repo, owner's last segment) of the other definitions.
     other_owner_repos: HashSet<(u32, &'a str)>,
+    /// The repos that declare a class of the planned owner's name.
+    owner_decl_repos: HashSet<u32>,
     /// For an instance-method point: the owner or one of its ancestors also
     /// defines a class method of the name (`default_schedule` in `class <<
     /// self` and as an instance method), which class-level calls reach.
@@ -221,7 +223,25 @@ impl<'a> DefIndex<'a> {
             } else {
                 Vec::new()
             };
+        let owner_decl_repos = mn
+            .owner
+            .as_deref()
+            .map(|o| {
+                ix.classes
+                    .owners_named(o)
+                    .iter()
+                    .flat_map(|c| {
+                        ix.classes
+                            .declared_at(c)
+                            .iter()
+                            .map(|l| ix.file(l.file).repo)
+                            .filter(|r| ix.classes.own_in(c, *r))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         DefIndex {
+            owner_decl_repos,
             ruby_all_singleton: !ruby_owners.is_empty()
                 && ruby_defs.iter().all(|(_, d)| d.kind == DefKind::Singleton),
             ruby_owners,
@@ -579,9 +599,24 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .collect();
 
     // Not defined on the owner itself: its superclasses, mixins and concerns
-    // (Ruby), in method resolution order.
+    // (Ruby), in method resolution order. In the planned repo first: when
+    // another app's class of the owner's name defines the method but the
+    // planned repo's class only inherits it, the inherited one is the point.
     let mut inherited: Option<(String, String)> = None;
     let mut ancestry_low: Vec<Text> = Vec::new();
+    let planned_repo = m.repo.as_deref().and_then(|r| ctx.repo_index(r));
+    let mut elsewhere_defs: Vec<(FileIdx, &Def)> = Vec::new();
+    if let (Some(r), Some(po)) = (planned_repo, &mn.owner)
+        && !defs.is_empty()
+        && !defs.iter().any(|(fi, _)| ix.file(*fi).repo == r)
+        && ix
+            .classes
+            .owners_named(po)
+            .iter()
+            .any(|o| ix.classes.own_in(o, r))
+    {
+        elsewhere_defs = std::mem::take(&mut defs);
+    }
     if defs.is_empty()
         && let Some(po) = &mn.owner
     {
@@ -592,16 +627,34 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         };
         let mut outside: BTreeSet<String> = BTreeSet::new();
         let mut forwards: BTreeSet<String> = BTreeSet::new();
-        'owners: for o in ix.classes.owners_named(po) {
-            let l = ix.classes.lookup(&o, side);
+        let mut owners = ix.classes.owners_named(po);
+        if let Some(r) = planned_repo {
+            // The planned repo's classes first.
+            owners.sort_by_key(|o| !ix.classes.declared_in(o, r));
+        }
+        'owners: for o in owners {
+            // As the app that declares it sees it (each app its own `User`).
+            let repo = planned_repo.filter(|r| ix.classes.own_in(&o, *r)).or_else(|| {
+                let at = ix.classes.declared_at(&o);
+                let first = at.first().map(|l| ix.file(l.file).repo)?;
+                at.iter().all(|l| ix.file(l.file).repo == first).then_some(first)
+            });
+            let l = ix.classes.lookup_in(&o, side, repo);
             for (anc, s, via) in &l.chain {
                 let kind = match s {
                     Side::Instance => DefKind::Instance,
                     Side::Singleton => DefKind::Singleton,
                 };
+                // The ancestor's definitions in that app, unless the app does
+                // not declare it (a gem or engine in another repo).
+                let here = repo.filter(|r| ix.classes.own_in(anc, *r));
                 let found: Vec<(FileIdx, &Def)> = all
                     .iter()
-                    .filter(|(_, d)| d.kind == kind && d.owner.as_deref() == Some(anc.as_str()))
+                    .filter(|(fi, d)| {
+                        d.kind == kind
+                            && d.owner.as_deref() == Some(anc.as_str())
+                            && here.is_none_or(|r| ix.file(*fi).repo == r)
+                    })
                     .cloned()
                     .collect();
                 if !found.is_empty() {
@@ -631,6 +684,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 ));
             }
         }
+    }
+
+    if defs.is_empty() && !elsewhere_defs.is_empty() {
+        defs = elsewhere_defs;
     }
 
     // A class nowhere in the workspace may still be reached by a computed
@@ -1809,10 +1866,19 @@ fn dispatch_cannot_reach(
         if let Some((recv, m)) = head.rsplit_once('.')
             && (SENDS.contains(&m) || matches!(m, "method" | "public_method"))
         {
+            // An object just made (`plan.new.try(m)`, `K.new.send(m)`).
+            if recv.ends_with(".new") {
+                return true;
+            }
             let var = receiver_var(recv);
-            let holds_class = ["class", "klass", "model", "type", "const", "scope"]
-                .iter()
-                .any(|w| var.contains(w));
+            // A relation of the owner's records (`event.plans` for
+            // `Plan.popular`) answers its class methods too.
+            let relation = recv.contains('.')
+                && crate::inflect::camelize(&crate::inflect::singularize(var)) == leaf(owner);
+            let holds_class = relation
+                || ["class", "klass", "model", "type", "const", "scope"]
+                    .iter()
+                    .any(|w| var.contains(w));
             if var.starts_with(|ch: char| ch.is_ascii_lowercase()) && recv != "self" && !holds_class {
                 return true;
             }
@@ -1870,7 +1936,7 @@ fn dispatch_cannot_reach(
             if constant(k) {
                 return !owner_matches(k, owner) && !di.descends(k);
             }
-            let var = receiver_var(recv);
+            let var = receiver_var(k);
             // Rails makes a controller for each request; no other object
             // holds one (`existing.public_send(field)` in a service is no
             // dispatch of `LedgersController#show`), but for a test's
@@ -2509,6 +2575,17 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
     if let Some(owner) = &mn.owner
         && !di.repos.contains(&repo)
         && di.other_owner_repos.contains(&(repo, leaf(owner)))
+    {
+        return None;
+    }
+    // ...or that declares its own class of the owner's name while the
+    // definitions' apps declare theirs (two apps' `User`, one including the
+    // point's concern): a Ruby call there reaches its own app's class.
+    if mn.owner.is_some()
+        && family(ctx, fi) == Some(Family::Ruby)
+        && !di.repos.contains(&repo)
+        && di.owner_decl_repos.contains(&repo)
+        && di.repos.iter().any(|r| di.owner_decl_repos.contains(r))
     {
         return None;
     }

@@ -1408,8 +1408,20 @@ impl<'pr> Walker<'_, '_> {
                             c.receiver().is_none() && c.arguments().is_none() && c.block().is_none()
                         })
                 };
+                // And so is a plain chain (`plan.new.try(m)`,
+                // `enterprise.connected_apps.public_send(m)`): the object it
+                // ends on, not the code around it, is dispatched on.
+                let chain = |r: &Node<'_>| {
+                    r.as_call_node().is_some() && {
+                        let t = self.short(r);
+                        !t.ends_with("...")
+                            && t.chars().all(|c| {
+                                c.is_alphanumeric() || matches!(c, '_' | '.' | ':' | '@' | '?' | '!')
+                            })
+                    }
+                };
                 let what = match &recv {
-                    Some(r) if matches!(self.receiver(r), Recv::Const(_)) || variable(r) => {
+                    Some(r) if matches!(self.receiver(r), Recv::Const(_)) || variable(r) || chain(r) => {
                         format!("{}.{name}({})", self.short(r), self.short(a))
                     }
                     _ => format!("{name}({})", self.short(a)),
@@ -1446,8 +1458,12 @@ impl<'pr> Walker<'_, '_> {
         let Some(msg) = c.message_loc() else { return };
         // A method called on a class looked up by name
         // (`Object.const_get("#{k}Report").new.rows`): dispatch to `rows`
-        // whose receiver is unknown.
+        // whose receiver is unknown. Not an operator (`k.constantize <=
+        // Base` compares classes).
         if let Some(r) = &recv
+            && name_bytes
+                .first()
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_' || *b >= 0x80)
             && !matches!(name.as_str(), "new" | "find" | "first" | "last" | "instance")
             && reflected(r)
         {
