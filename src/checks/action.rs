@@ -228,7 +228,7 @@ fn params_sent(
     let ix = ctx.ix;
     let chain: Vec<String> = ix
         .classes
-        .lookup(class, Side::Instance)
+        .lookup_in(class, Side::Instance, Some(repo))
         .chain
         .into_iter()
         .map(|(o, _, _)| o)
@@ -620,7 +620,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let handler = find_action(ctx, controller, action, repo);
     let chain: Vec<String> = ix
         .classes
-        .lookup(&class, Side::Instance)
+        .lookup_in(&class, Side::Instance, Some(repo))
         .chain
         .into_iter()
         .map(|(o, _, _)| o)

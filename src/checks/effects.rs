@@ -56,11 +56,13 @@ impl Body {
     }
 }
 
-/// The owners `class` inherits instance methods from, itself first.
-pub fn chain_of(ix: &FactIndex, class: &str) -> Vec<String> {
+/// The owners `class` inherits instance methods from, itself first (as
+/// the app in `repo` sees it, when given: each app its own
+/// `ApplicationController`).
+pub fn chain_of(ix: &FactIndex, class: &str, repo: Option<u32>) -> Vec<String> {
     let mut chain: Vec<String> = ix
         .classes
-        .lookup(class, Side::Instance)
+        .lookup_in(class, Side::Instance, repo)
         .chain
         .into_iter()
         .filter(|(_, s, _)| *s == Side::Instance)
@@ -167,7 +169,7 @@ pub fn controller_owner(ix: &FactIndex, controller: &str) -> String {
 /// and what they call.
 pub fn action_body(ix: &FactIndex, controller: &str, action: &str, repo: Option<u32>) -> Body {
     let class = controller_owner(ix, controller);
-    let chain = chain_of(ix, &class);
+    let chain = chain_of(ix, &class, repo);
     let mut start = vec![action.to_string()];
     start.extend(callbacks(ix, &chain, action, repo).into_iter().map(|(m, _, _)| m));
     body(ix, &chain, &start, HOPS, repo)
@@ -177,7 +179,7 @@ pub fn action_body(ix: &FactIndex, controller: &str, action: &str, repo: Option<
 /// and the methods it calls.
 pub fn action_own_body(ix: &FactIndex, controller: &str, action: &str, repo: Option<u32>) -> Body {
     let class = controller_owner(ix, controller);
-    let chain = chain_of(ix, &class);
+    let chain = chain_of(ix, &class, repo);
     body(ix, &chain, &[action.to_string()], HOPS, repo)
 }
 

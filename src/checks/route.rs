@@ -246,7 +246,7 @@ pub fn find_action(ctx: &Ctx, controller: &str, action: &str, repo: u32) -> Hand
         }
         return Handler::NoController(class);
     }
-    let chain = ix.classes.lookup(&class, Side::Instance).chain;
+    let chain = ix.classes.lookup_in(&class, Side::Instance, Some(repo)).chain;
     let defs = ix.defs_by_name.get(action).map(Vec::as_slice).unwrap_or(&[]);
     for (owner, side, _) in &chain {
         if *side != Side::Instance {

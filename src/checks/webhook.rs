@@ -383,7 +383,7 @@ fn judge(
         .map(|(j, m)| {
             super::effects::body(
                 ix,
-                &chain_of(ix, j),
+                &chain_of(ix, j, None),
                 std::slice::from_ref(m),
                 super::effects::HOPS,
                 None,
