@@ -132,6 +132,19 @@ pub fn scan(text: &str, extra: &BTreeSet<String>) -> Vec<ConfigDef> {
                 push(key);
             }
         }
+        // `RUN SECRET_KEY_BASE_DUMMY=1 ./bin/rails assets:precompile`: the
+        // command's environment prefix (after any `--mount=...` flags)
+        // defines the vars for that step.
+        if let Some(r) = s.strip_prefix("RUN ") {
+            let skip = |t: &&str| t.starts_with("--") || matches!(*t, "export" | "env");
+            for tok in r.split_whitespace().skip_while(skip) {
+                match tok.split_once('=') {
+                    Some((n, _)) if !n.is_empty() && n.bytes().all(is_ident_byte) => push(n),
+                    _ => break,
+                }
+            }
+            continue;
+        }
         if docker {
             // ENV A=1 B=2 / ENV A 1 / ARG A / ARG A=1
             let mut first = true;
@@ -589,6 +602,17 @@ mod tests {
         assert_eq!(
             names("ENV A=1 B=2\nENV C 3\nARG D\n"),
             vec![("A".into(), 1), ("B".into(), 1), ("C".into(), 2), ("D".into(), 3)]
+        );
+        // A step's environment prefix; not the command's own arguments.
+        assert_eq!(
+            names(
+                "RUN SECRET_KEY_BASE_DUMMY=1 RAILS_ENV=production ./bin/rails assets:precompile X=1\nRUN --mount=type=cache,target=/x BUNDLE_PATH=/b bundle install\nRUN apt-get install -y Y=2\n"
+            ),
+            vec![
+                ("SECRET_KEY_BASE_DUMMY".into(), 1),
+                ("RAILS_ENV".into(), 1),
+                ("BUNDLE_PATH".into(), 2)
+            ]
         );
         assert_eq!(
             names("{\n  \"KEY_A\": \"v\",\n  \"name\": \"KEY_B\"\n}\n"),
