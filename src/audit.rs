@@ -913,7 +913,8 @@ pub fn run(
                 Some(crate::routing::underscore_path(&ns))
             })
             .collect();
-        let mut table = crate::routing::workspace_table(&files, &calls, &modules);
+        let standalone: Vec<bool> = routes_files.iter().map(|(_, r)| r.draws).collect();
+        let mut table = crate::routing::workspace_table(&files, &calls, &modules, &standalone);
         // Back from indices into `routes_files` to file indices.
         for r in &mut table.routes {
             r.file = routes_files[r.file as usize].0 as u32;

@@ -383,6 +383,7 @@ fn routes_at(repo: &Path, rev: &str) -> Result<BTreeSet<String>, DiffError> {
     let list = git(repo, &["ls-tree", "-r", "--name-only", "-z", rev])?.unwrap_or_default();
     let mut files: Vec<(u32, String)> = Vec::new();
     let mut calls: Vec<Vec<crate::facts::RouteCall>> = Vec::new();
+    let mut standalone: Vec<bool> = Vec::new();
     for raw in list.split(|b| *b == 0) {
         let Ok(path) = std::str::from_utf8(raw) else {
             continue;
@@ -395,12 +396,14 @@ fn routes_at(repo: &Path, rev: &str) -> Result<BTreeSet<String>, DiffError> {
             && !bytes.contains(&0)
         {
             files.push((0, path.to_string()));
-            calls.push(lang::routes::extract(&bytes).calls);
+            let r = lang::routes::extract(&bytes);
+            standalone.push(r.draws);
+            calls.push(r.calls);
         }
     }
     let files: Vec<(u32, &str)> = files.iter().map(|(r, p)| (*r, p.as_str())).collect();
     let calls: Vec<&[crate::facts::RouteCall]> = calls.iter().map(Vec::as_slice).collect();
-    let table = crate::routing::workspace_table(&files, &calls, &[]);
+    let table = crate::routing::workspace_table(&files, &calls, &[], &standalone);
     let mut out = BTreeSet::new();
     for r in table.routes {
         if !matches!(r.target, crate::routing::Target::Action { .. }) {

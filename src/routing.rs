@@ -1340,10 +1340,38 @@ fn drawn_name(path: &str) -> Option<(&str, &str)> {
 /// the module of the isolated engine a file draws its routes on
 /// (`isolate_namespace Spree` → `spree`), which scopes its controllers as
 /// Rails' `default_scope` does (`api/users` → `spree/api/users`).
-pub fn workspace_table(files: &[(u32, &str)], calls: &[&[RouteCall]], modules: &[Option<String>]) -> Table {
+///
+/// A file of `config/routes/` is drawn into another by `draw(:name)`,
+/// unless it draws its routes itself (`standalone[i]`: an app that loads
+/// several route files through `config.paths["config/routes.rb"]`, or an
+/// engine's routes reopened by the app, `Spree::Core::Engine.routes.draw`
+/// in `config/routes/spree.rb`).
+pub fn workspace_table(
+    files: &[(u32, &str)],
+    calls: &[&[RouteCall]],
+    modules: &[Option<String>],
+    standalone: &[bool],
+) -> Table {
     let mut out = Table::default();
+    // The names some file draws (`draw(:admin)`), by repo: a partial that
+    // also wraps itself in `routes.draw` is still drawn there, not twice.
+    let mut drawn: HashSet<(u32, String)> = HashSet::default();
+    for (i, (repo, _)) in files.iter().enumerate() {
+        let mut stack: Vec<&RouteCall> = calls[i].iter().collect();
+        while let Some(c) = stack.pop() {
+            if c.name == "draw"
+                && let Some(RVal::Sym(n) | RVal::Str(n)) = c.args.first()
+            {
+                drawn.insert((*repo, n.clone()));
+            }
+            stack.extend(c.block.iter().flatten());
+        }
+    }
     for (i, (repo, path)) in files.iter().enumerate() {
-        if !is_routes_file(path) || drawn_name(path).is_some() {
+        let partial = drawn_name(path).is_some_and(|(_, name)| {
+            !standalone.get(i).copied().unwrap_or(false) || drawn.contains(&(*repo, name.to_string()))
+        });
+        if !is_routes_file(path) || partial {
             continue;
         }
         let prefix = match path.rfind("config/") {
@@ -1355,21 +1383,42 @@ pub fn workspace_table(files: &[(u32, &str)], calls: &[&[RouteCall]], modules: &
                 (r == repo && drawn_name(p) == Some((prefix, name))).then(|| (j as u32, calls[j]))
             })
         };
+        let module = modules.get(i).and_then(Option::as_ref);
+        let scope = |module: &str, block: Vec<RouteCall>| RouteCall {
+            name: "scope".to_string(),
+            args: vec![RVal::Hash(vec![(
+                RVal::Sym("module".to_string()),
+                RVal::Str(module.to_string()),
+            )])],
+            line: block.first().map_or(1, |c| c.line),
+            block: Some(block),
+        };
         let scoped: Vec<RouteCall>;
-        let own: &[RouteCall] = match modules.get(i).and_then(Option::as_ref) {
-            Some(module) => {
-                scoped = vec![RouteCall {
-                    name: "scope".to_string(),
-                    args: vec![RVal::Hash(vec![(
-                        RVal::Sym("module".to_string()),
-                        RVal::Str(module.clone()),
-                    )])],
-                    line: calls[i].first().map_or(1, |c| c.line),
-                    block: Some(calls[i].to_vec()),
-                }];
-                &scoped
+        let own: &[RouteCall] = if calls[i]
+            .iter()
+            .any(|c| c.name == crate::lang::routes::ENGINE_DRAW)
+        {
+            // An app's routes and an engine's in one file: only the
+            // engine's are in its isolated namespace.
+            scoped = calls[i]
+                .iter()
+                .flat_map(|c| match (&c.block, module) {
+                    (Some(b), Some(m)) if c.name == crate::lang::routes::ENGINE_DRAW => {
+                        vec![scope(m, b.clone())]
+                    }
+                    (Some(b), None) if c.name == crate::lang::routes::ENGINE_DRAW => b.clone(),
+                    _ => vec![c.clone()],
+                })
+                .collect();
+            &scoped
+        } else {
+            match module {
+                Some(m) => {
+                    scoped = vec![scope(m, calls[i].to_vec())];
+                    &scoped
+                }
+                None => calls[i],
             }
-            None => calls[i],
         };
         let t = table(i as u32, own, &load);
         out.routes.extend(t.routes);

@@ -4467,3 +4467,77 @@ fn keys_of_a_column_nothing_writes_are_low_confidence() {
     let f = finding(&v, "jsonb:RawTransfer.payload");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// An app that loads several route files (`config.paths["config/routes.rb"]
+// = %w(config/routes/api.rb config/routes.rb config/routes/spree.rb)`):
+// a file of `config/routes/` that draws its routes itself is a route set,
+// not a partial for `draw(:name)`, and one file may draw the app's routes
+// and an engine's (openfoodnetwork's `spree.rb`: `POST /api_keys` was
+// "no route serves", confidence high). Only the engine's routes are in its
+// isolated namespace; a partial drawn with `draw(:admin)` is read once;
+// `devise_for` is routing seamscan cannot read, so an action only it may
+// route (`omniauth_callbacks#failure`) has no route with confidence low.
+#[test]
+fn route_files_that_draw_themselves_and_engine_draws_in_one_file() {
+    let ws = tree(&[
+        (
+            "shop/lib/spree/core/engine.rb",
+            "module Spree\n  module Core\n    class Engine < ::Rails::Engine\n      isolate_namespace Spree\n    end\n  end\nend\n",
+        ),
+        (
+            "shop/config/routes.rb",
+            "Shop::Application.routes.draw do\n  draw :admin\n  mount Spree::Core::Engine, at: \"/\"\nend\n",
+        ),
+        (
+            "shop/config/routes/admin.rb",
+            "namespace :admin do\n  resources :reports, only: [:index]\nend\n",
+        ),
+        (
+            "shop/config/routes/spree.rb",
+            "Shop::Application.routes.draw do\n  scope module: \"spree\" do\n    resources :orders, only: [:show]\n  end\nend\n\nSpree::Core::Engine.routes.draw do\n  devise_for :spree_user, controllers: { omniauth_callbacks: \"omniauth_callbacks\" }\n  resources :api_keys, only: [:create]\nend\n",
+        ),
+        (
+            "shop/app/controllers/spree/api_keys_controller.rb",
+            "module Spree\n  class ApiKeysController < ApplicationController\n    def create\n    end\n  end\nend\n",
+        ),
+        (
+            "shop/app/controllers/spree/orders_controller.rb",
+            "module Spree\n  class OrdersController < ApplicationController\n    def show\n    end\n  end\nend\n",
+        ),
+        (
+            "shop/app/controllers/admin/reports_controller.rb",
+            "module Admin\n  class ReportsController < ApplicationController\n    def index\n    end\n  end\nend\n",
+        ),
+        (
+            "shop/app/controllers/omniauth_callbacks_controller.rb",
+            "class OmniauthCallbacksController < Devise::OmniauthCallbacksController\n  def failure\n    super\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /api_keys\n      - route: GET /orders/:id\n      - route: GET /admin/reports\n      - action: omniauth_callbacks#failure\n",
+    );
+    let f = finding(&v, "route:POST /api_keys");
+    assert_eq!(
+        definition_locations(f),
+        ["shop/config/routes/spree.rb:9"],
+        "{f:#}"
+    );
+    assert!(!codes(f).contains(&"missing-layer".to_string()), "{f:#}");
+    let f = finding(&v, "route:GET /orders/:id");
+    assert_eq!(
+        definition_locations(f),
+        ["shop/config/routes/spree.rb:3"],
+        "{f:#}"
+    );
+    assert!(!codes(f).contains(&"missing-layer".to_string()), "{f:#}");
+    let f = finding(&v, "route:GET /admin/reports");
+    assert_eq!(
+        definition_locations(f),
+        ["shop/config/routes/admin.rb:2"],
+        "{f:#}"
+    );
+    let f = finding(&v, "action:omniauth_callbacks#failure");
+    assert_eq!(codes(f), ["missing-layer"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+}

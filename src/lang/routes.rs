@@ -20,6 +20,10 @@ const MAX_BLOCK_DEPTH: usize = 64;
 /// Literals nested deeper than this become `RVal::Expr`.
 const MAX_VALUE_DEPTH: usize = 16;
 
+/// The mark of an engine's `routes.draw` in a file that also draws
+/// another route set's: its calls are the block of a call of this name.
+pub const ENGINE_DRAW: &str = "<engine routes.draw>";
+
 /// What a routes file holds.
 #[derive(Debug, Default)]
 pub struct RoutesFile {
@@ -27,6 +31,9 @@ pub struct RoutesFile {
     /// The engine the routes are drawn on (`Spree::Core::Engine` for
     /// `Spree::Core::Engine.routes.draw do`), not the application.
     pub engine: Option<String>,
+    /// The file draws its routes itself (`X.routes.draw do`), rather than
+    /// holding bare routing calls for another file's `draw(:name)`.
+    pub draws: bool,
     pub unread: Vec<Dynamic>,
     pub parse_error: bool,
     pub too_deep: bool,
@@ -41,14 +48,43 @@ pub fn extract(src: &[u8]) -> RoutesFile {
         let mut r = Reader::new(src);
         let root = result.node();
         let top = root.as_program_node().map(|p| p.statements().as_node());
-        let has_draw = r.find_draw(top.as_ref(), 0);
-        let calls = match has_draw {
-            Some(body) => r.stmts(body.as_ref(), 0),
-            None => r.stmts(top.as_ref(), 0),
+        let mut found = Vec::new();
+        r.find_draws(top.as_ref(), 0, &mut found);
+        let draws = !found.is_empty();
+        let mut engine = None;
+        let calls = match found.len() {
+            0 => r.stmts(top.as_ref(), 0),
+            1 => {
+                let (e, body, _) = found.pop().expect("one draw");
+                engine = e;
+                r.stmts(body.as_ref(), 0)
+            }
+            // An app's routes and an engine's in one file: the engine's
+            // are marked (`ENGINE_DRAW`) for the caller to scope.
+            _ => {
+                let mut calls = Vec::new();
+                for (e, body, line) in found {
+                    let inner = r.stmts(body.as_ref(), 0);
+                    match e {
+                        Some(e) => {
+                            engine.get_or_insert_with(|| e.clone());
+                            calls.push(RouteCall {
+                                name: ENGINE_DRAW.to_string(),
+                                args: vec![RVal::Const(e)],
+                                line,
+                                block: Some(inner),
+                            });
+                        }
+                        None => calls.extend(inner),
+                    }
+                }
+                calls
+            }
         };
         RoutesFile {
             calls,
-            engine: r.engine.take(),
+            engine,
+            draws,
             unread: r.unread,
             parse_error: status.errors,
             too_deep: status.too_deep || r.too_deep,
@@ -83,9 +119,6 @@ struct Reader<'s> {
     too_deep: bool,
     /// Block parameters that stand for the mapper (`with_options do |r|`).
     mapper_params: Vec<String>,
-    /// The constant whose routes the first `draw` draws, when it names an
-    /// engine (`X::Engine.routes.draw`).
-    engine: Option<String>,
 }
 
 fn utf8(b: &[u8]) -> String {
@@ -106,7 +139,6 @@ impl<'s> Reader<'s> {
             unread: Vec::new(),
             too_deep: false,
             mapper_params: Vec::new(),
-            engine: None,
         }
     }
 
@@ -137,12 +169,18 @@ impl<'s> Reader<'s> {
         vec![super::prism_tree::own(body)]
     }
 
-    /// The body of the first `X.routes.draw do ... end` (outer `if`s and
-    /// `begin`s are looked through), if the file has one.
-    fn find_draw<'pr>(&mut self, body: Option<&Node<'pr>>, depth: usize) -> Option<Option<Node<'pr>>> {
-        let body = body?;
+    /// The bodies of every `X.routes.draw do ... end` (outer `if`s and
+    /// `begin`s are looked through), in order, each with the engine it
+    /// draws on (`X::Engine.routes.draw`: the constant `X::Engine`).
+    fn find_draws<'pr>(
+        &self,
+        body: Option<&Node<'pr>>,
+        depth: usize,
+        out: &mut Vec<(Option<String>, Option<Node<'pr>>, u32)>,
+    ) {
+        let Some(body) = body else { return };
         if depth > MAX_BLOCK_DEPTH {
-            return None;
+            return;
         }
         for st in self.statements(body) {
             if let Some(c) = st.as_call_node() {
@@ -150,8 +188,7 @@ impl<'s> Reader<'s> {
                     && c.name().as_slice() == b"draw"
                     && let Some(b) = c.block().and_then(|b| b.as_block_node())
                 {
-                    // `X::Engine.routes.draw`: the constant `X::Engine`.
-                    self.engine = c
+                    let engine = c
                         .receiver()
                         .and_then(|r| r.as_call_node())
                         .filter(|r| r.name().as_slice() == b"routes")
@@ -161,27 +198,21 @@ impl<'s> Reader<'s> {
                         })
                         .map(|k| self.text(&k).trim_start_matches("::").to_string())
                         .filter(|k| k.ends_with("Engine"));
-                    return Some(b.body());
+                    out.push((engine, b.body(), self.line(&st)));
+                    continue;
                 }
                 // `Rails.application.routes.draw do` inside a class body or
                 // a `Module.new` wrapper is rare; `Foo.configure do` etc.
                 // are looked into.
-                if let Some(b) = c.block().and_then(|b| b.as_block_node())
-                    && let Some(found) = self.find_draw(b.body().as_ref(), depth + 1)
-                {
-                    return Some(found);
+                if let Some(b) = c.block().and_then(|b| b.as_block_node()) {
+                    self.find_draws(b.body().as_ref(), depth + 1, out);
                 }
             } else if let Some(i) = st.as_if_node() {
-                if let Some(found) = self.find_draw(i.statements().map(|s| s.as_node()).as_ref(), depth + 1) {
-                    return Some(found);
-                }
-            } else if let Some(b) = st.as_begin_node()
-                && let Some(found) = self.find_draw(b.statements().map(|s| s.as_node()).as_ref(), depth + 1)
-            {
-                return Some(found);
+                self.find_draws(i.statements().map(|s| s.as_node()).as_ref(), depth + 1, out);
+            } else if let Some(b) = st.as_begin_node() {
+                self.find_draws(b.statements().map(|s| s.as_node()).as_ref(), depth + 1, out);
             }
         }
-        None
     }
 
     fn stmts(&mut self, body: Option<&Node<'_>>, depth: usize) -> Vec<RouteCall> {
