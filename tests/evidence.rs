@@ -4541,3 +4541,44 @@ fn route_files_that_draw_themselves_and_engine_draws_in_one_file() {
     assert_eq!(codes(f), ["missing-layer"], "{f:#}");
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
+
+// Routing code seamscan cannot read lowers the confidence of route and
+// action verdicts in its own app only: openfoodnetwork's `devise_for` made
+// dub's Next.js route `no-callers` and a Rails blog's unrouted action low.
+#[test]
+fn unread_routing_code_lowers_confidence_in_its_own_app_only() {
+    let ws = tree(&[
+        (
+            "shop/config/routes.rb",
+            "Rails.application.routes.draw do\n  devise_for :users\n  resources :orders, only: [:index]\nend\n",
+        ),
+        (
+            "blog/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :posts, only: [:index]\nend\n",
+        ),
+        (
+            "blog/app/controllers/posts_controller.rb",
+            "class PostsController < ApplicationController\n  def index\n  end\n\n  def archive\n  end\nend\n",
+        ),
+        (
+            "shop/app/controllers/sessions_controller.rb",
+            "class SessionsController < ApplicationController\n  def failure\n  end\nend\n",
+        ),
+        (
+            "web/app/api/ping/route.ts",
+            "export async function POST() {\n  return Response.json({});\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /api/ping\n        repo: web\n      - action: posts#archive\n        repo: blog\n      - action: sessions#failure\n        repo: shop\n",
+    );
+    let f = finding(&v, "route:POST /api/ping");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+    let f = finding(&v, "action:posts#archive");
+    assert!(codes(f).contains(&"missing-layer".to_string()), "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+    let f = finding(&v, "action:sessions#failure");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+}

@@ -593,13 +593,22 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Text::code(format!("{controller}#{action}"))
             ),
         );
-        if !ix.routes_unread.is_empty() {
+        // Unreadable routing code of the controller's app (any app's when
+        // the controller is nowhere and the plan names no repo).
+        let app = want_repo.or_else(|| {
+            ix.classes
+                .declared_at(&class)
+                .first()
+                .map(|l| ix.file(l.file).repo)
+        });
+        let unread: Vec<String> = ix
+            .routes_unread
+            .iter()
+            .filter(|(fi, _, _)| app.is_none_or(|r| ix.file(*fi).repo == r))
+            .map(|(fi, line, what)| format!("{} ({what})", ctx.loc(*fi, *line)))
+            .collect();
+        if !unread.is_empty() {
             f.confidence = Confidence::Low;
-            let unread: Vec<String> = ix
-                .routes_unread
-                .iter()
-                .map(|(fi, line, what)| format!("{} ({what})", ctx.loc(*fi, *line)))
-                .collect();
             f.verify.push(msg!(
                 "routing code seamscan cannot read: {}",
                 Text::raw_list(&unread, "; ")

@@ -507,10 +507,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         locations: route_locs.clone(),
         note: None,
     }];
-    // Unreadable routing code in an app that could hold the route.
+    // Unreadable routing code in an app that could hold the route: the
+    // repos of its routes, else the planned repo, else any.
+    let holders: BTreeSet<u32> = if !routes.is_empty() {
+        routes.iter().map(|r| ix.file(r.file).repo).collect()
+    } else {
+        m.repo
+            .as_deref()
+            .and_then(|r| ctx.repo_index(r))
+            .into_iter()
+            .collect()
+    };
     let unread: Vec<String> = ix
         .routes_unread
         .iter()
+        .filter(|(fi, _, _)| holders.is_empty() || holders.contains(&ix.file(*fi).repo))
         .map(|(fi, line, what)| format!("{} ({what})", ctx.loc(*fi, *line)))
         .collect();
     if routes.is_empty() {
