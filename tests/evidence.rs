@@ -4582,3 +4582,101 @@ fn unread_routing_code_lowers_confidence_in_its_own_app_only() {
     let f = finding(&v, "action:sessions#failure");
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
+
+// A queue or scheduler that calls a URL back requests its path: dub's
+// `qstash.publishJSON({ url: `${APP_DOMAIN}/api/cron/links/invalidate` })`
+// calls `POST /api/cron/links/invalidate` (it was `no-callers`, confidence
+// high); a `method:` in the message decides the verb; an object with a
+// `url` given to any other call (`track({ url })`) requests nothing.
+#[test]
+fn urls_handed_to_queues_and_schedulers_request_the_route() {
+    let ws = tree(&[
+        (
+            "web/app/api/cron/links/invalidate/route.ts",
+            "export async function POST(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/app/api/cron/links/refresh/route.ts",
+            "export async function POST(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/lib/actions/delete-discount.ts",
+            "import { qstash } from \"@/lib/cron\";\n\nexport async function deleteDiscount(id: string) {\n  await qstash.publishJSON({\n    url: `${APP_DOMAIN}/api/cron/links/invalidate`,\n    body: { id },\n  });\n  await qstash.publishJSON({ url: `${APP_DOMAIN}/api/cron/links/refresh`, method: \"GET\" });\n  track({ url: `${APP_DOMAIN}/api/cron/links/refresh` });\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /api/cron/links/invalidate\n      - route: POST /api/cron/links/refresh\n",
+    );
+    let f = finding(&v, "route:POST /api/cron/links/invalidate");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/lib/actions/delete-discount.ts:4"],
+        "{f:#}"
+    );
+    let f = finding(&v, "route:POST /api/cron/links/refresh");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+}
+
+// Request functions destructured from a client hook (umami's `const { get,
+// del } = useApi()`, whose base `/api` is set inside the hook) request
+// their path with that verb; the match is `path-prefix-var`. Before, `GET
+// /api/links/:linkId/shares` was `no-callers` (confidence high once
+// another app's unread routing no longer lowered it). A `get` from a store
+// requests nothing; and a request whose base is unknown, in a repo that
+// serves a route ending with its path, is its own server's (umami's
+// `get(`/users/${id}`)` was a caller of huginn's `GET /users/:id`).
+#[test]
+fn request_functions_destructured_from_a_client_hook() {
+    let ws = tree(&[
+        (
+            "web/src/app/api/links/[linkId]/shares/route.ts",
+            "export async function GET(req: Request) {\n  return Response.json([]);\n}\n",
+        ),
+        (
+            "web/src/app/api/links/[linkId]/route.ts",
+            "export async function DELETE(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/src/hooks/useLinkShares.ts",
+            "export function useLinkShares(linkId: string) {\n  const { get, del } = useApi();\n  const { get: read } = useStore();\n  read(`/links/${linkId}`);\n  del(`/links/${linkId}`);\n  get(`/users/${linkId}`);\n  return get(`/links/${linkId}/shares`);\n}\n",
+        ),
+        (
+            "web/src/app/api/users/[userId]/route.ts",
+            "export async function GET(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "rails/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :users, only: [:show]\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /api/links/:linkId/shares\n      - route: DELETE /api/links/:linkId\n      - route: GET /api/links/:linkId\n      - route: GET /users/:id\n        repo: rails\n      - route: GET /api/users/:userId\n",
+    );
+    let f = finding(&v, "route:GET /api/links/:linkId/shares");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/src/hooks/useLinkShares.ts:7"],
+        "{f:#}"
+    );
+    assert_eq!(f["caller_matches"][0]["match"], "path-prefix-var", "{f:#}");
+    // A base held elsewhere, in a repo that serves a route ending with the
+    // path: its own server's, not another app's `GET /users/:id`.
+    let f = finding(&v, "route:GET /api/users/:userId");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/src/hooks/useLinkShares.ts:6"],
+        "{f:#}"
+    );
+    let f = finding(&v, "route:GET /users/:id");
+    assert!(strings(&f["callers_found"]).is_empty(), "{f:#}");
+    let f = finding(&v, "route:DELETE /api/links/:linkId");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/src/hooks/useLinkShares.ts:5"],
+        "{f:#}"
+    );
+    let f = finding(&v, "route:GET /api/links/:linkId");
+    assert!(strings(&f["callers_found"]).is_empty(), "{f:#}");
+}

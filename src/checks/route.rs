@@ -395,10 +395,13 @@ fn requests_matching(
             // that served the page: in a repo that serves a route of that
             // path itself, it is that route, not another repo's.
             let same_origin = base.is_none() && c.url.starts_with('/') && !prefix_var;
-            let own_server = same_origin
-                && !serving.is_empty()
+            // Likewise a client whose base is unknown (`get(`/users/${id}`)`
+            // from `useApi()`) in a repo that serves a route ending with
+            // that path (`/api/users/:userId`) calls its own server.
+            let own_server = !serving.is_empty()
                 && !serving.contains(&ix.file(fi).repo)
-                && serves_here(ctx, ix.file(fi).repo, &c.verb, &url);
+                && ((same_origin && serves_here(ctx, ix.file(fi).repo, &c.verb, &url, false))
+                    || ((prefix_var || tail) && serves_here(ctx, ix.file(fi).repo, &c.verb, &url, true)));
             if (exact || tail)
                 && planned_ok
                 && !own_server
@@ -421,13 +424,14 @@ fn requests_matching(
     out
 }
 
-/// Does a route of `repo` (not a catch-all) serve `verb url`?
-fn serves_here(ctx: &Ctx, repo: u32, verb: &str, url: &str) -> bool {
+/// Does a route of `repo` (not a catch-all) serve `verb url` (`tail`: a
+/// route whose path ends with `url`'s)?
+fn serves_here(ctx: &Ctx, repo: u32, verb: &str, url: &str, tail: bool) -> bool {
     ctx.ix.routes.iter().any(|r| {
         ctx.ix.file(r.file).repo == repo
             && !is_glob(r)
             && (verb == "ANY" || r.verb == "ANY" || r.verb.split('|').any(|v| v == verb))
-            && paths_match(&r.path, url, false)
+            && paths_match(&r.path, url, tail)
     })
 }
 

@@ -348,6 +348,9 @@ pub(super) struct Http {
     imported_locals: rustc_hash::FxHashSet<String>,
     /// Bindings made by `axios.create` / `ky.create` / `got.extend`.
     client_instances: rustc_hash::FxHashSet<String>,
+    /// Request functions destructured from a client made elsewhere
+    /// (`const { get, del } = useApi()`), with their verbs.
+    verb_fns: HashMap<String, &'static str>,
     /// Module-level string constants, as URL parts.
     url_consts: HashMap<String, Vec<Part>>,
     /// Per enclosing function, its string constants.
@@ -1175,6 +1178,46 @@ impl Http {
         }
     }
 
+    /// `const { get, post, del: remove } = useApi()`: request functions of
+    /// a client made elsewhere (a hook or object named like one: `api`,
+    /// `client`, `http`, `fetch`, `request`), whose base URL is unknown.
+    pub fn client_destructure(&mut self, p: &ObjectPattern, init: &Expression) {
+        let mut source = init.without_parentheses();
+        if let Expression::AwaitExpression(a) = source {
+            source = a.argument.without_parentheses();
+        }
+        let name = match source {
+            Expression::CallExpression(c) => match &c.callee {
+                Expression::Identifier(i) => i.name.as_str(),
+                Expression::StaticMemberExpression(m) => m.property.name.as_str(),
+                _ => return,
+            },
+            Expression::Identifier(i) => i.name.as_str(),
+            _ => return,
+        };
+        let lower = name.to_ascii_lowercase();
+        if !["api", "client", "http", "fetch", "request"]
+            .iter()
+            .any(|w| lower.contains(w))
+        {
+            return;
+        }
+        for bp in &p.properties {
+            let Some(key) = bp.key.static_name() else { continue };
+            let verb = match key.as_ref() {
+                "get" => "GET",
+                "post" => "POST",
+                "put" => "PUT",
+                "patch" => "PATCH",
+                "del" | "delete" => "DELETE",
+                _ => continue,
+            };
+            if let BindingPattern::BindingIdentifier(id) = &bp.value {
+                self.verb_fns.insert(id.name.as_str().to_string(), verb);
+            }
+        }
+    }
+
     /// The client a binding is: an import of a client module, an instance.
     fn client_of(&self, b: &str) -> Option<&'static str> {
         if let Some(c) = self.client_locals.get(b) {
@@ -1255,6 +1298,26 @@ impl Http {
             // fetch(url, opts), axios(url | config), ky(url, opts), got(url, opts)
             Expression::Identifier(f) => {
                 let name = f.name.as_str();
+                // `get(`/links/${id}`)` with `get` from `useApi()`.
+                if let Some(verb) = self.verb_fns.get(name).copied() {
+                    let Some(u) = first else { return };
+                    let body = match it.arguments.get(1).and_then(|a| a.as_expression()) {
+                        Some(e) if matches!(verb, "POST" | "PUT" | "PATCH") => body_keys(Some(e)),
+                        _ => Vec::new(),
+                    };
+                    self.push_client(
+                        verb.to_string(),
+                        u,
+                        "HTTP client function",
+                        None,
+                        true,
+                        false,
+                        body,
+                        at,
+                        ls,
+                    );
+                    return;
+                }
                 let client = if matches!(name, "fetch" | "$fetch" | "ofetch") {
                     "fetch"
                 } else if let Some(c) = self.client_of(name) {
@@ -1331,6 +1394,20 @@ impl Http {
                     && self.imported_locals.contains(recv);
                 let elsewhere =
                     known.is_none() && (clientish_name(recv) || imported) && !self.is_param_router(recv);
+                // A message queue or scheduler that calls a URL back
+                // (Upstash QStash's `qstash.publishJSON({ url:
+                // `${APP}/api/cron/x` })`, `client.trigger({ url })`,
+                // `client.schedule({ destination })`): a request of the
+                // path, with the verb its `method:` says, else any.
+                if known.is_none()
+                    && let Some(Expression::ObjectExpression(o)) = first
+                    && publisher_method(method)
+                    && let Some(url) = prop(o, "url").or_else(|| prop(o, "destination"))
+                {
+                    let verb = method_of(o).unwrap_or_else(|| "ANY".to_string());
+                    self.push_client(verb, url, "URL callback", None, false, false, Vec::new(), at, ls);
+                    return;
+                }
                 if known.is_none() && !elsewhere {
                     return;
                 }
@@ -1578,4 +1655,13 @@ impl Http {
             }
         }
     }
+}
+
+/// A method that hands a URL to a service that calls it later: a queue's
+/// `publish` / `publishJSON` / `enqueue`, a scheduler's `schedule`, a
+/// workflow's `trigger`.
+fn publisher_method(method: &str) -> bool {
+    ["publish", "enqueue", "schedule", "trigger"]
+        .iter()
+        .any(|p| method.starts_with(p))
 }

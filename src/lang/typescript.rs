@@ -1399,6 +1399,7 @@ impl<'a> Visit<'a> for V<'_> {
             self.asyncs.use_flags(&it.id, init);
             if let BindingPattern::ObjectPattern(p) = &it.id {
                 self.asyncs.destructure(p, init);
+                self.http.client_destructure(p, init);
             }
         }
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
