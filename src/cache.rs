@@ -6,18 +6,20 @@
 //! of it (`Mode`); output: `FileFacts`. An entry holds the facts of every
 //! name and JSON column (`Interest::everything`); the audit selects the
 //! plan's part, so one entry serves every plan. A run's new entries are
-//! written as one pack, `<dir>/facts-v<FORMAT>/<16 hex>.pack` (entries, an
-//! index, a footer), to a temporary file renamed into place, so readers
-//! never see a torn pack: creating a file costs ~350 us on the measured VM,
-//! appending an entry ~1 us. A pack's footer holds its magic, its index's
-//! checksum and the fingerprint of the extracting code; each entry a
-//! 12-byte header (the decoded length, and a checksum of the payload seeded
-//! with the key, which itself hashes the fingerprint); the payload is
-//! postcard (the largest facts as per-file string tables and columns,
-//! `facts/compact.rs`), compressed with zstd: a corrupt, truncated or
-//! foreign entry or pack reads as a miss and is rewritten. An entry holds no path at all, so
-//! entries can be copied between machines and checkouts. This module never
-//! writes anywhere but under the cache directory.
+//! written as one pack, `<dir>/facts-v<FORMAT>/<16 hex>.pack` (entries, the
+//! strings they share, an index, a footer), to a temporary file renamed
+//! into place, so readers never see a torn pack: creating a file costs
+//! ~350 us on the measured VM, appending an entry ~1 us. A pack's footer
+//! holds its magic, the checksum of its shared strings and index and the
+//! fingerprint of the extracting code; each entry a 12-byte header (the
+//! decoded length, and a checksum of the payload seeded with the key, which
+//! itself hashes the fingerprint); the payload is postcard (the largest
+//! facts as per-file tables of numbers into the pack's shared strings, and
+//! columns, `facts/compact.rs`), compressed with zstd: a corrupt, truncated
+//! or foreign entry or pack reads as a miss and is rewritten. An entry
+//! holds no path at all, so packs can be copied between machines and
+//! checkouts (a pack is the unit: its entries need its strings). This
+//! module never writes anywhere but under the cache directory.
 
 use crate::facts::compact::{Interner, SharedStrings};
 use crate::facts::{FileFacts, Lang};
