@@ -6,33 +6,36 @@
 //! of it (`Mode`); output: `FileFacts`. An entry holds the facts of every
 //! name and JSON column (`Interest::everything`); the audit selects the
 //! plan's part, so one entry serves every plan. A run's new entries are
-//! written as one pack, `<dir>/facts-v<FORMAT>/<16 hex>.pack` (entries, an
-//! index, a footer), to a temporary file renamed into place, so readers
-//! never see a torn pack: creating a file costs ~350 us on the measured VM,
-//! appending an entry ~1 us. A pack's footer holds its magic, its index's
-//! checksum and the fingerprint of the extracting code; each entry a
-//! 12-byte header (the decoded length, and a checksum of the payload seeded
-//! with the key, which itself hashes the fingerprint); the payload is
-//! postcard (the largest facts as per-file string tables and columns,
-//! `facts/compact.rs`), compressed with zstd: a corrupt, truncated or
-//! foreign entry or pack reads as a miss and is rewritten. An entry holds no path at all, so
-//! entries can be copied between machines and checkouts. This module never
-//! writes anywhere but under the cache directory.
+//! written as one pack, `<dir>/facts-v<FORMAT>/<16 hex>.pack` (entries, the
+//! strings they share, an index, a footer), to a temporary file renamed
+//! into place, so readers never see a torn pack: creating a file costs
+//! ~350 us on the measured VM, appending an entry ~1 us. A pack's footer
+//! holds its magic, the checksum of its shared strings and index and the
+//! fingerprint of the extracting code; each entry a 12-byte header (the
+//! decoded length, and a checksum of the payload seeded with the key, which
+//! itself hashes the fingerprint); the payload is postcard (the largest
+//! facts as per-file tables of numbers into the pack's shared strings, and
+//! columns, `facts/compact.rs`), compressed with zstd: a corrupt, truncated
+//! or foreign entry or pack reads as a miss and is rewritten. An entry
+//! holds no path at all, so packs can be copied between machines and
+//! checkouts (a pack is the unit: its entries need its strings). This
+//! module never writes anywhere but under the cache directory.
 
+use crate::facts::compact::{Interner, SharedStrings};
 use crate::facts::{FileFacts, Lang};
 use rustc_hash::FxHashMap as HashMap;
 
 use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed, xxh3_128};
 
 /// Version of the entry layout (header and payload encoding). Entries of
 /// another format live in another directory and are never read.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 /// The decoded length and the checksum of the payload seeded with the
 /// entry's key. The key, the fingerprint (the
 /// key's salt, repeated in the pack's footer) and the format (the
@@ -60,7 +63,10 @@ fn with_zstd<R>(
     ZSTD.with(|z| {
         let mut z = z.borrow_mut();
         if z.is_none() {
-            let c = zstd::bulk::Compressor::new(ZSTD_LEVEL).ok()?;
+            let mut c = zstd::bulk::Compressor::new(ZSTD_LEVEL).ok()?;
+            // The entry's header has the decoded length: the frame need not.
+            c.set_parameter(zstd::zstd_safe::CParameter::ContentSizeFlag(false))
+                .ok()?;
             let d = zstd::bulk::Decompressor::new().ok()?;
             *z = Some((c, d));
         }
@@ -224,7 +230,37 @@ struct Pack {
     mtime: SystemTime,
     /// A hit in this run (its age is refreshed at `finish`).
     used: std::sync::atomic::AtomicBool,
+    /// Where the pack's shared strings are (offset, length).
+    strings_at: (u64, u64),
+    /// The shared strings, read at the first hit; `None` if they do not
+    /// verify (every entry of the pack is then a miss).
+    strings: OnceLock<Option<Arc<SharedStrings>>>,
 }
+
+impl Pack {
+    fn strings(&self) -> Option<&Arc<SharedStrings>> {
+        self.strings
+            .get_or_init(|| {
+                let (at, n) = self.strings_at;
+                let mut b = vec![0u8; usize::try_from(n).ok()?];
+                self.file.read_exact_at(&mut b, at).ok()?;
+                let len = u32::from_le_bytes(b.get(..4)?.try_into().ok()?);
+                if len > MAX_DECODED {
+                    return None;
+                }
+                let raw = with_zstd(|_, d| d.decompress(&b[4..], len as usize).ok())??;
+                (raw.len() == len as usize)
+                    .then(|| SharedStrings::from_bytes(&raw))
+                    .flatten()
+                    .map(Arc::new)
+            })
+            .as_ref()
+    }
+}
+
+/// The pack's valid index: its fingerprint, its records, where its shared
+/// strings are.
+type PackIndex = ([u8; 16], Vec<Record>, (u64, u64));
 
 /// An entry's key, offset and length in its pack.
 type Record = (u128, u64, u64);
@@ -235,14 +271,28 @@ type Batch = Vec<(u128, Vec<u8>)>;
 /// each other from the start of the pack, in the index's order, so each
 /// offset is the sum of the lengths before it).
 const RECORD: usize = 16 + 4;
-/// Footer: index offset, entry count, index checksum, fingerprint, magic.
-const FOOTER: usize = 8 + 8 + 8 + 16 + 8;
+/// Footer: index offset, entry count, checksum of the index and the shared
+/// strings, fingerprint, offset of the shared strings, magic. A pack is
+/// its entries, the shared strings (their decoded length, then zstd), the
+/// index, the footer.
+const FOOTER: usize = 8 + 8 + 8 + 16 + 8 + 8;
 const PACK_MAGIC: &[u8; 8] = b"seampak\0";
 /// More packs than this are merged into one at the end of a run.
 const MAX_PACKS: usize = 16;
 /// A run's new entries are written as a pack once they reach this size
 /// (`seamscan index` of a large workspace does not hold them all).
 const FLUSH_BYTES: u64 = 64 << 20;
+/// zstd level of a pack's shared strings (written once per pack).
+const STRINGS_ZSTD_LEVEL: i32 = 3;
+
+/// A run's entries not written yet, their size, and the strings they
+/// refer to (the pack's shared strings when they are written).
+#[derive(Debug, Default)]
+struct Pending {
+    batch: Batch,
+    bytes: u64,
+    strings: Arc<Interner>,
+}
 
 #[derive(Debug)]
 pub struct Cache {
@@ -259,8 +309,9 @@ pub struct Cache {
     /// Packs that are not valid packs of any fingerprint (removed at `finish`).
     broken: Vec<PathBuf>,
     /// Entries stored in this run and their size, written as one pack by
-    /// `finish` (or earlier, past `FLUSH_BYTES`).
-    pending: Mutex<(Batch, u64)>,
+    /// `finish` (or earlier, past `flush_bytes`).
+    pending: Mutex<Pending>,
+    flush_bytes: u64,
     tmp_seq: AtomicU64,
     /// Packs written by this run.
     written: AtomicU64,
@@ -275,48 +326,64 @@ pub struct Usage {
 
 /// The index of the pack file `f` (`len` bytes) if it is a valid pack:
 /// its fingerprint and records. `None` for anything else.
-fn read_pack_index(f: &std::fs::File, len: u64) -> Option<([u8; 16], Vec<Record>)> {
+fn read_pack_index(f: &std::fs::File, len: u64) -> Option<PackIndex> {
     if len < FOOTER as u64 {
         return None;
     }
     let mut footer = [0u8; FOOTER];
     f.read_exact_at(&mut footer, len - FOOTER as u64).ok()?;
-    if &footer[40..48] != PACK_MAGIC {
+    if &footer[48..56] != PACK_MAGIC {
         return None;
     }
     let at = u64::from_le_bytes(footer[0..8].try_into().ok()?);
     let count = u64::from_le_bytes(footer[8..16].try_into().ok()?);
     let sum = u64::from_le_bytes(footer[16..24].try_into().ok()?);
     let salt: [u8; 16] = footer[24..40].try_into().ok()?;
+    let strings_at = u64::from_le_bytes(footer[40..48].try_into().ok()?);
     let size = count.checked_mul(RECORD as u64)?;
-    if at.checked_add(size)?.checked_add(FOOTER as u64)? != len {
+    if at.checked_add(size)?.checked_add(FOOTER as u64)? != len || strings_at > at {
         return None;
     }
-    let mut raw = vec![0u8; size as usize];
-    f.read_exact_at(&mut raw, at).ok()?;
+    // The shared strings and the index, checked together.
+    let mut raw = vec![0u8; usize::try_from(at - strings_at + size).ok()?];
+    f.read_exact_at(&mut raw, strings_at).ok()?;
     if xxh3_64(&raw) != sum {
         return None;
     }
+    let raw = &raw[(at - strings_at) as usize..];
     let mut records = Vec::with_capacity(count as usize);
     let mut off = 0u64;
     for r in raw.chunks_exact(RECORD) {
         let key = u128::from_le_bytes(r[0..16].try_into().ok()?);
         let n = u64::from(u32::from_le_bytes(r[16..20].try_into().ok()?));
-        if off.checked_add(n)? > at {
+        if off.checked_add(n)? > strings_at {
             return None;
         }
         records.push((key, off, n));
         off += n;
     }
-    if off != at {
+    if off != strings_at {
         return None;
     }
-    Some((salt, records))
+    Some((salt, records, (strings_at, at - strings_at)))
 }
 
-/// Write `entries` as a pack in `root` (a temporary file renamed into
-/// place); its size.
-fn write_pack(root: &Path, salt: &[u8; 16], entries: &[(u128, &[u8])], seq: u64) -> std::io::Result<u64> {
+/// Write `entries`, which refer to the shared `strings`, as a pack in
+/// `root` (a temporary file renamed into place); its size.
+fn write_pack(
+    root: &Path,
+    salt: &[u8; 16],
+    entries: &[(u128, &[u8])],
+    strings: &Interner,
+    seq: u64,
+) -> std::io::Result<u64> {
+    let raw = strings.to_bytes();
+    let len = u32::try_from(raw.len())
+        .ok()
+        .filter(|n| *n <= MAX_DECODED)
+        .ok_or_else(|| std::io::Error::other("shared strings too large for a pack"))?;
+    let mut shared = len.to_le_bytes().to_vec();
+    shared.extend(zstd::bulk::compress(&raw, STRINGS_ZSTD_LEVEL)?);
     let tmp = root.join(format!(".tmp.{}.{seq}", std::process::id()));
     let mut index = Vec::with_capacity(entries.len() * RECORD);
     let mut out = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
@@ -330,11 +397,18 @@ fn write_pack(root: &Path, salt: &[u8; 16], entries: &[(u128, &[u8])], seq: u64)
             index.extend_from_slice(&n.to_le_bytes());
             at += bytes.len() as u64;
         }
+        let strings_at = at;
+        out.write_all(&shared)?;
+        at += shared.len() as u64;
         out.write_all(&index)?;
+        let mut sum = xxhash_rust::xxh3::Xxh3::new();
+        sum.update(&shared);
+        sum.update(&index);
         out.write_all(&at.to_le_bytes())?;
         out.write_all(&(entries.len() as u64).to_le_bytes())?;
-        out.write_all(&xxh3_64(&index).to_le_bytes())?;
+        out.write_all(&sum.digest().to_le_bytes())?;
         out.write_all(salt)?;
+        out.write_all(&strings_at.to_le_bytes())?;
         out.write_all(PACK_MAGIC)?;
         out.flush()
     })();
@@ -355,6 +429,44 @@ fn write_pack(root: &Path, salt: &[u8; 16], entries: &[(u128, &[u8])], seq: u64)
             Err(e)
         }
     }
+}
+
+/// An entry: `facts` under `key`, its tables' strings numbered by
+/// `strings` (the shared strings of the pack it goes to).
+fn encode(key: Key, facts: &FileFacts, strings: &Arc<Interner>) -> std::io::Result<Vec<u8>> {
+    let raw = crate::facts::compact::encode_with(strings, || postcard::to_stdvec(facts))
+        .map_err(std::io::Error::other)?;
+    let len = u32::try_from(raw.len())
+        .ok()
+        .filter(|n| *n <= MAX_DECODED)
+        .ok_or_else(|| std::io::Error::other("facts too large for an entry"))?;
+    let payload =
+        with_zstd(|c, _| c.compress(&raw)).ok_or_else(|| std::io::Error::other("no zstd context"))??;
+    let mut bytes = Vec::with_capacity(HEADER + payload.len());
+    bytes.extend_from_slice(&len.to_le_bytes());
+    bytes.extend_from_slice(&xxh3_64_with_seed(&payload, key.seed()).to_le_bytes());
+    bytes.extend_from_slice(&payload);
+    Ok(bytes)
+}
+
+/// The facts of an entry read under `key` from a pack with these shared
+/// strings; `None` if it is not a valid entry of this key and fingerprint.
+fn decode(key: Key, bytes: &[u8], strings: &Arc<SharedStrings>) -> Option<FileFacts> {
+    let header = bytes.get(..HEADER)?;
+    let len = u32::from_le_bytes(header[0..4].try_into().ok()?);
+    let sum = u64::from_le_bytes(header[4..12].try_into().ok()?);
+    let payload = &bytes[HEADER..];
+    if xxh3_64_with_seed(payload, key.seed()) != sum {
+        return None;
+    }
+    if len > MAX_DECODED {
+        return None;
+    }
+    let raw = with_zstd(|_, d| d.decompress(payload, len as usize).ok())??;
+    if raw.len() != len as usize {
+        return None;
+    }
+    crate::facts::compact::decode_with(strings, || postcard::from_bytes(&raw)).ok()
 }
 
 impl Cache {
@@ -385,13 +497,15 @@ impl Cache {
             let Ok(meta) = file.metadata() else { continue };
             let mtime = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
             match read_pack_index(&file, meta.len()) {
-                Some((s, records)) if s == salt => found.push((
+                Some((s, records, strings_at)) if s == salt => found.push((
                     mtime,
                     Pack {
                         path,
                         file,
                         mtime,
                         used: Default::default(),
+                        strings_at,
+                        strings: OnceLock::new(),
                     },
                     records,
                 )),
@@ -418,7 +532,8 @@ impl Cache {
             packs,
             index,
             broken,
-            pending: Mutex::new((Vec::new(), 0)),
+            pending: Mutex::default(),
+            flush_bytes: FLUSH_BYTES,
             tmp_seq: AtomicU64::new(0),
             written: AtomicU64::new(0),
         })
@@ -443,11 +558,12 @@ impl Cache {
     pub fn load(&self, key: Key) -> Option<FileFacts> {
         for (pack, off, n) in self.index.get(&key.0)? {
             let p = &self.packs[*pack as usize];
+            let Some(strings) = p.strings() else { continue };
             let mut bytes = vec![0u8; usize::try_from(*n).ok()?];
             if p.file.read_exact_at(&mut bytes, *off).is_err() {
                 continue;
             }
-            if let Some(f) = self.decode(key, &bytes) {
+            if let Some(f) = decode(key, &bytes, strings) {
                 p.used.store(true, Ordering::Relaxed);
                 return Some(f);
             }
@@ -455,52 +571,40 @@ impl Cache {
         None
     }
 
-    fn decode(&self, key: Key, bytes: &[u8]) -> Option<FileFacts> {
-        let header = bytes.get(..HEADER)?;
-        let len = u32::from_le_bytes(header[0..4].try_into().ok()?);
-        let sum = u64::from_le_bytes(header[4..12].try_into().ok()?);
-        let payload = &bytes[HEADER..];
-        if xxh3_64_with_seed(payload, key.seed()) != sum {
-            return None;
-        }
-        if len > MAX_DECODED {
-            return None;
-        }
-        let raw = with_zstd(|_, d| d.decompress(payload, len as usize).ok())??;
-        if raw.len() != len as usize {
-            return None;
-        }
-        postcard::from_bytes(&raw).ok()
-    }
-
     /// Store `facts` under `key`: kept in memory until `finish` writes this
     /// run's entries as one pack.
     pub fn store(&self, key: Key, facts: &FileFacts) -> std::io::Result<()> {
-        let raw = postcard::to_stdvec(facts).map_err(std::io::Error::other)?;
-        let len = u32::try_from(raw.len())
-            .ok()
-            .filter(|n| *n <= MAX_DECODED)
-            .ok_or_else(|| std::io::Error::other("facts too large for an entry"))?;
-        let payload =
-            with_zstd(|c, _| c.compress(&raw)).ok_or_else(|| std::io::Error::other("no zstd context"))??;
-        let mut bytes = Vec::with_capacity(HEADER + payload.len());
-        bytes.extend_from_slice(&len.to_le_bytes());
-        bytes.extend_from_slice(&xxh3_64_with_seed(&payload, key.seed()).to_le_bytes());
-        bytes.extend_from_slice(&payload);
-        let full = {
-            let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-            p.1 += bytes.len() as u64;
-            p.0.push((key.0, bytes));
-            (p.1 > FLUSH_BYTES).then(|| std::mem::take(&mut *p))
-        };
-        match full {
-            Some((batch, _)) => self.write_batch(batch),
-            None => Ok(()),
+        loop {
+            let strings = self
+                .pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .strings
+                .clone();
+            let bytes = encode(key, facts, &strings)?;
+            let full = {
+                let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+                // Written (past `flush_bytes`) by another thread meanwhile:
+                // the entry must refer to the next pack's strings.
+                if !Arc::ptr_eq(&p.strings, &strings) {
+                    continue;
+                }
+                p.bytes += bytes.len() as u64;
+                p.batch.push((key.0, bytes));
+                (p.bytes > self.flush_bytes).then(|| std::mem::take(&mut *p))
+            };
+            return match full {
+                Some(p) => self.write_batch(p),
+                None => Ok(()),
+            };
         }
     }
 
     /// Write entries as one pack (one entry per key).
-    fn write_batch(&self, mut batch: Batch) -> std::io::Result<()> {
+    fn write_batch(&self, pending: Pending) -> std::io::Result<()> {
+        let Pending {
+            mut batch, strings, ..
+        } = pending;
         if batch.is_empty() {
             return Ok(());
         }
@@ -512,6 +616,7 @@ impl Cache {
             &self.root,
             &self.salt,
             &entries,
+            &strings,
             self.tmp_seq.fetch_add(1, Ordering::Relaxed),
         )?;
         self.written.fetch_add(1, Ordering::Relaxed);
@@ -525,7 +630,7 @@ impl Cache {
     /// (and unreadable ones, and temporary files of crashed runs) until the
     /// total is under the bound.
     pub fn finish(&self) -> std::io::Result<()> {
-        let (pending, _) = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        let pending = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
         let now = SystemTime::now();
         for p in &self.packs {
             if p.used.load(Ordering::Relaxed) && now.duration_since(p.mtime).is_ok_and(|a| a > TOUCH_AFTER) {
@@ -543,31 +648,32 @@ impl Cache {
         Ok(())
     }
 
-    /// Merge every pack of this fingerprint into one (the newest entry of
-    /// each key), then remove the merged packs. A run that still reads one
+    /// Merge every pack of this fingerprint into one (the newest valid
+    /// entry of each key, encoded again against the merged pack's shared
+    /// strings), then remove the merged packs. A run that still reads one
     /// keeps its open handle; one that listed it but had not opened it yet
     /// skips it.
     fn merge(&self, seq: u64) -> std::io::Result<()> {
         let fresh = Cache::open(&self.dir, self.limit)?;
         let mut keys: Vec<&u128> = fresh.index.keys().collect();
         keys.sort();
+        let strings = Arc::new(Interner::default());
         let mut bytes: Batch = Vec::with_capacity(keys.len());
         for key in keys {
             for (pack, off, n) in &fresh.index[key] {
+                let p = &fresh.packs[*pack as usize];
                 let mut b = vec![0u8; *n as usize];
-                if fresh.packs[*pack as usize]
-                    .file
-                    .read_exact_at(&mut b, *off)
-                    .is_ok()
-                    && fresh.decode(Key(*key), &b).is_some()
+                if let Some(shared) = p.strings()
+                    && p.file.read_exact_at(&mut b, *off).is_ok()
+                    && let Some(facts) = decode(Key(*key), &b, shared)
                 {
-                    bytes.push((*key, b));
+                    bytes.push((*key, encode(Key(*key), &facts, &strings)?));
                     break;
                 }
             }
         }
         let entries: Vec<(u128, &[u8])> = bytes.iter().map(|(k, b)| (*k, b.as_slice())).collect();
-        write_pack(&self.root, &self.salt, &entries, seq)?;
+        write_pack(&self.root, &self.salt, &entries, &strings, seq)?;
         for p in &fresh.packs {
             let _ = std::fs::remove_file(&p.path);
         }
@@ -641,7 +747,7 @@ pub fn clean(dir: &Path) -> std::io::Result<Usage> {
             };
             let len = file.metadata().map(|m| m.len()).unwrap_or(0);
             removed.bytes += len;
-            if let Some((_, records)) = read_pack_index(&file, len) {
+            if let Some((_, records, _)) = read_pack_index(&file, len) {
                 removed.entries += records.len() as u64;
             }
         }
@@ -664,6 +770,15 @@ mod tests {
             owner: Some("A".into()),
             scope: None,
             line,
+        });
+        // A string of this entry only, and one of every entry.
+        f.calls.push(Call {
+            name: format!("method_{line}"),
+            recv: crate::facts::Recv::Expr("current_user.account".into()),
+            via: crate::facts::Via::Call,
+            owner: Some("A".into()),
+            scope: None,
+            line: line + 1,
         });
         f
     }
@@ -761,17 +876,49 @@ mod tests {
         // An entry read under another key is not taken (its checksum is
         // seeded with its key, which the header does not repeat).
         std::fs::write(&path, &good).unwrap();
-        let (_, records) = read_pack_index(&std::fs::File::open(&path).unwrap(), good.len() as u64).unwrap();
+        let (_, records, (strings_at, strings_len)) =
+            read_pack_index(&std::fs::File::open(&path).unwrap(), good.len() as u64).unwrap();
         let (k, off, n) = records[0];
         let entry = &good[off as usize..(off + n) as usize];
-        assert!(c.decode(Key(k), entry).is_some());
+        let c = reopen();
+        let strings = c.packs[0].strings().unwrap().clone();
+        assert!(decode(Key(k), entry, &strings).is_some());
         let other = if Key(k) == key(&c, 0) {
             key(&c, 1)
         } else {
             key(&c, 0)
         };
-        assert_eq!(c.decode(other, entry), None);
-        assert_eq!(c.decode(key(&c, 7), entry), None);
+        assert_eq!(decode(other, entry, &strings), None);
+        assert_eq!(decode(key(&c, 7), entry, &strings), None);
+        // A flipped byte in the pack's shared strings: the pack is ignored
+        // (the index's checksum covers them).
+        for at in [
+            strings_at,
+            strings_at + strings_len / 2,
+            strings_at + strings_len - 1,
+        ] {
+            let mut bad = good.clone();
+            bad[at as usize] ^= 0x55;
+            std::fs::write(&path, &bad).unwrap();
+            let c = reopen();
+            assert_eq!(c.load(key(&c, 0)), None, "flipped at {at}");
+            assert_eq!(c.broken.len(), 1);
+        }
+        // Shared strings that verify but are not strings (a pack written
+        // by a faulty writer): its entries are misses, not a panic.
+        let mut bad = good.clone();
+        let zeros = vec![0xffu8; strings_len as usize];
+        bad[strings_at as usize..(strings_at + strings_len) as usize].copy_from_slice(&zeros);
+        let index_at = good.len() - FOOTER - records.len() * RECORD;
+        let mut sum = xxhash_rust::xxh3::Xxh3::new();
+        sum.update(&bad[strings_at as usize..index_at]);
+        sum.update(&bad[index_at..good.len() - FOOTER]);
+        bad[good.len() - FOOTER + 16..good.len() - FOOTER + 24].copy_from_slice(&sum.digest().to_le_bytes());
+        std::fs::write(&path, &bad).unwrap();
+        let c = reopen();
+        assert!(c.broken.is_empty());
+        assert_eq!(c.load(key(&c, 0)), None);
+        assert_eq!(c.load(key(&c, 1)), None);
         // Rewritten, it reads again.
         std::fs::remove_file(&path).unwrap();
         let c = run(d.path(), DEFAULT_LIMIT, 0..1);
@@ -813,9 +960,68 @@ mod tests {
         c.finish().unwrap();
         let c = Cache::open(d.path(), DEFAULT_LIMIT).unwrap();
         assert_eq!(c.packs.len(), 2);
-        assert!(c.load(key(&c, 0)).is_some(), "recently used kept");
-        assert!(c.load(key(&c, 25)).is_some(), "newest kept");
+        // The packs left read their own shared strings.
+        for i in (0..10).chain(20..30) {
+            assert_eq!(c.load(key(&c, i)), Some(facts(i)), "{i} kept");
+        }
         assert!(c.load(key(&c, 15)).is_none(), "oldest unused removed");
+    }
+
+    #[test]
+    fn entries_written_while_other_threads_store_refer_to_their_packs_strings() {
+        let d = tempfile::tempdir().unwrap();
+        let mut c = Cache::open(d.path(), DEFAULT_LIMIT).unwrap();
+        // A pack every few entries, while four threads store.
+        c.flush_bytes = 300;
+        std::thread::scope(|s| {
+            for t in 0..4u32 {
+                let c = &c;
+                s.spawn(move || {
+                    for i in (t * 100)..(t * 100 + 100) {
+                        c.store(key(c, i), &facts(i)).unwrap();
+                    }
+                });
+            }
+        });
+        let written = c.written.load(Ordering::Relaxed);
+        assert!(written > 1, "{written} packs");
+        // Read them as they are, then merged (more than `MAX_PACKS`: each
+        // entry encoded again against the merged pack's strings).
+        let mid = Cache::open(d.path(), DEFAULT_LIMIT).unwrap();
+        let mut found = 0;
+        for i in 0..400 {
+            if let Some(f) = mid.load(key(&mid, i)) {
+                assert_eq!(f, facts(i), "{i}");
+                found += 1;
+            }
+        }
+        assert!(found > 300, "{found} in the packs written before finish");
+        c.finish().unwrap();
+        let c = Cache::open(d.path(), DEFAULT_LIMIT).unwrap();
+        assert_eq!(c.packs.len(), 1);
+        for i in 0..400 {
+            assert_eq!(c.load(key(&c, i)), Some(facts(i)), "{i}");
+        }
+    }
+
+    #[test]
+    fn a_packs_entries_share_its_strings() {
+        let d = tempfile::tempdir().unwrap();
+        let c = run(d.path(), DEFAULT_LIMIT, 0..50);
+        let bytes = std::fs::read(packs(&c).pop().unwrap()).unwrap();
+        // Fifty entries name `current_user.account`: the pack holds it
+        // once (compressed with the other strings, so look for it raw in
+        // the decoded shared strings instead of the file).
+        let (_, records, (at, n)) = read_pack_index(
+            &std::fs::File::open(packs(&c).pop().unwrap()).unwrap(),
+            bytes.len() as u64,
+        )
+        .unwrap();
+        assert_eq!(records.len(), 50);
+        let raw = zstd::bulk::decompress(&bytes[at as usize + 4..(at + n) as usize], 1 << 20).unwrap();
+        let s = b"current_user.account";
+        assert_eq!(raw.windows(s.len()).filter(|w| w == s).count(), 1);
+        assert!(!bytes[..at as usize].windows(s.len()).any(|w| w == s));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! and env read), and `Interest` selects JSON columns and, for languages
 //! that still filter, names. It never touches the file system.
 
-mod compact;
+pub(crate) mod compact;
 mod resolve;
 mod servers;
 mod wrappers;

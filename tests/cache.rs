@@ -226,6 +226,45 @@ fn an_edit_that_keeps_size_and_mtime_is_seen() {
     assert_eq!(misses, 1, "only the edited file is parsed again");
 }
 
+#[test]
+fn added_removed_and_moved_files_between_runs() {
+    let t = tempfile::tempdir().unwrap();
+    let plan = generate(t.path(), 10);
+    let ws = t.path().join("ws");
+    let dir = t.path().join("cache");
+    run(&plan, &ws, Some(&dir), &[]);
+    // A new caller of a planned method, a removed job, a file moved (same
+    // content, another path and repo-relative place).
+    std::fs::write(
+        ws.join("api/app/models/added.rb"),
+        "class Added
+  def go
+    Thing0.new.run_0
+    payload['added_key']
+  end
+end
+",
+    )
+    .unwrap();
+    std::fs::remove_file(ws.join("worker/app/jobs/job5.rb")).unwrap();
+    std::fs::create_dir_all(ws.join("worker/app/jobs/moved")).unwrap();
+    std::fs::rename(
+        ws.join("worker/app/jobs/job0.rb"),
+        ws.join("worker/app/jobs/moved/job0.rb"),
+    )
+    .unwrap();
+    let (none, _, _) = run(&plan, &ws, None, &[]);
+    assert!(none.contains("api/app/models/added.rb:3"), "{none}");
+    assert!(none.contains("worker/app/jobs/moved/job0.rb"), "{none}");
+    assert!(!none.contains("job5.rb"), "{none}");
+    let (after, _, misses) = run(&plan, &ws, Some(&dir), &[]);
+    assert_eq!(after, none);
+    assert_eq!(misses, 1, "only the added file is parsed; the moved one is a hit");
+    let (again, _, misses) = run(&plan, &ws, Some(&dir), &["-j", "1"]);
+    assert_eq!(again, none);
+    assert_eq!(misses, 0);
+}
+
 /// Every file under `dir`'s subdirectories.
 fn entries(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -269,16 +308,16 @@ fn corrupt_packs_are_rebuilt_and_the_report_is_right() {
             // Truncated: the whole pack is ignored.
             0 => bytes[..bytes.len() / 2].to_vec(),
             // Bytes flipped inside entries (every 256th byte before the
-            // index, whose offset opens the 48-byte footer): those entries
-            // are ignored. Two flips at fixed fractions of the pack could
-            // land in a duplicate entry and go unseen, depending on the
-            // layout.
+            // pack's shared strings, whose offset is at 40 in the 56-byte
+            // footer): those entries are ignored. Two flips at fixed
+            // fractions of the pack could land in a duplicate entry and go
+            // unseen, depending on the layout.
             1 => {
                 let mut b = bytes.clone();
-                let footer = b.len() - 48;
-                let index = u64::from_le_bytes(b[footer..footer + 8].try_into().unwrap()) as usize;
-                assert!(index > 0 && index < footer);
-                for at in (128..index).step_by(256) {
+                let footer = b.len() - 56;
+                let strings = u64::from_le_bytes(b[footer + 40..footer + 48].try_into().unwrap()) as usize;
+                assert!(strings > 128 && strings < footer);
+                for at in (128..strings).step_by(256) {
                     b[at] ^= 0xff;
                 }
                 b

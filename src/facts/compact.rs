@@ -8,11 +8,174 @@
 //! `FileFacts`' fields. Decoding borrows the table from the input (the
 //! cache decodes from a byte slice with postcard) and checks every index,
 //! so a corrupt entry is an error, never a panic.
+//!
+//! The tables of different files repeat each other (`render`, `useState`,
+//! `params`, `current_user`), and zstd compresses one entry at a time, so
+//! the cache writes the strings of a pack's entries once, in the pack
+//! (`SharedStrings`), and a table refers to them by number (`encode_with`,
+//! `decode_with`); facts serialized outside them hold their own strings.
 
 use super::{Access, Call, Def, DefForm, DefKind, JsonKey, KeyOp, Recv, Via};
 use rustc_hash::FxHashMap as HashMap;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The strings of every entry of one pack of the fact cache, which the
+/// entries' tables refer to by number (`src/cache.rs` writes them once per
+/// pack): the tables of different files repeat each other (`render`,
+/// `params`, `current_user`, a model's name), and zstd compresses one entry
+/// at a time, so it cannot share them.
+#[derive(Debug)]
+pub struct SharedStrings {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl SharedStrings {
+    /// The strings written by `Interner::to_bytes`; `None` if `raw` is not
+    /// that.
+    pub fn from_bytes(raw: &[u8]) -> Option<SharedStrings> {
+        let strings: Vec<&str> = postcard::from_bytes(raw).ok()?;
+        let mut text = String::with_capacity(strings.iter().map(|s| s.len()).sum());
+        let mut ends = Vec::with_capacity(strings.len());
+        for s in strings {
+            text.push_str(s);
+            ends.push(u32::try_from(text.len()).ok()?);
+        }
+        Some(SharedStrings { text, ends })
+    }
+
+    fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i {
+            0 => 0,
+            i => self.ends[i - 1] as usize,
+        };
+        self.text.get(start..end)
+    }
+}
+
+/// The strings of the entries encoded for one pack, numbered in order of
+/// first use; shared by the threads that encode entries.
+#[derive(Debug, Default)]
+pub struct Interner {
+    index: std::sync::Mutex<HashMap<Box<str>, u32>>,
+}
+
+impl Interner {
+    /// The numbers of `strings`, adding the new ones.
+    fn ids(&self, strings: &[&str]) -> Vec<u32> {
+        let mut index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        strings
+            .iter()
+            .map(|s| match index.get(*s) {
+                Some(i) => *i,
+                None => {
+                    let i = index.len() as u32;
+                    index.insert((*s).into(), i);
+                    i
+                }
+            })
+            .collect()
+    }
+
+    /// Every string so far, in order, for `SharedStrings::from_bytes`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let index = self.index.lock().unwrap_or_else(|e| e.into_inner());
+        let mut list: Vec<(u32, &str)> = index.iter().map(|(s, i)| (*i, &**s)).collect();
+        list.sort_unstable_by_key(|e| e.0);
+        let list: Vec<&str> = list.into_iter().map(|e| e.1).collect();
+        postcard::to_stdvec(&list).unwrap_or_default()
+    }
+}
+
+/// Where the tables' strings go while this thread encodes or decodes an
+/// entry: into an `Interner` / out of `SharedStrings`; without either,
+/// each table holds its own strings.
+enum Shared {
+    Encode(std::sync::Arc<Interner>),
+    Decode(std::sync::Arc<SharedStrings>),
+}
+
+thread_local! {
+    static SHARED: std::cell::RefCell<Option<Shared>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Restores the thread's previous `Shared` when dropped (also on a panic).
+struct Restore(Option<Shared>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let prev = self.0.take();
+        SHARED.with(|s| *s.borrow_mut() = prev);
+    }
+}
+
+fn with_shared<R>(shared: Shared, f: impl FnOnce() -> R) -> R {
+    let _restore = Restore(SHARED.with(|s| s.borrow_mut().replace(shared)));
+    f()
+}
+
+/// Run `f` (which serializes facts) with the tables' strings numbered by
+/// `interner` instead of written in each table.
+pub fn encode_with<R>(interner: &std::sync::Arc<Interner>, f: impl FnOnce() -> R) -> R {
+    with_shared(Shared::Encode(interner.clone()), f)
+}
+
+/// Run `f` (which deserializes facts encoded under `encode_with`) with the
+/// tables' numbers read from `strings`.
+pub fn decode_with<R>(strings: &std::sync::Arc<SharedStrings>, f: impl FnOnce() -> R) -> R {
+    with_shared(Shared::Decode(strings.clone()), f)
+}
+
+fn encoding_interner() -> Option<std::sync::Arc<Interner>> {
+    SHARED.with(|s| match &*s.borrow() {
+        Some(Shared::Encode(i)) => Some(i.clone()),
+        _ => None,
+    })
+}
+
+fn decoding_strings() -> Option<std::sync::Arc<SharedStrings>> {
+    SHARED.with(|s| match &*s.borrow() {
+        Some(Shared::Decode(t)) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+/// A table as written: the pack's shared strings it holds, as the
+/// differences between their numbers in ascending order (a file's strings
+/// that no file before it held were numbered together, so most differences
+/// are 1), then its own strings (outside `encode_with`).
+#[derive(Serialize, Deserialize)]
+struct Strings<'a> {
+    shared: Vec<u32>,
+    #[serde(borrow)]
+    own: Vec<&'a str>,
+}
+
+impl<'a> Strings<'a> {
+    /// The table's strings; an error for a number without `shared` or past
+    /// it.
+    fn resolve<'s, E: serde::de::Error>(self, shared: Option<&'s SharedStrings>) -> Result<Vec<&'s str>, E>
+    where
+        'a: 's,
+    {
+        let mut out = Vec::with_capacity(self.shared.len() + self.own.len());
+        let mut id = 0u32;
+        for d in &self.shared {
+            id = id
+                .checked_add(*d)
+                .ok_or_else(|| E::custom("shared string out of range"))?;
+            out.push(
+                shared
+                    .and_then(|t| t.get(id as usize))
+                    .ok_or_else(|| E::custom("shared string out of range"))?,
+            );
+        }
+        out.extend(self.own);
+        Ok(out)
+    }
+}
 
 /// Distinct strings in order of first use.
 #[derive(Default)]
@@ -31,6 +194,56 @@ impl<'a> Table<'a> {
     /// `None` as 0, else the index plus one.
     fn opt(&mut self, s: Option<&'a str>) -> u32 {
         s.map_or(0, |s| self.id(s) + 1)
+    }
+
+    /// The table as written, and where each string (by its index in order
+    /// of first use) is in it.
+    fn written(self) -> (Strings<'a>, Remap) {
+        let Some(interner) = encoding_interner() else {
+            let n = self.strings.len() as u32;
+            let own = self.strings;
+            return (
+                Strings {
+                    shared: Vec::new(),
+                    own,
+                },
+                Remap((0..n).collect()),
+            );
+        };
+        let ids = interner.ids(&self.strings);
+        let mut order: Vec<u32> = (0..ids.len() as u32).collect();
+        order.sort_unstable_by_key(|k| ids[*k as usize]);
+        let mut to = vec![0u32; ids.len()];
+        let mut shared = Vec::with_capacity(ids.len());
+        let mut prev = 0;
+        for (new, old) in order.iter().enumerate() {
+            to[*old as usize] = new as u32;
+            let id = ids[*old as usize];
+            shared.push(id - prev);
+            prev = id;
+        }
+        (
+            Strings {
+                shared,
+                own: Vec::new(),
+            },
+            Remap(to),
+        )
+    }
+}
+
+/// Old index to new (`Table::written`).
+struct Remap(Vec<u32>);
+
+impl Remap {
+    fn id(&self, i: u32) -> u32 {
+        self.0[i as usize]
+    }
+    fn opt(&self, i: u32) -> u32 {
+        match i {
+            0 => 0,
+            i => self.0[i as usize - 1] + 1,
+        }
     }
 }
 
@@ -70,16 +283,22 @@ impl Lines {
 #[derive(Serialize, Deserialize)]
 struct Packed<'a, R> {
     #[serde(borrow)]
-    strings: Vec<&'a str>,
+    strings: Strings<'a>,
     rows: Vec<R>,
 }
 
-fn write<S: Serializer, R: Serialize>(s: S, table: Table<'_>, rows: Vec<R>) -> Result<S::Ok, S::Error> {
-    Packed {
-        strings: table.strings,
-        rows,
+/// Write `rows`, whose indices `remap` changes to the written table's.
+fn write<S: Serializer, R: Serialize>(
+    s: S,
+    table: Table<'_>,
+    mut rows: Vec<R>,
+    remap: impl Fn(&Remap, &mut R),
+) -> Result<S::Ok, S::Error> {
+    let (strings, to) = table.written();
+    for r in &mut rows {
+        remap(&to, r);
     }
-    .serialize(s)
+    Packed { strings, rows }.serialize(s)
 }
 
 /// A file's calls, a column per field (runs of the same owner, scope and
@@ -89,7 +308,7 @@ fn write<S: Serializer, R: Serialize>(s: S, table: Table<'_>, rows: Vec<R>) -> R
 #[derive(Serialize, Deserialize)]
 struct CallColumns<'a> {
     #[serde(borrow)]
-    strings: Vec<&'a str>,
+    strings: Strings<'a>,
     names: Vec<u32>,
     kinds: Vec<u8>,
     recv_texts: Vec<u32>,
@@ -119,7 +338,10 @@ pub(super) mod calls {
         let mut lines = Lines::default();
         let n = calls.len();
         let mut c = CallColumns {
-            strings: Vec::new(),
+            strings: Strings {
+                shared: Vec::new(),
+                own: Vec::new(),
+            },
             names: Vec::with_capacity(n),
             kinds: Vec::with_capacity(n),
             recv_texts: Vec::new(),
@@ -144,7 +366,14 @@ pub(super) mod calls {
             c.scopes.push(call.scope.map_or(0, |s| s + 1));
             c.lines.push(lines.delta(call.line));
         }
-        c.strings = t.strings;
+        let (strings, to) = t.written();
+        c.strings = strings;
+        for i in c.names.iter_mut().chain(c.recv_texts.iter_mut()) {
+            *i = to.id(*i);
+        }
+        for i in &mut c.owners {
+            *i = to.opt(*i);
+        }
         c.serialize(s)
     }
 
@@ -154,7 +383,8 @@ pub(super) mod calls {
         if [c.kinds.len(), c.owners.len(), c.scopes.len(), c.lines.len()] != [n; 4] {
             return Err(D::Error::custom("call columns of different lengths"));
         }
-        let t = &c.strings;
+        let shared = decoding_strings();
+        let t = &c.strings.resolve(shared.as_deref())?;
         let mut lines = Lines::default();
         let mut texts = c.recv_texts.iter();
         let mut text = || {
@@ -213,12 +443,16 @@ pub(super) mod defs {
                 )
             })
             .collect();
-        write(s, t, rows)
+        write(s, t, rows, |to, r| {
+            r.0 = to.id(r.0);
+            r.1 = to.opt(r.1);
+        })
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Def>, D::Error> {
         let p: Packed<'de, DefRow> = Packed::deserialize(d)?;
-        let t = &p.strings;
+        let shared = decoding_strings();
+        let t = &p.strings.resolve(shared.as_deref())?;
         let mut lines = Lines::default();
         p.rows
             .into_iter()
@@ -260,12 +494,16 @@ pub(super) mod json_keys {
                 )
             })
             .collect();
-        write(s, t, rows)
+        write(s, t, rows, |to, r| {
+            (r.0, r.1) = (to.id(r.0), to.id(r.1));
+            (r.4, r.5) = (to.opt(r.4), to.opt(r.5));
+        })
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<JsonKey>, D::Error> {
         let p: Packed<'de, JsonKeyRow> = Packed::deserialize(d)?;
-        let t = &p.strings;
+        let shared = decoding_strings();
+        let t = &p.strings.resolve(shared.as_deref())?;
         let mut lines = Lines::default();
         p.rows
             .into_iter()
@@ -395,6 +633,53 @@ mod tests {
     }
 
     #[test]
+    fn shared_strings_are_numbers_in_the_entries() {
+        use std::sync::Arc;
+        let interner = Arc::new(Interner::default());
+        let a = sample();
+        let mut b = sample();
+        b.calls[3].name = "only_in_b".into();
+        b.defs[0].owner = Some("Billing::Refund".into());
+        let enc = |f: &FileFacts| encode_with(&interner, || postcard::to_stdvec(f).unwrap());
+        let (ea, eb) = (enc(&a), enc(&b));
+        let table = interner.to_bytes();
+        let count = |bytes: &[u8], s: &str| bytes.windows(s.len()).filter(|w| *w == s.as_bytes()).count();
+        for s in [
+            "render",
+            "Billing::Invoice",
+            "@order.customer",
+            "only_in_b",
+            "Billing::Refund",
+        ] {
+            assert_eq!(count(&ea, s) + count(&eb, s), 0, "{s}: not in the entries");
+            assert_eq!(count(&table, s), 1, "{s}: once in the shared strings");
+        }
+        let shared = Arc::new(SharedStrings::from_bytes(&table).unwrap());
+        let dec = |e: &[u8]| decode_with(&shared, || postcard::from_bytes::<FileFacts>(e));
+        assert_eq!(dec(&ea).unwrap(), a);
+        assert_eq!(dec(&eb).unwrap(), b);
+        // Without the pack's strings, or with too few: an error.
+        assert!(postcard::from_bytes::<FileFacts>(&ea).is_err());
+        let short =
+            Arc::new(SharedStrings::from_bytes(&postcard::to_stdvec(&vec!["render"]).unwrap()).unwrap());
+        assert!(decode_with(&short, || postcard::from_bytes::<FileFacts>(&eb)).is_err());
+        assert!(SharedStrings::from_bytes(&[5, b'a']).is_none());
+        // Outside `encode_with`, a table holds its own strings again.
+        assert_eq!(count(&postcard::to_stdvec(&a).unwrap(), "@order.customer"), 1);
+        // A number past the strings is an error.
+        let err = |ids: Vec<u32>, own: Vec<&str>| {
+            let b = postcard::to_stdvec(&Strings { shared: ids, own }).unwrap();
+            let s: Strings = postcard::from_bytes(&b).unwrap();
+            s.resolve::<serde::de::value::Error>(Some(&shared)).is_err()
+        };
+        let n = shared.ends.len() as u32;
+        assert!(!err(vec![0, n - 1], vec!["x"]));
+        assert!(err(vec![n], vec![]));
+        assert!(err(vec![1, n - 1], vec![]));
+        assert!(err(vec![1, u32::MAX], vec![]));
+    }
+
+    #[test]
     fn corrupt_rows_are_errors_not_panics() {
         let mut f = FileFacts::default();
         f.calls
@@ -412,7 +697,10 @@ mod tests {
         // An index past the table, a receiver kind or `via` out of range.
         let t = vec!["a"];
         let c = |names: Vec<u32>, kinds: Vec<u8>, texts: Vec<u32>| CallColumns {
-            strings: t.clone(),
+            strings: Strings {
+                shared: Vec::new(),
+                own: t.clone(),
+            },
             names,
             kinds,
             recv_texts: texts,
