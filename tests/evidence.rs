@@ -4680,3 +4680,38 @@ fn request_functions_destructured_from_a_client_hook() {
     let f = finding(&v, "route:GET /api/links/:linkId");
     assert!(strings(&f["callers_found"]).is_empty(), "{f:#}");
 }
+
+// A route named like a webhook or callback endpoint is called by a service
+// outside the scanned repos (dub's `POST /api/intercom/webhook/health-check`
+// was `no-callers`, confidence high): `no-callers` with confidence low and
+// a note. Other routes keep their confidence.
+#[test]
+fn webhook_and_callback_routes_without_callers_are_low_confidence() {
+    let ws = tree(&[
+        (
+            "web/app/api/intercom/webhook/health-check/route.ts",
+            "export async function POST(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/app/api/auth/callback/route.ts",
+            "export async function GET(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/app/api/reports/route.ts",
+            "export async function POST(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /api/intercom/webhook/health-check\n      - route: GET /api/auth/callback\n      - route: POST /api/reports\n",
+    );
+    for (id, confidence) in [
+        ("route:POST /api/intercom/webhook/health-check", "low"),
+        ("route:GET /api/auth/callback", "low"),
+        ("route:POST /api/reports", "high"),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["no-callers"], "{f:#}");
+        assert_eq!(f["confidence"], confidence, "{f:#}");
+    }
+}

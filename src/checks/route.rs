@@ -844,6 +844,18 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 "callers outside the scanned repos (mobile apps, other services, JavaScript built elsewhere)"
                     .into(),
             );
+            // A webhook or callback endpoint is called by an outside
+            // service (Stripe, Intercom, an OAuth provider), not the
+            // scanned code.
+            if segments(&rn.path).iter().any(|s| {
+                let s = s.to_ascii_lowercase();
+                s.contains("webhook") || matches!(s.as_str(), "callback" | "callbacks" | "hooks" | "hook")
+            }) {
+                f.low_confidence(msg!(
+                    "{} is named like a webhook or callback endpoint, which a service outside the scanned repos calls",
+                    Text::raw(&rn.path)
+                ));
+            }
         } else {
             f.problem(
                 Code::TestOnlyCallers,
