@@ -4715,3 +4715,46 @@ fn webhook_and_callback_routes_without_callers_are_low_confidence() {
         assert_eq!(f["confidence"], confidence, "{f:#}");
     }
 }
+
+// Rails' polymorphic routes: a record or an array of records and symbols
+// given to `link_to` / `button_to` / `redirect_to` / `form_for` /
+// `form_with model:` is a request of the route named after them (postal's
+// `form_for @ip_pool` and `link_to "Delete", [@ip_pool], method: :delete`:
+// PATCH and DELETE /ip_pools/:id were `no-callers`, confidence high). A
+// form without `method:` updates a saved record or creates a new one.
+#[test]
+fn polymorphic_record_targets_request_their_routes() {
+    let ws = tree(&[
+        (
+            "mail/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :ip_pools do\n    resources :ip_addresses\n  end\n  resources :servers, only: [:destroy]\nend\n",
+        ),
+        (
+            "mail/app/views/ip_pools/_form.html.haml",
+            "= form_for @ip_pool, :remote => true do |f|\n  = f.text_field :name\n= link_to \"Delete IP pool\", [@ip_pool], :method => :delete\n= link_to ip.ipv4, [:edit, @ip_pool, :ip_address]\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: PATCH /ip_pools/:id\n      - route: POST /ip_pools\n      - route: DELETE /ip_pools/:id\n      - route: GET /ip_pools/:ip_pool_id/ip_addresses/:id/edit\n      - route: DELETE /servers/:id\n",
+    );
+    for (id, at) in [
+        (
+            "route:PATCH /ip_pools/:id",
+            "mail/app/views/ip_pools/_form.html.haml:1",
+        ),
+        (
+            "route:POST /ip_pools",
+            "mail/app/views/ip_pools/_form.html.haml:1",
+        ),
+        (
+            "route:DELETE /ip_pools/:id",
+            "mail/app/views/ip_pools/_form.html.haml:3",
+        ),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(strings(&f["callers_found"]), [at], "{f:#}");
+    }
+    let f = finding(&v, "route:DELETE /servers/:id");
+    assert!(codes(f).contains(&"no-callers".to_string()), "{f:#}");
+}

@@ -444,6 +444,43 @@ impl<'pr> Walker<'_, '_> {
         if matches!(name, "form_with" | "form_for" | "button_to") {
             self.form_send(c, name, args, target.as_ref(), &verb);
         }
+        // A record, or an array of records and symbols (`link_to "x",
+        // @ip_pool, method: :delete`, `[:edit, @ip_pool]`, `form_for
+        // @ip_pool`, `form_with model: @ip_pool`): Rails' polymorphic route,
+        // named after the records' variables. A form of a record without a
+        // `method:` updates it when it is saved and creates it when new.
+        let explicit = args.iter().any(|a| self.kwarg(a, "method").is_some());
+        let record = match (name, &target) {
+            ("form_for", None) => args.first().map(super::super::prism_tree::own),
+            ("form_with", None) => args.iter().find_map(|a| self.kwarg(a, "model")),
+            (_, Some(t)) => Some(super::super::prism_tree::own(t)),
+            _ => None,
+        };
+        if let Some(r) = record
+            && let Some(parts) = self.polymorphic_parts(&r)
+        {
+            let line = self.line(r.location().start());
+            let route = parts.join("_");
+            if matches!(name, "form_for" | "form_with") && !explicit {
+                let mut plural = parts.clone();
+                if let Some(last) = plural.last_mut() {
+                    *last = crate::inflect::pluralize(last);
+                }
+                for (route, verb) in [(route, "PATCH"), (plural.join("_"), "POST")] {
+                    self.b.facts.path_helpers.push(PathHelper {
+                        route,
+                        verb: Some(verb.to_string()),
+                        line,
+                    });
+                }
+            } else {
+                self.b.facts.path_helpers.push(PathHelper {
+                    route,
+                    verb: Some(verb.clone()),
+                    line,
+                });
+            }
+        }
         let Some(t) = target else { return };
         if self.verbed_helper(&t, &verb) {
             return;
@@ -974,6 +1011,38 @@ impl<'pr> Walker<'_, '_> {
         n.as_symbol_node()
             .map(|s| utf8(s.unescaped()))
             .or_else(|| n.as_string_node().map(|s| utf8(s.unescaped())))
+    }
+
+    /// The route name parts of a polymorphic target: a record variable
+    /// (`@ip_pool`, `ip_pool`) or an array of them and symbols (`[:edit,
+    /// :admin, @order]` → `edit`, `admin`, `order`); `None` for anything
+    /// else (a path helper, a string, a call with arguments).
+    fn polymorphic_parts(&self, n: &Node<'pr>) -> Option<Vec<String>> {
+        let record = |n: &Node<'pr>| -> Option<String> {
+            if let Some(v) = n.as_instance_variable_read_node() {
+                return Some(utf8(v.name().as_slice()).trim_start_matches('@').to_string());
+            }
+            if let Some(v) = n.as_local_variable_read_node() {
+                return Some(utf8(v.name().as_slice()));
+            }
+            None
+        };
+        if let Some(a) = n.as_array_node() {
+            let mut parts = Vec::new();
+            let mut records = 0;
+            for e in a.elements().iter() {
+                if let Some(s) = e.as_symbol_node() {
+                    parts.push(utf8(s.unescaped()));
+                } else if let Some(r) = record(&e) {
+                    records += 1;
+                    parts.push(r);
+                } else {
+                    return None;
+                }
+            }
+            return (records > 0).then_some(parts);
+        }
+        record(n).map(|r| vec![r])
     }
 
     /// The value of `key:` in a hash or keyword-hash node.
