@@ -232,15 +232,24 @@ pub fn unread_ext(name: &str) -> Option<&str> {
 }
 
 /// What `stats.unread_files` counts an unread file under: its extension,
-/// or `env` for a dotenv file (`.env`, `.env.example`) that no config glob
-/// names, such as `apps/web/.env.example` below a repo's root.
+/// or `env` for a dotenv file (`.env`, `.env.example`, `env.sample`) that no
+/// config glob names, such as `apps/web/.env.example` below a repo's root.
 pub fn unread_kind(name: &str) -> Option<&str> {
     unread_ext(name).or_else(|| is_dotenv(name).then_some("env"))
 }
 
-/// `.env`, `.env.example`, `.env.production.local`...
+/// `.env`, `.env.example`, `.env.production.local`..., and the templates
+/// and files named without the leading dot (`env.sample`, `env.example`,
+/// `docker.env`), which no built-in config glob names.
 fn is_dotenv(name: &str) -> bool {
-    name == ".env" || name.starts_with(".env.")
+    name == ".env"
+        || name.starts_with(".env.")
+        || name
+            .strip_prefix("env.")
+            .is_some_and(|t| ["example", "sample", "template", "dist", "local"].contains(&t))
+        || name
+            .strip_suffix(".env")
+            .is_some_and(|stem| !stem.is_empty() && !stem.starts_with('.'))
 }
 
 /// The language of a source file, by name.

@@ -3529,6 +3529,48 @@ fn action_policy_policies_are_not_pundit_layers() {
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
 }
 
+// Policy objects in `app/policies/` that an app builds itself
+// (`AdminUserPolicy.new(user).invite?`) are no Pundit: in a repo where no
+// class includes `Pundit` and nothing calls `authorize`, an action misses
+// no `authorize` call and no policy (theodinproject's `paths#show` had two
+// `missing-layer` problems of confidence high). The same controller in an
+// app that includes Pundit still misses both.
+#[test]
+fn plain_policy_objects_are_not_pundit() {
+    let app = |include: &str| {
+        tree(&[
+            (
+                "app/config/routes.rb",
+                "Rails.application.routes.draw do\n  resources :paths, only: [:show]\nend\n",
+            ),
+            (
+                "app/app/controllers/application_controller.rb",
+                &format!("class ApplicationController < ActionController::Base\n{include}end\n"),
+            ),
+            (
+                "app/app/controllers/paths_controller.rb",
+                "class PathsController < ApplicationController\n  def show\n    head :ok\n  end\nend\n",
+            ),
+            (
+                "app/app/policies/admin_user_policy.rb",
+                "class AdminUserPolicy\n  def initialize(admin_user)\n    @admin_user = admin_user\n  end\n\n  def invite?\n    true\n  end\nend\n",
+            ),
+            (
+                "app/app/controllers/invitations_controller.rb",
+                "class InvitationsController < ApplicationController\n  def create\n    return if AdminUserPolicy.new(current_user).invite?\n  end\nend\n",
+            ),
+        ])
+    };
+    let ws = app("");
+    let v = audit_points(ws.path(), "      - action: paths#show\n");
+    let f = finding(&v, "action:paths#show");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    let ws = app("  include Pundit::Authorization\n");
+    let v = audit_points(ws.path(), "      - action: paths#show\n");
+    let f = finding(&v, "action:paths#show");
+    assert_eq!(codes(f), ["missing-layer", "missing-layer"], "{f:#}");
+}
+
 // An action that opts out of Pundit's `verify_authorized` check
 // (`skip_after_action :verify_authorized` in an ancestor, as hcb's
 // `Admin::BaseController` does, or `skip_authorization` in its body) uses no
@@ -3929,6 +3971,93 @@ fn assigning_a_whole_value_to_a_column_is_an_opaque_write() {
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
 
+// Ruby looks a constant up in the lexical scopes of the code and then in
+// the ancestors of its class: `Result.new` in a subclass of `Flags::Base`,
+// which declares its own `Result`, builds `Flags::Base::Result`, not the
+// top-level `Result` (theodinproject's flag actions were callers of
+// human-essentials' `Result#initialize`). Elsewhere `Result` is the
+// top-level class.
+#[test]
+fn constants_resolve_through_lexical_scopes_and_ancestors() {
+    let ws = tree(&[
+        (
+            "app/app/models/result.rb",
+            "class Result\n  def initialize(value:)\n    @value = value\n  end\n\n  def self.ok\n    new(value: 1)\n  end\nend\n",
+        ),
+        (
+            "app/app/models/flags/base.rb",
+            "class Flags::Base\n  class Result\n    def initialize(success:)\n      @success = success\n    end\n\n    def self.ok\n      new(success: true)\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/models/flags/ban.rb",
+            "class Flags::Ban < Flags::Base\n  def perform\n    Result.new(success: true)\n    Result.ok\n  end\nend\n",
+        ),
+        (
+            "app/app/services/import.rb",
+            "class Import\n  def run\n    Result.new(value: 2)\n    Result.ok\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Result#initialize\n      - method: Result.ok\n",
+    );
+    let f = finding(&v, "method:Result#initialize");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/services/import.rb:3"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:Result.ok");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/services/import.rb:4"],
+        "{f:#}"
+    );
+}
+
+// A Rails table whose model no class of its app declares is a library's
+// (public_activity's `activities`, whose `PublicActivity::Activity` lives
+// in the gem and is written through `create_activity(params: {...})`):
+// a key read and never written there is confidence low, with a note
+// (theodinproject's `Activity.parameters` had two such problems of
+// confidence high). Another app's `Activity` is not its model; once the
+// app declares the class, the verdict is confident again.
+#[test]
+fn tables_of_a_librarys_model_are_written_by_the_library() {
+    let ws = tree(&[
+        (
+            "learn/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"activities\" do |t|\n    t.jsonb \"parameters\", default: {}\n  end\nend\n",
+        ),
+        (
+            "learn/app/models/admin_user.rb",
+            "class AdminUser < ApplicationRecord\n  include PublicActivity::Common\nend\n",
+        ),
+        (
+            "learn/app/views/public_activity/admin_user/_invited.html.erb",
+            "<%= activity.parameters.fetch('name') %>\n",
+        ),
+        (
+            "crm/app/models/activity.rb",
+            "class Activity < ApplicationRecord\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Activity.parameters\n");
+    let f = finding(&v, "jsonb:Activity.parameters");
+    assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(f["notes"].as_str().unwrap().contains("library"), "{f:#}");
+    std::fs::write(
+        ws.path().join("learn/app/models/activity.rb"),
+        "class Activity < ApplicationRecord\nend\n",
+    )
+    .unwrap();
+    let v = audit_points(ws.path(), "      - jsonb: Activity.parameters\n");
+    let f = finding(&v, "jsonb:Activity.parameters");
+    assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
 // Prisma's own `data:` argument holds the model's columns: in
 // `prisma.resume.create({ data: { title, data: {...} } })` only the inner
 // `data` is the JSON column `Resume.data`, and `title` is no key of it
@@ -4134,6 +4263,50 @@ fn nested_dotenv_files_are_unread_not_missing() {
     );
     let f = finding(&v, "env:ROOT_KEY");
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    let f = finding(&v, "env:OTHER_KEY");
+    assert_eq!(codes(f), ["config-not-wired"]);
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// Dotenv files named without the leading dot (`env.sample` at a Rails
+// app's root, `docker.env`) are no config glob's either: they count as
+// unread `env` files, and a var they spell is `config-not-wired` with
+// confidence low and a note (theodinproject's GOOGLE_CLIENT_SECRET, in its
+// `env.sample`, was "defined only in the config of formbricks" with
+// confidence high).
+#[test]
+fn dotless_dotenv_files_are_unread_not_missing() {
+    let ws = tree(&[
+        ("learn/Gemfile", "gem 'dotenv-rails'\n"),
+        (
+            "learn/env.sample",
+            "GOOGLE_CLIENT_ID: 1234\nGOOGLE_CLIENT_SECRET: 1234\n",
+        ),
+        ("learn/deploy.env", "SMTP_PASSWORD=x\n"),
+        (
+            "learn/config/initializers/devise.rb",
+            "ID = ENV['GOOGLE_CLIENT_ID']\nSECRET = ENV['GOOGLE_CLIENT_SECRET']\nSMTP = ENV['SMTP_PASSWORD']\nOTHER = ENV['OTHER_KEY']\n",
+        ),
+        ("web/.env.example", "GOOGLE_CLIENT_SECRET=\n"),
+        (
+            "web/src/auth.ts",
+            "export const secret = process.env.GOOGLE_CLIENT_SECRET;\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: GOOGLE_CLIENT_SECRET\n      - env: SMTP_PASSWORD\n      - env: OTHER_KEY\n",
+    );
+    assert_eq!(v["stats"]["unread_files"]["env"], 2, "{:#}", v["stats"]);
+    for (id, at) in [
+        ("env:GOOGLE_CLIENT_SECRET", "learn/env.sample:2"),
+        ("env:SMTP_PASSWORD", "learn/deploy.env:1"),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        assert!(f["notes"].as_str().unwrap().contains(at), "{f:#}");
+    }
     let f = finding(&v, "env:OTHER_KEY");
     assert_eq!(codes(f), ["config-not-wired"]);
     assert_eq!(f["confidence"], "high", "{f:#}");

@@ -519,6 +519,31 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             Text::join(unresolved_problems.iter().map(Text::code), ", ")
         ));
     }
+    // A table of a Rails schema whose model no class of the schema's repo
+    // declares (public_activity's `activities`: `PublicActivity::Activity`
+    // lives in the gem) is written and read by the library's code, which
+    // seamscan does not read.
+    if let Some(leaf) = model_leaf
+        && !defined_at.is_empty()
+        && defined_at
+            .iter()
+            .all(|(fi, _)| ruby_file(*fi) || ix.file(*fi).path.ends_with(".sql"))
+        && (f.has(Code::JsonKeyReadNeverWritten) || f.has(Code::JsonKeyWrittenNeverRead))
+    {
+        let schema_repos: BTreeSet<u32> = defined_at.iter().map(|(fi, _)| ix.file(*fi).repo).collect();
+        let declared = model_owners.iter().any(|o| {
+            ix.classes
+                .declared_at(o)
+                .iter()
+                .any(|l| schema_repos.contains(&ix.file(l.file).repo))
+        });
+        if !declared {
+            f.low_confidence(msg!(
+                "no class {} is declared where the schema is: the table's model comes from a library (a gem), whose reads and writes of keys seamscan does not see",
+                Text::code(leaf)
+            ));
+        }
+    }
     for k in keys.values() {
         f.callers_found.extend(k.read_at.iter().cloned());
         f.callers_found.extend(k.written_at.iter().cloned());
