@@ -4312,6 +4312,58 @@ fn dotless_dotenv_files_are_unread_not_missing() {
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
 
+// The `testDir` a Playwright config names is test code, its helpers
+// included (formbricks' `apps/web/playwright/utils/helper.ts` read
+// `params.welcomeCard.headline` as a key of `Survey.welcomeCard`, and its
+// `gotoSurveyList` helper was `test-only-callers` with confidence high).
+#[test]
+fn a_playwright_test_dir_is_test_code() {
+    let ws = tree(&[
+        (
+            "web/playwright.config.ts",
+            "import { defineConfig } from \"@playwright/test\";\n\nexport default defineConfig({\n  testDir: \"./apps/web/playwright\",\n  workers: 1,\n});\n",
+        ),
+        (
+            "web/packages/database/schema.prisma",
+            "model Survey {\n  id          String @id\n  welcomeCard Json\n}\n",
+        ),
+        (
+            "web/apps/web/playwright/utils/helper.ts",
+            "export const createSurvey = async (params: CreateSurveyParams) => params.welcomeCard.headline;\n\nexport async function gotoSurveyList(page: Page) {\n  await page.goto(\"/\");\n}\n",
+        ),
+        (
+            "web/apps/web/playwright/survey.spec.ts",
+            "import { gotoSurveyList } from \"./utils/helper\";\n\ntest(\"list\", async ({ page }) => {\n  await gotoSurveyList(page);\n});\n",
+        ),
+        (
+            "web/apps/web/modules/survey/welcome.tsx",
+            "export const shown = (survey: TSurvey) => survey.welcomeCard.enabled;\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - jsonb: Survey.welcomeCard\n      - method: gotoSurveyList\n",
+    );
+    let f = finding(&v, "jsonb:Survey.welcomeCard");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["enabled"], "{f:#}");
+    // A helper of the test suite is no application code.
+    let f = finding(&v, "method:gotoSurveyList");
+    assert_eq!(codes(f), ["missing-definition"], "{f:#}");
+    assert!(
+        f["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("outside test code"),
+        "{f:#}"
+    );
+}
+
 // Vercel requests the path of each of a `vercel.json`'s cron jobs with a
 // GET on its schedule (dub's `GET /api/cron/streams/update-click-stats`
 // was `no-callers` with confidence high); a cron is no POST. And
