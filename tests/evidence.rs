@@ -4442,6 +4442,39 @@ fn ts_files_spell_the_model_as_a_word() {
     assert_eq!(keys, ["sections"], "{f:#}");
 }
 
+// Nor does a TypeScript file spell the model in a comment, in a path
+// (`@/app/workspaces/[id]/settings/workspace/...`) or at the head of an
+// i18n key (`t("workspace.workflows.title")`): formbricks' workflow
+// editor read `node.config.to` and `trigger?.config.surveyId`, which
+// are no keys of `Workspace.config`, in files that spell "workspace" only
+// so. A file that names the model in code still counts.
+#[test]
+fn comments_paths_and_i18n_keys_do_not_spell_the_model() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Workspace {\n  id     String @id\n  config Json\n}\n",
+        ),
+        (
+            "app/src/workflows/registry.ts",
+            "import { Modal } from \"@/app/workspaces/[workspaceId]/settings/workspace/modal\";\n\n// Shown in the workspace survey list.\nexport const summary = (node, t) =>\n  node.config.to ? t(\"workspace.workflows.send\", { to: node.config.to }) : \"\";\n",
+        ),
+        (
+            "app/src/settings/channel.tsx",
+            "export const channel = (workspace) => workspace.config.channel;\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Workspace.config\n");
+    let f = finding(&v, "jsonb:Workspace.config");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["channel"], "{f:#}");
+}
+
 // A Prisma write of the whole column from a value (`data: { data }`,
 // `data: { data: dto.data }`) writes keys seamscan cannot see: a key read
 // but never written is then confidence low (Reactive-Resume's `basics`, read on `state.resume.data`, was
