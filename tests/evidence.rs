@@ -4475,6 +4475,35 @@ fn comments_paths_and_i18n_keys_do_not_spell_the_model() {
     assert_eq!(keys, ["channel"], "{f:#}");
 }
 
+// In TypeScript the column's name as a property of an object held in
+// another property (`step.node.config.to`, `executable.data.trigger.config`)
+// is that object's member, even in a file that spells the model in code
+// (formbricks' workflow runner, which checks `workspace.id`, read `to` and
+// `surveyId` as keys of `Workspace.config`); a property named after the
+// model (`props.workspace.config`) is the model's.
+#[test]
+fn properties_of_other_objects_are_not_the_column() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Workspace {\n  id     String @id\n  config Json\n}\n",
+        ),
+        (
+            "app/src/runner.ts",
+            "export const run = (workspace: { id: string }, step, executable) => {\n  const input = { to: step.node.config.to, id: workspace.id };\n  const { surveyId } = executable.data.trigger.config;\n  return props.workspace.config.channel;\n};\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Workspace.config\n");
+    let f = finding(&v, "jsonb:Workspace.config");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["channel"], "{f:#}");
+}
+
 // A Prisma write of the whole column from a value (`data: { data }`,
 // `data: { data: dto.data }`) writes keys seamscan cannot see: a key read
 // but never written is then confidence low (Reactive-Resume's `basics`, read on `state.resume.data`, was
