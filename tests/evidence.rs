@@ -4530,6 +4530,51 @@ fn prisma_whole_column_writes_are_opaque() {
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
 
+// Other vars a toolchain sets for its own language's code: Next.js's
+// `NEXT_RUNTIME` (formbricks' instrumentation reads it; it was
+// `config-not-wired` with confidence high) and parallel_tests'
+// `TEST_ENV_NUMBER` in a Rails app's test config. Read in the other
+// language, they are ordinary vars.
+#[test]
+fn vars_set_by_next_js_and_parallel_tests() {
+    let ws = tree(&[
+        (
+            "web/instrumentation.ts",
+            "export async function register() {\n  if (process.env.NEXT_RUNTIME === \"nodejs\") await import(\"./sentry\");\n}\n",
+        ),
+        (
+            "api/config/environments/test.rb",
+            "Rails.application.configure do\n  port = 3001 + ENV['TEST_ENV_NUMBER'].to_i\nend\n",
+        ),
+        (
+            "api/config/database.yml",
+            "test:\n  database: api_test<%= ENV['TEST_ENV_NUMBER'] %>\n",
+        ),
+        ("ops/.env.example", "OTHER=1\n"),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: NEXT_RUNTIME\n      - env: TEST_ENV_NUMBER\n",
+    );
+    for (id, who) in [
+        ("env:NEXT_RUNTIME", "Next.js"),
+        ("env:TEST_ENV_NUMBER", "parallel_tests"),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        assert!(f["notes"].as_str().unwrap().contains(who), "{f:#}");
+    }
+    std::fs::write(
+        ws.path().join("web/port.ts"),
+        "export const n = process.env.TEST_ENV_NUMBER;\n",
+    )
+    .unwrap();
+    let v = audit_points(ws.path(), "      - env: TEST_ENV_NUMBER\n");
+    let f = finding(&v, "env:TEST_ENV_NUMBER");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
 // `NODE_ENV` read only in JavaScript/TypeScript is set by the toolchain
 // (Next.js, Vite, webpack, Jest): not defined in any config it is still
 // `config-not-wired`, with confidence low and a note (ai-chatbot's
