@@ -399,12 +399,18 @@ impl Prefilter {
                 && after == Some(b'.')
                 && bytes.get(m.end() + 1).is_some_and(|b| b.is_ascii_alphabetic());
             // Nor a word on a comment line (`// ... the workspace list`,
-            // `# see Workspace`).
+            // `# see Workspace`), looked for within 200 bytes before the
+            // word (a minified bundle is one long line).
             let comment_line = || {
-                let start = bytes[..m.start()]
+                let from = m.start().saturating_sub(200);
+                let Some(start) = bytes[from..m.start()]
                     .iter()
                     .rposition(|b| *b == b'\n')
-                    .map_or(0, |i| i + 1);
+                    .map(|i| from + i + 1)
+                    .or((from == 0).then_some(0))
+                else {
+                    return false;
+                };
                 let line = bytes[start..m.start()].trim_ascii_start();
                 line.starts_with(b"//")
                     || line.starts_with(b"/*")
