@@ -3971,6 +3971,36 @@ fn assigning_a_whole_value_to_a_column_is_an_opaque_write() {
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
 
+// `skip_before_action :authorize_user` leaves the callback out of a
+// controller's actions: it names the method without calling it
+// (human-essentials' `ApplicationController#authorize_user` listed three
+// skips as callers beside its `before_action`).
+#[test]
+fn skipped_callbacks_are_not_callers() {
+    let ws = tree(&[
+        (
+            "app/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\n  before_action :authorize_user\n\n  def authorize_user\n    head :forbidden unless current_user\n  end\n\n  def load_org\n    @org = current_user.org\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/static_controller.rb",
+            "class StaticController < ApplicationController\n  skip_before_action :authorize_user\n  skip_before_action :load_org, only: [:index]\n\n  def index\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: ApplicationController#authorize_user\n      - method: ApplicationController#load_org\n",
+    );
+    let f = finding(&v, "method:ApplicationController#authorize_user");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/application_controller.rb:2"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:ApplicationController#load_org");
+    assert_eq!(strings(&f["callers_found"]), Vec::<String>::new(), "{f:#}");
+}
+
 // Ruby looks a constant up in the lexical scopes of the code and then in
 // the ancestors of its class: `Result.new` in a subclass of `Flags::Base`,
 // which declares its own `Result`, builds `Flags::Base::Result`, not the
