@@ -281,6 +281,32 @@ impl ClassTable {
         None
     }
 
+    /// The declared class or module a constant written inside `owner` (the
+    /// call's lexical path) names, looked up as Ruby does: the lexical
+    /// scopes, innermost first, then `owner`'s ancestors (`Result` in a
+    /// subclass of `Flags::Base` is a declared `Flags::Base::Result`), then
+    /// the top level.
+    pub fn resolve_from(&self, target: &str, owner: &str) -> Option<String> {
+        if target.starts_with("::") {
+            return self.resolve(target, "");
+        }
+        let mut prefix = owner;
+        while !prefix.is_empty() {
+            let cand = format!("{prefix}::{target}");
+            if self.decls.contains_key(&cand) {
+                return Some(cand);
+            }
+            prefix = prefix.rsplit_once("::").map_or("", |(p, _)| p);
+        }
+        for (a, _, _) in self.lookup(owner, Side::Instance).chain.iter().skip(1) {
+            let cand = format!("{a}::{target}");
+            if self.decls.contains_key(&cand) {
+                return Some(cand);
+            }
+        }
+        self.decls.contains_key(target).then(|| target.to_string())
+    }
+
     /// Does `repo` declare a class `owner` of its own, with its own
     /// superclass (`class User < ApplicationRecord`)? Another repo's plain
     /// `class User` beside it is another app's class; a plain `class

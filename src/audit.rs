@@ -390,7 +390,40 @@ impl Prefilter {
                     .checked_sub(2)
                     .is_some_and(|i| bytes[i].is_ascii_alphanumeric()))
                 || (rest == Some(b'-') && bytes.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric));
-            if (!before.is_some_and(ident) || tail_of_class()) && !rest.is_some_and(ident) && !kebab {
+            // Nor a segment of a path (`@/app/workspaces/[id]/settings`,
+            // not a closing tag `</Workspace>`), nor the head of a dotted
+            // string key (`t("workspace.settings.title")`, an i18n key).
+            let path = (before == Some(b'/') && m.start().checked_sub(2).is_none_or(|i| bytes[i] != b'<'))
+                || rest == Some(b'/');
+            let key_head = matches!(before, Some(b'"' | b'\'' | b'`'))
+                && after == Some(b'.')
+                && bytes.get(m.end() + 1).is_some_and(|b| b.is_ascii_alphabetic());
+            // Nor a word on a comment line (`// ... the workspace list`,
+            // `# see Workspace`), looked for within 200 bytes before the
+            // word (a minified bundle is one long line).
+            let comment_line = || {
+                let from = m.start().saturating_sub(200);
+                let Some(start) = bytes[from..m.start()]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map(|i| from + i + 1)
+                    .or((from == 0).then_some(0))
+                else {
+                    return false;
+                };
+                let line = bytes[start..m.start()].trim_ascii_start();
+                line.starts_with(b"//")
+                    || line.starts_with(b"/*")
+                    || line.starts_with(b"*")
+                    || line.starts_with(b"# ")
+            };
+            if (!before.is_some_and(ident) || tail_of_class())
+                && !rest.is_some_and(ident)
+                && !kebab
+                && !path
+                && !key_head
+                && !comment_line()
+            {
                 word[p] = true;
             }
             // `class Account` must not match `class AccountsController`.

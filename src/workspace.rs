@@ -232,15 +232,24 @@ pub fn unread_ext(name: &str) -> Option<&str> {
 }
 
 /// What `stats.unread_files` counts an unread file under: its extension,
-/// or `env` for a dotenv file (`.env`, `.env.example`) that no config glob
-/// names, such as `apps/web/.env.example` below a repo's root.
+/// or `env` for a dotenv file (`.env`, `.env.example`, `env.sample`) that no
+/// config glob names, such as `apps/web/.env.example` below a repo's root.
 pub fn unread_kind(name: &str) -> Option<&str> {
     unread_ext(name).or_else(|| is_dotenv(name).then_some("env"))
 }
 
-/// `.env`, `.env.example`, `.env.production.local`...
+/// `.env`, `.env.example`, `.env.production.local`..., and the templates
+/// and files named without the leading dot (`env.sample`, `env.example`,
+/// `docker.env`), which no built-in config glob names.
 fn is_dotenv(name: &str) -> bool {
-    name == ".env" || name.starts_with(".env.")
+    name == ".env"
+        || name.starts_with(".env.")
+        || name
+            .strip_prefix("env.")
+            .is_some_and(|t| ["example", "sample", "template", "dist", "local"].contains(&t))
+        || name
+            .strip_suffix(".env")
+            .is_some_and(|stem| !stem.is_empty() && !stem.starts_with('.'))
 }
 
 /// The language of a source file, by name.
@@ -488,6 +497,7 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
         let (extra, warning) = unignored(repo, ri as u32, classifier, &walked, &dirs);
         w.files.extend(extra);
         w.notices.extend(warning);
+        playwright_tests(&mut w.files, ri as u32);
     }
     let mut w = out.into_inner().unwrap_or_else(|e| e.into_inner());
     w.files.sort();
@@ -495,6 +505,60 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
     w.warnings.sort();
     w.warnings.dedup();
     w
+}
+
+/// Code under the `testDir` a Playwright config of the repo names
+/// (`testDir: "./apps/web/playwright"` in `playwright.config.ts`, relative to
+/// the config) is test code, helpers included: Playwright runs it.
+fn playwright_tests(files: &mut [WalkedFile], ri: u32) {
+    let mut dirs: Vec<String> = Vec::new();
+    for f in files.iter().filter(|f| f.repo == ri) {
+        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        if !name.starts_with("playwright.config.") || f.class.lang.is_none() {
+            continue;
+        }
+        let Some(text) = std::fs::metadata(&f.abs)
+            .ok()
+            .filter(|m| m.len() <= 1 << 20)
+            .and_then(|_| std::fs::read_to_string(&f.abs).ok())
+        else {
+            continue;
+        };
+        let Some(dir) = crate::lang::config::playwright_test_dir(&text) else {
+            continue;
+        };
+        let base = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
+        if let Some(d) = join_rel(base, &dir).filter(|d| !d.is_empty()) {
+            dirs.push(format!("{d}/"));
+        }
+    }
+    if dirs.is_empty() {
+        return;
+    }
+    for f in files.iter_mut().filter(|f| f.repo == ri) {
+        if (f.class.lang.is_some() || f.class.unread) && dirs.iter().any(|d| f.rel.starts_with(d.as_str())) {
+            f.class.test = true;
+        }
+    }
+}
+
+/// `base` joined with a relative `path` (`./a`, `../b`), normalized; `None`
+/// when it leaves the repo or is absolute.
+fn join_rel(base: &str, path: &str) -> Option<String> {
+    if path.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<&str> = base.split('/').filter(|c| !c.is_empty()).collect();
+    for c in path.split('/') {
+        match c {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            c => parts.push(c),
+        }
+    }
+    Some(parts.join("/"))
 }
 
 /// Files the ignore rules hid but that are committed: tracked files of a

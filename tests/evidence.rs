@@ -3529,6 +3529,48 @@ fn action_policy_policies_are_not_pundit_layers() {
     assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
 }
 
+// Policy objects in `app/policies/` that an app builds itself
+// (`AdminUserPolicy.new(user).invite?`) are no Pundit: in a repo where no
+// class includes `Pundit` and nothing calls `authorize`, an action misses
+// no `authorize` call and no policy (theodinproject's `paths#show` had two
+// `missing-layer` problems of confidence high). The same controller in an
+// app that includes Pundit still misses both.
+#[test]
+fn plain_policy_objects_are_not_pundit() {
+    let app = |include: &str| {
+        tree(&[
+            (
+                "app/config/routes.rb",
+                "Rails.application.routes.draw do\n  resources :paths, only: [:show]\nend\n",
+            ),
+            (
+                "app/app/controllers/application_controller.rb",
+                &format!("class ApplicationController < ActionController::Base\n{include}end\n"),
+            ),
+            (
+                "app/app/controllers/paths_controller.rb",
+                "class PathsController < ApplicationController\n  def show\n    head :ok\n  end\nend\n",
+            ),
+            (
+                "app/app/policies/admin_user_policy.rb",
+                "class AdminUserPolicy\n  def initialize(admin_user)\n    @admin_user = admin_user\n  end\n\n  def invite?\n    true\n  end\nend\n",
+            ),
+            (
+                "app/app/controllers/invitations_controller.rb",
+                "class InvitationsController < ApplicationController\n  def create\n    return if AdminUserPolicy.new(current_user).invite?\n  end\nend\n",
+            ),
+        ])
+    };
+    let ws = app("");
+    let v = audit_points(ws.path(), "      - action: paths#show\n");
+    let f = finding(&v, "action:paths#show");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    let ws = app("  include Pundit::Authorization\n");
+    let v = audit_points(ws.path(), "      - action: paths#show\n");
+    let f = finding(&v, "action:paths#show");
+    assert_eq!(codes(f), ["missing-layer", "missing-layer"], "{f:#}");
+}
+
 // An action that opts out of Pundit's `verify_authorized` check
 // (`skip_after_action :verify_authorized` in an ancestor, as hcb's
 // `Admin::BaseController` does, or `skip_authorization` in its body) uses no
@@ -3929,6 +3971,135 @@ fn assigning_a_whole_value_to_a_column_is_an_opaque_write() {
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
 
+// `skip_before_action :authorize_user` leaves the callback out of a
+// controller's actions: it names the method without calling it
+// (human-essentials' `ApplicationController#authorize_user` listed three
+// skips as callers beside its `before_action`).
+#[test]
+fn skipped_callbacks_are_not_callers() {
+    let ws = tree(&[
+        (
+            "app/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\n  before_action :authorize_user\n\n  def authorize_user\n    head :forbidden unless current_user\n  end\n\n  def load_org\n    @org = current_user.org\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/static_controller.rb",
+            "class StaticController < ApplicationController\n  skip_before_action :authorize_user\n  skip_before_action :load_org, only: [:index]\n\n  def index\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: ApplicationController#authorize_user\n      - method: ApplicationController#load_org\n",
+    );
+    let f = finding(&v, "method:ApplicationController#authorize_user");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/application_controller.rb:2"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:ApplicationController#load_org");
+    assert_eq!(strings(&f["callers_found"]), Vec::<String>::new(), "{f:#}");
+}
+
+// Ruby looks a constant up in the lexical scopes of the code and then in
+// the ancestors of its class: `Result.new` in a subclass of `Flags::Base`,
+// which declares its own `Result`, builds `Flags::Base::Result`, not the
+// top-level `Result` (theodinproject's flag actions were callers of
+// human-essentials' `Result#initialize`). Elsewhere `Result` is the
+// top-level class.
+#[test]
+fn constants_resolve_through_lexical_scopes_and_ancestors() {
+    let ws = tree(&[
+        (
+            "app/app/models/result.rb",
+            "class Result\n  def initialize(value:)\n    @value = value\n  end\n\n  def self.ok\n    new(value: 1)\n  end\nend\n",
+        ),
+        (
+            "app/app/models/flags/base.rb",
+            "class Flags::Base\n  class Result\n    def initialize(success:)\n      @success = success\n    end\n\n    def self.ok\n      new(success: true)\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/models/flags/ban.rb",
+            "class Flags::Ban < Flags::Base\n  def perform\n    Result.new(success: true)\n    Result.ok\n  end\nend\n",
+        ),
+        (
+            "app/app/services/import.rb",
+            "class Import\n  def run\n    Result.new(value: 2)\n    Result.ok\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Result#initialize\n      - method: Result.ok\n",
+    );
+    let f = finding(&v, "method:Result#initialize");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/services/import.rb:3"],
+        "{f:#}"
+    );
+    let f = finding(&v, "method:Result.ok");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/services/import.rb:4"],
+        "{f:#}"
+    );
+}
+
+// A Rails table whose model no class of its app declares is a library's
+// (public_activity's `activities`, whose `PublicActivity::Activity` lives
+// in the gem and is written through `create_activity(params: {...})`):
+// a key read and never written there is confidence low, with a note
+// (theodinproject's `Activity.parameters` had two such problems of
+// confidence high). Another app's `Activity` is not its model; once the
+// app declares the class, the verdict is confident again.
+#[test]
+fn tables_of_a_librarys_model_are_written_by_the_library() {
+    let ws = tree(&[
+        (
+            "learn/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"activities\" do |t|\n    t.jsonb \"parameters\", default: {}\n  end\nend\n",
+        ),
+        (
+            "learn/app/models/admin_user.rb",
+            "class AdminUser < ApplicationRecord\n  include PublicActivity::Common\nend\n",
+        ),
+        (
+            "learn/app/views/public_activity/admin_user/_invited.html.erb",
+            "<%= activity.parameters.fetch('name') %>\n",
+        ),
+        (
+            "learn/app/services/audit_log.rb",
+            "class AuditLog\n  def record(user)\n    Activity.create!(parameters: { \"actor\" => user.id })\n  end\nend\n",
+        ),
+        (
+            "crm/app/models/activity.rb",
+            "class Activity < ApplicationRecord\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Activity.parameters\n");
+    let f = finding(&v, "jsonb:Activity.parameters");
+    assert_eq!(
+        codes(f),
+        ["json-key-read-never-written", "json-key-written-never-read"],
+        "{f:#}"
+    );
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(f["notes"].as_str().unwrap().contains("library"), "{f:#}");
+    std::fs::write(
+        ws.path().join("learn/app/models/activity.rb"),
+        "class Activity < ApplicationRecord\nend\n",
+    )
+    .unwrap();
+    let v = audit_points(ws.path(), "      - jsonb: Activity.parameters\n");
+    let f = finding(&v, "jsonb:Activity.parameters");
+    assert_eq!(
+        codes(f),
+        ["json-key-read-never-written", "json-key-written-never-read"],
+        "{f:#}"
+    );
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
 // Prisma's own `data:` argument holds the model's columns: in
 // `prisma.resume.create({ data: { title, data: {...} } })` only the inner
 // `data` is the JSON column `Resume.data`, and `title` is no key of it
@@ -4139,6 +4310,102 @@ fn nested_dotenv_files_are_unread_not_missing() {
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
 
+// Dotenv files named without the leading dot (`env.sample` at a Rails
+// app's root, `docker.env`) are no config glob's either: they count as
+// unread `env` files, and a var they spell is `config-not-wired` with
+// confidence low and a note (theodinproject's GOOGLE_CLIENT_SECRET, in its
+// `env.sample`, was "defined only in the config of formbricks" with
+// confidence high).
+#[test]
+fn dotless_dotenv_files_are_unread_not_missing() {
+    let ws = tree(&[
+        ("learn/Gemfile", "gem 'dotenv-rails'\n"),
+        (
+            "learn/env.sample",
+            "GOOGLE_CLIENT_ID: 1234\nGOOGLE_CLIENT_SECRET: 1234\n",
+        ),
+        ("learn/deploy.env", "SMTP_PASSWORD=x\n"),
+        (
+            "learn/config/initializers/devise.rb",
+            "ID = ENV['GOOGLE_CLIENT_ID']\nSECRET = ENV['GOOGLE_CLIENT_SECRET']\nSMTP = ENV['SMTP_PASSWORD']\nOTHER = ENV['OTHER_KEY']\n",
+        ),
+        ("web/.env.example", "GOOGLE_CLIENT_SECRET=\n"),
+        (
+            "web/src/auth.ts",
+            "export const secret = process.env.GOOGLE_CLIENT_SECRET;\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: GOOGLE_CLIENT_SECRET\n      - env: SMTP_PASSWORD\n      - env: OTHER_KEY\n",
+    );
+    assert_eq!(v["stats"]["unread_files"]["env"], 2, "{:#}", v["stats"]);
+    for (id, at) in [
+        ("env:GOOGLE_CLIENT_SECRET", "learn/env.sample:2"),
+        ("env:SMTP_PASSWORD", "learn/deploy.env:1"),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        assert!(f["notes"].as_str().unwrap().contains(at), "{f:#}");
+    }
+    let f = finding(&v, "env:OTHER_KEY");
+    assert_eq!(codes(f), ["config-not-wired"]);
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// The `testDir` a Playwright config names is test code, its helpers
+// included (formbricks' `apps/web/playwright/utils/helper.ts` read
+// `params.welcomeCard.headline` as a key of `Survey.welcomeCard`, and its
+// `gotoSurveyList` helper was `test-only-callers` with confidence high).
+#[test]
+fn a_playwright_test_dir_is_test_code() {
+    let ws = tree(&[
+        (
+            "web/playwright.config.ts",
+            "import { defineConfig } from \"@playwright/test\";\n\nexport default defineConfig({\n  testDir: \"./apps/web/playwright\",\n  workers: 1,\n});\n",
+        ),
+        (
+            "web/packages/database/schema.prisma",
+            "model Survey {\n  id          String @id\n  welcomeCard Json\n}\n",
+        ),
+        (
+            "web/apps/web/playwright/utils/helper.ts",
+            "export const createSurvey = async (params: CreateSurveyParams) => params.welcomeCard.headline;\n\nexport async function gotoSurveyList(page: Page) {\n  await page.goto(\"/\");\n}\n",
+        ),
+        (
+            "web/apps/web/playwright/survey.spec.ts",
+            "import { gotoSurveyList } from \"./utils/helper\";\n\ntest(\"list\", async ({ page }) => {\n  await gotoSurveyList(page);\n});\n",
+        ),
+        (
+            "web/apps/web/modules/survey/welcome.tsx",
+            "export const shown = (survey: TSurvey) => survey.welcomeCard.enabled;\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - jsonb: Survey.welcomeCard\n      - method: gotoSurveyList\n",
+    );
+    let f = finding(&v, "jsonb:Survey.welcomeCard");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["enabled"], "{f:#}");
+    // A helper of the test suite is no application code.
+    let f = finding(&v, "method:gotoSurveyList");
+    assert_eq!(codes(f), ["missing-definition"], "{f:#}");
+    assert!(
+        f["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("outside test code"),
+        "{f:#}"
+    );
+}
+
 // Vercel requests the path of each of a `vercel.json`'s cron jobs with a
 // GET on its schedule (dub's `GET /api/cron/streams/update-click-stats`
 // was `no-callers` with confidence high); a cron is no POST. And
@@ -4217,6 +4484,68 @@ fn ts_files_spell_the_model_as_a_word() {
     assert_eq!(keys, ["sections"], "{f:#}");
 }
 
+// Nor does a TypeScript file spell the model in a comment, in a path
+// (`@/app/workspaces/[id]/settings/workspace/...`) or at the head of an
+// i18n key (`t("workspace.workflows.title")`): formbricks' workflow
+// editor read `node.config.to` and `trigger?.config.surveyId`, which
+// are no keys of `Workspace.config`, in files that spell "workspace" only
+// so. A file that names the model in code still counts.
+#[test]
+fn comments_paths_and_i18n_keys_do_not_spell_the_model() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Workspace {\n  id     String @id\n  config Json\n}\n",
+        ),
+        (
+            "app/src/workflows/registry.ts",
+            "import { Modal } from \"@/app/workspaces/[workspaceId]/settings/workspace/modal\";\n\n// Shown in the workspace survey list.\nexport const summary = (node, t) =>\n  node.config.to ? t(\"workspace.workflows.send\", { to: node.config.to }) : \"\";\n",
+        ),
+        (
+            "app/src/settings/channel.tsx",
+            "export const channel = (workspace) => workspace.config.channel;\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Workspace.config\n");
+    let f = finding(&v, "jsonb:Workspace.config");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["channel"], "{f:#}");
+}
+
+// In TypeScript the column's name as a property of an object held in
+// another property (`step.node.config.to`, `executable.data.trigger.config`)
+// is that object's member, even in a file that spells the model in code
+// (formbricks' workflow runner, which checks `workspace.id`, read `to` and
+// `surveyId` as keys of `Workspace.config`); a property named after the
+// model (`props.workspace.config`) is the model's.
+#[test]
+fn properties_of_other_objects_are_not_the_column() {
+    let ws = tree(&[
+        (
+            "app/prisma/schema.prisma",
+            "model Workspace {\n  id     String @id\n  config Json\n}\n",
+        ),
+        (
+            "app/src/runner.ts",
+            "export const run = (workspace: { id: string }, step, executable) => {\n  const input = { to: step.node.config.to, id: workspace.id };\n  const { surveyId } = executable.data.trigger.config;\n  return props.workspace.config.channel;\n};\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Workspace.config\n");
+    let f = finding(&v, "jsonb:Workspace.config");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["channel"], "{f:#}");
+}
+
 // A Prisma write of the whole column from a value (`data: { data }`,
 // `data: { data: dto.data }`) writes keys seamscan cannot see: a key read
 // but never written is then confidence low (Reactive-Resume's `basics`, read on `state.resume.data`, was
@@ -4241,6 +4570,51 @@ fn prisma_whole_column_writes_are_opaque() {
     let f = finding(&v, "jsonb:Resume.data");
     assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
     assert_eq!(f["confidence"], "low", "{f:#}");
+}
+
+// Other vars a toolchain sets for its own language's code: Next.js's
+// `NEXT_RUNTIME` (formbricks' instrumentation reads it; it was
+// `config-not-wired` with confidence high) and parallel_tests'
+// `TEST_ENV_NUMBER` in a Rails app's test config. Read in the other
+// language, they are ordinary vars.
+#[test]
+fn vars_set_by_next_js_and_parallel_tests() {
+    let ws = tree(&[
+        (
+            "web/instrumentation.ts",
+            "export async function register() {\n  if (process.env.NEXT_RUNTIME === \"nodejs\") await import(\"./sentry\");\n}\n",
+        ),
+        (
+            "api/config/environments/test.rb",
+            "Rails.application.configure do\n  port = 3001 + ENV['TEST_ENV_NUMBER'].to_i\nend\n",
+        ),
+        (
+            "api/config/database.yml",
+            "test:\n  database: api_test<%= ENV['TEST_ENV_NUMBER'] %>\n",
+        ),
+        ("ops/.env.example", "OTHER=1\n"),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: NEXT_RUNTIME\n      - env: TEST_ENV_NUMBER\n",
+    );
+    for (id, who) in [
+        ("env:NEXT_RUNTIME", "Next.js"),
+        ("env:TEST_ENV_NUMBER", "parallel_tests"),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        assert!(f["notes"].as_str().unwrap().contains(who), "{f:#}");
+    }
+    std::fs::write(
+        ws.path().join("web/port.ts"),
+        "export const n = process.env.TEST_ENV_NUMBER;\n",
+    )
+    .unwrap();
+    let v = audit_points(ws.path(), "      - env: TEST_ENV_NUMBER\n");
+    let f = finding(&v, "env:TEST_ENV_NUMBER");
+    assert_eq!(f["confidence"], "high", "{f:#}");
 }
 
 // `NODE_ENV` read only in JavaScript/TypeScript is set by the toolchain

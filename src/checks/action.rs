@@ -730,7 +730,19 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .any(|m| m.repo == repo && m.path.starts_with("app/policies/") && m.path.ends_with(".rb"));
     let all_action_policy =
         !policy_classes.is_empty() && policy_classes.iter().all(|(o, _)| is_action_policy(o));
-    let pundit = (has_policies && !all_action_policy) || !auths.is_empty();
+    // Plain policy objects (`AdminUserPolicy.new(user).invite?`) are no
+    // Pundit: its `authorize` exists only where a class includes `Pundit`
+    // (`Pundit::Authorization`), so an app with neither an include of it nor
+    // any `authorize` call does not use it.
+    let uses_pundit = ix.facts.iter().enumerate().any(|(fi, ff)| {
+        ix.file(fi as FileIdx).repo == repo
+            && (!ff.authorizes.is_empty()
+                || ff.ancestry.iter().any(|a| {
+                    matches!(a.rel, crate::facts::Rel::Include | crate::facts::Rel::Prepend)
+                        && a.target.trim_start_matches("::").split("::").next() == Some("Pundit")
+                }))
+    });
+    let pundit = (has_policies && !all_action_policy && uses_pundit) || !auths.is_empty();
     // An action that opts out of Pundit's `verify_authorized` and calls no
     // `authorize` uses no policy: the layer does not apply to it.
     let skips = if pundit && auths.is_empty() {
@@ -801,13 +813,13 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Text::raw_list(&skips, ", ")
             ));
         }
-        None if !pundit => {
+        _ if !pundit => {
             policy_layer.note = Some(format!(
-                "{} has no Pundit policies (app/policies/) and no `authorize` call: the policy layer does not apply; check how it authorizes",
+                "{} uses no Pundit (no Pundit policies in app/policies/, or no `include Pundit` and no `authorize` call): the policy layer does not apply; check how it authorizes",
                 ix.repos[repo as usize]
             ));
             f.verify.push(msg!(
-                "{} has no Pundit policies: how does {} authorize?",
+                "{} uses no Pundit: how does {} authorize?",
                 Text::raw(ix.repos[repo as usize].as_str()),
                 Text::code(format!("{class}#{action}"))
             ));

@@ -136,23 +136,54 @@ fn fallback_note(f: &mut Finding, var: &str, w: &Wiring) {
     }
 }
 
-/// `NODE_ENV` read only in JavaScript/TypeScript: Next.js, Vite, webpack
-/// and Jest set it themselves when they build, serve or test, so no config
-/// need define it; the verdict has confidence low and says so.
+/// Vars that a toolchain sets itself when it builds, serves or tests, for
+/// the code of its language: (var, JavaScript or Ruby, who sets it).
+const TOOLCHAIN_SET: [(&str, bool, &str); 6] = [
+    (
+        "NODE_ENV",
+        true,
+        "the JavaScript toolchain itself (Next.js, Vite, webpack and Jest set it when they build, serve or test)",
+    ),
+    (
+        "NEXT_RUNTIME",
+        true,
+        "Next.js itself (`nodejs` or `edge`, for the runtime it loads the code in)",
+    ),
+    ("NEXT_PHASE", true, "Next.js itself (the build or server phase)"),
+    ("JEST_WORKER_ID", true, "Jest itself (each test worker's number)"),
+    ("VITEST_POOL_ID", true, "Vitest itself (each test worker's pool)"),
+    (
+        "TEST_ENV_NUMBER",
+        false,
+        "parallel_tests itself (each test process's number)",
+    ),
+];
+
+/// A var that a toolchain sets (`NODE_ENV` read only in JavaScript or
+/// TypeScript, `TEST_ENV_NUMBER` read only in Ruby): no config need define
+/// it; the verdict has confidence low and says who sets it.
 fn toolchain_set(f: &mut Finding, var: &str, w: &Wiring) {
-    let script = |l: &String| {
+    let ext_of = |l: &String| {
         let path = l.rsplit_once(':').map_or(l.as_str(), |(p, _)| p);
-        let ext = path.rsplit('.').next().unwrap_or("");
+        path.rsplit('.').next().unwrap_or("").to_string()
+    };
+    let script = |l: &String| {
         matches!(
-            ext,
+            ext_of(l).as_str(),
             "ts" | "tsx" | "mts" | "cts" | "js" | "jsx" | "mjs" | "cjs" | "vue" | "svelte"
         )
     };
-    if var == "NODE_ENV" && !w.read_at.is_empty() && w.read_at.iter().all(script) {
-        f.low_confidence(msg!(
-            "{} is set by the JavaScript toolchain itself (Next.js, Vite, webpack and Jest set it when they build, serve or test)",
-            Text::code(var)
-        ));
+    let ruby = |l: &String| matches!(ext_of(l).as_str(), "rb" | "rake" | "erb" | "yml" | "yaml");
+    let Some((_, js, who)) = TOOLCHAIN_SET.iter().find(|(v, _, _)| *v == var) else {
+        return;
+    };
+    let all_of_lang = if *js {
+        w.read_at.iter().all(script)
+    } else {
+        w.read_at.iter().all(ruby)
+    };
+    if !w.read_at.is_empty() && all_of_lang {
+        f.low_confidence(msg!("{} is set by {}", Text::code(var), Text::ours_marked(who)));
     }
 }
 

@@ -238,6 +238,35 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 })
             })
     };
+    // TypeScript: the column's name as a property of an object that is
+    // itself a property named neither after the model nor a class
+    // (`step.node.config.to`, `executable.data.trigger.config`) is that
+    // object's own member, not the model's column.
+    let property_of_another = |recv: Option<&str>| {
+        let (Some(recv), Some(leaf)) = (recv, model_leaf) else {
+            return false;
+        };
+        if !recv
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.' | b'?'))
+        {
+            return false;
+        }
+        let segs: Vec<&str> = recv.split('.').map(|s| s.trim_end_matches('?')).collect();
+        let (Some(first), Some(last)) = (segs.first(), segs.last()) else {
+            return false;
+        };
+        segs.len() >= 2
+            && *first != "this"
+            && last.starts_with(|c: char| c.is_ascii_lowercase())
+            && !super::method::names_class(last, leaf)
+            && !super::method::names_class(&crate::inflect::singularize(last), leaf)
+            && ix
+                .classes
+                .owners_named(&crate::inflect::camelize(last))
+                .is_empty()
+    };
+    let mut props: BTreeSet<String> = BTreeSet::new();
     let mut elsewhere: BTreeSet<String> = BTreeSet::new();
     let mut away: BTreeSet<String> = BTreeSet::new();
     let mut locals: BTreeSet<String> = BTreeSet::new();
@@ -334,6 +363,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         match tied {
             Some(true) => {}
             Some(false) => continue,
+            None if !ruby_file(*fi) && property_of_another(k.recv.as_deref()) => {
+                props.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
+                continue;
+            }
             None if !at_home(*fi) => {
                 away.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
                 continue;
@@ -439,6 +472,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             Text::join(locals.iter().take(5).map(Text::raw), ", ")
         ));
     }
+    if !props.is_empty() {
+        f.extra_notes.push(msg!(
+            "keys of TypeScript/JavaScript properties named {} of other objects ({}), not counted: {}",
+            Text::code(&column),
+            Text::code(format!("step.node.{column}")),
+            Text::join(props.iter().take(5).map(Text::raw), ", ")
+        ));
+    }
     if !away.is_empty() {
         let away: Vec<String> = away.into_iter().collect();
         f.verify.push(msg!(
@@ -518,6 +559,31 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             "the accesses behind the problems of {} are on receivers that are not resolved to the model, counted only because their files spell it; they may be another object's keys",
             Text::join(unresolved_problems.iter().map(Text::code), ", ")
         ));
+    }
+    // A table of a Rails schema whose model no class of the schema's repo
+    // declares (public_activity's `activities`: `PublicActivity::Activity`
+    // lives in the gem) is written and read by the library's code, which
+    // seamscan does not read.
+    if let Some(leaf) = model_leaf
+        && !defined_at.is_empty()
+        && defined_at
+            .iter()
+            .all(|(fi, _)| ruby_file(*fi) || ix.file(*fi).path.ends_with(".sql"))
+        && (f.has(Code::JsonKeyReadNeverWritten) || f.has(Code::JsonKeyWrittenNeverRead))
+    {
+        let schema_repos: BTreeSet<u32> = defined_at.iter().map(|(fi, _)| ix.file(*fi).repo).collect();
+        let declared = model_owners.iter().any(|o| {
+            ix.classes
+                .declared_at(o)
+                .iter()
+                .any(|l| schema_repos.contains(&ix.file(l.file).repo))
+        });
+        if !declared {
+            f.low_confidence(msg!(
+                "no class {} is declared where the schema is: the table's model comes from a library (a gem), whose reads and writes of keys seamscan does not see",
+                Text::code(leaf)
+            ));
+        }
     }
     for k in keys.values() {
         f.callers_found.extend(k.read_at.iter().cloned());

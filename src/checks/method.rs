@@ -41,6 +41,30 @@ fn owner_rank(def_owner: Option<&str>, plan_owner: &str) -> u8 {
     }
 }
 
+/// Does the Ruby constant `k`, written inside `call_owner`, name a class
+/// nested in that class's lexical scopes or ancestors that is none of
+/// `owners` and descends from none of them (`Result.new` in a subclass of
+/// `Flags::Base`, which declares its own `Result`, is not the top-level
+/// `Result`'s)?
+fn names_other_nested(
+    classes: &crate::ancestors::ClassTable,
+    k: &str,
+    call_owner: Option<&str>,
+    owners: &[&str],
+) -> bool {
+    let Some(co) = call_owner else { return false };
+    match classes.resolve_from(k, co) {
+        Some(t) if t.contains("::") && t != k.trim_start_matches("::") => {
+            // A declared owner is that class; a partial name (`Child` for
+            // `Partners::Child`) matches the classes ending with it.
+            !owners.iter().any(|o| {
+                t == *o || (classes.declared_at(o).is_empty() && owner_matches(&t, o)) || classes.is_a(&t, o)
+            })
+        }
+        _ => false,
+    }
+}
+
 fn leaf(owner: &str) -> &str {
     owner.rsplit("::").next().unwrap_or(owner)
 }
@@ -972,6 +996,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             if let Recv::Const(k) = &c.recv
                 && family(ctx, *fi) == Some(Family::Ruby)
                 && (owners.iter().any(|o| owner_matches(k, o)) || di.descends(k))
+                && !names_other_nested(&ix.classes, k, c.owner.as_deref(), &owners)
             {
                 callers.push(Caller {
                     file: *fi,
@@ -2448,6 +2473,11 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
                 // `new Sub().m()` / `Sub.new.m` calls `Base#m` when `Sub`
                 // inherits (or, in Ruby, includes) it.
                 let inherits = (is_ts(ctx, fi) && di.resolution.is_a(leaf(k), leaf(o))) || di.descends(k);
+                if family(ctx, fi) == Some(Family::Ruby)
+                    && names_other_nested(&ix.classes, k, c.owner.as_deref(), &[o])
+                {
+                    return None;
+                }
                 if leaf(k) != leaf(o) && !owner_matches(k, o) && !inherits {
                     // TypeScript: a field or parameter typed as a base class
                     // of the owner, or as an interface (no class of that

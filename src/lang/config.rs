@@ -535,6 +535,36 @@ pub fn vercel_crons(text: &str) -> Vec<HttpCall> {
     out
 }
 
+/// The `testDir` a Playwright config names as a string literal
+/// (`testDir: "./apps/web/playwright"`), relative to the config's directory.
+/// Playwright's default (the config's own directory) is not returned: it
+/// would make a whole app test code.
+pub fn playwright_test_dir(text: &str) -> Option<String> {
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("//") || t.starts_with('*') {
+            continue;
+        }
+        let Some(at) = t.find("testDir") else { continue };
+        let rest = t[at + "testDir".len()..].trim_start();
+        let rest = rest.strip_prefix(['"', '\'']).map_or(rest, |r| r).trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(q) = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+            continue;
+        };
+        let body = &rest[1..];
+        let dir = &body[..body.find(q)?];
+        if dir.contains("${") || dir.is_empty() {
+            return None;
+        }
+        return Some(dir.to_string());
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,6 +574,25 @@ mod tests {
             .into_iter()
             .map(|d| (d.name, d.line))
             .collect()
+    }
+
+    #[test]
+    fn playwright_test_dir_reads_a_literal_only() {
+        assert_eq!(
+            playwright_test_dir(
+                "export default defineConfig({\n  testDir: \"./apps/web/playwright\",\n});\n"
+            ),
+            Some("./apps/web/playwright".to_string())
+        );
+        assert_eq!(
+            playwright_test_dir("  'testDir': 'e2e',\n"),
+            Some("e2e".to_string())
+        );
+        assert_eq!(
+            playwright_test_dir("// testDir: \"x\"\n  testDir: path.join(__dirname, \"t\"),\n"),
+            None
+        );
+        assert_eq!(playwright_test_dir("  testDir: `${root}/t`,\n"), None);
     }
 
     #[test]

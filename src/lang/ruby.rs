@@ -402,13 +402,24 @@ const METHOD_SYMBOL_CALLS: &[&str] = &[
     "before_action",
     "after_action",
     "around_action",
-    "skip_before_action",
     "helper_method",
     "validate",
     "before_save",
     "after_save",
     "after_commit",
     "set_callback",
+];
+
+/// Calls that take a callback out of a chain (`skip_before_action :m`):
+/// their symbols name methods that are not called.
+const SKIP_CALLBACKS: &[&str] = &[
+    "skip_before_action",
+    "skip_after_action",
+    "skip_around_action",
+    "skip_action_callback",
+    "skip_before_filter",
+    "skip_after_filter",
+    "skip_callback",
 ];
 
 /// URL builders whose arrays of symbols are route parts (`polymorphic_url(
@@ -1178,6 +1189,15 @@ impl<'pr> Walker<'_, '_> {
             && let Some(a) = args.first()
         {
             self.consume_symbols(a);
+        }
+        // A skipped callback (`skip_before_action :authorize_user`) names
+        // the method to leave out: it calls nothing.
+        if !has_recv && SKIP_CALLBACKS.contains(&name) {
+            for a in args {
+                if a.as_symbol_node().is_some() || a.as_array_node().is_some() {
+                    self.consume_symbols(a);
+                }
+            }
         }
         // Hash keys (`row[:tag]`, `params.require(:tag)`) and association
         // names given to queries (`Tagging.joins(:tag)`) are not methods.
