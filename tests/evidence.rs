@@ -5101,7 +5101,11 @@ fn polymorphic_record_targets_request_their_routes() {
     let ws = tree(&[
         (
             "mail/config/routes.rb",
-            "Rails.application.routes.draw do\n  resources :ip_pools do\n    resources :ip_addresses\n  end\n  resources :servers, only: [:destroy]\nend\n",
+            "Rails.application.routes.draw do\n  resources :ip_pools do\n    resources :ip_addresses\n  end\n  resources :servers, only: [:destroy]\n  resources :organizations do\n    resources :credentials, only: [:destroy]\n  end\nend\n",
+        ),
+        (
+            "mail/app/views/credentials/_form.html.haml",
+            "= link_to \"Delete credential\", [organization, @credential], :method => :delete\n",
         ),
         (
             "mail/app/views/ip_pools/_form.html.haml",
@@ -5110,7 +5114,7 @@ fn polymorphic_record_targets_request_their_routes() {
     ]);
     let v = audit_points(
         ws.path(),
-        "      - route: PATCH /ip_pools/:id\n      - route: POST /ip_pools\n      - route: DELETE /ip_pools/:id\n      - route: GET /ip_pools/:ip_pool_id/ip_addresses/:id/edit\n      - route: DELETE /servers/:id\n",
+        "      - route: PATCH /ip_pools/:id\n      - route: POST /ip_pools\n      - route: DELETE /ip_pools/:id\n      - route: GET /ip_pools/:ip_pool_id/ip_addresses/:id/edit\n      - route: DELETE /servers/:id\n      - route: DELETE /organizations/:organization_id/credentials/:id\n",
     );
     for (id, at) in [
         (
@@ -5124,6 +5128,10 @@ fn polymorphic_record_targets_request_their_routes() {
         (
             "route:DELETE /ip_pools/:id",
             "mail/app/views/ip_pools/_form.html.haml:3",
+        ),
+        (
+            "route:DELETE /organizations/:organization_id/credentials/:id",
+            "mail/app/views/credentials/_form.html.haml:1",
         ),
     ] {
         let f = finding(&v, id);

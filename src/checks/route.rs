@@ -184,6 +184,17 @@ pub fn prefilter_words(plan: &Plan, routes: &[Route]) -> Vec<String> {
             }
             if let Target::Action { action, .. } = &r.target {
                 out.insert(format!("def {action}"));
+                // A polymorphic target names the route by its record
+                // (`[organization, @credential]` for
+                // `organization_credential`): the last resource, singular.
+                if let Some(last) = segments(&r.path)
+                    .iter()
+                    .rev()
+                    .find(|s| !crate::routing::is_placeholder(s) && !matches!(**s, "edit" | "new"))
+                    && last.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+                {
+                    out.insert(crate::inflect::singularize(last));
+                }
             }
         }
     }

@@ -1025,6 +1025,19 @@ impl<'pr> Walker<'_, '_> {
             if let Some(v) = n.as_local_variable_read_node() {
                 return Some(utf8(v.name().as_slice()));
             }
+            // A bare method that returns a record (`organization`, a
+            // controller's helper method).
+            if let Some(c) = n.as_call_node()
+                && c.receiver().is_none()
+                && c.arguments().is_none()
+                && c.block().is_none()
+            {
+                let name = utf8(c.name().as_slice());
+                return name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                    .then_some(name);
+            }
             None
         };
         if let Some(a) = n.as_array_node() {
