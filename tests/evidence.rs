@@ -5058,7 +5058,8 @@ fn request_functions_destructured_from_a_client_hook() {
 // A route named like a webhook or callback endpoint is called by a service
 // outside the scanned repos (dub's `POST /api/intercom/webhook/health-check`
 // was `no-callers`, confidence high): `no-callers` with confidence low and
-// a note. Other routes keep their confidence.
+// a note; so is one served from a Next.js route group for old URLs
+// (formbricks' `app/(redirects)/...`). Other routes keep their confidence.
 #[test]
 fn webhook_and_callback_routes_without_callers_are_low_confidence() {
     let ws = tree(&[
@@ -5074,14 +5075,19 @@ fn webhook_and_callback_routes_without_callers_are_low_confidence() {
             "web/app/api/reports/route.ts",
             "export async function POST(req: Request) {\n  return Response.json({});\n}\n",
         ),
+        (
+            "web/app/(redirects)/environments/[environmentId]/[...path]/route.ts",
+            "import { redirect } from \"next/navigation\";\n\nexport const GET = async () => {\n  return redirect(\"/workspaces\");\n};\n",
+        ),
     ]);
     let v = audit_points(
         ws.path(),
-        "      - route: POST /api/intercom/webhook/health-check\n      - route: GET /api/auth/callback\n      - route: POST /api/reports\n",
+        "      - route: POST /api/intercom/webhook/health-check\n      - route: GET /api/auth/callback\n      - route: GET /environments/:environmentId/*path\n      - route: POST /api/reports\n",
     );
     for (id, confidence) in [
         ("route:POST /api/intercom/webhook/health-check", "low"),
         ("route:GET /api/auth/callback", "low"),
+        ("route:GET /environments/:environmentId/*path", "low"),
         ("route:POST /api/reports", "high"),
     ] {
         let f = finding(&v, id);

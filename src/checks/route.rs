@@ -867,6 +867,27 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     Text::raw(&rn.path)
                 ));
             }
+            // A Next.js route group for old URLs (`app/(redirects)/...`,
+            // `app/(legacy)/...`): bookmarks and old links request them.
+            let shims: Vec<String> = routes
+                .iter()
+                .filter(|r| {
+                    ix.file(r.file).path.split('/').any(|d| {
+                        let d = d.to_ascii_lowercase();
+                        d.starts_with('(')
+                            && d.ends_with(')')
+                            && (d.contains("redirect") || d.contains("legacy"))
+                    })
+                })
+                .map(|r| ctx.loc(r.file, r.line))
+                .collect();
+            if !shims.is_empty() {
+                f.low_confidence(msg!(
+                    "{} is served from a route group for old URLs ({}), which bookmarks and links outside the scanned repos request",
+                    Text::raw(&rn.path),
+                    Text::raw_list(&shims, ", ")
+                ));
+            }
         } else {
             f.problem(
                 Code::TestOnlyCallers,
