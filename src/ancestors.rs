@@ -290,13 +290,10 @@ impl ClassTable {
         if target.starts_with("::") {
             return self.resolve(target, "");
         }
-        let mut prefix = owner;
-        while !prefix.is_empty() {
-            let cand = format!("{prefix}::{target}");
-            if self.decls.contains_key(&cand) {
-                return Some(cand);
-            }
-            prefix = prefix.rsplit_once("::").map_or("", |(p, _)| p);
+        // The lexical scopes (`resolve` falls back to the top level, which
+        // comes after the ancestors here).
+        if let Some(c) = self.resolve(target, owner).filter(|c| c != target) {
+            return Some(c);
         }
         for (a, _, _) in self.lookup(owner, Side::Instance).chain.iter().skip(1) {
             let cand = format!("{a}::{target}");

@@ -601,12 +601,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 .first()
                 .map(|l| ix.file(l.file).repo)
         });
-        let unread: Vec<String> = ix
-            .routes_unread
-            .iter()
-            .filter(|(fi, _, _)| app.is_none_or(|r| ix.file(*fi).repo == r))
-            .map(|(fi, line, what)| format!("{} ({what})", ctx.loc(*fi, *line)))
-            .collect();
+        let unread = ctx.unread_routing(app.as_slice());
         if !unread.is_empty() {
             f.confidence = Confidence::Low;
             f.verify.push(msg!(

@@ -138,6 +138,18 @@ impl<'a> Ctx<'a> {
         self.ix.render(Loc { file, line })
     }
 
+    /// Routing code seamscan cannot read (`devise_for`, routes drawn in a
+    /// loop) in the repos `apps` holds (every repo when empty), as
+    /// `location (what)`.
+    pub fn unread_routing(&self, apps: &[u32]) -> Vec<String> {
+        self.ix
+            .routes_unread
+            .iter()
+            .filter(|(fi, _, _)| apps.is_empty() || apps.contains(&self.ix.file(*fi).repo))
+            .map(|(fi, line, what)| format!("{} ({what})", self.loc(*fi, *line)))
+            .collect()
+    }
+
     pub fn repo_index(&self, name: &str) -> Option<u32> {
         self.ix.repos.iter().position(|r| r == name).map(|i| i as u32)
     }

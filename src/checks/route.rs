@@ -524,7 +524,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }];
     // Unreadable routing code in an app that could hold the route: the
     // repos of its routes, else the planned repo, else any.
-    let holders: BTreeSet<u32> = if !routes.is_empty() {
+    let holders: Vec<u32> = if !routes.is_empty() {
         routes.iter().map(|r| ix.file(r.file).repo).collect()
     } else {
         m.repo
@@ -533,12 +533,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             .into_iter()
             .collect()
     };
-    let unread: Vec<String> = ix
-        .routes_unread
-        .iter()
-        .filter(|(fi, _, _)| holders.is_empty() || holders.contains(&ix.file(*fi).repo))
-        .map(|(fi, line, what)| format!("{} ({what})", ctx.loc(*fi, *line)))
-        .collect();
+    let unread = ctx.unread_routing(&holders);
     if routes.is_empty() {
         // The same path with another verb first, then routes that share a
         // static segment with the planned path.
