@@ -5146,3 +5146,153 @@ fn polymorphic_record_targets_request_their_routes() {
     let f = finding(&v, "route:DELETE /servers/:id");
     assert!(codes(f).contains(&"no-callers".to_string()), "{f:#}");
 }
+
+// An event subscribed to only with `.on('x')` (the API of every emitter) and
+// emitted by no literal in the workspace may be emitted by a library object
+// (tiptap's `editor.on('transaction')`, a Y.Doc's `update`) or by a server
+// that emits the name from a variable (`socketio.emit(event.name)`): outline
+// and docuseal had these as a missing producer with confidence high. A
+// NestJS `@OnEvent` consumer names the app's own bus and stays high.
+#[test]
+fn events_heard_only_through_generic_listeners_are_low_confidence_without_producer() {
+    let ws = tree(&[
+        (
+            "web/src/editor.ts",
+            "export function mount(editor: any) {\n  editor.on(\"transaction\", () => {});\n}\n",
+        ),
+        (
+            "web/src/socket.ts",
+            "export function listen(socket: any) {\n  socket.on(\"users.promote\", () => {});\n}\n",
+        ),
+        (
+            "api/src/server.ts",
+            "export function push(io: any, event: { name: string }) {\n  io.to(\"room\").emit(event.name, {});\n}\n",
+        ),
+        (
+            "api/src/listener.ts",
+            "import { OnEvent } from \"@nestjs/event-emitter\";\n\nexport class Listener {\n  @OnEvent(\"order.paid\")\n  handle() {}\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - event: transaction\n      - event: users.promote\n      - event: order.paid\n",
+    );
+    for (id, confidence) in [
+        ("event:transaction", "low"),
+        ("event:users.promote", "low"),
+        ("event:order.paid", "high"),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["missing-layer"], "{f:#}");
+        assert_eq!(f["confidence"], confidence, "{f:#}");
+    }
+}
+
+// A bare JSON column (`jsonb: metadata`, as `plan --from-diff` drafts
+// them) that one model alone declares in the planned repo is that model's
+// column: keys on receivers of other files are not its own. Declared by
+// several models (maybe's `data` on sessions, syncs and issues), the finding
+// says the keys mix (confidence low), a view component's `data:` attributes
+// (`Toggle.new(data: { action: ... })`) are not the column, and another
+// repo's `res.data.users` is another database's (outline's, in one
+// workspace with maybe).
+#[test]
+fn bare_json_columns_belong_to_the_models_that_declare_them() {
+    let ws = tree(&[
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"sessions\" do |t|\n    t.jsonb \"data\"\n  end\n  create_table \"syncs\" do |t|\n    t.jsonb \"data\"\n  end\n  create_table \"videos\" do |t|\n    t.jsonb \"metadata\"\n  end\nend\n",
+        ),
+        (
+            "app/app/models/session.rb",
+            "class Session < ApplicationRecord\n  def set_tab(v)\n    data[\"tab\"] = v\n  end\n\n  def tab\n    data[\"tab\"]\n  end\nend\n",
+        ),
+        ("app/app/models/sync.rb", "class Sync < ApplicationRecord\nend\n"),
+        (
+            "app/app/models/video.rb",
+            "class Video < ApplicationRecord\n  def narrate(url)\n    metadata[\"tts_url\"] = url\n  end\n\n  def narration\n    metadata[\"tts_url\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/services/report.rb",
+            "class Report\n  def stamp(r)\n    r.metadata[\"title\"] = 1\n  end\nend\n",
+        ),
+        (
+            "app/app/components/toggle.rb",
+            "class Toggle\n  def initialize(data: {})\n    @data = data\n  end\nend\n",
+        ),
+        (
+            "app/app/views/budgets/edit.html.erb",
+            "<%= render Toggle.new(data: { action: \"change->x#y\" }) %>\n",
+        ),
+        (
+            "web/src/users.ts",
+            "export async function load(api: any) {\n  const res = await api.get(\"/users\");\n  return res.data.users;\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - jsonb: metadata\n        repo: app\n      - jsonb: data\n        repo: app\n",
+    );
+    let keys = |f: &Value| -> Vec<String> {
+        f["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let meta = finding(&v, "jsonb:metadata");
+    assert_eq!(keys(meta), ["tts_url"], "{meta:#}");
+    assert!(
+        meta["notes"].as_str().unwrap().contains("`Video.metadata`"),
+        "{meta:#}"
+    );
+    let data = finding(&v, "jsonb:data");
+    assert_eq!(keys(data), ["tab"], "{data:#}");
+    assert_eq!(data["confidence"], "low", "{data:#}");
+    assert!(
+        data["notes"]
+            .as_str()
+            .unwrap()
+            .contains("several models (`Session`, `Sync`)"),
+        "{data:#}"
+    );
+}
+
+// TypeScript: a whole object assigned to a record's JSON column writes its
+// keys, also as a branch of `c ? {...} : null` (outline's
+// `revision.sourceMetadata = authType ? { authType } : null`, whose
+// `authType` was "read but never written").
+#[test]
+fn objects_assigned_to_a_typescript_json_column_write_their_keys() {
+    let ws = tree(&[
+        (
+            "api/src/models/Revision.ts",
+            "import { Column, DataType, Table, Model } from \"sequelize-typescript\";\n\n@Table\nexport class Revision extends Model {\n  @Column(DataType.JSONB)\n  sourceMetadata: { authType?: string; via?: string } | null;\n\n  static build(revision: Revision, authType?: string) {\n    revision.sourceMetadata = authType ? { authType } : null;\n  }\n}\n",
+        ),
+        (
+            "api/src/presenters/revision.ts",
+            "import { Revision } from \"../models/Revision\";\n\nexport function present(revision: Revision) {\n  return { authType: revision.sourceMetadata?.authType, via: revision.sourceMetadata?.via };\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Revision.sourceMetadata\n");
+    let f = finding(&v, "jsonb:Revision.sourceMetadata");
+    let keys: Vec<(String, usize, usize)> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| {
+            (
+                k["key"].as_str().unwrap().to_string(),
+                k["written_at"].as_array().unwrap().len(),
+                k["read_at"].as_array().unwrap().len(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        [("authType".to_string(), 1, 1), ("via".to_string(), 0, 1)],
+        "{f:#}"
+    );
+    assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
+}

@@ -199,6 +199,20 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             note: None,
         },
     ]);
+    // `.on('x')` / `.once('x')` is the API of every emitter, the
+    // workspace's own and a library's alike (an editor, a Y.Doc, a socket
+    // whose server emits the name from a variable, the DOM): nothing in the
+    // workspace emitting the literal name is no evidence that nothing emits it.
+    let generic = |v: &[(FileIdx, u32, String)]| {
+        v.iter()
+            .filter(|(fi, _, _)| !ix.is_test(*fi))
+            .all(|(_, _, via)| via == "EventEmitter")
+    };
+    if emit_live.is_empty() && !sub_live.is_empty() && library.is_none() && generic(&subs) {
+        f.low_confidence(Text::ours(
+            "Every subscription is an `.on`/`.once` listener, which any emitter accepts: the object may be a library's (an editor, a document, a socket) or emit the name from a variable, which static analysis does not see.",
+        ));
+    }
     if !by_pattern.is_empty() {
         f.confidence = Confidence::Low;
         f.verify.push(msg!(

@@ -15,7 +15,184 @@ fn fold(key: &str) -> String {
         .collect()
 }
 
+/// The models that declare a bare column (`jsonb: data`): for each schema
+/// or entity definition of `column` (in the planned repo when it has any),
+/// the model its table belongs to (`create_table :sessions` is `Session`,
+/// unless a model names `sessions` as its `table_name`; a TypeORM, Sequelize
+/// or Prisma model names itself). `None` when a definition names no table.
+fn bare_column_models(m: &Merged, ctx: &Ctx, column: &str) -> Option<BTreeSet<String>> {
+    let ix = ctx.ix;
+    let defs: Vec<(FileIdx, &crate::facts::ColumnDef)> = ix
+        .column_defs_by_name
+        .get(column)?
+        .iter()
+        .map(|(fi, i)| (*fi, &ix.facts[*fi as usize].column_defs[*i as usize]))
+        .filter(|(fi, _)| !ix.is_test(*fi))
+        .collect();
+    let planned = m.repo.as_deref().and_then(|r| ctx.repo_index(r));
+    let in_planned = |fi: FileIdx| planned.is_none_or(|r| ix.file(fi).repo == r);
+    let defs: Vec<_> = if defs.iter().any(|(fi, _)| in_planned(*fi)) {
+        defs.into_iter().filter(|(fi, _)| in_planned(*fi)).collect()
+    } else {
+        defs
+    };
+    let mut models = BTreeSet::new();
+    for (_, d) in defs {
+        let table = d.table.as_deref()?;
+        let model = if table.starts_with(|c: char| c.is_ascii_uppercase()) {
+            table.to_string()
+        } else {
+            ix.table_names
+                .iter()
+                .find(|(_, t)| t.as_str() == table)
+                .map(|(o, _)| o.clone())
+                .unwrap_or_else(|| crate::inflect::camelize(&crate::inflect::singularize(table)))
+        };
+        models.insert(model);
+    }
+    (!models.is_empty()).then_some(models)
+}
+
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
+    // A bare column (`jsonb: data`) belongs to the models that declare it
+    // (in the planned repo, when the plan names one). Declared by one, it
+    // is that model's column: its keys are owned as `Model.column`'s are.
+    // Declared by several, each model's keys are found as its own and the
+    // finding lists them together, with confidence low.
+    if !m.name.contains('.')
+        && let Some(models) = bare_column_models(m, ctx, &m.name)
+    {
+        if models.len() == 1 {
+            let model = models.into_iter().next().unwrap_or_default();
+            let mut q = m.clone();
+            q.name = format!("{model}.{}", m.name);
+            let mut f = check_one(&q, ctx);
+            f.id = format!("jsonb:{}", m.name);
+            f.integration_point = m.name.clone();
+            f.extra_notes.insert(
+                0,
+                msg!(
+                    "{} is the JSON column of {} alone{}: its keys are read as {}'s.",
+                    Text::code(&m.name),
+                    Text::code(&model),
+                    match &m.repo {
+                        Some(r) => msg!(" in {}", Text::raw(r)),
+                        None => Text::ours(""),
+                    },
+                    Text::code(&q.name)
+                ),
+            );
+            return f;
+        }
+        return several_models(m, ctx, &models);
+    }
+    check_one(m, ctx)
+}
+
+/// A bare column that several models declare: each model's own keys (as
+/// `Model.column` finds them), listed together. The plan's `repo:`,
+/// `callers:` and `env:` are checked once, on the union.
+fn several_models(m: &Merged, ctx: &Ctx, models: &BTreeSet<String>) -> Finding {
+    let mut f = Finding::new("jsonb", &m.name);
+    f.exists = Some(false);
+    let mut keys: BTreeMap<String, KeyEntry> = BTreeMap::new();
+    let mut seen_notes: BTreeSet<String> = BTreeSet::new();
+    for model in models {
+        let mut q = m.clone();
+        q.name = format!("{model}.{}", m.name);
+        q.callers = Vec::new();
+        q.env = Vec::new();
+        let sub = check_one(&q, ctx);
+        if sub.exists == Some(true) {
+            f.exists = Some(true);
+        }
+        f.definitions.extend(sub.definitions);
+        f.callers_found.extend(sub.callers_found);
+        f.test_callers.extend(sub.test_callers);
+        for k in sub.keys.into_iter().flatten() {
+            let e = keys.entry(k.key.clone()).or_insert_with(|| KeyEntry {
+                key: k.key.clone(),
+                written_at: Vec::new(),
+                read_at: Vec::new(),
+            });
+            e.written_at.extend(k.written_at);
+            e.read_at.extend(k.read_at);
+        }
+        for p in sub.problems {
+            if p.code == Code::UnexpectedLocation {
+                continue;
+            }
+            let mut p = p;
+            p.message = msg!("{}: {}", Text::code(&q.name), p.message);
+            f.problems.push(p);
+        }
+        for t in sub.verify.into_iter().chain(sub.extra_notes) {
+            if seen_notes.insert(t.plain()) {
+                f.verify.push(t);
+            }
+        }
+    }
+    f.definitions.sort_by(|a, b| a.location.cmp(&b.location));
+    f.definitions.dedup_by(|a, b| a.location == b.location);
+    let mut keys: Vec<KeyEntry> = keys.into_values().collect();
+    for k in &mut keys {
+        k.written_at.sort();
+        k.written_at.dedup();
+        k.read_at.sort();
+        k.read_at.dedup();
+    }
+    f.keys = Some(keys);
+    f.low_confidence(msg!(
+        "{} is a JSON column of several models ({}): each one's keys are found as its own and listed together; plan {} to audit one.",
+        Text::code(&m.name),
+        Text::join(models.iter().take(8).map(Text::code), ", "),
+        Text::code(format!(
+            "{}.{}",
+            models.iter().next().map(String::as_str).unwrap_or("Model"),
+            m.name
+        ))
+    ));
+    let repo_of = |loc: &str| loc.split('/').next().unwrap_or("").to_string();
+    if let Some(repo) = &m.repo
+        && f.exists == Some(true)
+        && !f
+            .definitions
+            .iter()
+            .map(|d| d.location.as_str())
+            .chain(
+                f.keys
+                    .iter()
+                    .flatten()
+                    .flat_map(|k| k.written_at.iter().map(String::as_str)),
+            )
+            .any(|l| repo_of(l) == *repo)
+    {
+        f.problem(
+            Code::UnexpectedLocation,
+            msg!(
+                "planned in {}, which neither declares {} nor writes its keys",
+                Text::raw(repo),
+                Text::code(&m.name)
+            ),
+        );
+    }
+    for repo in &m.callers {
+        if !f.callers_found.iter().any(|l| repo_of(l) == *repo) {
+            f.problem(
+                Code::MissingExpectedCaller,
+                msg!(
+                    "{} never reads or writes keys of {}",
+                    Text::raw(repo),
+                    Text::code(&m.name)
+                ),
+            );
+        }
+    }
+    super::env::wire(ctx, &m.env, &mut f);
+    f
+}
+
+fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let mut f = Finding::new("jsonb", &m.name);
     let column = m.name.rsplit('.').next().unwrap_or(&m.name).to_string();
@@ -107,19 +284,45 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     // In TypeScript the model is spelled as a word of its own
     // (`prisma.resume`, `resume: Resume`), not inside a longer name or a
     // package's (`useResumeStore`, `@reactive-resume/utils`).
+    // A model found from a bare column's schema was not among the plan's
+    // names, so which files spell it is unknown: only the files that
+    // declare the model's class are about it.
+    let forms_scanned = model_forms.iter().all(|f| ix.patterns.contains(f));
+    let model_files: BTreeSet<FileIdx> = if forms_scanned {
+        BTreeSet::new()
+    } else {
+        m.name
+            .rsplit_once('.')
+            .map(|(model, _)| ix.classes.owners_named(model.trim_start_matches("::")))
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|o| ix.classes.declared_at(o))
+            .map(|l| l.file)
+            .collect()
+    };
     let about_model = |fi: FileIdx| {
         model_forms.is_empty()
-            || model_forms.iter().any(|f| {
-                if ruby_file(fi) {
-                    ix.mentions_name(fi, f)
-                } else {
-                    ix.mentions_word(fi, f)
-                }
-            })
+            || (!forms_scanned && model_files.contains(&fi))
+            || (forms_scanned
+                && model_forms.iter().any(|f| {
+                    if ruby_file(fi) {
+                        ix.mentions_name(fi, f)
+                    } else {
+                        ix.mentions_word(fi, f)
+                    }
+                }))
     };
     let mut homes: BTreeSet<(u32, bool)> = BTreeSet::new();
     for (fi, _) in &defined_at {
         homes.insert((ix.file(*fi).repo, ruby_file(*fi)));
+    }
+    // A bare column planned in a repo that declares it lives there: the
+    // same name declared in another repo is another database's column.
+    if model_forms.is_empty()
+        && let Some(r) = m.repo.as_deref().and_then(|r| ctx.repo_index(r))
+        && homes.iter().any(|(hr, _)| *hr == r)
+    {
+        homes.retain(|(hr, _)| *hr == r);
     }
     if let Some((model, _)) = m.name.rsplit_once('.') {
         for o in ix.classes.owners_named(model.trim_start_matches("::")) {
@@ -267,6 +470,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 .is_empty()
     };
     let mut props: BTreeSet<String> = BTreeSet::new();
+    let mut other_classes: BTreeSet<String> = BTreeSet::new();
     let mut elsewhere: BTreeSet<String> = BTreeSet::new();
     let mut away: BTreeSet<String> = BTreeSet::new();
     let mut locals: BTreeSet<String> = BTreeSet::new();
@@ -281,6 +485,29 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         }
         let k = &ix.facts[*fi as usize].json_keys[*i as usize];
         if k.recv.is_none() && in_another_class(*fi) {
+            continue;
+        }
+        // Attributes given to a class that is not the model (nor a
+        // subclass of it: `DS::Toggle.new(data: {...})`, a view
+        // component's HTML data attributes) are not the column.
+        if !model_owners.is_empty()
+            && let Some(class) = k.recv.as_deref().filter(|r| {
+                r.split("::").all(|seg| {
+                    seg.starts_with(|c: char| c.is_ascii_uppercase())
+                        && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                })
+            })
+            && !model_owners.iter().any(|mo| {
+                mo == class
+                    || ix
+                        .classes
+                        .lookup(class, crate::ancestors::Side::Instance)
+                        .chain
+                        .iter()
+                        .any(|(a, _, _)| a == mo)
+            })
+        {
+            other_classes.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
             continue;
         }
         // TypeScript has no implicit `self`: a bare `metadata.x` is a local
@@ -478,6 +705,14 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             Text::code(&column),
             Text::code(format!("step.node.{column}")),
             Text::join(props.iter().take(5).map(Text::raw), ", ")
+        ));
+    }
+    if !other_classes.is_empty() {
+        f.extra_notes.push(msg!(
+            "attributes named {} given to classes that are none of its models ({}), not counted: {}",
+            Text::code(&column),
+            Text::code(format!("Button.new({column}: {{...}})")),
+            Text::join(other_classes.iter().take(5).map(Text::raw), ", ")
         ));
     }
     if !away.is_empty() {

@@ -755,6 +755,65 @@ impl<'s> V<'s> {
         }
     }
 
+    /// `record.column = { k: v }` (also as either branch of `c ? {..} :
+    /// null` or the fallback of `a ?? {..}`): the literal's keys are
+    /// written to the column of `record`; any other value but `null` /
+    /// `undefined` writes keys that are not seen.
+    fn column_assign(&mut self, column: &str, object: &Expression<'_>, right: &Expression<'_>) {
+        let recv = Some(truncate(self.text(object.span())));
+        let mut stack = vec![right.without_parentheses()];
+        let mut budget = 16;
+        while let Some(e) = stack.pop() {
+            budget -= 1;
+            if budget == 0 {
+                break;
+            }
+            match e {
+                Expression::ObjectExpression(o) => {
+                    for p in &o.properties {
+                        match p {
+                            ObjectPropertyKind::ObjectProperty(p)
+                                if !p.method && p.kind == PropertyKind::Init =>
+                            {
+                                let key = match key_name(&p.key) {
+                                    Some((k, pos, false)) => Some((k, pos)),
+                                    _ => None,
+                                };
+                                self.json_key(column, recv.clone(), key, p.span.start, KeyOp::Write);
+                            }
+                            other => {
+                                let line = self.line(other.span().start);
+                                self.json_opaque.push(JsonOpaque {
+                                    column: column.to_string(),
+                                    op: KeyOp::Write,
+                                    line,
+                                });
+                            }
+                        }
+                    }
+                }
+                Expression::ConditionalExpression(c) => {
+                    stack.push(c.alternate.without_parentheses());
+                    stack.push(c.consequent.without_parentheses());
+                }
+                Expression::LogicalExpression(l) => {
+                    stack.push(l.right.without_parentheses());
+                    stack.push(l.left.without_parentheses());
+                }
+                Expression::NullLiteral(_) => {}
+                Expression::Identifier(i) if i.name == "undefined" => {}
+                other => {
+                    let line = self.line(other.span().start);
+                    self.json_opaque.push(JsonOpaque {
+                        column: column.to_string(),
+                        op: KeyOp::Write,
+                        line,
+                    });
+                }
+            }
+        }
+    }
+
     /// Read, write, or neither (a method called on the column) for a member
     /// access spanning `span`.
     fn access_op(&self, span: Span) -> Option<KeyOp> {
@@ -1766,6 +1825,9 @@ impl<'a> Visit<'a> for V<'_> {
                 self.http.wrapper_assign(m, &it.right);
                 self.writes.insert(m.span);
                 let prop = m.property.name.as_str();
+                if it.operator == AssignmentOperator::Assign && self.interest.column(prop) {
+                    self.column_assign(prop, &m.object, &it.right);
+                }
                 let module_exports = |e: &Expression| {
                     matches!(e, Expression::StaticMemberExpression(o)
                         if o.property.name.as_str() == "exports"
