@@ -152,8 +152,14 @@ fn blob(repo: &Path, rev: &str, path: &str) -> Result<Option<Vec<u8>>, DiffError
 
 /// The plan name of a definition, if it is a public entry point.
 fn method_name(d: &crate::facts::Def) -> Option<String> {
-    // Constructors are how objects are made, not entry points to plan.
-    if d.access != Access::Public || d.name == "initialize" || d.name == "constructor" {
+    // Constructors are how objects are made, not entry points to plan;
+    // nor are the accessors a Rails macro generates (`belongs_to
+    // :template` gives `create_template`, which no one need call).
+    if d.access != Access::Public
+        || d.name == "initialize"
+        || d.name == "constructor"
+        || d.form == crate::facts::DefForm::Macro
+    {
         return None;
     }
     Some(match (&d.owner, d.kind) {

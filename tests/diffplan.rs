@@ -280,6 +280,12 @@ fn draft_proposes_routes_actions_jobs_events_and_flags() {
                 "app/jobs/refund_job.rb",
                 "class RefundJob < ApplicationJob\n  def perform(id)\n  end\nend\n",
             ),
+            // The accessors Rails macros generate (`create_customer`,
+            // `items=`, the scope `open`) are no entry points to plan.
+            (
+                "app/models/order.rb",
+                "class Order < ApplicationRecord\n  belongs_to :customer\n  has_many :items\n  scope :open, -> { where(open: true) }\n\n  def total\n  end\nend\n",
+            ),
         ],
         "feature",
     );
@@ -313,7 +319,7 @@ fn draft_proposes_routes_actions_jobs_events_and_flags() {
         .filter(|l| !l.starts_with('#'))
         .map(|l| format!("{l}\n"))
         .collect();
-    let expected = "version: 1\nname: \"Changes in main..feature\"\nphases:\n  - name: \"shop: main..feature\"\n    points:\n      - method: \"Api::BaseController#render_error\"\n        repo: \"shop\"\n      - route: \"POST /orders\"\n      - action: \"orders#create\"\n      - job: \"RefundJob\"\n      - event: \"order.created\"\n      - flag: \"quick_order\"\n  - name: \"web: main..feature\"\n    points:\n      - method: \"receipt\"\n        repo: \"web\"\n      - job: \"send-receipt\"\n      - event: \"receipt.sent\"\n      - flag: \"pdf-receipts\"\n      - flag: \"receipts-v2\"\n";
+    let expected = "version: 1\nname: \"Changes in main..feature\"\nphases:\n  - name: \"shop: main..feature\"\n    points:\n      - method: \"Api::BaseController#render_error\"\n        repo: \"shop\"\n      - method: \"Order#total\"\n        repo: \"shop\"\n      - route: \"POST /orders\"\n      - action: \"orders#create\"\n      - job: \"RefundJob\"\n      - event: \"order.created\"\n      - flag: \"quick_order\"\n  - name: \"web: main..feature\"\n    points:\n      - method: \"receipt\"\n        repo: \"web\"\n      - job: \"send-receipt\"\n      - event: \"receipt.sent\"\n      - flag: \"pdf-receipts\"\n      - flag: \"receipts-v2\"\n";
     assert_eq!(body, expected);
     // The draft audits.
     let plan = dir.path().join("draft.yaml");

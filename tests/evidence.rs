@@ -1497,6 +1497,9 @@ fn actions_keep_to_their_app_and_pundit_is_not_assumed() {
         strings(&controller["locations"]),
         ["shop/app/controllers/sessions_controller.rb:2"]
     );
+    // shop uses no Pundit: its action is the whole controller layer
+    // (docuseal's `settings#index` was `found: false` beside its location).
+    assert_eq!(controller["found"], true, "{f:#}");
 }
 
 // A bare name in a view is a helper, a partial's local or the component's,

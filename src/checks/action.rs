@@ -768,6 +768,11 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 .extend(auths.iter().map(|(l, _, _)| l.clone()));
         }
     }
+    // The action exists; only an app that authorizes with Pundit, in an
+    // action that neither calls `authorize` nor opts out, lacks the layer.
+    if action_ok && !(pundit && skips.is_empty() && auths.is_empty()) {
+        controller_layer.found = true;
+    }
     layers.push(controller_layer);
 
     // Policy: namespaced first (`Admin::ReportPolicy`), then top level.

@@ -1832,7 +1832,7 @@ impl<'pr> Walker<'_, '_> {
                 name: s,
                 owner: owner.clone(),
                 kind,
-                form: DefForm::DefineMethod,
+                form: DefForm::Macro,
                 line: self.line(p),
                 pos: call_start,
                 vis_frame,
