@@ -97,6 +97,27 @@ pub struct Prefilter {
     id: u64,
 }
 
+/// Pattern bytes up to which the prefilter's automaton is a DFA (a
+/// transition table, a few MB at this bound: the 1,000-point plans have
+/// ~20 kB of patterns).
+const DFA_PATTERN_BYTES: usize = 64 * 1024;
+
+/// The prefilter's automaton: a DFA while the patterns are small.
+/// `AhoCorasick::new` picks one only up to 100 patterns, and a plan of 50
+/// points already has more; past that its NFA cost a warm audit 30% of its
+/// instructions in `mentions` (every byte of every file goes through it).
+fn automaton(patterns: &[String]) -> AhoCorasick {
+    let bytes: usize = patterns.iter().map(String::len).sum();
+    if bytes <= DFA_PATTERN_BYTES
+        && let Ok(ac) = AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(patterns)
+    {
+        return ac;
+    }
+    AhoCorasick::new(patterns).expect("literal patterns always build")
+}
+
 /// Prefilters made so far (each takes the next `Prefilter::id`).
 static PREFILTERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
@@ -258,7 +279,7 @@ impl Prefilter {
         let ac = if all.is_empty() {
             None
         } else {
-            Some(AhoCorasick::new(&all).expect("literal patterns always build"))
+            Some(automaton(&all))
         };
         let mut by_first: HashMap<(u8, usize), Vec<String>> = HashMap::default();
         let mut by_last: HashMap<(u8, usize), Vec<String>> = HashMap::default();
@@ -814,6 +835,36 @@ mod tests {
             assert_eq!(pre.is_name(p), pre.interest.name(p), "{p:?}");
         }
         assert!(pre.is_name("send_reminders") && pre.is_name("gteTracker") && !pre.is_name("send_rem"));
+    }
+
+    /// A plan of 60 points (over 100 patterns: each method name's Rails
+    /// spellings and `class Owner`) still scans files with a DFA, and finds
+    /// what the NFA finds, overlapping patterns included.
+    #[test]
+    fn prefilter_of_a_large_plan_is_a_dfa() {
+        let mut yaml = String::from("version: 1\nphases:\n  - name: P\n    points:\n");
+        for i in 0..60 {
+            yaml.push_str(&format!("      - method: Owner{i}#update_total_{i}\n"));
+        }
+        yaml.push_str("      - jsonb: settings\n      - env: USER_SETTINGS_URL\n");
+        let plan = crate::plan::parse("p.yaml", &yaml).unwrap();
+        let pre = Prefilter::new(&plan);
+        assert!(pre.patterns.len() > 100, "{}", pre.patterns.len());
+        let ac = pre.ac.as_ref().unwrap();
+        assert_eq!(ac.kind(), aho_corasick::AhoCorasickKind::DFA);
+        let nfa = AhoCorasick::new(&pre.patterns).unwrap();
+        let text = b"class Owner7\n  def update_total_7; USER_SETTINGS_URL; user_settings; end\nend\n";
+        let by = |a: &AhoCorasick| -> Vec<(usize, usize)> {
+            a.find_overlapping_iter(&text[..])
+                .map(|m| (m.pattern().as_usize(), m.start()))
+                .collect()
+        };
+        assert_eq!(by(ac), by(&nfa));
+        let (seen, _) = pre.mentions(text);
+        let names: Vec<&str> = seen.iter().map(|i| pre.patterns[*i as usize].as_str()).collect();
+        for n in ["class Owner7", "update_total_7", "USER_SETTINGS_URL", "settings"] {
+            assert!(names.contains(&n), "{n} in {names:?}");
+        }
     }
 }
 
