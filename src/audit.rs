@@ -1199,6 +1199,13 @@ pub fn run(
     let t = Instant::now();
     let findings = pool.install(|| checks::run(plan, &ix));
     timings.checks = t.elapsed();
+    // Freeing the index (every file's facts: ~700k allocations on a warm
+    // audit of 6,000 files) took 9% of a warm audit's instructions, on one
+    // thread, after the findings were known: a thread of its own frees it
+    // while the report is written (and a CLI that exits first skips it).
+    let _ = std::thread::Builder::new()
+        .name("seamscan-free-index".into())
+        .spawn(move || drop(ix));
     let mut phase_points: Vec<(String, Vec<String>)> =
         plan.phases.iter().map(|p| (p.clone(), Vec::new())).collect();
     for p in &plan.points {
