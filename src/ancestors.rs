@@ -125,7 +125,9 @@ pub fn canonicalize(facts: &mut [FileFacts]) {
                 *o = format!("{to}{}", &o[cut..]);
                 return;
             }
-            match o[..cut].rfind("::") {
+            // Bytes, not `str::rfind`: its two-way searcher is set up on
+            // every call (146k calls, 1.5% of a warm audit).
+            match o.as_bytes()[..cut].windows(2).rposition(|w| w == b"::") {
                 Some(i) => cut = i,
                 None => return,
             }

@@ -169,19 +169,21 @@ impl<'a> Resolver<'a> {
         // `./x.js` written for `x.ts` (ESM TypeScript).
         let stem = ["js", "jsx", "mjs", "cjs"]
             .iter()
-            .find_map(|e| base.strip_suffix(&format!(".{e}")))
+            .find_map(|e| base.strip_suffix(e).and_then(|b| b.strip_suffix('.')))
             .unwrap_or(base);
-        for e in EXTS {
-            if let Some(f) = get(&format!("{stem}.{e}")) {
-                return Some(f);
-            }
-        }
-        for e in EXTS {
-            if let Some(f) = get(&format!("{base}/index.{e}")) {
-                return Some(f);
-            }
-        }
-        None
+        // One buffer for the candidates (this runs for every import of
+        // every file: a `format!` each was 4% of a warm audit).
+        let mut path = String::with_capacity(base.len() + 12);
+        let mut candidate = |head: &str, sep: &str, e: &str| {
+            path.clear();
+            path.push_str(head);
+            path.push_str(sep);
+            path.push_str(e);
+            get(&path)
+        };
+        EXTS.iter()
+            .find_map(|e| candidate(stem, ".", e))
+            .or_else(|| EXTS.iter().find_map(|e| candidate(base, "/index.", e)))
     }
 
     /// The nearest tsconfig/jsconfig at or above `dir`, as (its directory,
