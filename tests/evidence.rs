@@ -5299,3 +5299,60 @@ fn objects_assigned_to_a_typescript_json_column_write_their_keys() {
     );
     assert_eq!(codes(f), ["json-key-read-never-written"], "{f:#}");
 }
+
+// A class's own emitter (`emit(:output_text, chunk)` with listeners it
+// keeps itself) produces the event its callers hear through
+// `responder.on(:output_text) { }` (maybe's assistant: missing producer at
+// confidence high); a Ruby `.on(:x)` heard with no emitter at all is as
+// blind as a TypeScript one. And keys read through a method that returns
+// the column (`def stored_params; Current.session.prev_params; end`, then
+// `stored_params["q"]`) are reads of it (maybe's
+// `prev_transaction_page_params` was "written, never read", high).
+#[test]
+fn ruby_own_emitters_and_keys_read_through_a_column_reader() {
+    let ws = tree(&[
+        (
+            "app/app/models/responder.rb",
+            "class Responder\n  def on(event, &block)\n    listeners[event] << block\n  end\n\n  def respond\n    emit(:output_text, \"hi\")\n  end\n\n  private\n\n  def emit(event, payload = nil)\n    listeners[event].each { |b| b.call(payload) }\n  end\nend\n",
+        ),
+        (
+            "app/app/models/assistant.rb",
+            "class Assistant\n  def answer(responder)\n    responder.on(:output_text) { |t| puts t }\n    responder.on(:heartbeat) { |t| puts t }\n  end\nend\n",
+        ),
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"sessions\" do |t|\n    t.jsonb \"prev_params\"\n  end\nend\n",
+        ),
+        (
+            "app/app/models/session.rb",
+            "class Session < ApplicationRecord\nend\n",
+        ),
+        (
+            "app/app/controllers/transactions_controller.rb",
+            "class TransactionsController < ApplicationController\n  def index\n    Current.session.update!(prev_params: { q: params[:q], page: params[:page] })\n    redirect_to root_path if stored_params[\"q\"].present?\n  end\n\n  private\n\n  def stored_params\n    Current.session.prev_params\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - event: output_text\n      - event: heartbeat\n      - jsonb: Session.prev_params\n",
+    );
+    let f = finding(&v, "event:output_text");
+    assert_eq!(codes(f), Vec::<String>::new(), "{f:#}");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/responder.rb:7"],
+        "{f:#}"
+    );
+    let f = finding(&v, "event:heartbeat");
+    assert_eq!(codes(f), ["missing-layer"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    let f = finding(&v, "jsonb:Session.prev_params");
+    assert_eq!(codes(f), ["json-key-written-never-read"], "{f:#}");
+    assert!(
+        f["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`page`"),
+        "{f:#}"
+    );
+}

@@ -199,14 +199,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             note: None,
         },
     ]);
-    // `.on('x')` / `.once('x')` is the API of every emitter, the
-    // workspace's own and a library's alike (an editor, a Y.Doc, a socket
-    // whose server emits the name from a variable, the DOM): nothing in the
-    // workspace emitting the literal name is no evidence that nothing emits it.
+    // `.on('x')` / `.once('x')` (Ruby's `x.on(:name) { }` too) is the API
+    // of every emitter, the workspace's own and a library's alike (an
+    // editor, a Y.Doc, a socket whose server emits the name from a
+    // variable, the DOM): nothing in the workspace emitting the literal name
+    // is no evidence that nothing emits it.
     let generic = |v: &[(FileIdx, u32, String)]| {
         v.iter()
             .filter(|(fi, _, _)| !ix.is_test(*fi))
-            .all(|(_, _, via)| via == "EventEmitter")
+            .all(|(_, _, via)| via == "EventEmitter" || via == "Wisper")
     };
     if emit_live.is_empty() && !sub_live.is_empty() && library.is_none() && generic(&subs) {
         f.low_confidence(Text::ours(

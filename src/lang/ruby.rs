@@ -187,6 +187,7 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
         method_symbols: HashSet::default(),
         json_recv: None,
         attr_hashes: HashMap::default(),
+        column_methods: HashMap::default(),
         inline: HashMap::default(),
         by_symbol: HashMap::default(),
         class_vis: HashMap::default(),
@@ -333,6 +334,9 @@ struct Walker<'a, 'b> {
     /// `attrs["column"] = { ... }`: a model's attributes built in a local
     /// before `record.update(attrs)`.
     attr_hashes: HashMap<(u32, String), Vec<ColumnHash>>,
+    /// Methods whose body returns a JSON column (`def stored_params;
+    /// Current.session.prev_params; end`) → (column, receiver).
+    column_methods: HashMap<String, (String, Option<String>)>,
     too_deep: bool,
 }
 
@@ -928,6 +932,24 @@ impl<'pr> Walker<'_, '_> {
             && name.ends_with('?')
         {
             self.policy_body(o, &name, &body, line);
+        }
+        // `def stored_params; Current.session.prev_params; end`: a reader
+        // of a JSON column, whose callers' keys are the column's.
+        if self.json
+            && d.parameters().is_none()
+            && let Some(body) = d.body()
+            && let Some(stmts) = body.as_statements_node()
+            && let Some(last) = stmts.body().iter().last()
+            && let Some(call) = last.as_call_node()
+            && call.arguments().is_none()
+            && call.block().is_none()
+            && let Some(r) = call.receiver()
+        {
+            let col = utf8(call.name().as_slice());
+            if self.interest.column(&col) {
+                let recv = (r.as_self_node().is_none()).then(|| self.short(&r));
+                self.column_methods.insert(name.clone(), (col, recv));
+            }
         }
         let scope = self.b.facts.scopes.len() as u32;
         self.b.facts.scopes.push(Scope {
@@ -2075,6 +2097,29 @@ impl<'pr> Walker<'_, '_> {
     /// Resolve visibility now that every `private :x` of the file is known,
     /// and emit the definitions in source order.
     fn finish(&mut self) {
+        // `stored_params["q"]` was taken for a column of that name: it is
+        // also the key of the column the method returns.
+        if !self.column_methods.is_empty() {
+            let through: Vec<JsonKey> = self
+                .b
+                .facts
+                .json_keys
+                .iter()
+                .filter(|k| k.recv.is_none())
+                .filter_map(|k| {
+                    let (column, recv) = self.column_methods.get(&k.column)?;
+                    Some(JsonKey {
+                        column: column.clone(),
+                        key: k.key.clone(),
+                        op: k.op,
+                        line: k.line,
+                        recv: recv.clone(),
+                        recv_class: None,
+                    })
+                })
+                .collect();
+            self.b.facts.json_keys.extend(through);
+        }
         let raw = std::mem::take(&mut self.raw_defs);
         let mut resolved: Vec<Vis> = Vec::with_capacity(raw.len());
         for (i, d) in raw.iter().enumerate() {

@@ -737,7 +737,7 @@ impl<'pr> Walker<'_, '_> {
     }
 
     /// Receiver-less calls: `queue_as`, `sidekiq_options`, Wisper's
-    /// `broadcast` / `publish`.
+    /// `broadcast` / `publish`, a class's own `emit(:x)`.
     fn async_bare(&mut self, c: &CallNode<'pr>, name: &str, args: &[Node<'pr>], at: u32) {
         match name {
             "queue_as" | "sidekiq_options" if !self.top().in_def => {
@@ -766,6 +766,15 @@ impl<'pr> Walker<'_, '_> {
                     && (a.as_symbol_node().is_some() || a.as_string_node().is_some())
                 {
                     self.event(a, EventRole::Emit, "Wisper");
+                }
+            }
+            // A class's own emitter (`emit(:output_text, chunk)` beside a
+            // `def on(event, &block)`), heard through `responder.on(:x) { }`.
+            "emit" => {
+                if let Some(a) = args.first()
+                    && (a.as_symbol_node().is_some() || a.as_string_node().is_some())
+                {
+                    self.event(a, EventRole::Emit, "emit");
                 }
             }
             _ => {}
