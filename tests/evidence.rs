@@ -5146,3 +5146,76 @@ fn polymorphic_record_targets_request_their_routes() {
     let f = finding(&v, "route:DELETE /servers/:id");
     assert!(codes(f).contains(&"no-callers".to_string()), "{f:#}");
 }
+
+// A bare `jsonb: data` point (no model) is the column of every class whose
+// table declares it or that declares its keys (`store :settings, accessors:
+// [...]`), and so is `Model.data` of its model: a Ruby key access counts
+// only where it can hold one of them. feedbin's `render X::Component.new
+// data: {capsule: "true"}` (an HTML option), `response.data[:host]` on a
+// Fog response, a presenter's own `settings[...]` and a plain class with
+// `attr_reader :data` were printed as the column's keys.
+#[test]
+fn keys_of_a_bare_column_belong_to_the_classes_that_have_it() {
+    let ws = tree(&[
+        (
+            "app/db/migrate/1_create_entries.rb",
+            "class CreateEntries < ActiveRecord::Migration[7.0]\n  def change\n    create_table :entries do |t|\n      t.jsonb :data\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/models/entry.rb",
+            "class Entry < ApplicationRecord\n  def clip_id\n    data[\"clip_id\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/models/user.rb",
+            "class User < ApplicationRecord\n  store :settings, accessors: [:font], coder: JSON\nend\n",
+        ),
+        (
+            "app/app/models/card_data.rb",
+            "class CardData\n  attr_reader :data\n  def title\n    data[\"title\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/presenters/user_presenter.rb",
+            "class UserPresenter\n  def settings\n    @settings ||= {}\n  end\n  def width\n    settings[\"width\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/components/pill_component.rb",
+            "class PillComponent\n  def initialize(data: {})\n  end\nend\n",
+        ),
+        (
+            "app/app/jobs/upload_job.rb",
+            "class UploadJob\n  def perform(id)\n    entry = Entry.find(id)\n    entry.data[\"clip_id\"] = 1\n    response = Cloud::Storage.new(region: 1).put_object(\"b\")\n    response.data[:host]\n  end\nend\n",
+        ),
+        (
+            "app/app/views/entries/show.html.erb",
+            "<%= render PillComponent.new(class: \"x\", data: {capsule: \"true\"}) %>\n<%= @entry.data[\"clip_id\"] %>\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - jsonb: data\n      - jsonb: settings\n      - jsonb: Entry.data\n",
+    );
+    for id in ["jsonb:data", "jsonb:Entry.data"] {
+        let f = finding(&v, id);
+        let keys: Vec<&str> = f["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["clip_id"], "{f:#}");
+        assert!(codes(f).is_empty(), "{f:#}");
+        assert_eq!(f["confidence"], "high", "{f:#}");
+    }
+    let f = finding(&v, "jsonb:settings");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["font"], "{f:#}");
+    assert!(
+        f["notes"].as_str().unwrap().contains("user_presenter.rb"),
+        "{f:#}"
+    );
+}
