@@ -5219,3 +5219,43 @@ fn keys_of_a_bare_column_belong_to_the_classes_that_have_it() {
         "{f:#}"
     );
 }
+
+// An event subscribed to in JavaScript/TypeScript under the name of a DOM
+// or Node.js event is emitted by the runtime on its own objects: jQuery's
+// `$(el).on("mousedown")` (and namespaced `change.embed`), a worker's
+// `exit` and `message`. They were `missing-layer` (nothing emits it) or
+// `test-only-callers` with confidence high (openstreetmap-website, logto).
+#[test]
+fn dom_and_node_events_are_emitted_by_the_runtime() {
+    let ws = tree(&[
+        (
+            "web/app/assets/javascripts/map.js",
+            "$(document).ready(function () {\n  $(\"#map\").on(\"mousedown\", function () {});\n  $(\"#embed\").on(\"change.embed\", function () {});\n  bus.on(\"route.planned\", function () {});\n});\n",
+        ),
+        (
+            "core/src/pool.ts",
+            "export const watch = (worker: Worker) => {\n  worker.on('exit', () => {});\n  worker.on('message', () => {});\n};\n",
+        ),
+        (
+            "core/src/pool.test.ts",
+            "it('posts', () => {\n  fakeWorker.emit('message', { ok: true });\n});\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - event: mousedown\n      - event: change.embed\n      - event: exit\n      - event: message\n      - event: route.planned\n",
+    );
+    for id in [
+        "event:mousedown",
+        "event:change.embed",
+        "event:exit",
+        "event:message",
+    ] {
+        let f = finding(&v, id);
+        assert!(codes(f).is_empty(), "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+    }
+    let f = finding(&v, "event:route.planned");
+    assert_eq!(codes(f), ["missing-layer"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

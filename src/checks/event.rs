@@ -52,6 +52,132 @@ pub fn library_emitter(name: &str) -> Option<&'static str> {
     LIBRARY_EMITTERS.iter().copied().find(|l| *l == lib)
 }
 
+/// Events the JavaScript runtime emits on its own objects: the DOM's (on
+/// elements, `window`, `document`, workers, sockets) and Node's (streams,
+/// processes, child processes, worker threads, servers).
+const RUNTIME_EVENTS: [&str; 113] = [
+    "abort",
+    "afterprint",
+    "animationend",
+    "animationiteration",
+    "animationstart",
+    "beforeExit",
+    "beforeinput",
+    "beforeprint",
+    "beforeunload",
+    "blur",
+    "canplay",
+    "canplaythrough",
+    "change",
+    "click",
+    "close",
+    "compositionend",
+    "compositionstart",
+    "connect",
+    "connection",
+    "contextmenu",
+    "copy",
+    "cut",
+    "data",
+    "dblclick",
+    "disconnect",
+    "drag",
+    "dragend",
+    "dragenter",
+    "dragleave",
+    "dragover",
+    "dragstart",
+    "drain",
+    "drop",
+    "durationchange",
+    "end",
+    "ended",
+    "error",
+    "exit",
+    "finish",
+    "focus",
+    "focusin",
+    "focusout",
+    "fullscreenchange",
+    "hashchange",
+    "input",
+    "invalid",
+    "keydown",
+    "keypress",
+    "keyup",
+    "listening",
+    "load",
+    "loadeddata",
+    "loadedmetadata",
+    "loadend",
+    "loadstart",
+    "message",
+    "messageerror",
+    "mousedown",
+    "mouseenter",
+    "mouseleave",
+    "mousemove",
+    "mouseout",
+    "mouseover",
+    "mouseup",
+    "offline",
+    "online",
+    "open",
+    "pagehide",
+    "pageshow",
+    "paste",
+    "pause",
+    "pipe",
+    "play",
+    "playing",
+    "pointercancel",
+    "pointerdown",
+    "pointerenter",
+    "pointerleave",
+    "pointermove",
+    "pointerout",
+    "pointerover",
+    "pointerup",
+    "popstate",
+    "progress",
+    "ratechange",
+    "readable",
+    "request",
+    "reset",
+    "resize",
+    "response",
+    "scroll",
+    "scrollend",
+    "seeked",
+    "seeking",
+    "select",
+    "selectionchange",
+    "spawn",
+    "storage",
+    "submit",
+    "timeout",
+    "timeupdate",
+    "toggle",
+    "touchcancel",
+    "touchend",
+    "touchmove",
+    "touchstart",
+    "transitionend",
+    "uncaughtException",
+    "unhandledRejection",
+    "unload",
+    "upgrade",
+    "visibilitychange",
+    "wheel",
+];
+
+/// Is `name` an event the runtime emits (`mousedown`, Node's `exit`), or
+/// one with a jQuery namespace (`change.embed` is `change`)?
+pub fn runtime_event(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or(name);
+    RUNTIME_EVENTS.contains(&base)
+}
+
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let mut f = Finding::new("event", &m.name);
@@ -137,7 +263,26 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.exists = Some(!emit_live.is_empty() || !sub_live.is_empty());
     let name = &m.name;
     let library = library_emitter(name).filter(|_| emit_live.is_empty() && !sub_live.is_empty());
+    // Subscribed to only in JavaScript/TypeScript under the name of a DOM or
+    // Node event: the runtime emits it on its own objects (`$(el).on(
+    // "mousedown")`, `worker.on("exit")`), which seamscan cannot tell from
+    // an emitter of the workspace's.
+    let runtime = emit_live.is_empty()
+        && !sub_live.is_empty()
+        && runtime_event(name)
+        && subs
+            .iter()
+            .filter(|(fi, _, _)| !ix.is_test(*fi))
+            .all(|(fi, _, via)| {
+                via == "EventEmitter" && !matches!(ix.file(*fi).class.lang, Some(crate::facts::Lang::Ruby))
+            });
     match (emit_live.is_empty(), sub_live.is_empty()) {
+        (true, false) if runtime => {
+            f.low_confidence(msg!(
+                "{} is the name of a DOM or Node.js event: the browser or Node emits it on its own objects (elements, workers, streams, processes), so no emitter in the workspace is needed; seamscan cannot tell those subscriptions from ones on an emitter of the workspace's.",
+                Text::code(name)
+            ));
+        }
         (true, false) if library.is_some() => {
             f.notes = msg!(
                 "Emitted by {} (outside the workspace) and subscribed to at {}.",
@@ -188,7 +333,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.layers = Some(vec![
         Layer {
             layer: "producer".into(),
-            found: !emit_live.is_empty() || library.is_some(),
+            found: !emit_live.is_empty() || library.is_some() || runtime,
             locations: emit_live.clone(),
             note: None,
         },
