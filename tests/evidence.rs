@@ -5230,7 +5230,11 @@ fn dom_and_node_events_are_emitted_by_the_runtime() {
     let ws = tree(&[
         (
             "web/app/assets/javascripts/map.js",
-            "$(document).ready(function () {\n  $(\"#map\").on(\"mousedown\", function () {});\n  $(\"#embed\").on(\"change.embed\", function () {});\n  bus.on(\"route.planned\", function () {});\n});\n",
+            "$(document).ready(function () {\n  $(\"#map\").on(\"mousedown\", function () {});\n  $(\"#embed\").on(\"change.embed\", function () {});\n  bus.on(\"route.planned\", function () {});\n  bus.emit(\"route.cleared\");\n});\n",
+        ),
+        (
+            "maps/app/javascript/zones.js",
+            "const map = new Widget.Map();\nmap.once(\"style.load\", () => {});\n",
         ),
         (
             "core/src/pool.ts",
@@ -5243,7 +5247,7 @@ fn dom_and_node_events_are_emitted_by_the_runtime() {
     ]);
     let v = audit_points(
         ws.path(),
-        "      - event: mousedown\n      - event: change.embed\n      - event: exit\n      - event: message\n      - event: route.planned\n",
+        "      - event: mousedown\n      - event: change.embed\n      - event: exit\n      - event: message\n      - event: route.planned\n      - event: style.load\n",
     );
     for id in [
         "event:mousedown",
@@ -5258,4 +5262,8 @@ fn dom_and_node_events_are_emitted_by_the_runtime() {
     let f = finding(&v, "event:route.planned");
     assert_eq!(codes(f), ["missing-layer"], "{f:#}");
     assert_eq!(f["confidence"], "high", "{f:#}");
+    // A repo that emits no event at all listens only to a library's objects.
+    let f = finding(&v, "event:style.load");
+    assert_eq!(codes(f), ["missing-layer"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
 }

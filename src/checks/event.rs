@@ -276,6 +276,29 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             .all(|(fi, _, via)| {
                 via == "EventEmitter" && !matches!(ix.file(*fi).class.lang, Some(crate::facts::Lang::Ruby))
             });
+    // Subscribed to in JavaScript/TypeScript only in repos where no code
+    // emits any event (`emit('x')`): the objects listened to are a
+    // library's (a map widget's `style.load`), whose events seamscan does
+    // not see.
+    let js_sub = |fi: FileIdx, via: &str| {
+        via == "EventEmitter" && !matches!(ix.file(fi).class.lang, Some(crate::facts::Lang::Ruby))
+    };
+    let live_subs: Vec<&(FileIdx, u32, String)> = subs.iter().filter(|(fi, _, _)| !ix.is_test(*fi)).collect();
+    let no_emitters = emit_live.is_empty()
+        && !live_subs.is_empty()
+        && live_subs.iter().all(|(fi, _, via)| js_sub(*fi, via))
+        && {
+            let repos: std::collections::BTreeSet<u32> =
+                live_subs.iter().map(|(fi, _, _)| ix.file(*fi).repo).collect();
+            !(0..ix.facts.len() as FileIdx).any(|fi| {
+                repos.contains(&ix.file(fi).repo)
+                    && !ix.is_test(fi)
+                    && ix.facts[fi as usize]
+                        .events
+                        .iter()
+                        .any(|e| e.role == EventRole::Emit && e.via == "EventEmitter")
+            })
+        };
     match (emit_live.is_empty(), sub_live.is_empty()) {
         (true, false) if runtime => {
             f.low_confidence(msg!(
@@ -344,6 +367,21 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             note: None,
         },
     ]);
+    if no_emitters && !runtime && f.has(Code::MissingLayer) {
+        f.low_confidence(msg!(
+            "No code of {} emits any event with {}: the objects subscribed to are a library's or the runtime's, whose events seamscan does not see.",
+            Text::raw_list(
+                &live_subs
+                    .iter()
+                    .map(|(fi, _, _)| ix.repo_of(*fi).to_string())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+                ", "
+            ),
+            Text::code("emit(...)")
+        ));
+    }
     if !by_pattern.is_empty() {
         f.confidence = Confidence::Low;
         f.verify.push(msg!(
