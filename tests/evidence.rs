@@ -5267,3 +5267,38 @@ fn dom_and_node_events_are_emitted_by_the_runtime() {
     assert_eq!(codes(f), ["missing-layer"], "{f:#}");
     assert_eq!(f["confidence"], "low", "{f:#}");
 }
+
+// Rails' `resource(s)` update is one statement serving PATCH and PUT: a
+// form that PATCHes it requests the PUT route's action too (feedbin's
+// `form_with url: onboarding_subscriptions_path, method: :patch`; PUT
+// /onboarding/subscriptions was `no-callers`, confidence high).
+#[test]
+fn patch_requests_reach_the_put_route_of_the_same_statement() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  namespace :welcome do\n    resource :feeds, only: [:update]\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/welcome/feeds_controller.rb",
+            "class Welcome::FeedsController < ApplicationController\n  def update\n  end\nend\n",
+        ),
+        (
+            "app/app/views/welcome/show.html.erb",
+            "<%= form_with url: welcome_feeds_path, method: :patch do |f| %>\n<% end %>\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: PUT /welcome/feeds\n      - route: PATCH /welcome/feeds\n",
+    );
+    for id in ["route:PUT /welcome/feeds", "route:PATCH /welcome/feeds"] {
+        let f = finding(&v, id);
+        assert_eq!(
+            strings(&f["callers_found"]),
+            ["app/app/views/welcome/show.html.erb:1"],
+            "{f:#}"
+        );
+        assert!(codes(f).is_empty(), "{f:#}");
+    }
+}
