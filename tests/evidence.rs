@@ -5356,3 +5356,163 @@ fn ruby_own_emitters_and_keys_read_through_a_column_reader() {
         "{f:#}"
     );
 }
+
+// A bare `jsonb: data` point (no model) is the column of every class whose
+// table declares it or that declares its keys (`store :settings, accessors:
+// [...]`), and so is `Model.data` of its model: a Ruby key access counts
+// only where it can hold one of them. feedbin's `render X::Component.new
+// data: {capsule: "true"}` (an HTML option), `response.data[:host]` on a
+// Fog response, a presenter's own `settings[...]` and a plain class with
+// `attr_reader :data` were printed as the column's keys.
+#[test]
+fn keys_of_a_bare_column_belong_to_the_classes_that_have_it() {
+    let ws = tree(&[
+        (
+            "app/db/migrate/1_create_entries.rb",
+            "class CreateEntries < ActiveRecord::Migration[7.0]\n  def change\n    create_table :entries do |t|\n      t.jsonb :data\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/models/entry.rb",
+            "class Entry < ApplicationRecord\n  def clip_id\n    data[\"clip_id\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/models/user.rb",
+            "class User < ApplicationRecord\n  store :settings, accessors: [:font], coder: JSON\nend\n",
+        ),
+        (
+            "app/app/models/card_data.rb",
+            "class CardData\n  attr_reader :data\n  def title\n    data[\"title\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/presenters/user_presenter.rb",
+            "class UserPresenter\n  def settings\n    @settings ||= {}\n  end\n  def width\n    settings[\"width\"]\n  end\nend\n",
+        ),
+        (
+            "app/app/components/pill_component.rb",
+            "class PillComponent\n  def initialize(data: {})\n  end\nend\n",
+        ),
+        (
+            "app/app/jobs/upload_job.rb",
+            "class UploadJob\n  def perform(id)\n    entry = Entry.find(id)\n    entry.data[\"clip_id\"] = 1\n    response = Cloud::Storage.new(region: 1).put_object(\"b\")\n    response.data[:host]\n  end\nend\n",
+        ),
+        (
+            "app/app/views/entries/show.html.erb",
+            "<%= render PillComponent.new(class: \"x\", data: {capsule: \"true\"}) %>\n<%= @entry.data[\"clip_id\"] %>\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - jsonb: data\n      - jsonb: settings\n      - jsonb: Entry.data\n",
+    );
+    for id in ["jsonb:data", "jsonb:Entry.data"] {
+        let f = finding(&v, id);
+        let keys: Vec<&str> = f["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["key"].as_str().unwrap())
+            .collect();
+        assert_eq!(keys, ["clip_id"], "{f:#}");
+        assert!(codes(f).is_empty(), "{f:#}");
+        assert_eq!(f["confidence"], "high", "{f:#}");
+    }
+    let f = finding(&v, "jsonb:settings");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["font"], "{f:#}");
+    assert!(
+        f["notes"].as_str().unwrap().contains("user_presenter.rb"),
+        "{f:#}"
+    );
+}
+
+// An event subscribed to in JavaScript/TypeScript under the name of a DOM
+// or Node.js event is emitted by the runtime on its own objects: jQuery's
+// `$(el).on("mousedown")` (and namespaced `change.embed`), a worker's
+// `exit` and `message`. They were `missing-layer` (nothing emits it) or
+// `test-only-callers` with confidence high (openstreetmap-website, logto).
+#[test]
+fn dom_and_node_events_are_emitted_by_the_runtime() {
+    let ws = tree(&[
+        (
+            "web/app/assets/javascripts/map.js",
+            "$(document).ready(function () {\n  $(\"#map\").on(\"mousedown\", function () {});\n  $(\"#embed\").on(\"change.embed\", function () {});\n  bus.on(\"route.planned\", function () {});\n  bus.emit(\"route.cleared\");\n});\n",
+        ),
+        (
+            "maps/app/javascript/zones.js",
+            "const map = new Widget.Map();\nmap.once(\"style.load\", () => {});\n",
+        ),
+        (
+            "core/src/pool.ts",
+            "export const watch = (worker: Worker) => {\n  worker.on('exit', () => {});\n  worker.on('message', () => {});\n};\n",
+        ),
+        (
+            "core/src/pool.test.ts",
+            "it('posts', () => {\n  fakeWorker.emit('message', { ok: true });\n});\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - event: mousedown\n      - event: change.embed\n      - event: exit\n      - event: message\n      - event: route.planned\n      - event: style.load\n",
+    );
+    for id in [
+        "event:mousedown",
+        "event:change.embed",
+        "event:exit",
+        "event:message",
+    ] {
+        let f = finding(&v, id);
+        assert!(codes(f).is_empty(), "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+    }
+    // Not a runtime name, but heard only through `.on`, which any emitter
+    // (a library's too) accepts: still missing its producer, at low
+    // confidence (see
+    // `events_heard_only_through_generic_listeners_are_low_confidence_without_producer`).
+    let f = finding(&v, "event:route.planned");
+    assert_eq!(codes(f), ["missing-layer"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    // A repo that emits no event at all listens only to a library's objects.
+    let f = finding(&v, "event:style.load");
+    assert_eq!(codes(f), ["missing-layer"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+}
+
+// Rails' `resource(s)` update is one statement serving PATCH and PUT: a
+// form that PATCHes it requests the PUT route's action too (feedbin's
+// `form_with url: onboarding_subscriptions_path, method: :patch`; PUT
+// /onboarding/subscriptions was `no-callers`, confidence high).
+#[test]
+fn patch_requests_reach_the_put_route_of_the_same_statement() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  namespace :welcome do\n    resource :feeds, only: [:update]\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/welcome/feeds_controller.rb",
+            "class Welcome::FeedsController < ApplicationController\n  def update\n  end\nend\n",
+        ),
+        (
+            "app/app/views/welcome/show.html.erb",
+            "<%= form_with url: welcome_feeds_path, method: :patch do |f| %>\n<% end %>\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: PUT /welcome/feeds\n      - route: PATCH /welcome/feeds\n",
+    );
+    for id in ["route:PUT /welcome/feeds", "route:PATCH /welcome/feeds"] {
+        let f = finding(&v, id);
+        assert_eq!(
+            strings(&f["callers_found"]),
+            ["app/app/views/welcome/show.html.erb:1"],
+            "{f:#}"
+        );
+        assert!(codes(f).is_empty(), "{f:#}");
+    }
+}

@@ -52,6 +52,132 @@ pub fn library_emitter(name: &str) -> Option<&'static str> {
     LIBRARY_EMITTERS.iter().copied().find(|l| *l == lib)
 }
 
+/// Events the JavaScript runtime emits on its own objects: the DOM's (on
+/// elements, `window`, `document`, workers, sockets) and Node's (streams,
+/// processes, child processes, worker threads, servers).
+const RUNTIME_EVENTS: [&str; 113] = [
+    "abort",
+    "afterprint",
+    "animationend",
+    "animationiteration",
+    "animationstart",
+    "beforeExit",
+    "beforeinput",
+    "beforeprint",
+    "beforeunload",
+    "blur",
+    "canplay",
+    "canplaythrough",
+    "change",
+    "click",
+    "close",
+    "compositionend",
+    "compositionstart",
+    "connect",
+    "connection",
+    "contextmenu",
+    "copy",
+    "cut",
+    "data",
+    "dblclick",
+    "disconnect",
+    "drag",
+    "dragend",
+    "dragenter",
+    "dragleave",
+    "dragover",
+    "dragstart",
+    "drain",
+    "drop",
+    "durationchange",
+    "end",
+    "ended",
+    "error",
+    "exit",
+    "finish",
+    "focus",
+    "focusin",
+    "focusout",
+    "fullscreenchange",
+    "hashchange",
+    "input",
+    "invalid",
+    "keydown",
+    "keypress",
+    "keyup",
+    "listening",
+    "load",
+    "loadeddata",
+    "loadedmetadata",
+    "loadend",
+    "loadstart",
+    "message",
+    "messageerror",
+    "mousedown",
+    "mouseenter",
+    "mouseleave",
+    "mousemove",
+    "mouseout",
+    "mouseover",
+    "mouseup",
+    "offline",
+    "online",
+    "open",
+    "pagehide",
+    "pageshow",
+    "paste",
+    "pause",
+    "pipe",
+    "play",
+    "playing",
+    "pointercancel",
+    "pointerdown",
+    "pointerenter",
+    "pointerleave",
+    "pointermove",
+    "pointerout",
+    "pointerover",
+    "pointerup",
+    "popstate",
+    "progress",
+    "ratechange",
+    "readable",
+    "request",
+    "reset",
+    "resize",
+    "response",
+    "scroll",
+    "scrollend",
+    "seeked",
+    "seeking",
+    "select",
+    "selectionchange",
+    "spawn",
+    "storage",
+    "submit",
+    "timeout",
+    "timeupdate",
+    "toggle",
+    "touchcancel",
+    "touchend",
+    "touchmove",
+    "touchstart",
+    "transitionend",
+    "uncaughtException",
+    "unhandledRejection",
+    "unload",
+    "upgrade",
+    "visibilitychange",
+    "wheel",
+];
+
+/// Is `name` an event the runtime emits (`mousedown`, Node's `exit`), or
+/// one with a jQuery namespace (`change.embed` is `change`)?
+pub fn runtime_event(name: &str) -> bool {
+    let base = name.split('.').next().unwrap_or(name);
+    RUNTIME_EVENTS.contains(&base)
+}
+
 pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     let ix = ctx.ix;
     let mut f = Finding::new("event", &m.name);
@@ -137,7 +263,49 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.exists = Some(!emit_live.is_empty() || !sub_live.is_empty());
     let name = &m.name;
     let library = library_emitter(name).filter(|_| emit_live.is_empty() && !sub_live.is_empty());
+    // Subscribed to only in JavaScript/TypeScript under the name of a DOM or
+    // Node event: the runtime emits it on its own objects (`$(el).on(
+    // "mousedown")`, `worker.on("exit")`), which seamscan cannot tell from
+    // an emitter of the workspace's.
+    let runtime = emit_live.is_empty()
+        && !sub_live.is_empty()
+        && runtime_event(name)
+        && subs
+            .iter()
+            .filter(|(fi, _, _)| !ix.is_test(*fi))
+            .all(|(fi, _, via)| {
+                via == "EventEmitter" && !matches!(ix.file(*fi).class.lang, Some(crate::facts::Lang::Ruby))
+            });
+    // Subscribed to in JavaScript/TypeScript only in repos where no code
+    // emits any event (`emit('x')`): the objects listened to are a
+    // library's (a map widget's `style.load`), whose events seamscan does
+    // not see.
+    let js_sub = |fi: FileIdx, via: &str| {
+        via == "EventEmitter" && !matches!(ix.file(fi).class.lang, Some(crate::facts::Lang::Ruby))
+    };
+    let live_subs: Vec<&(FileIdx, u32, String)> = subs.iter().filter(|(fi, _, _)| !ix.is_test(*fi)).collect();
+    let no_emitters = emit_live.is_empty()
+        && !live_subs.is_empty()
+        && live_subs.iter().all(|(fi, _, via)| js_sub(*fi, via))
+        && {
+            let repos: std::collections::BTreeSet<u32> =
+                live_subs.iter().map(|(fi, _, _)| ix.file(*fi).repo).collect();
+            !(0..ix.facts.len() as FileIdx).any(|fi| {
+                repos.contains(&ix.file(fi).repo)
+                    && !ix.is_test(fi)
+                    && ix.facts[fi as usize]
+                        .events
+                        .iter()
+                        .any(|e| e.role == EventRole::Emit && e.via == "EventEmitter")
+            })
+        };
     match (emit_live.is_empty(), sub_live.is_empty()) {
+        (true, false) if runtime => {
+            f.low_confidence(msg!(
+                "{} is the name of a DOM or Node.js event: the browser or Node emits it on its own objects (elements, workers, streams, processes), so no emitter in the workspace is needed; seamscan cannot tell those subscriptions from ones on an emitter of the workspace's.",
+                Text::code(name)
+            ));
+        }
         (true, false) if library.is_some() => {
             f.notes = msg!(
                 "Emitted by {} (outside the workspace) and subscribed to at {}.",
@@ -188,7 +356,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     f.layers = Some(vec![
         Layer {
             layer: "producer".into(),
-            found: !emit_live.is_empty() || library.is_some(),
+            found: !emit_live.is_empty() || library.is_some() || runtime,
             locations: emit_live.clone(),
             note: None,
         },
@@ -199,17 +367,34 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             note: None,
         },
     ]);
-    // `.on('x')` / `.once('x')` (Ruby's `x.on(:name) { }` too) is the API
-    // of every emitter, the workspace's own and a library's alike (an
-    // editor, a Y.Doc, a socket whose server emits the name from a
-    // variable, the DOM): nothing in the workspace emitting the literal name
-    // is no evidence that nothing emits it.
-    let generic = |v: &[(FileIdx, u32, String)]| {
-        v.iter()
+    if no_emitters && !runtime && f.has(Code::MissingLayer) {
+        f.low_confidence(msg!(
+            "No code of {} emits any event with {}: the objects subscribed to are a library's or the runtime's, whose events seamscan does not see.",
+            Text::raw_list(
+                &live_subs
+                    .iter()
+                    .map(|(fi, _, _)| ix.repo_of(*fi).to_string())
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .into_iter()
+                    .collect::<Vec<_>>(),
+                ", "
+            ),
+            Text::code("emit(...)")
+        ));
+    } else if !runtime
+        && emit_live.is_empty()
+        && !sub_live.is_empty()
+        && library.is_none()
+        && subs
+            .iter()
             .filter(|(fi, _, _)| !ix.is_test(*fi))
             .all(|(_, _, via)| via == "EventEmitter" || via == "Wisper")
-    };
-    if emit_live.is_empty() && !sub_live.is_empty() && library.is_none() && generic(&subs) {
+    {
+        // `.on('x')` / `.once('x')` (Ruby's `x.on(:name) { }` too) is the
+        // API of every emitter, the workspace's own and a library's alike
+        // (an editor, a Y.Doc, a socket whose server emits the name from a
+        // variable): nothing in the workspace emitting the literal name is
+        // no evidence that nothing emits it.
         f.low_confidence(Text::ours(
             "Every subscription is an `.on`/`.once` listener, which any emitter accepts: the object may be a library's (an editor, a document, a socket) or emit the name from a variable, which static analysis does not see.",
         ));

@@ -469,6 +469,127 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
                 .owners_named(&crate::inflect::camelize(last))
                 .is_empty()
     };
+    // A bare `column` point is the column of every model whose table
+    // declares it (`entries.data`, `images.data`), a `Model.column` that
+    // model's: a Ruby access counts only where it can hold one of them.
+    let col_models: Vec<String> = if m.name.contains('.') {
+        model_owners.clone()
+    } else {
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        for (fi, i) in ix
+            .column_defs_by_name
+            .get(&column)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+        {
+            let Some(t) = &ix.facts[*fi as usize].column_defs[*i as usize].table else {
+                continue;
+            };
+            let named: Vec<&String> = ix
+                .table_names
+                .iter()
+                .filter(|(_, tn)| *tn == t)
+                .map(|(o, _)| o)
+                .collect();
+            if !named.is_empty() {
+                out.extend(named.into_iter().cloned());
+                continue;
+            }
+            // `Image` when it is declared as is, not `ImageCrawler::Image`.
+            let class = crate::inflect::camelize(&crate::inflect::singularize(t));
+            for c in [class.as_str(), t.as_str()] {
+                if !ix.classes.declared_at(c).is_empty() {
+                    out.insert(c.to_string());
+                } else {
+                    out.extend(ix.classes.owners_named(c));
+                }
+            }
+        }
+        // A class that declares the column's keys (`store :settings,
+        // accessors: [...]`, `store_accessor :data, :k`) has it, whatever
+        // type the schema gives it (hstore, text).
+        for (fi, i) in ix.json_by_column.get(&column).map(Vec::as_slice).unwrap_or(&[]) {
+            let k = &ix.facts[*fi as usize].json_keys[*i as usize];
+            if k.op == KeyOp::Accessor && k.recv.is_none() {
+                out.extend(
+                    ix.facts[*fi as usize]
+                        .ancestry
+                        .iter()
+                        .rfind(|a| a.rel == crate::facts::Rel::Class && a.line <= k.line)
+                        .map(|a| a.owner.clone()),
+                );
+            }
+        }
+        out.into_iter().collect()
+    };
+    let bare_tie = |fi: FileIdx, k: &crate::facts::JsonKey| -> Option<bool> {
+        if col_models.is_empty() || !ruby_file(fi) {
+            return None;
+        }
+        let is_model = |c: &str| {
+            col_models.iter().any(|mo| {
+                c == mo
+                    || ix
+                        .classes
+                        .lookup(c, crate::ancestors::Side::Instance)
+                        .chain
+                        .iter()
+                        .any(|(a, _, _)| a == mo)
+            })
+        };
+        let declared = |c: &str| !ix.classes.owners_named(c).is_empty();
+        // A constant that heads the receiver (`Settings::Toggle.new(data:
+        // {...})`) or the chain a local was assigned from (`response =
+        // Fog::Storage.new(o).put_object(...)`): one of the models, or
+        // another class (of the workspace or of a library).
+        let by_const = |c: &str| -> bool {
+            let c = c.trim_start_matches("::");
+            is_model(c) || ix.classes.owners_named(c).iter().any(|o| is_model(o))
+        };
+        if let Some(c) = k.recv_class.as_deref() {
+            return Some(by_const(c));
+        }
+        let own_class = || -> Option<bool> {
+            let classes: Vec<&str> = ix.facts[fi as usize]
+                .ancestry
+                .iter()
+                .filter(|a| a.rel == crate::facts::Rel::Class)
+                .map(|a| a.owner.as_str())
+                .collect();
+            (!classes.is_empty()).then(|| classes.iter().any(|c| is_model(c)))
+        };
+        let Some(recv) = k.recv.as_deref() else {
+            return own_class();
+        };
+        let head = recv.split('(').next().unwrap_or(recv);
+        for seg in head.rsplit('.').take(4) {
+            let seg = seg.trim();
+            if seg.starts_with(|c: char| c.is_ascii_uppercase()) || seg.starts_with("::") {
+                return Some(by_const(seg));
+            }
+            let var = super::method::receiver_var(seg);
+            if var.is_empty() {
+                return None;
+            }
+            if var == "self" {
+                return own_class();
+            }
+            let singular = crate::inflect::singularize(var);
+            if col_models.iter().any(|mo| {
+                let leaf = mo.rsplit("::").next().unwrap_or(mo);
+                [var, singular.as_str()]
+                    .iter()
+                    .any(|v| super::method::names_class_in(&ix.classes, &ix.resolution, v, leaf))
+            }) {
+                return Some(true);
+            }
+            if declared(&crate::inflect::camelize(var)) || declared(&crate::inflect::camelize(&singular)) {
+                return Some(false);
+            }
+        }
+        None
+    };
+    let mut others: BTreeSet<String> = BTreeSet::new();
     let mut props: BTreeSet<String> = BTreeSet::new();
     let mut other_classes: BTreeSet<String> = BTreeSet::new();
     let mut elsewhere: BTreeSet<String> = BTreeSet::new();
@@ -508,6 +629,11 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
             })
         {
             other_classes.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
+            continue;
+        }
+        let bare = bare_tie(*fi, k);
+        if bare == Some(false) {
+            others.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
             continue;
         }
         // TypeScript has no implicit `self`: a bare `metadata.x` is a local
@@ -563,6 +689,7 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
         // named after it, a write given to a call that names it, a bare
         // access in a Ruby class of the model.
         let mut resolved = tied == Some(true)
+            || bare == Some(true)
             || (k.recv.is_none()
                 && ruby_file(*fi)
                 && !model_owners.is_empty()
@@ -697,6 +824,14 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
             "keys of TypeScript/JavaScript locals, parameters or object literals named {} that nothing ties to the model (not counted): {}",
             Text::code(&column),
             Text::join(locals.iter().take(5).map(Text::raw), ", ")
+        ));
+    }
+    if !others.is_empty() {
+        f.extra_notes.push(msg!(
+            "keys of a {} on objects that are none of the classes that have the column ({}), not counted: {}",
+            Text::code(&column),
+            Text::raw_list(&col_models, ", "),
+            Text::join(others.iter().take(5).map(Text::raw), ", ")
         ));
     }
     if !props.is_empty() {

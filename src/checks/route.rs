@@ -779,8 +779,24 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             }) {
                 continue;
             }
+            // One routes statement that serves the helper's verb too (Rails'
+            // `resources`/`resource` update is PATCH and PUT): a request of
+            // either reaches the same action.
+            let same_statement = |v: &str| {
+                routes.iter().any(|r| {
+                    ix.routes.iter().any(|o| {
+                        o.file == r.file
+                            && o.line == r.line
+                            && o.path == r.path
+                            && o.target == r.target
+                            && verb_serves(&o.verb, v)
+                    })
+                })
+            };
             match &h.verb {
-                Some(v) if v == &rn.verb || rn.verb == "ANY" => add(&mut f, *fi, h.line, "helper"),
+                Some(v) if v == &rn.verb || rn.verb == "ANY" || same_statement(v) => {
+                    add(&mut f, *fi, h.line, "helper")
+                }
                 Some(_) => {}
                 None => {
                     // The same helper on this line with a verb said it all.

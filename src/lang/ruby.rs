@@ -186,6 +186,8 @@ fn walk_file(result: &ParseResult<'_>, src: &[u8], interest: &Interest, b: &mut 
         consumed: HashSet::default(),
         method_symbols: HashSet::default(),
         json_recv: None,
+        json_recv_class: None,
+        json_roots: Vec::new(),
         attr_hashes: HashMap::default(),
         column_methods: HashMap::default(),
         inline: HashMap::default(),
@@ -293,6 +295,14 @@ struct Walker<'a, 'b> {
     /// The receiver of the JSON column whose keys are being read (see
     /// `column_name`).
     json_recv: Option<String>,
+    /// The constant the chain assigned to that receiver starts at, when the
+    /// receiver is a local (`response = Fog::Storage.new(o).put_object(...)`
+    /// then `response.data[:host]`: `Fog::Storage`).
+    json_recv_class: Option<String>,
+    /// (local scope, variable, offset, constant at the root of the value's
+    /// call chain, if any) for every local assignment, while JSON columns
+    /// are of interest.
+    json_roots: Vec<(u32, String, u32, Option<String>)>,
     /// Start offset of a definition (or `attr_*` call) → visibility given by
     /// a modifier around it (`private def x`).
     inline: HashMap<u32, Vis>,
@@ -811,6 +821,12 @@ impl<'pr> Walker<'_, '_> {
                 if let Some(w) = n.as_local_variable_write_node() {
                     self.const_value(&w.value());
                     self.payload_assign(utf8(w.name().as_slice()), &w.value());
+                    if self.json {
+                        let root = chain_root_const(&w.value()).map(|r| self.text(&r));
+                        let local = self.top().local_id;
+                        self.json_roots
+                            .push((local, utf8(w.name().as_slice()), w.name_loc().start(), root));
+                    }
                 }
                 if let Some(w) = n.as_local_variable_write_node()
                     && let Some(c) = w.value().as_call_node()
@@ -1311,6 +1327,7 @@ impl<'pr> Walker<'_, '_> {
                 // is a component's option, `sync.update(data: {...})` the
                 // column's.
                 self.json_recv = recv.as_ref().map(|r| self.short(r));
+                self.json_recv_class = None;
                 let local = self.top().local_id;
                 for a in &args {
                     let Some(v) = a.as_local_variable_read_node() else {
@@ -2189,6 +2206,16 @@ impl<'pr> Walker<'_, '_> {
         }
         // What the column hangs off, for the keys that follow.
         self.json_recv = c.receiver().map(|r| self.short(&r));
+        self.json_recv_class = c.receiver().and_then(|r| {
+            let v = r.as_local_variable_read_node()?;
+            let (local, at) = (self.top().local_id, start(&r));
+            let var = utf8(v.name().as_slice());
+            self.json_roots
+                .iter()
+                .rev()
+                .find(|(s, n, p, _)| *s == local && *n == var && *p < at)
+                .and_then(|(_, _, _, root)| root.clone())
+        });
         Some(name)
     }
 
@@ -2202,7 +2229,7 @@ impl<'pr> Walker<'_, '_> {
                 op,
                 line,
                 recv,
-                recv_class: None,
+                recv_class: self.json_recv_class.clone(),
             });
         } else {
             self.opaque(column, op, at);
@@ -2437,6 +2464,7 @@ impl<'pr> Walker<'_, '_> {
                 // The record written: `x.metadata = ...` is `x`'s column,
                 // `self.metadata = ...` the class's own.
                 self.json_recv = (r.as_self_node().is_none()).then(|| self.short(r));
+                self.json_recv_class = None;
                 if let Some(h) = args.first().and_then(|a| a.as_hash_node()) {
                     self.hash_keys(&col, h.elements(), KeyOp::Write);
                 } else if let Some(hashes) = args.first().and_then(|a| self.merged_hashes(a)) {
@@ -2461,6 +2489,7 @@ impl<'pr> Walker<'_, '_> {
                 // The class's own column: no receiver (whatever call came
                 // before, `OpenStruct.new({...})` in a constant).
                 self.json_recv = None;
+                self.json_recv_class = None;
                 if name == "store_accessor" {
                     for k in &args[1..] {
                         if k.as_symbol_node().is_some() || k.as_string_node().is_some() {
@@ -2489,6 +2518,19 @@ impl<'pr> Walker<'_, '_> {
             _ => {}
         }
     }
+}
+
+/// The constant a call chain starts at (`Fog::Storage` for
+/// `Fog::Storage.new(o).put_object(b)`, `Entry` for `Entry.where(x).first`).
+fn chain_root_const<'a>(v: &Node<'a>) -> Option<Node<'a>> {
+    let mut cur = v.as_call_node()?.receiver()?;
+    for _ in 0..16 {
+        if cur.as_constant_read_node().is_some() || cur.as_constant_path_node().is_some() {
+            return Some(cur);
+        }
+        cur = cur.as_call_node()?.receiver()?;
+    }
+    None
 }
 
 /// Literal spellings a file must contain to define or call `name` in Ruby,
