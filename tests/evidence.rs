@@ -5516,3 +5516,28 @@ fn patch_requests_reach_the_put_route_of_the_same_statement() {
         assert!(codes(f).is_empty(), "{f:#}");
     }
 }
+
+// koa-mount: `app.use(mount("/oauth", oauth))` mounts the Koa app `oauth`
+// (and its router's routes) under `/oauth`, as `app.use("/oauth", router)`
+// does. outline's OAuth and MCP routes were served at `/register` and `/`.
+#[test]
+fn koa_mount_prefixes_the_mounted_apps_routes() {
+    let ws = tree(&[
+        (
+            "api/package.json",
+            "{\"dependencies\": {\"koa\": \"2\", \"koa-mount\": \"4\", \"koa-router\": \"12\"}}\n",
+        ),
+        (
+            "api/src/web.ts",
+            "import Koa from \"koa\";\nimport mount from \"koa-mount\";\nimport oauth from \"./oauth\";\n\nconst app = new Koa();\napp.use(mount(\"/oauth\", oauth));\nexport default app;\n",
+        ),
+        (
+            "api/src/oauth.ts",
+            "import Koa from \"koa\";\nimport Router from \"koa-router\";\n\nconst app = new Koa();\nconst router = new Router();\nrouter.post(\"/register\", async (ctx) => {\n  ctx.body = {};\n});\napp.use(router.routes());\nexport default app;\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - route: POST /oauth/register\n");
+    let f = finding(&v, "route:POST /oauth/register");
+    assert_eq!(f["exists"], true, "{f:#}");
+    assert_eq!(definition_locations(f), ["api/src/oauth.ts:6"], "{f:#}");
+}

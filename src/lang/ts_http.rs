@@ -741,6 +741,19 @@ impl Http {
                 children.extend(child_of(child));
             }
             "use" => {
+                // koa-mount: `app.use(mount('/mcp', mcpApp))` is
+                // `app.use('/mcp', mcpApp)`; `mount(app)` mounts at the root.
+                let mounted: Vec<&Expression>;
+                let args = match args.as_slice() {
+                    [Expression::CallExpression(c)]
+                        if matches!(&c.callee, Expression::Identifier(i) if i.name == "mount")
+                            && (1..=2).contains(&c.arguments.len()) =>
+                    {
+                        mounted = c.arguments.iter().filter_map(|a| a.as_expression()).collect();
+                        &mounted
+                    }
+                    _ => &args,
+                };
                 let mut rest = &args[..];
                 if let Some(p) = rest.first().and_then(|e| path_of(e)) {
                     prefix = p;
