@@ -5541,3 +5541,43 @@ fn koa_mount_prefixes_the_mounted_apps_routes() {
     assert_eq!(f["exists"], true, "{f:#}");
     assert_eq!(definition_locations(f), ["api/src/oauth.ts:6"], "{f:#}");
 }
+
+// A bare column's models come from the planned repo's schema: in another
+// repo, a receiver merely named like one of them is that app's own record
+// (docuseal's `event.data['phone']` and a DOM `event.data.type` were counted
+// as keys of outline's `Event.data`).
+#[test]
+fn bare_column_models_keep_to_their_repo() {
+    let ws = tree(&[
+        (
+            "api/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"events\" do |t|\n    t.jsonb \"data\"\n  end\nend\n",
+        ),
+        (
+            "api/app/models/event.rb",
+            "class Event < ApplicationRecord\n  def phone\n    data[\"phone\"]\n  end\nend\n",
+        ),
+        (
+            "api/app/services/recorder.rb",
+            "class Recorder\n  def record(phone)\n    Event.create!(data: { phone: phone })\n  end\nend\n",
+        ),
+        (
+            "other/app/lib/audit_trail.rb",
+            "class AuditTrail\n  def name(event)\n    event.data[\"signer\"]\n  end\nend\n",
+        ),
+        (
+            "other/app/javascript/picker.js",
+            "export function handler(event) {\n  return event.data.type;\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: data\n        repo: api\n");
+    let f = finding(&v, "jsonb:data");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["phone"], "{f:#}");
+    assert!(codes(f).is_empty(), "{f:#}");
+}

@@ -715,6 +715,13 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
             resolved = true;
         }
         match tied {
+            // A model found from a bare column's schema is the planned
+            // repo's: elsewhere, a receiver merely named like it (another
+            // app's `event.data`, a DOM `MessageEvent`) is not its record.
+            Some(true) if !forms_scanned && !at_home(*fi) => {
+                away.insert(format!("{}/{}", ix.repo_of(*fi), ix.file(*fi).path));
+                continue;
+            }
             Some(true) => {}
             Some(false) => continue,
             None if !ruby_file(*fi) && property_of_another(k.recv.as_deref()) => {
