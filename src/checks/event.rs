@@ -395,8 +395,9 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         // (an editor, a Y.Doc, a socket whose server emits the name from a
         // variable): nothing in the workspace emitting the literal name is
         // no evidence that nothing emits it.
-        f.low_confidence(Text::ours(
-            "Every subscription is an `.on`/`.once` listener, which any emitter accepts: the object may be a library's (an editor, a document, a socket) or emit the name from a variable, which static analysis does not see.",
+        f.low_confidence(msg!(
+            "Every subscription is an {} listener, which any emitter accepts: the object may be a library's (an editor, a document, a socket) or emit the name from a variable, which static analysis does not see.",
+            Text::code(".on/.once")
         ));
     }
     if !by_pattern.is_empty() {
