@@ -755,6 +755,30 @@ impl<'s> V<'s> {
         }
     }
 
+    /// The keys of an object literal written to `column` on `recv`; a
+    /// spread or computed member writes keys that are not seen.
+    fn object_keys_written(&mut self, column: &str, recv: Option<String>, o: &ObjectExpression<'_>) {
+        for p in &o.properties {
+            match p {
+                ObjectPropertyKind::ObjectProperty(p) if !p.method && p.kind == PropertyKind::Init => {
+                    let key = match key_name(&p.key) {
+                        Some((k, pos, false)) => Some((k, pos)),
+                        _ => None,
+                    };
+                    self.json_key(column, recv.clone(), key, p.span.start, KeyOp::Write);
+                }
+                other => {
+                    let line = self.line(other.span().start);
+                    self.json_opaque.push(JsonOpaque {
+                        column: column.to_string(),
+                        op: KeyOp::Write,
+                        line,
+                    });
+                }
+            }
+        }
+    }
+
     /// `record.column = { k: v }` (also as either branch of `c ? {..} :
     /// null` or the fallback of `a ?? {..}`): the literal's keys are
     /// written to the column of `record`; any other value but `null` /
@@ -769,29 +793,7 @@ impl<'s> V<'s> {
                 break;
             }
             match e {
-                Expression::ObjectExpression(o) => {
-                    for p in &o.properties {
-                        match p {
-                            ObjectPropertyKind::ObjectProperty(p)
-                                if !p.method && p.kind == PropertyKind::Init =>
-                            {
-                                let key = match key_name(&p.key) {
-                                    Some((k, pos, false)) => Some((k, pos)),
-                                    _ => None,
-                                };
-                                self.json_key(column, recv.clone(), key, p.span.start, KeyOp::Write);
-                            }
-                            other => {
-                                let line = self.line(other.span().start);
-                                self.json_opaque.push(JsonOpaque {
-                                    column: column.to_string(),
-                                    op: KeyOp::Write,
-                                    line,
-                                });
-                            }
-                        }
-                    }
-                }
+                Expression::ObjectExpression(o) => self.object_keys_written(column, recv.clone(), o),
                 Expression::ConditionalExpression(c) => {
                     stack.push(c.alternate.without_parentheses());
                     stack.push(c.consequent.without_parentheses());
@@ -1705,32 +1707,11 @@ impl<'a> Visit<'a> for V<'_> {
                     .iter()
                     .any(|f| f.start <= it.span.start && it.span.end <= f.end)
             {
-                for p in &o.properties {
-                    match p {
-                        ObjectPropertyKind::ObjectProperty(p)
-                            if !p.method && p.kind == PropertyKind::Init =>
-                        {
-                            let key = match key_name(&p.key) {
-                                Some((k, pos, false)) => Some((k, pos)),
-                                _ => None,
-                            };
-                            // Given to a call (its callee is the receiver,
-                            // which must name the model); in no call at
-                            // all (`defaultValues = {...}`), the literal's
-                            // own name.
-                            let recv = self.callees_text.last().cloned().or_else(|| Some(name.clone()));
-                            self.json_key(&name, recv, key, p.span.start, KeyOp::Write);
-                        }
-                        other => {
-                            let line = self.line(other.span().start);
-                            self.json_opaque.push(JsonOpaque {
-                                column: name.clone(),
-                                op: KeyOp::Write,
-                                line,
-                            });
-                        }
-                    }
-                }
+                // Given to a call (its callee is the receiver, which must
+                // name the model); in no call at all (`defaultValues =
+                // {...}`), the literal's own name.
+                let recv = self.callees_text.last().cloned().or_else(|| Some(name.clone()));
+                self.object_keys_written(&name, recv, o);
             }
         }
         walk::walk_object_property(self, it);
