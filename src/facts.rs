@@ -565,6 +565,17 @@ pub struct HttpCall {
     pub line: u32,
 }
 
+/// A URL path spelled in a string (see `FileFacts::url_mentions`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UrlMention {
+    /// The path as written, each interpolation as `:param` (as
+    /// `HttpCall::url`).
+    pub url: String,
+    /// A leading value was stripped (`${origin}/s/${id}`).
+    pub prefix_var: bool,
+    pub line: u32,
+}
+
 /// A params key a Rails controller reads, as a dotted path:
 /// `params[:notes]` → `notes`, `params.require(:proposal).permit(:title,
 /// tags: [])` → `proposal`, `proposal.title`, `proposal.tags`,
@@ -1110,6 +1121,13 @@ pub struct FileFacts {
     /// HTTP requests made from this file.
     #[serde(default)]
     pub http_calls: Vec<HttpCall>,
+    /// URL paths spelled in strings outside a request: a link's `href`, a
+    /// form's `action`, a redirect, a URL handed to other services
+    /// (`` `${baseUrl}/oauth/register/${id}` ``). Evidence that a route is
+    /// requested from outside the code (a browser, another service), not a
+    /// caller.
+    #[serde(default)]
+    pub url_mentions: Vec<UrlMention>,
     /// `base_uri "..."` (HTTParty) and `Faraday.new(url: "...")` in a class
     /// body: (owner, URL).
     #[serde(default)]

@@ -5581,3 +5581,56 @@ fn bare_column_models_keep_to_their_repo() {
     assert_eq!(keys, ["phone"], "{f:#}");
     assert!(codes(f).is_empty(), "{f:#}");
 }
+
+// A route nothing requests but whose URL the workspace hands out (an OAuth
+// server's `registration_endpoint: `${origin}/oauth/register``, a share link
+// built as `/s/${id}`) is requested from outside the code: its `no-callers`
+// is low confidence and names where the URL is spelled. A path spelled only
+// in another repo without a host is that repo's own, and a route nothing
+// spells stays high.
+#[test]
+fn routes_whose_url_is_handed_out_are_low_confidence() {
+    let ws = tree(&[
+        (
+            "api/package.json",
+            "{\"dependencies\": {\"koa\": \"2\", \"koa-router\": \"12\"}}\n",
+        ),
+        (
+            "api/src/routes.ts",
+            "import Router from \"koa-router\";\n\nconst router = new Router();\nrouter.post(\"/oauth/register\", async (ctx) => {\n  ctx.body = {};\n});\nrouter.get(\"/s/:shareId\", async (ctx) => {\n  ctx.body = {};\n});\nrouter.get(\"/internal/stats\", async (ctx) => {\n  ctx.body = {};\n});\nexport default router;\n",
+        ),
+        (
+            "api/src/metadata.ts",
+            "export function metadata(origin: string) {\n  return {\n    registration_endpoint: `${origin}/oauth/register`,\n  };\n}\n",
+        ),
+        (
+            "web/src/links.ts",
+            "export const statsPage = \"/internal/stats\";\n",
+        ),
+        (
+            "api/src/share.ts",
+            "export function shareUrl(id: string) {\n  return `/s/${id}`;\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /oauth/register\n      - route: GET /s/:shareId\n      - route: GET /internal/stats\n",
+    );
+    let f = finding(&v, "route:POST /oauth/register");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"].as_str().unwrap().contains("api/src/metadata.ts:3"),
+        "{f:#}"
+    );
+    let f = finding(&v, "route:GET /s/:shareId");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"].as_str().unwrap().contains("api/src/share.ts:2"),
+        "{f:#}"
+    );
+    // `/internal/stats` without a host in `web` is web's own page.
+    let f = finding(&v, "route:GET /internal/stats");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

@@ -435,6 +435,67 @@ fn requests_matching(
     out
 }
 
+/// Where non-test code spells the path of one of `routes` in a string that
+/// is no request (`FileFacts::url_mentions`), at most five, in file order.
+/// A file that registers a route of the path itself is not counted (its
+/// strings are the route's own), nor a path of placeholders only, nor a
+/// path without a host in a repo that does not serve the route.
+fn url_mentions(ctx: &Ctx, routes: &[&Route]) -> Vec<String> {
+    let ix = ctx.ix;
+    let paths: Vec<&str> = routes
+        .iter()
+        .filter(|r| {
+            !is_glob(r)
+                && segments(&r.path)
+                    .iter()
+                    .any(|s| !crate::routing::is_placeholder(s))
+        })
+        .map(|r| r.path.as_str())
+        .collect();
+    let mut out = Vec::new();
+    if paths.is_empty() {
+        return out;
+    }
+    let serving: BTreeSet<u32> = routes.iter().map(|r| ix.file(r.file).repo).collect();
+    for (fi, facts) in ix.facts.iter().enumerate() {
+        let fi = fi as FileIdx;
+        if facts.url_mentions.is_empty()
+            || ix.is_test(fi)
+            || crate::routing::is_routes_file(&ix.file(fi).path)
+        {
+            continue;
+        }
+        for m in &facts.url_mentions {
+            // A path without a host goes to the server of its own repo's
+            // pages; a mount or prefix statement is routing, not a URL.
+            let relative = !m.prefix_var && !m.url.contains("://");
+            if (relative && !serving.contains(&ix.file(fi).repo))
+                || facts.route_mounts.iter().any(|x| x.line == m.line)
+                || facts.router_prefixes.iter().any(|x| x.line == m.line)
+                || !paths.iter().any(|p| paths_match(p, &m.url, m.prefix_var))
+            {
+                continue;
+            }
+            let own = ix
+                .routes
+                .iter()
+                .any(|r| r.file == fi && !is_glob(r) && paths_match(&r.path, &m.url, m.prefix_var));
+            if own {
+                continue;
+            }
+            let loc = ctx.loc(fi, m.line);
+            if out.last() == Some(&loc) {
+                continue;
+            }
+            out.push(loc);
+            if out.len() == 5 {
+                return out;
+            }
+        }
+    }
+    out
+}
+
 /// Does a route of `repo` (not a catch-all) serve `verb url` (`tail`: a
 /// route whose path ends with `url`'s)?
 fn serves_here(ctx: &Ctx, repo: u32, verb: &str, url: &str, tail: bool) -> bool {
@@ -876,6 +937,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 f.low_confidence(msg!(
                     "{} is named like a webhook or callback endpoint, which a service outside the scanned repos calls",
                     Text::raw(&rn.path)
+                ));
+            }
+            // Its URL spelled outside any request: a link, a form, a
+            // redirect, a URL handed to a browser or another service.
+            let spelled = url_mentions(ctx, &routes);
+            if !spelled.is_empty() {
+                f.low_confidence(msg!(
+                    "the workspace spells its URL outside any request at {}: a link, form, redirect or URL handed out, which a browser or another service requests from outside the code; whether one does is not known",
+                    Text::raw_list(&spelled, ", ")
                 ));
             }
             // A Next.js route group for old URLs (`app/(redirects)/...`,

@@ -722,6 +722,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
         routes,
         routes_unread,
         http_calls,
+        url_mentions,
         http_bases,
         path_helpers,
         callbacks,
@@ -762,6 +763,7 @@ fn merge_facts(into: &mut FileFacts, more: FileFacts) {
     into.client_wrappers.extend(client_wrappers);
     into.key_formats.extend(key_formats);
     into.thrown_keys.extend(thrown_keys);
+    into.url_mentions.extend(url_mentions);
     into.error_handlers.extend(error_handlers);
     into.wrapper_calls.extend(wrapper_calls.into_iter().map(|mut w| {
         w.http_call = w.http_call.map(|i| i + call_base);

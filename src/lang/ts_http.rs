@@ -367,6 +367,8 @@ pub(super) struct Http {
     pub responses: super::ts_response::Responses,
     /// Generic request helpers and the calls that may reach them.
     wrappers: wrapper::Wrappers,
+    /// Strings and templates that may spell a URL path, with their lines.
+    mentions: Vec<(Vec<Part>, u32)>,
 }
 
 fn line(ls: &[u32], pos: u32) -> u32 {
@@ -863,9 +865,50 @@ impl Http {
         }
     }
 
+    /// A string literal that may spell a URL path (see
+    /// `FileFacts::url_mentions`).
+    pub fn mention_string(&mut self, value: &str, pos: u32, ls: &[u32]) {
+        if self.mentions.len() < MAX_MENTIONS && urlish(value) {
+            self.mentions
+                .push((vec![Part::Lit(value.to_string())], line(ls, pos)));
+        }
+    }
+
+    /// A template literal that may spell a URL path, after a value too
+    /// (`` `${origin}/s/${id}` ``); the enclosing functions' constants are
+    /// spliced in.
+    pub fn mention_template(&mut self, t: &TemplateLiteral, ls: &[u32]) {
+        if self.mentions.len() >= MAX_MENTIONS {
+            return;
+        }
+        if !t.quasis.iter().any(|q| urlish(q.value.raw.as_str())) {
+            return;
+        }
+        let mut parts = template_parts(t);
+        for local in self.fn_consts.iter().rev() {
+            parts = Self::expand_with(&parts, local, 0);
+        }
+        self.mentions.push((parts, line(ls, t.span.start)));
+    }
+
     /// Into the file's facts.
     pub fn finish(mut self, facts: &mut crate::facts::FileFacts) {
         self.finish_clients(facts);
+        for (parts, line) in std::mem::take(&mut self.mentions) {
+            let Some((url, prefix_var)) = self.render(&parts, false) else {
+                continue;
+            };
+            if url.len() <= 512
+                && (urlish(&url) || (prefix_var && url.starts_with('/')))
+                && !facts.url_mentions.iter().any(|m| m.line == line && m.url == url)
+            {
+                facts.url_mentions.push(crate::facts::UrlMention {
+                    url,
+                    prefix_var,
+                    line,
+                });
+            }
+        }
         let module = self.imported.unwrap_or(Framework::Express);
         for (mut r, hint) in self.routes.into_iter().zip(self.route_frameworks) {
             r.framework = hint.unwrap_or(module);
@@ -979,23 +1022,7 @@ fn url_parts(e: &Expression, depth: usize) -> Option<Vec<Part>> {
     }
     match e.without_parentheses() {
         Expression::StringLiteral(s) => Some(vec![Part::Lit(s.value.as_str().to_string())]),
-        Expression::TemplateLiteral(t) => {
-            let mut out = Vec::new();
-            for (i, q) in t.quasis.iter().enumerate() {
-                let raw = q
-                    .value
-                    .cooked
-                    .as_ref()
-                    .map_or(q.value.raw.as_str(), |c| c.as_str());
-                if !raw.is_empty() {
-                    out.push(Part::Lit(raw.to_string()));
-                }
-                if let Some(x) = t.expressions.get(i) {
-                    out.push(value_part(x));
-                }
-            }
-            Some(out)
-        }
+        Expression::TemplateLiteral(t) => Some(template_parts(t)),
         Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
             let mut l = url_parts(&b.left, depth + 1)?;
             l.extend(url_parts(&b.right, depth + 1)?);
@@ -1003,6 +1030,34 @@ fn url_parts(e: &Expression, depth: usize) -> Option<Vec<Part>> {
         }
         other => Some(vec![value_part(other)]),
     }
+}
+
+/// A template literal's pieces: its text, each `${x}` a value.
+fn template_parts(t: &TemplateLiteral) -> Vec<Part> {
+    let mut out = Vec::new();
+    for (i, q) in t.quasis.iter().enumerate() {
+        let raw = q
+            .value
+            .cooked
+            .as_ref()
+            .map_or(q.value.raw.as_str(), |c| c.as_str());
+        if !raw.is_empty() {
+            out.push(Part::Lit(raw.to_string()));
+        }
+        if let Some(x) = t.expressions.get(i) {
+            out.push(value_part(x));
+        }
+    }
+    out
+}
+
+/// At most this many URL mentions are kept per file.
+const MAX_MENTIONS: usize = 256;
+
+/// Could this text start or hold a URL path (`/s/`, `https://x/y`)?
+fn urlish(s: &str) -> bool {
+    let b = s.as_bytes();
+    (b.len() > 1 && b[0] == b'/' && (b[1].is_ascii_alphanumeric() || b[1] == b':')) || s.contains("://")
 }
 
 fn value_part(e: &Expression) -> Part {

@@ -2032,11 +2032,18 @@ impl<'a> Visit<'a> for V<'_> {
     }
 
     fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
+        self.http
+            .mention_string(it.value.as_str(), it.span.start, &self.line_starts);
         let inner = Span::new(
             it.span.start + 1,
             it.span.end.saturating_sub(1).max(it.span.start + 1),
         );
         self.sql(it.span, inner);
+    }
+
+    fn visit_template_literal(&mut self, it: &TemplateLiteral<'a>) {
+        self.http.mention_template(it, &self.line_starts);
+        walk::walk_template_literal(self, it);
     }
 
     fn visit_template_element(&mut self, it: &TemplateElement<'a>) {
