@@ -5634,3 +5634,24 @@ fn routes_whose_url_is_handed_out_are_low_confidence() {
     assert_eq!(codes(f), ["no-callers"], "{f:#}");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// A route path that starts with a value glued to text (`${config.id}.logout`,
+// outline's OIDC logout) is one segment, `/:id.logout`: it serves
+// `/auth/oidc.logout`, not `/auth/:id/.logout`.
+#[test]
+fn a_value_glued_to_a_route_paths_text_is_one_segment() {
+    let ws = tree(&[
+        (
+            "api/package.json",
+            "{\"dependencies\": {\"koa\": \"2\", \"koa-router\": \"12\"}}\n",
+        ),
+        (
+            "api/src/oidc.ts",
+            "import Router from \"koa-router\";\n\nexport function oidcRouter(config: { id: string }) {\n  const router = new Router({ prefix: \"/auth\" });\n  router.get(`${config.id}.logout`, async (ctx) => {\n    ctx.redirect(\"/\");\n  });\n  return router;\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - route: GET /auth/oidc.logout\n");
+    let f = finding(&v, "route:GET /auth/oidc.logout");
+    assert_eq!(f["exists"], true, "{f:#}");
+    assert_eq!(definition_locations(f), ["api/src/oidc.ts:5"], "{f:#}");
+}

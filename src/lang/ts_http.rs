@@ -122,7 +122,8 @@ fn arg_path(a: &Argument) -> Option<String> {
 /// variable (`options.prefix + 'articles'`, `` `${prefix}/articles` ``,
 /// fastify-realworld-example-app): the prefix becomes one placeholder
 /// segment named after the variable (`/:prefix/articles`), which matches
-/// a one-segment prefix such as `/api`.
+/// a one-segment prefix such as `/api`. A value glued to the text after
+/// it (`` `${config.id}.logout` ``) is part of one segment (`/:id.logout`).
 fn route_path(e: &Expression) -> Option<String> {
     if let Some(p) = path_of(e) {
         return Some(p);
@@ -156,6 +157,12 @@ fn route_path(e: &Expression) -> Option<String> {
     };
     if rest.is_empty() || rest.contains(char::is_whitespace) {
         return None;
+    }
+    // `${config.id}.logout`: the value and the text after it are one
+    // segment (`/:id.logout`), not a prefix segment of its own (a prefix
+    // before a word, `options.prefix + 'articles'`, ends with its `/`).
+    if rest.starts_with(['.', '-', '_', '~']) {
+        return Some(format!("/:{name}{rest}"));
     }
     Some(format!("/:{name}/{}", rest.trim_start_matches('/')))
 }
