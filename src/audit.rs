@@ -1059,7 +1059,7 @@ pub fn run(
         for u in &mut table.unread {
             u.0 = routes_files[u.0 as usize].0 as u32;
         }
-        let words = checks::route::prefilter_words(plan, &table.routes);
+        let words = checks::route::prefilter_words(plan, &table.routes, |f| walk.files[f as usize].repo);
         (table, words)
     };
     timings.walk += t.elapsed();

@@ -5655,3 +5655,54 @@ fn a_value_glued_to_a_route_paths_text_is_one_segment() {
     assert_eq!(f["exists"], true, "{f:#}");
     assert_eq!(definition_locations(f), ["api/src/oidc.ts:5"], "{f:#}");
 }
+
+// A namespace of routes none of which anything in the workspace requests
+// (feedbin's `/v2` API for its mobile apps) is served to clients outside
+// the scanned repos: a `no-callers` in it is low confidence. One whose
+// sibling a view links to stays high, and so does one whose plan names the
+// repo that should request it.
+#[test]
+fn a_namespace_nothing_requests_is_low_confidence() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  namespace :v2 do\n    resources :feeds, only: [:show]\n    resources :tags, only: [:index, :create]\n  end\n  namespace :admin do\n    resources :reports, only: [:index, :show, :destroy]\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/v2/feeds_controller.rb",
+            "class V2::FeedsController < ApplicationController\n  def show\n    render json: {}\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/v2/tags_controller.rb",
+            "class V2::TagsController < ApplicationController\n  def index; end\n\n  def create\n    render json: {}, location: v2_tags_url\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/admin/reports_controller.rb",
+            "class Admin::ReportsController < ApplicationController\n  def index; end\n  def show; end\n  def destroy; end\nend\n",
+        ),
+        (
+            "app/app/views/admin/reports/index.html.erb",
+            "<%= link_to \"Report\", admin_report_path(1) %>\n",
+        ),
+        ("web/src/main.ts", "export const x = 1;\n"),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /v2/feeds/:id\n      - route: DELETE /admin/reports/:id\n      - route: GET /v2/tags\n        callers: [web]\n",
+    );
+    let f = finding(&v, "route:GET /v2/feeds/:id");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("any of the 3 routes under /v2"),
+        "{f:#}"
+    );
+    let f = finding(&v, "route:DELETE /admin/reports/:id");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+    let f = finding(&v, "route:GET /v2/tags");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

@@ -160,7 +160,11 @@ fn helper_names(r: &Route, routes: &[Route], ix_repo: impl Fn(u32) -> u32) -> BT
 /// Prefilter words for the plan's route points, from the route tables:
 /// the helper names of the routes they name (`proposal_path`,
 /// `proposal_url`) and their actions (`def show`).
-pub fn prefilter_words(plan: &Plan, routes: &[Route]) -> Vec<String> {
+///
+/// Also the words of the other routes of the served route's namespace
+/// (`namespace_routes`): its first segment, which a literal client path
+/// spells, and their helpers, so that a request of any of them is seen.
+pub fn prefilter_words(plan: &Plan, routes: &[Route], repo_of: impl Fn(u32) -> u32) -> Vec<String> {
     let mut out = BTreeSet::new();
     for p in &plan.points {
         if p.kind != Kind::Route && p.kind != Kind::Webhook {
@@ -171,6 +175,14 @@ pub fn prefilter_words(plan: &Plan, routes: &[Route]) -> Vec<String> {
         };
         // The repo is not known here: every app's first match.
         for r in matching(&rn, routes, |f| f) {
+            if let Some((ns, sibs)) = namespace_routes(r, routes, &repo_of) {
+                // A literal client path spells its namespace's last segment.
+                out.insert(ns.rsplit('/').next().unwrap_or(&ns).to_string());
+                for n in sibs.iter().filter_map(|o| o.name.as_ref()) {
+                    out.insert(format!("{n}_path"));
+                    out.insert(format!("{n}_url"));
+                }
+            }
             // The served route's helpers, and those of a route declared with
             // the planned path that an earlier one shadows (see `check`).
             for o in routes
@@ -199,6 +211,88 @@ pub fn prefilter_words(plan: &Plan, routes: &[Route]) -> Vec<String> {
         }
     }
     out.into_iter().collect()
+}
+
+/// At most this many routes make a namespace whose clients are looked for.
+const MAX_NAMESPACE: usize = 400;
+
+/// The static segments that name `path`'s namespace: up to its first
+/// version segment (`/v2/feeds` → `v2`, `/api/v1/users` → `api/v1`), else
+/// its first segment (`/mcp`, `/admin/reports`), past an `api` prefix that
+/// a whole app's routes share (`/api/reports` → `api/reports`). `None`
+/// when a placeholder comes first.
+fn namespace_of(path: &str) -> Option<Vec<&str>> {
+    let segs = segments(path);
+    let version = |s: &str| s.len() >= 2 && s.starts_with('v') && s[1..].bytes().all(|b| b.is_ascii_digit());
+    let mut out = Vec::new();
+    for s in segs {
+        if crate::routing::is_placeholder(s) || s.contains('.') {
+            return None;
+        }
+        out.push(s);
+        if version(s) || !s.eq_ignore_ascii_case("api") {
+            return Some(out);
+        }
+    }
+    None
+}
+
+/// The routes of `r`'s app in the same namespace (`namespace_of`), with
+/// the namespace's path. `None` when `r` has no namespace or it holds more
+/// than `MAX_NAMESPACE` routes.
+fn namespace_routes<'r>(
+    r: &Route,
+    routes: &'r [Route],
+    repo_of: impl Fn(u32) -> u32,
+) -> Option<(String, Vec<&'r Route>)> {
+    let ns = namespace_of(&r.path)?;
+    let repo = repo_of(r.file);
+    let sibs: Vec<&Route> = routes
+        .iter()
+        .filter(|o| {
+            repo_of(o.file) == repo && !is_glob(o) && {
+                let segs = segments(&o.path);
+                segs.len() >= ns.len() && segs[..ns.len()] == ns[..]
+            }
+        })
+        .collect();
+    (sibs.len() <= MAX_NAMESPACE).then(|| (ns.join("/"), sibs))
+}
+
+/// Does non-test code request, link or spell the URL of any of `routes`
+/// (a client path, a Rails path helper of their app, a URL mention)?
+fn any_requested(ctx: &Ctx, routes: &[&Route]) -> bool {
+    let ix = ctx.ix;
+    let repos: BTreeSet<u32> = routes.iter().map(|r| ix.file(r.file).repo).collect();
+    let counted = |fi: FileIdx| !ix.is_test(fi) && !crate::routing::is_routes_file(&ix.file(fi).path);
+    let requested = client_calls(ctx, routes, "ANY", &[])
+        .iter()
+        .any(|h| counted(h.file));
+    // A helper in the namespace's own controllers (`render location:
+    // api_v2_subscription_url(...)`) answers a request; it makes none.
+    let own: BTreeSet<String> = routes
+        .iter()
+        .filter_map(|r| match &r.target {
+            Target::Action { controller, .. } => Some(format!("app/controllers/{controller}_controller.rb")),
+            _ => None,
+        })
+        .collect();
+    let helped = || {
+        routes.iter().filter_map(|r| r.name.as_ref()).any(|n| {
+            ix.path_helpers_by_route
+                .get(n)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+                .iter()
+                .any(|(fi, _)| {
+                    let m = ix.file(*fi);
+                    repos.contains(&m.repo)
+                        && counted(*fi)
+                        && !own.iter().any(|o| m.path.ends_with(o.as_str()))
+                })
+        })
+    };
+    requested || helped() || !url_mentions(ctx, routes).is_empty()
 }
 
 /// Controller namespaces whose controllers live in Rails or a common gem,
@@ -466,20 +560,28 @@ fn url_mentions(ctx: &Ctx, routes: &[&Route]) -> Vec<String> {
             continue;
         }
         for m in &facts.url_mentions {
+            // A path that starts with a value (`/${slug}/users`) says too
+            // little to be a route's.
+            if segments(&m.url)
+                .first()
+                .is_none_or(|s| crate::routing::is_placeholder(s))
+            {
+                continue;
+            }
             // A path without a host goes to the server of its own repo's
             // pages; a mount or prefix statement is routing, not a URL.
             let relative = !m.prefix_var && !m.url.contains("://");
             if (relative && !serving.contains(&ix.file(fi).repo))
                 || facts.route_mounts.iter().any(|x| x.line == m.line)
                 || facts.router_prefixes.iter().any(|x| x.line == m.line)
-                || !paths.iter().any(|p| paths_match(p, &m.url, m.prefix_var))
+                || !paths.iter().any(|p| paths_match(p, &m.url, false))
             {
                 continue;
             }
             let own = ix
                 .routes
                 .iter()
-                .any(|r| r.file == fi && !is_glob(r) && paths_match(&r.path, &m.url, m.prefix_var));
+                .any(|r| r.file == fi && !is_glob(r) && paths_match(&r.path, &m.url, false));
             if own {
                 continue;
             }
@@ -947,6 +1049,34 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     "the workspace spells its URL outside any request at {}: a link, form, redirect or URL handed out, which a browser or another service requests from outside the code; whether one does is not known",
                     Text::raw_list(&spelled, ", ")
                 ));
+            }
+            // A namespace of several routes none of which anything in the
+            // workspace requests (feedbin's `/v2` API for mobile apps, an
+            // MCP endpoint): its clients are outside the scanned repos.
+            // Not when the plan names the repos that should request it.
+            if m.callers.is_empty() && f.confidence != Confidence::Low {
+                let spaces: Vec<(String, Vec<&Route>)> = routes
+                    .iter()
+                    .filter_map(|r| namespace_routes(r, &ix.routes, repo_of))
+                    .collect();
+                let distinct = |sibs: &[&Route]| {
+                    sibs.iter()
+                        .map(|r| (r.verb.as_str(), r.path.as_str()))
+                        .collect::<BTreeSet<_>>()
+                        .len()
+                };
+                if spaces.len() == routes.len()
+                    && spaces
+                        .iter()
+                        .all(|(_, sibs)| distinct(sibs) >= 3 && !any_requested(ctx, sibs))
+                {
+                    let (ns, sibs) = &spaces[0];
+                    f.low_confidence(msg!(
+                        "nothing in the workspace requests any of the {} routes under {} either: their clients, if any, are outside the scanned repos (a mobile app, another service); if they should be in these repos, none is wired",
+                        Text::raw(distinct(sibs).to_string()),
+                        Text::raw(format!("/{ns}"))
+                    ));
+                }
             }
             // A Next.js route group for old URLs (`app/(redirects)/...`,
             // `app/(legacy)/...`): bookmarks and old links request them.
