@@ -5706,3 +5706,50 @@ fn a_namespace_nothing_requests_is_low_confidence() {
     let f = finding(&v, "route:GET /v2/tags");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// A member of a hook's result, destructured and called bare (outline's
+// `const { feed } = useSearchIndex(q); feed(docs)`), is a call of that
+// member, not of a module function `feed`: `UseSearchIndex#feed` was
+// `no-callers`, confidence high. A renamed member (`{ reset: clear }`) is the
+// member's call too.
+#[test]
+fn destructured_members_of_a_calls_result_are_its_members_calls() {
+    let ws = tree(&[
+        (
+            "web/src/useSearchIndex.ts",
+            "export interface UseSearchIndex {\n  feed: (docs: string[]) => void;\n  reset: () => void;\n}\n\nexport function useSearchIndex(q: string): UseSearchIndex {\n  return { feed: (docs) => {}, reset: () => {} };\n}\n",
+        ),
+        (
+            "web/src/Search.tsx",
+            "import { useSearchIndex } from \"./useSearchIndex\";\n\nexport function Search({ q, docs }: { q: string; docs: string[] }) {\n  const { feed, reset: clear } = useSearchIndex(q);\n  feed(docs);\n  clear();\n  return null;\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: UseSearchIndex#feed\n      - method: UseSearchIndex#reset\n",
+    );
+    let f = finding(&v, "method:UseSearchIndex#feed");
+    assert_eq!(strings(&f["callers_found"]), ["web/src/Search.tsx:5"], "{f:#}");
+    let f = finding(&v, "method:UseSearchIndex#reset");
+    assert_eq!(strings(&f["callers_found"]), ["web/src/Search.tsx:6"], "{f:#}");
+}
+
+// A function in an anonymous object literal inside a class's method
+// (outline's `new Plugin({ props: { decorations: (state) => ... } })` in
+// `CommentGutter#plugins`) is no member of the class: `CommentGutter.decorations`
+// was defined, and `no-callers` with confidence high.
+#[test]
+fn object_literal_functions_in_a_method_are_not_the_classs_members() {
+    let ws = tree(&[(
+        "web/src/CommentGutter.ts",
+        "import { Plugin } from \"prosemirror-state\";\n\nexport default class CommentGutter {\n  get plugins() {\n    return [\n      new Plugin({\n        props: {\n          decorations: (state: unknown) => null,\n        },\n      }),\n    ];\n  }\n\n  render() {\n    return null;\n  }\n}\n\nexport const api = {\n  decorate() {\n    return 1;\n  },\n};\n",
+    )]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: CommentGutter.decorations\n      - method: CommentGutter#render\n",
+    );
+    let f = finding(&v, "method:CommentGutter.decorations");
+    assert_eq!(f["exists"], false, "{f:#}");
+    let f = finding(&v, "method:CommentGutter#render");
+    assert_eq!(f["exists"], true, "{f:#}");
+}

@@ -231,6 +231,10 @@ struct V<'s> {
     /// last: a bare name bound there is that binding, not a module
     /// function.
     params: Vec<HashSet<String>>,
+    /// Locals destructured from a call's result (`const { feed } =
+    /// useSearchIndex(q)`): (local, member, the call's text, `params` depth
+    /// where bound). A bare call of one is a call of that member.
+    members: Vec<(String, String, String, usize)>,
     /// (offset, variable, class) for `const x = new C()` and `(x: C) =>`.
     typed: Vec<(u32, String, String)>,
     /// Identifier offsets already accounted for (call names, definitions,
@@ -439,6 +443,7 @@ impl<'s> V<'s> {
             param_members: Vec::new(),
             json_recv_at: Vec::new(),
             params: Vec::new(),
+            members: Vec::new(),
             typed: Vec::new(),
             consumed: HashSet::default(),
             callees: HashSet::default(),
@@ -560,7 +565,54 @@ impl<'s> V<'s> {
         {
             return;
         }
+        // `feed(docs)` after `const { feed } = useSearchIndex(q)`: the
+        // member `feed` of what the call returned.
+        if matches!(recv, RawRecv::Implicit)
+            && matches!(via, Via::Call | Via::Reference)
+            && let Some((_, member, text, _)) = self.members.iter().rev().find(|m| m.0 == name)
+        {
+            let (name, recv) = (member.clone(), RawRecv::Expr(text.clone()));
+            self.calls.push(RawCall { name, recv, via, pos });
+            return;
+        }
         self.calls.push(RawCall { name, recv, via, pos });
+    }
+
+    /// `const { a, b: c } = f(x)` (also awaited): `a` and `c` are members
+    /// `a` and `b` of `f(x)`'s result. Not `require(...)` (a module's
+    /// exports) nor a destructuring with a default or a rest.
+    fn bind_members(&mut self, p: &ObjectPattern, init: &Expression) {
+        let call = match init.get_inner_expression() {
+            Expression::AwaitExpression(a) => a.argument.get_inner_expression(),
+            e => e,
+        };
+        let Expression::CallExpression(c) = call else {
+            return;
+        };
+        if matches!(&c.callee, Expression::Identifier(i) if i.name == "require") {
+            return;
+        }
+        let text = truncate(self.text(c.span));
+        let depth = self.params.len();
+        for prop in &p.properties {
+            let (Some(member), BindingPattern::BindingIdentifier(local)) =
+                (prop.key.static_name(), &prop.value)
+            else {
+                continue;
+            };
+            self.members.push((
+                local.name.as_str().to_string(),
+                member.to_string(),
+                text.clone(),
+                depth,
+            ));
+        }
+    }
+
+    /// Forget the members bound in the function being left.
+    fn leave_members(&mut self) {
+        let depth = self.params.len();
+        self.members.retain(|m| m.3 <= depth);
     }
 
     /// Enter one AST level; false (and `too_deep`) past the bound.
@@ -865,6 +917,12 @@ impl<'s> V<'s> {
             let object_owner = ctx
                 .class_scope
                 .is_some_and(|i| self.object_scopes.contains(&table.entries[i].start));
+            // A method of an object literal inside a function of a class
+            // (`new Plugin({ props: { decorations() {} } })` in a method) is
+            // no member of that class: the object is anonymous.
+            if member && ctx.function.is_some() && !object_owner {
+                continue;
+            }
             let kind = if !member {
                 DefKind::Function
             } else if d.is_static || d.shape == DefShape::Pair || object_owner {
@@ -1390,6 +1448,7 @@ impl<'a> Visit<'a> for V<'_> {
         self.params.push(param_names(&it.params).into_iter().collect());
         walk::walk_function(self, it, flags);
         self.params.pop();
+        self.leave_members();
         self.payload.leave_function();
         self.http.leave_function();
     }
@@ -1404,6 +1463,7 @@ impl<'a> Visit<'a> for V<'_> {
         self.params.push(param_names(&it.params).into_iter().collect());
         walk::walk_arrow_function_expression(self, it);
         self.params.pop();
+        self.leave_members();
         self.payload.leave_function();
         self.http.leave_function();
     }
@@ -1461,6 +1521,7 @@ impl<'a> Visit<'a> for V<'_> {
             if let BindingPattern::ObjectPattern(p) = &it.id {
                 self.asyncs.destructure(p, init);
                 self.http.client_destructure(p, init);
+                self.bind_members(p, init);
             }
         }
         if let (BindingPattern::BindingIdentifier(id), Some(init)) = (&it.id, &it.init) {
