@@ -5753,3 +5753,32 @@ fn object_literal_functions_in_a_method_are_not_the_classs_members() {
     let f = finding(&v, "method:CommentGutter#render");
     assert_eq!(f["exists"], true, "{f:#}");
 }
+
+// `x.blank?` on a value seamscan cannot resolve is Active Support's
+// `Object#blank?`, not docuseal's `ImageUtils.blank?` (a module_function):
+// 26 such calls, in files that use `ImageUtils` otherwise, were listed as
+// its callers.
+#[test]
+fn ruby_object_methods_and_class_methods_need_a_receiver_that_can_hold_them() {
+    let ws = tree(&[
+        (
+            "app/lib/image_utils.rb",
+            "module ImageUtils\n  module_function\n\n  def load(data)\n    data\n  end\n\n  def blank?(image)\n    image.nil?\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/attachments_controller.rb",
+            "class AttachmentsController < ApplicationController\n  def create\n    return head(:unprocessable_entity) if ImageUtils.blank?(image)\n\n    head :ok\n  end\nend\n",
+        ),
+        (
+            "app/lib/fields.rb",
+            "class Fields\n  def skip?(field, text_fields, data)\n    return true if field['conditions'].blank?\n    return true if text_fields.blank?\n\n    ImageUtils.load(data)\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: ImageUtils.blank?\n");
+    let f = finding(&v, "method:ImageUtils.blank?");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/controllers/attachments_controller.rb:3"],
+        "{f:#}"
+    );
+}

@@ -1628,6 +1628,66 @@ fn value_const(k: &str) -> bool {
 
 /// The variable a receiver's text ends with: `family` for
 /// `Current.family`, `account` for `@account`, `entry` for `txn&.entry`.
+/// Methods every Ruby object has (`Object`, `Kernel` and Active Support's
+/// core extensions): `x.blank?` on a value seamscan cannot resolve is that
+/// method, not a workspace class's of the same name.
+const OBJECT_METHODS: [&str; 28] = [
+    "blank?",
+    "present?",
+    "presence",
+    "nil?",
+    "to_s",
+    "to_h",
+    "to_a",
+    "to_i",
+    "to_f",
+    "to_json",
+    "as_json",
+    "to_param",
+    "to_query",
+    "inspect",
+    "dup",
+    "clone",
+    "freeze",
+    "frozen?",
+    "tap",
+    "then",
+    "try",
+    "try!",
+    "in?",
+    "is_a?",
+    "kind_of?",
+    "respond_to?",
+    "instance_of?",
+    "hash",
+];
+
+/// Could a Ruby receiver that seamscan does not resolve (`Recv::Expr`) hold
+/// the point's owner? Not for a method every object has, unless the
+/// receiver is named after the owner (`report.to_s` for `Report#to_s`). For
+/// a class method (`ImageUtils.blank?`), only a variable can hold the
+/// class (`klass`, `@model`, `type.constantize`): an index
+/// (`field['conditions']`), a literal or a chain's result is a value.
+fn ruby_may_hold_owner(ctx: &Ctx, mn: &MethodName, recv: &str) -> bool {
+    let named = || {
+        mn.owner
+            .as_deref()
+            .is_some_and(|o| names_class_in(&ctx.ix.classes, &ctx.ix.resolution, receiver_var(recv), leaf(o)))
+    };
+    if OBJECT_METHODS.contains(&mn.name.as_str()) && !named() {
+        return false;
+    }
+    if mn.singleton {
+        let variable = recv
+            .trim_start_matches(['@', '$'])
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            && !recv.is_empty();
+        return variable || recv.ends_with("constantize") || recv.ends_with("class") || named();
+    }
+    true
+}
+
 pub(super) fn receiver_var(recv: &str) -> &str {
     recv.trim_end_matches("()")
         .rsplit(['.', ' ', '(', '['])
@@ -2564,9 +2624,11 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
                 }
             }
         }
-        Recv::Expr(_) => {
+        Recv::Expr(t) => {
             if c.via == Via::Symbol {
                 ("symbol", false)
+            } else if family(ctx, fi) == Some(Family::Ruby) && !ruby_may_hold_owner(ctx, mn, t) {
+                return None;
             } else {
                 ("name", !inside)
             }
