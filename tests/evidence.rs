@@ -5782,3 +5782,49 @@ fn ruby_object_methods_and_class_methods_need_a_receiver_that_can_hold_them() {
         "{f:#}"
     );
 }
+
+// A relative path built from a module constant (logto's `const
+// actionsApiPath = 'api/configs/actions'` and `${actionsApiPath}/${type}`
+// handed to SWR) spells the route's URL: its `no-callers` is low. A
+// request in a chain is located at its own line (`axios\n  .post(...)`),
+// not at the chain's first.
+#[test]
+fn relative_paths_from_constants_and_chained_requests() {
+    let ws = tree(&[
+        (
+            "app/package.json",
+            "{\"dependencies\": {\"koa\": \"2\", \"koa-router\": \"12\", \"axios\": \"1\"}}\n",
+        ),
+        (
+            "app/src/routes.ts",
+            "import Router from \"koa-router\";\n\nconst router = new Router();\nrouter.get(\"/configs/actions/:actionType\", async (ctx) => {\n  ctx.body = {};\n});\nrouter.post(\"/configs/actions\", async (ctx) => {\n  ctx.body = {};\n});\nexport default router;\n",
+        ),
+        (
+            "app/src/console/utils.ts",
+            "const actionsApiPath = \"configs/actions\";\n\nexport const actionPath = (type: string) =>\n  `${actionsApiPath}/${type}`;\n",
+        ),
+        (
+            "app/src/console/client.ts",
+            "import axios from \"axios\";\n\nexport function create() {\n  return axios\n    .post(\"/configs/actions\", {})\n    .then((r) => r.data);\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /configs/actions/:actionType\n      - route: POST /configs/actions\n",
+    );
+    let f = finding(&v, "route:GET /configs/actions/:actionType");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("app/src/console/utils.ts:4"),
+        "{f:#}"
+    );
+    let f = finding(&v, "route:POST /configs/actions");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/src/console/client.ts:5"],
+        "{f:#}"
+    );
+}

@@ -888,7 +888,8 @@ impl Http {
         if self.mentions.len() >= MAX_MENTIONS {
             return;
         }
-        if !t.quasis.iter().any(|q| urlish(q.value.raw.as_str())) {
+        // `${base}/${id}`: a base held in a constant may be a path.
+        if !t.quasis.iter().any(|q| q.value.raw.contains('/')) {
             return;
         }
         let mut parts = template_parts(t);
@@ -1061,10 +1062,20 @@ fn template_parts(t: &TemplateLiteral) -> Vec<Part> {
 /// At most this many URL mentions are kept per file.
 const MAX_MENTIONS: usize = 256;
 
-/// Could this text start or hold a URL path (`/s/`, `https://x/y`)?
+/// Could this text start or hold a URL path (`/s/`, `https://x/y`, a
+/// relative `api/configs/actions` that a client's base URL completes)?
 fn urlish(s: &str) -> bool {
     let b = s.as_bytes();
-    (b.len() > 1 && b[0] == b'/' && (b[1].is_ascii_alphanumeric() || b[1] == b':')) || s.contains("://")
+    let relative = || {
+        b.first().is_some_and(u8::is_ascii_lowercase)
+            && s.contains('/')
+            && !s.ends_with('/')
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'-' | b'_' | b':'))
+    };
+    (b.len() > 1 && b[0] == b'/' && (b[1].is_ascii_alphanumeric() || b[1] == b':'))
+        || s.contains("://")
+        || relative()
 }
 
 fn value_part(e: &Expression) -> Part {
@@ -1317,7 +1328,11 @@ impl Http {
     /// `axios({ method, url })`, `api.post(url, body)` on an instance,
     /// `ky.get`, `got.post`, `superagent.get`.
     pub fn client_call(&mut self, it: &CallExpression, ls: &[u32]) {
-        let at = line(ls, it.span.start);
+        // The request's own line in a chain (`api\n  .post(url)`).
+        let at = match &it.callee {
+            Expression::StaticMemberExpression(m) => line(ls, m.property.span.start),
+            _ => line(ls, it.span.start),
+        };
         // A request made with a known client may be a request helper's
         // own; any other call may reach one.
         match self.known_request(it) {
