@@ -88,6 +88,9 @@ pub struct Prefilter {
     /// counts (`class Owner`, `module Owner`).
     whole_word: Vec<bool>,
     ac: Option<Scanner>,
+    /// The interest's columns, for the cache's decoding (`None`: every
+    /// column).
+    columns: Option<crate::facts::compact::Columns>,
     /// The interest's names by (first byte, length) and (last byte,
     /// length): a name `close_names` to an identifier has a length within
     /// 2 of it and shares its first or last byte (see `is_name`).
@@ -432,6 +435,7 @@ impl Prefilter {
             }
         }
         Prefilter {
+            columns: (!interest.all).then(|| std::sync::Arc::new(interest.columns.clone())),
             by_first,
             by_last,
             id: PREFILTERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -641,7 +645,16 @@ struct StepTimes {
 /// `Full` facts are of every name and column, whatever the plan (see
 /// `select`); with or without a cache, the same function makes them, so
 /// the report cannot depend on the cache.
-fn cached_facts(lang: Lang, bytes: &[u8], mode: Mode, cache: Option<&Cache>, out: &mut Outcome) -> FileFacts {
+/// A hit keeps only the JSON keys of `columns` (when given), as `select`
+/// would.
+fn cached_facts(
+    lang: Lang,
+    bytes: &[u8],
+    mode: Mode,
+    cache: Option<&Cache>,
+    columns: Option<&crate::facts::compact::Columns>,
+    out: &mut Outcome,
+) -> FileFacts {
     let key = cache.map(|c| {
         let t = Instant::now();
         let h = cache::content_hash(bytes);
@@ -650,7 +663,7 @@ fn cached_facts(lang: Lang, bytes: &[u8], mode: Mode, cache: Option<&Cache>, out
     });
     if let Some((c, h)) = key {
         let t = Instant::now();
-        let hit = c.load(c.key(h, lang, mode));
+        let hit = c.load_selected(c.key(h, lang, mode), columns);
         out.timing.load += t.elapsed();
         if let Some(f) = hit {
             out.cache_hit = true;
@@ -837,7 +850,7 @@ fn process(
         // A Ruby class that names no plan method may still be where an
         // owner gets its ancestors (`class Product < BaseProduct`).
         if lang == Lang::Ruby && bytes.len() <= MAX_PARSE_BYTES && !is_binary(&bytes) {
-            out.facts.ancestry = cached_facts(lang, &bytes, Mode::Structure, cache, &mut out).ancestry;
+            out.facts.ancestry = cached_facts(lang, &bytes, Mode::Structure, cache, None, &mut out).ancestry;
         }
         return out;
     }
@@ -860,7 +873,7 @@ fn process(
     let config_defs = std::mem::take(&mut out.facts.config_defs);
     let module_config = out.facts.module_config.take();
     let queue_listens = std::mem::take(&mut out.facts.queue_listens);
-    let facts = cached_facts(lang, &bytes, Mode::Full, cache, &mut out);
+    let facts = cached_facts(lang, &bytes, Mode::Full, cache, pre.columns.as_ref(), &mut out);
     out.facts = select(facts, pre);
     out.facts.module_config = module_config;
     out.facts.config_defs = config_defs;
