@@ -139,8 +139,11 @@ struct PackedChunk {
 
 /// Patterns per packed searcher.
 const PACKED_PATTERNS: usize = 32;
-/// Packed searchers at most (each goes over every byte).
-const PACKED_CHUNKS: usize = 4;
+/// Packed searchers at most (each goes over every byte): six of 32
+/// patterns still cost fewer instructions than the DFA loop (callgrind,
+/// warm 50-point audit, 176 patterns: `mentions` 296M -> 286M; 52
+/// patterns, two searchers: 264M -> 109M).
+const PACKED_CHUNKS: usize = 6;
 /// Shorter patterns make Teddy's fingerprints (up to the first 4 bytes)
 /// match too often to beat the DFA.
 const PACKED_MIN_LEN: usize = 3;
