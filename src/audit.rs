@@ -1024,7 +1024,7 @@ mod tests {
         }
     }
 
-    /// A plan of up to 128 patterns of 3 bytes or more scans with the
+    /// A plan of up to 192 patterns of 3 bytes or more scans with the
     /// packed (SIMD) searchers, and finds every occurrence the NFA finds,
     /// overlapping ones (`settings` in `user_settings`, `USER_SETTINGS_URL`
     /// beside `SETTINGS`) and those of patterns in different chunks.
