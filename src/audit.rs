@@ -88,6 +88,9 @@ pub struct Prefilter {
     /// counts (`class Owner`, `module Owner`).
     whole_word: Vec<bool>,
     ac: Option<Scanner>,
+    /// The interest's columns, for the cache's decoding (`None`: every
+    /// column).
+    columns: Option<crate::facts::compact::Columns>,
     /// The interest's names by (first byte, length) and (last byte,
     /// length): a name `close_names` to an identifier has a length within
     /// 2 of it and shares its first or last byte (see `is_name`).
@@ -110,12 +113,101 @@ const DFA_PATTERN_BYTES: usize = 64 * 1024;
 /// overlapping search keeps its position in memory (~20 instructions a
 /// byte on the DFA, against ~7 here).
 enum Scanner {
+    Packed(Box<Packed>),
     Dfa(Box<aho_corasick::dfa::DFA>),
     Other(AhoCorasick),
 }
 
+/// Up to `PACKED_CHUNKS` x `PACKED_PATTERNS` patterns of at least
+/// `PACKED_MIN_LEN` bytes: the crate's SIMD searcher (Teddy, as ripgrep
+/// uses; up to 128 patterns each) finds the leftmost start of any of its
+/// patterns at or after a position, many bytes per instruction; every
+/// pattern of that searcher is then compared at that start, and the search
+/// goes on from the next byte, so overlapping occurrences are all found.
+/// See bench/README.md ("Fact cache") for the instruction counts.
+struct Packed {
+    chunks: Vec<PackedChunk>,
+    /// The patterns' bytes.
+    patterns: Vec<Vec<u8>>,
+}
+
+struct PackedChunk {
+    searcher: aho_corasick::packed::Searcher,
+    /// The chunk's patterns (numbers into `Packed::patterns`) by first byte.
+    by_first: Vec<Vec<u32>>,
+}
+
+/// Patterns per packed searcher.
+const PACKED_PATTERNS: usize = 32;
+/// Packed searchers at most (each goes over every byte): six of 32
+/// patterns still cost fewer instructions than the DFA loop (callgrind,
+/// warm 50-point audit, 176 patterns: `mentions` 296M -> 286M; 52
+/// patterns, two searchers: 264M -> 109M).
+const PACKED_CHUNKS: usize = 6;
+/// Shorter patterns make Teddy's fingerprints (up to the first 4 bytes)
+/// match too often to beat the DFA.
+const PACKED_MIN_LEN: usize = 3;
+
+impl Packed {
+    fn new(patterns: &[String]) -> Option<Packed> {
+        if patterns.is_empty()
+            || patterns.len() > PACKED_PATTERNS * PACKED_CHUNKS
+            || patterns.iter().any(|p| p.len() < PACKED_MIN_LEN)
+        {
+            return None;
+        }
+        let n = patterns.len().div_ceil(PACKED_PATTERNS);
+        let per = patterns.len().div_ceil(n);
+        let mut chunks = Vec::with_capacity(n);
+        for (c, group) in patterns.chunks(per).enumerate() {
+            let mut config = aho_corasick::packed::Config::new();
+            config
+                .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                .heuristic_pattern_limits(false);
+            let searcher = config.builder().extend(group).build()?;
+            let mut by_first = vec![Vec::new(); 256];
+            for (i, p) in group.iter().enumerate() {
+                by_first[p.as_bytes()[0] as usize].push((c * per + i) as u32);
+            }
+            chunks.push(PackedChunk { searcher, by_first });
+        }
+        Some(Packed {
+            chunks,
+            patterns: patterns.iter().map(|p| p.as_bytes().to_vec()).collect(),
+        })
+    }
+
+    /// Every occurrence (see `Scanner::overlapping`): chunk by chunk, each
+    /// chunk's by start.
+    fn overlapping(&self, bytes: &[u8], mut each: impl FnMut(usize, usize, usize)) {
+        for chunk in &self.chunks {
+            let mut at = 0;
+            while at < bytes.len() {
+                let Some(m) = chunk
+                    .searcher
+                    .find_in(bytes, aho_corasick::Span::from(at..bytes.len()))
+                else {
+                    break;
+                };
+                let start = m.start();
+                let rest = &bytes[start..];
+                for p in &chunk.by_first[rest[0] as usize] {
+                    let pat = &self.patterns[*p as usize];
+                    if rest.starts_with(pat) {
+                        each(*p as usize, start, start + pat.len());
+                    }
+                }
+                at = start + 1;
+            }
+        }
+    }
+}
+
 impl Scanner {
     fn new(patterns: &[String]) -> Scanner {
+        if let Some(packed) = Packed::new(patterns) {
+            return Scanner::Packed(Box::new(packed));
+        }
         let bytes: usize = patterns.iter().map(String::len).sum();
         if bytes <= DFA_PATTERN_BYTES
             && let Ok(dfa) = aho_corasick::dfa::DFA::builder().prefilter(false).build(patterns)
@@ -126,11 +218,13 @@ impl Scanner {
     }
 
     /// Every occurrence of every pattern in `bytes`, overlapping ones too,
-    /// as (pattern, start, end), in the order of `find_overlapping_iter`
-    /// (by end, then by pattern within the automaton's state).
+    /// as (pattern, start, end); each pattern's in the order they occur
+    /// (the scanners order different patterns' differently: by start, or
+    /// by end as `find_overlapping_iter`).
     fn overlapping(&self, bytes: &[u8], mut each: impl FnMut(usize, usize, usize)) {
         use aho_corasick::automaton::Automaton;
         match self {
+            Scanner::Packed(p) => p.overlapping(bytes, each),
             Scanner::Dfa(dfa) => {
                 for (sid, end) in dfa_match_states(dfa, bytes) {
                     for i in 0..dfa.match_len(sid) {
@@ -344,6 +438,7 @@ impl Prefilter {
             }
         }
         Prefilter {
+            columns: (!interest.all).then(|| std::sync::Arc::new(interest.columns.clone())),
             by_first,
             by_last,
             id: PREFILTERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -553,7 +648,16 @@ struct StepTimes {
 /// `Full` facts are of every name and column, whatever the plan (see
 /// `select`); with or without a cache, the same function makes them, so
 /// the report cannot depend on the cache.
-fn cached_facts(lang: Lang, bytes: &[u8], mode: Mode, cache: Option<&Cache>, out: &mut Outcome) -> FileFacts {
+/// A hit keeps only the JSON keys of `columns` (when given), as `select`
+/// would.
+fn cached_facts(
+    lang: Lang,
+    bytes: &[u8],
+    mode: Mode,
+    cache: Option<&Cache>,
+    columns: Option<&crate::facts::compact::Columns>,
+    out: &mut Outcome,
+) -> FileFacts {
     let key = cache.map(|c| {
         let t = Instant::now();
         let h = cache::content_hash(bytes);
@@ -562,7 +666,7 @@ fn cached_facts(lang: Lang, bytes: &[u8], mode: Mode, cache: Option<&Cache>, out
     });
     if let Some((c, h)) = key {
         let t = Instant::now();
-        let hit = c.load(c.key(h, lang, mode));
+        let hit = c.load_selected(c.key(h, lang, mode), columns);
         out.timing.load += t.elapsed();
         if let Some(f) = hit {
             out.cache_hit = true;
@@ -749,7 +853,7 @@ fn process(
         // A Ruby class that names no plan method may still be where an
         // owner gets its ancestors (`class Product < BaseProduct`).
         if lang == Lang::Ruby && bytes.len() <= MAX_PARSE_BYTES && !is_binary(&bytes) {
-            out.facts.ancestry = cached_facts(lang, &bytes, Mode::Structure, cache, &mut out).ancestry;
+            out.facts.ancestry = cached_facts(lang, &bytes, Mode::Structure, cache, None, &mut out).ancestry;
         }
         return out;
     }
@@ -772,7 +876,7 @@ fn process(
     let config_defs = std::mem::take(&mut out.facts.config_defs);
     let module_config = out.facts.module_config.take();
     let queue_listens = std::mem::take(&mut out.facts.queue_listens);
-    let facts = cached_facts(lang, &bytes, Mode::Full, cache, &mut out);
+    let facts = cached_facts(lang, &bytes, Mode::Full, cache, pre.columns.as_ref(), &mut out);
     out.facts = select(facts, pre);
     out.facts.module_config = module_config;
     out.facts.config_defs = config_defs;
@@ -916,6 +1020,46 @@ mod tests {
         let (seen, _) = pre.mentions(text);
         let names: Vec<&str> = seen.iter().map(|i| pre.patterns[*i as usize].as_str()).collect();
         for n in ["class Owner7", "update_total_7", "USER_SETTINGS_URL", "settings"] {
+            assert!(names.contains(&n), "{n} in {names:?}");
+        }
+    }
+
+    /// A plan of up to 192 patterns of 3 bytes or more scans with the
+    /// packed (SIMD) searchers, and finds every occurrence the NFA finds,
+    /// overlapping ones (`settings` in `user_settings`, `USER_SETTINGS_URL`
+    /// beside `SETTINGS`) and those of patterns in different chunks.
+    #[test]
+    fn prefilter_of_a_small_plan_is_packed() {
+        let mut yaml = String::from("version: 1\nphases:\n  - name: P\n    points:\n");
+        for i in 0..12 {
+            yaml.push_str(&format!("      - method: Owner{i}#update_total_{i}\n"));
+        }
+        yaml.push_str("      - jsonb: settings\n      - env: USER_SETTINGS_URL\n      - env: SETTINGS\n");
+        let plan = crate::plan::parse("p.yaml", &yaml).unwrap();
+        let pre = Prefilter::new(&plan);
+        assert!(pre.patterns.len() > PACKED_PATTERNS, "{}", pre.patterns.len());
+        let ac = pre.ac.as_ref().unwrap();
+        assert!(matches!(ac, Scanner::Packed(p) if p.chunks.len() > 1));
+        let nfa = Scanner::Other(AhoCorasick::new(&pre.patterns).unwrap());
+        let text = b"class Owner7\n  def update_total_7; USER_SETTINGS_URL; user_settings; end\nend\nclass Owner11 < Owner1; update_total_11 update_total_1\n";
+        let by = |a: &Scanner| -> Vec<(usize, usize, usize)> {
+            let mut v = Vec::new();
+            a.overlapping(&text[..], |p, start, end| v.push((p, start, end)));
+            v.sort_unstable();
+            v
+        };
+        assert!(by(&nfa).len() >= 10, "{:?}", by(&nfa));
+        assert_eq!(by(ac), by(&nfa));
+        let (seen, _) = pre.mentions(text);
+        let names: Vec<&str> = seen.iter().map(|i| pre.patterns[*i as usize].as_str()).collect();
+        for n in [
+            "class Owner7",
+            "class Owner11",
+            "update_total_7",
+            "USER_SETTINGS_URL",
+            "SETTINGS",
+            "settings",
+        ] {
             assert!(names.contains(&n), "{n} in {names:?}");
         }
     }

@@ -21,7 +21,7 @@
 //! checkouts (a pack is the unit: its entries need its strings). This
 //! module never writes anywhere but under the cache directory.
 
-use crate::facts::compact::{Interner, SharedStrings};
+use crate::facts::compact::{Columns, Interner, SharedStrings};
 use crate::facts::{FileFacts, Lang};
 use rustc_hash::FxHashMap as HashMap;
 
@@ -451,7 +451,12 @@ fn encode(key: Key, facts: &FileFacts, strings: &Arc<Interner>) -> std::io::Resu
 
 /// The facts of an entry read under `key` from a pack with these shared
 /// strings; `None` if it is not a valid entry of this key and fingerprint.
-fn decode(key: Key, bytes: &[u8], strings: &Arc<SharedStrings>) -> Option<FileFacts> {
+fn decode(
+    key: Key,
+    bytes: &[u8],
+    strings: &Arc<SharedStrings>,
+    columns: Option<&Columns>,
+) -> Option<FileFacts> {
     let header = bytes.get(..HEADER)?;
     let len = u32::from_le_bytes(header[0..4].try_into().ok()?);
     let sum = u64::from_le_bytes(header[4..12].try_into().ok()?);
@@ -466,7 +471,7 @@ fn decode(key: Key, bytes: &[u8], strings: &Arc<SharedStrings>) -> Option<FileFa
     if raw.len() != len as usize {
         return None;
     }
-    crate::facts::compact::decode_with(strings, || postcard::from_bytes(&raw)).ok()
+    crate::facts::compact::decode_with(strings, columns, || postcard::from_bytes(&raw)).ok()
 }
 
 impl Cache {
@@ -556,6 +561,12 @@ impl Cache {
     /// The facts stored under `key`, or `None` (absent, unreadable, or not a
     /// valid entry of this key and fingerprint).
     pub fn load(&self, key: Key) -> Option<FileFacts> {
+        self.load_selected(key, None)
+    }
+
+    /// `load`, keeping only the JSON keys of `columns` (when given): the
+    /// facts' other JSON keys are not decoded.
+    pub fn load_selected(&self, key: Key, columns: Option<&Columns>) -> Option<FileFacts> {
         for (pack, off, n) in self.index.get(&key.0)? {
             let p = &self.packs[*pack as usize];
             let Some(strings) = p.strings() else { continue };
@@ -563,7 +574,7 @@ impl Cache {
             if p.file.read_exact_at(&mut bytes, *off).is_err() {
                 continue;
             }
-            if let Some(f) = decode(key, &bytes, strings) {
+            if let Some(f) = decode(key, &bytes, strings, columns) {
                 p.used.store(true, Ordering::Relaxed);
                 return Some(f);
             }
@@ -665,7 +676,7 @@ impl Cache {
                 let mut b = vec![0u8; *n as usize];
                 if let Some(shared) = p.strings()
                     && p.file.read_exact_at(&mut b, *off).is_ok()
-                    && let Some(facts) = decode(Key(*key), &b, shared)
+                    && let Some(facts) = decode(Key(*key), &b, shared, None)
                 {
                     bytes.push((*key, encode(Key(*key), &facts, &strings)?));
                     break;
@@ -833,6 +844,48 @@ mod tests {
         assert_eq!(packs(&c).len(), 1, "one pack per run");
     }
 
+    /// `load_selected` decodes only the JSON keys of the given columns
+    /// (lines of the dropped rows still count for the kept ones), as the
+    /// audit's `select` keeps them; `load` and `None` keep every key.
+    #[test]
+    fn load_selected_keeps_the_columns_keys() {
+        use crate::facts::{JsonKey, KeyOp};
+        let d = tempfile::tempdir().unwrap();
+        let c = Cache::open(d.path(), DEFAULT_LIMIT).unwrap();
+        let k = key(&c, 1);
+        let mut f = facts(1);
+        let json = |column: &str, key: &str, line: u32| JsonKey {
+            column: column.into(),
+            key: key.into(),
+            op: KeyOp::Read,
+            line,
+            recv: Some("@order".into()),
+            recv_class: None,
+        };
+        f.json_keys = vec![
+            json("settings", "theme", 3),
+            json("metadata", "plan", 9),
+            json("settings", "locale", 12),
+            json("data", "plan", 40),
+        ];
+        c.store(k, &f).unwrap();
+        c.finish().unwrap();
+        let c = Cache::open(d.path(), DEFAULT_LIMIT).unwrap();
+        let cols: Columns = Arc::new(["metadata".to_string(), "data".to_string()].into());
+        let got = c.load_selected(k, Some(&cols)).unwrap();
+        assert_eq!(
+            got.json_keys,
+            vec![json("metadata", "plan", 9), json("data", "plan", 40)]
+        );
+        let mut rest = got.clone();
+        rest.json_keys = f.json_keys.clone();
+        assert_eq!(rest, f, "only the JSON keys differ");
+        assert_eq!(c.load_selected(k, None), Some(f.clone()));
+        assert_eq!(c.load(k), Some(f));
+        let none: Columns = Arc::default();
+        assert!(c.load_selected(k, Some(&none)).unwrap().json_keys.is_empty());
+    }
+
     #[test]
     fn corrupt_truncated_and_foreign_packs_are_misses() {
         let d = tempfile::tempdir().unwrap();
@@ -882,14 +935,14 @@ mod tests {
         let entry = &good[off as usize..(off + n) as usize];
         let c = reopen();
         let strings = c.packs[0].strings().unwrap().clone();
-        assert!(decode(Key(k), entry, &strings).is_some());
+        assert!(decode(Key(k), entry, &strings, None).is_some());
         let other = if Key(k) == key(&c, 0) {
             key(&c, 1)
         } else {
             key(&c, 0)
         };
-        assert_eq!(decode(other, entry, &strings), None);
-        assert_eq!(decode(key(&c, 7), entry, &strings), None);
+        assert_eq!(decode(other, entry, &strings, None), None);
+        assert_eq!(decode(key(&c, 7), entry, &strings, None), None);
         // A flipped byte in the pack's shared strings: the pack is ignored
         // (the index's checksum covers them).
         for at in [

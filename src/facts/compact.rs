@@ -94,8 +94,12 @@ impl Interner {
 /// each table holds its own strings.
 enum Shared {
     Encode(std::sync::Arc<Interner>),
-    Decode(std::sync::Arc<SharedStrings>),
+    Decode(std::sync::Arc<SharedStrings>, Option<Columns>),
 }
+
+/// The JSON columns whose keys a decoding keeps (`decode_with`): a plan's
+/// (`Interest::columns`), shared by the threads that decode.
+pub type Columns = std::sync::Arc<std::collections::BTreeSet<String>>;
 
 thread_local! {
     static SHARED: std::cell::RefCell<Option<Shared>> = const { std::cell::RefCell::new(None) };
@@ -123,9 +127,16 @@ pub fn encode_with<R>(interner: &std::sync::Arc<Interner>, f: impl FnOnce() -> R
 }
 
 /// Run `f` (which deserializes facts encoded under `encode_with`) with the
-/// tables' numbers read from `strings`.
-pub fn decode_with<R>(strings: &std::sync::Arc<SharedStrings>, f: impl FnOnce() -> R) -> R {
-    with_shared(Shared::Decode(strings.clone()), f)
+/// tables' numbers read from `strings`; with `columns`, only the JSON keys
+/// of those columns are decoded (the others are dropped unread: the audit's
+/// `select` would drop them, and a warm audit of a plan with a column or
+/// none spent a tenth of its decoding on them).
+pub fn decode_with<R>(
+    strings: &std::sync::Arc<SharedStrings>,
+    columns: Option<&Columns>,
+    f: impl FnOnce() -> R,
+) -> R {
+    with_shared(Shared::Decode(strings.clone(), columns.cloned()), f)
 }
 
 fn encoding_interner() -> Option<std::sync::Arc<Interner>> {
@@ -137,7 +148,14 @@ fn encoding_interner() -> Option<std::sync::Arc<Interner>> {
 
 fn decoding_strings() -> Option<std::sync::Arc<SharedStrings>> {
     SHARED.with(|s| match &*s.borrow() {
-        Some(Shared::Decode(t)) => Some(t.clone()),
+        Some(Shared::Decode(t, _)) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+fn decoding_columns() -> Option<Columns> {
+    SHARED.with(|s| match &*s.borrow() {
+        Some(Shared::Decode(_, c)) => c.clone(),
         _ => None,
     })
 }
@@ -503,21 +521,36 @@ pub(super) mod json_keys {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<JsonKey>, D::Error> {
         let p: Packed<'de, JsonKeyRow> = Packed::deserialize(d)?;
         let shared = decoding_strings();
+        let columns = decoding_columns();
         let t = &p.strings.resolve(shared.as_deref())?;
         let mut lines = Lines::default();
-        p.rows
-            .into_iter()
-            .map(|(column, key, op, line, recv, recv_class)| {
-                Ok(JsonKey {
-                    column: get(t, column)?,
-                    key: get(t, key)?,
-                    op,
-                    line: lines.line(line)?,
-                    recv: get_opt(t, recv)?,
-                    recv_class: get_opt(t, recv_class)?,
-                })
-            })
-            .collect()
+        let mut out = Vec::new();
+        for (column, key, op, line, recv, recv_class) in p.rows {
+            // Every row's line (they are differences) and numbers are
+            // read, kept or not.
+            let line = lines.line(line)?;
+            let name = *t
+                .get(column as usize)
+                .ok_or_else(|| D::Error::custom("string index out of range"))?;
+            if let Some(keep) = &columns
+                && !keep.contains(name)
+            {
+                let n = t.len() as u32 + 1;
+                if key as usize >= t.len() || recv >= n || recv_class >= n {
+                    return Err(D::Error::custom("string index out of range"));
+                }
+                continue;
+            }
+            out.push(JsonKey {
+                column: name.to_string(),
+                key: get(t, key)?,
+                op,
+                line,
+                recv: get_opt(t, recv)?,
+                recv_class: get_opt(t, recv_class)?,
+            });
+        }
+        Ok(out)
     }
 }
 
@@ -655,14 +688,14 @@ mod tests {
             assert_eq!(count(&table, s), 1, "{s}: once in the shared strings");
         }
         let shared = Arc::new(SharedStrings::from_bytes(&table).unwrap());
-        let dec = |e: &[u8]| decode_with(&shared, || postcard::from_bytes::<FileFacts>(e));
+        let dec = |e: &[u8]| decode_with(&shared, None, || postcard::from_bytes::<FileFacts>(e));
         assert_eq!(dec(&ea).unwrap(), a);
         assert_eq!(dec(&eb).unwrap(), b);
         // Without the pack's strings, or with too few: an error.
         assert!(postcard::from_bytes::<FileFacts>(&ea).is_err());
         let short =
             Arc::new(SharedStrings::from_bytes(&postcard::to_stdvec(&vec!["render"]).unwrap()).unwrap());
-        assert!(decode_with(&short, || postcard::from_bytes::<FileFacts>(&eb)).is_err());
+        assert!(decode_with(&short, None, || postcard::from_bytes::<FileFacts>(&eb)).is_err());
         assert!(SharedStrings::from_bytes(&[5, b'a']).is_none());
         // Outside `encode_with`, a table holds its own strings again.
         assert_eq!(count(&postcard::to_stdvec(&a).unwrap(), "@order.customer"), 1);

@@ -5,15 +5,23 @@
 //! symlinks not followed) with the same number of threads, reads every
 //! source file and only parses it, exactly as an audit does
 //! (`seamscan::lang::parse_only`): Ruby for `.rb`/`.rake` (and the other Ruby
-//! names seamscan knows) with Prism, TypeScript for `.ts`, TSX for
-//! `.tsx`/`.js`/`.jsx`/`.mjs`/`.cjs` with tree-sitter, and ERB through the
+//! names seamscan knows) with Prism, TypeScript for `.ts` and TSX for
+//! `.tsx`/`.js`/`.jsx`/`.mjs`/`.cjs` with oxc, ERB through tree-sitter's
 //! embedded-template grammar with its Ruby handed to Prism as one blanked
-//! buffer (`--no-erb` leaves ERB out, `--ruby-only` parses only Ruby
-//! files). No facts: whatever an audit costs above this is seamscan's own
-//! work.
+//! buffer, HAML and Slim as the Ruby seamscan makes of them, with Prism
+//! (`--no-erb` leaves ERB out, `--ruby-only` parses only Ruby files). No
+//! facts: whatever an audit costs above this is seamscan's own work.
+//!
+//! `--tree-sitter` parses the same files with tree-sitter instead (issue
+//! 19 defines the index target against "parsing every file once with
+//! tree-sitter"): Ruby with tree-sitter-ruby, TypeScript and TSX with
+//! tree-sitter-typescript's grammars, ERB with embedded-template and then
+//! its code nodes as one tree-sitter-ruby tree (included ranges), HAML and
+//! Slim as the Ruby seamscan makes of them. These grammars are the bench
+//! crate's own dependencies; seamscan itself does not parse with them.
 //!
 //! ```sh
-//! parse-floor [--jobs N] [--no-erb] [--ruby-only] WORKSPACE
+//! parse-floor [--jobs N] [--no-erb] [--ruby-only] [--tree-sitter] WORKSPACE
 //! ```
 
 use clap::Parser as _;
@@ -40,6 +48,10 @@ struct Args {
     /// Parse only Ruby source files (`.rb`, `.rake`, ...).
     #[arg(long)]
     ruby_only: bool,
+    /// Parse with tree-sitter's Ruby and TypeScript grammars instead of
+    /// seamscan's parsers (Prism, oxc).
+    #[arg(long)]
+    tree_sitter: bool,
     workspace: PathBuf,
 }
 
@@ -73,6 +85,7 @@ fn main() {
     let totals = Totals::default();
     let no_erb = args.no_erb;
     let ruby_only = args.ruby_only;
+    let tree_sitter = args.tree_sitter;
     let walker = ignore::WalkBuilder::new(&args.workspace)
         .hidden(false)
         .parents(false)
@@ -119,8 +132,12 @@ fn main() {
                 totals.skipped.fetch_add(1, Ordering::Relaxed);
                 return ignore::WalkState::Continue;
             }
-            let parsed = parse_only(lang, &bytes);
-            let (nodes, err) = (parsed.nodes, parsed.error);
+            let (nodes, err) = if tree_sitter {
+                TS.with(|p| p.borrow_mut().parse(lang, &bytes))
+            } else {
+                let parsed = parse_only(lang, &bytes);
+                (parsed.nodes, parsed.error)
+            };
             totals.files.fetch_add(1, Ordering::Relaxed);
             totals.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
             totals.nodes.fetch_add(nodes, Ordering::Relaxed);
@@ -137,4 +154,72 @@ fn main() {
         totals.skipped.load(Ordering::Relaxed),
         start.elapsed().as_millis()
     );
+}
+
+thread_local! {
+    static TS: std::cell::RefCell<TreeSitter> = std::cell::RefCell::new(TreeSitter::new());
+}
+
+/// One thread's tree-sitter parsers (`--tree-sitter`).
+struct TreeSitter {
+    ruby: tree_sitter::Parser,
+    typescript: tree_sitter::Parser,
+    tsx: tree_sitter::Parser,
+    erb: tree_sitter::Parser,
+}
+
+impl TreeSitter {
+    fn new() -> TreeSitter {
+        let parser = |l: tree_sitter_language::LanguageFn| {
+            let mut p = tree_sitter::Parser::new();
+            p.set_language(&l.into()).expect("grammar of a compatible ABI");
+            p
+        };
+        TreeSitter {
+            ruby: parser(tree_sitter_ruby::LANGUAGE),
+            typescript: parser(tree_sitter_typescript::LANGUAGE_TYPESCRIPT),
+            tsx: parser(tree_sitter_typescript::LANGUAGE_TSX),
+            erb: parser(tree_sitter_embedded_template::LANGUAGE),
+        }
+    }
+
+    /// Parse `src` as `lang`: (nodes, had syntax errors).
+    fn parse(&mut self, lang: Lang, src: &[u8]) -> (u64, bool) {
+        let count = |t: Option<tree_sitter::Tree>| match t {
+            Some(t) => (t.root_node().descendant_count() as u64, t.root_node().has_error()),
+            None => (0, true),
+        };
+        match lang {
+            Lang::Ruby => count(self.ruby.parse(src, None)),
+            Lang::TypeScript => count(self.typescript.parse(src, None)),
+            Lang::Tsx => count(self.tsx.parse(src, None)),
+            Lang::Haml => count(self.ruby.parse(seamscan::lang::template::haml_ruby(src), None)),
+            Lang::Slim => count(self.ruby.parse(seamscan::lang::template::slim_ruby(src), None)),
+            Lang::Erb => {
+                let Some(tree) = self.erb.parse(src, None) else {
+                    return (0, true);
+                };
+                let root = tree.root_node();
+                let mut ranges = Vec::new();
+                let mut cursor = root.walk();
+                for node in root.children(&mut cursor) {
+                    let mut inner = node.walk();
+                    ranges.extend(
+                        node.children(&mut inner)
+                            .filter(|c| c.kind() == "code")
+                            .map(|c| c.range()),
+                    );
+                }
+                let (mut nodes, mut err) = (root.descendant_count() as u64, root.has_error());
+                if !ranges.is_empty() && self.ruby.set_included_ranges(&ranges).is_ok() {
+                    let (n, e) = count(self.ruby.parse(src, None));
+                    nodes += n;
+                    err |= e;
+                    let _ = self.ruby.set_included_ranges(&[]);
+                }
+                (nodes, err)
+            }
+            Lang::Vue | Lang::Svelte => (0, false),
+        }
+    }
 }
