@@ -5828,3 +5828,42 @@ fn relative_paths_from_constants_and_chained_requests() {
         "{f:#}"
     );
 }
+
+// A receiver named after a class that includes the point's concern holds
+// an heir of it (maybe's `Security.online.find_each do |security|
+// security.import_provider_prices(...)` for `Security::Provided`, which
+// `Security` includes): a caller, though the file never spells the concern
+// and another class defines a method of the name. It was `no-callers`,
+// confidence high.
+#[test]
+fn receivers_named_after_a_concerns_includer_call_it() {
+    let ws = tree(&[
+        (
+            "app/app/models/security/provided.rb",
+            "module Security::Provided\n  extend ActiveSupport::Concern\n\n  def import_provider_prices(start_date:)\n    Security::Price::Importer.new(security: self).import_provider_prices\n  end\nend\n",
+        ),
+        (
+            "app/app/models/security.rb",
+            "class Security < ApplicationRecord\n  include Provided\nend\n",
+        ),
+        (
+            "app/app/models/security/price/importer.rb",
+            "class Security::Price::Importer\n  def initialize(security:)\n    @security = security\n  end\n\n  def import_provider_prices\n    1\n  end\nend\n",
+        ),
+        (
+            "app/app/models/market_data_importer.rb",
+            "class MarketDataImporter\n  def import_all(security)\n    security.import_provider_prices(start_date: 1)\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: Security::Provided#import_provider_prices\n",
+    );
+    let f = finding(&v, "method:Security::Provided#import_provider_prices");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/models/market_data_importer.rb:3"],
+        "{f:#}"
+    );
+    assert!(codes(f).is_empty(), "{f:#}");
+}

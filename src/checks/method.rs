@@ -974,6 +974,8 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     Recv::Expr(text) => {
                         !matches!(c.strength, "name" | "symbol")
                             || names_class_in(&ix.classes, &ix.resolution, receiver_var(text), leaf(owner))
+                            || (family(ctx, c.file) == Some(Family::Ruby)
+                                && receiver_names_heir(ctx, &di, text, ix.file(c.file).repo))
                     }
                     // `list.map(&:author)` outside the owner: a symbol.
                     Recv::Implicit => c.strength != "symbol" || di.inside(c.call.owner.as_deref()),
@@ -1628,6 +1630,27 @@ fn value_const(k: &str) -> bool {
 
 /// The variable a receiver's text ends with: `family` for
 /// `Current.family`, `account` for `@account`, `entry` for `txn&.entry`.
+/// Is a Ruby receiver a variable named after a class of `repo` that
+/// includes or inherits the point's owner (`security` for the concern
+/// `Security::Provided` that `Security` includes)?
+fn receiver_names_heir(ctx: &Ctx, di: &DefIndex, recv: &str, repo: u32) -> bool {
+    let var = receiver_var(recv);
+    if !var.starts_with(|ch: char| ch.is_ascii_lowercase()) {
+        return false;
+    }
+    let class = crate::inflect::camelize(var);
+    ctx.ix.classes.owners_named(&class).into_iter().any(|k| {
+        di.descends(&k)
+            && !di.ancestors.contains(&k)
+            && ctx
+                .ix
+                .classes
+                .declared_at(&k)
+                .iter()
+                .any(|l| ctx.ix.file(l.file).repo == repo)
+    })
+}
+
 /// Methods every Ruby object has (`Object`, `Kernel` and Active Support's
 /// core extensions): `x.blank?` on a value seamscan cannot resolve is that
 /// method, not a workspace class's of the same name.
@@ -2715,7 +2738,12 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         }
         // A Ruby receiver variable named after a class of the workspace
         // unrelated to the owner holds that class (`entry.data` for
-        // `IframeEmbed::Instagram#data`, `data` being `Entry`'s column).
+        // `IframeEmbed::Instagram#data`, `data` being `Entry`'s column);
+        // one named after a class that includes or inherits the owner
+        // holds an heir (`security.import_provider_prices` for the concern
+        // `Security::Provided` of `Security`), whether or not the file
+        // spells the owner.
+        let mut names_heir = false;
         if let Recv::Expr(text) = &c.recv
             && family(ctx, fi) == Some(Family::Ruby)
         {
@@ -2744,8 +2772,9 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
             {
                 return None;
             }
+            names_heir = receiver_names_heir(ctx, di, text, repo);
         }
-        if !inside && !same_file_def && !di.mentions_owner(ix, fi) {
+        if !inside && !same_file_def && !names_heir && !di.mentions_owner(ix, fi) {
             return None;
         }
     }
