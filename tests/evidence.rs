@@ -5581,3 +5581,151 @@ fn bare_column_models_keep_to_their_repo() {
     assert_eq!(keys, ["phone"], "{f:#}");
     assert!(codes(f).is_empty(), "{f:#}");
 }
+
+// A Ruby receiver named after a class that includes a concern holds the
+// concern's method, though the calling file never spells the concern
+// (rubygems.org: `user.issue_password_reset!` in a mailer, for
+// `PasswordResettable#issue_password_reset!` that `User` includes, was
+// `no-callers` at confidence high).
+#[test]
+fn receiver_named_after_an_includer_calls_the_concerns_method() {
+    let ws = tree(&[
+        (
+            "app/app/models/concerns/resettable.rb",
+            "module Resettable\n  extend ActiveSupport::Concern\n\n  def issue_reset!\n    SecureRandom.hex\n  end\nend\n",
+        ),
+        (
+            "app/app/models/member.rb",
+            "class Member < ApplicationRecord\n  include Resettable\nend\n",
+        ),
+        (
+            "app/app/mailers/reset_mailer.rb",
+            "class ResetMailer < ApplicationMailer\n  def reset(member)\n    @token = member.issue_reset!\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Resettable#issue_reset!\n");
+    let f = finding(&v, "method:Resettable#issue_reset!");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/mailers/reset_mailer.rb:3"],
+        "{f:#}"
+    );
+    assert!(codes(f).is_empty(), "{f:#}");
+}
+
+// Vars the operating system gives every process (`PATH` read in any
+// language) and Vitest's `VITEST` (read in TypeScript) need no config:
+// `config-not-wired` has confidence low and says who sets them (lobsters'
+// dbconsole initializer prepending to `PATH`, hoppscotch's
+// `process.env.VITEST === "true"`). A var of the app stays high.
+#[test]
+fn os_and_vitest_set_vars_are_low_confidence() {
+    let ws = tree(&[
+        (
+            "app/config/initializers/console.rb",
+            "ENV[\"PATH\"] = \"/app/bin:#{ENV[\"PATH\"]}\"\nENV[\"APP_SECRET\"]\n",
+        ),
+        (
+            "web/src/cage.ts",
+            "export const inTest = process.env.VITEST === \"true\";\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: PATH\n      - env: VITEST\n      - env: APP_SECRET\n",
+    );
+    for id in ["env:PATH", "env:VITEST"] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        assert!(f["notes"].as_str().unwrap().contains("is set by"), "{f:#}");
+    }
+    let f = finding(&v, "env:APP_SECRET");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// A Ruby operator method (`<=>`) is called by its operator and by the core
+// library (`sort`, `Comparable`), never by name: `no-callers` on it has
+// confidence low and says so (rubygems.org's
+// `CompactIndex::GemVersionMethods#<=>` was high).
+#[test]
+fn ruby_operator_methods_are_framework_hooks() {
+    let ws = tree(&[(
+        "app/lib/version_row.rb",
+        "class VersionRow\n  def <=>(other)\n    number <=> other.number\n  end\n\n  def unused_helper\n  end\nend\n",
+    )]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: \"VersionRow#<=>\"\n      - method: VersionRow#unused_helper\n",
+    );
+    let f = finding(&v, "method:VersionRow#<=>");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(f["notes"].as_str().unwrap().contains("sort"), "{f:#}");
+    let f = finding(&v, "method:VersionRow#unused_helper");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// An extensionless script that opens with a shebang is unread code: counted
+// under its interpreter and searched for the plan's names, so a job that
+// only tests enqueue in the parsed code but a deploy hook enqueues
+// (lobsters' `hatchbox/post-deploy`: `rails runner
+// "RefillStoryPageCacheJob.perform_later"`) has confidence low. A file with
+// no shebang (`LICENSE`) is no script.
+#[test]
+fn shebang_scripts_are_unread_code() {
+    let ws = tree(&[
+        (
+            "app/app/jobs/refill_cache_job.rb",
+            "class RefillCacheJob < ApplicationJob\n  queue_as :default\n\n  def perform\n  end\nend\n",
+        ),
+        (
+            "app/spec/jobs/refill_cache_job_spec.rb",
+            "RSpec.describe RefillCacheJob do\n  it \"runs\" do\n    RefillCacheJob.perform_now\n  end\nend\n",
+        ),
+        (
+            "app/deploy/post-deploy",
+            "#!/bin/bash\nset -e\nbundle exec rails runner \"RefillCacheJob.perform_later\"\n",
+        ),
+        ("app/LICENSE", "RefillCacheJob is mentioned here by accident.\n"),
+    ]);
+    let v = audit_points(ws.path(), "      - job: RefillCacheJob\n");
+    assert_eq!(v["stats"]["unread_files"]["bash"], 1, "{}", v["stats"]);
+    let f = finding(&v, "job:RefillCacheJob");
+    assert_eq!(codes(f), ["test-only-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    let notes = f["notes"].as_str().unwrap();
+    assert!(notes.contains("app/deploy/post-deploy:3"), "{f:#}");
+    assert!(!notes.contains("LICENSE"), "{f:#}");
+}
+
+// A request through a function's constant that holds one of two URLs
+// (`const url = v ? `${base}/docs/${s}/${v}` : `${base}/docs/${s}``, then
+// `fetch(url)`) requests both (hoppscotch's published-docs client; its
+// routes were `no-callers` at confidence high).
+#[test]
+fn fetch_of_a_conditional_url_constant_requests_both() {
+    let ws = tree(&[
+        (
+            "api/package.json",
+            "{\"dependencies\": {\"@nestjs/core\": \"10\", \"@nestjs/common\": \"10\"}}\n",
+        ),
+        (
+            "api/src/docs.controller.ts",
+            "import { Controller, Get, Param } from '@nestjs/common';\n\n@Controller('v1/docs')\nexport class DocsController {\n  @Get(':slug')\n  latest(@Param('slug') slug: string) {\n    return { slug };\n  }\n\n  @Get(':slug/:version')\n  pinned(@Param('slug') slug: string) {\n    return { slug };\n  }\n}\n",
+        ),
+        (
+            "web/src/docs.ts",
+            "export const getDoc = async (slug: string, version?: string) => {\n  const base = import.meta.env.VITE_API_URL || \"\";\n  const url = version\n    ? `${base}/docs/${slug}/${version}`\n    : `${base}/docs/${slug}`;\n  const res = await fetch(url);\n  return res.json();\n};\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /v1/docs/:slug\n      - route: GET /v1/docs/:slug/:version\n",
+    );
+    for id in ["route:GET /v1/docs/:slug", "route:GET /v1/docs/:slug/:version"] {
+        let f = finding(&v, id);
+        assert_eq!(strings(&f["callers_found"]), ["web/src/docs.ts:6"], "{f:#}");
+        assert!(codes(f).is_empty(), "{f:#}");
+    }
+}

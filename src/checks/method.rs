@@ -2653,7 +2653,12 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
         }
         // A Ruby receiver variable named after a class of the workspace
         // unrelated to the owner holds that class (`entry.data` for
-        // `IframeEmbed::Instagram#data`, `data` being `Entry`'s column).
+        // `IframeEmbed::Instagram#data`, `data` being `Entry`'s column);
+        // one named after a class that includes or inherits the owner
+        // holds the owner's method (`user.issue_password_reset!` for the
+        // concern `PasswordResettable` that `User` includes), though the
+        // file never spells the owner.
+        let mut names_descendant = false;
         if let Recv::Expr(text) = &c.recv
             && family(ctx, fi) == Some(Family::Ruby)
         {
@@ -2682,8 +2687,10 @@ fn classify<'a>(ctx: &Ctx, mn: &MethodName, di: &DefIndex, fi: FileIdx, c: &'a C
             {
                 return None;
             }
+            names_descendant = var.starts_with(|ch: char| ch.is_ascii_lowercase())
+                && named.iter().any(|k| !owner_matches(k, owner) && di.descends(k));
         }
-        if !inside && !same_file_def && !di.mentions_owner(ix, fi) {
+        if !inside && !same_file_def && !names_descendant && !di.mentions_owner(ix, fi) {
             return None;
         }
     }

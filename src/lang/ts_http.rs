@@ -1508,10 +1508,41 @@ impl Http {
         }
         let body_keys: Vec<(String, u32)> =
             body_keys.into_iter().map(|(k, pos)| (k, line(ls, pos))).collect();
+        let mut all_parts = Vec::new();
         for url in urls {
-            let Some(mut parts) = url_parts(url, 0) else {
+            let Some(parts) = url_parts(url, 0) else {
                 continue;
             };
+            // A constant of the function that holds one of two paths
+            // (`const url = v ? `${base}/docs/${s}/${v}` : `${base}/docs/${s}``,
+            // then `fetch(url)`): a request of each.
+            let alt = parts.iter().find_map(|p| match p {
+                Part::Name(n) => self
+                    .fn_alts
+                    .iter()
+                    .rev()
+                    .find_map(|m| m.get(n))
+                    .map(|a| (n.clone(), a.clone())),
+                _ => None,
+            });
+            match alt {
+                Some((n, alts)) => {
+                    for alt in alts {
+                        all_parts.push(
+                            parts
+                                .iter()
+                                .flat_map(|p| match p {
+                                    Part::Name(x) if *x == n => alt.clone(),
+                                    other => vec![other.clone()],
+                                })
+                                .collect::<Vec<Part>>(),
+                        );
+                    }
+                }
+                None => all_parts.push(parts),
+            }
+        }
+        for mut parts in all_parts {
             for local in self.fn_consts.iter().rev() {
                 parts = Self::expand_with(&parts, local, 0);
             }
