@@ -5729,3 +5729,58 @@ fn fetch_of_a_conditional_url_constant_requests_both() {
         assert!(codes(f).is_empty(), "{f:#}");
     }
 }
+
+// A form of a record with its own `url:` and no `method:` PATCHes the url
+// once the record is saved (lobsters' `form_with model: @origin, url:
+// mod_origin_path(identifier: ...)` left `PATCH /mod/origins/:identifier`
+// `no-callers` at confidence high).
+#[test]
+fn form_of_a_record_with_a_url_also_patches() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  namespace :mod do\n    resources :sources, param: :identifier, only: %i[edit update]\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/mod/sources_controller.rb",
+            "class Mod::SourcesController < ApplicationController\n  def edit\n  end\n\n  def update\n  end\nend\n",
+        ),
+        (
+            "app/app/views/mod/sources/edit.html.erb",
+            "<%= form_with model: @source, url: mod_source_path(identifier: @source.identifier) do |f| %>\n  <%= f.submit %>\n<% end %>\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - route: PATCH /mod/sources/:identifier\n");
+    let f = finding(&v, "route:PATCH /mod/sources/:identifier");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/views/mod/sources/edit.html.erb:1"],
+        "{f:#}"
+    );
+    assert!(codes(f).is_empty(), "{f:#}");
+}
+
+// A TypeScript call keyed by a well-known symbol or a number
+// (`Object.entries(h)[Symbol.iterator]()`) names no method: it is no
+// dynamic call site of a class's method (hoppscotch's
+// `TauriStoreManager.on` listed six of them).
+#[test]
+fn symbol_keyed_calls_are_no_dynamic_dispatch() {
+    let ws = tree(&[
+        (
+            "web/src/store.ts",
+            "export class StoreManager {\n  on(key: string) {\n    return key;\n  }\n}\n",
+        ),
+        (
+            "web/src/fetch.ts",
+            "export function entries(h: Record<string, string>) {\n  const it = Object.entries(h)[Symbol.iterator]();\n  const first = handlers[0]();\n  return [it, first];\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: StoreManager#on\n");
+    let f = finding(&v, "method:StoreManager#on");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert!(
+        f["dynamic_call_sites"].as_array().is_none_or(|a| a.is_empty()),
+        "{f:#}"
+    );
+}

@@ -483,6 +483,17 @@ impl<'pr> Walker<'_, '_> {
         }
         let Some(t) = target else { return };
         if self.verbed_helper(&t, &verb) {
+            // A form of a record with its own `url:` and no `method:`
+            // (`form_with model: @origin, url: mod_origin_path(...)`)
+            // updates the record when it is saved: PATCH as well as POST.
+            let model = match name {
+                "form_with" => args.iter().any(|a| self.kwarg(a, "model").is_some()),
+                "form_for" => true,
+                _ => false,
+            };
+            if model && !explicit && verb == "POST" {
+                self.verbed_helper(&t, "PATCH");
+            }
             return;
         }
         if let Some((url, prefix_var)) = self.url_template(&t)
