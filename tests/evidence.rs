@@ -5784,3 +5784,46 @@ fn symbol_keyed_calls_are_no_dynamic_dispatch() {
         "{f:#}"
     );
 }
+
+// A Prisma model's column lives in its package: in a monorepo's front-end
+// package, a receiver not named after the model (`node.data.data.id` of a
+// tree component, in a file that imports the model's type) is no read of
+// the column; one named after it still is (hoppscotch's
+// `TeamCollection.data`: its tree components' `node.data` gave most keys).
+#[test]
+fn prisma_columns_keep_to_their_package() {
+    let ws = tree(&[
+        ("mono/package.json", "{\"private\": true}\n"),
+        (
+            "mono/packages/backend/package.json",
+            "{\"name\": \"backend\", \"dependencies\": {\"@prisma/client\": \"5\"}}\n",
+        ),
+        (
+            "mono/packages/backend/prisma/schema.prisma",
+            "model Folder {\n  id   String @id\n  data Json?\n}\n",
+        ),
+        (
+            "mono/packages/backend/src/folder.service.ts",
+            "export async function rename(prisma: any, id: string) {\n  const folder = await prisma.folder.findUnique({ where: { id } });\n  return folder.data.title;\n}\n",
+        ),
+        ("mono/packages/web/package.json", "{\"name\": \"web\"}\n"),
+        (
+            "mono/packages/web/src/tree.ts",
+            "import type { Folder } from \"./types\";\n\nexport function label(node: any, folder: Folder) {\n  return [node.data.data.id, folder.data.title];\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Folder.data\n");
+    let f = finding(&v, "jsonb:Folder.data");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["title"], "{f:#}");
+    let reads = strings(&f["keys"][0]["read_at"]);
+    assert!(
+        reads.contains(&"mono/packages/web/src/tree.ts:4".to_string()),
+        "{f:#}"
+    );
+}
