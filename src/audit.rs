@@ -299,6 +299,11 @@ impl Prefilter {
                         patterns.insert(format!("def {action}"));
                         patterns.insert(format!("def {action}?"));
                         patterns.insert("authorize".to_string());
+                        // The policy of the record an action authorizes,
+                        // with the query it names (`authorize @org,
+                        // :add_gem?`), is known only once the controller
+                        // is read: policy classes are read too.
+                        patterns.insert("Policy".to_string());
                         // Forms and the partials holding their fields
                         // (params keys sent), and `params` reads.
                         for w in [

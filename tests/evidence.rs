@@ -5827,3 +5827,65 @@ fn prisma_columns_keep_to_their_package() {
         "{f:#}"
     );
 }
+
+// Pundit finds the policy from the authorized record's class, not the
+// controller's name: `authorize @membership, :destroy?` in
+// `organizations/members` is `MembershipPolicy#destroy?`, and `authorize
+// @transfer.organization, :add_gem?` is `OrganizationPolicy#add_gem?`
+// (rubygems.org: both were "policy: no MemberPolicy / ConfirmationPolicy"
+// at confidence high).
+#[test]
+fn pundit_policy_follows_the_authorized_record() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :members, only: [:destroy]\n  resources :confirmations, only: [:update]\nend\n",
+        ),
+        (
+            "app/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\n  include Pundit::Authorization\nend\n",
+        ),
+        (
+            "app/app/controllers/members_controller.rb",
+            "class MembersController < ApplicationController\n  def destroy\n    authorize @membership, :destroy?\n    @membership.destroy!\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/confirmations_controller.rb",
+            "class ConfirmationsController < ApplicationController\n  def update\n    authorize @transfer.organization, :add_gem?\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/application_policy.rb",
+            "class ApplicationPolicy\n  def initialize(user, record)\n    @user = user\n    @record = record\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/membership_policy.rb",
+            "class MembershipPolicy < ApplicationPolicy\n  def destroy?\n    true\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/organization_policy.rb",
+            "class OrganizationPolicy < ApplicationPolicy\n  def add_gem?\n    true\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - action: members#destroy\n      - action: confirmations#update\n",
+    );
+    for (id, at) in [
+        ("action:members#destroy", "app/app/policies/membership_policy.rb"),
+        (
+            "action:confirmations#update",
+            "app/app/policies/organization_policy.rb",
+        ),
+    ] {
+        let f = finding(&v, id);
+        assert!(codes(f).is_empty(), "{f:#}");
+        let policy = f["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["layer"] == "policy")
+            .unwrap();
+        assert_eq!(policy["found"], true, "{f:#}");
+        assert!(strings(&policy["locations"])[0].starts_with(at), "{f:#}");
+    }
+}

@@ -211,6 +211,7 @@ impl<'pr> Walker<'_, '_> {
                 scope: self.top().fn_scope,
                 query: None,
                 policy_class: None,
+                record: None,
                 line,
                 skip: true,
             });
@@ -222,11 +223,16 @@ impl<'pr> Walker<'_, '_> {
                 .iter()
                 .find_map(|a| self.kwarg(a, "policy_class"))
                 .map(|p| self.text(&p).trim_start_matches("::").to_string());
+            let record = args
+                .first()
+                .filter(|a| a.as_keyword_hash_node().is_none())
+                .map(|a| self.text(a).to_string());
             self.b.facts.authorizes.push(Authorize {
                 owner: self.top().owner.as_deref().map(str::to_string),
                 scope: self.top().fn_scope,
                 query,
                 policy_class,
+                record,
                 line,
                 skip: false,
             });
