@@ -1637,7 +1637,7 @@ impl Http {
     fn finish_clients(&mut self, facts: &mut crate::facts::FileFacts) {
         let mut by_start: HashMap<u32, u32> = HashMap::default();
         // Every call start that made an `http_calls` entry.
-        let mut http_at: HashMap<u32, u32> = HashMap::default();
+        let mut http_at: HashMap<u32, Vec<u32>> = HashMap::default();
         for c in std::mem::take(&mut self.client_calls) {
             // `k.get('items')` on an instance with a base URL.
             let based = c
@@ -1655,7 +1655,10 @@ impl Http {
             if !unwrapped {
                 by_start.entry(c.start).or_insert(facts.http_calls.len() as u32);
             }
-            http_at.entry(c.start).or_insert(facts.http_calls.len() as u32);
+            http_at
+                .entry(c.start)
+                .or_default()
+                .push(facts.http_calls.len() as u32);
             // The body's leaves, each where it is written (an object sent
             // whole covers no read by itself).
             let idx = facts.http_calls.len() as u32;
