@@ -393,6 +393,11 @@ impl Prefilter {
                         patterns.insert(format!("def {action}"));
                         patterns.insert(format!("def {action}?"));
                         patterns.insert("authorize".to_string());
+                        // The policy of the record an action authorizes,
+                        // with the query it names (`authorize @org,
+                        // :add_gem?`), is known only once the controller
+                        // is read: policy classes are read too.
+                        patterns.insert("Policy".to_string());
                         // Forms and the partials holding their fields
                         // (params keys sent), and `params` reads.
                         for w in [
@@ -623,6 +628,9 @@ struct Outcome {
     word_mentions: Vec<u32>,
     /// Unread files: (pattern, first line) of the plan names they spell.
     spelled: Vec<(u32, u32)>,
+    /// An extensionless unread file that opens with a shebang: its
+    /// interpreter (`bash`, `ruby`).
+    script: Option<String>,
     read: bool,
     parsed: bool,
     failed: bool,
@@ -748,6 +756,7 @@ fn process(
         mentions: Vec::new(),
         word_mentions: Vec::new(),
         spelled: Vec::new(),
+        script: None,
         read: false,
         parsed: false,
         failed: false,
@@ -828,6 +837,14 @@ fn process(
         out.facts.http_calls = lang::config::vercel_crons(&String::from_utf8_lossy(&bytes));
     }
     let Some(lang) = file.class.lang else {
+        let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
+        if workspace::maybe_script(name) {
+            // No extension: a script only when it opens with a shebang.
+            out.script = workspace::shebang(&bytes);
+            if out.script.is_none() {
+                return out;
+            }
+        }
         if file.class.unread && !is_binary(&bytes) {
             out.spelled = pre.spelled(&bytes);
         }
@@ -1271,7 +1288,7 @@ pub fn run(
     for (i, (wf, o)) in walk.files.into_iter().zip(outcomes).enumerate() {
         if wf.class.unread {
             let name = wf.rel.rsplit('/').next().unwrap_or(&wf.rel);
-            if let Some(ext) = workspace::unread_kind(name) {
+            if let Some(ext) = workspace::unread_kind(name).or(o.script.as_deref()) {
                 *stats.unread_files.entry(ext.to_string()).or_insert(0) += 1;
             }
             for (p, line) in &o.spelled {

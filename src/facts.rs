@@ -758,6 +758,11 @@ pub struct Authorize {
     pub scope: Option<u32>,
     pub query: Option<String>,
     pub policy_class: Option<String>,
+    /// The record authorized, as written (`@membership`,
+    /// `@transfer.organization`, `:dashboard`): Pundit finds the policy
+    /// from its class.
+    #[serde(default)]
+    pub record: Option<String>,
     pub line: u32,
     /// Pundit's `skip_authorization`: the action says it authorizes
     /// without a policy.

@@ -238,6 +238,35 @@ pub fn unread_kind(name: &str) -> Option<&str> {
     unread_ext(name).or_else(|| is_dotenv(name).then_some("env"))
 }
 
+/// A name with no extension that is no known file of a language or tool
+/// (`bin/setup`, `hatchbox/post-deploy`): an executable script when its
+/// first line is a shebang, which only reading it tells.
+pub fn maybe_script(name: &str) -> bool {
+    !name.contains('.') && lang_of(name).is_none()
+}
+
+/// The interpreter a shebang line names (`#!/bin/bash` is `bash`,
+/// `#!/usr/bin/env ruby` is `ruby`): what `stats.unread_files` counts an
+/// extensionless script under. `None` when `bytes` opens with no shebang.
+pub fn shebang(bytes: &[u8]) -> Option<String> {
+    let rest = bytes.strip_prefix(b"#!")?;
+    let line = rest.split(|b| *b == b'\n').next().unwrap_or(rest);
+    let line = String::from_utf8_lossy(line);
+    let mut words = line.split_whitespace();
+    let mut prog = words.next()?.rsplit('/').next()?.to_string();
+    if prog == "env" {
+        prog = words.find(|w| !w.starts_with('-'))?.to_string();
+    }
+    let prog = prog
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .to_string();
+    (!prog.is_empty()
+        && prog
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+    .then_some(prog)
+}
+
 /// `.env`, `.env.example`, `.env.production.local`..., and the templates
 /// and files named without the leading dot (`env.sample`, `env.example`,
 /// `docker.env`), which no built-in config glob names.
@@ -384,8 +413,11 @@ impl Classifier {
             dir.split('/')
                 .any(|c| c.starts_with('.') || SKIP_DIRS.contains(&c))
         });
-        let unread =
-            (!restricted && unread_ext(name).is_some()) || (!config && !dir_restricted && is_dotenv(name));
+        // An extensionless file may be a script (its shebang decides once
+        // it is read), also under a config glob (`deploy/post-deploy`).
+        let unread = (!restricted && unread_ext(name).is_some())
+            || (!config && !dir_restricted && is_dotenv(name))
+            || (!restricted && maybe_script(name));
         let module_config = !restricted && is_module_config(name);
         let prisma = !restricted && name.ends_with(".prisma");
         let vercel = !restricted && name == "vercel.json";

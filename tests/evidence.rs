@@ -5867,3 +5867,311 @@ fn receivers_named_after_a_concerns_includer_call_it() {
     );
     assert!(codes(f).is_empty(), "{f:#}");
 }
+
+// A Ruby receiver named after a class that includes a concern holds the
+// concern's method, though the calling file never spells the concern
+// (rubygems.org: `user.issue_password_reset!` in a mailer, for
+// `PasswordResettable#issue_password_reset!` that `User` includes, was
+// `no-callers` at confidence high).
+#[test]
+fn receiver_named_after_an_includer_calls_the_concerns_method() {
+    let ws = tree(&[
+        (
+            "app/app/models/concerns/resettable.rb",
+            "module Resettable\n  extend ActiveSupport::Concern\n\n  def issue_reset!\n    SecureRandom.hex\n  end\nend\n",
+        ),
+        (
+            "app/app/models/member.rb",
+            "class Member < ApplicationRecord\n  include Resettable\nend\n",
+        ),
+        (
+            "app/app/mailers/reset_mailer.rb",
+            "class ResetMailer < ApplicationMailer\n  def reset(member)\n    @token = member.issue_reset!\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: Resettable#issue_reset!\n");
+    let f = finding(&v, "method:Resettable#issue_reset!");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/mailers/reset_mailer.rb:3"],
+        "{f:#}"
+    );
+    assert!(codes(f).is_empty(), "{f:#}");
+}
+
+// Vars the operating system gives every process (`PATH` read in any
+// language) and Vitest's `VITEST` (read in TypeScript) need no config:
+// `config-not-wired` has confidence low and says who sets them (lobsters'
+// dbconsole initializer prepending to `PATH`, hoppscotch's
+// `process.env.VITEST === "true"`). A var of the app stays high.
+#[test]
+fn os_and_vitest_set_vars_are_low_confidence() {
+    let ws = tree(&[
+        (
+            "app/config/initializers/console.rb",
+            "ENV[\"PATH\"] = \"/app/bin:#{ENV[\"PATH\"]}\"\nENV[\"APP_SECRET\"]\n",
+        ),
+        (
+            "web/src/cage.ts",
+            "export const inTest = process.env.VITEST === \"true\";\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: PATH\n      - env: VITEST\n      - env: APP_SECRET\n",
+    );
+    for id in ["env:PATH", "env:VITEST"] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        assert!(f["notes"].as_str().unwrap().contains("is set by"), "{f:#}");
+    }
+    let f = finding(&v, "env:APP_SECRET");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// A Ruby operator method (`<=>`) is called by its operator and by the core
+// library (`sort`, `Comparable`), never by name: `no-callers` on it has
+// confidence low and says so (rubygems.org's
+// `CompactIndex::GemVersionMethods#<=>` was high).
+#[test]
+fn ruby_operator_methods_are_framework_hooks() {
+    let ws = tree(&[(
+        "app/lib/version_row.rb",
+        "class VersionRow\n  def <=>(other)\n    number <=> other.number\n  end\n\n  def unused_helper\n  end\nend\n",
+    )]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: \"VersionRow#<=>\"\n      - method: VersionRow#unused_helper\n",
+    );
+    let f = finding(&v, "method:VersionRow#<=>");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(f["notes"].as_str().unwrap().contains("sort"), "{f:#}");
+    let f = finding(&v, "method:VersionRow#unused_helper");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// An extensionless script that opens with a shebang is unread code: counted
+// under its interpreter and searched for the plan's names, so a job that
+// only tests enqueue in the parsed code but a deploy hook enqueues
+// (lobsters' `hatchbox/post-deploy`: `rails runner
+// "RefillStoryPageCacheJob.perform_later"`) has confidence low. A file with
+// no shebang (`LICENSE`) is no script.
+#[test]
+fn shebang_scripts_are_unread_code() {
+    let ws = tree(&[
+        (
+            "app/app/jobs/refill_cache_job.rb",
+            "class RefillCacheJob < ApplicationJob\n  queue_as :default\n\n  def perform\n  end\nend\n",
+        ),
+        (
+            "app/spec/jobs/refill_cache_job_spec.rb",
+            "RSpec.describe RefillCacheJob do\n  it \"runs\" do\n    RefillCacheJob.perform_now\n  end\nend\n",
+        ),
+        (
+            "app/deploy/post-deploy",
+            "#!/bin/bash\nset -e\nbundle exec rails runner \"RefillCacheJob.perform_later\"\n",
+        ),
+        ("app/LICENSE", "RefillCacheJob is mentioned here by accident.\n"),
+    ]);
+    let v = audit_points(ws.path(), "      - job: RefillCacheJob\n");
+    assert_eq!(v["stats"]["unread_files"]["bash"], 1, "{}", v["stats"]);
+    let f = finding(&v, "job:RefillCacheJob");
+    assert_eq!(codes(f), ["test-only-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    let notes = f["notes"].as_str().unwrap();
+    assert!(notes.contains("app/deploy/post-deploy:3"), "{f:#}");
+    assert!(!notes.contains("LICENSE"), "{f:#}");
+}
+
+// A request through a function's constant that holds one of two URLs
+// (`const url = v ? `${base}/docs/${s}/${v}` : `${base}/docs/${s}``, then
+// `fetch(url)`) requests both (hoppscotch's published-docs client; its
+// routes were `no-callers` at confidence high).
+#[test]
+fn fetch_of_a_conditional_url_constant_requests_both() {
+    let ws = tree(&[
+        (
+            "api/package.json",
+            "{\"dependencies\": {\"@nestjs/core\": \"10\", \"@nestjs/common\": \"10\"}}\n",
+        ),
+        (
+            "api/src/docs.controller.ts",
+            "import { Controller, Get, Param } from '@nestjs/common';\n\n@Controller('v1/docs')\nexport class DocsController {\n  @Get(':slug')\n  latest(@Param('slug') slug: string) {\n    return { slug };\n  }\n\n  @Get(':slug/:version')\n  pinned(@Param('slug') slug: string) {\n    return { slug };\n  }\n}\n",
+        ),
+        (
+            "web/src/docs.ts",
+            "export const getDoc = async (slug: string, version?: string) => {\n  const base = import.meta.env.VITE_API_URL || \"\";\n  const url = version\n    ? `${base}/docs/${slug}/${version}`\n    : `${base}/docs/${slug}`;\n  const res = await fetch(url);\n  return res.json();\n};\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /v1/docs/:slug\n      - route: GET /v1/docs/:slug/:version\n",
+    );
+    for id in ["route:GET /v1/docs/:slug", "route:GET /v1/docs/:slug/:version"] {
+        let f = finding(&v, id);
+        assert_eq!(strings(&f["callers_found"]), ["web/src/docs.ts:6"], "{f:#}");
+        assert!(codes(f).is_empty(), "{f:#}");
+    }
+}
+
+// A form of a record with its own `url:` and no `method:` PATCHes the url
+// once the record is saved (lobsters' `form_with model: @origin, url:
+// mod_origin_path(identifier: ...)` left `PATCH /mod/origins/:identifier`
+// `no-callers` at confidence high).
+#[test]
+fn form_of_a_record_with_a_url_also_patches() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  namespace :mod do\n    resources :sources, param: :identifier, only: %i[edit update]\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/mod/sources_controller.rb",
+            "class Mod::SourcesController < ApplicationController\n  def edit\n  end\n\n  def update\n  end\nend\n",
+        ),
+        (
+            "app/app/views/mod/sources/edit.html.erb",
+            "<%= form_with model: @source, url: mod_source_path(identifier: @source.identifier) do |f| %>\n  <%= f.submit %>\n<% end %>\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - route: PATCH /mod/sources/:identifier\n");
+    let f = finding(&v, "route:PATCH /mod/sources/:identifier");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/views/mod/sources/edit.html.erb:1"],
+        "{f:#}"
+    );
+    assert!(codes(f).is_empty(), "{f:#}");
+}
+
+// A TypeScript call keyed by a well-known symbol or a number
+// (`Object.entries(h)[Symbol.iterator]()`) names no method: it is no
+// dynamic call site of a class's method (hoppscotch's
+// `TauriStoreManager.on` listed six of them).
+#[test]
+fn symbol_keyed_calls_are_no_dynamic_dispatch() {
+    let ws = tree(&[
+        (
+            "web/src/store.ts",
+            "export class StoreManager {\n  on(key: string) {\n    return key;\n  }\n}\n",
+        ),
+        (
+            "web/src/fetch.ts",
+            "export function entries(h: Record<string, string>) {\n  const it = Object.entries(h)[Symbol.iterator]();\n  const first = handlers[0]();\n  return [it, first];\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - method: StoreManager#on\n");
+    let f = finding(&v, "method:StoreManager#on");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert!(
+        f["dynamic_call_sites"].as_array().is_none_or(|a| a.is_empty()),
+        "{f:#}"
+    );
+}
+
+// A Prisma model's column lives in its package: in a monorepo's front-end
+// package, a receiver not named after the model (`node.data.data.id` of a
+// tree component, in a file that imports the model's type) is no read of
+// the column; one named after it still is (hoppscotch's
+// `TeamCollection.data`: its tree components' `node.data` gave most keys).
+#[test]
+fn prisma_columns_keep_to_their_package() {
+    let ws = tree(&[
+        ("mono/package.json", "{\"private\": true}\n"),
+        (
+            "mono/packages/backend/package.json",
+            "{\"name\": \"backend\", \"dependencies\": {\"@prisma/client\": \"5\"}}\n",
+        ),
+        (
+            "mono/packages/backend/prisma/schema.prisma",
+            "model Folder {\n  id   String @id\n  data Json?\n}\n",
+        ),
+        (
+            "mono/packages/backend/src/folder.service.ts",
+            "export async function rename(prisma: any, id: string) {\n  const folder = await prisma.folder.findUnique({ where: { id } });\n  return folder.data.title;\n}\n",
+        ),
+        ("mono/packages/web/package.json", "{\"name\": \"web\"}\n"),
+        (
+            "mono/packages/web/src/tree.ts",
+            "import type { Folder } from \"./types\";\n\nexport function label(node: any, folder: Folder) {\n  return [node.data.data.id, folder.data.title];\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Folder.data\n");
+    let f = finding(&v, "jsonb:Folder.data");
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["title"], "{f:#}");
+    let reads = strings(&f["keys"][0]["read_at"]);
+    assert!(
+        reads.contains(&"mono/packages/web/src/tree.ts:4".to_string()),
+        "{f:#}"
+    );
+}
+
+// Pundit finds the policy from the authorized record's class, not the
+// controller's name: `authorize @membership, :destroy?` in
+// `organizations/members` is `MembershipPolicy#destroy?`, and `authorize
+// @transfer.organization, :add_gem?` is `OrganizationPolicy#add_gem?`
+// (rubygems.org: both were "policy: no MemberPolicy / ConfirmationPolicy"
+// at confidence high).
+#[test]
+fn pundit_policy_follows_the_authorized_record() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :members, only: [:destroy]\n  resources :confirmations, only: [:update]\nend\n",
+        ),
+        (
+            "app/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\n  include Pundit::Authorization\nend\n",
+        ),
+        (
+            "app/app/controllers/members_controller.rb",
+            "class MembersController < ApplicationController\n  def destroy\n    authorize @membership, :destroy?\n    @membership.destroy!\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/confirmations_controller.rb",
+            "class ConfirmationsController < ApplicationController\n  def update\n    authorize @transfer.organization, :add_gem?\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/application_policy.rb",
+            "class ApplicationPolicy\n  def initialize(user, record)\n    @user = user\n    @record = record\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/membership_policy.rb",
+            "class MembershipPolicy < ApplicationPolicy\n  def destroy?\n    true\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/organization_policy.rb",
+            "class OrganizationPolicy < ApplicationPolicy\n  def add_gem?\n    true\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - action: members#destroy\n      - action: confirmations#update\n",
+    );
+    for (id, at) in [
+        ("action:members#destroy", "app/app/policies/membership_policy.rb"),
+        (
+            "action:confirmations#update",
+            "app/app/policies/organization_policy.rb",
+        ),
+    ] {
+        let f = finding(&v, id);
+        assert!(codes(f).is_empty(), "{f:#}");
+        let policy = f["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["layer"] == "policy")
+            .unwrap();
+        assert_eq!(policy["found"], true, "{f:#}");
+        assert!(strings(&policy["locations"])[0].starts_with(at), "{f:#}");
+    }
+}

@@ -635,6 +635,23 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .filter(|(_, a)| !a.skip)
         .map(|(l, a)| (l.clone(), a.query.clone(), a.policy_class.clone()))
         .collect();
+    // Pundit finds the policy from the record's class: `authorize
+    // @membership` is `MembershipPolicy`, `authorize
+    // @transfer.organization` is `OrganizationPolicy`, `authorize
+    // :dashboard` is `DashboardPolicy`, whatever the controller's name.
+    let record_policies: Vec<String> = pundit_calls
+        .iter()
+        .filter(|(_, a)| !a.skip && a.policy_class.is_none())
+        .filter_map(|(_, a)| {
+            let r = a.record.as_deref()?.trim();
+            let last = r.rsplit('.').next().unwrap_or(r);
+            let var = last.trim_start_matches(['@', ':']);
+            let ok = !var.is_empty()
+                && !last.contains(['(', '[', ' '])
+                && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            ok.then(|| format!("{}Policy", camel(&singularize(var))))
+        })
+        .collect();
     let mut controller_layer = Layer {
         layer: "controller".to_string(),
         found: false,
@@ -788,6 +805,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     match &named {
         Some(p) => candidates.push(p.clone()),
         None => {
+            candidates.extend(record_policies.iter().cloned());
             if !ns.is_empty() {
                 candidates.push(format!("{}::{model}Policy", ns.join("::")));
             }

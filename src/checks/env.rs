@@ -136,32 +136,87 @@ fn fallback_note(f: &mut Finding, var: &str, w: &Wiring) {
     }
 }
 
-/// Vars that a toolchain sets itself when it builds, serves or tests, for
-/// the code of its language: (var, JavaScript or Ruby, who sets it).
-const TOOLCHAIN_SET: [(&str, bool, &str); 6] = [
+/// The code a var's setter runs: JavaScript/TypeScript, Ruby, or any.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SetFor {
+    Script,
+    Ruby,
+    Any,
+}
+
+/// Vars that a toolchain or the operating system sets itself when it
+/// builds, serves, tests or starts a process, for the code of its
+/// language: (var, which code, who sets it).
+const TOOLCHAIN_SET: [(&str, SetFor, &str); 15] = [
     (
         "NODE_ENV",
-        true,
+        SetFor::Script,
         "the JavaScript toolchain itself (Next.js, Vite, webpack and Jest set it when they build, serve or test)",
     ),
     (
         "NEXT_RUNTIME",
-        true,
+        SetFor::Script,
         "Next.js itself (`nodejs` or `edge`, for the runtime it loads the code in)",
     ),
-    ("NEXT_PHASE", true, "Next.js itself (the build or server phase)"),
-    ("JEST_WORKER_ID", true, "Jest itself (each test worker's number)"),
-    ("VITEST_POOL_ID", true, "Vitest itself (each test worker's pool)"),
+    (
+        "NEXT_PHASE",
+        SetFor::Script,
+        "Next.js itself (the build or server phase)",
+    ),
+    (
+        "JEST_WORKER_ID",
+        SetFor::Script,
+        "Jest itself (each test worker's number)",
+    ),
+    (
+        "VITEST",
+        SetFor::Script,
+        "Vitest itself (`true` while it runs the tests)",
+    ),
+    (
+        "VITEST_POOL_ID",
+        SetFor::Script,
+        "Vitest itself (each test worker's pool)",
+    ),
+    (
+        "VITEST_WORKER_ID",
+        SetFor::Script,
+        "Vitest itself (each test worker's number)",
+    ),
     (
         "TEST_ENV_NUMBER",
-        false,
+        SetFor::Ruby,
         "parallel_tests itself (each test process's number)",
+    ),
+    (
+        "PATH",
+        SetFor::Any,
+        "the operating system (every process inherits it)",
+    ),
+    (
+        "HOME",
+        SetFor::Any,
+        "the operating system (the user's home directory)",
+    ),
+    ("USER", SetFor::Any, "the operating system (the user's name)"),
+    ("SHELL", SetFor::Any, "the operating system (the user's shell)"),
+    ("PWD", SetFor::Any, "the shell (the working directory)"),
+    (
+        "TMPDIR",
+        SetFor::Any,
+        "the operating system (the temporary directory)",
+    ),
+    (
+        "HOSTNAME",
+        SetFor::Any,
+        "the shell or container runtime (the host's name)",
     ),
 ];
 
 /// A var that a toolchain sets (`NODE_ENV` read only in JavaScript or
-/// TypeScript, `TEST_ENV_NUMBER` read only in Ruby): no config need define
-/// it; the verdict has confidence low and says who sets it.
+/// TypeScript, `TEST_ENV_NUMBER` read only in Ruby) or the operating
+/// system sets (`PATH`, `HOME`, read anywhere): no config need define it;
+/// the verdict has confidence low and says who sets it.
 fn toolchain_set(f: &mut Finding, var: &str, w: &Wiring) {
     let ext_of = |l: &String| {
         let path = l.rsplit_once(':').map_or(l.as_str(), |(p, _)| p);
@@ -174,13 +229,13 @@ fn toolchain_set(f: &mut Finding, var: &str, w: &Wiring) {
         )
     };
     let ruby = |l: &String| matches!(ext_of(l).as_str(), "rb" | "rake" | "erb" | "yml" | "yaml");
-    let Some((_, js, who)) = TOOLCHAIN_SET.iter().find(|(v, _, _)| *v == var) else {
+    let Some((_, set_for, who)) = TOOLCHAIN_SET.iter().find(|(v, _, _)| *v == var) else {
         return;
     };
-    let all_of_lang = if *js {
-        w.read_at.iter().all(script)
-    } else {
-        w.read_at.iter().all(ruby)
+    let all_of_lang = match set_for {
+        SetFor::Script => w.read_at.iter().all(script),
+        SetFor::Ruby => w.read_at.iter().all(ruby),
+        SetFor::Any => true,
     };
     if !w.read_at.is_empty() && all_of_lang {
         f.low_confidence(msg!("{} is set by {}", Text::code(var), Text::ours_marked(who)));

@@ -24,6 +24,13 @@ const RUBY: &[(&str, &str)] = &[
     ("to_model", "Rails forms (ActiveModel)"),
     ("respond_to_missing?", "Ruby"),
     ("to_s", "Ruby (string interpolation)"),
+    ("to_str", "Ruby (implicit conversion)"),
+    ("to_ary", "Ruby (implicit conversion, destructuring)"),
+    ("to_proc", "Ruby (`&object`)"),
+    ("coerce", "Ruby (numeric operators)"),
+    ("eql?", "Ruby (`Hash` keys, `uniq`)"),
+    ("hash", "Ruby (`Hash` keys, `uniq`)"),
+    ("each", "Ruby (`Enumerable`, `for`)"),
     ("inspect", "Ruby"),
     ("to_param", "Rails URL helpers"),
     ("to_partial_path", "Rails `render`"),
@@ -181,7 +188,23 @@ pub fn file_convention(name: &str, path: &str) -> Option<&'static str> {
 /// or in TypeScript/JavaScript.
 pub fn caller_of(name: &str, ruby: bool) -> Option<&'static str> {
     let table = if ruby { RUBY } else { SCRIPT };
-    table.iter().find(|(n, _)| *n == name).map(|(_, who)| *who)
+    table.iter().find(|(n, _)| *n == name).map(|(_, who)| *who).or_else(|| {
+        (ruby && is_operator(name)).then_some(
+            "Ruby (its operator syntax, and the core library: `sort`, `max` and `Comparable` call `<=>`, `Hash` and `include?` call `==`)",
+        )
+    })
+}
+
+/// A Ruby operator method (`<=>`, `==`, `+`, `[]`, `<<`, `-@`): called
+/// through its operator, and by the core library, never by its name.
+fn is_operator(name: &str) -> bool {
+    !name.is_empty()
+        && name.chars().all(|c| {
+            matches!(
+                c,
+                '<' | '>' | '=' | '!' | '~' | '+' | '-' | '*' | '/' | '%' | '&' | '|' | '^' | '[' | ']' | '@'
+            )
+        })
 }
 
 #[cfg(test)]
@@ -197,6 +220,10 @@ mod tests {
         assert_eq!(caller_of("refresh_totals", true), None);
         assert_eq!(caller_of("included", true), Some("Ruby (`include`)"));
         assert_eq!(caller_of("included", false), None);
+        assert!(caller_of("<=>", true).is_some_and(|w| w.contains("sort")));
+        assert!(caller_of("[]=", true).is_some());
+        assert_eq!(caller_of("<=>", false), None);
+        assert_eq!(caller_of("issue_reset!", true), None);
         assert_eq!(file_convention("proxy", "proxy.ts"), Some("Next.js (middleware)"));
         assert_eq!(
             file_convention("POST", "app/api/chat/route.ts"),

@@ -312,26 +312,46 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
                     }
                 }))
     };
-    let mut homes: BTreeSet<(u32, bool)> = BTreeSet::new();
+    // The package a TypeScript/JavaScript file belongs to: the directory of
+    // its nearest `package.json` (a monorepo's `packages/backend`). A Prisma
+    // schema or a TypeORM entity lives in the back end's package; another
+    // package of the repo (its front end) reads the API's JSON, not the
+    // column. Ruby files have no package ("").
+    let package_of = |fi: FileIdx| -> String {
+        if ruby_file(fi) {
+            return String::new();
+        }
+        let meta = ix.file(fi);
+        let mut dir = meta.path.as_str();
+        while let Some((d, _)) = dir.rsplit_once('/') {
+            if ix.file_at(meta.repo, &format!("{d}/package.json")).is_some() {
+                return d.to_string();
+            }
+            dir = d;
+        }
+        String::new()
+    };
+    let mut homes: BTreeSet<(u32, bool, String)> = BTreeSet::new();
     for (fi, _) in &defined_at {
-        homes.insert((ix.file(*fi).repo, ruby_file(*fi)));
+        homes.insert((ix.file(*fi).repo, ruby_file(*fi), package_of(*fi)));
     }
     // A bare column planned in a repo that declares it lives there: the
     // same name declared in another repo is another database's column.
     if model_forms.is_empty()
         && let Some(r) = m.repo.as_deref().and_then(|r| ctx.repo_index(r))
-        && homes.iter().any(|(hr, _)| *hr == r)
+        && homes.iter().any(|(hr, _, _)| *hr == r)
     {
-        homes.retain(|(hr, _)| *hr == r);
+        homes.retain(|(hr, _, _)| *hr == r);
     }
     if let Some((model, _)) = m.name.rsplit_once('.') {
         for o in ix.classes.owners_named(model.trim_start_matches("::")) {
             for l in ix.classes.declared_at(&o) {
-                homes.insert((ix.file(l.file).repo, ruby_file(l.file)));
+                homes.insert((ix.file(l.file).repo, ruby_file(l.file), package_of(l.file)));
             }
         }
     }
-    let at_home = |fi: FileIdx| homes.is_empty() || homes.contains(&(ix.file(fi).repo, ruby_file(fi)));
+    let at_home =
+        |fi: FileIdx| homes.is_empty() || homes.contains(&(ix.file(fi).repo, ruby_file(fi), package_of(fi)));
     // Is the key's receiver named after the model (`video`, `@video`,
     // `Video.find(id)`), or after another class of the workspace
     // (`integration.data` for `Receipt.data`)?

@@ -211,6 +211,7 @@ impl<'pr> Walker<'_, '_> {
                 scope: self.top().fn_scope,
                 query: None,
                 policy_class: None,
+                record: None,
                 line,
                 skip: true,
             });
@@ -222,11 +223,16 @@ impl<'pr> Walker<'_, '_> {
                 .iter()
                 .find_map(|a| self.kwarg(a, "policy_class"))
                 .map(|p| self.text(&p).trim_start_matches("::").to_string());
+            let record = args
+                .first()
+                .filter(|a| a.as_keyword_hash_node().is_none())
+                .map(|a| self.text(a).to_string());
             self.b.facts.authorizes.push(Authorize {
                 owner: self.top().owner.as_deref().map(str::to_string),
                 scope: self.top().fn_scope,
                 query,
                 policy_class,
+                record,
                 line,
                 skip: false,
             });
@@ -483,6 +489,17 @@ impl<'pr> Walker<'_, '_> {
         }
         let Some(t) = target else { return };
         if self.verbed_helper(&t, &verb) {
+            // A form of a record with its own `url:` and no `method:`
+            // (`form_with model: @origin, url: mod_origin_path(...)`)
+            // updates the record when it is saved: PATCH as well as POST.
+            let model = match name {
+                "form_with" => args.iter().any(|a| self.kwarg(a, "model").is_some()),
+                "form_for" => true,
+                _ => false,
+            };
+            if model && !explicit && verb == "POST" {
+                self.verbed_helper(&t, "PATCH");
+            }
             return;
         }
         if let Some((url, prefix_var)) = self.url_template(&t)

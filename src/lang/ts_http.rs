@@ -1585,10 +1585,41 @@ impl Http {
         }
         let body_keys: Vec<(String, u32)> =
             body_keys.into_iter().map(|(k, pos)| (k, line(ls, pos))).collect();
+        let mut all_parts = Vec::new();
         for url in urls {
-            let Some(mut parts) = url_parts(url, 0) else {
+            let Some(parts) = url_parts(url, 0) else {
                 continue;
             };
+            // A constant of the function that holds one of two paths
+            // (`const url = v ? `${base}/docs/${s}/${v}` : `${base}/docs/${s}``,
+            // then `fetch(url)`): a request of each.
+            let alt = parts.iter().find_map(|p| match p {
+                Part::Name(n) => self
+                    .fn_alts
+                    .iter()
+                    .rev()
+                    .find_map(|m| m.get(n))
+                    .map(|a| (n.clone(), a.clone())),
+                _ => None,
+            });
+            match alt {
+                Some((n, alts)) => {
+                    for alt in alts {
+                        all_parts.push(
+                            parts
+                                .iter()
+                                .flat_map(|p| match p {
+                                    Part::Name(x) if *x == n => alt.clone(),
+                                    other => vec![other.clone()],
+                                })
+                                .collect::<Vec<Part>>(),
+                        );
+                    }
+                }
+                None => all_parts.push(parts),
+            }
+        }
+        for mut parts in all_parts {
             for local in self.fn_consts.iter().rev() {
                 parts = Self::expand_with(&parts, local, 0);
             }
@@ -1683,7 +1714,7 @@ impl Http {
     fn finish_clients(&mut self, facts: &mut crate::facts::FileFacts) {
         let mut by_start: HashMap<u32, u32> = HashMap::default();
         // Every call start that made an `http_calls` entry.
-        let mut http_at: HashMap<u32, u32> = HashMap::default();
+        let mut http_at: HashMap<u32, Vec<u32>> = HashMap::default();
         for c in std::mem::take(&mut self.client_calls) {
             // `k.get('items')` on an instance with a base URL.
             let based = c
@@ -1701,7 +1732,10 @@ impl Http {
             if !unwrapped {
                 by_start.entry(c.start).or_insert(facts.http_calls.len() as u32);
             }
-            http_at.entry(c.start).or_insert(facts.http_calls.len() as u32);
+            http_at
+                .entry(c.start)
+                .or_default()
+                .push(facts.http_calls.len() as u32);
             // The body's leaves, each where it is written (an object sent
             // whole covers no read by itself).
             let idx = facts.http_calls.len() as u32;

@@ -702,6 +702,12 @@ impl<'s> V<'s> {
                         let recv = self.receiver(&m.object);
                         self.call(s.value.as_str().to_string(), recv, Via::Symbol, s.span.start);
                     }
+                    // A well-known symbol (`obj[Symbol.iterator]()`) or a
+                    // number (`handlers[0]()`) names no method of a class:
+                    // no dynamic dispatch of one.
+                    Expression::StaticMemberExpression(k) if matches!(&k.object, Expression::Identifier(i) if i.name == "Symbol") =>
+                        {}
+                    Expression::NumericLiteral(_) => {}
                     idx => {
                         let what = format!(
                             "{}[{}]()",

@@ -665,7 +665,7 @@ impl Http {
         &mut self,
         facts: &mut crate::facts::FileFacts,
         reads: &HashMap<u32, Vec<(bool, String, u32)>>,
-        http_at: &HashMap<u32, u32>,
+        http_at: &HashMap<u32, Vec<u32>>,
     ) {
         let records = std::mem::take(&mut self.wrappers.records);
         let mut found: Vec<ClientWrapper> = Vec::new();
@@ -759,11 +759,14 @@ impl Http {
         found.dedup_by(|a, b| a.name == b.name);
         facts.client_wrappers.extend(found);
         // One `http_calls` entry is replaced at most once (the variants of
-        // a call share its start).
+        // a call share its start, and so do the entries of a request of a
+        // constant holding one of two paths: each variant takes the next).
         let mut taken = HashSet::default();
         for c in std::mem::take(&mut self.wrappers.calls) {
             let args = c.args.iter().map(|a| self.call_arg(a)).collect();
-            let http_call = http_at.get(&c.start).copied().filter(|i| taken.insert(*i));
+            let http_call = http_at
+                .get(&c.start)
+                .and_then(|v| v.iter().copied().find(|i| taken.insert(*i)));
             facts.wrapper_calls.push(WrapperCall {
                 recv: c.recv,
                 name: c.name,
