@@ -393,6 +393,9 @@ impl Prefilter {
                         patterns.insert(format!("def {action}"));
                         patterns.insert(format!("def {action}?"));
                         patterns.insert("authorize".to_string());
+                        // An app that enforces Pundit (`after_action
+                        // :verify_authorized`) names the check.
+                        interest.names.insert("verify_authorized".to_string());
                         // The policy of the record an action authorizes,
                         // with the query it names (`authorize @org,
                         // :add_gem?`), is known only once the controller

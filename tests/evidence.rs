@@ -6175,3 +6175,48 @@ fn pundit_policy_follows_the_authorized_record() {
         assert!(strings(&policy["locations"])[0].starts_with(at), "{f:#}");
     }
 }
+
+// An app that includes Pundit but never enforces `verify_authorized`
+// authorizes only some actions (rubygems.org's `pages#index`,
+// `passwords#reset`): an action without `authorize` still misses the
+// layer, but with confidence low. Where `after_action :verify_authorized`
+// runs, the missing `authorize` stays high.
+#[test]
+fn selective_pundit_apps_give_low_confidence_missing_authorize() {
+    let files = |enforce: &str| {
+        tree(&[
+            (
+                "app/config/routes.rb",
+                "Rails.application.routes.draw do\n  resources :pages, only: [:index]\n  resources :gems, only: [:show]\nend\n",
+            ),
+            (
+                "app/app/controllers/application_controller.rb",
+                &format!(
+                    "class ApplicationController < ActionController::Base\n  include Pundit::Authorization\n{enforce}end\n"
+                ),
+            ),
+            (
+                "app/app/controllers/pages_controller.rb",
+                "class PagesController < ApplicationController\n  def index; end\nend\n",
+            ),
+            (
+                "app/app/controllers/gems_controller.rb",
+                "class GemsController < ApplicationController\n  def show\n    authorize @gem\n  end\nend\n",
+            ),
+            (
+                "app/app/policies/gem_policy.rb",
+                "class GemPolicy < ApplicationPolicy\n  def show?\n    true\n  end\nend\n",
+            ),
+        ])
+    };
+    let ws = files("");
+    let v = audit_points(ws.path(), "      - action: pages#index\n");
+    let f = finding(&v, "action:pages#index");
+    assert!(codes(f).contains(&"missing-layer".to_string()), "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    let ws = files("  after_action :verify_authorized\n");
+    let v = audit_points(ws.path(), "      - action: pages#index\n");
+    let f = finding(&v, "action:pages#index");
+    assert!(codes(f).contains(&"missing-layer".to_string()), "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

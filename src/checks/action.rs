@@ -755,6 +755,10 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 }))
     });
     let pundit = (has_policies && !all_action_policy && uses_pundit) || !auths.is_empty();
+    // Set when the app authorizes only some actions (below): a missing
+    // `authorize` and policy are then low confidence.
+    let mut selective: Option<Text> = None;
+    let mut authorize_problem = usize::MAX;
     // An action that opts out of Pundit's `verify_authorized` and calls no
     // `authorize` uses no policy: the layer does not apply to it.
     let skips = if pundit && auths.is_empty() {
@@ -769,6 +773,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         ));
     } else if action_ok && pundit {
         if auths.is_empty() {
+            authorize_problem = f.problems.len();
             f.problem(
                 Code::MissingLayer,
                 msg!(
@@ -778,6 +783,22 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     Text::code("before_action")
                 ),
             );
+            // An app that never names Pundit's `verify_authorized` (no
+            // `after_action :verify_authorized`) authorizes only some
+            // actions: this one may be public or checked another way.
+            let enforced = ix
+                .calls_by_name
+                .get("verify_authorized")
+                .into_iter()
+                .flatten()
+                .any(|(fi, _)| ix.file(*fi).repo == repo && !ix.is_test(*fi));
+            if !enforced {
+                selective = Some(msg!(
+                    "the app never enforces Pundit's {} (no {}), so it authorizes only some actions: this one may be public or authorize another way",
+                    Text::code("verify_authorized"),
+                    Text::code("after_action :verify_authorized")
+                ));
+            }
         } else {
             controller_layer.found = true;
             controller_layer
@@ -933,6 +954,25 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     hits.dedup_by_key(|h| (h.file, h.call));
     f.payload = Some(super::payload::check(ctx, &routes, &hits, &blamed, &mut f));
     super::env::wire(ctx, &m.env, &mut f);
+    // A selective Pundit app: the missing layers are low confidence when
+    // they are all the finding says; beside another problem they are
+    // capped at low risk, so that problem keeps its confidence.
+    if let Some(why) = selective {
+        let layer = |i: usize, p: &crate::findings::Problem| {
+            p.code == Code::MissingLayer
+                && (i == authorize_problem || p.message.plain().starts_with("policy:"))
+        };
+        if f.problems.iter().enumerate().all(|(i, p)| layer(i, p)) {
+            f.low_confidence(why);
+        } else {
+            for (i, p) in f.problems.iter_mut().enumerate() {
+                if layer(i, p) {
+                    p.risk = p.risk.min(crate::findings::Risk::Low);
+                }
+            }
+            f.extra_notes.push(why);
+        }
+    }
     f
 }
 
