@@ -899,7 +899,8 @@ impl Http {
         self.mentions.push((parts, line(ls, t.span.start)));
     }
 
-    /// Into the file's facts.
+    /// Into the file's facts: each URL once, where it is first spelled
+    /// (a mention is evidence; one per file is enough).
     pub fn finish(mut self, facts: &mut crate::facts::FileFacts) {
         self.finish_clients(facts);
         for (parts, line) in std::mem::take(&mut self.mentions) {
@@ -908,7 +909,7 @@ impl Http {
             };
             if url.len() <= 512
                 && (urlish(&url) || (prefix_var && url.starts_with('/')))
-                && !facts.url_mentions.iter().any(|m| m.line == line && m.url == url)
+                && !facts.url_mentions.iter().any(|m| m.url == url)
             {
                 facts.url_mentions.push(crate::facts::UrlMention {
                     url,
@@ -1066,9 +1067,27 @@ const MAX_MENTIONS: usize = 256;
 /// relative `api/configs/actions` that a client's base URL completes)?
 fn urlish(s: &str) -> bool {
     let b = s.as_bytes();
+    // A media type (`application/json`, `image/png`) is no path.
+    let media = || {
+        s.split_once('/').is_some_and(|(t, _)| {
+            matches!(
+                t,
+                "application"
+                    | "text"
+                    | "image"
+                    | "audio"
+                    | "video"
+                    | "font"
+                    | "multipart"
+                    | "model"
+                    | "message"
+            )
+        })
+    };
     let relative = || {
         b.first().is_some_and(u8::is_ascii_lowercase)
             && s.contains('/')
+            && !media()
             && !s.ends_with('/')
             && s.bytes()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'/' | b'-' | b'_' | b':'))
