@@ -448,18 +448,7 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
             .filter(|a| a.rel == crate::facts::Rel::Class)
             .map(|a| a.owner.as_str())
             .collect();
-        !classes.is_empty()
-            && !classes.iter().any(|c| {
-                model_owners.iter().any(|mo| {
-                    c == mo
-                        || ix
-                            .classes
-                            .lookup(c, crate::ancestors::Side::Instance)
-                            .chain
-                            .iter()
-                            .any(|(a, _, _)| a == mo)
-                })
-            })
+        !classes.is_empty() && !classes.iter().any(|c| is_or_inherits(ix, c, &model_owners))
     };
     // TypeScript: the column's name as a property of an object that is
     // itself a property named neither after the model nor a class
@@ -546,17 +535,7 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
         if col_models.is_empty() || !ruby_file(fi) {
             return None;
         }
-        let is_model = |c: &str| {
-            col_models.iter().any(|mo| {
-                c == mo
-                    || ix
-                        .classes
-                        .lookup(c, crate::ancestors::Side::Instance)
-                        .chain
-                        .iter()
-                        .any(|(a, _, _)| a == mo)
-            })
-        };
+        let is_model = |c: &str| is_or_inherits(ix, c, &col_models);
         let declared = |c: &str| !ix.classes.owners_named(c).is_empty();
         // A constant that heads the receiver (`Settings::Toggle.new(data:
         // {...})`) or the chain a local was assigned from (`response =
@@ -1085,4 +1064,17 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
     }
     f.keys = Some(keys.into_values().collect());
     f
+}
+
+/// Is class `c` one of `models`, or does it inherit from or include one?
+fn is_or_inherits(ix: &crate::facts::FactIndex, c: &str, models: &[String]) -> bool {
+    models.iter().any(|mo| {
+        c == mo
+            || ix
+                .classes
+                .lookup(c, crate::ancestors::Side::Instance)
+                .chain
+                .iter()
+                .any(|(a, _, _)| a == mo)
+    })
 }

@@ -761,12 +761,7 @@ impl<'s> V<'s> {
                                 && self.interest.column(&col)
                                 && !matches!(c.value.without_parentheses(), Expression::ObjectExpression(_))
                             {
-                                let line = self.line(pos);
-                                self.json_opaque.push(JsonOpaque {
-                                    column: col,
-                                    op: KeyOp::Write,
-                                    line,
-                                });
+                                self.json_key(&col, None, None, pos, KeyOp::Write);
                             }
                         }
                     }
@@ -825,14 +820,7 @@ impl<'s> V<'s> {
                     };
                     self.json_key(column, recv.clone(), key, p.span.start, KeyOp::Write);
                 }
-                other => {
-                    let line = self.line(other.span().start);
-                    self.json_opaque.push(JsonOpaque {
-                        column: column.to_string(),
-                        op: KeyOp::Write,
-                        line,
-                    });
-                }
+                other => self.json_key(column, None, None, other.span().start, KeyOp::Write),
             }
         }
     }
@@ -862,14 +850,7 @@ impl<'s> V<'s> {
                 }
                 Expression::NullLiteral(_) => {}
                 Expression::Identifier(i) if i.name == "undefined" => {}
-                other => {
-                    let line = self.line(other.span().start);
-                    self.json_opaque.push(JsonOpaque {
-                        column: column.to_string(),
-                        op: KeyOp::Write,
-                        line,
-                    });
-                }
+                other => self.json_key(column, None, None, other.span().start, KeyOp::Write),
             }
         }
     }
