@@ -1577,6 +1577,15 @@ pub fn placeholders_aligned(route: &str, client: &str) -> usize {
         .count()
 }
 
+/// Are the route's segments before a client path aligned at its end all
+/// literals (`/api` of `/api/users/:userId` for `/users/:id`), so that the
+/// unknown base the client's path was joined to can be a fixed one? A base
+/// such as `/api/teams/:teamId` would hold a value of its own.
+pub fn literal_base(route: &str, client: &str) -> bool {
+    let (r, c) = (segments(route), segments(client));
+    r.len() >= c.len() && r[..r.len() - c.len()].iter().all(|s| !is_placeholder(s))
+}
+
 /// The extensions a format segment (`(.:format)`) is spelled with: the
 /// formats Rails registers (`Mime::Type`) and the usual custom ones. Any
 /// other suffix is part of the path (`/users.delete`, `/api/auth.info` are

@@ -6220,3 +6220,101 @@ fn selective_pundit_apps_give_low_confidence_missing_authorize() {
     assert!(codes(f).contains(&"missing-layer".to_string()), "{f:#}");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// A hook that forwards its path parameter into a request function of a
+// client hook (umami's `useDeleteQuery(path)` → `const { del } = useApi();
+// del(path)`) is a request helper whose base is unknown: its callers in
+// other modules request their path with its verb. Before, umami's `DELETE
+// /api/users/:userId` was `no-callers` at confidence high. And a path whose
+// base is unknown (`get(`/users/${id}`)`) is the route it ends with after a
+// literal base (`/api/users/:userId`), not one whose rest holds a
+// placeholder (`/api/teams/:teamId/users/:userId`, equally aligned).
+#[test]
+fn hooks_forwarding_to_client_hook_functions_are_request_helpers() {
+    let ws = tree(&[
+        (
+            "web/src/app/api/users/[userId]/route.ts",
+            "export async function GET(req: Request) {\n  return Response.json({});\n}\nexport async function DELETE(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/src/app/api/teams/[teamId]/users/[userId]/route.ts",
+            "export async function GET(req: Request) {\n  return Response.json({});\n}\nexport async function DELETE(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/src/hooks/useDeleteQuery.ts",
+            "import { useApi } from './useApi';\nexport function useDeleteQuery(path: string, params?: object) {\n  const { del, useMutation } = useApi();\n  return useMutation({\n    mutationFn: () => del(path, params),\n  });\n}\n",
+        ),
+        (
+            "web/src/admin/UserDeleteForm.tsx",
+            "import { useDeleteQuery } from '../hooks/useDeleteQuery';\nexport function UserDeleteForm({ userId }) {\n  const { mutateAsync } = useDeleteQuery(`/users/${userId}`);\n  return <button onClick={() => mutateAsync()}>Delete</button>;\n}\n",
+        ),
+        (
+            "web/src/hooks/useUserQuery.ts",
+            "export function useUserQuery(userId: string) {\n  const { get } = useApi();\n  return get(`/users/${userId}`);\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: DELETE /api/users/:userId\n      - route: GET /api/users/:userId\n      - route: GET /api/teams/:teamId/users/:userId\n",
+    );
+    let f = finding(&v, "route:DELETE /api/users/:userId");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/src/admin/UserDeleteForm.tsx:3"],
+        "{f:#}"
+    );
+    assert_eq!(f["caller_matches"][0]["match"], "path-prefix-var", "{f:#}");
+    let f = finding(&v, "route:GET /api/users/:userId");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["web/src/hooks/useUserQuery.ts:3"],
+        "{f:#}"
+    );
+    let f = finding(&v, "route:GET /api/teams/:teamId/users/:userId");
+    assert!(strings(&f["callers_found"]).is_empty(), "{f:#}");
+}
+
+// Pundit names a symbol's policy as the symbol is spelt (`authorize
+// :analytics, :index?` is `AnalyticsPolicy#index?`), not singular: casa's
+// `analytics#index` was "policy: no AnalyticPolicy or AnalyticPolicy",
+// missing-layer high. A record's policy stays its class's (`authorize
+// @reports` is `ReportPolicy`), and no candidate is named twice.
+#[test]
+fn pundit_symbol_records_name_their_policy_as_spelt() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :analytics, only: [:index]\n  resources :reports, only: [:index]\nend\n",
+        ),
+        (
+            "app/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\n  include Pundit::Authorization\n  after_action :verify_authorized\nend\n",
+        ),
+        (
+            "app/app/controllers/analytics_controller.rb",
+            "class AnalyticsController < ApplicationController\n  def index\n    authorize :analytics, :index?\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/reports_controller.rb",
+            "class ReportsController < ApplicationController\n  def index\n    authorize @reports\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/application_policy.rb",
+            "class ApplicationPolicy\n  def initialize(user, record)\n    @user = user\n    @record = record\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/analytics_policy.rb",
+            "class AnalyticsPolicy < ApplicationPolicy\n  def index?\n    true\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - action: analytics#index\n      - action: reports#index\n",
+    );
+    let f = finding(&v, "action:analytics#index");
+    assert!(codes(f).is_empty(), "{f:#}");
+    let f = finding(&v, "action:reports#index");
+    assert_eq!(codes(f), ["missing-layer"], "{f:#}");
+    let msg = f["problems"][0]["message"].as_str().unwrap();
+    assert_eq!(msg, "policy: no ReportPolicy in the workspace", "{f:#}");
+}

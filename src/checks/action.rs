@@ -649,7 +649,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             let ok = !var.is_empty()
                 && !last.contains(['(', '[', ' '])
                 && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            ok.then(|| format!("{}Policy", camel(&singularize(var))))
+            // A symbol names the policy as it is spelt (Pundit camelizes
+            // it: `:analytics` is `AnalyticsPolicy`); a record's policy
+            // is its class's, a singular.
+            let name = if last.starts_with(':') {
+                camel(var)
+            } else {
+                camel(&singularize(var))
+            };
+            ok.then(|| format!("{name}Policy"))
         })
         .collect();
     let mut controller_layer = Layer {
@@ -833,6 +841,8 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             candidates.push(format!("{model}Policy"));
         }
     }
+    let mut seen = std::collections::HashSet::new();
+    candidates.retain(|c| seen.insert(c.clone()));
     let policy = candidates.iter().find(|c| !ix.classes.declared_at(c).is_empty());
     let mut policy_layer = Layer {
         layer: "policy".to_string(),

@@ -613,19 +613,28 @@ fn serves_here(ctx: &Ctx, repo: u32, verb: &str, url: &str, tail: bool) -> bool 
 /// placeholder where that route has one and the planned path a literal
 /// (`GET articles/${slug}` is `/articles/:slug`, not `/articles/feed`), or
 /// a client literal that route spells where the planned path has a
-/// placeholder (`GET articles/feed` is not `/articles/:slug`)?
+/// placeholder (`GET articles/feed` is not `/articles/:slug`)? Equally
+/// aligned, a path matched at its end is the route it ends with after
+/// literal segments only (`get(`/users/${id}`)` with an unknown base is
+/// `/api/users/:userId`, not `/api/teams/:teamId/users/:userId`).
 fn closer_route_elsewhere(ctx: &Ctx, verb: &str, url: &str, paths: &[&str], tail: bool) -> bool {
+    let fit = |p: &str| {
+        (
+            crate::routing::placeholders_aligned(p, url),
+            tail && crate::routing::literal_base(p, url),
+        )
+    };
     let ours = paths
         .iter()
         .filter(|p| paths_match(p, url, tail))
-        .map(|p| crate::routing::placeholders_aligned(p, url))
+        .map(|p| fit(p))
         .max()
-        .unwrap_or(0);
+        .unwrap_or((0, false));
     ctx.ix.routes.iter().any(|r| {
         (verb == "ANY" || r.verb == "ANY" || r.verb.split('|').any(|v| v == verb))
             && !paths.contains(&r.path.as_str())
             && paths_match(&r.path, url, tail)
-            && crate::routing::placeholders_aligned(&r.path, url) > ours
+            && fit(&r.path) > ours
     })
 }
 

@@ -31,6 +31,10 @@ const VERBS: [(&str, &str); 9] = [
     ("all", "ANY"),
 ];
 
+/// The client of request functions destructured from a client hook
+/// (`const { get, del } = useApi()`), whose base URL is unknown.
+const HOOK_CLIENT: &str = "HTTP client function";
+
 /// NestJS method decorators and their verbs.
 const NEST_VERBS: [(&str, &str); 9] = [
     ("Get", "GET"),
@@ -1370,6 +1374,9 @@ impl Http {
                 let name = f.name.as_str();
                 if matches!(name, "fetch" | "$fetch" | "ofetch") {
                     Some(("fetch", None))
+                } else if let Some(verb) = self.verb_fns.get(name).copied() {
+                    // `del(path)` with `del` from `useApi()`.
+                    Some((HOOK_CLIENT, Some(verb)))
                 } else {
                     self.client_of(name).map(|c| (c, None))
                 }
@@ -1414,17 +1421,7 @@ impl Http {
                         Some(e) if matches!(verb, "POST" | "PUT" | "PATCH") => body_keys(Some(e)),
                         _ => Vec::new(),
                     };
-                    self.push_client(
-                        verb.to_string(),
-                        u,
-                        "HTTP client function",
-                        None,
-                        true,
-                        false,
-                        body,
-                        at,
-                        ls,
-                    );
+                    self.push_client(verb.to_string(), u, HOOK_CLIENT, None, true, false, body, at, ls);
                     return;
                 }
                 let client = if matches!(name, "fetch" | "$fetch" | "ofetch") {

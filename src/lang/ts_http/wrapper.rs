@@ -471,8 +471,13 @@ impl Http {
             Some(Val::Param(r)) => Some(r),
             _ => None,
         };
+        // A client hook's function adds a base of its own, unknown here.
+        let mut base = parts[..i].to_vec();
+        if client == super::HOOK_CLIENT && base.is_empty() {
+            base.push(Part::Opaque);
+        }
         let fwd = Forward {
-            base: parts[..i].to_vec(),
+            base,
             path,
             verb,
             body,
