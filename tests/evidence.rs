@@ -6318,3 +6318,95 @@ fn pundit_symbol_records_name_their_policy_as_spelt() {
     let msg = f["problems"][0]["message"].as_str().unwrap();
     assert_eq!(msg, "policy: no ReportPolicy in the workspace", "{f:#}");
 }
+
+// `get "/(*path)"` (an optional glob at the root, Rails' spelling of
+// "anything, or nothing") is a catch-all like `/*path`: gumroad's
+// host-constrained 404 and redirect catch-alls near the top of its routes
+// were taken for the definitions of `GET /r/:id` and `POST
+// /purchases/:id/change_can_contact`, whose own routes come later.
+#[test]
+fn optional_root_globs_are_catch_alls() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  constraints(host: /analytics/) do\n    get \"/(*path)\", to: \"application#e404_page\"\n  end\n  constraints(host_with_port: SHORT) do\n    match \"/(*path)\" => redirect { |_p, r| r.fullpath }, via: [:get, :post]\n  end\n  resources :purchases, only: [:update] do\n    member do\n      post :change_can_contact\n    end\n  end\n  get \"/r/:id\", to: \"url_redirects#show\"\nend\n",
+        ),
+        (
+            "app/app/controllers/url_redirects_controller.rb",
+            "class UrlRedirectsController < ApplicationController\n  def show\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/purchases_controller.rb",
+            "class PurchasesController < ApplicationController\n  def change_can_contact\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /r/:id\n      - route: POST /purchases/:id/change_can_contact\n",
+    );
+    let f = finding(&v, "route:GET /r/:id");
+    assert_eq!(definition_locations(f), ["app/config/routes.rb:13"], "{f:#}");
+    let f = finding(&v, "route:POST /purchases/:id/change_can_contact");
+    assert_eq!(definition_locations(f), ["app/config/routes.rb:10"], "{f:#}");
+}
+
+// Pundit's array form names a namespaced policy: `authorize [:settings,
+// :team, @team_invitation]` is `Settings::Team::TeamInvitationPolicy`
+// (gumroad's `settings/team/invitations#restore` was "policy: no
+// Settings::Team::InvitationPolicy or InvitationPolicy", missing-layer).
+#[test]
+fn pundit_array_records_name_a_namespaced_policy() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  namespace :settings do\n    namespace :team do\n      resources :invitations, only: [] do\n        put :restore, on: :member\n      end\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\n  include Pundit::Authorization\n  after_action :verify_authorized\nend\n",
+        ),
+        (
+            "app/app/controllers/settings/team/invitations_controller.rb",
+            "class Settings::Team::InvitationsController < ApplicationController\n  def restore\n    authorize [:settings, :team, @team_invitation]\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/application_policy.rb",
+            "class ApplicationPolicy\n  def initialize(user, record)\n    @user = user\n    @record = record\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/settings/team/team_invitation_policy.rb",
+            "class Settings::Team::TeamInvitationPolicy < ApplicationPolicy\n  def restore?\n    true\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - action: settings/team/invitations#restore\n");
+    let f = finding(&v, "action:settings/team/invitations#restore");
+    assert!(codes(f).is_empty(), "{f:#}");
+}
+
+// A MySQL/SQLite JSON path in SQL (`details->'$.purchases[*].product_id'`)
+// reads its first member, `purchases`: gumroad's `AudienceMember.details`
+// had four `json-key-read-never-written` for keys named
+// `$.purchases[*].product_id` and the like, whose `purchases` is written.
+#[test]
+fn sql_json_paths_read_their_first_member() {
+    let ws = tree(&[
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"audience_members\" do |t|\n    t.json \"details\"\n  end\nend\n",
+        ),
+        (
+            "app/app/models/audience_member.rb",
+            "class AudienceMember < ApplicationRecord\n  scope :bought, ->(id) { where(\"JSON_CONTAINS(details->'$.purchases[*].product_id', ?)\", id) }\n  scope :named, ->(n) { where(\"details->>'$.\\\"full name\\\"' = ?\", n) }\n  def refresh(purchases)\n    details[\"purchases\"] = purchases\n    details[\"full name\"] = \"x\"\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: AudienceMember.details\n");
+    let f = finding(&v, "jsonb:AudienceMember.details");
+    assert!(codes(f).is_empty(), "{f:#}");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["full name", "purchases"], "{f:#}");
+}

@@ -644,20 +644,16 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
         .filter(|(_, a)| !a.skip && a.policy_class.is_none())
         .filter_map(|(_, a)| {
             let r = a.record.as_deref()?.trim();
-            let last = r.rsplit('.').next().unwrap_or(r);
-            let var = last.trim_start_matches(['@', ':']);
-            let ok = !var.is_empty()
-                && !last.contains(['(', '[', ' '])
-                && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            // A symbol names the policy as it is spelt (Pundit camelizes
-            // it: `:analytics` is `AnalyticsPolicy`); a record's policy
-            // is its class's, a singular.
-            let name = if last.starts_with(':') {
-                camel(var)
-            } else {
-                camel(&singularize(var))
-            };
-            ok.then(|| format!("{name}Policy"))
+            // `authorize [:settings, :team, @team_invitation]`: the
+            // policy of the last, in the namespace of the others
+            // (`Settings::Team::TeamInvitationPolicy`).
+            if let Some(list) = r.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+                let names: Option<Vec<String>> = list.split(',').map(pundit_class_name).collect();
+                return names
+                    .filter(|n| !n.is_empty())
+                    .map(|n| format!("{}Policy", n.join("::")));
+            }
+            pundit_class_name(r).map(|n| format!("{n}Policy"))
         })
         .collect();
     let mut controller_layer = Layer {
@@ -1014,6 +1010,26 @@ fn renamed(a: &str, b: &str) -> bool {
         short.chars().all(|c| rest.any(|l| l == c))
     };
     abbreviates(a, b) || abbreviates(b, a)
+}
+
+/// The class Pundit names a policy after for one authorized value: a
+/// symbol as it is spelt (`:analytics` is `Analytics`), a constant as
+/// written, a record by its variable's name, singular (`@memberships`,
+/// `@transfer.organization`: `Membership`, `Organization`); `None` for
+/// anything else.
+fn pundit_class_name(value: &str) -> Option<String> {
+    let v = value.trim();
+    let last = v.rsplit('.').next().unwrap_or(v);
+    let word = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if let Some(sym) = last.strip_prefix(':') {
+        return (!v.contains('.') && word(sym)).then(|| camel(sym));
+    }
+    if last.starts_with(|c: char| c.is_ascii_uppercase()) && !v.contains('.') {
+        let c = v.trim_start_matches("::");
+        return c.split("::").all(word).then(|| c.to_string());
+    }
+    let var = last.trim_start_matches('@');
+    word(var).then(|| camel(&singularize(var)))
 }
 
 #[cfg(test)]

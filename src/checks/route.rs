@@ -93,7 +93,7 @@ fn root_glob(r: &Route) -> bool {
     let placeholders_only = !segs.is_empty() && segs.iter().all(|s| crate::routing::is_placeholder(s));
     (segs
         .iter()
-        .take_while(|s| !(s.starts_with('*') || s.starts_with("(/*")))
+        .take_while(|s| !glob_segment(s))
         .all(|s| crate::routing::is_placeholder(s))
         && is_glob(r))
         || placeholders_only
@@ -106,19 +106,21 @@ fn catch_all(r: &Route) -> bool {
     is_glob(r) || root_glob(r)
 }
 
+/// Is a segment a glob: `*path`, or an optional one, `(/*rest)` or
+/// `(*path)` (`get "/(*path)"`: any path, or none)?
+fn glob_segment(s: &str) -> bool {
+    s.trim_start_matches('(').starts_with('*') || s.contains("(/*")
+}
+
 /// Does a planned path hold a glob segment (`/api/auth/*nextauth`)?
 fn planned_glob(path: &str) -> bool {
-    segments(path)
-        .iter()
-        .any(|s| s.starts_with('*') || s.contains("(/*"))
+    segments(path).iter().any(|s| glob_segment(s))
 }
 
 /// Does a route's path hold a glob segment (`/*path`, `/files/*rest`, an
-/// optional `(/*rest)`)?
+/// optional `(/*rest)` or `/(*path)`)?
 pub fn is_glob(r: &Route) -> bool {
-    segments(&r.path)
-        .iter()
-        .any(|s| s.starts_with('*') || s.starts_with("(/*"))
+    segments(&r.path).iter().any(|s| glob_segment(s))
 }
 
 /// The planned path names the route's path: the same segments, where a

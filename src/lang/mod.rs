@@ -153,10 +153,9 @@ pub fn sql_keys_in(text: &str, base_line: u32, interest: &Interest) -> Vec<JsonK
                 continue;
             };
             let Some(end) = rest.find('\'') else { continue };
-            let key = &rest[..end];
-            if key.is_empty() || key.contains('\n') {
+            let Some(key) = sql_json_key(&rest[..end]) else {
                 continue;
-            }
+            };
             let line = base_line + text[..i].matches('\n').count() as u32;
             out.push(JsonKey {
                 column: col.clone(),
@@ -169,6 +168,27 @@ pub fn sql_keys_in(text: &str, base_line: u32, interest: &Interest) -> Vec<JsonK
         }
     }
     out
+}
+
+/// The top-level key a quoted operand of `->`/`->>` reads: the key itself
+/// (Postgres, `metadata->>'k'`), or the first member of a MySQL/SQLite JSON
+/// path (`details->'$.purchases[*].product_id'` reads `purchases`,
+/// `'$."a b".c'` reads `a b`); `None` for an empty key, one across lines,
+/// or a path that starts with an index or a wildcard (`'$[0]'`, `'$.*'`).
+fn sql_json_key(quoted: &str) -> Option<&str> {
+    let key = match quoted.strip_prefix('$') {
+        None => quoted,
+        Some(path) => {
+            let member = path.strip_prefix('.')?;
+            // A quoted member, its quotes escaped in the source string
+            // or not (`'$.\"a b\".c'` in a Ruby string).
+            match member.strip_prefix("\\\"").or_else(|| member.strip_prefix('"')) {
+                Some(q) => q[..q.find('"')?].trim_end_matches('\\'),
+                None => &member[..member.find(['.', '[']).unwrap_or(member.len())],
+            }
+        }
+    };
+    (!key.is_empty() && !key.contains('\n') && key != "*").then_some(key)
 }
 
 /// `sql_keys_in` for every column: each identifier (a maximal run of ASCII
@@ -198,10 +218,9 @@ fn sql_keys_any(text: &str, base_line: u32) -> Vec<JsonKey> {
             continue;
         };
         let Some(end) = rest.find('\'') else { continue };
-        let key = &rest[..end];
-        if key.is_empty() || key.contains('\n') {
+        let Some(key) = sql_json_key(&rest[..end]) else {
             continue;
-        }
+        };
         out.push(JsonKey {
             column: col.to_string(),
             key: key.to_string(),
