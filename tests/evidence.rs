@@ -6410,3 +6410,46 @@ fn sql_json_paths_read_their_first_member() {
         .collect();
     assert_eq!(keys, ["full name", "purchases"], "{f:#}");
 }
+
+// js-routes puts Rails' route helpers in JavaScript (`Routes.x_path(id)`):
+// a call is a path helper of route `x`, with the verb of the request it is
+// the URL of when the request's options spell it. gumroad's front end calls
+// its routes this way 446 times; `POST /purchases/:id/change_can_contact`
+// was `no-callers`.
+#[test]
+fn js_routes_helpers_call_their_rails_routes() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :purchases, only: [:update] do\n    member do\n      post :change_can_contact\n      get :receipt\n      delete :refund\n    end\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/purchases_controller.rb",
+            "class PurchasesController < ApplicationController\n  def change_can_contact\n  end\n  def receipt\n  end\n  def refund\n  end\nend\n",
+        ),
+        (
+            "app/app/javascript/data/customers.ts",
+            "export const setContact = (purchaseId: string, canContact: boolean) =>\n  request({\n    method: \"POST\",\n    accept: \"json\",\n    url: Routes.change_can_contact_purchase_path(purchaseId, { can_contact: canContact }),\n  });\nexport const open = (id: string) => {\n  window.location.href = Routes.receipt_purchase_url(id);\n};\nexport const refundLink = (id: string) => Routes.refund_purchase_path(id);\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /purchases/:id/change_can_contact\n      - route: GET /purchases/:id/receipt\n      - route: DELETE /purchases/:id/refund\n",
+    );
+    let f = finding(&v, "route:POST /purchases/:id/change_can_contact");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/javascript/data/customers.ts:5"],
+        "{f:#}"
+    );
+    let f = finding(&v, "route:GET /purchases/:id/receipt");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["app/app/javascript/data/customers.ts:8"],
+        "{f:#}"
+    );
+    // A helper whose verb the code does not show is no DELETE request.
+    let f = finding(&v, "route:DELETE /purchases/:id/refund");
+    assert!(strings(&f["callers_found"]).is_empty(), "{f:#}");
+}

@@ -197,6 +197,9 @@ struct V<'s> {
     defs: Vec<RawDef>,
     /// `export { e as f }`: (public name, line).
     alias_defs: Vec<(String, u32)>,
+    /// js-routes helpers called (`Routes.purchase_path(id)`), with the verb
+    /// of the request they are the URL of, when it says.
+    path_helpers: Vec<crate::facts::PathHelper>,
     calls: Vec<RawCall>,
     env: Vec<(String, u32)>,
     /// Names imported under another name, types too (`import type {
@@ -412,7 +415,84 @@ fn column_recv<'e, 'a>(e: &'e Expression<'a>) -> Option<&'e Expression<'a>> {
     }
 }
 
+/// The Rails route a js-routes helper call names: `Routes.purchase_path(id)`
+/// or `Routes.purchase_url(id)` is route `purchase`.
+fn js_route_helper(c: &CallExpression) -> Option<String> {
+    let Expression::StaticMemberExpression(m) = &c.callee else {
+        return None;
+    };
+    if !matches!(&m.object, Expression::Identifier(o) if o.name.as_str() == "Routes") {
+        return None;
+    }
+    let name = m.property.name.as_str();
+    let route = name.strip_suffix("_path").or_else(|| name.strip_suffix("_url"))?;
+    (!route.is_empty()).then(|| route.to_string())
+}
+
+/// `js_route_helper` of an expression that is such a call.
+fn js_route_in(e: &Expression) -> Option<(String, u32)> {
+    match e.without_parentheses() {
+        Expression::CallExpression(c) => js_route_helper(c).map(|r| (r, c.span.start)),
+        _ => None,
+    }
+}
+
+/// The verb a request options object spells (`method: "POST"`).
+fn method_of(o: &ObjectExpression) -> Option<String> {
+    o.properties.iter().find_map(|p| match p {
+        ObjectPropertyKind::ObjectProperty(p) if matches!(key_name(&p.key), Some((k, _, _)) if k == "method") => {
+            match &p.value {
+                Expression::StringLiteral(s) => Some(s.value.as_str().to_ascii_uppercase()),
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+
+/// The value of an object's property `key`.
+fn prop_value<'e, 'a>(o: &'e ObjectExpression<'a>, key: &str) -> Option<&'e Expression<'a>> {
+    o.properties.iter().find_map(|p| match p {
+        ObjectPropertyKind::ObjectProperty(p) if matches!(key_name(&p.key), Some((k, _, _)) if k == key) => {
+            Some(&p.value)
+        }
+        _ => None,
+    })
+}
+
 impl<'s> V<'s> {
+    /// js-routes (`Routes.x_path(...)`, Rails' route helpers in
+    /// JavaScript): each call is a path helper of route `x`; one that is
+    /// the URL of a request whose options spell the verb (`request({
+    /// method: "POST", url: Routes.x_path(id) })`, `fetch(Routes.x_path(),
+    /// { method: "DELETE" })`) is recorded with that verb too.
+    fn js_routes(&mut self, it: &CallExpression) {
+        if let Some(route) = js_route_helper(it) {
+            let line = self.line(it.span.start);
+            self.path_helpers.push(crate::facts::PathHelper {
+                route,
+                verb: None,
+                line,
+            });
+        }
+        let arg = |i: usize| it.arguments.get(i).and_then(|a| a.as_expression());
+        let with_verb = match (arg(0), arg(1)) {
+            (Some(Expression::ObjectExpression(o)), _) => {
+                prop_value(o, "url").and_then(js_route_in).zip(method_of(o))
+            }
+            (Some(u), Some(Expression::ObjectExpression(o))) => js_route_in(u).zip(method_of(o)),
+            _ => None,
+        };
+        if let Some(((route, at), verb)) = with_verb {
+            let line = self.line(at);
+            self.path_helpers.push(crate::facts::PathHelper {
+                route,
+                verb: Some(verb),
+                line,
+            });
+        }
+    }
+
     fn new(src: &'s str, interest: &'s Interest) -> Self {
         let mut line_starts = vec![0u32];
         for (i, b) in src.bytes().enumerate() {
@@ -430,6 +510,7 @@ impl<'s> V<'s> {
             object_scopes: HashSet::default(),
             defs: Vec::new(),
             alias_defs: Vec::new(),
+            path_helpers: Vec::new(),
             calls: Vec::new(),
             env: Vec::new(),
             renamed_imports: HashMap::default(),
@@ -948,6 +1029,7 @@ impl<'s> V<'s> {
                 line: self.line(d.name_pos),
             });
         }
+        b.facts.path_helpers.append(&mut self.path_helpers);
         for (name, line) in &self.alias_defs {
             b.facts.defs.push(Def {
                 name: name.clone(),
@@ -1767,6 +1849,7 @@ impl<'a> Visit<'a> for V<'_> {
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         self.event_call(it);
+        self.js_routes(it);
         self.http.call(it, &self.line_starts);
         self.asyncs.call(it);
         if let Expression::Identifier(c) = &it.callee
