@@ -6453,3 +6453,64 @@ fn js_routes_helpers_call_their_rails_routes() {
     let f = finding(&v, "route:DELETE /purchases/:id/refund");
     assert!(strings(&f["callers_found"]).is_empty(), "{f:#}");
 }
+
+// A request function of a client hook inside a helper that builds the path
+// around its parameter (umami's `useResultQuery(type)` → `post(`/reports/${type}`)`)
+// requests `/reports/<argument>` under the hook's unknown base; and a
+// nested conditional URL (`get(teamId ? `/teams/${teamId}/websites` : userId
+// ? `/users/${userId}/websites` : '/me/websites')`) requests each path. Both
+// were `no-callers` at confidence high in umami.
+#[test]
+fn client_hook_helpers_with_a_base_and_nested_conditional_urls() {
+    let ws = tree(&[
+        (
+            "web/src/app/api/reports/performance/route.ts",
+            "export async function POST(req: Request) {\n  return Response.json({});\n}\n",
+        ),
+        (
+            "web/src/app/api/users/[userId]/websites/route.ts",
+            "export async function GET(req: Request) {\n  return Response.json([]);\n}\n",
+        ),
+        (
+            "web/src/app/api/me/websites/route.ts",
+            "export async function GET(req: Request) {\n  return Response.json([]);\n}\n",
+        ),
+        (
+            "web/src/hooks/useResultQuery.ts",
+            "import { useApi } from './useApi';\nexport function useResultQuery(type: string, params?: object) {\n  const { post, useQuery } = useApi();\n  return useQuery({\n    queryFn: () => post(`/reports/${type}`, { type, params }),\n  });\n}\n",
+        ),
+        (
+            "web/src/reports/Performance.tsx",
+            "import { useResultQuery } from '../hooks/useResultQuery';\nexport function Performance() {\n  const { data } = useResultQuery('performance', { websiteId: 1 });\n  return data;\n}\n",
+        ),
+        (
+            "web/src/hooks/useUserWebsitesQuery.ts",
+            "export function useUserWebsitesQuery(userId?: string, teamId?: string) {\n  const { get } = useApi();\n  return get(\n    teamId\n      ? `/teams/${teamId}/websites`\n      : userId\n        ? `/users/${userId}/websites`\n        : '/me/websites',\n  );\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /api/reports/performance\n      - route: GET /api/users/:userId/websites\n      - route: GET /api/me/websites\n",
+    );
+    // The helper's own request (`/reports/:type`) is one too, by its end.
+    let f = finding(&v, "route:POST /api/reports/performance");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        [
+            "web/src/hooks/useResultQuery.ts:5",
+            "web/src/reports/Performance.tsx:3"
+        ],
+        "{f:#}"
+    );
+    for id in [
+        "route:GET /api/users/:userId/websites",
+        "route:GET /api/me/websites",
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(
+            strings(&f["callers_found"]),
+            ["web/src/hooks/useUserWebsitesQuery.ts:3"],
+            "{f:#}"
+        );
+    }
+}

@@ -1023,10 +1023,21 @@ enum Part {
 /// A string, a template literal or a `+` concatenation: a path, or one
 /// of the branches of a conditional path.
 fn pathish(e: &Expression) -> bool {
-    matches!(
-        e.without_parentheses(),
-        Expression::StringLiteral(_) | Expression::TemplateLiteral(_) | Expression::BinaryExpression(_)
-    )
+    pathish_within(e, 0)
+}
+
+/// `pathish`, a conditional of paths too (`a ? `/x` : b ? `/y` : '/z'`),
+/// at most 8 levels deep.
+fn pathish_within(e: &Expression, depth: usize) -> bool {
+    match e.without_parentheses() {
+        Expression::StringLiteral(_) | Expression::TemplateLiteral(_) | Expression::BinaryExpression(_) => {
+            true
+        }
+        Expression::ConditionalExpression(c) if depth < 8 => {
+            pathish_within(&c.consequent, depth + 1) && pathish_within(&c.alternate, depth + 1)
+        }
+        _ => false,
+    }
 }
 
 fn url_parts(e: &Expression, depth: usize) -> Option<Vec<Part>> {

@@ -473,8 +473,8 @@ impl Http {
         };
         // A client hook's function adds a base of its own, unknown here.
         let mut base = parts[..i].to_vec();
-        if client == super::HOOK_CLIENT && base.is_empty() {
-            base.push(Part::Opaque);
+        if client == super::HOOK_CLIENT {
+            base.insert(0, Part::Opaque);
         }
         let fwd = Forward {
             base,
