@@ -6514,3 +6514,30 @@ fn client_hook_helpers_with_a_base_and_nested_conditional_urls() {
         );
     }
 }
+
+// A hosting platform sets its own vars on its builds and deployments
+// (umami's `process.env.NETLIFY`, next to its `netlify.toml`; Vercel's
+// `VERCEL_URL`): their `config-not-wired` is low confidence and says who
+// sets them. A var of the app stays high.
+#[test]
+fn platform_set_env_vars_need_no_config() {
+    let ws = tree(&[
+        (
+            "web/next.config.ts",
+            "const onNetlify = process.env.NETLIFY;\nconst host = process.env.VERCEL_URL;\nconst secret = process.env.APP_SECRET;\nexport default { onNetlify, host, secret };\n",
+        ),
+        ("web/netlify.toml", "[build]\n  command = \"next build\"\n"),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: NETLIFY\n      - env: VERCEL_URL\n      - env: APP_SECRET\n",
+    );
+    for (id, who) in [("env:NETLIFY", "Netlify"), ("env:VERCEL_URL", "Vercel")] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        assert!(f["notes"].as_str().unwrap().contains(who), "{f:#}");
+    }
+    let f = finding(&v, "env:APP_SECRET");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

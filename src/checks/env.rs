@@ -147,7 +147,7 @@ enum SetFor {
 /// Vars that a toolchain or the operating system sets itself when it
 /// builds, serves, tests or starts a process, for the code of its
 /// language: (var, which code, who sets it).
-const TOOLCHAIN_SET: [(&str, SetFor, &str); 15] = [
+const TOOLCHAIN_SET: &[(&str, SetFor, &str)] = &[
     (
         "NODE_ENV",
         SetFor::Script,
@@ -211,7 +211,54 @@ const TOOLCHAIN_SET: [(&str, SetFor, &str); 15] = [
         SetFor::Any,
         "the shell or container runtime (the host's name)",
     ),
+    // Hosting and CI platforms set these on their builds and deployments:
+    // no config file of the repo defines them.
+    ("VERCEL", SetFor::Any, VERCEL),
+    ("VERCEL_ENV", SetFor::Any, VERCEL),
+    ("VERCEL_URL", SetFor::Any, VERCEL),
+    ("VERCEL_BRANCH_URL", SetFor::Any, VERCEL),
+    ("VERCEL_PROJECT_PRODUCTION_URL", SetFor::Any, VERCEL),
+    ("VERCEL_REGION", SetFor::Any, VERCEL),
+    ("VERCEL_GIT_COMMIT_SHA", SetFor::Any, VERCEL),
+    ("VERCEL_GIT_COMMIT_REF", SetFor::Any, VERCEL),
+    ("NETLIFY", SetFor::Any, NETLIFY),
+    ("NETLIFY_DEV", SetFor::Any, NETLIFY),
+    ("DEPLOY_URL", SetFor::Any, NETLIFY),
+    ("DEPLOY_PRIME_URL", SetFor::Any, NETLIFY),
+    ("RENDER", SetFor::Any, RENDER),
+    ("RENDER_EXTERNAL_URL", SetFor::Any, RENDER),
+    ("RENDER_SERVICE_NAME", SetFor::Any, RENDER),
+    ("RENDER_GIT_COMMIT", SetFor::Any, RENDER),
+    ("FLY_APP_NAME", SetFor::Any, FLY),
+    ("FLY_REGION", SetFor::Any, FLY),
+    ("FLY_ALLOC_ID", SetFor::Any, FLY),
+    ("FLY_MACHINE_ID", SetFor::Any, FLY),
+    ("RAILWAY_ENVIRONMENT", SetFor::Any, RAILWAY),
+    ("RAILWAY_PUBLIC_DOMAIN", SetFor::Any, RAILWAY),
+    ("RAILWAY_STATIC_URL", SetFor::Any, RAILWAY),
+    ("DYNO", SetFor::Any, "Heroku itself (the dyno's name)"),
+    ("CF_PAGES", SetFor::Any, CF_PAGES),
+    ("CF_PAGES_URL", SetFor::Any, CF_PAGES),
+    ("CF_PAGES_BRANCH", SetFor::Any, CF_PAGES),
+    ("K_SERVICE", SetFor::Any, "Cloud Run itself (the service's name)"),
+    (
+        "AWS_LAMBDA_FUNCTION_NAME",
+        SetFor::Any,
+        "AWS Lambda itself (the function's name)",
+    ),
+    (
+        "GITHUB_ACTIONS",
+        SetFor::Any,
+        "GitHub Actions itself (`true` on its runners)",
+    ),
 ];
+
+const VERCEL: &str = "Vercel itself (on its builds and deployments)";
+const NETLIFY: &str = "Netlify itself (on its builds and deployments)";
+const RENDER: &str = "Render itself (on its services)";
+const FLY: &str = "Fly.io itself (on its machines)";
+const RAILWAY: &str = "Railway itself (on its deployments)";
+const CF_PAGES: &str = "Cloudflare Pages itself (on its builds)";
 
 /// A var that a toolchain sets (`NODE_ENV` read only in JavaScript or
 /// TypeScript, `TEST_ENV_NUMBER` read only in Ruby) or the operating
