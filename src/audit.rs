@@ -136,8 +136,8 @@ struct Holder {
 /// occurrence of which is checked for the patterns that hold it (at the
 /// offset where they do): every occurrence of a pattern holds an
 /// occurrence of a searched one, so nothing is missed. A 50-point plan's
-/// 176 patterns are 96 such (three packed searchers instead of six), a
-/// 10-point plan's 52 are 26 (one instead of two); see bench/README.md,
+/// 176 patterns are 96 such (two packed searchers of 48 instead of six of
+/// 32), a 10-point plan's 52 are 26 (one instead of two); see bench/README.md,
 /// "Fact cache". Otherwise an `Automaton` over every pattern.
 struct Scanner {
     automaton: Automaton,
@@ -151,7 +151,7 @@ struct Scanner {
 
 /// Up to `PACKED_CHUNKS` x `PACKED_PATTERNS` patterns of at least
 /// `PACKED_MIN_LEN` bytes: the crate's SIMD searcher (Teddy, as ripgrep
-/// uses; up to 128 patterns each) finds the leftmost start of any of its
+/// uses) finds the leftmost start of any of its
 /// patterns at or after a position, many bytes per instruction; every
 /// pattern of that searcher is then compared at that start, and the search
 /// goes on from the next byte, so overlapping occurrences are all found.
@@ -168,13 +168,15 @@ struct PackedChunk {
     by_first: Vec<Vec<u32>>,
 }
 
-/// Patterns per packed searcher.
-const PACKED_PATTERNS: usize = 32;
-/// Packed searchers at most (each goes over every byte): six of 32
-/// patterns still cost fewer instructions than the DFA loop (callgrind,
-/// warm 50-point audit, 176 patterns: `mentions` 296M -> 286M; 52
-/// patterns, two searchers: 264M -> 109M).
-const PACKED_CHUNKS: usize = 6;
+/// Patterns per packed searcher: up to 32 the crate picks Slim Teddy (8
+/// buckets), past that Fat Teddy (16 buckets, half the bytes a step).
+/// callgrind of a warm 50-point audit (96 searched patterns): three Slim
+/// searchers of 32 187M, two Fat ones of 48 148M.
+const PACKED_PATTERNS: usize = 48;
+/// Packed searchers at most (each goes over every byte): three Fat ones
+/// (~74M each over the 15.8 MB corpus) cost about what the DFA loop does
+/// (~243M) whatever its patterns, so larger plans use the DFA.
+const PACKED_CHUNKS: usize = 3;
 /// Shorter patterns make Teddy's fingerprints (up to the first 4 bytes)
 /// match too often to beat the DFA.
 const PACKED_MIN_LEN: usize = 3;
@@ -236,7 +238,7 @@ impl Packed {
 
 /// Plans of more patterns than this are searched whole: the patterns
 /// that hold no other are about half of them (820 of a 1,000-point plan's
-/// 1,476), too many for the packed searchers, and the DFA costs the same
+/// 1,476), far too many for the packed searchers, and the DFA costs the same
 /// per byte whatever it searches (checking the holders on its matches
 /// cost more than it saved).
 const HOLDERS_UP_TO: usize = 4 * PACKED_PATTERNS * PACKED_CHUNKS;
@@ -1276,9 +1278,10 @@ mod tests {
         }
     }
 
-    /// A plan of 400 points (over 192 patterns that hold no other: each
-    /// method name's Rails spellings and `class Owner`) still scans files with a DFA, and finds
-    /// what the NFA finds, overlapping patterns included.
+    /// A plan of 400 points (over `HOLDERS_UP_TO` patterns: each method
+    /// name's Rails spellings and `class Owner`) scans files with a DFA
+    /// over every pattern, and finds what the NFA finds, overlapping
+    /// patterns included.
     #[test]
     fn prefilter_of_a_large_plan_is_a_dfa() {
         let mut yaml = String::from("version: 1\nphases:\n  - name: P\n    points:\n");
@@ -1307,7 +1310,7 @@ mod tests {
         }
     }
 
-    /// A plan of up to 192 patterns (that hold no other) of 3 bytes or
+    /// A plan of up to 144 patterns (that hold no other) of 3 bytes or
     /// more scans with the packed (SIMD) searchers, and finds every occurrence the NFA finds,
     /// overlapping ones (`settings` in `user_settings`, `USER_SETTINGS_URL`
     /// beside `SETTINGS`) and those of patterns in different chunks.
