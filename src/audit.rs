@@ -94,8 +94,8 @@ pub struct Prefilter {
     /// The interest's names by (first byte, length) and (last byte,
     /// length): a name `close_names` to an identifier has a length within
     /// 2 of it and shares its first or last byte (see `is_name`).
-    by_first: HashMap<(u8, usize), Vec<String>>,
-    by_last: HashMap<(u8, usize), Vec<String>>,
+    by_first: HashMap<(u8, usize), Vec<(u64, String)>>,
+    by_last: HashMap<(u8, usize), Vec<(u64, String)>>,
     /// Tells this prefilter's memo of `is_name` from another's.
     id: u64,
 }
@@ -112,15 +112,46 @@ const DFA_PATTERN_BYTES: usize = 64 * 1024;
 /// every source file goes through it), and the crate's resumable
 /// overlapping search keeps its position in memory (~20 instructions a
 /// byte on the DFA, against ~7 here).
-enum Scanner {
+enum Automaton {
     Packed(Box<Packed>),
     Dfa(Box<aho_corasick::dfa::DFA>),
     Other(AhoCorasick),
 }
 
+/// A pattern that holds a searched pattern.
+#[derive(Clone, Copy)]
+struct Holder {
+    pattern: u32,
+    /// Where it holds the searched pattern.
+    off: u32,
+    /// A byte of it next to the searched pattern (before it when `off` is
+    /// not 0, else after it), compared first: most occurrences of `user`
+    /// are not in `current_user`.
+    next: u8,
+}
+
+/// The prefilter's scanner. For plans of up to `HOLDERS_UP_TO` patterns,
+/// packed searchers over the patterns that hold no other pattern (`user`,
+/// not `class User`, `user_id`, `users_path` or `current_user`), each
+/// occurrence of which is checked for the patterns that hold it (at the
+/// offset where they do): every occurrence of a pattern holds an
+/// occurrence of a searched one, so nothing is missed. A 50-point plan's
+/// 176 patterns are 96 such (two packed searchers of 48 instead of six of
+/// 32), a 10-point plan's 52 are 26 (one instead of two); see bench/README.md,
+/// "Fact cache". Otherwise an `Automaton` over every pattern.
+struct Scanner {
+    automaton: Automaton,
+    /// The patterns the automaton searches (numbers into `patterns`).
+    searched: Vec<u32>,
+    /// Per searched pattern: the longer patterns found through it.
+    holders: Vec<Vec<Holder>>,
+    /// Every pattern's bytes.
+    patterns: Vec<Vec<u8>>,
+}
+
 /// Up to `PACKED_CHUNKS` x `PACKED_PATTERNS` patterns of at least
 /// `PACKED_MIN_LEN` bytes: the crate's SIMD searcher (Teddy, as ripgrep
-/// uses; up to 128 patterns each) finds the leftmost start of any of its
+/// uses) finds the leftmost start of any of its
 /// patterns at or after a position, many bytes per instruction; every
 /// pattern of that searcher is then compared at that start, and the search
 /// goes on from the next byte, so overlapping occurrences are all found.
@@ -137,19 +168,21 @@ struct PackedChunk {
     by_first: Vec<Vec<u32>>,
 }
 
-/// Patterns per packed searcher.
-const PACKED_PATTERNS: usize = 32;
-/// Packed searchers at most (each goes over every byte): six of 32
-/// patterns still cost fewer instructions than the DFA loop (callgrind,
-/// warm 50-point audit, 176 patterns: `mentions` 296M -> 286M; 52
-/// patterns, two searchers: 264M -> 109M).
-const PACKED_CHUNKS: usize = 6;
+/// Patterns per packed searcher: up to 32 the crate picks Slim Teddy (8
+/// buckets), past that Fat Teddy (16 buckets, half the bytes a step).
+/// callgrind of a warm 50-point audit (96 searched patterns): three Slim
+/// searchers of 32 187M, two Fat ones of 48 148M.
+const PACKED_PATTERNS: usize = 48;
+/// Packed searchers at most (each goes over every byte): three Fat ones
+/// (~74M each over the 15.8 MB corpus) cost about what the DFA loop does
+/// (~243M) whatever its patterns, so larger plans use the DFA.
+const PACKED_CHUNKS: usize = 3;
 /// Shorter patterns make Teddy's fingerprints (up to the first 4 bytes)
 /// match too often to beat the DFA.
 const PACKED_MIN_LEN: usize = 3;
 
 impl Packed {
-    fn new(patterns: &[String]) -> Option<Packed> {
+    fn new(patterns: &[&String]) -> Option<Packed> {
         if patterns.is_empty()
             || patterns.len() > PACKED_PATTERNS * PACKED_CHUNKS
             || patterns.iter().any(|p| p.len() < PACKED_MIN_LEN)
@@ -203,18 +236,118 @@ impl Packed {
     }
 }
 
+/// Plans of more patterns than this are searched whole: the patterns
+/// that hold no other are about half of them (820 of a 1,000-point plan's
+/// 1,476), far too many for the packed searchers, and the DFA costs the same
+/// per byte whatever it searches (checking the holders on its matches
+/// cost more than it saved).
+const HOLDERS_UP_TO: usize = 4 * PACKED_PATTERNS * PACKED_CHUNKS;
+
 impl Scanner {
     fn new(patterns: &[String]) -> Scanner {
-        if let Some(packed) = Packed::new(patterns) {
-            return Scanner::Packed(Box::new(packed));
+        if patterns.len() <= HOLDERS_UP_TO
+            && let Some(s) = Scanner::through_held(patterns)
+        {
+            return s;
         }
-        let bytes: usize = patterns.iter().map(String::len).sum();
+        let all: Vec<&String> = patterns.iter().collect();
+        Scanner {
+            automaton: Automaton::new(&all),
+            searched: (0..patterns.len() as u32).collect(),
+            holders: vec![Vec::new(); patterns.len()],
+            patterns: patterns.iter().map(|p| p.as_bytes().to_vec()).collect(),
+        }
+    }
+
+    /// The packed searchers over the patterns that hold no other, if they
+    /// take them.
+    fn through_held(patterns: &[String]) -> Option<Scanner> {
+        // Which patterns each pattern holds (itself included), by an
+        // automaton over all of them run on each: linear in their bytes.
+        let all = AhoCorasick::new(patterns).expect("literal patterns always build");
+        let held: Vec<Vec<(usize, usize)>> = patterns
+            .iter()
+            .map(|p| {
+                all.find_overlapping_iter(p.as_str())
+                    .map(|m| (m.pattern().as_usize(), m.start()))
+                    .collect()
+            })
+            .collect();
+        let searched: Vec<usize> = (0..patterns.len())
+            .filter(|i| held[*i].iter().all(|(q, _)| q == i))
+            .collect();
+        let mut slot = vec![usize::MAX; patterns.len()];
+        for (s, p) in searched.iter().enumerate() {
+            slot[*p] = s;
+        }
+        let mut holders = vec![Vec::new(); searched.len()];
+        for (p, inside) in held.iter().enumerate() {
+            if slot[p] != usize::MAX {
+                continue;
+            }
+            // Through its longest searched pattern (the fewest checks).
+            let (q, off) = inside
+                .iter()
+                .filter(|(q, _)| slot[*q] != usize::MAX)
+                .max_by_key(|(q, off)| (patterns[*q].len(), std::cmp::Reverse(*off)))
+                .copied()
+                .expect("a pattern holds a pattern that holds no other");
+            let pat = patterns[p].as_bytes();
+            let next = if off > 0 {
+                pat[off - 1]
+            } else {
+                pat[patterns[q].len()]
+            };
+            holders[slot[q]].push(Holder {
+                pattern: p as u32,
+                off: off as u32,
+                next,
+            });
+        }
+        let inner: Vec<&String> = searched.iter().map(|p| &patterns[*p]).collect();
+        Some(Scanner {
+            automaton: Automaton::Packed(Box::new(Packed::new(&inner)?)),
+            searched: searched.iter().map(|p| *p as u32).collect(),
+            holders,
+            patterns: patterns.iter().map(|p| p.as_bytes().to_vec()).collect(),
+        })
+    }
+
+    /// Every occurrence of every pattern in `bytes`, overlapping ones too,
+    /// as (pattern, start, end); each pattern's in the order they occur.
+    fn overlapping(&self, bytes: &[u8], mut each: impl FnMut(usize, usize, usize)) {
+        self.automaton.overlapping(bytes, |s, start, end| {
+            each(self.searched[s] as usize, start, end);
+            let before = start.checked_sub(1).map(|i| bytes[i]);
+            let after = bytes.get(end).copied();
+            for h in &self.holders[s] {
+                let next = if h.off > 0 { before } else { after };
+                if next != Some(h.next) {
+                    continue;
+                }
+                let pat = &self.patterns[h.pattern as usize];
+                if let Some(at) = start.checked_sub(h.off as usize)
+                    && bytes[at..].starts_with(pat)
+                {
+                    each(h.pattern as usize, at, at + pat.len());
+                }
+            }
+        });
+    }
+}
+
+impl Automaton {
+    fn new(patterns: &[&String]) -> Automaton {
+        if let Some(packed) = Packed::new(patterns) {
+            return Automaton::Packed(Box::new(packed));
+        }
+        let bytes: usize = patterns.iter().map(|p| p.len()).sum();
         if bytes <= DFA_PATTERN_BYTES
             && let Ok(dfa) = aho_corasick::dfa::DFA::builder().prefilter(false).build(patterns)
         {
-            return Scanner::Dfa(Box::new(dfa));
+            return Automaton::Dfa(Box::new(dfa));
         }
-        Scanner::Other(AhoCorasick::new(patterns).expect("literal patterns always build"))
+        Automaton::Other(AhoCorasick::new(patterns).expect("literal patterns always build"))
     }
 
     /// Every occurrence of every pattern in `bytes`, overlapping ones too,
@@ -222,10 +355,10 @@ impl Scanner {
     /// (the scanners order different patterns' differently: by start, or
     /// by end as `find_overlapping_iter`).
     fn overlapping(&self, bytes: &[u8], mut each: impl FnMut(usize, usize, usize)) {
-        use aho_corasick::automaton::Automaton;
+        use aho_corasick::automaton::Automaton as _;
         match self {
-            Scanner::Packed(p) => p.overlapping(bytes, each),
-            Scanner::Dfa(dfa) => {
+            Automaton::Packed(p) => p.overlapping(bytes, each),
+            Automaton::Dfa(dfa) => {
                 for (sid, end) in dfa_match_states(dfa, bytes) {
                     for i in 0..dfa.match_len(sid) {
                         let p = dfa.match_pattern(sid, i);
@@ -233,7 +366,7 @@ impl Scanner {
                     }
                 }
             }
-            Scanner::Other(ac) => {
+            Automaton::Other(ac) => {
                 for m in ac.find_overlapping_iter(bytes) {
                     each(m.pattern().as_usize(), m.start(), m.end());
                 }
@@ -250,7 +383,7 @@ fn dfa_match_states(
     dfa: &aho_corasick::dfa::DFA,
     bytes: &[u8],
 ) -> Vec<(aho_corasick::automaton::StateID, usize)> {
-    use aho_corasick::automaton::Automaton;
+    use aho_corasick::automaton::Automaton as _;
     let mut out = Vec::new();
     let Ok(mut sid) = dfa.start_state(aho_corasick::Anchored::No) else {
         return out;
@@ -265,6 +398,18 @@ fn dfa_match_states(
     }
     out
 }
+
+/// The bytes a name holds, folded into 64 bits (`b % 64`). An edit
+/// (substitution, insertion, deletion, transposition) changes at most two
+/// of the bytes a string holds, so names within two edits
+/// (`close_names`) have masks that differ in at most four bits (folding
+/// only merges differences): most of a 1,000-name plan's candidates for
+/// an identifier fail this before the edit distance (`close_names` was 8%
+/// of a warm 1,000-point audit's instructions).
+fn byte_mask(b: &[u8]) -> u64 {
+    b.iter().fold(0u64, |m, c| m | 1 << (c % 64))
+}
+const MASK_EDITS: u32 = 4;
 
 /// Prefilters made so far (each takes the next `Prefilter::id`).
 static PREFILTERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
@@ -437,12 +582,13 @@ impl Prefilter {
         } else {
             Some(Scanner::new(&all))
         };
-        let mut by_first: HashMap<(u8, usize), Vec<String>> = HashMap::default();
-        let mut by_last: HashMap<(u8, usize), Vec<String>> = HashMap::default();
+        let mut by_first: HashMap<(u8, usize), Vec<(u64, String)>> = HashMap::default();
+        let mut by_last: HashMap<(u8, usize), Vec<(u64, String)>> = HashMap::default();
         for n in &interest.names {
             if let (Some(f), Some(l)) = (n.bytes().next(), n.bytes().last()) {
-                by_first.entry((f, n.len())).or_default().push(n.clone());
-                by_last.entry((l, n.len())).or_default().push(n.clone());
+                let m = byte_mask(n.as_bytes());
+                by_first.entry((f, n.len())).or_default().push((m, n.clone()));
+                by_last.entry((l, n.len())).or_default().push((m, n.clone()));
             }
         }
         Prefilter {
@@ -478,10 +624,14 @@ impl Prefilter {
         if let Some(known) = memo {
             return known;
         }
+        let mask = byte_mask(b);
         let close = (b.len().saturating_sub(2)..=b.len() + 2).any(|len| {
-            let near = |m: &HashMap<(u8, usize), Vec<String>>, k: u8| {
-                m.get(&(k, len))
-                    .is_some_and(|v| v.iter().any(|n| crate::facts::close_names(n, s)))
+            let near = |m: &HashMap<(u8, usize), Vec<(u64, String)>>, k: u8| {
+                m.get(&(k, len)).is_some_and(|v| {
+                    v.iter().any(|(nm, n)| {
+                        (nm ^ mask).count_ones() <= MASK_EDITS && crate::facts::close_names(n, s)
+                    })
+                })
             };
             near(&self.by_first, *first) || near(&self.by_last, *last)
         });
@@ -534,6 +684,7 @@ impl Prefilter {
         };
         let mut seen = vec![false; self.patterns.len()];
         let mut word = vec![false; self.patterns.len()];
+        let (mut seens, mut words) = (Vec::new(), Vec::new());
         let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
         ac.overlapping(bytes, |p, start, end| {
             let before = start.checked_sub(1).map(|i| bytes[i]);
@@ -593,7 +744,8 @@ impl Prefilter {
                     || line.starts_with(b"*")
                     || line.starts_with(b"# ")
             };
-            if (!before.is_some_and(ident) || tail_of_class())
+            if !word[p]
+                && (!before.is_some_and(ident) || tail_of_class())
                 && !rest.is_some_and(ident)
                 && !kebab
                 && !path
@@ -601,6 +753,7 @@ impl Prefilter {
                 && !comment_line()
             {
                 word[p] = true;
+                words.push(p as u32);
             }
             // `class Account` must not match `class AccountsController`.
             if self.whole_word[p]
@@ -610,16 +763,16 @@ impl Prefilter {
             {
                 return;
             }
-            seen[p] = true;
+            if !seen[p] {
+                seen[p] = true;
+                seens.push(p as u32);
+            }
         });
-        let set = |v: &[bool]| {
-            v.iter()
-                .enumerate()
-                .filter(|(_, s)| **s)
-                .map(|(i, _)| i as u32)
-                .collect()
-        };
-        (set(&seen), set(&word))
+        // The patterns met, not a pass over all of them (a 1,000-point plan
+        // has ~1,500: that pass was 4% of a warm audit's instructions).
+        seens.sort_unstable();
+        words.sort_unstable();
+        (seens, words)
     }
 }
 
@@ -1011,71 +1164,182 @@ mod tests {
             assert_eq!(pre.is_name(p), pre.interest.name(p), "{p:?}");
         }
         assert!(pre.is_name("send_reminders") && pre.is_name("gteTracker") && !pre.is_name("send_rem"));
+        // One to three random edits of the plan's names (substitutions,
+        // insertions, deletions, swaps of neighbours): the same answers.
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut close, mut far) = (0, 0);
+        for _ in 0..3000 {
+            let names = ["send_reminder", "getTrackers", "refresh", "checkOwner", "Invoice"];
+            let mut b: Vec<u8> = names[next(names.len())].bytes().collect();
+            for _ in 0..1 + next(3) {
+                let c = b"aeinorst_ACHOT$"[next(15)];
+                let at = next(b.len() + 1);
+                match next(4) {
+                    0 if at < b.len() => b[at] = c,
+                    1 => b.insert(at, c),
+                    2 if at < b.len() && b.len() > 1 => drop(b.remove(at)),
+                    _ if at + 1 < b.len() => b.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let p = String::from_utf8(b).unwrap();
+            let want = pre.interest.name(&p);
+            assert_eq!(pre.is_name(&p), want, "{p:?}");
+            if want { close += 1 } else { far += 1 }
+        }
+        assert!(close > 300 && far > 300, "{close} close, {far} far");
     }
 
-    /// A plan of 60 points (over 100 patterns: each method name's Rails
-    /// spellings and `class Owner`) still scans files with a DFA, and finds
-    /// what the NFA finds, overlapping patterns included.
+    /// Every occurrence of every pattern, by the crate's NFA, sorted.
+    fn every_occurrence(patterns: &[String], text: &[u8]) -> Vec<(usize, usize, usize)> {
+        let nfa = AhoCorasick::new(patterns).unwrap();
+        let mut v: Vec<_> = nfa
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// What `scanner` reports, sorted.
+    fn occurrences(scanner: &Scanner, text: &[u8]) -> Vec<(usize, usize, usize)> {
+        let mut v = Vec::new();
+        scanner.overlapping(text, |p, start, end| v.push((p, start, end)));
+        v.sort_unstable();
+        v
+    }
+
+    /// The scanner searches only the patterns that hold no other, and
+    /// finds the others through them: at an offset (`current_user` through
+    /// `user`), at the start of the text, twice in one pattern
+    /// (`user_user`), inside each other (`users_path` holds `user` and
+    /// `users`); and on pseudo-random texts and pattern sets over a small
+    /// alphabet (overlaps everywhere, short patterns making it a DFA),
+    /// exactly what the NFA finds.
+    #[test]
+    fn prefilter_finds_patterns_through_those_they_hold() {
+        let patterns: Vec<String> = [
+            "User",
+            "class User",
+            "current_user",
+            "user",
+            "user_id",
+            "user_user",
+            "users",
+            "users_path",
+        ]
+        .map(String::from)
+        .to_vec();
+        let scanner = Scanner::new(&patterns);
+        let searched: Vec<&str> = scanner
+            .searched
+            .iter()
+            .map(|p| patterns[*p as usize].as_str())
+            .collect();
+        assert_eq!(searched, ["User", "user"]);
+        assert!(matches!(&scanner.automaton, Automaton::Packed(_)));
+        let text = b"user_user_id current_user.users_path\nclass User; class Users; xuser_userr users";
+        assert_eq!(occurrences(&scanner, text), every_occurrence(&patterns, text));
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        for round in 0..300 {
+            let min = if round % 3 == 0 { 1 } else { 3 };
+            let mut set = BTreeSet::new();
+            for _ in 0..1 + next(40) {
+                let len = min + next(5);
+                set.insert(
+                    (0..len)
+                        .map(|_| [b'a', b'b', b'_'][next(3)] as char)
+                        .collect::<String>(),
+                );
+            }
+            let patterns: Vec<String> = set.into_iter().collect();
+            let text: Vec<u8> = (0..next(200))
+                .map(|_| [b'a', b'b', b'_', b' '][next(4)])
+                .collect();
+            let scanner = Scanner::new(&patterns);
+            assert_eq!(
+                occurrences(&scanner, &text),
+                every_occurrence(&patterns, &text),
+                "{patterns:?} in {:?}",
+                String::from_utf8_lossy(&text)
+            );
+        }
+    }
+
+    /// A plan of 400 points (over `HOLDERS_UP_TO` patterns: each method
+    /// name's Rails spellings and `class Owner`) scans files with a DFA
+    /// over every pattern, and finds what the NFA finds, overlapping
+    /// patterns included.
     #[test]
     fn prefilter_of_a_large_plan_is_a_dfa() {
         let mut yaml = String::from("version: 1\nphases:\n  - name: P\n    points:\n");
-        for i in 0..60 {
-            yaml.push_str(&format!("      - method: Owner{i}#update_total_{i}\n"));
+        for i in 0..400 {
+            yaml.push_str(&format!("      - method: Owner{i:03}#update_total_{i:03}\n"));
         }
         yaml.push_str("      - jsonb: settings\n      - env: USER_SETTINGS_URL\n");
         let plan = crate::plan::parse("p.yaml", &yaml).unwrap();
         let pre = Prefilter::new(&plan);
         assert!(pre.patterns.len() > 100, "{}", pre.patterns.len());
         let ac = pre.ac.as_ref().unwrap();
-        assert!(matches!(ac, Scanner::Dfa(_)));
-        let nfa = Scanner::Other(AhoCorasick::new(&pre.patterns).unwrap());
-        let text = b"class Owner7\n  def update_total_7; USER_SETTINGS_URL; user_settings; end\nend\n";
-        let by = |a: &Scanner| -> Vec<(usize, usize, usize)> {
-            let mut v = Vec::new();
-            a.overlapping(&text[..], |p, start, end| v.push((p, start, end)));
-            v
-        };
-        assert!(by(&nfa).len() >= 5, "{:?}", by(&nfa));
-        assert_eq!(by(ac), by(&nfa));
+        assert!(matches!(ac.automaton, Automaton::Dfa(_)), "{}", ac.searched.len());
+        let text = b"class Owner007\n  def update_total_007; USER_SETTINGS_URL; user_settings; end\nend\n";
+        let nfa = every_occurrence(&pre.patterns, text);
+        assert!(nfa.len() >= 5, "{nfa:?}");
+        assert_eq!(occurrences(ac, text), nfa);
         let (seen, _) = pre.mentions(text);
         let names: Vec<&str> = seen.iter().map(|i| pre.patterns[*i as usize].as_str()).collect();
-        for n in ["class Owner7", "update_total_7", "USER_SETTINGS_URL", "settings"] {
+        for n in [
+            "class Owner007",
+            "update_total_007",
+            "USER_SETTINGS_URL",
+            "settings",
+        ] {
             assert!(names.contains(&n), "{n} in {names:?}");
         }
     }
 
-    /// A plan of up to 192 patterns of 3 bytes or more scans with the
-    /// packed (SIMD) searchers, and finds every occurrence the NFA finds,
+    /// A plan of up to 144 patterns (that hold no other) of 3 bytes or
+    /// more scans with the packed (SIMD) searchers, and finds every occurrence the NFA finds,
     /// overlapping ones (`settings` in `user_settings`, `USER_SETTINGS_URL`
     /// beside `SETTINGS`) and those of patterns in different chunks.
     #[test]
     fn prefilter_of_a_small_plan_is_packed() {
         let mut yaml = String::from("version: 1\nphases:\n  - name: P\n    points:\n");
-        for i in 0..12 {
-            yaml.push_str(&format!("      - method: Owner{i}#update_total_{i}\n"));
+        for i in 0..40 {
+            yaml.push_str(&format!("      - method: Owner{i:03}#update_total_{i:03}\n"));
         }
         yaml.push_str("      - jsonb: settings\n      - env: USER_SETTINGS_URL\n      - env: SETTINGS\n");
         let plan = crate::plan::parse("p.yaml", &yaml).unwrap();
         let pre = Prefilter::new(&plan);
         assert!(pre.patterns.len() > PACKED_PATTERNS, "{}", pre.patterns.len());
         let ac = pre.ac.as_ref().unwrap();
-        assert!(matches!(ac, Scanner::Packed(p) if p.chunks.len() > 1));
-        let nfa = Scanner::Other(AhoCorasick::new(&pre.patterns).unwrap());
-        let text = b"class Owner7\n  def update_total_7; USER_SETTINGS_URL; user_settings; end\nend\nclass Owner11 < Owner1; update_total_11 update_total_1\n";
-        let by = |a: &Scanner| -> Vec<(usize, usize, usize)> {
-            let mut v = Vec::new();
-            a.overlapping(&text[..], |p, start, end| v.push((p, start, end)));
-            v.sort_unstable();
-            v
-        };
-        assert!(by(&nfa).len() >= 10, "{:?}", by(&nfa));
-        assert_eq!(by(ac), by(&nfa));
+        assert!(
+            matches!(&ac.automaton, Automaton::Packed(p) if p.chunks.len() > 1),
+            "{}",
+            ac.searched.len()
+        );
+        let text = b"class Owner007\n  def update_total_007; USER_SETTINGS_URL; user_settings; end\nend\nclass Owner011 < Owner001; update_total_011 update_total_001\n";
+        let nfa = every_occurrence(&pre.patterns, text);
+        assert!(nfa.len() >= 10, "{nfa:?}");
+        assert_eq!(occurrences(ac, text), nfa);
         let (seen, _) = pre.mentions(text);
         let names: Vec<&str> = seen.iter().map(|i| pre.patterns[*i as usize].as_str()).collect();
         for n in [
-            "class Owner7",
-            "class Owner11",
-            "update_total_7",
+            "class Owner007",
+            "class Owner011",
+            "update_total_007",
             "USER_SETTINGS_URL",
             "SETTINGS",
             "settings",
