@@ -6541,3 +6541,38 @@ fn platform_set_env_vars_need_no_config() {
     let f = finding(&v, "env:APP_SECRET");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// A controller's own `authorize` that calls Pundit's through `super(...)`,
+// run as `before_action :authorize`, authorizes every action it covers,
+// with the policy its arguments name (gumroad's `DropboxFilesController`:
+// `def authorize; super(:dropbox_files); end` is `DropboxFilesPolicy`).
+// `dropbox_files#create` was missing-layer ("never calls authorize", "no
+// DropboxFilePolicy").
+#[test]
+fn controller_authorize_overrides_calling_super_are_pundit() {
+    let ws = tree(&[
+        (
+            "app/config/routes.rb",
+            "Rails.application.routes.draw do\n  resources :dropbox_files, only: [:create]\nend\n",
+        ),
+        (
+            "app/app/controllers/application_controller.rb",
+            "class ApplicationController < ActionController::Base\n  include Pundit::Authorization\n  after_action :verify_authorized\nend\n",
+        ),
+        (
+            "app/app/controllers/dropbox_files_controller.rb",
+            "class DropboxFilesController < ApplicationController\n  before_action :authorize\n\n  def create\n    render json: {}\n  end\n\n  private\n    def authorize\n      super(:dropbox_files)\n    end\nend\n",
+        ),
+        (
+            "app/app/policies/application_policy.rb",
+            "class ApplicationPolicy\n  def initialize(user, record)\n    @user = user\n    @record = record\n  end\nend\n",
+        ),
+        (
+            "app/app/policies/dropbox_files_policy.rb",
+            "class DropboxFilesPolicy < ApplicationPolicy\n  def create?\n    true\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - action: dropbox_files#create\n");
+    let f = finding(&v, "action:dropbox_files#create");
+    assert!(codes(f).is_empty(), "{f:#}");
+}

@@ -754,6 +754,7 @@ impl<'pr> Walker<'_, '_> {
             }
             Node::CallNode { .. } if !self.full => self.structure_call(n),
             Node::CallNode { .. } => self.call_node(n),
+            Node::SuperNode { .. } if self.full => self.super_authorize(n),
             Node::OrNode { .. } => {
                 // `ENV["X"] || d`, `ENV["X"].presence || d`.
                 if let Some(o) = n.as_or_node() {

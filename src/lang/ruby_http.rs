@@ -983,6 +983,44 @@ impl<'pr> Walker<'_, '_> {
 
     /// A policy query method's body as a token hash (identifiers,
     /// literals and punctuation; whitespace and `#` comments dropped).
+    /// `super(:dropbox_files)` in a controller's own `def authorize` (run
+    /// as `before_action :authorize`) is Pundit's `authorize` with those
+    /// arguments.
+    pub(super) fn super_authorize(&mut self, n: &Node<'pr>) {
+        let Some(sup) = n.as_super_node() else { return };
+        let in_authorize = self
+            .top()
+            .fn_scope
+            .and_then(|s| self.b.facts.scopes.get(s as usize))
+            .is_some_and(|s| s.name == "authorize");
+        if !in_authorize || self.top().owner.is_none() {
+            return;
+        }
+        let args: Vec<Node<'pr>> = sup
+            .arguments()
+            .map(|a| a.arguments().iter().collect())
+            .unwrap_or_default();
+        let Some(first) = args.first().filter(|a| a.as_keyword_hash_node().is_none()) else {
+            return;
+        };
+        let record = Some(self.text(first).to_string());
+        let query = args.get(1).and_then(|a| self.symbol_or_string(a));
+        let policy_class = args
+            .iter()
+            .find_map(|a| self.kwarg(a, "policy_class"))
+            .map(|p| self.text(&p).trim_start_matches("::").to_string());
+        let line = self.line_of(n);
+        self.b.facts.authorizes.push(Authorize {
+            owner: self.top().owner.as_deref().map(str::to_string),
+            scope: self.top().fn_scope,
+            query,
+            policy_class,
+            record,
+            line,
+            skip: false,
+        });
+    }
+
     pub(super) fn policy_body(&mut self, owner: &str, name: &str, body: &Node<'_>, line: u32) {
         use std::hash::{Hash, Hasher};
         let l = body.location();
