@@ -6576,3 +6576,41 @@ fn controller_authorize_overrides_calling_super_are_pundit() {
     let f = finding(&v, "action:dropbox_files#create");
     assert!(codes(f).is_empty(), "{f:#}");
 }
+
+// Two models share a JSON column's name (`seller_profiles.json_data`,
+// `seller_profile_sections.json_data`): a receiver named by the last words
+// of the other model (`section.json_data["text"]`) holds that model, not
+// the planned one (gumroad's `SellerProfile.json_data` listed
+// `section.json_data["text"]` as a read of its key `text`). A generic
+// name (`record`) decides nothing.
+#[test]
+fn receivers_named_by_another_models_last_words_hold_it() {
+    let ws = tree(&[
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"seller_profiles\" do |t|\n    t.json \"json_data\"\n  end\n  create_table \"seller_profile_sections\" do |t|\n    t.json \"json_data\"\n  end\nend\n",
+        ),
+        (
+            "app/app/models/seller_profile.rb",
+            "class SellerProfile < ApplicationRecord\n  def tabs\n    json_data[\"tabs\"]\n  end\n  def set_tabs(t)\n    json_data[\"tabs\"] = t\n  end\nend\n",
+        ),
+        (
+            "app/app/models/seller_profile_section.rb",
+            "class SellerProfileSection < ApplicationRecord\nend\n",
+        ),
+        (
+            "app/app/controllers/profile_sections_controller.rb",
+            "class ProfileSectionsController < ApplicationController\n  def update\n    seller_profile = SellerProfile.find(params[:id])\n    section = seller_profile.sections.find(params[:section_id])\n    content = section.json_data[\"text\"]\n    tabs = record.json_data[\"tabs\"]\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: SellerProfile.json_data\n");
+    let f = finding(&v, "jsonb:SellerProfile.json_data");
+    let keys: Vec<String> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys, ["tabs"], "{f:#}");
+    assert!(codes(f).is_empty(), "{f:#}");
+}

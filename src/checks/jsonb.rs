@@ -419,6 +419,21 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
             {
                 return Some(false);
             }
+            // ...or by its last words (`section.json_data` holds a
+            // `SellerProfileSection`, not a `SellerProfile`), unless the
+            // name says no class (`record`, `object`).
+            const GENERIC: [&str; 9] = [
+                "record", "object", "obj", "model", "entity", "resource", "instance", "row", "value",
+            ];
+            if !vw.is_empty()
+                && !own.ends_with(&vw)
+                && !GENERIC.contains(&singular.as_str())
+                && other_model_words
+                    .iter()
+                    .any(|mw| mw.len() > vw.len() && mw.ends_with(&vw))
+            {
+                return Some(false);
+            }
             // `account_migration_items.create!(data: ...)`: an association
             // named after its class, plural.
             let class = crate::inflect::camelize(var);
