@@ -6614,3 +6614,62 @@ fn receivers_named_by_another_models_last_words_hold_it() {
     assert_eq!(keys, ["tabs"], "{f:#}");
     assert!(codes(f).is_empty(), "{f:#}");
 }
+
+// A JSON column passed on whole (`**x.details.symbolize_keys`, `**details`,
+// `x.details.to_json`) reads every key it holds, keys unknown: its keys
+// written and never read otherwise are confidence low, with the reads
+// named (gumroad's `CartProduct.accepted_offer_details`: two keys
+// `json-key-written-never-read` at confidence high, read by a presenter's
+// `**cart_product.accepted_offer_details.symbolize_keys`).
+#[test]
+fn json_columns_passed_on_whole_are_opaque_reads() {
+    let ws = tree(&[
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table \"cart_products\" do |t|\n    t.json \"accepted_offer_details\"\n  end\n  create_table \"receipts\" do |t|\n    t.json \"details\"\n  end\nend\n",
+        ),
+        (
+            "app/app/models/cart_product.rb",
+            "class CartProduct < ApplicationRecord\nend\n",
+        ),
+        (
+            "app/app/models/receipt.rb",
+            "class Receipt < ApplicationRecord\n  def fill\n    self.details = { total: 1 }\n  end\n  def props\n    { **details }\n  end\nend\n",
+        ),
+        (
+            "app/app/controllers/carts_controller.rb",
+            "class CartsController < ApplicationController\n  def update\n    cart_product = CartProduct.find(params[:id])\n    cart_product.accepted_offer_details = { original_product_id: 1 }\n  end\nend\n",
+        ),
+        (
+            "app/app/presenters/cart_presenter.rb",
+            "class CartPresenter\n  def props(cart_product)\n    { **cart_product.accepted_offer_details.symbolize_keys }\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - jsonb: CartProduct.accepted_offer_details\n      - jsonb: Receipt.details\n",
+    );
+    for id in [
+        "jsonb:CartProduct.accepted_offer_details",
+        "jsonb:Receipt.details",
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["json-key-written-never-read"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+    }
+    // Markdown names the reads to verify by hand.
+    let out = seamscan()
+        .args(["audit", "--format", "markdown", "--fail-on", "never", "--no-cache", "--plan"])
+        .arg(plan_file(
+            ws.path(),
+            "version: 1\nphases:\n  - name: p\n    points:\n      - jsonb: CartProduct.accepted_offer_details\n",
+        ))
+        .arg(ws.path())
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        md.contains("reads whose keys are not literal: `app/app/presenters/cart_presenter.rb:3`"),
+        "{md}"
+    );
+}

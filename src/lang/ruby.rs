@@ -79,7 +79,25 @@ const ITERATIONS: [&str; 8] = [
 /// Calls whose literal string first argument names a method.
 const SEND_STRING: [&str; 6] = ["send", "public_send", "__send__", "try", "method", "respond_to?"];
 
-const JSON_METHODS: [&str; 17] = [
+const JSON_METHODS: [&str; 33] = [
+    // Whole-hash readers: every key is passed on (`**x.details.symbolize_keys`,
+    // `x.details.to_json`), an opaque read.
+    "symbolize_keys",
+    "deep_symbolize_keys",
+    "stringify_keys",
+    "deep_stringify_keys",
+    "with_indifferent_access",
+    "to_h",
+    "to_hash",
+    "to_json",
+    "as_json",
+    "each",
+    "each_pair",
+    "keys",
+    "values",
+    "transform_keys",
+    "transform_values",
+    "map",
     "dig",
     "fetch",
     "key?",
@@ -755,6 +773,14 @@ impl<'pr> Walker<'_, '_> {
             Node::CallNode { .. } if !self.full => self.structure_call(n),
             Node::CallNode { .. } => self.call_node(n),
             Node::SuperNode { .. } if self.full => self.super_authorize(n),
+            // `**details`: every key of the column is passed on.
+            Node::AssocSplatNode { .. } if self.full => {
+                if let Some(v) = n.as_assoc_splat_node().and_then(|a| a.value())
+                    && let Some(col) = self.column_name(&v)
+                {
+                    self.opaque(&col, KeyOp::Read, start(n));
+                }
+            }
             Node::OrNode { .. } => {
                 // `ENV["X"] || d`, `ENV["X"].presence || d`.
                 if let Some(o) = n.as_or_node() {
@@ -2431,6 +2457,23 @@ impl<'pr> Walker<'_, '_> {
                             self.key(&col, k, KeyOp::Read, at);
                         }
                     }
+                    "symbolize_keys"
+                    | "deep_symbolize_keys"
+                    | "stringify_keys"
+                    | "deep_stringify_keys"
+                    | "with_indifferent_access"
+                    | "to_h"
+                    | "to_hash"
+                    | "to_json"
+                    | "as_json"
+                    | "each"
+                    | "each_pair"
+                    | "keys"
+                    | "values"
+                    | "transform_keys"
+                    | "transform_values"
+                    | "map"
+                    | "except" => self.opaque(&col, KeyOp::Read, at),
                     "store" => {
                         if let Some(k) = args.first() {
                             self.key(&col, k, KeyOp::Write, at);
