@@ -79,9 +79,11 @@ const ITERATIONS: [&str; 8] = [
 /// Calls whose literal string first argument names a method.
 const SEND_STRING: [&str; 6] = ["send", "public_send", "__send__", "try", "method", "respond_to?"];
 
-const JSON_METHODS: [&str; 33] = [
-    // Whole-hash readers: every key is passed on (`**x.details.symbolize_keys`,
-    // `x.details.to_json`), an opaque read.
+const JSON_METHODS: [&str; 29] = [
+    // Hash readers that pass every key on (`**x.details.symbolize_keys`,
+    // `x.details.to_json`): an opaque read. (`each`, `map`, `keys` are left
+    // out: on any name, arrays and associations far more often, and every
+    // one would be a fact in the cache.)
     "symbolize_keys",
     "deep_symbolize_keys",
     "stringify_keys",
@@ -91,13 +93,9 @@ const JSON_METHODS: [&str; 33] = [
     "to_hash",
     "to_json",
     "as_json",
-    "each",
     "each_pair",
-    "keys",
-    "values",
     "transform_keys",
     "transform_values",
-    "map",
     "dig",
     "fetch",
     "key?",
@@ -2466,13 +2464,9 @@ impl<'pr> Walker<'_, '_> {
                     | "to_hash"
                     | "to_json"
                     | "as_json"
-                    | "each"
                     | "each_pair"
-                    | "keys"
-                    | "values"
                     | "transform_keys"
                     | "transform_values"
-                    | "map"
                     | "except" => self.opaque(&col, KeyOp::Read, at),
                     "store" => {
                         if let Some(k) = args.first() {
