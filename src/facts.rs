@@ -193,6 +193,10 @@ pub struct JsonKey {
     pub recv_class: Option<String>,
 }
 
+/// The `ParamRead` key of a handler that hands its request to a function
+/// (`parseRequest(request, schema)`), which may read the body.
+pub const HANDED_OFF: &str = "*handed-off";
+
 /// A JSON column accessed with a key or value we cannot read statically
 /// (`metadata[k]`, `update(metadata: params[:m])`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

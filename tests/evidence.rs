@@ -6673,3 +6673,42 @@ fn json_columns_passed_on_whole_are_opaque_reads() {
         "{md}"
     );
 }
+
+// A Next.js handler that hands its request to a helper and reads no key
+// itself (umami's `const { body } = await parseRequest(request, schema)`)
+// has its body read where seamscan does not follow: no key sent to it is
+// `request-key-sent-never-read` (umami's `POST /api/boards` had three, at
+// confidence high, for keys its zod schema and handler read). A handler
+// that reads its own keys still answers for the rest.
+#[test]
+fn handlers_handing_their_request_to_a_helper_read_any_key() {
+    let ws = tree(&[
+        (
+            "web/src/app/api/boards/route.ts",
+            "export async function POST(request: Request) {\n  const { auth, body, error } = await parseRequest(request, schema);\n  return Response.json(await createBoard(body));\n}\n",
+        ),
+        (
+            "web/src/app/api/links/route.ts",
+            "export async function POST(request: Request) {\n  const session = await getSession(request);\n  const { name } = await request.json();\n  return Response.json({ name });\n}\n",
+        ),
+        (
+            "web/src/boards/BoardProvider.tsx",
+            "export async function save(teamId: string) {\n  await fetch('/api/boards', { method: 'POST', body: JSON.stringify({ type: 'mixed', teamId }) });\n  await fetch('/api/links', { method: 'POST', body: JSON.stringify({ name: 'a', slug: 'b' }) });\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /api/boards\n      - route: POST /api/links\n",
+    );
+    let f = finding(&v, "route:POST /api/boards");
+    assert!(codes(f).is_empty(), "{f:#}");
+    let f = finding(&v, "route:POST /api/links");
+    assert_eq!(codes(f), ["request-key-sent-never-read"], "{f:#}");
+    assert!(
+        f["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`slug` is sent"),
+        "{f:#}"
+    );
+}

@@ -379,15 +379,21 @@ pub fn check(
                 owner.is_none() && scope.is_none() && a <= l && l <= b
             };
             let mut rendered = false;
+            // The handler hands its request to a function and reads no key
+            // itself: that function may read any key.
+            let mut handed_off = false;
+            let mut own_reads = false;
             for k in &ff.payload_keys {
                 if !inside(&k.owner, k.scope, k.line) {
                     continue;
                 }
                 match k.role {
+                    PayloadRole::ParamRead if k.key == crate::facts::HANDED_OFF => handed_off = true,
                     // A body read into a variable (`await request.json()`)
                     // reads every key.
                     PayloadRole::ParamRead if k.key == "*" => reads_all = true,
                     PayloadRole::ParamRead => {
+                        own_reads = true;
                         reads
                             .entry(k.key.clone())
                             .or_default()
@@ -420,6 +426,7 @@ pub fn check(
                     ctx.loc(*file, *line)
                 ));
             }
+            reads_all |= handed_off && !own_reads;
             continue;
         }
         let Target::Action { controller, action } = &r.target else {

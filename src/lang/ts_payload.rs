@@ -172,6 +172,23 @@ impl Payload {
 
     pub fn call(&mut self, it: &CallExpression, src: &str, ls: &[u32]) {
         let at = line(ls, it.span.start);
+        // `parseRequest(request, schema)`: a Fetch API request handed to a
+        // helper, which may read its body where seamscan does not follow
+        // (`HANDED_OFF`). Only `request` and Hono's `c.req`: Express's `req`
+        // goes to auth helpers far more often, and its body is read as
+        // `req.body.x` in the handler.
+        let fetch_request = |e: &Expression| match e.without_parentheses() {
+            Expression::Identifier(i) => i.name == "request",
+            other => is_fetch_request(other) && !matches!(other, Expression::Identifier(_)),
+        };
+        if it
+            .arguments
+            .iter()
+            .filter_map(|a| a.as_expression())
+            .any(fetch_request)
+        {
+            self.key(PayloadRole::ParamRead, crate::facts::HANDED_OFF.to_string(), at);
+        }
         let Expression::StaticMemberExpression(m) = &it.callee else {
             if let Expression::Identifier(i) = &it.callee {
                 match i.name.as_str() {
