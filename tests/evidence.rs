@@ -6712,3 +6712,36 @@ fn handlers_handing_their_request_to_a_helper_read_any_key() {
         "{f:#}"
     );
 }
+
+// A module function that nothing calls by import, while its repo calls a
+// member of that name on a receiver seamscan cannot resolve (osm's
+// `part: m => m.mappedElement("node")`, `m` a module loaded by `import()`),
+// is `no-callers` at confidence low, naming those calls. One with no such
+// member call stays high.
+#[test]
+fn module_functions_called_as_members_of_unresolved_receivers() {
+    let ws = tree(&[
+        (
+            "web/app/modules/element.js",
+            "export function mappedElement(type) {\n  return type;\n}\nexport function unusedHelper() {\n  return 1;\n}\n",
+        ),
+        (
+            "web/app/index.js",
+            "const routes = {\n  \"/node/:id\": { module: \"element\", part: m => m.mappedElement(\"node\") },\n};\nexport function load(path) {\n  return import(`./modules/${routes[path].module}.js`).then(routes[path].part);\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: mappedElement\n      - method: unusedHelper\n",
+    );
+    let f = finding(&v, "method:mappedElement");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"].as_str().unwrap().contains("web/app/index.js:2"),
+        "{f:#}"
+    );
+    let f = finding(&v, "method:unusedHelper");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

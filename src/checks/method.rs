@@ -450,6 +450,52 @@ const PLAIN_ROOTS: [&str; 4] = ["ActiveRecord::Base", "ApplicationRecord", "Obje
 /// `ThrottlerGuard` imported from a package): a method there may override
 /// one of theirs. Ruby from the ancestor resolver; TypeScript from the
 /// `extends` chain, whose end is outside when no scanned file declares it.
+/// A TypeScript/JavaScript module function that nothing calls, while
+/// non-test code of its repo calls a member of that name on a receiver
+/// seamscan cannot resolve (`m.mappedElement("node")`, with `m` a module
+/// loaded at run time by `import()`): that receiver may be this module,
+/// so the verdict has confidence low and names the calls.
+fn module_members_unresolved(ctx: &Ctx, defs: &[(FileIdx, &Def)], name: &str, f: &mut Finding) {
+    let ix = ctx.ix;
+    let script = |fi: FileIdx| {
+        matches!(
+            ix.file(fi).class.lang,
+            Some(Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte)
+        )
+    };
+    if defs.is_empty()
+        || !defs
+            .iter()
+            .all(|(fi, d)| d.owner.is_none() && d.kind == DefKind::Function && script(*fi))
+    {
+        return;
+    }
+    let repos: BTreeSet<&str> = defs.iter().map(|(fi, _)| ix.repo_of(*fi)).collect();
+    let mut at: Vec<String> = Vec::new();
+    for (fi, i) in ix.calls_by_name.get(name).map(Vec::as_slice).unwrap_or(&[]) {
+        let c = &ix.facts[*fi as usize].calls[*i as usize];
+        if c.via == Via::Call
+            && matches!(c.recv, Recv::Expr(_))
+            && script(*fi)
+            && !ix.is_test(*fi)
+            && repos.contains(ix.repo_of(*fi))
+        {
+            at.push(ctx.loc(*fi, c.line));
+        }
+    }
+    at.sort();
+    at.dedup();
+    if at.is_empty() {
+        return;
+    }
+    at.truncate(5);
+    f.low_confidence(msg!(
+        "code calls a member named {} on receivers seamscan cannot resolve ({}): one may be this module, loaded at run time",
+        Text::code(name),
+        Text::raw_list(&at, ", ")
+    ));
+}
+
 fn external_ancestors(ctx: &Ctx, defs: &[(FileIdx, &Def)], singleton: bool) -> BTreeSet<String> {
     let ix = ctx.ix;
     let side = if singleton {
@@ -1354,6 +1400,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                     Text::ours_marked(who)
                 ));
             } else {
+                module_members_unresolved(ctx, &defs, &mn.name, &mut f);
                 let external = external_ancestors(ctx, &defs, mn.singleton);
                 if !external.is_empty() {
                     f.low_confidence(msg!(
