@@ -218,24 +218,7 @@ impl<'pr> Walker<'_, '_> {
             return;
         }
         if implicit && matches!(name, "authorize" | "authorize!") && !cancan {
-            let query = args.get(1).and_then(|a| self.symbol_or_string(a));
-            let policy_class = args
-                .iter()
-                .find_map(|a| self.kwarg(a, "policy_class"))
-                .map(|p| self.text(&p).trim_start_matches("::").to_string());
-            let record = args
-                .first()
-                .filter(|a| a.as_keyword_hash_node().is_none())
-                .map(|a| self.text(a).to_string());
-            self.b.facts.authorizes.push(Authorize {
-                owner: self.top().owner.as_deref().map(str::to_string),
-                scope: self.top().fn_scope,
-                query,
-                policy_class,
-                record,
-                line,
-                skip: false,
-            });
+            self.pundit_authorize(args, line);
             return;
         }
         if implicit && name == "base_uri" {
@@ -1000,16 +983,24 @@ impl<'pr> Walker<'_, '_> {
             .arguments()
             .map(|a| a.arguments().iter().collect())
             .unwrap_or_default();
-        let Some(first) = args.first().filter(|a| a.as_keyword_hash_node().is_none()) else {
-            return;
-        };
-        let record = Some(self.text(first).to_string());
+        if args.first().is_some_and(|a| a.as_keyword_hash_node().is_none()) {
+            let line = self.line_of(n);
+            self.pundit_authorize(&args, line);
+        }
+    }
+
+    /// Pundit's `authorize record, :query?, policy_class: P` with these
+    /// arguments, in the current method.
+    fn pundit_authorize(&mut self, args: &[Node<'pr>], line: u32) {
         let query = args.get(1).and_then(|a| self.symbol_or_string(a));
         let policy_class = args
             .iter()
             .find_map(|a| self.kwarg(a, "policy_class"))
             .map(|p| self.text(&p).trim_start_matches("::").to_string());
-        let line = self.line_of(n);
+        let record = args
+            .first()
+            .filter(|a| a.as_keyword_hash_node().is_none())
+            .map(|a| self.text(a).to_string());
         self.b.facts.authorizes.push(Authorize {
             owner: self.top().owner.as_deref().map(str::to_string),
             scope: self.top().fn_scope,

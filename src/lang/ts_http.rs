@@ -265,7 +265,7 @@ fn handler_of(e: &Expression) -> Option<(Option<String>, u32)> {
 }
 
 /// An object literal's property by key.
-fn prop<'o, 'a>(o: &'o ObjectExpression<'a>, key: &str) -> Option<&'o Expression<'a>> {
+pub(super) fn prop<'o, 'a>(o: &'o ObjectExpression<'a>, key: &str) -> Option<&'o Expression<'a>> {
     o.properties.iter().find_map(|p| match p {
         ObjectPropertyKind::ObjectProperty(p) => match &p.key {
             PropertyKey::StaticIdentifier(k) if k.name == key => Some(&p.value),

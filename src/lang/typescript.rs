@@ -439,25 +439,10 @@ fn js_route_in(e: &Expression) -> Option<(String, u32)> {
 
 /// The verb a request options object spells (`method: "POST"`).
 fn method_of(o: &ObjectExpression) -> Option<String> {
-    o.properties.iter().find_map(|p| match p {
-        ObjectPropertyKind::ObjectProperty(p) if matches!(key_name(&p.key), Some((k, _, _)) if k == "method") => {
-            match &p.value {
-                Expression::StringLiteral(s) => Some(s.value.as_str().to_ascii_uppercase()),
-                _ => None,
-            }
-        }
+    match super::ts_http::prop(o, "method")? {
+        Expression::StringLiteral(s) => Some(s.value.as_str().to_ascii_uppercase()),
         _ => None,
-    })
-}
-
-/// The value of an object's property `key`.
-fn prop_value<'e, 'a>(o: &'e ObjectExpression<'a>, key: &str) -> Option<&'e Expression<'a>> {
-    o.properties.iter().find_map(|p| match p {
-        ObjectPropertyKind::ObjectProperty(p) if matches!(key_name(&p.key), Some((k, _, _)) if k == key) => {
-            Some(&p.value)
-        }
-        _ => None,
-    })
+    }
 }
 
 impl<'s> V<'s> {
@@ -477,9 +462,9 @@ impl<'s> V<'s> {
         }
         let arg = |i: usize| it.arguments.get(i).and_then(|a| a.as_expression());
         let with_verb = match (arg(0), arg(1)) {
-            (Some(Expression::ObjectExpression(o)), _) => {
-                prop_value(o, "url").and_then(js_route_in).zip(method_of(o))
-            }
+            (Some(Expression::ObjectExpression(o)), _) => super::ts_http::prop(o, "url")
+                .and_then(js_route_in)
+                .zip(method_of(o)),
             (Some(u), Some(Expression::ObjectExpression(o))) => js_route_in(u).zip(method_of(o)),
             _ => None,
         };
