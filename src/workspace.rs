@@ -32,10 +32,14 @@ const PROJECT_MARKERS: [&str; 6] = [
 /// `.git`, where git cannot say what is tracked).
 pub const DOTENV_TEMPLATES: [&str; 4] = [".env.example", ".env.sample", ".env.template", ".env.dist"];
 
-pub const BUILTIN_TESTS: [&str; 11] = [
+pub const BUILTIN_TESTS: [&str; 13] = [
     "**/spec/**",
     "**/test/**",
     "**/tests/**",
+    // A monorepo's test packages: `packages/integration-tests/`,
+    // `packages/api_tests/`.
+    "**/*-tests/**",
+    "**/*_tests/**",
     "**/__tests__/**",
     "**/__mocks__/**",
     "**/*_spec.rb",

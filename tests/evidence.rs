@@ -6745,3 +6745,55 @@ fn module_functions_called_as_members_of_unresolved_receivers() {
     assert_eq!(codes(f), ["no-callers"], "{f:#}");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// A client instance made in another module (`authedApi`, a ky or got
+// instance): `api.post(url, { json: payload })` sends the body `payload`,
+// not a body key `json`; `{ json: { name, slug } }` sends `name` and `slug`.
+// Code in a monorepo's test package (`packages/integration-tests/`) is test
+// code: its requests are test callers.
+#[test]
+fn ky_json_option_of_a_client_made_elsewhere_is_the_body() {
+    let ws = tree(&[
+        (
+            "api/src/routes/configs.ts",
+            "import Router from '@koa/router';\nconst router = new Router();\nrouter.patch('/configs/cimd', async (ctx) => {\n  const { enabled } = ctx.request.body;\n  ctx.body = { enabled };\n});\nrouter.post('/configs/links', async (ctx) => {\n  const { name } = ctx.request.body;\n  ctx.body = { name };\n});\nexport default router;\n",
+        ),
+        (
+            "api/src/client/api.ts",
+            "import ky from 'ky';\nexport const authedApi = ky.extend({ timeout: 5000 });\n",
+        ),
+        (
+            "api/src/client/configs.ts",
+            "import { authedApi } from './api';\nexport const patchCimd = (payload: Record<string, unknown>) => authedApi.patch('/configs/cimd', { json: payload }).json();\nexport const addLink = (name: string) => authedApi.post('/configs/links', { json: { name, slug: 'x' } }).json();\n",
+        ),
+        (
+            "api/packages/integration-tests/src/api/configs.ts",
+            "import { authedApi } from '../../../../src/client/api';\nexport const patchAgain = () => authedApi.patch('/configs/cimd', { json: { enabled: true } });\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: PATCH /configs/cimd\n      - route: POST /configs/links\n",
+    );
+    let f = finding(&v, "route:PATCH /configs/cimd");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(
+        strings(&f["callers_found"]),
+        ["api/src/client/configs.ts:2"],
+        "{f:#}"
+    );
+    assert_eq!(
+        strings(&f["test_callers"]),
+        ["api/packages/integration-tests/src/api/configs.ts:2"],
+        "{f:#}"
+    );
+    let f = finding(&v, "route:POST /configs/links");
+    assert_eq!(codes(f), ["request-key-sent-never-read"], "{f:#}");
+    assert!(
+        f["problems"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("`slug` is sent"),
+        "{f:#}"
+    );
+}

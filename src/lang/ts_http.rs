@@ -1558,6 +1558,12 @@ impl Http {
                 let second = it.arguments.get(1).and_then(|a| a.as_expression());
                 let body = match (client, second) {
                     ("ky" | "got", Some(Expression::ObjectExpression(o))) => body_keys(prop(o, "json")),
+                    // A client made elsewhere (`api.post(url, { json: payload })`,
+                    // `api` a ky or got instance of another module): a `json:`
+                    // key is ky's and got's body option, not a body key.
+                    ("HTTP client", Some(Expression::ObjectExpression(o))) if prop(o, "json").is_some() => {
+                        body_keys(prop(o, "json"))
+                    }
                     (_, Some(e)) if matches!(verb, "POST" | "PUT" | "PATCH") => body_keys(Some(e)),
                     _ => Vec::new(),
                 };
