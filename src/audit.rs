@@ -1055,14 +1055,26 @@ fn process(
     out.facts.config_defs = config_defs;
     // Next.js inlines its config's `env: { basePath }` as
     // `process.env.basePath`: those keys are defined env vars.
-    if is_next_config(&file.rel) {
-        let keys = out.facts.env_object_keys.iter();
-        let defs = keys.map(|(name, line)| crate::facts::ConfigDef {
-            name: name.clone(),
+    // A bundler's define (`'process.env.SENTRY_DSN': ...` in esbuild's,
+    // Vite's or webpack's config) sets the var at build time, wherever
+    // the config lives.
+    let next = is_next_config(&file.rel);
+    let defs = out.facts.env_object_keys.iter().filter_map(|(key, line)| {
+        let name = match key
+            .strip_prefix("process.env.")
+            .or_else(|| key.strip_prefix("import.meta.env."))
+        {
+            Some(var) => var,
+            None if next => key.as_str(),
+            None => return None,
+        };
+        Some(crate::facts::ConfigDef {
+            name: name.to_string(),
             line: *line,
-        });
-        out.facts.config_defs.extend(defs);
-    }
+        })
+    });
+    let defs: Vec<_> = defs.collect();
+    out.facts.config_defs.extend(defs);
     out.facts.queue_listens = queue_listens;
     out.parsed = true;
     if out.facts.parse_error {

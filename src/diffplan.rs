@@ -196,6 +196,9 @@ impl Side {
                     // Abstract parents (`ApplicationController`,
                     // `Api::V1::BaseController`) are routed to by no one.
                     && !matches!(c.rsplit('/').next(), Some("application" | "base"))
+                    // `store_referer!`, `admin?`: a filter or predicate, no
+                    // action (a `method:` point instead).
+                    && crate::plan::is_action_name(&d.name)
                 {
                     actions.insert((o.clone(), d.name.clone()));
                     self.actions.insert(format!("{c}#{}", d.name));
@@ -274,7 +277,7 @@ impl Side {
         self.writes.extend(
             f.json_keys
                 .iter()
-                .filter(|k| matches!(k.op, KeyOp::Write | KeyOp::Accessor))
+                .filter(|k| matches!(k.op, KeyOp::Write | KeyOp::Accessor | KeyOp::Update))
                 .map(|k| (k.column.clone(), k.key.clone())),
         );
     }

@@ -172,6 +172,9 @@ pub enum KeyOp {
     Read,
     /// `store_accessor :column, :k`: both written and read.
     Accessor,
+    /// Read and written in one step: `column[k] ||= v`, `column[k] += 1`,
+    /// `column.delete(k)`.
+    Update,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -723,10 +723,9 @@ fn validate_name(kind: Kind, name: &str) -> Result<(), String> {
         Kind::Action => {
             let ok = name.split_once('#').is_some_and(|(c, a)| {
                 !c.is_empty()
-                    && !a.is_empty()
                     && c.chars()
                         .all(|x| x.is_ascii_alphanumeric() || x == '_' || x == '/')
-                    && a.chars().all(|x| x.is_ascii_alphanumeric() || x == '_')
+                    && is_action_name(a)
             });
             if ok {
                 Ok(())
@@ -823,6 +822,12 @@ impl Plan {
     pub fn title(&self) -> &str {
         self.name.as_deref().unwrap_or("seamscan audit")
     }
+}
+
+/// A name an `action:` point accepts for its action: a Ruby method name
+/// without `?`, `!` or `=` (those are no routable actions).
+pub fn is_action_name(a: &str) -> bool {
+    !a.is_empty() && a.chars().all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
 #[cfg(test)]

@@ -230,7 +230,7 @@ fn errors_exit_2() {
 /// Routes, actions, jobs, events and flags (issue 18 with issue 16's and
 /// 15's kinds): a route added to config/routes.rb, its controller action
 /// (not a `method:` point; an abstract base controller's public method is
-/// no action), a new ActiveJob class (its `perform` not a
+/// no action, nor is a public `store_referer!`: a `method:` point), a new ActiveJob class (its `perform` not a
 /// `method:` point), a new Notifications event and Flipper flag; in a
 /// TypeScript repo a new BullMQ job, a new EventEmitter event and an
 /// Unleash flag. What the base already had is not proposed again.
@@ -270,7 +270,7 @@ fn draft_proposes_routes_actions_jobs_events_and_flags() {
             ),
             (
                 "app/controllers/orders_controller.rb",
-                "class OrdersController < ApplicationController\n  def index\n    Flipper.enabled?(:old_list)\n  end\n\n  def create\n    if Flipper.enabled?(:quick_order)\n      RefundJob.perform_later(1)\n    end\n    ActiveSupport::Notifications.instrument('order.created')\n  end\n\n  private\n\n  def order_params\n  end\nend\n",
+                "class OrdersController < ApplicationController\n  def index\n    Flipper.enabled?(:old_list)\n  end\n\n  def create\n    if Flipper.enabled?(:quick_order)\n      RefundJob.perform_later(1)\n    end\n    ActiveSupport::Notifications.instrument('order.created')\n  end\n\n  def store_referer!\n  end\n\n  private\n\n  def order_params\n  end\nend\n",
             ),
             (
                 "app/controllers/api/base_controller.rb",
@@ -319,7 +319,7 @@ fn draft_proposes_routes_actions_jobs_events_and_flags() {
         .filter(|l| !l.starts_with('#'))
         .map(|l| format!("{l}\n"))
         .collect();
-    let expected = "version: 1\nname: \"Changes in main..feature\"\nphases:\n  - name: \"shop: main..feature\"\n    points:\n      - method: \"Api::BaseController#render_error\"\n        repo: \"shop\"\n      - method: \"Order#total\"\n        repo: \"shop\"\n      - route: \"POST /orders\"\n      - action: \"orders#create\"\n      - job: \"RefundJob\"\n      - event: \"order.created\"\n      - flag: \"quick_order\"\n  - name: \"web: main..feature\"\n    points:\n      - method: \"receipt\"\n        repo: \"web\"\n      - job: \"send-receipt\"\n      - event: \"receipt.sent\"\n      - flag: \"pdf-receipts\"\n      - flag: \"receipts-v2\"\n";
+    let expected = "version: 1\nname: \"Changes in main..feature\"\nphases:\n  - name: \"shop: main..feature\"\n    points:\n      - method: \"Api::BaseController#render_error\"\n        repo: \"shop\"\n      - method: \"Order#total\"\n        repo: \"shop\"\n      - method: \"OrdersController#store_referer!\"\n        repo: \"shop\"\n      - route: \"POST /orders\"\n      - action: \"orders#create\"\n      - job: \"RefundJob\"\n      - event: \"order.created\"\n      - flag: \"quick_order\"\n  - name: \"web: main..feature\"\n    points:\n      - method: \"receipt\"\n        repo: \"web\"\n      - job: \"send-receipt\"\n      - event: \"receipt.sent\"\n      - flag: \"pdf-receipts\"\n      - flag: \"receipts-v2\"\n";
     assert_eq!(body, expected);
     // The draft audits.
     let plan = dir.path().join("draft.yaml");

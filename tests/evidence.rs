@@ -6797,3 +6797,90 @@ fn ky_json_option_of_a_client_made_elsewhere_is_the_body() {
         "{f:#}"
     );
 }
+
+// A bundler's define sets a var at build time: `define: {
+// 'process.env.SENTRY_DSN': ... }` in an esbuild config (Vite's and
+// webpack's DefinePlugin the same) wires `SENTRY_DSN` there. A Ruby chain
+// `ENV['A'].presence || ENV['B'].presence || d` gives both reads a fallback.
+#[test]
+fn bundler_defines_wire_env_vars_and_or_chains_fall_back() {
+    let ws = tree(&[
+        (
+            "web/app/javascript/esbuild.js",
+            "require('esbuild').build({\n  entryPoints: ['app/javascript/application.tsx'],\n  define: {\n    'process.env.SENTRY_DSN': `\"${process.argv[2] || ''}\"`,\n  },\n});\n",
+        ),
+        (
+            "web/app/javascript/boot.tsx",
+            "if (process.env.SENTRY_DSN) {\n  init({ dsn: process.env.SENTRY_DSN, release: process.env.RELEASE_SHA });\n}\n",
+        ),
+        (
+            "web/config/application.rb",
+            "module Web\n  class Application < Rails::Application\n    config.secret_key_base =\n      ENV['APP_SECRET_TOKEN'].presence ||\n      ENV['SECRET_KEY_BASE'].presence ||\n      'dev'\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - env: SENTRY_DSN\n      - env: RELEASE_SHA\n      - env: SECRET_KEY_BASE\n      - env: APP_SECRET_TOKEN\n",
+    );
+    let f = finding(&v, "env:SENTRY_DSN");
+    assert!(codes(f).is_empty(), "{f:#}");
+    assert_eq!(
+        strings(&f["config"][0]["defined_at"]),
+        ["web/app/javascript/esbuild.js:4"],
+        "{f:#}"
+    );
+    let f = finding(&v, "env:RELEASE_SHA");
+    assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+    for var in ["SECRET_KEY_BASE", "APP_SECRET_TOKEN"] {
+        let f = finding(&v, &format!("env:{var}"));
+        assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+        assert!(
+            f["notes"].as_str().unwrap().contains("has a fallback value"),
+            "{f:#}"
+        );
+    }
+}
+
+// `column[k] ||= v` and `column[k] += 1` read the key before they write
+// it, and `column.delete(k)` removes an (often obsolete) key: none of them is
+// a write nobody reads or a read nobody writes. TypeScript's `m.k ??= v`,
+// `m[k] += 1` and `delete m.k` the same.
+#[test]
+fn read_modify_writes_and_deletes_of_json_keys_are_both() {
+    let ws = tree(&[
+        (
+            "app/db/schema.rb",
+            "ActiveRecord::Schema.define do\n  create_table :agents do |t|\n    t.jsonb :memory\n  end\nend\n",
+        ),
+        (
+            "app/app/models/agent.rb",
+            "class Agent < ApplicationRecord\nend\n",
+        ),
+        (
+            "app/app/models/agents/mail_agent.rb",
+            "module Agents\n  class MailAgent < Agent\n    def check\n      opts = { since: (memory[:last_checked_at] ||= 0) }\n      memory['runs'] += 1\n      memory.delete('seen')\n      memory['token'] = opts\n      memory['stale']\n    end\n  end\nend\n",
+        ),
+        (
+            "web/src/agent.ts",
+            "export function tick(agent: Agent) {\n  agent.memory.count ??= 0;\n  delete agent.memory.old;\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: Agent.memory\n");
+    let f = finding(&v, "jsonb:Agent.memory");
+    let mut got: Vec<String> = f["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            p["message"]
+                .as_str()
+                .unwrap()
+                .split('`')
+                .nth(1)
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    got.sort();
+    assert_eq!(got, ["stale", "token"], "{f:#}");
+}

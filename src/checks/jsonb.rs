@@ -761,7 +761,7 @@ fn check_one(m: &Merged, ctx: &Ctx) -> Finding {
         match k.op {
             KeyOp::Write => e.written_at.push(loc),
             KeyOp::Read => e.read_at.push(loc),
-            KeyOp::Accessor => {
+            KeyOp::Accessor | KeyOp::Update => {
                 e.written_at.push(loc.clone());
                 e.read_at.push(loc);
             }

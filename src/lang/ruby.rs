@@ -780,17 +780,26 @@ impl<'pr> Walker<'_, '_> {
                 }
             }
             Node::OrNode { .. } => {
-                // `ENV["X"] || d`, `ENV["X"].presence || d`.
+                // `ENV["X"] || d`, `ENV["X"].presence || d`; in a chain
+                // `ENV["A"].presence || ENV["B"].presence || d` (parsed
+                // `(A || B) || d`) both have one.
                 if let Some(o) = n.as_or_node() {
+                    let mut operands = vec![o.left()];
                     let mut left = o.left();
-                    if let Some(c) = left.as_call_node()
-                        && matches!(c.name().as_slice(), b"presence" | b"to_s" | b"to_i")
-                        && let Some(r) = c.receiver()
-                    {
-                        left = r;
+                    while let Some(inner) = left.as_or_node() {
+                        operands.push(inner.right());
+                        left = inner.left();
                     }
-                    if left.as_call_node().is_some() {
-                        self.env_fallback.insert(left.location().start());
+                    for mut operand in operands {
+                        if let Some(c) = operand.as_call_node()
+                            && matches!(c.name().as_slice(), b"presence" | b"to_s" | b"to_i")
+                            && let Some(r) = c.receiver()
+                        {
+                            operand = r;
+                        }
+                        if operand.as_call_node().is_some() {
+                            self.env_fallback.insert(operand.location().start());
+                        }
                     }
                 }
             }
@@ -913,8 +922,9 @@ impl<'pr> Walker<'_, '_> {
                     && let Some(col) = self.column_name(&r)
                     && let Some(k) = a.arguments().iter().next()
                 {
+                    // `column[k] ||= v` reads the key before it writes it.
                     let at = start(&k);
-                    self.key(&col, &k, KeyOp::Write, at);
+                    self.key(&col, &k, KeyOp::Update, at);
                 }
             }
             _ => {}
@@ -2445,9 +2455,17 @@ impl<'pr> Walker<'_, '_> {
             (Some(r), m) if JSON_METHODS.contains(&m) => {
                 let Some(col) = self.column_name(r) else { return };
                 match m {
-                    "dig" | "fetch" | "key?" | "has_key?" | "include?" | "delete" => {
+                    "dig" | "fetch" | "key?" | "has_key?" | "include?" => {
                         if let Some(k) = args.first() {
                             self.key(&col, k, KeyOp::Read, at);
+                        }
+                    }
+                    // Removing a key (an obsolete one, often) is neither a
+                    // read that wants a writer nor a write that wants a
+                    // reader.
+                    "delete" => {
+                        if let Some(k) = args.first() {
+                            self.key(&col, k, KeyOp::Update, at);
                         }
                     }
                     "slice" | "values_at" | "fetch_values" => {

@@ -247,6 +247,9 @@ struct V<'s> {
     /// deleted.
     callees: HashSet<Span>,
     writes: HashSet<Span>,
+    /// Member accesses read and written in one step (`m.k ??= v`,
+    /// `m[k] += 1`): a subset of `writes`.
+    updates: HashSet<Span>,
     deleted: HashSet<Span>,
     exported_decls: HashSet<u32>,
     exported_names: HashSet<String>,
@@ -514,6 +517,7 @@ impl<'s> V<'s> {
             consumed: HashSet::default(),
             callees: HashSet::default(),
             writes: HashSet::default(),
+            updates: HashSet::default(),
             deleted: HashSet::default(),
             exported_decls: HashSet::default(),
             exported_names: HashSet::default(),
@@ -924,7 +928,9 @@ impl<'s> V<'s> {
     /// Read, write, or neither (a method called on the column) for a member
     /// access spanning `span`.
     fn access_op(&self, span: Span) -> Option<KeyOp> {
-        if self.writes.contains(&span) {
+        if self.updates.contains(&span) || self.deleted.contains(&span) {
+            Some(KeyOp::Update)
+        } else if self.writes.contains(&span) {
             Some(KeyOp::Write)
         } else if self.callees.contains(&span) {
             None
@@ -1796,6 +1802,19 @@ impl<'a> Visit<'a> for V<'_> {
                     decl_start: it.span.start,
                 });
             }
+            // A bundler's define (esbuild and Vite `define: {
+            // 'process.env.SENTRY_DSN': ... }`, webpack's `DefinePlugin`):
+            // the build sets the var, kept whole for the audit to tell
+            // from `env:` keys.
+            if let Some(var) = name
+                .strip_prefix("process.env.")
+                .or_else(|| name.strip_prefix("import.meta.env."))
+                && !var.is_empty()
+                && var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            {
+                let line = self.line(pos);
+                self.env_object_keys.push((name.clone(), line));
+            }
             // env: { basePath, API_URL: x }: keys that a build tool may
             // define as env vars (Next.js inlines next.config's `env`).
             if name == "env"
@@ -1921,6 +1940,9 @@ impl<'a> Visit<'a> for V<'_> {
                 self.payload.assign(m, &it.right, self.src, &self.line_starts);
                 self.http.wrapper_assign(m, &it.right);
                 self.writes.insert(m.span);
+                if it.operator != AssignmentOperator::Assign {
+                    self.updates.insert(m.span);
+                }
                 let prop = m.property.name.as_str();
                 if it.operator == AssignmentOperator::Assign && self.interest.column(prop) {
                     self.column_assign(prop, &m.object, &it.right);
@@ -1998,6 +2020,9 @@ impl<'a> Visit<'a> for V<'_> {
             }
             AssignmentTarget::ComputedMemberExpression(m) => {
                 self.writes.insert(m.span);
+                if it.operator != AssignmentOperator::Assign {
+                    self.updates.insert(m.span);
+                }
             }
             _ => {}
         }
