@@ -453,6 +453,15 @@ impl Prefilter {
                                 whole_words.insert(format!("{kw} {leaf}"));
                             }
                             recorded.extend(name_forms(leaf));
+                            // A lowercase owner is a TypeScript/JavaScript
+                            // object (`queryPersister.persistClient`): the
+                            // files that hand the object on may let a
+                            // library call the method.
+                            if leaf.starts_with(|c: char| c.is_ascii_lowercase()) {
+                                interest.names.insert(leaf.to_string());
+                                patterns.insert(leaf.to_string());
+                                whole_words.insert(leaf.to_string());
+                            }
                             // `Owner.new` runs `initialize`.
                             if mn.name == "initialize" {
                                 interest.names.insert("new".to_string());

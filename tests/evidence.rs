@@ -6884,3 +6884,134 @@ fn read_modify_writes_and_deletes_of_json_keys_are_both() {
     got.sort();
     assert_eq!(got, ["stale", "token"], "{f:#}");
 }
+
+// A method of an object literal that nothing calls, while code hands the
+// object itself on (`persister: queryPersister`, for a library to call
+// `persistClient`), is `no-callers` at confidence low naming where it goes;
+// an object only used through its members stays high.
+#[test]
+fn object_literal_members_of_objects_handed_on() {
+    let ws = tree(&[
+        ("m/package.json", "{}"),
+        (
+            "m/lib/persister.ts",
+            "export const queryPersister = {\n  persistClient: async (client) => {\n    save(client);\n  },\n  removeClient: async () => {},\n};\nexport const unusedStore = {\n  flush: async () => {},\n  size: 0,\n};\n",
+        ),
+        (
+            "m/app/layout.tsx",
+            "import { queryPersister } from \"../lib/persister\";\nexport function Root() {\n  return <Provider persistOptions={{ persister: queryPersister }} />;\n}\n",
+        ),
+        (
+            "m/app/auth.ts",
+            "import { queryPersister, unusedStore } from \"../lib/persister\";\nexport async function logout() {\n  await queryPersister.removeClient?.();\n  return unusedStore.size;\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: queryPersister.persistClient\n      - method: unusedStore.flush\n",
+    );
+    let f = finding(&v, "method:queryPersister.persistClient");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("handed on as a value (m/app/layout.tsx:3)"),
+        "{f:#}"
+    );
+    let f = finding(&v, "method:unusedStore.flush");
+    assert_eq!(codes(f), ["no-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}
+
+// A Next.js handler that destructures `req.body ?? {}` reads those keys; one
+// that hands `req.body` to a function (`Schema.safeParse(req.body)`) may
+// read any key there.
+#[test]
+fn bodies_defaulted_or_handed_to_a_function_are_read() {
+    let ws = tree(&[
+        (
+            "web/pages/api/auth/apple.ts",
+            "export default async function apple(req, res) {\n  const { identityToken, name } = req.body ?? {};\n  res.json({ ok: identityToken && name });\n}\n",
+        ),
+        (
+            "web/pages/api/links/archive.ts",
+            "export default async function archive(req, res) {\n  const parsed = ArchiveSchema.safeParse(req.body);\n  const { linkIds } = parsed.data;\n  res.json({ linkIds });\n}\n",
+        ),
+        (
+            "web/pages/api/notes.ts",
+            "export default async function notes(req, res) {\n  const { title } = req.body;\n  res.json({ title });\n}\n",
+        ),
+        (
+            "web/lib/client.ts",
+            "export async function go() {\n  await fetch('/api/auth/apple', { method: 'POST', body: JSON.stringify({ identityToken: 't', name: 'n' }) });\n  await fetch('/api/links/archive', { method: 'DELETE', body: JSON.stringify({ linkIds: [1] }) });\n  await fetch('/api/notes', { method: 'POST', body: JSON.stringify({ title: 't', color: 'c' }) });\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: POST /api/auth/apple\n      - route: DELETE /api/links/archive\n      - route: POST /api/notes\n",
+    );
+    let f = finding(&v, "route:POST /api/auth/apple");
+    assert!(codes(f).is_empty(), "{f:#}");
+    let f = finding(&v, "route:DELETE /api/links/archive");
+    assert!(codes(f).is_empty(), "{f:#}");
+    let f = finding(&v, "route:POST /api/notes");
+    assert_eq!(codes(f), ["request-key-sent-never-read"], "{f:#}");
+}
+
+// Drizzle tables declare JSON columns (`text("metadata", { mode: "json" })`,
+// `jsonb("prefs")`, `t.jsonb()` in the callback form): `metadata` is then
+// `ChatMessage`'s column, and a `metadata: {...}` given to a call that names
+// no model (`saveAsset({ metadata: { contentType } })`) is not its key.
+#[test]
+fn drizzle_tables_declare_json_columns() {
+    let ws = tree(&[
+        (
+            "app/packages/db/schema.ts",
+            "import { sqliteTable, text } from 'drizzle-orm/sqlite-core';\nimport { pgTable, jsonb } from 'drizzle-orm/pg-core';\nexport const chatMessages = sqliteTable('chatMessages', {\n  id: text('id').primaryKey(),\n  metadata: text('metadata', { mode: 'json' }).$type<unknown>(),\n});\nexport const users = pgTable('users', (t) => ({\n  prefs: t.jsonb().notNull(),\n  name: t.text(),\n}));\n",
+        ),
+        (
+            "app/apps/workers/assets.ts",
+            "export async function store(userId: string, contentType: string) {\n  await saveAsset({ userId, metadata: { contentType } });\n}\n",
+        ),
+        (
+            "app/apps/web/chat.ts",
+            "import { chatMessages } from '../../packages/db/schema';\nexport async function add(db, chatMessage) {\n  await db.insert(chatMessages).values({ metadata: { model: 'gpt' } });\n  return chatMessage.metadata.model;\n}\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - jsonb: metadata\n      - jsonb: User.prefs\n");
+    let f = finding(&v, "jsonb:metadata");
+    assert_eq!(
+        strings(
+            &f["definitions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["location"].clone())
+                .collect::<Value>()
+        ),
+        ["app/packages/db/schema.ts:5"],
+        "{f:#}"
+    );
+    let keys: Vec<&str> = f["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["model"], "{f:#}");
+    let f = finding(&v, "jsonb:User.prefs");
+    assert_eq!(
+        strings(
+            &f["definitions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["location"].clone())
+                .collect::<Value>()
+        ),
+        ["app/packages/db/schema.ts:8"],
+        "{f:#}"
+    );
+}

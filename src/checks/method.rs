@@ -496,6 +496,67 @@ fn module_members_unresolved(ctx: &Ctx, defs: &[(FileIdx, &Def)], name: &str, f:
     ));
 }
 
+/// A method of a TypeScript/JavaScript object literal (`export const
+/// queryPersister = { persistClient: async (c) => {...} }`) that nothing
+/// calls, while non-test code hands the object itself on as a value
+/// (`{ persister: queryPersister }`, `register(queryPersister)`): whatever
+/// receives it (a library, often) may call the method, so the verdict has
+/// confidence low and names where the object goes.
+fn object_handed_on(ctx: &Ctx, defs: &[(FileIdx, &Def)], name: &str, f: &mut Finding) {
+    let ix = ctx.ix;
+    let object_member = |fi: FileIdx, d: &Def| {
+        is_ts(ctx, fi)
+            && d.kind == DefKind::Singleton
+            && d.owner
+                .as_ref()
+                .is_some_and(|o| !ix.facts[fi as usize].classes.iter().any(|c| &c.name == o))
+    };
+    if defs.is_empty() || !defs.iter().all(|(fi, d)| object_member(*fi, d)) {
+        return;
+    }
+    let mut at: Vec<String> = Vec::new();
+    for (dfi, d) in defs {
+        let Some(owner) = d.owner.as_deref() else { continue };
+        let def_path = &ix.file(*dfi).path;
+        for (fi, i) in ix.calls_by_name.get(owner).map(Vec::as_slice).unwrap_or(&[]) {
+            let facts = &ix.facts[*fi as usize];
+            let c = &facts.calls[*i as usize];
+            if c.via != Via::Reference || c.recv != Recv::Implicit || ix.is_test(*fi) || !is_ts(ctx, *fi) {
+                continue;
+            }
+            // The object of this module, or imported from it.
+            let ours = *fi == *dfi
+                || (ix.repo_of(*fi) == ix.repo_of(*dfi)
+                    && facts.imports.iter().any(|imp| {
+                        imp.local == owner
+                            && imp.imported == crate::facts::Imported::Name(owner.to_string())
+                            && import_resolves(&ix.file(*fi).path, &imp.from, def_path)
+                    }));
+            // `queryPersister.removeClient()` on the line: a member use, not
+            // the object handed on.
+            let member_use = facts.calls.iter().any(|o| {
+                o.line == c.line
+                    && matches!(&o.recv, Recv::Expr(e) | Recv::Const(e)
+                        if e == owner || e.starts_with(&format!("{owner}.")))
+            });
+            if ours && !member_use {
+                at.push(ctx.loc(*fi, c.line));
+            }
+        }
+    }
+    at.sort();
+    at.dedup();
+    if at.is_empty() {
+        return;
+    }
+    at.truncate(5);
+    f.low_confidence(msg!(
+        "its object is handed on as a value ({}): whatever receives it may call {}",
+        Text::raw_list(&at, ", "),
+        Text::code(name)
+    ));
+}
+
 fn external_ancestors(ctx: &Ctx, defs: &[(FileIdx, &Def)], singleton: bool) -> BTreeSet<String> {
     let ix = ctx.ix;
     let side = if singleton {
@@ -1401,6 +1462,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 ));
             } else {
                 module_members_unresolved(ctx, &defs, &mn.name, &mut f);
+                object_handed_on(ctx, &defs, &mn.name, &mut f);
                 let external = external_ancestors(ctx, &defs, mn.singleton);
                 if !external.is_empty() {
                     f.low_confidence(msg!(

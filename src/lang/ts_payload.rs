@@ -189,6 +189,19 @@ impl Payload {
         {
             self.key(PayloadRole::ParamRead, crate::facts::HANDED_OFF.to_string(), at);
         }
+        // `Schema.safeParse(req.body)`, `createLink(ctx.request.body)`: the
+        // body itself handed to a function, which may read any key of it
+        // (not a digest's `update(req.body)` nor a logger's `info`).
+        let inert = matches!(&it.callee, Expression::StaticMemberExpression(m)
+            if matches!(m.property.name.as_str(), "update" | "digest" | "log" | "info" | "warn" | "error" | "debug" | "trace"));
+        if !inert
+            && it.arguments.iter().filter_map(|a| a.as_expression()).any(|a| {
+                matches!(a.without_parentheses(), Expression::StaticMemberExpression(m)
+                    if m.property.name == "body" && is_request(&m.object))
+            })
+        {
+            self.key(PayloadRole::ParamRead, "*".to_string(), at);
+        }
         let Expression::StaticMemberExpression(m) = &it.callee else {
             if let Expression::Identifier(i) = &it.callee {
                 match i.name.as_str() {
@@ -301,6 +314,13 @@ impl Payload {
     /// `const { a, b: { c } } = req.body`, `= await request.json()`.
     pub fn destructure(&mut self, pat: &BindingPattern, init: &Expression, ls: &[u32]) {
         let mut init = init.without_parentheses();
+        // `= req.body ?? {}`, `= req.body || {}`.
+        if let Expression::LogicalExpression(l) = init
+            && matches!(l.operator, LogicalOperator::Coalesce | LogicalOperator::Or)
+            && matches!(l.right.without_parentheses(), Expression::ObjectExpression(_))
+        {
+            init = l.left.without_parentheses();
+        }
         if let Expression::AwaitExpression(a) = init {
             init = a.argument.without_parentheses();
         }

@@ -797,6 +797,51 @@ impl<'s> V<'s> {
     /// `update`, `upsert`, `createMany`...): the first argument's `data`
     /// (and an upsert's `create` / `update`) is Prisma's argument, whose
     /// keys are the model's columns, not a JSON column named `data`.
+    /// Drizzle tables: `sqliteTable("chatMessages", { metadata: text("metadata",
+    /// { mode: "json" }) })`, `pgTable("users", (t) => ({ prefs: t.jsonb() }))`,
+    /// `mysqlTable`: JSON columns of the model the table's name gives, by
+    /// their property names (what queries and rows use).
+    fn drizzle_table(&mut self, it: &CallExpression<'_>) {
+        let Expression::Identifier(f) = &it.callee else {
+            return;
+        };
+        if !matches!(
+            f.name.as_str(),
+            "sqliteTable" | "pgTable" | "mysqlTable" | "singlestoreTable"
+        ) {
+            return;
+        }
+        let Some(Argument::StringLiteral(table)) = it.arguments.first() else {
+            return;
+        };
+        let columns = match it.arguments.get(1) {
+            Some(Argument::ObjectExpression(o)) => Some(&**o),
+            Some(Argument::ArrowFunctionExpression(a)) => {
+                match a.get_expression().map(|e| e.without_parentheses()) {
+                    Some(Expression::ObjectExpression(o)) => Some(&**o),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let Some(columns) = columns else { return };
+        for p in &columns.properties {
+            if let ObjectPropertyKind::ObjectProperty(p) = p
+                && let Some((name, pos, false)) = key_name(&p.key)
+                && drizzle_json_column(&p.value)
+            {
+                let line = self.line(pos);
+                // The model a row is: `chatMessages` → `ChatMessage`.
+                let model = crate::inflect::camelize(&crate::inflect::singularize(table.value.as_str()));
+                self.column_defs.push(ColumnDef {
+                    name,
+                    table: Some(model),
+                    line,
+                });
+            }
+        }
+    }
+
     fn prisma_payloads(&mut self, it: &CallExpression<'_>) {
         let Expression::StaticMemberExpression(m) = it.callee.without_parentheses() else {
             return;
@@ -1879,6 +1924,7 @@ impl<'a> Visit<'a> for V<'_> {
             ));
         }
         self.callee(&it.callee);
+        self.drizzle_table(it);
         self.prisma_payloads(it);
         // The callee around the arguments: what an object literal with a
         // JSON column's key is given to (`prisma.report.create({ data: {
@@ -2431,6 +2477,46 @@ fn ref_of(init: &Expression<'_>) -> Option<String> {
         },
         _ => None,
     }
+}
+
+/// A Drizzle column builder that stores JSON: `json("x")`, `jsonb("x")`,
+/// `text("x", { mode: "json" })`, `blob("x", { mode: "json" })`, the
+/// callback form's `t.jsonb()`, under any chain of modifiers
+/// (`.$type<T>().notNull()`).
+fn drizzle_json_column(e: &Expression<'_>) -> bool {
+    let mut e = e.without_parentheses();
+    for _ in 0..16 {
+        let Expression::CallExpression(c) = e else {
+            return false;
+        };
+        let name = match &c.callee {
+            Expression::Identifier(i) => i.name.as_str(),
+            Expression::StaticMemberExpression(m) => match m.object.without_parentheses() {
+                // A modifier on a builder: look at the builder.
+                inner @ Expression::CallExpression(_) => {
+                    e = inner;
+                    continue;
+                }
+                _ => m.property.name.as_str(),
+            },
+            _ => return false,
+        };
+        return match name {
+            "json" | "jsonb" => true,
+            "text" | "blob" => c.arguments.iter().any(|a| match a {
+                Argument::ObjectExpression(o) => o.properties.iter().any(|p| match p {
+                    ObjectPropertyKind::ObjectProperty(p) => {
+                        matches!(&p.key, PropertyKey::StaticIdentifier(k) if k.name == "mode")
+                            && matches!(&p.value, Expression::StringLiteral(v) if v.value == "json")
+                    }
+                    _ => false,
+                }),
+                _ => false,
+            }),
+            _ => false,
+        };
+    }
+    false
 }
 
 /// A class decorator that makes the class a database model: TypeORM's
