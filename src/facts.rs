@@ -1585,6 +1585,11 @@ pub struct FactIndex {
     pub queue_listens: Vec<(FileIdx, u32)>,
     /// Constants used as values, by last `::` segment.
     pub const_values_by_leaf: NameMap,
+    /// Effects by owner (file, index into `effects`), made on first use
+    /// (`effects_of`): the body of every method and action point asks for
+    /// its chain's owners, which was a pass over every file's effects per
+    /// point (5% of a 1,000-point audit).
+    pub effects_by_owner: std::sync::OnceLock<NameMap>,
     /// Files that failed to parse cleanly or could not be read.
     pub failed: BTreeSet<FileIdx>,
     /// Ruby classes and modules: superclasses, mixins, concerns.
@@ -2046,6 +2051,25 @@ impl FactIndex {
             Some(i) => self.mentions[f as usize].binary_search(&(i as u32)).is_ok(),
             None => false,
         }
+    }
+
+    /// The effects recorded inside `owner` (a class or module path), as
+    /// (file, index into its `effects`) in workspace order.
+    pub fn effects_of(&self, owner: &str) -> &[(FileIdx, u32)] {
+        self.effects_by_owner
+            .get_or_init(|| {
+                let mut m = NameMap::default();
+                for (fi, ff) in self.facts.iter().enumerate() {
+                    for (i, e) in ff.effects.iter().enumerate() {
+                        if let Some(o) = &e.owner {
+                            push(&mut m, o, fi as FileIdx, i);
+                        }
+                    }
+                }
+                m
+            })
+            .get(owner)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Does file `f` spell `name` (a prefilter pattern) as a word of its

@@ -43,8 +43,35 @@ fn vowel_y(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
 }
 
+/// Words `singularize` answered on this thread, at most this many.
+const MEMO_MAX: usize = 4096;
+
+thread_local! {
+    static SINGULAR: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, Box<str>>> =
+        std::cell::RefCell::new(rustc_hash::FxHashMap::default());
+}
+
 /// `people` → `person`, `categories` → `category`, `statuses` → `status`.
+///
+/// Remembered per thread: the JSON-column and method checks ask for the
+/// same receivers and tables once per call site (70,000 times in a
+/// 50-point audit, 3% of its instructions).
 pub fn singularize(w: &str) -> String {
+    if let Some(s) = SINGULAR.with(|m| m.borrow().get(w).map(|s| s.to_string())) {
+        return s;
+    }
+    let s = singular(w);
+    SINGULAR.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_MAX {
+            m.clear();
+        }
+        m.insert(w.into(), s.as_str().into());
+    });
+    s
+}
+
+fn singular(w: &str) -> String {
     if w.is_empty() || uncountable(w) {
         return w.to_string();
     }
@@ -287,6 +314,30 @@ pub fn camelize(w: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_answers_are_the_rules_answers() {
+        let words = [
+            "people",
+            "categories",
+            "statuses",
+            "fish",
+            "matrices",
+            "users",
+            "",
+        ];
+        for _ in 0..2 {
+            for w in words {
+                assert_eq!(singularize(w), singular(w), "{w}");
+            }
+        }
+        // Past the memo's bound it starts over, with the same answers.
+        for i in 0..MEMO_MAX + 10 {
+            let w = format!("item{i}s");
+            assert_eq!(singularize(&w), format!("item{i}"));
+        }
+        assert_eq!(singularize("people"), "person");
+    }
 
     #[test]
     fn singular_and_plural_follow_active_support() {

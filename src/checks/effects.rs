@@ -44,15 +44,22 @@ impl Body {
 
     /// The effects recorded in the bodies, in workspace order.
     pub fn effects<'a>(&self, ix: &'a FactIndex) -> Vec<(FileIdx, &'a Effect)> {
-        let mut out = Vec::new();
-        for (fi, ff) in ix.facts.iter().enumerate() {
-            for e in &ff.effects {
-                if self.holds(ix, fi, e.owner.as_deref(), e.scope) {
-                    out.push((fi as FileIdx, e));
-                }
-            }
-        }
-        out
+        // Only effects inside the chain's owners can be held.
+        let mut at: Vec<(FileIdx, u32)> = self
+            .chain
+            .iter()
+            .flat_map(|o| ix.effects_of(o))
+            .copied()
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        at.into_iter()
+            .filter_map(|(fi, i)| {
+                let e = &ix.facts[fi as usize].effects[i as usize];
+                self.holds(ix, fi as usize, e.owner.as_deref(), e.scope)
+                    .then_some((fi, e))
+            })
+            .collect()
     }
 }
 

@@ -90,6 +90,9 @@ struct DefIndex<'a> {
     /// `lineItem`), and the other owners that define the name.
     owner_forms: Vec<String>,
     other_leaves: Vec<&'a str>,
+    /// How code spells each of `other_leaves` (`names_class`), made once
+    /// per point instead of once per call asked about.
+    other_forms: Vec<ClassForms>,
     module_fn: bool,
     /// Files where any definition of the name (matching or not) is a
     /// function.
@@ -278,6 +281,7 @@ impl<'a> DefIndex<'a> {
             owners_by_leaf,
             others_by_leaf,
             owner_forms,
+            other_forms: other_leaves.iter().map(|l| ClassForms::of(l)).collect(),
             other_leaves,
             module_fn: defs.iter().any(|(_, d)| d.kind == DefKind::Function),
             fn_files_all: all
@@ -363,8 +367,8 @@ impl<'a> DefIndex<'a> {
         }
         // A superclass of the owner (`registry.action_executors` for
         // `Rule::Registry::TransactionResource`) may hold the owner.
-        self.other_leaves.iter().any(|l| {
-            (names_class(last, l) || is_word_suffix(last, l))
+        self.other_leaves.iter().zip(&self.other_forms).any(|(l, forms)| {
+            (forms.named_by(last, l) || is_word_suffix(last, l))
                 && !self
                     .others_by_leaf
                     .get(l)
@@ -377,8 +381,8 @@ impl<'a> DefIndex<'a> {
     fn names_ancestor(&self, recv: &str) -> bool {
         let last = receiver_var(recv);
         !last.is_empty()
-            && self.other_leaves.iter().any(|l| {
-                names_class(last, l)
+            && self.other_leaves.iter().zip(&self.other_forms).any(|(l, forms)| {
+                forms.named_by(last, l)
                     && self
                         .others_by_leaf
                         .get(l)
@@ -1832,12 +1836,32 @@ pub(super) fn receiver_var(recv: &str) -> &str {
 /// Is `var` a variable named after class `leaf` (`account`,
 /// `created_account`, `@account`, `currentUser`, `user`)?
 pub(super) fn names_class(var: &str, leaf: &str) -> bool {
-    let forms = name_forms(leaf);
-    forms.iter().any(|f| var == f) || {
-        let snake = forms
+    ClassForms::of(leaf).named_by(var, leaf)
+}
+
+/// What `names_class` compares a variable with, for one class leaf.
+struct ClassForms {
+    /// `name_forms` of the leaf.
+    forms: Vec<String>,
+    /// `_` and its snake_case form (`_line_item`), which a variable may end
+    /// with (`first_line_item`).
+    snake_suffix: Option<String>,
+}
+
+impl ClassForms {
+    fn of(leaf: &str) -> ClassForms {
+        let forms = name_forms(leaf);
+        let snake_suffix = forms
             .iter()
-            .find(|f| f.contains('_') || f.chars().all(|c| !c.is_uppercase()));
-        snake.is_some_and(|s| var.ends_with(&format!("_{s}")))
+            .find(|f| f.contains('_') || f.chars().all(|c| !c.is_uppercase()))
+            .map(|s| format!("_{s}"));
+        ClassForms { forms, snake_suffix }
+    }
+
+    /// `names_class(var, leaf)` for the leaf these are the forms of.
+    fn named_by(&self, var: &str, leaf: &str) -> bool {
+        self.forms.iter().any(|f| var == f)
+            || self.snake_suffix.as_deref().is_some_and(|s| var.ends_with(s))
             || (var.len() > leaf.len() && var.ends_with(leaf))
     }
 }

@@ -102,24 +102,37 @@ fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-/// `a/b/../c/./d` → `a/c/d`; `None` when it climbs above the root.
-fn normalize(path: &str) -> Option<String> {
-    let mut out: Vec<&str> = Vec::new();
-    for c in path.split('/') {
+/// `dir/rel` with `.` and `..` resolved (`a/b` + `../c/./d` → `a/c/d`);
+/// `None` when it climbs above the root. Built in one buffer: this runs
+/// several times for every import of every file.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut out = String::with_capacity(dir.len() + rel.len() + 1);
+    for c in dir.split('/').chain(rel.split('/')) {
         match c {
             "" | "." => {}
             ".." => {
-                out.pop()?;
+                if out.is_empty() {
+                    return None;
+                }
+                out.truncate(out.rfind('/').unwrap_or(0));
             }
-            c => out.push(c),
+            c => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(c);
+            }
         }
     }
-    Some(out.join("/"))
+    Some(out)
 }
 
-fn join(dir: &str, rel: &str) -> Option<String> {
-    normalize(&format!("{dir}/{rel}"))
-}
+/// Shards of `Resolver::memo`, so that the threads resolving files side by
+/// side seldom wait for each other.
+const MEMO_SHARDS: usize = 16;
+
+/// (repo, importer's directory) → specifier → the file it names.
+type Memo<'a> = HashMap<(u32, &'a str), HashMap<Box<str>, Option<FileIdx>>>;
 
 pub(super) struct Resolver<'a> {
     files: &'a [FileMeta],
@@ -129,6 +142,11 @@ pub(super) struct Resolver<'a> {
     configs: HashMap<(u32, &'a str), Vec<(&'a str, &'a ModuleConfig)>>,
     /// Package name → (repo, directory, config).
     packages: BTreeMap<&'a str, (u32, &'a str, &'a ModuleConfig)>,
+    /// `resolve`'s answers: they depend only on the importer's repo and
+    /// directory and the specifier, and the files of a directory import
+    /// the same modules (every call through an import, every re-export of
+    /// a barrel asks again).
+    memo: [std::sync::Mutex<Memo<'a>>; MEMO_SHARDS],
 }
 
 impl<'a> Resolver<'a> {
@@ -139,6 +157,7 @@ impl<'a> Resolver<'a> {
             by_path: HashMap::default(),
             configs: HashMap::default(),
             packages: BTreeMap::new(),
+            memo: Default::default(),
         };
         for (i, (m, f)) in files.iter().zip(facts).enumerate() {
             if is_script(m) {
@@ -240,6 +259,30 @@ impl<'a> Resolver<'a> {
     pub(super) fn resolve(&self, importer: FileIdx, spec: &str) -> Option<FileIdx> {
         let m = &self.files[importer as usize];
         let dir = dir_of(&m.path);
+        let shard = {
+            use std::hash::BuildHasher;
+            &self.memo[rustc_hash::FxBuildHasher.hash_one((m.repo, dir, spec)) as usize % MEMO_SHARDS]
+        };
+        let known = shard
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&(m.repo, dir))
+            .and_then(|specs| specs.get(spec).copied());
+        if let Some(f) = known {
+            return f;
+        }
+        let f = self.resolve_uncached(m, dir, spec);
+        shard
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((m.repo, dir))
+            .or_default()
+            .insert(spec.into(), f);
+        f
+    }
+
+    /// `resolve` without the memo.
+    fn resolve_uncached(&self, m: &'a FileMeta, dir: &'a str, spec: &str) -> Option<FileIdx> {
         if spec.starts_with('.') {
             return self.probe(m.repo, &join(dir, spec)?);
         }
@@ -847,6 +890,36 @@ pub(crate) mod tests {
             facts.push(ff);
         }
         (metas, facts)
+    }
+
+    #[test]
+    fn join_resolves_dots_and_stops_at_the_root() {
+        let j = |d, r| join(d, r);
+        assert_eq!(j("a/b", "../c/./d").as_deref(), Some("a/c/d"));
+        assert_eq!(j("a/b", "./x").as_deref(), Some("a/b/x"));
+        assert_eq!(j("", "./x").as_deref(), Some("x"));
+        assert_eq!(j("a", "..").as_deref(), Some(""));
+        assert_eq!(j("a", "../..").as_deref(), None);
+        assert_eq!(j("a//b/", "c/").as_deref(), Some("a/b/c"));
+        assert_eq!(j("src", "../../x"), None);
+    }
+
+    /// The memo answers as resolving anew: files of one directory and of
+    /// another asking for the same specifier get each their own file.
+    #[test]
+    fn resolve_memo_is_per_directory() {
+        let (m, f) = ws(&[
+            ("a/x.ts", "export const v = 1;"),
+            ("b/x.ts", "export const v = 2;"),
+            ("a/u.ts", "import { v } from './x';"),
+            ("b/u.ts", "import { v } from './x';"),
+        ]);
+        let r = Resolver::new(&m, &f);
+        for _ in 0..2 {
+            assert_eq!(r.resolve(2, "./x"), Some(0));
+            assert_eq!(r.resolve(3, "./x"), Some(1));
+            assert_eq!(r.resolve(3, "./nothing"), None);
+        }
     }
 
     /// (callee name, line) in `file` → (defining path, definition name).
