@@ -7015,3 +7015,35 @@ fn drizzle_tables_declare_json_columns() {
         "{f:#}"
     );
 }
+
+// A var read only by Rake tasks is given on the task's command line (`rake
+// vendor VERSION=1.2`): its `config-not-wired` has confidence low and says
+// so. One also read by app code stays high.
+#[test]
+fn vars_read_only_by_rake_tasks_are_task_arguments() {
+    let ws = tree(&[
+        ("app/Gemfile", ""),
+        (
+            "app/lib/tasks/vendor.rake",
+            "task :vendor do |_, args|\n  version = args[:version] || ENV[\"VERSION\"]\n  puts ENV[\"API_TOKEN\"]\nend\n",
+        ),
+        (
+            "app/app/models/client.rb",
+            "class Client\n  def token\n    ENV[\"API_TOKEN\"]\n  end\nend\n",
+        ),
+    ]);
+    let v = audit_points(ws.path(), "      - env: VERSION\n      - env: API_TOKEN\n");
+    let f = finding(&v, "env:VERSION");
+    assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("read only by Rake tasks (app/lib/tasks/vendor.rake:2)"),
+        "{f:#}"
+    );
+    let f = finding(&v, "env:API_TOKEN");
+    assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

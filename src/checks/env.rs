@@ -289,6 +289,26 @@ fn toolchain_set(f: &mut Finding, var: &str, w: &Wiring) {
     }
 }
 
+/// A var read only by Rake tasks (`ENV["VERSION"]` in `lib/tasks/*.rake`,
+/// a `Rakefile`) is, by convention, given on the task's command line
+/// (`rake vendor VERSION=1.2`), not deployed: the verdict has confidence low.
+fn task_args(f: &mut Finding, var: &str, w: &Wiring) {
+    let rake = |l: &String| {
+        let path = l.rsplit_once(':').map_or(l.as_str(), |(p, _)| p);
+        let file = path.rsplit('/').next().unwrap_or(path);
+        file.ends_with(".rake") || file == "Rakefile"
+    };
+    if w.read_at.is_empty() || !w.read_at.iter().all(rake) {
+        return;
+    }
+    f.low_confidence(msg!(
+        "{} is read only by Rake tasks ({}): a task's vars are usually given on its command line ({}), not deployed",
+        Text::code(var),
+        Text::raw_list(&w.read_at, ", "),
+        Text::code(&format!("rake task {var}=...")),
+    ));
+}
+
 /// A var that is not wired but that a dotenv file no config glob names
 /// spells (`apps/web/.env.example` below the repo's root, where `.env*`
 /// does not reach): it may be defined there, so the verdict has
@@ -330,6 +350,7 @@ pub fn wire(ctx: &Ctx, vars: &[String], f: &mut Finding) {
             fallback_note(f, v, &w);
             unread_dotenv(ctx, f, v);
             toolchain_set(f, v, &w);
+            task_args(f, v, &w);
         }
         f.config.push(ConfigEntry {
             name: v.clone(),
@@ -407,6 +428,7 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
             fallback_note(&mut f, &m.name, &w);
             unread_dotenv(ctx, &mut f, &m.name);
             toolchain_set(&mut f, &m.name, &w);
+            task_args(&mut f, &m.name, &w);
         }
         _ => {}
     }
