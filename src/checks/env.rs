@@ -305,7 +305,7 @@ fn task_args(f: &mut Finding, var: &str, w: &Wiring) {
         "{} is read only by Rake tasks ({}): a task's vars are usually given on its command line ({}), not deployed",
         Text::code(var),
         Text::raw_list(&w.read_at, ", "),
-        Text::code(&format!("rake task {var}=...")),
+        Text::code(format!("rake task {var}=...")),
     ));
 }
 
