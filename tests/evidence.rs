@@ -7047,3 +7047,37 @@ fn vars_read_only_by_rake_tasks_are_task_arguments() {
     assert_eq!(codes(f), ["config-not-wired"], "{f:#}");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// Next.js renders a page's default export: a pages-router page (under
+// `pages/`) or an app-router `page.tsx` / `layout.tsx` that nothing imports
+// is `no-callers` at confidence low naming Next.js; a named export of the
+// same page that nothing calls stays high.
+#[test]
+fn next_pages_default_exports_are_rendered_by_the_framework() {
+    let ws = tree(&[
+        ("web/package.json", "{}"),
+        (
+            "web/apps/web/pages/settings/background-jobs.tsx",
+            "export const getServerSideProps = async () => ({ redirect: { destination: '/admin', permanent: false } });\nexport default function BackgroundJobsRedirect() {\n  return null;\n}\nexport function unusedHelper() {\n  return 1;\n}\n",
+        ),
+        (
+            "web/apps/site/app/dashboard/layout.tsx",
+            "export default function DashboardLayout({ children }) {\n  return children;\n}\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - method: BackgroundJobsRedirect\n      - method: DashboardLayout\n      - method: unusedHelper\n",
+    );
+    for (id, who) in [
+        ("method:BackgroundJobsRedirect", "Next.js (pages router)"),
+        ("method:DashboardLayout", "Next.js (app router)"),
+    ] {
+        let f = finding(&v, id);
+        assert_eq!(codes(f), ["no-callers"], "{f:#}");
+        assert_eq!(f["confidence"], "low", "{f:#}");
+        assert!(f["notes"].as_str().unwrap().contains(who), "{f:#}");
+    }
+    let f = finding(&v, "method:unusedHelper");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

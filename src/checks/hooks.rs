@@ -184,6 +184,29 @@ pub fn file_convention(name: &str, path: &str) -> Option<&'static str> {
         .map(|(_, _, who)| *who)
 }
 
+/// Who calls the default export of the TypeScript/JavaScript file at
+/// `path` by convention: Next.js renders a pages-router page (any module
+/// under a `pages/` directory; `pages/api/` handlers too) and an app
+/// router's `page`, `layout`, `template`, `default`, `loading`, `error`,
+/// `not-found` and `global-error` files.
+pub fn default_export_convention(path: &str) -> Option<&'static str> {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let (stem, ext) = file.rsplit_once('.')?;
+    if !matches!(ext, "ts" | "tsx" | "js" | "jsx" | "mjs" | "mts") {
+        return None;
+    }
+    if path.starts_with("pages/") || path.contains("/pages/") {
+        return Some("Next.js (pages router)");
+    }
+    let app_dir = path.starts_with("app/") || path.contains("/app/");
+    (app_dir
+        && matches!(
+            stem,
+            "page" | "layout" | "template" | "default" | "loading" | "error" | "not-found" | "global-error"
+        ))
+    .then_some("Next.js (app router)")
+}
+
 /// Who calls `name` by convention, for a method defined in Ruby (`ruby`)
 /// or in TypeScript/JavaScript.
 pub fn caller_of(name: &str, ruby: bool) -> Option<&'static str> {

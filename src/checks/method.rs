@@ -1410,11 +1410,23 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
     }
     // A function the framework calls because of the file that exports it
     // (a Next.js `proxy.ts`'s `proxy`, a `route.ts`'s `POST`).
+    // So is a page's default export (Next.js renders it).
     let convention = |defs: &[(FileIdx, &Def)]| {
         defs.iter().find_map(|(fi, d)| {
-            (family(ctx, *fi) == Some(Family::Script))
-                .then(|| super::hooks::file_convention(&d.name, &ix.file(*fi).path))
-                .flatten()
+            if family(ctx, *fi) != Some(Family::Script) {
+                return None;
+            }
+            let path = &ix.file(*fi).path;
+            super::hooks::file_convention(&d.name, path).or_else(|| {
+                ix.facts[*fi as usize]
+                    .exports
+                    .iter()
+                    .any(|e| {
+                        e.name == "default" && e.from.is_none() && e.local.as_deref() == Some(d.name.as_str())
+                    })
+                    .then(|| super::hooks::default_export_convention(path))
+                    .flatten()
+            })
         })
     };
     if !defs.is_empty() && non_test.is_empty() && routed.is_empty() && enqueue_callers == 0 {
