@@ -7081,3 +7081,50 @@ fn next_pages_default_exports_are_rendered_by_the_framework() {
     let f = finding(&v, "method:unusedHelper");
     assert_eq!(f["confidence"], "high", "{f:#}");
 }
+
+// A route that only tests request, whose path an API description in the
+// workspace spells as a URI template relative to its base (a tRPC/OpenAPI
+// operation `path: '/envelope/{envelopeId}/download'` for the route served
+// under `/api/v1`), is documented for clients outside the code: its
+// `test-only-callers` has confidence low and names the description
+// (documenso's public v2 API: test-only-callers with confidence high).
+#[test]
+fn routes_described_by_an_openapi_path_are_public() {
+    let ws = tree(&[
+        (
+            "api/src/server.ts",
+            "import express from 'express';\nconst app = express();\napp.get('/api/v1/envelope/:envelopeId/download', (req, res) => res.send('pdf'));\napp.get('/api/v1/envelope/:envelopeId/preview', (req, res) => res.send('png'));\n",
+        ),
+        (
+            "api/src/meta/download.types.ts",
+            "export const downloadMeta = {\n  openapi: {\n    method: 'GET',\n    path: '/envelope/{envelopeId}/download',\n    summary: 'Download an envelope',\n  },\n};\n",
+        ),
+        (
+            "api/src/meta/document.types.ts",
+            "export const documentMeta = {\n  openapi: {\n    method: 'GET',\n    path: '/document/{documentId}/preview',\n  },\n};\n",
+        ),
+        (
+            "api/e2e/download.spec.ts",
+            "test('downloads', async () => {\n  await fetch('/api/v1/envelope/1/download');\n  await fetch('/api/v1/envelope/1/preview');\n});\n",
+        ),
+    ]);
+    let v = audit_points(
+        ws.path(),
+        "      - route: GET /api/v1/envelope/:envelopeId/download\n      - route: GET /api/v1/envelope/:envelopeId/preview\n",
+    );
+    let f = finding(&v, "route:GET /api/v1/envelope/:envelopeId/download");
+    assert_eq!(codes(f), ["test-only-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "low", "{f:#}");
+    assert!(
+        f["notes"]
+            .as_str()
+            .unwrap()
+            .contains("api/src/meta/download.types.ts:4"),
+        "{f:#}"
+    );
+    // Segment by segment: `/document/{documentId}/preview` is not the end
+    // of `/api/v1/envelope/:envelopeId/preview`; tests alone request it.
+    let f = finding(&v, "route:GET /api/v1/envelope/:envelopeId/preview");
+    assert_eq!(codes(f), ["test-only-callers"], "{f:#}");
+    assert_eq!(f["confidence"], "high", "{f:#}");
+}

@@ -576,7 +576,9 @@ fn url_mentions(ctx: &Ctx, routes: &[&Route]) -> Vec<String> {
             if (relative && !serving.contains(&ix.file(fi).repo))
                 || facts.route_mounts.iter().any(|x| x.line == m.line)
                 || facts.router_prefixes.iter().any(|x| x.line == m.line)
-                || !paths.iter().any(|p| paths_match(p, &m.url, false))
+                || !paths
+                    .iter()
+                    .any(|p| paths_match(p, &m.url, false) || template_tail(p, &m.url))
             {
                 continue;
             }
@@ -598,6 +600,30 @@ fn url_mentions(ctx: &Ctx, routes: &[&Route]) -> Vec<String> {
         }
     }
     out
+}
+
+/// A path spelled as a URI template (`/envelope/{envelopeId}/download`,
+/// OpenAPI's and Swagger's way): it documents an API relative to a base
+/// URL declared elsewhere, so it may be the end of the route's path.
+/// Such a path matches the end of a route's segment by segment: a
+/// placeholder where the route has one, each literal as spelt.
+fn template_tail(route: &str, url: &str) -> bool {
+    let t = segments(url);
+    let template = |s: &str| s.len() > 2 && s.starts_with('{') && s.ends_with('}') && !s.starts_with("{{");
+    if !t.iter().any(|s| template(s)) || t.first().is_none_or(|s| template(s)) {
+        return false;
+    }
+    crate::routing::expand_optional(route).iter().any(|r| {
+        let r = segments(r);
+        r.len() > t.len()
+            && r[r.len() - t.len()..].iter().zip(&t).all(|(a, b)| {
+                if template(b) {
+                    crate::routing::is_placeholder(a)
+                } else {
+                    !crate::routing::is_placeholder(a) && a == b
+                }
+            })
+    })
 }
 
 /// Does a route of `repo` (not a catch-all) serve `verb url` (`tail`: a
@@ -1115,6 +1141,15 @@ pub fn check(m: &Merged, ctx: &Ctx) -> Finding {
                 Code::TestOnlyCallers,
                 msg!("only tests request it: {}", Text::raw_list(&f.test_callers, ", ")),
             );
+            // Its URL documented or handed out outside any request (an
+            // OpenAPI operation's path, a link): clients outside the code.
+            let spelled = url_mentions(ctx, &routes);
+            if !spelled.is_empty() {
+                f.low_confidence(msg!(
+                    "the workspace spells its URL outside any request at {}: an API description, link, redirect or URL handed out, which a client outside the code requests; whether one does is not known",
+                    Text::raw_list(&spelled, ", ")
+                ));
+            }
         }
     }
     for repo in &m.callers {
