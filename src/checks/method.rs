@@ -461,12 +461,7 @@ const PLAIN_ROOTS: [&str; 4] = ["ActiveRecord::Base", "ApplicationRecord", "Obje
 /// so the verdict has confidence low and names the calls.
 fn module_members_unresolved(ctx: &Ctx, defs: &[(FileIdx, &Def)], name: &str, f: &mut Finding) {
     let ix = ctx.ix;
-    let script = |fi: FileIdx| {
-        matches!(
-            ix.file(fi).class.lang,
-            Some(Lang::TypeScript | Lang::Tsx | Lang::Vue | Lang::Svelte)
-        )
-    };
+    let script = |fi: FileIdx| is_ts(ctx, fi);
     if defs.is_empty()
         || !defs
             .iter()
@@ -487,12 +482,7 @@ fn module_members_unresolved(ctx: &Ctx, defs: &[(FileIdx, &Def)], name: &str, f:
             at.push(ctx.loc(*fi, c.line));
         }
     }
-    at.sort();
-    at.dedup();
-    if at.is_empty() {
-        return;
-    }
-    at.truncate(5);
+    let Some(at) = first_sites(at) else { return };
     f.low_confidence(msg!(
         "code calls a member named {} on receivers seamscan cannot resolve ({}): one may be this module, loaded at run time",
         Text::code(name),
@@ -522,6 +512,7 @@ fn object_handed_on(ctx: &Ctx, defs: &[(FileIdx, &Def)], name: &str, f: &mut Fin
     for (dfi, d) in defs {
         let Some(owner) = d.owner.as_deref() else { continue };
         let def_path = &ix.file(*dfi).path;
+        let member_prefix = format!("{owner}.");
         for (fi, i) in ix.calls_by_name.get(owner).map(Vec::as_slice).unwrap_or(&[]) {
             let facts = &ix.facts[*fi as usize];
             let c = &facts.calls[*i as usize];
@@ -541,24 +532,28 @@ fn object_handed_on(ctx: &Ctx, defs: &[(FileIdx, &Def)], name: &str, f: &mut Fin
             let member_use = facts.calls.iter().any(|o| {
                 o.line == c.line
                     && matches!(&o.recv, Recv::Expr(e) | Recv::Const(e)
-                        if e == owner || e.starts_with(&format!("{owner}.")))
+                        if e == owner || e.starts_with(&member_prefix))
             });
             if ours && !member_use {
                 at.push(ctx.loc(*fi, c.line));
             }
         }
     }
-    at.sort();
-    at.dedup();
-    if at.is_empty() {
-        return;
-    }
-    at.truncate(5);
+    let Some(at) = first_sites(at) else { return };
     f.low_confidence(msg!(
         "its object is handed on as a value ({}): whatever receives it may call {}",
         Text::raw_list(&at, ", "),
         Text::code(name)
     ));
+}
+
+/// Call sites for a note: sorted, each once, the first five; `None` when
+/// there are none.
+fn first_sites(mut at: Vec<String>) -> Option<Vec<String>> {
+    at.sort();
+    at.dedup();
+    at.truncate(5);
+    (!at.is_empty()).then_some(at)
 }
 
 fn external_ancestors(ctx: &Ctx, defs: &[(FileIdx, &Def)], singleton: bool) -> BTreeSet<String> {
