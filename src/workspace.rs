@@ -456,11 +456,24 @@ fn is_translation(rel: &str) -> bool {
 /// whatever `.gitignore` says; elsewhere the dotenv templates
 /// (`DOTENV_TEMPLATES`) are read even when a gitignore pattern matches them.
 pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
+    // `git ls-files` of every checkout runs while the walk does.
+    let listings: Vec<Result<Option<std::process::Child>, String>> =
+        repos.iter().map(|r| start_tracked_files(&r.path)).collect();
     let out = Mutex::new(Walk::default());
-    let dirs_seen: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    for (ri, repo) in repos.iter().enumerate() {
-        let root = repo.path.clone();
-        let walker = ignore::WalkBuilder::new(&root)
+    let dirs_seen: Mutex<Vec<(u32, String)>> = Mutex::new(Vec::new());
+    // One walker over every repo: its threads go from one repo to the
+    // next without waiting for the last directory of each.
+    let roots: HashMap<&Path, u32> = repos
+        .iter()
+        .enumerate()
+        .map(|(ri, r)| (r.path.as_path(), ri as u32))
+        .collect();
+    if let Some(first) = repos.first() {
+        let mut builder = ignore::WalkBuilder::new(&first.path);
+        for r in &repos[1..] {
+            builder.add(&r.path);
+        }
+        let walker = builder
             .hidden(false)
             .parents(false)
             .ignore(true)
@@ -488,8 +501,7 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
         walker.run(|| {
             let out = &out;
             let dirs_seen = &dirs_seen;
-            let root = &root;
-            let repo_name = repo.name.as_str();
+            let roots = &roots;
             let mut sink = Sink {
                 out,
                 dirs_seen,
@@ -500,6 +512,16 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
             Box::new(move |res| {
                 match res {
                     Ok(e) => {
+                        // The root an entry was walked from is `depth`
+                        // components up from it.
+                        let Some((root, ri)) = e
+                            .path()
+                            .ancestors()
+                            .nth(e.depth())
+                            .and_then(|root| Some((root, *roots.get(root)?)))
+                        else {
+                            return ignore::WalkState::Continue;
+                        };
                         let rel = match e.path().strip_prefix(root) {
                             Ok(r) => rel_string(r),
                             Err(_) => return ignore::WalkState::Continue,
@@ -507,22 +529,30 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
                         if e.file_type().is_some_and(|t| t.is_file()) {
                             if let Some(class) = classifier.classify(&rel) {
                                 sink.local.push(WalkedFile {
-                                    repo: ri as u32,
+                                    repo: ri,
                                     rel,
                                     abs: e.path().to_path_buf(),
                                     class,
                                 });
                             }
                         } else if e.file_type().is_some_and(|t| t.is_dir()) {
-                            sink.dirs.push(rel);
+                            sink.dirs.push((ri, rel));
                         }
                     }
-                    Err(err) => sink.warnings.push(walk_error(&err, root, repo_name)),
+                    Err(err) => sink.warnings.push(walk_error(&err, repos)),
                 }
                 ignore::WalkState::Continue
             })
         });
-        let dirs = std::mem::take(&mut *dirs_seen.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+    let mut dirs = std::mem::take(&mut *dirs_seen.lock().unwrap_or_else(|e| e.into_inner()));
+    dirs.sort();
+    for ((ri, repo), listing) in repos.iter().enumerate().zip(listings) {
+        let dirs: Vec<String> = dirs
+            .iter()
+            .filter(|(r, _)| *r == ri as u32)
+            .map(|(_, d)| d.clone())
+            .collect();
         let mut w = out.lock().unwrap_or_else(|e| e.into_inner());
         let walked: HashSet<&str> = w
             .files
@@ -530,7 +560,7 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
             .filter(|f| f.repo == ri as u32)
             .map(|f| f.rel.as_str())
             .collect();
-        let (extra, warning) = unignored(repo, ri as u32, classifier, &walked, &dirs);
+        let (extra, warning) = unignored(repo, ri as u32, classifier, &walked, &dirs, listing);
         w.files.extend(extra);
         w.notices.extend(warning);
         playwright_tests(&mut w.files, ri as u32);
@@ -607,9 +637,10 @@ fn unignored(
     classifier: &Classifier,
     walked: &HashSet<&str>,
     dirs: &[String],
+    listing: Result<Option<std::process::Child>, String>,
 ) -> (Vec<WalkedFile>, Option<Text>) {
     let root = &repo.path;
-    let (candidates, warning): (Vec<String>, Option<Text>) = match tracked_files(root) {
+    let (candidates, warning): (Vec<String>, Option<Text>) = match listing.and_then(finish_tracked_files) {
         Ok(Some(tracked)) => (tracked, None),
         other => {
             let warning = other.err().map(|e| {
@@ -664,22 +695,31 @@ fn unignored(
     (out, warning)
 }
 
-/// The files git tracks in `root`, relative to it, when `root` is a
-/// checkout of its own (`.git` is there); `Ok(None)` when it is not. Runs
-/// `git ls-files`, which only reads the index (optional locks off).
-fn tracked_files(root: &Path) -> Result<Option<Vec<String>>, String> {
+/// `git ls-files` of `root`, started, when `root` is a checkout of its own
+/// (`.git` is there); `Ok(None)` when it is not. It only reads the index
+/// (optional locks off); `finish_tracked_files` reads what it lists.
+fn start_tracked_files(root: &Path) -> Result<Option<std::process::Child>, String> {
     if std::fs::symlink_metadata(root.join(".git")).is_err() {
         return Ok(None);
     }
-    let out = std::process::Command::new("git")
+    std::process::Command::new("git")
         .arg("-C")
         .arg(root)
         .args(["ls-files", "-z", "--cached"])
         .env("GIT_OPTIONAL_LOCKS", "0")
         .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
-        .output()
-        .map_err(|e| format!("git: {e}"))?;
+        .spawn()
+        .map(Some)
+        .map_err(|e| format!("git: {e}"))
+}
+
+/// The files git tracks, relative to the repo's root, as listed by a
+/// `start_tracked_files` child.
+fn finish_tracked_files(child: Option<std::process::Child>) -> Result<Option<Vec<String>>, String> {
+    let Some(child) = child else { return Ok(None) };
+    let out = child.wait_with_output().map_err(|e| format!("git: {e}"))?;
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         return Err(err
@@ -737,11 +777,11 @@ impl IgnoreFiles {
 /// Per-thread buffer, merged into the shared result when the thread is done.
 struct Sink<'a> {
     out: &'a Mutex<Walk>,
-    dirs_seen: &'a Mutex<Vec<String>>,
+    dirs_seen: &'a Mutex<Vec<(u32, String)>>,
     local: Vec<WalkedFile>,
     warnings: Vec<Text>,
-    /// Directories walked (repo-relative, `""` for the root).
-    dirs: Vec<String>,
+    /// Directories walked (repo, repo-relative path, `""` for the root).
+    dirs: Vec<(u32, String)>,
 }
 
 impl Drop for Sink<'_> {
@@ -767,13 +807,27 @@ fn rel_string(p: &Path) -> String {
 }
 
 /// A walk error as `repo/path: cause`, like every other location.
-fn walk_error(err: &ignore::Error, root: &Path, repo: &str) -> Text {
-    let msg = err.to_string();
-    let prefix = root.display().to_string();
-    let msg = match msg.strip_prefix(&prefix) {
-        Some(rest) => format!("{repo}{rest}"),
-        None => msg.replace(&format!("{prefix}/"), &format!("{repo}/")),
-    };
+fn walk_error(err: &ignore::Error, repos: &[Repo]) -> Text {
+    let mut msg = err.to_string();
+    // The path of the repo it is under, as the repo's name (the longest
+    // root that leads it: one repo's root may be another's prefix).
+    let under = repos
+        .iter()
+        .filter(|r| {
+            let prefix = r.path.display().to_string();
+            let at_root = msg.strip_prefix(&prefix).is_some_and(|rest| {
+                !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-' || c == '.')
+            });
+            at_root || msg.contains(&format!("{prefix}/"))
+        })
+        .max_by_key(|r| r.path.as_os_str().len());
+    if let Some(repo) = under {
+        let prefix = repo.path.display().to_string();
+        msg = match msg.strip_prefix(&prefix) {
+            Some(rest) => format!("{}{rest}", repo.name),
+            None => msg.replace(&format!("{prefix}/"), &format!("{}/", repo.name)),
+        };
+    }
     crate::msg!("cannot walk: {}", Text::raw(msg))
 }
 
@@ -788,6 +842,40 @@ mod tests {
         plan.config = extra_config.iter().map(|s| s.to_string()).collect();
         plan.exclude = exclude.iter().map(|s| s.to_string()).collect();
         Classifier::new(&plan).unwrap()
+    }
+
+    #[test]
+    fn one_walk_over_every_repo_keeps_each_repos_files_and_ignore_rules() {
+        let d = tempfile::tempdir().unwrap();
+        // `app` is a prefix of `app-web`'s name: each file is still its own
+        // repo's, and `app`'s `.gitignore` is not `app-web`'s.
+        let write = |rel: &str, text: &str| {
+            let p = d.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write("app/.gitignore", "generated.rb\n");
+        write("app/generated.rb", "class G; end\n");
+        write("app/models/user.rb", "class User; end\n");
+        write("app-web/generated.rb", "class G; end\n");
+        write("app-web/src/a.ts", "export const a = 1;\n");
+        let repos: Vec<Repo> = ["app", "app-web"]
+            .iter()
+            .map(|n| Repo {
+                name: n.to_string(),
+                path: d.path().join(n),
+            })
+            .collect();
+        let w = walk(&repos, &classifier(&[], &[], &[]), 2);
+        let files: Vec<(u32, &str)> = w.files.iter().map(|f| (f.repo, f.rel.as_str())).collect();
+        assert_eq!(
+            files,
+            vec![(0, "app/models/user.rb"), (1, "generated.rb"), (1, "src/a.ts")]
+                .into_iter()
+                .map(|(r, p)| (r, p.strip_prefix("app/").unwrap_or(p)))
+                .collect::<Vec<_>>()
+        );
+        assert!(w.warnings.is_empty(), "{:?}", w.warnings);
     }
 
     #[test]
