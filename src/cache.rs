@@ -784,7 +784,7 @@ mod tests {
         });
         // A string of this entry only, and one of every entry.
         f.calls.push(Call {
-            name: format!("method_{line}"),
+            name: format!("method_{line}").into(),
             recv: crate::facts::Recv::Expr("current_user.account".into()),
             via: crate::facts::Via::Call,
             owner: Some("A".into()),

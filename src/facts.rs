@@ -9,10 +9,12 @@
 //! that still filter, names. It never touches the file system.
 
 pub(crate) mod compact;
+mod istr;
 mod resolve;
 mod servers;
 mod wrappers;
 
+pub use istr::IStr;
 pub use resolve::{ProcBody, Resolution};
 use serde::{Deserialize, Serialize};
 /// The TypeScript/JavaScript server routes of a set of files (one repo
@@ -105,11 +107,11 @@ pub enum Recv {
     /// `self.foo` / `this.foo`.
     SelfRef,
     /// `Const.foo`, `Const.new.foo`, `new Const().foo()`: the constant path.
-    Const(String),
+    Const(IStr),
     /// Any other expression; its source text (truncated).
-    Expr(String),
+    Expr(IStr),
     /// An import: the module specifier it is imported from.
-    Module(String),
+    Module(IStr),
 }
 
 /// How a use of a name was written, weakest evidence last.
@@ -130,11 +132,11 @@ pub enum Via {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {
-    pub name: String,
+    pub name: IStr,
     pub recv: Recv,
     pub via: Via,
     /// Enclosing class/module path at the call site.
-    pub owner: Option<String>,
+    pub owner: Option<IStr>,
     /// Enclosing function scope (index into `FileFacts::scopes`).
     pub scope: Option<u32>,
     pub line: u32,

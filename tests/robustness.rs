@@ -1689,7 +1689,7 @@ fn rendered(f: &seamscan::facts::FileFacts) -> Vec<String> {
     v.extend(
         f.calls
             .iter()
-            .filter(|c| names.contains(&c.name))
+            .filter(|c| names.contains(c.name.as_str()))
             .map(|c| format!("call {}@{}", c.name, c.line)),
     );
     v.extend(

@@ -245,16 +245,16 @@ fn params_sent(
         let mut next = Vec::new();
         for (_, ff) in ix.facts.iter().enumerate().filter(|(fi, _)| in_repo(*fi)) {
             for c in &ff.calls {
-                let in_body = c.owner.as_ref().is_some_and(|o| chain.contains(o))
+                let in_body = c.owner.as_ref().is_some_and(|o| chain.iter().any(|x| x == o))
                     && c.scope
                         .and_then(|s| ff.scopes.get(s as usize))
                         .is_some_and(|s| frontier.contains(&s.name));
                 if in_body
                     && c.recv == crate::facts::Recv::Implicit
-                    && !bodies.contains(&c.name)
-                    && !next.contains(&c.name)
+                    && !bodies.iter().any(|b| *b == c.name)
+                    && !next.iter().any(|b| *b == c.name)
                 {
-                    next.push(c.name.clone());
+                    next.push(c.name.to_string());
                 }
             }
         }

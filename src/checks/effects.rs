@@ -131,13 +131,13 @@ pub fn body(ix: &FactIndex, chain: &[String], start: &[String], hops: usize, rep
         let mut more = BTreeSet::new();
         for (fi, ff) in ix.facts.iter().enumerate() {
             for c in &ff.calls {
-                if !matches!(c.recv, Recv::Implicit | Recv::SelfRef) || b.names.contains(&c.name) {
+                if !matches!(c.recv, Recv::Implicit | Recv::SelfRef) || b.names.contains(c.name.as_str()) {
                     continue;
                 }
                 if !b.holds(ix, fi, c.owner.as_deref(), c.scope) {
                     continue;
                 }
-                let defined = ix.defs_by_name.get(&c.name).is_some_and(|v| {
+                let defined = ix.defs_by_name.get(c.name.as_str()).is_some_and(|v| {
                     v.iter().any(|(f, i)| {
                         ix.facts[*f as usize].defs[*i as usize]
                             .owner
@@ -146,7 +146,7 @@ pub fn body(ix: &FactIndex, chain: &[String], start: &[String], hops: usize, rep
                     })
                 });
                 if defined {
-                    more.insert(c.name.clone());
+                    more.insert(c.name.to_string());
                 }
             }
         }

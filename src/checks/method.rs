@@ -2370,7 +2370,7 @@ fn import_used(ix: &crate::facts::FactIndex, fi: FileIdx, c: &Call) -> bool {
     let Some(imp) = facts
         .imports
         .iter()
-        .find(|i| i.line == c.line && i.imported == crate::facts::Imported::Name(c.name.clone()))
+        .find(|i| i.line == c.line && i.imported == crate::facts::Imported::Name(c.name.to_string()))
     else {
         return true;
     };

@@ -15,7 +15,7 @@
 //! (`SharedStrings`), and a table refers to them by number (`encode_with`,
 //! `decode_with`); facts serialized outside them hold their own strings.
 
-use super::{Access, Call, Def, DefForm, DefKind, JsonKey, KeyOp, Recv, Via};
+use super::{Access, Call, Def, DefForm, DefKind, IStr, JsonKey, KeyOp, Recv, Via};
 use rustc_hash::FxHashMap as HashMap;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -29,6 +29,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub struct SharedStrings {
     text: String,
     ends: Vec<u32>,
+    /// Each string as an `IStr`, made the first time an entry's calls use
+    /// it; every later use is a clone.
+    shared: Vec<std::sync::OnceLock<IStr>>,
 }
 
 impl SharedStrings {
@@ -42,7 +45,13 @@ impl SharedStrings {
             text.push_str(s);
             ends.push(u32::try_from(text.len()).ok()?);
         }
-        Some(SharedStrings { text, ends })
+        let shared = (0..ends.len()).map(|_| std::sync::OnceLock::new()).collect();
+        Some(SharedStrings { text, ends, shared })
+    }
+
+    fn get_istr(&self, i: usize) -> Option<IStr> {
+        let s = self.get(i)?;
+        Some(self.shared.get(i)?.get_or_init(|| IStr::from(s)).clone())
     }
 
     fn get(&self, i: usize) -> Option<&str> {
@@ -193,6 +202,24 @@ impl<'a> Strings<'a> {
         out.extend(self.own);
         Ok(out)
     }
+
+    /// `resolve`, as `IStr`s: the pack's strings are shared, not copied.
+    fn resolve_istr<E: serde::de::Error>(self, shared: Option<&SharedStrings>) -> Result<Vec<IStr>, E> {
+        let mut out = Vec::with_capacity(self.shared.len() + self.own.len());
+        let mut id = 0u32;
+        for d in &self.shared {
+            id = id
+                .checked_add(*d)
+                .ok_or_else(|| E::custom("shared string out of range"))?;
+            out.push(
+                shared
+                    .and_then(|t| t.get_istr(id as usize))
+                    .ok_or_else(|| E::custom("shared string out of range"))?,
+            );
+        }
+        out.extend(self.own.into_iter().map(IStr::from));
+        Ok(out)
+    }
 }
 
 /// Distinct strings in order of first use.
@@ -270,6 +297,14 @@ fn get<E: serde::de::Error>(table: &[&str], i: u32) -> Result<String, E> {
     table
         .get(i as usize)
         .map(|s| (*s).to_string())
+        .ok_or_else(|| E::custom("string index out of range"))
+}
+
+/// `get` of a table of `IStr`s.
+fn get_istr<E: serde::de::Error>(table: &[IStr], i: u32) -> Result<IStr, E> {
+    table
+        .get(i as usize)
+        .cloned()
         .ok_or_else(|| E::custom("string index out of range"))
 }
 
@@ -402,14 +437,14 @@ pub(super) mod calls {
             return Err(D::Error::custom("call columns of different lengths"));
         }
         let shared = decoding_strings();
-        let t = &c.strings.resolve(shared.as_deref())?;
+        let t = &c.strings.resolve_istr(shared.as_deref())?;
         let mut lines = Lines::default();
         let mut texts = c.recv_texts.iter();
         let mut text = || {
             texts
                 .next()
                 .ok_or_else(|| D::Error::custom("missing receiver text"))
-                .and_then(|i| get(t, *i))
+                .and_then(|i| get_istr(t, *i))
         };
         let mut out = Vec::with_capacity(n);
         for i in 0..n {
@@ -426,10 +461,13 @@ pub(super) mod calls {
                 .get(usize::from(kind % 8))
                 .ok_or_else(|| D::Error::custom("bad via"))?;
             out.push(Call {
-                name: get(t, c.names[i])?,
+                name: get_istr(t, c.names[i])?,
                 recv,
                 via,
-                owner: get_opt(t, c.owners[i])?,
+                owner: match c.owners[i] {
+                    0 => None,
+                    o => Some(get_istr(t, o - 1)?),
+                },
                 scope: c.scopes[i].checked_sub(1),
                 line: lines.line(c.lines[i])?,
             });
@@ -689,8 +727,12 @@ mod tests {
         }
         let shared = Arc::new(SharedStrings::from_bytes(&table).unwrap());
         let dec = |e: &[u8]| decode_with(&shared, None, || postcard::from_bytes::<FileFacts>(e));
-        assert_eq!(dec(&ea).unwrap(), a);
-        assert_eq!(dec(&eb).unwrap(), b);
+        let (da, db) = (dec(&ea).unwrap(), dec(&eb).unwrap());
+        assert_eq!(da, a);
+        assert_eq!(db, b);
+        // The calls of both entries hold the pack's one copy of a string.
+        let owner = |f: &FileFacts| f.calls.iter().find_map(|c| c.owner.clone()).unwrap();
+        assert!(owner(&da).same_as(&owner(&db)), "{:?}", owner(&da));
         // Without the pack's strings, or with too few: an error.
         assert!(postcard::from_bytes::<FileFacts>(&ea).is_err());
         let short =

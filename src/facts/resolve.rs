@@ -933,7 +933,12 @@ pub(crate) mod tests {
             .filter(|((cf, _), _)| *cf == fi)
             .map(|((_, ci), (tf, name))| {
                 let c = &f[fi as usize].calls[*ci as usize];
-                (c.name.clone(), c.line, m[*tf as usize].path.clone(), name.clone())
+                (
+                    c.name.to_string(),
+                    c.line,
+                    m[*tf as usize].path.clone(),
+                    name.clone(),
+                )
             })
             .collect();
         out.sort();

@@ -383,7 +383,7 @@ fn extract_component(lang: Lang, src: &[u8], interest: &Interest, b: &mut Builde
         // (`repo.findAll()` after `const repo = new UserRepository()`).
         let typed = |r: crate::facts::Recv| match r {
             crate::facts::Recv::Expr(t) => match b.module_typed.iter().rev().find(|(v, _)| *v == t) {
-                Some((_, class)) => crate::facts::Recv::Const(class.clone()),
+                Some((_, class)) => crate::facts::Recv::Const(class.into()),
                 None => crate::facts::Recv::Expr(t),
             },
             r => r,

@@ -1133,10 +1133,10 @@ impl<'pr> Walker<'_, '_> {
     fn call(&mut self, name: String, recv: Recv, via: Via, pos: u32) {
         let frame = self.top();
         let call = Call {
-            name,
+            name: name.into(),
             recv,
             via,
-            owner: frame.owner.as_deref().map(str::to_string),
+            owner: frame.owner.as_deref().map(crate::facts::IStr::from),
             scope: frame.fn_scope,
             line: self.line(pos),
         };
@@ -1147,11 +1147,11 @@ impl<'pr> Walker<'_, '_> {
         match r {
             Node::SelfNode { .. } => Recv::SelfRef,
             Node::ConstantReadNode { .. } | Node::ConstantPathNode { .. } => {
-                Recv::Const(self.text(r).trim_start_matches("::").to_string())
+                Recv::Const(self.text(r).trim_start_matches("::").into())
             }
             Node::CallNode { .. } => {
                 let Some(c) = r.as_call_node() else {
-                    return Recv::Expr(self.short(r));
+                    return Recv::Expr(self.short(r).into());
                 };
                 let name = c.name();
                 let inner = c.receiver();
@@ -1166,9 +1166,9 @@ impl<'pr> Walker<'_, '_> {
                             && (i.as_constant_read_node().is_some()
                                 || i.as_constant_path_node().is_some()) =>
                     {
-                        Recv::Const(self.text(&i).trim_start_matches("::").to_string())
+                        Recv::Const(self.text(&i).trim_start_matches("::").into())
                     }
-                    _ => Recv::Expr(self.short(r)),
+                    _ => Recv::Expr(self.short(r).into()),
                 }
             }
             Node::LocalVariableReadNode { .. } => {
@@ -1182,11 +1182,11 @@ impl<'pr> Walker<'_, '_> {
                     .rev()
                     .find(|(s, v, p, _)| *s == local && *v == name && *p < at);
                 match typed {
-                    Some((_, _, _, class)) => Recv::Const(class.clone()),
-                    None => Recv::Expr(truncate(&name)),
+                    Some((_, _, _, class)) => Recv::Const(class.into()),
+                    None => Recv::Expr(truncate(&name).into()),
                 }
             }
-            _ => Recv::Expr(self.short(r)),
+            _ => Recv::Expr(self.short(r).into()),
         }
     }
 
@@ -1814,7 +1814,7 @@ impl<'pr> Walker<'_, '_> {
                 }
             }
         }
-        self.call(field, Recv::Const(model.to_string()), Via::Call, at);
+        self.call(field, Recv::Const(model.into()), Via::Call, at);
     }
 
     fn rails_macro(&mut self, name: &str, args: &[Node<'pr>], call_start: u32) -> bool {

@@ -437,7 +437,7 @@ impl<'pr> Walker<'_, '_> {
                 (Some((class, _)), _) => self.enqueue(class, name, args, None, None, at),
                 (None, "enqueue") if r.as_local_variable_read_node().is_some() => {
                     if let crate::facts::Recv::Const(class) = self.receiver(r) {
-                        self.enqueue(class, name, &[], None, None, at);
+                        self.enqueue(class.to_string(), name, &[], None, None, at);
                         if let Some(e) = self.b.facts.enqueues.last_mut() {
                             e.args = None;
                         }

@@ -52,7 +52,11 @@ fn access_of(f: &FileFacts, name: &str, kind: DefKind) -> Access {
 
 /// (name, line, via) of every call.
 fn calls(f: &FileFacts) -> Vec<(String, u32, Via)> {
-    let mut v: Vec<_> = f.calls.iter().map(|c| (c.name.clone(), c.line, c.via)).collect();
+    let mut v: Vec<_> = f
+        .calls
+        .iter()
+        .map(|c| (c.name.to_string(), c.line, c.via))
+        .collect();
     v.sort();
     v
 }
@@ -1436,8 +1440,8 @@ fn ts_locals_typed_by_new_take_the_last_declaration_before_the_call() {
     assert_eq!(
         recvs,
         [
-            (4, Recv::Const("AParser".to_string())),
-            (8, Recv::Const("BParser".to_string()))
+            (4, Recv::Const("AParser".into())),
+            (8, Recv::Const("BParser".into()))
         ]
     );
 }
@@ -1452,9 +1456,9 @@ fn ts_calls_on_fields_typed_as_a_class_take_that_class() {
     assert_eq!(
         recvs,
         [
-            (5, Recv::Const("StorageHealth".to_string())),
-            (6, Recv::Const("DatabaseHealth".to_string())),
-            (7, Recv::Expr("this.other".to_string())),
+            (5, Recv::Const("StorageHealth".into())),
+            (6, Recv::Const("DatabaseHealth".into())),
+            (7, Recv::Expr("this.other".into())),
         ]
     );
 }

@@ -1151,12 +1151,12 @@ impl<'s> V<'s> {
             let recv = match c.recv {
                 RawRecv::Implicit => Recv::Implicit,
                 RawRecv::SelfRef => Recv::SelfRef,
-                RawRecv::Const(s) => Recv::Const(s),
-                RawRecv::Expr(s) => Recv::Expr(s),
-                RawRecv::Module(s) => Recv::Module(s),
+                RawRecv::Const(s) => Recv::Const(s.into()),
+                RawRecv::Expr(s) => Recv::Expr(s.into()),
+                RawRecv::Module(s) => Recv::Module(s.into()),
                 RawRecv::Ident(t, pos) => match typed_at(&t, pos) {
-                    Some(class) => Recv::Const(class.to_string()),
-                    None => Recv::Expr(t),
+                    Some(class) => Recv::Const(class.into()),
+                    None => Recv::Expr(t.into()),
                 },
             };
             let ctx = table.context(table.innermost(c.pos as usize));
@@ -1168,7 +1168,7 @@ impl<'s> V<'s> {
                         .fields
                         .iter()
                         .find(|(c, f, _)| owner.rsplit("::").next() == Some(c.as_str()) && f == field)
-                        .map(|(_, _, ty)| Recv::Const(self.renamed_imports.get(ty).unwrap_or(ty).clone()))
+                        .map(|(_, _, ty)| Recv::Const(self.renamed_imports.get(ty).unwrap_or(ty).into()))
                         .unwrap_or(Recv::Expr(t)),
                     _ => Recv::Expr(t),
                 },
@@ -1176,10 +1176,10 @@ impl<'s> V<'s> {
             };
             let scope = b.function_scope(&table, c.pos as usize);
             b.facts.calls.push(Call {
-                name: c.name,
+                name: c.name.into(),
                 recv,
                 via: c.via,
-                owner: ctx.owner,
+                owner: ctx.owner.map(crate::facts::IStr::from),
                 scope,
                 line: self.line(c.pos),
             });
