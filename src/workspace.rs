@@ -400,7 +400,10 @@ impl Classifier {
 
     /// Classify a repo-relative path; `None` means the file is not scanned.
     pub fn classify(&self, rel: &str) -> Option<FileClass> {
-        if self.exclude.is_match(rel) {
+        // One candidate (the path split into name, extension and
+        // directories) for the three glob sets, not one per set.
+        let candidate = globset::Candidate::new(rel);
+        if self.exclude.is_match_candidate(&candidate) {
             return None;
         }
         let name = rel.rsplit('/').next().unwrap_or(rel);
@@ -408,7 +411,7 @@ impl Classifier {
         let restricted = rel
             .split('/')
             .any(|c| c.starts_with('.') || SKIP_DIRS.contains(&c));
-        let config = self.config.is_match(rel) && !is_translation(rel);
+        let config = self.config.is_match_candidate(&candidate) && !is_translation(rel);
         let lang = if restricted { None } else { lang_of(name) };
         // A dotenv file that no config glob names (`.env*` is the root's
         // only: `apps/web/.env.example` in a monorepo) is not config, but
@@ -430,7 +433,7 @@ impl Classifier {
         }
         Some(FileClass {
             lang,
-            test: (lang.is_some() || unread) && self.tests.is_match(rel),
+            test: (lang.is_some() || unread) && self.tests.is_match_candidate(&candidate),
             config,
             unread,
             module_config,
