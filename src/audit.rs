@@ -931,22 +931,32 @@ fn process(
         cache_miss: false,
     };
     let shown = format!("{repo}/{}", file.rel);
-    let len = std::fs::symlink_metadata(&file.abs).map(|m| m.len()).unwrap_or(0);
-    if len > MAX_READ_BYTES {
-        out.skipped = true;
-        out.warning = Some(msg!(
-            "{}: not read ({} bytes is over the {}-byte limit)",
-            Text::raw(&shown),
-            Text::num(len),
-            Text::num(MAX_READ_BYTES)
-        ));
-        return out;
-    }
     let t = Instant::now();
-    let read = std::fs::read(&file.abs);
+    // The size from the open file (no second lookup of the path: `statx`
+    // on every path was 3-5% of a warm audit's CPU).
+    let read = std::fs::File::open(&file.abs).and_then(|mut f| {
+        use std::io::Read as _;
+        let len = f.metadata()?.len();
+        if len > MAX_READ_BYTES {
+            return Ok(Err(len));
+        }
+        let mut bytes = Vec::with_capacity(len as usize);
+        f.read_to_end(&mut bytes)?;
+        Ok(Ok(bytes))
+    });
     out.timing.read = t.elapsed();
     let bytes = match read {
-        Ok(b) => b,
+        Ok(Ok(b)) => b,
+        Ok(Err(len)) => {
+            out.skipped = true;
+            out.warning = Some(msg!(
+                "{}: not read ({} bytes is over the {}-byte limit)",
+                Text::raw(&shown),
+                Text::num(len),
+                Text::num(MAX_READ_BYTES)
+            ));
+            return out;
+        }
         Err(e) => {
             out.failed = file.class.lang.is_some();
             out.warning = Some(msg!(

@@ -914,6 +914,31 @@ fn unreadable_repo_and_workspace() {
     );
 }
 
+/// A source file over the read limit (64 MiB; sparse here, so it costs no
+/// disk) is not read: skipped, with a warning that gives its size, and the
+/// audit goes on.
+#[test]
+fn a_file_over_the_read_limit_is_not_read() {
+    let ws = Ws::new();
+    let big = ws.file("web/app/models/huge.rb", "class Huge; end\n");
+    fs::OpenOptions::new()
+        .write(true)
+        .open(&big)
+        .and_then(|f| f.set_len(64 * 1024 * 1024 + 1))
+        .expect("grow");
+    let (v, code) = ws.audit_json(&[]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(stat(&v, "files_skipped"), 1, "{}", v["stats"]);
+    let w = warnings(&v);
+    assert!(
+        w.iter().any(|x| x.contains("web/app/models/huge.rb")
+            && x.contains("not read (67108865 bytes is over the 67108864-byte limit)")),
+        "{w:?}"
+    );
+    let callers = strings(&finding(&v, "method:Foo#bar")["callers_found"]);
+    assert!(callers.contains(&JOB_LOC.to_string()), "{callers:?}");
+}
+
 /// Files deleted between the walk and the read cannot be placed there
 /// deterministically from outside; a thread creates and deletes files while
 /// audits run, and every run must still succeed with the stable facts.
