@@ -1620,6 +1620,10 @@ pub struct FactIndex {
     /// Defined names by (first byte, length) and (last byte, length), made
     /// on first use by `defs_close_to`.
     near_defs: std::sync::OnceLock<NearNames>,
+    /// Each pattern's index into `patterns`, made on first use by
+    /// `pattern_id` (a search of the patterns for every file a point's
+    /// checks asked about was most of a 1,000-point audit's method check).
+    pattern_ids: std::sync::OnceLock<rustc_hash::FxHashMap<String, u32>>,
 }
 
 /// Names by (first byte, length) and by (last byte, length): the only
@@ -2036,9 +2040,23 @@ impl FactIndex {
         format!("{}/{}:{}", self.repos[m.repo as usize], m.path, loc.line)
     }
 
+    /// The index of `name` in `patterns` (its first, if repeated).
+    fn pattern_id(&self, name: &str) -> Option<usize> {
+        self.pattern_ids
+            .get_or_init(|| {
+                let mut ids = rustc_hash::FxHashMap::default();
+                for (i, p) in self.patterns.iter().enumerate() {
+                    ids.entry(p.clone()).or_insert(i as u32);
+                }
+                ids
+            })
+            .get(name)
+            .map(|i| *i as usize)
+    }
+
     /// The files whose bytes contain `name` (a prefilter pattern).
     pub fn files_mentioning(&self, name: &str) -> Vec<FileIdx> {
-        let Some(i) = self.patterns.iter().position(|p| p == name) else {
+        let Some(i) = self.pattern_id(name) else {
             return Vec::new();
         };
         (0..self.files.len())
@@ -2049,7 +2067,7 @@ impl FactIndex {
 
     /// Does file `f` mention `name` (a prefilter pattern) in its bytes?
     pub fn mentions_name(&self, f: FileIdx, name: &str) -> bool {
-        match self.patterns.iter().position(|p| p == name) {
+        match self.pattern_id(name) {
             Some(i) => self.mentions[f as usize].binary_search(&(i as u32)).is_ok(),
             None => false,
         }
@@ -2080,7 +2098,7 @@ impl FactIndex {
         let Some(words) = self.word_mentions.get(f as usize) else {
             return self.mentions_name(f, name);
         };
-        match self.patterns.iter().position(|p| p == name) {
+        match self.pattern_id(name) {
             Some(i) => words.binary_search(&(i as u32)).is_ok(),
             None => false,
         }
