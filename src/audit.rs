@@ -934,15 +934,12 @@ fn process(
     let t = Instant::now();
     // The size from the open file (no second lookup of the path: `statx`
     // on every path was 3-5% of a warm audit's CPU).
-    let read = std::fs::File::open(&file.abs).and_then(|mut f| {
-        use std::io::Read as _;
+    let read = std::fs::File::open(&file.abs).and_then(|f| {
         let len = f.metadata()?.len();
         if len > MAX_READ_BYTES {
             return Ok(Err(len));
         }
-        let mut bytes = Vec::with_capacity(len as usize);
-        f.read_to_end(&mut bytes)?;
-        Ok(Ok(bytes))
+        read_sized(f, len as usize).map(Ok)
     });
     out.timing.read = t.elapsed();
     let bytes = match read {
@@ -1117,6 +1114,37 @@ fn process(
     out
 }
 
+/// The bytes of `f`, whose size was `len` when it was opened: read into a
+/// buffer of that size, then a probe for bytes past it (the file grew).
+/// `read_to_end` would ask the file its size and position again (an fstat
+/// and an lseek per file).
+fn read_sized(mut f: std::fs::File, len: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = vec![0u8; len];
+    let mut n = 0;
+    while n < len {
+        match f.read(&mut bytes[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(n);
+    if n == len {
+        let mut more = [0u8; 4096];
+        loop {
+            match f.read(&mut more) {
+                Ok(0) => break,
+                Ok(k) => bytes.extend_from_slice(&more[..k]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(bytes)
+}
+
 /// Is `rel` a Next.js config (`next.config.js`, `.mjs`, `.cjs`, `.ts`,
 /// `.mts`)?
 fn is_next_config(rel: &str) -> bool {
@@ -1162,6 +1190,21 @@ fn is_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_sized_reads_what_the_file_holds_whatever_size_was_seen() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f.rb");
+        let text: Vec<u8> = (0..10_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&p, &text).unwrap();
+        let open = || std::fs::File::open(&p).unwrap();
+        // As seen, grown since (the size seen is smaller), shrunk since.
+        assert_eq!(read_sized(open(), 10_000).unwrap(), text);
+        assert_eq!(read_sized(open(), 10).unwrap(), text);
+        assert_eq!(read_sized(open(), 20_000).unwrap(), text);
+        std::fs::write(&p, b"").unwrap();
+        assert_eq!(read_sized(open(), 0).unwrap(), b"");
+    }
 
     /// `is_name` answers as `Interest::name` (which tries every name).
     #[test]
