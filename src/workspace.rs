@@ -452,6 +452,10 @@ fn is_translation(rel: &str) -> bool {
         .any(|c| matches!(c, "locales" | "locale" | "i18n" | "translations"))
 }
 
+/// Checkouts whose `git ls-files` starts before the walk (the rest run one
+/// at a time after it).
+const MAX_EARLY_LISTINGS: usize = 16;
+
 /// Walk every repo in parallel; the result is sorted by (repo, path).
 ///
 /// Ignore files decide what is skipped, with git's own exception: in a
@@ -459,9 +463,15 @@ fn is_translation(rel: &str) -> bool {
 /// whatever `.gitignore` says; elsewhere the dotenv templates
 /// (`DOTENV_TEMPLATES`) are read even when a gitignore pattern matches them.
 pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
-    // `git ls-files` of every checkout runs while the walk does.
-    let listings: Vec<Result<Option<std::process::Child>, String>> =
-        repos.iter().map(|r| start_tracked_files(&r.path)).collect();
+    // `git ls-files` of the first checkouts runs while the walk does (of
+    // the others, after it: a workspace of thousands of repos must not
+    // start thousands of processes at once).
+    let mut listings: Vec<Option<Result<Option<std::process::Child>, String>>> = repos
+        .iter()
+        .take(MAX_EARLY_LISTINGS)
+        .map(|r| Some(start_tracked_files(&r.path)))
+        .collect();
+    listings.resize_with(repos.len(), || None);
     let out = Mutex::new(Walk::default());
     let dirs_seen: Mutex<Vec<(u32, String)>> = Mutex::new(Vec::new());
     // One walker over every repo: its threads go from one repo to the
@@ -551,6 +561,7 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
     let mut dirs = std::mem::take(&mut *dirs_seen.lock().unwrap_or_else(|e| e.into_inner()));
     dirs.sort();
     for ((ri, repo), listing) in repos.iter().enumerate().zip(listings) {
+        let listing = listing.unwrap_or_else(|| start_tracked_files(&repo.path));
         let dirs: Vec<String> = dirs
             .iter()
             .filter(|(r, _)| *r == ri as u32)
@@ -879,6 +890,46 @@ mod tests {
                 .collect::<Vec<_>>()
         );
         assert!(w.warnings.is_empty(), "{:?}", w.warnings);
+    }
+
+    /// More checkouts than `MAX_EARLY_LISTINGS`: the git listing of each
+    /// (started before the walk or after it) still brings back its
+    /// committed, git-ignored file.
+    #[test]
+    fn every_checkout_is_listed_however_many() {
+        let d = tempfile::tempdir().unwrap();
+        let git = |dir: &Path, args: &[&str]| {
+            std::process::Command::new("git")
+                .arg("-C")
+                .arg(dir)
+                .args(args)
+                .env("GIT_CONFIG_GLOBAL", "/dev/null")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        let n = MAX_EARLY_LISTINGS + 3;
+        let mut repos = Vec::new();
+        for i in 0..n {
+            let root = d.path().join(format!("r{i:02}"));
+            std::fs::create_dir_all(root.join("gen")).unwrap();
+            std::fs::write(root.join(".gitignore"), "gen/\n").unwrap();
+            std::fs::write(root.join("gen/kept.rb"), "class K; end\n").unwrap();
+            assert!(git(&root, &["init", "-q"]), "git is needed for this test");
+            assert!(git(&root, &["add", "-f", ".gitignore", "gen/kept.rb"]));
+            repos.push(Repo {
+                name: format!("r{i:02}"),
+                path: root,
+            });
+        }
+        let w = walk(&repos, &classifier(&[], &[], &[]), 2);
+        let kept: Vec<u32> = w
+            .files
+            .iter()
+            .filter(|f| f.rel == "gen/kept.rb")
+            .map(|f| f.repo)
+            .collect();
+        assert_eq!(kept, (0..n as u32).collect::<Vec<_>>(), "{:?}", w.notices);
+        assert!(w.notices.is_empty(), "{:?}", w.notices);
     }
 
     #[test]
