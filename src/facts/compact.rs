@@ -187,24 +187,22 @@ impl<'a> Strings<'a> {
     where
         'a: 's,
     {
-        let mut out = Vec::with_capacity(self.shared.len() + self.own.len());
-        let mut id = 0u32;
-        for d in &self.shared {
-            id = id
-                .checked_add(*d)
-                .ok_or_else(|| E::custom("shared string out of range"))?;
-            out.push(
-                shared
-                    .and_then(|t| t.get(id as usize))
-                    .ok_or_else(|| E::custom("shared string out of range"))?,
-            );
-        }
-        out.extend(self.own);
-        Ok(out)
+        self.resolve_with(shared, SharedStrings::get, |s| s)
     }
 
     /// `resolve`, as `IStr`s: the pack's strings are shared, not copied.
     fn resolve_istr<E: serde::de::Error>(self, shared: Option<&SharedStrings>) -> Result<Vec<IStr>, E> {
+        self.resolve_with(shared, SharedStrings::get_istr, IStr::from)
+    }
+
+    /// The table's strings: the pack's (`get`, by number) then its own
+    /// (`own`).
+    fn resolve_with<'s, T, E: serde::de::Error>(
+        self,
+        shared: Option<&'s SharedStrings>,
+        get: impl Fn(&'s SharedStrings, usize) -> Option<T>,
+        own: impl Fn(&'a str) -> T,
+    ) -> Result<Vec<T>, E> {
         let mut out = Vec::with_capacity(self.shared.len() + self.own.len());
         let mut id = 0u32;
         for d in &self.shared {
@@ -213,11 +211,11 @@ impl<'a> Strings<'a> {
                 .ok_or_else(|| E::custom("shared string out of range"))?;
             out.push(
                 shared
-                    .and_then(|t| t.get_istr(id as usize))
+                    .and_then(|t| get(t, id as usize))
                     .ok_or_else(|| E::custom("shared string out of range"))?,
             );
         }
-        out.extend(self.own.into_iter().map(IStr::from));
+        out.extend(self.own.into_iter().map(own));
         Ok(out)
     }
 }
