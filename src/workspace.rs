@@ -558,28 +558,30 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
             })
         });
     }
-    let mut dirs = std::mem::take(&mut *dirs_seen.lock().unwrap_or_else(|e| e.into_inner()));
-    dirs.sort();
-    for ((ri, repo), listing) in repos.iter().enumerate().zip(listings) {
-        let listing = listing.unwrap_or_else(|| start_tracked_files(&repo.path));
-        let dirs: Vec<String> = dirs
-            .iter()
-            .filter(|(r, _)| *r == ri as u32)
-            .map(|(_, d)| d.clone())
-            .collect();
-        let mut w = out.lock().unwrap_or_else(|e| e.into_inner());
-        let walked: HashSet<&str> = w
-            .files
-            .iter()
-            .filter(|f| f.repo == ri as u32)
-            .map(|f| f.rel.as_str())
-            .collect();
-        let (extra, warning) = unignored(repo, ri as u32, classifier, &walked, &dirs, listing);
-        w.files.extend(extra);
-        w.notices.extend(warning);
-        playwright_tests(&mut w.files, ri as u32);
-    }
+    let dirs = std::mem::take(&mut *dirs_seen.lock().unwrap_or_else(|e| e.into_inner()));
     let mut w = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    // Per repo, in one pass each (not a pass over every file per repo: a
+    // workspace may hold thousands of repos).
+    let mut dirs_of: Vec<Vec<String>> = vec![Vec::new(); repos.len()];
+    for (r, d) in dirs {
+        dirs_of[r as usize].push(d);
+    }
+    let mut extras = Vec::new();
+    {
+        let mut walked: Vec<HashSet<&str>> = vec![HashSet::default(); repos.len()];
+        for f in &w.files {
+            walked[f.repo as usize].insert(f.rel.as_str());
+        }
+        for ((ri, repo), listing) in repos.iter().enumerate().zip(listings) {
+            let listing = listing.unwrap_or_else(|| start_tracked_files(&repo.path));
+            dirs_of[ri].sort();
+            let (extra, warning) = unignored(repo, ri as u32, classifier, &walked[ri], &dirs_of[ri], listing);
+            extras.extend(extra);
+            w.notices.extend(warning);
+        }
+    }
+    w.files.extend(extras);
+    playwright_tests(&mut w.files);
     w.files.sort();
     w.files.dedup();
     w.warnings.sort();
@@ -587,12 +589,12 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
     w
 }
 
-/// Code under the `testDir` a Playwright config of the repo names
+/// Code under the `testDir` a Playwright config of its repo names
 /// (`testDir: "./apps/web/playwright"` in `playwright.config.ts`, relative to
 /// the config) is test code, helpers included: Playwright runs it.
-fn playwright_tests(files: &mut [WalkedFile], ri: u32) {
-    let mut dirs: Vec<String> = Vec::new();
-    for f in files.iter().filter(|f| f.repo == ri) {
+fn playwright_tests(files: &mut [WalkedFile]) {
+    let mut dirs: Vec<(u32, String)> = Vec::new();
+    for f in files.iter() {
         let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
         if !name.starts_with("playwright.config.") || f.class.lang.is_none() {
             continue;
@@ -609,14 +611,18 @@ fn playwright_tests(files: &mut [WalkedFile], ri: u32) {
         };
         let base = f.rel.rsplit_once('/').map_or("", |(d, _)| d);
         if let Some(d) = join_rel(base, &dir).filter(|d| !d.is_empty()) {
-            dirs.push(format!("{d}/"));
+            dirs.push((f.repo, format!("{d}/")));
         }
     }
     if dirs.is_empty() {
         return;
     }
-    for f in files.iter_mut().filter(|f| f.repo == ri) {
-        if (f.class.lang.is_some() || f.class.unread) && dirs.iter().any(|d| f.rel.starts_with(d.as_str())) {
+    for f in files.iter_mut() {
+        if (f.class.lang.is_some() || f.class.unread)
+            && dirs
+                .iter()
+                .any(|(r, d)| *r == f.repo && f.rel.starts_with(d.as_str()))
+        {
             f.class.test = true;
         }
     }
