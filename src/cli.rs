@@ -335,6 +335,7 @@ fn run_audit(cfg: Config) -> i32 {
         jobs: cfg.jobs,
         progress: progress_bar(cfg.quiet),
         cache,
+        exits_after: true,
     };
     let mut report = match audit::run(&plan, &cfg.workspace, &ws_display, &opts) {
         Ok(r) => r,
@@ -414,6 +415,7 @@ fn run_index(a: &IndexArgs) -> i32 {
         jobs: jobs(a.jobs),
         progress: progress_bar(a.quiet),
         cache: None,
+        exits_after: true,
     };
     let start = std::time::Instant::now();
     match audit::index(&a.workspace, &cache, &opts) {

@@ -145,6 +145,7 @@ pub fn run_audit(input: &AuditInput) -> Result<Report, String> {
         jobs,
         progress: None,
         cache: default_cache(Path::new(&ws)),
+        exits_after: false,
     };
     audit::run(&plan, Path::new(&ws), &ws, &opts).map_err(|e| e.to_string())
 }
