@@ -304,7 +304,6 @@ const STRINGS_ZSTD_LEVEL: i32 = 3;
 /// refer to (the pack's shared strings when they are written).
 #[derive(Debug, Default)]
 struct Pending {
-    /// Payloads, not compressed yet (`write_batch` seals them).
     batch: Batch,
     bytes: u64,
     strings: Arc<Interner>,
@@ -450,24 +449,14 @@ fn write_pack(
 /// An entry: `facts` under `key`, its tables' strings numbered by
 /// `strings` (the shared strings of the pack it goes to).
 fn encode(key: Key, facts: &FileFacts, strings: &Arc<Interner>) -> std::io::Result<Vec<u8>> {
-    seal(key, &serialize(facts, strings)?)
-}
-
-/// An entry's payload before compression (postcard, its tables' strings
-/// numbered by `strings`).
-fn serialize(facts: &FileFacts, strings: &Arc<Interner>) -> std::io::Result<Vec<u8>> {
-    crate::facts::compact::encode_with(strings, || postcard::to_stdvec(facts)).map_err(std::io::Error::other)
-}
-
-/// The entry of the payload `raw` under `key`: header, then `raw`
-/// compressed.
-fn seal(key: Key, raw: &[u8]) -> std::io::Result<Vec<u8>> {
+    let raw = crate::facts::compact::encode_with(strings, || postcard::to_stdvec(facts))
+        .map_err(std::io::Error::other)?;
     let len = u32::try_from(raw.len())
         .ok()
         .filter(|n| *n <= MAX_DECODED)
         .ok_or_else(|| std::io::Error::other("facts too large for an entry"))?;
     let payload =
-        with_zstd(|c, _| c.compress(raw)).ok_or_else(|| std::io::Error::other("no zstd context"))??;
+        with_zstd(|c, _| c.compress(&raw)).ok_or_else(|| std::io::Error::other("no zstd context"))??;
     let mut bytes = Vec::with_capacity(HEADER + payload.len());
     bytes.extend_from_slice(&len.to_le_bytes());
     bytes.extend_from_slice(&xxh3_64_with_seed(&payload, key.seed()).to_le_bytes());
@@ -618,10 +607,7 @@ impl Cache {
                 .unwrap_or_else(|e| e.into_inner())
                 .strings
                 .clone();
-            // Compressed when the batch is written (`write_batch`): for an
-            // audit, on the thread that finishes the cache beside the fact
-            // index and the checks, not on the workers that parse.
-            let bytes = serialize(facts, &strings)?;
+            let bytes = encode(key, facts, &strings)?;
             let full = {
                 let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
                 // Written (past `flush_bytes`) by another thread meanwhile:
@@ -651,18 +637,7 @@ impl Cache {
         // Identical files in one run have one entry.
         batch.sort_by_key(|e| e.0);
         batch.dedup_by(|a, b| a.0 == b.0);
-        let sealed: Vec<Vec<u8>> = {
-            use rayon::prelude::*;
-            batch
-                .par_iter()
-                .map(|(k, raw)| seal(Key(*k), raw))
-                .collect::<std::io::Result<_>>()?
-        };
-        let entries: Vec<(u128, &[u8])> = batch
-            .iter()
-            .zip(&sealed)
-            .map(|((k, _), b)| (*k, b.as_slice()))
-            .collect();
+        let entries: Vec<(u128, &[u8])> = batch.iter().map(|(k, b)| (*k, b.as_slice())).collect();
         write_pack(
             &self.root,
             &self.salt,
