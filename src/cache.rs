@@ -53,10 +53,11 @@ const ZSTD_LEVEL: i32 = 1;
 /// the benchmark's corpus. An entry is a few hundred bytes compressed
 /// alone (so that any entry reads without its neighbours), and zstd spent
 /// most of such a frame's time and a good share of its bytes on its
-/// entropy tables; the dictionary holds them once. On the corpus: entries
-/// 8% smaller, compressed 35% and decompressed 30% faster (bench/README.md,
-/// "Fact cache"). It lives under `src/facts/`, so `build.rs` puts it in
-/// the fingerprint: a new dictionary gives new keys.
+/// entropy tables; the dictionary holds them once. On the benchmark's
+/// corpus: entries 9% smaller, compressed 20% and decompressed 25% faster
+/// (`cache-zdict`; bench/README.md, "Fact cache"). It lives under
+/// `src/facts/`, so `build.rs` puts it in the fingerprint: a new dictionary
+/// gives new keys.
 static DICTIONARY: &[u8] = include_bytes!("facts/entries.zdict");
 /// An entry whose facts would decode to more than this is not valid.
 const MAX_DECODED: u32 = 1 << 30;
