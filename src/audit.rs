@@ -789,9 +789,12 @@ impl Prefilter {
     }
 }
 
+/// What the per-file phase learns of a file beside its facts. `process`
+/// returns the facts apart, so they go straight into the index's vector
+/// (an `Outcome` holding them put a second ~1 KB copy of every file's
+/// facts in fresh pages before they were moved there).
 struct Outcome {
     timing: StepTimes,
-    facts: FileFacts,
     mentions: Vec<u32>,
     /// The patterns it spells as words of their own.
     word_mentions: Vec<u32>,
@@ -807,60 +810,6 @@ struct Outcome {
     warning: Option<Text>,
     cache_hit: bool,
     cache_miss: bool,
-}
-
-/// An `Outcome` without its facts: what the per-file phase collects
-/// beside them. The facts go straight into the index's vector (an
-/// `Outcome` per file held a second copy of every file's facts, ~1 KB each,
-/// before they were moved there: fresh pages a warm audit paid for).
-struct Done {
-    timing: StepTimes,
-    mentions: Vec<u32>,
-    word_mentions: Vec<u32>,
-    spelled: Vec<(u32, u32)>,
-    script: Option<String>,
-    read: bool,
-    parsed: bool,
-    failed: bool,
-    skipped: bool,
-    warning: Option<Text>,
-    cache_hit: bool,
-    cache_miss: bool,
-}
-
-impl Outcome {
-    fn split(self) -> (FileFacts, Done) {
-        let Outcome {
-            timing,
-            facts,
-            mentions,
-            word_mentions,
-            spelled,
-            script,
-            read,
-            parsed,
-            failed,
-            skipped,
-            warning,
-            cache_hit,
-            cache_miss,
-        } = self;
-        let done = Done {
-            timing,
-            mentions,
-            word_mentions,
-            spelled,
-            script,
-            read,
-            parsed,
-            failed,
-            skipped,
-            warning,
-            cache_hit,
-            cache_miss,
-        };
-        (facts, done)
-    }
 }
 
 #[derive(Default)]
@@ -972,10 +921,10 @@ fn process(
     pre: &Prefilter,
     env_names: &BTreeSet<String>,
     cache: Option<&Cache>,
-) -> Outcome {
+) -> (FileFacts, Outcome) {
+    let mut facts = FileFacts::default();
     let mut out = Outcome {
         timing: StepTimes::default(),
-        facts: FileFacts::default(),
         mentions: Vec::new(),
         word_mentions: Vec::new(),
         spelled: Vec::new(),
@@ -1010,7 +959,7 @@ fn process(
                 Text::num(len),
                 Text::num(MAX_READ_BYTES)
             ));
-            return out;
+            return (facts, out);
         }
         Err(e) => {
             out.failed = file.class.lang.is_some();
@@ -1019,7 +968,7 @@ fn process(
                 Text::raw(&shown),
                 Text::raw(e.to_string())
             ));
-            return out;
+            return (facts, out);
         }
     };
     out.read = true;
@@ -1027,44 +976,44 @@ fn process(
     if file.class.config {
         let t = Instant::now();
         let text = String::from_utf8_lossy(&bytes);
-        out.facts.config_defs = lang::config::scan(&text, env_names);
+        facts.config_defs = lang::config::scan(&text, env_names);
         // The runner sets `CI` for the workflow's steps: defined at its
         // first `runs-on:`.
         if lang::config::sets_ci(&file.rel)
-            && !out.facts.config_defs.iter().any(|d| d.name == "CI")
+            && !facts.config_defs.iter().any(|d| d.name == "CI")
             && let Some(line) = lang::config::runner_line(&text)
         {
-            out.facts.config_defs.push(crate::facts::ConfigDef {
+            facts.config_defs.push(crate::facts::ConfigDef {
                 name: "CI".to_string(),
                 line,
             });
-            out.facts.config_defs.sort_by_key(|d| d.line);
+            facts.config_defs.sort_by_key(|d| d.line);
         }
         if pre.interest.jobs && lang::config::mentions_queues(&text) {
-            out.facts.queue_listens = lang::config::scan_queues(&file.rel, &text);
+            facts.queue_listens = lang::config::scan_queues(&file.rel, &text);
         }
         if pre.interest.jobs && text.contains("class") {
-            out.facts.enqueues = lang::config::scan_schedules(&text);
+            facts.enqueues = lang::config::scan_schedules(&text);
         }
         out.timing.config_scan = t.elapsed();
     }
     if file.class.module_config {
         let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
         let text = String::from_utf8_lossy(&bytes);
-        out.facts.module_config = lang::modules::scan(name, &text);
+        facts.module_config = lang::modules::scan(name, &text);
         // `"build": "NODE_ENV=production next build"` sets the var for
         // the command.
         if name == "package.json" {
-            out.facts
+            facts
                 .config_defs
                 .extend(lang::config::scan_package_scripts(&text, env_names));
         }
     }
     if file.class.prisma {
-        out.facts.column_defs = lang::prisma::json_fields(&String::from_utf8_lossy(&bytes));
+        facts.column_defs = lang::prisma::json_fields(&String::from_utf8_lossy(&bytes));
     }
     if file.class.vercel {
-        out.facts.http_calls = lang::config::vercel_crons(&String::from_utf8_lossy(&bytes));
+        facts.http_calls = lang::config::vercel_crons(&String::from_utf8_lossy(&bytes));
     }
     let Some(lang) = file.class.lang else {
         let name = file.rel.rsplit('/').next().unwrap_or(&file.rel);
@@ -1072,13 +1021,13 @@ fn process(
             // No extension: a script only when it opens with a shebang.
             out.script = workspace::shebang(&bytes);
             if out.script.is_none() {
-                return out;
+                return (facts, out);
             }
         }
         if file.class.unread && !is_binary(&bytes) {
             out.spelled = pre.spelled(&bytes);
         }
-        return out;
+        return (facts, out);
     };
     // GoodJob's queues are set in a Ruby initializer.
     if pre.interest.jobs
@@ -1087,7 +1036,7 @@ fn process(
         && bytes.windows(15).any(|w| w == b"good_job.queues")
     {
         let text = String::from_utf8_lossy(&bytes);
-        out.facts.queue_listens = lang::config::scan_queues(&file.rel, &text);
+        facts.queue_listens = lang::config::scan_queues(&file.rel, &text);
     }
     let t = Instant::now();
     (out.mentions, out.word_mentions) = pre.mentions(&bytes);
@@ -1100,14 +1049,14 @@ fn process(
         // A Ruby class that names no plan method may still be where an
         // owner gets its ancestors (`class Product < BaseProduct`).
         if lang == Lang::Ruby && bytes.len() <= MAX_PARSE_BYTES && !is_binary(&bytes) {
-            out.facts.ancestry = cached_facts(lang, &bytes, Mode::Structure, cache, None, &mut out).ancestry;
+            facts.ancestry = cached_facts(lang, &bytes, Mode::Structure, cache, None, &mut out).ancestry;
         }
-        return out;
+        return (facts, out);
     }
     if is_binary(&bytes) {
         out.skipped = true;
         out.warning = Some(msg!("{}: not parsed (binary content)", Text::raw(&shown)));
-        return out;
+        return (facts, out);
     }
     if bytes.len() > MAX_PARSE_BYTES {
         out.skipped = true;
@@ -1118,22 +1067,22 @@ fn process(
             Text::num(bytes.len() as u64),
             Text::num(MAX_PARSE_BYTES as u64)
         ));
-        return out;
+        return (facts, out);
     }
-    let config_defs = std::mem::take(&mut out.facts.config_defs);
-    let module_config = out.facts.module_config.take();
-    let queue_listens = std::mem::take(&mut out.facts.queue_listens);
-    let facts = cached_facts(lang, &bytes, Mode::Full, cache, pre.columns.as_ref(), &mut out);
-    out.facts = select(facts, pre);
-    out.facts.module_config = module_config;
-    out.facts.config_defs = config_defs;
+    let config_defs = std::mem::take(&mut facts.config_defs);
+    let module_config = facts.module_config.take();
+    let queue_listens = std::mem::take(&mut facts.queue_listens);
+    let full = cached_facts(lang, &bytes, Mode::Full, cache, pre.columns.as_ref(), &mut out);
+    facts = select(full, pre);
+    facts.module_config = module_config;
+    facts.config_defs = config_defs;
     // Next.js inlines its config's `env: { basePath }` as
     // `process.env.basePath`: those keys are defined env vars.
     // A bundler's define (`'process.env.SENTRY_DSN': ...` in esbuild's,
     // Vite's or webpack's config) sets the var at build time, wherever
     // the config lives.
     let next = is_next_config(&file.rel);
-    let defs = out.facts.env_object_keys.iter().filter_map(|(key, line)| {
+    let defs = facts.env_object_keys.iter().filter_map(|(key, line)| {
         let name = match key
             .strip_prefix("process.env.")
             .or_else(|| key.strip_prefix("import.meta.env."))
@@ -1148,16 +1097,16 @@ fn process(
         })
     });
     let defs: Vec<_> = defs.collect();
-    out.facts.config_defs.extend(defs);
-    out.facts.queue_listens = queue_listens;
+    facts.config_defs.extend(defs);
+    facts.queue_listens = queue_listens;
     out.parsed = true;
-    if out.facts.parse_error {
+    if facts.parse_error {
         out.failed = true;
         out.warning = Some(msg!(
             "{}: syntax errors (facts from the valid parts are used)",
             Text::raw(&shown)
         ));
-    } else if out.facts.too_deep {
+    } else if facts.too_deep {
         out.failed = true;
         out.warning = Some(msg!(
             "{}: nested deeper than {} levels; facts below that depth are not extracted",
@@ -1169,7 +1118,7 @@ fn process(
             })
         ));
     }
-    out
+    (facts, out)
 }
 
 /// The bytes of `f`, whose size was `len` when it was opened: read into a
@@ -1648,7 +1597,7 @@ pub fn run(
     if let Some(p) = &opts.progress {
         p.start(walk.files.len() as u64);
     }
-    let (mut facts, outcomes): (Vec<FileFacts>, Vec<Done>) = pool.install(|| {
+    let (mut facts, outcomes): (Vec<FileFacts>, Vec<Outcome>) = pool.install(|| {
         walk.files
             .par_iter()
             .map(|f| {
@@ -1662,7 +1611,7 @@ pub fn run(
                 if let Some(p) = &opts.progress {
                     p.file_done();
                 }
-                o.split()
+                o
             })
             .unzip()
     });
