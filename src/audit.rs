@@ -104,22 +104,187 @@ pub struct Prefilter {
     id: u64,
 }
 
-/// Pattern bytes up to which the prefilter's automaton is a DFA (a
-/// transition table, a few MB at this bound: the 1,000-point plans have
-/// ~20 kB of patterns).
+/// Pattern bytes up to which the prefilter's automaton may be a DFA (the
+/// 1,000-point plans have ~20 kB of patterns; the table's size is bounded
+/// by `DENSE_MAX_TRANSITIONS`).
 const DFA_PATTERN_BYTES: usize = 64 * 1024;
 
-/// The prefilter's automaton: a DFA while the patterns are small, scanned
-/// by a loop of our own. `AhoCorasick::new` picks a DFA only up to 100
-/// patterns, and a plan of 50 points already has more; past that its NFA
-/// cost a warm audit 30% of its instructions in `mentions` (every byte of
-/// every source file goes through it), and the crate's resumable
-/// overlapping search keeps its position in memory (~20 instructions a
-/// byte on the DFA, against ~7 here).
+/// The prefilter's automaton: packed (SIMD) searchers for small plans,
+/// else a DFA of our own while the patterns are small (`Dense`), else the
+/// crate's NFA. `AhoCorasick::new` picks a DFA only up to 100 patterns,
+/// and a plan of 50 points already has more; past that its NFA cost a
+/// warm audit 30% of its instructions in `mentions` (every byte of every
+/// source file goes through it), and the crate's resumable overlapping
+/// search keeps its position in memory (~20 instructions a byte on its
+/// DFA).
 enum Automaton {
     Packed(Box<Packed>),
-    Dfa(Box<aho_corasick::dfa::DFA>),
+    Dfa(Box<Dense>),
     Other(AhoCorasick),
+}
+
+/// Transitions at most in a `Dense` DFA (16 MB); a larger one is the
+/// crate's NFA.
+const DENSE_MAX_TRANSITIONS: usize = 1 << 22;
+
+/// An Aho-Corasick DFA of our own: a dense table of premultiplied state
+/// numbers by byte class, with the states that end a pattern numbered
+/// last, so a byte costs a class lookup, a table load and one compare.
+/// The crate's DFA behind its `Automaton` trait cost ~16 instructions a
+/// byte in this loop (its table and bounds through the stack) and ~100M
+/// to build for a 1,000-point plan; this one ~8 a byte and a few million
+/// to build (bench/README.md, "Fact cache").
+struct Dense {
+    /// Byte → class: 0 for bytes no pattern has, else 1 + the byte's rank.
+    classes: [u8; 256],
+    stride: usize,
+    /// `state * stride + class` → the next state, times `stride`.
+    trans: Vec<u32>,
+    /// States from here on (times `stride`) end at least one pattern.
+    first_match: u32,
+    /// Per matching state (from `first_match`): the patterns ending there.
+    ends: Vec<Vec<u32>>,
+    lens: Vec<u32>,
+}
+
+impl Dense {
+    /// The DFA of `patterns` (none empty), or `None` past
+    /// `DENSE_MAX_TRANSITIONS`.
+    fn new(patterns: &[&String]) -> Option<Dense> {
+        if patterns.iter().any(|p| p.is_empty()) {
+            return None;
+        }
+        let mut seen = [false; 256];
+        for p in patterns {
+            for b in p.bytes() {
+                seen[b as usize] = true;
+            }
+        }
+        let mut classes = [0u8; 256];
+        let mut stride = 1usize;
+        for (b, s) in seen.iter().enumerate() {
+            if *s {
+                classes[b] = stride as u8;
+                stride += 1;
+            }
+        }
+        // 255 bytes at most make 256 classes; all 256 would not fit a u8.
+        if stride > 256 {
+            return None;
+        }
+        let nodes_max = patterns.iter().map(|p| p.len()).sum::<usize>() + 1;
+        if nodes_max.saturating_mul(stride) > DENSE_MAX_TRANSITIONS {
+            return None;
+        }
+        // The trie: `goto` has u32::MAX where a node has no child.
+        const NONE: u32 = u32::MAX;
+        let mut goto: Vec<u32> = vec![NONE; stride];
+        let mut kids: Vec<Vec<(u8, u32)>> = vec![Vec::new()];
+        let mut own: Vec<Vec<u32>> = vec![Vec::new()];
+        for (i, p) in patterns.iter().enumerate() {
+            let mut at = 0usize;
+            for b in p.bytes() {
+                let c = classes[b as usize];
+                let next = goto[at * stride + c as usize];
+                at = if next == NONE {
+                    let n = own.len();
+                    own.push(Vec::new());
+                    kids.push(Vec::new());
+                    goto.extend(std::iter::repeat_n(NONE, stride));
+                    goto[at * stride + c as usize] = n as u32;
+                    kids[at].push((c, n as u32));
+                    n
+                } else {
+                    next as usize
+                };
+            }
+            own[at].push(i as u32);
+        }
+        // Breadth first: each node's failure (the longest proper suffix
+        // that is a trie node) and its patterns (its own, then its
+        // failure's).
+        let n = own.len();
+        let mut fail = vec![0u32; n];
+        let mut order: Vec<u32> = Vec::with_capacity(n);
+        order.push(0);
+        let mut ends: Vec<Vec<u32>> = vec![Vec::new(); n];
+        let mut next = 0;
+        while let Some(&u) = order.get(next) {
+            next += 1;
+            let u = u as usize;
+            if u != 0 {
+                let mut e = std::mem::take(&mut own[u]);
+                e.extend_from_slice(&ends[fail[u] as usize]);
+                ends[u] = e;
+            }
+            for &(c, v) in &kids[u] {
+                if u != 0 {
+                    let mut f = fail[u] as usize;
+                    fail[v as usize] = loop {
+                        let g = goto[f * stride + c as usize];
+                        if g != NONE {
+                            break g;
+                        }
+                        if f == 0 {
+                            break 0;
+                        }
+                        f = fail[f] as usize;
+                    };
+                }
+                order.push(v);
+            }
+        }
+        // Numbered: states that end no pattern first (the root first),
+        // then the others.
+        let mut new_id = vec![0u32; n];
+        let mut first = 0usize;
+        for u in &order {
+            if ends[*u as usize].is_empty() {
+                new_id[*u as usize] = (first * stride) as u32;
+                first += 1;
+            }
+        }
+        let mut matching = Vec::with_capacity(n - first);
+        for u in &order {
+            if !ends[*u as usize].is_empty() {
+                new_id[*u as usize] = ((first + matching.len()) * stride) as u32;
+                matching.push(std::mem::take(&mut ends[*u as usize]));
+            }
+        }
+        // Each state's row is its failure's (built before it, breadth
+        // first) with its own children over it; the root's goes back to
+        // the root.
+        let mut table = vec![0u32; n * stride];
+        for u in &order {
+            let u = *u as usize;
+            let row = new_id[u] as usize;
+            if u != 0 {
+                let from = new_id[fail[u] as usize] as usize;
+                table.copy_within(from..from + stride, row);
+            }
+            for &(c, v) in &kids[u] {
+                table[row + c as usize] = new_id[v as usize];
+            }
+        }
+        let (trans, ends) = (table, matching);
+        Some(Dense {
+            classes,
+            stride,
+            trans,
+            first_match: (first * stride) as u32,
+            ends,
+            lens: patterns.iter().map(|p| p.len() as u32).collect(),
+        })
+    }
+
+    fn overlapping(&self, bytes: &[u8], mut each: impl FnMut(usize, usize, usize)) {
+        for (sid, end) in dense_match_states(self, bytes) {
+            let at = (sid - self.first_match) as usize / self.stride;
+            for p in &self.ends[at] {
+                each(*p as usize, end - self.lens[*p as usize] as usize, end);
+            }
+        }
+    }
 }
 
 /// A pattern that holds a searched pattern.
@@ -347,7 +512,7 @@ impl Automaton {
         }
         let bytes: usize = patterns.iter().map(|p| p.len()).sum();
         if bytes <= DFA_PATTERN_BYTES
-            && let Ok(dfa) = aho_corasick::dfa::DFA::builder().prefilter(false).build(patterns)
+            && let Some(dfa) = Dense::new(patterns)
         {
             return Automaton::Dfa(Box::new(dfa));
         }
@@ -359,17 +524,9 @@ impl Automaton {
     /// (the scanners order different patterns' differently: by start, or
     /// by end as `find_overlapping_iter`).
     fn overlapping(&self, bytes: &[u8], mut each: impl FnMut(usize, usize, usize)) {
-        use aho_corasick::automaton::Automaton as _;
         match self {
             Automaton::Packed(p) => p.overlapping(bytes, each),
-            Automaton::Dfa(dfa) => {
-                for (sid, end) in dfa_match_states(dfa, bytes) {
-                    for i in 0..dfa.match_len(sid) {
-                        let p = dfa.match_pattern(sid, i);
-                        each(p.as_usize(), end - dfa.pattern_len(p), end);
-                    }
-                }
-            }
+            Automaton::Dfa(dfa) => dfa.overlapping(bytes, each),
             Automaton::Other(ac) => {
                 for m in ac.find_overlapping_iter(bytes) {
                     each(m.pattern().as_usize(), m.start(), m.end());
@@ -380,27 +537,40 @@ impl Automaton {
 }
 
 /// The match states `dfa` passes through over `bytes`, each with the end
-/// of its matches. A loop of its own, so that the state stays in a register
-/// (with the match handling inlined, it went through the stack).
-#[inline(never)]
-fn dfa_match_states(
-    dfa: &aho_corasick::dfa::DFA,
-    bytes: &[u8],
-) -> Vec<(aho_corasick::automaton::StateID, usize)> {
-    use aho_corasick::automaton::Automaton as _;
+/// of its matches.
+fn dense_match_states(dfa: &Dense, bytes: &[u8]) -> Vec<(u32, usize)> {
     let mut out = Vec::new();
-    let Ok(mut sid) = dfa.start_state(aho_corasick::Anchored::No) else {
-        return out;
-    };
-    for (at, b) in bytes.iter().enumerate() {
-        sid = dfa.next_state(aho_corasick::Anchored::No, sid, *b);
-        // Without a prefilter, only dead and match states are special; an
-        // unanchored search never dies.
-        if dfa.is_special(sid) && dfa.is_match(sid) {
-            out.push((sid, at + 1));
+    let (mut sid, mut at) = (0u32, 0usize);
+    loop {
+        (sid, at) = dense_next_match(&dfa.trans, &dfa.classes, dfa.first_match, sid, bytes, at);
+        if at > bytes.len() {
+            return out;
+        }
+        out.push((sid, at));
+    }
+}
+
+/// From state `sid` at `bytes[at..]`: the next matching state and the end
+/// of its matches, else `at` past the end. A function of its own without
+/// calls, so that the table, the state and the position stay in registers
+/// (with the push in the loop, three of them went through the stack:
+/// 16 instructions a byte instead of 9).
+#[inline(never)]
+fn dense_next_match(
+    trans: &[u32],
+    classes: &[u8; 256],
+    first_match: u32,
+    mut sid: u32,
+    bytes: &[u8],
+    at: usize,
+) -> (u32, usize) {
+    for (i, b) in bytes.iter().enumerate().skip(at) {
+        sid = trans[sid as usize + classes[*b as usize] as usize];
+        if sid >= first_match {
+            return (sid, i + 1);
         }
     }
-    out
+    (sid, bytes.len() + 1)
 }
 
 /// The bytes a name holds, folded into 64 bits (`b % 64`). An edit
@@ -1364,6 +1534,62 @@ mod tests {
                 String::from_utf8_lossy(&text)
             );
         }
+    }
+
+    /// The dense DFA finds every occurrence the crate's NFA finds, on
+    /// pseudo-random pattern sets (prefixes and suffixes of each other,
+    /// bytes past ASCII, one-byte patterns) and texts of every byte; and
+    /// is refused for an empty pattern or past its size bound.
+    #[test]
+    fn dense_dfa_finds_what_the_nfa_finds() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        };
+        let alphabet = [b'a', b'b', 0u8, 0xff, b'\n', 0xc3];
+        for _ in 0..300 {
+            let mut set = BTreeSet::new();
+            for _ in 0..1 + next(60) {
+                let len = 1 + next(6);
+                set.insert(
+                    (0..len)
+                        .map(|_| alphabet[next(alphabet.len() as u64)])
+                        .collect::<Vec<u8>>(),
+                );
+            }
+            // Patterns are strings: keep the valid ones.
+            let patterns: Vec<String> = set
+                .into_iter()
+                .filter_map(|p| String::from_utf8(p).ok())
+                .collect();
+            if patterns.is_empty() {
+                continue;
+            }
+            let text: Vec<u8> = (0..next(300))
+                .map(|_| alphabet[next(alphabet.len() as u64)])
+                .collect();
+            let refs: Vec<&String> = patterns.iter().collect();
+            let dense = Dense::new(&refs).unwrap();
+            let mut got = Vec::new();
+            dense.overlapping(&text, |p, s, e| got.push((p, s, e)));
+            got.sort_unstable();
+            assert_eq!(
+                got,
+                every_occurrence(&patterns, &text),
+                "{patterns:?} in {text:?}"
+            );
+        }
+        let empty = String::new();
+        let a = "a".to_string();
+        assert!(Dense::new(&[&a, &empty]).is_none());
+        let big: Vec<String> = (0..DENSE_MAX_TRANSITIONS / 100)
+            .map(|i| format!("{i:x}xyz"))
+            .collect();
+        let refs: Vec<&String> = big.iter().collect();
+        assert!(Dense::new(&refs).is_none());
     }
 
     /// A plan of 400 points (over `HOLDERS_UP_TO` patterns: each method
