@@ -112,6 +112,9 @@ pub struct Ctx<'a> {
     /// Repos that hold no source file (infrastructure/deploy repos): their
     /// config counts for every repo.
     pub config_only_repos: BTreeSet<u32>,
+    /// Files outside tests that dispatch dynamically (`facts.dynamic`), in
+    /// file order: each method point looks at them.
+    pub dynamic_files: Vec<crate::facts::FileIdx>,
 }
 
 impl<'a> Ctx<'a> {
@@ -128,9 +131,13 @@ impl<'a> Ctx<'a> {
             .filter(|(_, h)| !**h)
             .map(|(i, _)| i as u32)
             .collect();
+        let dynamic_files = (0..ix.facts.len() as crate::facts::FileIdx)
+            .filter(|fi| !ix.facts[*fi as usize].dynamic.is_empty() && !ix.is_test(*fi))
+            .collect();
         Ctx {
             ix,
             config_only_repos,
+            dynamic_files,
         }
     }
 
