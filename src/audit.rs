@@ -554,7 +554,7 @@ fn dense_match_states(dfa: &Dense, bytes: &[u8]) -> Vec<(u32, usize)> {
 /// of its matches, else `at` past the end. A function of its own without
 /// calls, so that the table, the state and the position stay in registers
 /// (with the push in the loop, three of them went through the stack:
-/// 16 instructions a byte instead of 9).
+/// 16 instructions a byte; 12 without it, 9.4 four bytes a step).
 #[inline(never)]
 fn dense_next_match(
     trans: &[u32],
@@ -564,10 +564,24 @@ fn dense_next_match(
     bytes: &[u8],
     at: usize,
 ) -> (u32, usize) {
-    for (i, b) in bytes.iter().enumerate().skip(at) {
+    let rest = bytes.get(at..).unwrap_or_default();
+    // Four bytes a step (the loop's own compare and branch once per four).
+    let mut quads = rest.chunks_exact(4);
+    let mut i = at;
+    for q in quads.by_ref() {
+        for (k, b) in q.iter().enumerate() {
+            sid = trans[sid as usize + classes[*b as usize] as usize];
+            if sid >= first_match {
+                return (sid, i + k + 1);
+            }
+        }
+        i += 4;
+    }
+    for b in quads.remainder() {
         sid = trans[sid as usize + classes[*b as usize] as usize];
+        i += 1;
         if sid >= first_match {
-            return (sid, i + 1);
+            return (sid, i);
         }
     }
     (sid, bytes.len() + 1)
