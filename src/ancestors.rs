@@ -67,7 +67,7 @@ pub struct Lookup {
 }
 
 fn leaf(s: &str) -> &str {
-    s.rsplit("::").next().unwrap_or(s)
+    crate::facts::path_rsegments(s).next().unwrap_or(s)
 }
 
 /// Modules whose inclusion is Rails' own machinery, not a method source to
@@ -237,8 +237,10 @@ impl ClassTable {
             // longer path than the declaration (`Admin::UsersController` is
             // not the top-level `UsersController`).
             .filter(|c| {
-                c.split("::").count() >= name.split("::").count()
-                    && c.rsplit("::").zip(name.rsplit("::")).all(|(a, b)| a == b)
+                crate::facts::path_segment_count(c) >= crate::facts::path_segment_count(name)
+                    && crate::facts::path_rsegments(c)
+                        .zip(crate::facts::path_rsegments(name))
+                        .all(|(a, b)| a == b)
             })
             .cloned()
             .collect()

@@ -2165,7 +2165,54 @@ pub fn is_event_id_key(k: &str) -> bool {
 /// The last `::` segment of a constant path.
 pub fn leaf(s: &str) -> &str {
     let s = s.trim_start_matches("::");
-    s.rsplit("::").next().unwrap_or(s)
+    path_rsegments(s).next().unwrap_or(s)
+}
+
+/// `s.rsplit("::")`, without the substring searcher `str::rsplit` builds
+/// for its pattern on every call (the checks of a 1,000-point plan split
+/// owner paths ~100,000 times: 2.5% of a warm audit's instructions).
+pub fn path_rsegments(s: &str) -> PathRSegments<'_> {
+    PathRSegments { rest: Some(s) }
+}
+
+/// `s.split("::").count()`, without a substring searcher.
+pub fn path_segment_count(s: &str) -> usize {
+    let b = s.as_bytes();
+    let (mut i, mut n) = (0, 1);
+    while i + 1 < b.len() {
+        if b[i] == b':' && b[i + 1] == b':' {
+            n += 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    n
+}
+
+/// See `path_rsegments`.
+pub struct PathRSegments<'a> {
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for PathRSegments<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        let b = s.as_bytes();
+        // The rightmost `::`, as `rsplit` finds it.
+        let mut i = b.len();
+        while i >= 2 {
+            if b[i - 1] == b':' && b[i - 2] == b':' {
+                self.rest = Some(&s[..i - 2]);
+                return Some(&s[i..]);
+            }
+            i -= 1;
+        }
+        self.rest = None;
+        Some(s)
+    }
 }
 
 fn push(map: &mut NameMap, k: &str, f: FileIdx, i: usize) {
@@ -2180,6 +2227,32 @@ fn push(map: &mut NameMap, k: &str, f: FileIdx, i: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `path_rsegments` and `path_segment_count` answer what
+    /// `rsplit("::")` and `split("::").count()` answer, on every string of
+    /// up to six bytes over `a`, `:` and `é` (runs of colons of every
+    /// length, at the ends too).
+    #[test]
+    fn path_segments_are_those_of_std_split() {
+        let alphabet = ["a", ":", "é"];
+        let mut strings = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..6 {
+            last = last
+                .iter()
+                .flat_map(|s| alphabet.iter().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(last.iter().cloned());
+        }
+        for s in &strings {
+            let ours: Vec<&str> = path_rsegments(s).collect();
+            let std: Vec<&str> = s.rsplit("::").collect();
+            assert_eq!(ours, std, "{s:?}");
+            assert_eq!(path_segment_count(s), s.split("::").count(), "{s:?}");
+        }
+        assert_eq!(leaf("::A::B"), "B");
+        assert_eq!(leaf("A"), "A");
+    }
 
     #[test]
     fn name_forms_of_a_class() {

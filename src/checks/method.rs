@@ -21,9 +21,8 @@ const COMMON: [&str; 40] = [
 /// Does a definition's owner path match the plan's owner (`A::B` matches
 /// `X::A::B`, and `B` matches `A::B`)?
 pub fn owner_matches(def_owner: &str, plan_owner: &str) -> bool {
-    def_owner
-        .rsplit("::")
-        .zip(plan_owner.rsplit("::"))
+    crate::facts::path_rsegments(def_owner)
+        .zip(crate::facts::path_rsegments(plan_owner))
         .all(|(d, p)| d == p)
 }
 
@@ -33,7 +32,10 @@ pub fn owner_matches(def_owner: &str, plan_owner: &str) -> bool {
 fn owner_rank(def_owner: Option<&str>, plan_owner: &str) -> u8 {
     match def_owner {
         Some(d) if d == plan_owner => 0,
-        Some(d) if owner_matches(d, plan_owner) && d.split("::").count() > plan_owner.split("::").count() => {
+        Some(d)
+            if owner_matches(d, plan_owner)
+                && crate::facts::path_segment_count(d) > crate::facts::path_segment_count(plan_owner) =>
+        {
             1
         }
         Some(d) if owner_matches(d, plan_owner) => 2,
@@ -66,7 +68,7 @@ fn names_other_nested(
 }
 
 fn leaf(owner: &str) -> &str {
-    owner.rsplit("::").next().unwrap_or(owner)
+    crate::facts::path_rsegments(owner).next().unwrap_or(owner)
 }
 
 fn local_spec(spec: &str) -> bool {
@@ -316,7 +318,7 @@ impl<'a> DefIndex<'a> {
         // (another class otherwise, reached only by inheriting it).
         self.owners_by_leaf.get(leaf(co)).is_some_and(|os| {
             os.iter().any(|o| {
-                let (cn, on) = (co.split("::").count(), o.split("::").count());
+                let (cn, on) = (crate::facts::path_segment_count(co), crate::facts::path_segment_count(o));
                 owner_matches(co, o)
                     && (cn == on
                         || (cn > on && self.classes.declared_at(o).is_empty())
