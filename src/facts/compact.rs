@@ -228,6 +228,15 @@ struct Table<'a> {
 }
 
 impl<'a> Table<'a> {
+    /// A table for about `n` distinct strings (growing it from empty was a
+    /// tenth of encoding a first run's entries).
+    fn with_capacity(n: usize) -> Self {
+        Table {
+            strings: Vec::with_capacity(n),
+            index: HashMap::with_capacity_and_hasher(n, Default::default()),
+        }
+    }
+
     fn id(&mut self, s: &'a str) -> u32 {
         *self.index.entry(s).or_insert_with(|| {
             self.strings.push(s);
@@ -385,7 +394,7 @@ pub(super) mod calls {
     use super::*;
 
     pub fn serialize<S: Serializer>(calls: &[Call], s: S) -> Result<S::Ok, S::Error> {
-        let mut t = Table::default();
+        let mut t = Table::with_capacity(calls.len());
         let mut lines = Lines::default();
         let n = calls.len();
         let mut c = CallColumns {
@@ -482,7 +491,7 @@ pub(super) mod defs {
     use super::*;
 
     pub fn serialize<S: Serializer>(defs: &[Def], s: S) -> Result<S::Ok, S::Error> {
-        let mut t = Table::default();
+        let mut t = Table::with_capacity(defs.len());
         let mut lines = Lines::default();
         let rows: Vec<DefRow> = defs
             .iter()
@@ -533,7 +542,7 @@ pub(super) mod json_keys {
     use super::*;
 
     pub fn serialize<S: Serializer>(keys: &[JsonKey], s: S) -> Result<S::Ok, S::Error> {
-        let mut t = Table::default();
+        let mut t = Table::with_capacity(keys.len());
         let mut lines = Lines::default();
         let rows: Vec<JsonKeyRow> = keys
             .iter()
