@@ -1468,6 +1468,16 @@ mod tests {
         assert!(close > 300 && far > 300, "{close} close, {far} far");
     }
 
+    /// A xorshift generator from `seed`: `next(n)` is below `n`.
+    fn xorshift(mut seed: u64) -> impl FnMut(u64) -> usize {
+        move |n| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n) as usize
+        }
+    }
+
     /// Every occurrence of every pattern, by the crate's NFA, sorted.
     fn every_occurrence(patterns: &[String], text: &[u8]) -> Vec<(usize, usize, usize)> {
         let nfa = AhoCorasick::new(patterns).unwrap();
@@ -1518,13 +1528,7 @@ mod tests {
         assert!(matches!(&scanner.automaton, Automaton::Packed(_)));
         let text = b"user_user_id current_user.users_path\nclass User; class Users; xuser_userr users";
         assert_eq!(occurrences(&scanner, text), every_occurrence(&patterns, text));
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
+        let mut next = xorshift(0x2545_f491_4f6c_dd1d);
         for round in 0..300 {
             let min = if round % 3 == 0 { 1 } else { 3 };
             let mut set = BTreeSet::new();
@@ -1552,38 +1556,27 @@ mod tests {
 
     /// The dense DFA finds every occurrence the crate's NFA finds, on
     /// pseudo-random pattern sets (prefixes and suffixes of each other,
-    /// bytes past ASCII, one-byte patterns) and texts of every byte; and
-    /// is refused for an empty pattern or past its size bound.
+    /// multi-byte characters, one-byte patterns) and texts that also hold
+    /// bytes no pattern has (a lone UTF-8 lead byte, 0xff); and is refused
+    /// for an empty pattern or past its size bound.
     #[test]
     fn dense_dfa_finds_what_the_nfa_finds() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n) as usize
-        };
-        let alphabet = [b'a', b'b', 0u8, 0xff, b'\n', 0xc3];
+        let mut next = xorshift(0x9e37_79b9_7f4a_7c15);
+        let pieces = ["a", "b", "\0", "\n", "é"];
+        let text_bytes = [b'a', b'b', 0u8, b'\n', 0xc3, 0xa9, 0xff];
         for _ in 0..300 {
             let mut set = BTreeSet::new();
             for _ in 0..1 + next(60) {
                 let len = 1 + next(6);
                 set.insert(
                     (0..len)
-                        .map(|_| alphabet[next(alphabet.len() as u64)])
-                        .collect::<Vec<u8>>(),
+                        .map(|_| pieces[next(pieces.len() as u64)])
+                        .collect::<String>(),
                 );
             }
-            // Patterns are strings: keep the valid ones.
-            let patterns: Vec<String> = set
-                .into_iter()
-                .filter_map(|p| String::from_utf8(p).ok())
-                .collect();
-            if patterns.is_empty() {
-                continue;
-            }
+            let patterns: Vec<String> = set.into_iter().collect();
             let text: Vec<u8> = (0..next(300))
-                .map(|_| alphabet[next(alphabet.len() as u64)])
+                .map(|_| text_bytes[next(text_bytes.len() as u64)])
                 .collect();
             let refs: Vec<&String> = patterns.iter().collect();
             let dense = Dense::new(&refs).unwrap();
