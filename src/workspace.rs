@@ -481,6 +481,11 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
         .enumerate()
         .map(|(ri, r)| (r.path.as_path(), ri as u32))
         .collect();
+    let root_bytes: HashMap<&[u8], u32> = repos
+        .iter()
+        .enumerate()
+        .filter_map(|(ri, r)| Some((path_bytes(&r.path)?, ri as u32)))
+        .collect();
     if let Some(first) = repos.first() {
         let mut builder = ignore::WalkBuilder::new(&first.path);
         for r in &repos[1..] {
@@ -515,6 +520,7 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
             let out = &out;
             let dirs_seen = &dirs_seen;
             let roots = &roots;
+            let root_bytes = &root_bytes;
             let mut sink = Sink {
                 out,
                 dirs_seen,
@@ -525,19 +531,8 @@ pub fn walk(repos: &[Repo], classifier: &Classifier, threads: usize) -> Walk {
             Box::new(move |res| {
                 match res {
                     Ok(e) => {
-                        // The root an entry was walked from is `depth`
-                        // components up from it.
-                        let Some((root, ri)) = e
-                            .path()
-                            .ancestors()
-                            .nth(e.depth())
-                            .and_then(|root| Some((root, *roots.get(root)?)))
-                        else {
+                        let Some((ri, rel)) = split_root(e.path(), e.depth(), roots, root_bytes) else {
                             return ignore::WalkState::Continue;
-                        };
-                        let rel = match e.path().strip_prefix(root) {
-                            Ok(r) => rel_string(r),
-                            Err(_) => return ignore::WalkState::Continue,
                         };
                         if e.file_type().is_some_and(|t| t.is_file()) {
                             if let Some(class) = classifier.classify(&rel) {
@@ -818,6 +813,58 @@ impl Drop for Sink<'_> {
     }
 }
 
+/// The repo a walked path is under and its repo-relative path, `/`
+/// separated. The root it was walked from is `depth` components up from
+/// it. A clean UTF-8 path (as the walker joins them) is split on its bytes;
+/// any other goes through `Path`'s components (whose parsing, repeated per
+/// ancestor, and hashing cost more than the rest of the walk's callback).
+fn split_root(
+    path: &Path,
+    depth: usize,
+    roots: &HashMap<&Path, u32>,
+    root_bytes: &HashMap<&[u8], u32>,
+) -> Option<(u32, String)> {
+    if let Some(fast) = path_bytes(path).and_then(|b| split_root_bytes(b, depth, root_bytes)) {
+        return Some(fast);
+    }
+    let root = path.ancestors().nth(depth)?;
+    let ri = *roots.get(root)?;
+    let rel = path.strip_prefix(root).ok()?;
+    Some((ri, rel_string(rel)))
+}
+
+/// `split_root` of a path's bytes: `None` unless the last `depth`
+/// components are plain UTF-8 names (no empty, `.` or `..` one) and what
+/// is left is a root's path, byte for byte.
+fn split_root_bytes(b: &[u8], depth: usize, root_bytes: &HashMap<&[u8], u32>) -> Option<(u32, String)> {
+    let mut cut = b.len();
+    for _ in 0..depth {
+        cut = b[..cut].iter().rposition(|&c| c == b'/')?;
+    }
+    let (root, rel) = if depth == 0 {
+        (b, &b[..0])
+    } else {
+        (&b[..cut], &b[cut + 1..])
+    };
+    let ri = *root_bytes.get(root)?;
+    let rel = std::str::from_utf8(rel).ok()?;
+    if depth > 0 && rel.split('/').any(|c| c.is_empty() || c == "." || c == "..") {
+        return None;
+    }
+    Some((ri, rel.to_string()))
+}
+
+#[cfg(unix)]
+fn path_bytes(p: &Path) -> Option<&[u8]> {
+    use std::os::unix::ffi::OsStrExt;
+    Some(p.as_os_str().as_bytes())
+}
+
+#[cfg(not(unix))]
+fn path_bytes(_: &Path) -> Option<&[u8]> {
+    None
+}
+
 fn rel_string(p: &Path) -> String {
     let mut s = String::new();
     for (i, c) in p.components().enumerate() {
@@ -865,6 +912,70 @@ mod tests {
         plan.config = extra_config.iter().map(|s| s.to_string()).collect();
         plan.exclude = exclude.iter().map(|s| s.to_string()).collect();
         Classifier::new(&plan).unwrap()
+    }
+
+    #[test]
+    fn split_root_on_bytes_is_the_split_on_components() {
+        let repos = [
+            PathBuf::from("/w/app"),
+            PathBuf::from("/w/app-web"),
+            PathBuf::from("/w/trailing/"),
+            PathBuf::from("rel/repo"),
+        ];
+        let roots: HashMap<&Path, u32> = repos
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.as_path(), i as u32))
+            .collect();
+        let bytes: HashMap<&[u8], u32> = repos
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| Some((path_bytes(r)?, i as u32)))
+            .collect();
+        let slow = |p: &Path, depth: usize| {
+            let root = p.ancestors().nth(depth)?;
+            Some((*roots.get(root)?, rel_string(p.strip_prefix(root).ok()?)))
+        };
+        let cases: &[(&str, usize, bool)] = &[
+            ("/w/app", 0, true),
+            ("/w/app/a.rb", 1, true),
+            ("/w/app-web/src/x/y.ts", 3, true),
+            ("rel/repo/lib/é.rb", 2, true),
+            // Not split on bytes: the components route gives the answer.
+            ("/w/trailing/a.rb", 1, false),
+            ("/w/app/./a.rb", 2, false),
+            ("/w/app//b/a.rb", 2, false),
+            ("/w/app/../app/a.rb", 3, false),
+            // No root is there.
+            ("/w/other/a.rb", 1, false),
+            ("/w/app/a.rb", 2, false),
+            ("/w/app/a.rb", 9, false),
+        ];
+        for (p, depth, fast) in cases {
+            let path = Path::new(p);
+            assert_eq!(
+                path_bytes(path)
+                    .and_then(|b| split_root_bytes(b, *depth, &bytes))
+                    .is_some(),
+                *fast && cfg!(unix),
+                "{p} at depth {depth}"
+            );
+            assert_eq!(
+                split_root(path, *depth, &roots, &bytes),
+                slow(path, *depth),
+                "{p} at depth {depth}"
+            );
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let odd = Path::new(std::ffi::OsStr::from_bytes(b"/w/app/\xffx.rb"));
+            assert_eq!(split_root_bytes(path_bytes(odd).unwrap(), 1, &bytes), None);
+            assert_eq!(
+                split_root(odd, 1, &roots, &bytes),
+                Some((0, "\u{fffd}x.rb".to_string()))
+            );
+        }
     }
 
     #[test]
