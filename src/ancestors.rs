@@ -37,9 +37,9 @@ struct Stmt {
 #[derive(Debug, Default)]
 pub struct ClassTable {
     /// Every declared class or module (lexical path) → where.
-    decls: BTreeMap<String, Vec<Loc>>,
+    decls: HashMap<String, Vec<Loc>>,
     /// Owner → its statements, in file then line order.
-    stmts: BTreeMap<String, Vec<Stmt>>,
+    stmts: HashMap<String, Vec<Stmt>>,
     /// Last path segment → declared owners ending with it.
     by_leaf: HashMap<String, Vec<String>>,
     /// Memo of `is_a` answers, by owner then ancestor: looked up by `&str`, so a
@@ -200,7 +200,10 @@ impl ClassTable {
         for v in t.stmts.values_mut() {
             v.sort_by_key(|s| s.at);
         }
-        for k in t.decls.keys() {
+        // In byte order, as each leaf's owners are listed.
+        let mut keys: Vec<&String> = t.decls.keys().collect();
+        keys.sort_unstable();
+        for k in keys {
             t.by_leaf.entry(leaf(k).to_string()).or_default().push(k.clone());
         }
         t
@@ -220,7 +223,11 @@ impl ClassTable {
     /// `GithubSecretScanningController` a route names when the app declares
     /// an acronym inflection), the first in byte order.
     pub fn declared_ignoring_case(&self, owner: &str) -> Option<String> {
-        self.decls.keys().find(|k| k.eq_ignore_ascii_case(owner)).cloned()
+        self.decls
+            .keys()
+            .filter(|k| k.eq_ignore_ascii_case(owner))
+            .min()
+            .cloned()
     }
 
     /// Declared owners a plan's (possibly partial) owner names: `Product`
@@ -386,17 +393,20 @@ impl ClassTable {
         if depth > MAX_DEPTH || !seen.insert((owner.to_string(), Side::Instance)) {
             return;
         }
-        for s in self.mixins(owner, Rel::Prepend, repo) {
+        // The owner's statements, looked up once (as `mixins` and
+        // `superclass` would each).
+        let stmts: Vec<&Stmt> = self.stmts(owner, repo).collect();
+        for s in stmts.iter().rev().filter(|s| s.rel == Rel::Prepend) {
             self.module_chain(s, "prepend", repo, depth, seen, l);
         }
         l.chain.push((owner.to_string(), Side::Instance, via.to_string()));
-        for s in self.stmts(owner, repo).filter(|s| s.rel == Rel::DelegateMissing) {
+        for s in stmts.iter().filter(|s| s.rel == Rel::DelegateMissing) {
             l.delegate_missing.insert(format!("{owner} → {}", s.target));
         }
-        for s in self.mixins(owner, Rel::Include, repo) {
+        for s in stmts.iter().rev().filter(|s| s.rel == Rel::Include) {
             self.module_chain(s, "include", repo, depth, seen, l);
         }
-        if let Some(s) = self.superclass(owner, repo) {
+        if let Some(s) = stmts.iter().find(|s| s.rel == Rel::Class) {
             match self.resolve_in(&s.target, &s.scope, repo) {
                 Some(sup) => {
                     let via = format!("superclass {sup}");
