@@ -81,11 +81,11 @@ const MACHINERY: [&str; 2] = ["ActiveSupport::Concern", "Concern"];
 /// (definitions, calls, ancestry, visibility statements) to the resolved
 /// one, once, before the index is built.
 pub fn canonicalize(facts: &mut [FileFacts]) {
-    let mut decls: BTreeSet<String> = BTreeSet::new();
+    let mut decls: HashSet<&str> = HashSet::default();
     for ff in facts.iter() {
         for a in &ff.ancestry {
             if matches!(a.rel, Rel::Class | Rel::Module) {
-                decls.insert(a.owner.clone());
+                decls.insert(&a.owner);
             }
         }
     }
@@ -108,7 +108,7 @@ pub fn canonicalize(facts: &mut [FileFacts]) {
             let mut found: Option<String> = None;
             while !prefix.is_empty() {
                 let cand = format!("{prefix}::{first}");
-                if decls.contains(&cand) {
+                if decls.contains(cand.as_str()) {
                     found = Some(cand);
                     break;
                 }
@@ -145,7 +145,9 @@ pub fn canonicalize(facts: &mut [FileFacts]) {
             *o = f;
         }
     };
-    for ff in facts.iter_mut() {
+    // Each file's owners apart from the others' (on the caller's pool).
+    use rayon::prelude::*;
+    facts.par_iter_mut().for_each(|ff| {
         for d in &mut ff.defs {
             if let Some(o) = d.owner.as_mut() {
                 fix(o);
@@ -167,7 +169,7 @@ pub fn canonicalize(facts: &mut [FileFacts]) {
                 fix(o);
             }
         }
-    }
+    });
 }
 
 impl ClassTable {
