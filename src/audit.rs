@@ -884,6 +884,11 @@ impl Prefilter {
         let (mut seens, mut words) = (Vec::new(), Vec::new());
         let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
         ac.overlapping(bytes, |p, start, end| {
+            // Nothing left to learn of a pattern met as a word and as a
+            // mention (most matches in a file repeat an earlier one).
+            if word[p] && seen[p] {
+                return;
+            }
             let before = start.checked_sub(1).map(|i| bytes[i]);
             let after = bytes.get(end).copied();
             // A plural (`canvases`, `users`) is still the word.
