@@ -104,11 +104,6 @@ pub struct Prefilter {
     id: u64,
 }
 
-/// Pattern bytes up to which the prefilter's automaton may be a DFA (the
-/// 1,000-point plans have ~20 kB of patterns; the table's size is bounded
-/// by `DENSE_MAX_TRANSITIONS`).
-const DFA_PATTERN_BYTES: usize = 64 * 1024;
-
 /// The prefilter's automaton: packed (SIMD) searchers for small plans,
 /// else a DFA of our own while the patterns are small (`Dense`), else the
 /// crate's NFA. `AhoCorasick::new` picks a DFA only up to 100 patterns,
@@ -132,8 +127,9 @@ const DENSE_MAX_TRANSITIONS: usize = 1 << 22;
 /// last, so a byte costs a class lookup, a table load and one compare.
 /// The crate's DFA behind its `Automaton` trait cost ~16 instructions a
 /// byte in this loop (its table and bounds through the stack) and ~100M
-/// to build for a 1,000-point plan; this one ~8 a byte and a few million
-/// to build (bench/README.md, "Fact cache").
+/// to build for a 1,000-point plan; this one ~9.4 a byte (four bytes a
+/// step, `dense_next_match`) and ~15M to build (bench/README.md, "Fact
+/// cache").
 struct Dense {
     /// Byte → class: 0 for bytes no pattern has, else 1 + the byte's rank.
     classes: [u8; 256],
@@ -510,10 +506,9 @@ impl Automaton {
         if let Some(packed) = Packed::new(patterns) {
             return Automaton::Packed(Box::new(packed));
         }
-        let bytes: usize = patterns.iter().map(|p| p.len()).sum();
-        if bytes <= DFA_PATTERN_BYTES
-            && let Some(dfa) = Dense::new(patterns)
-        {
+        // A DFA while its table fits `DENSE_MAX_TRANSITIONS` (the
+        // 1,000-point plans have ~20 kB of patterns).
+        if let Some(dfa) = Dense::new(patterns) {
             return Automaton::Dfa(Box::new(dfa));
         }
         Automaton::Other(AhoCorasick::new(patterns).expect("literal patterns always build"))
