@@ -3,6 +3,7 @@
 //! `src/facts/`, `src/facts.rs`, and the versions of the parser crates in
 //! `Cargo.lock`. A change to any of them (a new fact field, a fixed
 //! extractor, a parser upgrade) gives new keys, so no stale entry is read.
+//! And of the prefilter (`src/audit.rs`), for its cached findings.
 
 use std::path::{Path, PathBuf};
 
@@ -66,4 +67,16 @@ fn main() {
         h[0], h[1]
     );
     println!("cargo:rustc-env=SEAMSCAN_PARSERS={}", parsers.join(","));
+    // The prefilter (`src/audit.rs`: how a file's bytes are decoded and
+    // scanned for a plan's names), for the key of its cached findings.
+    let mut h = [0xcbf29ce484222325u64, 0x84222325cbf29ce4u64];
+    fnv(
+        &mut h,
+        &std::fs::read(root.join("src/audit.rs")).unwrap_or_default(),
+    );
+    println!("cargo:rerun-if-changed=src/audit.rs");
+    println!(
+        "cargo:rustc-env=SEAMSCAN_PREFILTER_FINGERPRINT={:016x}{:016x}",
+        h[0], h[1]
+    );
 }

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Source files larger than this are not parsed (minified bundles, dumps).
@@ -832,6 +833,21 @@ impl Prefilter {
     }
 
     /// Do these mentions (from `mentions`) make a source file worth parsing?
+    /// The key of this prefilter's cached findings (`cache::Seen`): its
+    /// patterns, which must be matched whole, and the prefilter's code.
+    /// `None` when it has nothing to look for.
+    pub fn seen_key(&self) -> Option<u128> {
+        self.ac.as_ref()?;
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(env!("SEAMSCAN_PREFILTER_FINGERPRINT").as_bytes());
+        for (p, whole) in self.patterns.iter().zip(&self.whole_word) {
+            h.update(&(p.len() as u64).to_le_bytes());
+            h.update(p.as_bytes());
+            h.update(&[u8::from(*whole)]);
+        }
+        Some(h.digest128())
+    }
+
     pub fn worth_parsing(&self, mentions: &[u32]) -> bool {
         mentions.iter().any(|i| self.triggers[*i as usize])
     }
@@ -994,6 +1010,10 @@ struct Outcome {
     warning: Option<Text>,
     cache_hit: bool,
     cache_miss: bool,
+    /// The hash of a source file's content (with a cache), and whether the
+    /// prefilter scanned it (its findings were not cached).
+    content: Option<u128>,
+    scanned: bool,
 }
 
 #[derive(Default)]
@@ -1008,7 +1028,8 @@ struct StepTimes {
     store: Duration,
 }
 
-/// One file's facts in `mode`, from the cache or by parsing (then stored).
+/// One file's facts in `mode`, from the cache (with the hash of `bytes`)
+/// or by parsing (then stored).
 /// `Full` facts are of every name and column, whatever the plan (see
 /// `select`); with or without a cache, the same function makes them, so
 /// the report cannot depend on the cache.
@@ -1018,16 +1039,11 @@ fn cached_facts(
     lang: Lang,
     bytes: &[u8],
     mode: Mode,
-    cache: Option<&Cache>,
+    cache: Option<(&Cache, u128)>,
     columns: Option<&crate::facts::compact::Columns>,
     out: &mut Outcome,
 ) -> FileFacts {
-    let key = cache.map(|c| {
-        let t = Instant::now();
-        let h = cache::content_hash(bytes);
-        out.timing.hash += t.elapsed();
-        (c, h)
-    });
+    let key = cache;
     if let Some((c, h)) = key {
         let t = Instant::now();
         let hit = c.load_selected(c.key(h, lang, mode), columns);
@@ -1105,6 +1121,7 @@ fn process(
     pre: &Prefilter,
     env_names: &BTreeSet<String>,
     cache: Option<&Cache>,
+    seen: Option<&cache::Seen>,
 ) -> (FileFacts, Outcome) {
     let mut facts = FileFacts::default();
     let mut out = Outcome {
@@ -1120,6 +1137,8 @@ fn process(
         warning: None,
         cache_hit: false,
         cache_miss: false,
+        content: None,
+        scanned: false,
     };
     let shown = format!("{repo}/{}", file.rel);
     let t = Instant::now();
@@ -1222,8 +1241,21 @@ fn process(
         let text = String::from_utf8_lossy(&bytes);
         facts.queue_listens = lang::config::scan_queues(&file.rel, &text);
     }
+    let cache = cache.map(|c| {
+        let t = Instant::now();
+        let h = cache::content_hash(&bytes);
+        out.timing.hash += t.elapsed();
+        out.content = Some(h);
+        (c, h)
+    });
     let t = Instant::now();
-    (out.mentions, out.word_mentions) = pre.mentions(&bytes);
+    match seen.zip(out.content).and_then(|(s, h)| s.get(h)) {
+        Some((m, w)) => (out.mentions, out.word_mentions) = (m.to_vec(), w.to_vec()),
+        None => {
+            (out.mentions, out.word_mentions) = pre.mentions(&bytes);
+            out.scanned = true;
+        }
+    }
     out.timing.prefilter = t.elapsed();
     // TypeScript/JavaScript facts are plan-independent and cheap: a file
     // that never names a point may still call it (a default import under
@@ -1830,6 +1862,12 @@ pub fn run(
     if let Some(p) = &opts.progress {
         p.start(walk.files.len() as u64);
     }
+    // What the prefilter found in files of the same content under the same
+    // patterns (an audit re-run after a fix).
+    let seen = opts
+        .cache
+        .as_deref()
+        .and_then(|c| pre.seen_key().map(|k| (k, c.seen(k, pre.patterns.len()))));
     let (mut facts, outcomes): (Vec<FileFacts>, Vec<Outcome>) = pool.install(|| {
         walk.files
             .par_iter()
@@ -1840,6 +1878,7 @@ pub fn run(
                     &pre,
                     &env_names,
                     opts.cache.as_deref(),
+                    seen.as_ref().map(|s| &s.1),
                 );
                 if let Some(p) = &opts.progress {
                     p.file_done();
@@ -1855,9 +1894,25 @@ pub fn run(
     // bound) runs beside the fact index and the checks, which do not read
     // the cache; it is done before the report is. Failing to evict, the
     // cache only grows.
+    // The prefilter's findings go with them, when it scanned any file.
+    let seen = seen.map(|(key, old)| {
+        let scanned = outcomes.iter().any(|o| o.scanned);
+        let records: Vec<(u128, Vec<u32>, Vec<u32>)> = if scanned {
+            outcomes
+                .iter()
+                .filter_map(|o| Some((o.content?, o.mentions.clone(), o.word_mentions.clone())))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Arc::new((key, old, scanned, records))
+    });
     let finishing = opts.cache.clone().map(|c| {
         let finish = move || {
             let t = Instant::now();
+            if let Some(s) = &seen {
+                let _ = c.store_seen(s.0, &s.1, s.2, &s.3);
+            }
             let _ = c.finish();
             t.elapsed()
         };

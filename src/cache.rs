@@ -19,8 +19,10 @@
 //! `facts/entries.zdict` (see `DICTIONARY`): a corrupt, truncated
 //! or foreign entry or pack reads as a miss and is rewritten. An entry
 //! holds no path at all, so packs can be copied between machines and
-//! checkouts (a pack is the unit: its entries need its strings). This
-//! module never writes anywhere but under the cache directory.
+//! checkouts (a pack is the unit: its entries need its strings). Beside
+//! the packs, `Seen` keeps a plan's prefilter findings per content hash,
+//! one file per set of patterns. This module never writes anywhere but
+//! under the cache directory.
 
 use crate::facts::compact::{Columns, Interner, SharedStrings};
 use crate::facts::{FileFacts, Lang};
@@ -733,9 +735,10 @@ impl Cache {
         Ok(())
     }
 
-    /// Remove the least recently used packs until at most `EVICT_TO_PERCENT`
-    /// of `limit` remain, when the total is over `limit`; temporary files of
-    /// crashed runs go too. The usage left.
+    /// Remove the least recently used packs (and prefilter findings,
+    /// `Seen`) until at most `EVICT_TO_PERCENT` of `limit` remain, when the
+    /// total is over `limit`; temporary files of crashed runs go too. The
+    /// usage left.
     fn evict(&self, limit: u64) -> std::io::Result<Usage> {
         let mut packs: Vec<(SystemTime, u64, PathBuf)> = Vec::new();
         let now = SystemTime::now();
@@ -750,7 +753,7 @@ impl Cache {
                 if now.duration_since(mtime).is_ok_and(|a| a > TOUCH_AFTER) {
                     let _ = std::fs::remove_file(e.path());
                 }
-            } else if name.ends_with(".pack") {
+            } else if name.ends_with(".pack") || name.ends_with(".seen") {
                 packs.push((mtime, meta.len(), e.path()));
             }
         }
@@ -773,6 +776,229 @@ impl Cache {
             entries: left,
             bytes: total,
         })
+    }
+}
+
+/// What the prefilter found in files of known content, for one set of
+/// patterns (a plan's): for each content hash, the patterns the file
+/// mentions and those it spells as words of their own. Agents re-run the
+/// same plan after each fix; scanning every file for a 1,000-point plan's
+/// names was a sixth of such a warm audit (bench/README.md, "Fact cache").
+/// Kept as `<dir>/facts-v<FORMAT>/<32 hex>.seen`, one file per set of
+/// patterns, rewritten (temporary file and rename) by a run that scanned
+/// any file; a blob that does not verify reads as empty. It holds no path,
+/// only content hashes (their low 64 bits) and pattern numbers.
+#[derive(Debug, Default)]
+pub struct Seen {
+    /// Sorted content hashes (low 64 bits).
+    hashes: Vec<u64>,
+    /// Per hash: where its numbers start in `ids`, how many mentions, how
+    /// many words (the mentions first).
+    spans: Vec<(u32, u32, u32)>,
+    ids: Vec<u32>,
+    /// The blob's modification time (the eviction order), if one was read.
+    mtime: Option<SystemTime>,
+}
+
+impl Seen {
+    /// The mentions and the words found in a file of this content, if
+    /// known.
+    pub fn get(&self, content: u128) -> Option<(&[u32], &[u32])> {
+        let i = self.hashes.binary_search(&(content as u64)).ok()?;
+        let (at, m, w) = self.spans[i];
+        let (at, m, w) = (at as usize, m as usize, w as usize);
+        Some((&self.ids[at..at + m], &self.ids[at + m..at + m + w]))
+    }
+
+    /// How many contents it knows.
+    pub fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+}
+
+const SEEN_MAGIC: &[u8; 8] = b"seamseen";
+/// Magic, the patterns' key, the fingerprint, the body's decoded length.
+const SEEN_HEADER: usize = 8 + 16 + 16 + 4;
+
+fn put_varint(out: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn get_varint(b: &[u8], at: &mut usize) -> Option<u32> {
+    let mut v = 0u32;
+    for shift in (0..35).step_by(7) {
+        let byte = *b.get(*at)?;
+        *at += 1;
+        v |= u32::from(byte & 0x7f).checked_shl(shift)?;
+        if byte < 0x80 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+/// The body of a `.seen` blob: the count, the sorted hashes, each one's
+/// counts, then the pattern numbers (varints).
+fn seen_body(records: &[(u128, Vec<u32>, Vec<u32>)]) -> Vec<u8> {
+    let mut sorted: Vec<(u64, &[u32], &[u32])> = records
+        .iter()
+        .map(|(h, m, w)| (*h as u64, m.as_slice(), w.as_slice()))
+        .collect();
+    sorted.sort_unstable_by_key(|r| r.0);
+    // Files of the same content have the same findings.
+    sorted.dedup_by_key(|r| r.0);
+    let mut body = Vec::with_capacity(4 + sorted.len() * 10);
+    body.extend_from_slice(&(sorted.len() as u32).to_le_bytes());
+    for (h, _, _) in &sorted {
+        body.extend_from_slice(&h.to_le_bytes());
+    }
+    for (_, m, w) in &sorted {
+        put_varint(&mut body, m.len() as u32);
+        put_varint(&mut body, w.len() as u32);
+    }
+    for (_, m, w) in &sorted {
+        for id in m.iter().chain(w.iter()) {
+            put_varint(&mut body, *id);
+        }
+    }
+    body
+}
+
+/// A `.seen` body back, if every number in it is in range (`patterns`
+/// patterns) and the hashes are sorted.
+fn parse_seen(body: &[u8], patterns: usize) -> Option<Seen> {
+    let count = u32::from_le_bytes(body.get(..4)?.try_into().ok()?) as usize;
+    let hashes_end = count.checked_mul(8)?.checked_add(4)?;
+    let hashes: Vec<u64> = body
+        .get(4..hashes_end)?
+        .chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or_default()))
+        .collect();
+    if hashes.windows(2).any(|w| w[0] >= w[1]) {
+        return None;
+    }
+    let mut at = hashes_end;
+    let mut spans = Vec::with_capacity(count);
+    let mut total = 0u32;
+    for _ in 0..count {
+        let m = get_varint(body, &mut at)?;
+        let w = get_varint(body, &mut at)?;
+        if m as usize > patterns || w as usize > patterns {
+            return None;
+        }
+        spans.push((total, m, w));
+        total = total.checked_add(m)?.checked_add(w)?;
+    }
+    let mut ids = Vec::with_capacity(total as usize);
+    for _ in 0..total {
+        let id = get_varint(body, &mut at)?;
+        if id as usize >= patterns {
+            return None;
+        }
+        ids.push(id);
+    }
+    (at == body.len()).then_some(Seen {
+        hashes,
+        spans,
+        ids,
+        mtime: None,
+    })
+}
+
+impl Cache {
+    fn seen_path(&self, key: u128) -> PathBuf {
+        self.root.join(format!("{key:032x}.seen"))
+    }
+
+    /// The prefilter's findings stored for the patterns of `key` (a hash of
+    /// the patterns and of the prefilter's code; `patterns` of them);
+    /// empty if none are, or they do not verify.
+    pub fn seen(&self, key: u128, patterns: usize) -> Seen {
+        let read = || -> Option<Seen> {
+            let path = self.seen_path(key);
+            let file = std::fs::File::open(&path).ok()?;
+            let meta = file.metadata().ok()?;
+            let mut bytes = Vec::with_capacity(meta.len() as usize);
+            std::io::Read::read_to_end(&mut &file, &mut bytes).ok()?;
+            let (rest, sum) = bytes.split_at_checked(bytes.len().checked_sub(8)?)?;
+            if xxh3_64(rest) != u64::from_le_bytes(sum.try_into().ok()?) {
+                return None;
+            }
+            let header = rest.get(..SEEN_HEADER)?;
+            if &header[..8] != SEEN_MAGIC || header[8..24] != key.to_le_bytes() || header[24..40] != self.salt
+            {
+                return None;
+            }
+            let len = u32::from_le_bytes(header[40..44].try_into().ok()?);
+            if len > MAX_DECODED {
+                return None;
+            }
+            let body = zstd::bulk::decompress(&rest[SEEN_HEADER..], len as usize).ok()?;
+            let mut seen = parse_seen(&body, patterns)?;
+            seen.mtime = meta.modified().ok();
+            Some(seen)
+        };
+        read().unwrap_or_default()
+    }
+
+    /// After a run that scanned files with the patterns of `key`: store
+    /// what it found in every file it read (`records`: content hash,
+    /// mentions, words), replacing the blob `old` was read from. A run that
+    /// scanned nothing only refreshes the blob's age.
+    pub fn store_seen(
+        &self,
+        key: u128,
+        old: &Seen,
+        scanned: bool,
+        records: &[(u128, Vec<u32>, Vec<u32>)],
+    ) -> std::io::Result<()> {
+        let path = self.seen_path(key);
+        if !scanned {
+            let now = SystemTime::now();
+            if old
+                .mtime
+                .is_some_and(|m| now.duration_since(m).is_ok_and(|a| a > TOUCH_AFTER))
+            {
+                let _ = std::fs::File::options()
+                    .write(true)
+                    .open(&path)
+                    .and_then(|f| f.set_modified(now));
+            }
+            return Ok(());
+        }
+        let body = seen_body(records);
+        let len = u32::try_from(body.len())
+            .ok()
+            .filter(|n| *n <= MAX_DECODED)
+            .ok_or_else(|| std::io::Error::other("prefilter findings too large"))?;
+        let mut bytes = Vec::with_capacity(SEEN_HEADER + body.len() / 2 + 8);
+        bytes.extend_from_slice(SEEN_MAGIC);
+        bytes.extend_from_slice(&key.to_le_bytes());
+        bytes.extend_from_slice(&self.salt);
+        bytes.extend_from_slice(&len.to_le_bytes());
+        bytes.extend(zstd::bulk::compress(&body, ZSTD_LEVEL)?);
+        let sum = xxh3_64(&bytes);
+        bytes.extend_from_slice(&sum.to_le_bytes());
+        let tmp = self.root.join(format!(
+            ".tmp.{}.{}",
+            std::process::id(),
+            self.tmp_seq.fetch_add(1, Ordering::Relaxed)
+        ));
+        match std::fs::write(&tmp, &bytes).and_then(|()| std::fs::rename(&tmp, &path)) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let _ = std::fs::remove_file(&tmp);
+                Err(e)
+            }
+        }
     }
 }
 
@@ -1166,6 +1392,73 @@ mod tests {
         assert_eq!(c.packs.len(), 1);
         for i in 0..(MAX_PACKS as u32 + 1) {
             assert_eq!(c.load(key(&c, i)), Some(facts(i)), "{i}");
+        }
+    }
+
+    #[test]
+    fn seen_round_trips_and_a_foreign_or_corrupt_blob_reads_empty() {
+        let d = tempfile::tempdir().unwrap();
+        let c = Cache::open(d.path(), DEFAULT_LIMIT).unwrap();
+        let records = vec![
+            (content_hash(b"a"), vec![0, 3], vec![3]),
+            (content_hash(b"b"), vec![], vec![]),
+            (content_hash(b"c"), vec![200], vec![]),
+        ];
+        assert!(c.seen(7, 300).is_empty(), "nothing stored yet");
+        c.store_seen(7, &Seen::default(), true, &records).unwrap();
+        let s = c.seen(7, 300);
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.get(content_hash(b"a")), Some((&[0, 3][..], &[3][..])));
+        assert_eq!(s.get(content_hash(b"b")), Some((&[][..], &[][..])));
+        assert_eq!(s.get(content_hash(b"c")), Some((&[200][..], &[][..])));
+        assert_eq!(s.get(content_hash(b"d")), None);
+        // Another set of patterns, or fewer patterns than a number in it.
+        assert!(c.seen(8, 300).is_empty());
+        assert!(c.seen(7, 200).is_empty());
+        // Another fingerprint.
+        let mut other = Cache::open(d.path(), DEFAULT_LIMIT).unwrap();
+        other.salt[0] ^= 1;
+        assert!(other.seen(7, 300).is_empty());
+        // A run that scanned nothing leaves the blob as it is.
+        c.store_seen(7, &s, false, &[]).unwrap();
+        assert_eq!(c.seen(7, 300).len(), 3);
+        // Any flipped byte, or a truncation, and the blob reads empty.
+        let path = c.seen_path(7);
+        let good = std::fs::read(&path).unwrap();
+        for at in [0, 9, 30, 41, SEEN_HEADER + 2, good.len() - 1] {
+            let mut bad = good.clone();
+            bad[at] ^= 0x40;
+            std::fs::write(&path, &bad).unwrap();
+            assert!(c.seen(7, 300).is_empty(), "flipped at {at}");
+        }
+        std::fs::write(&path, &good[..good.len() - 3]).unwrap();
+        assert!(c.seen(7, 300).is_empty());
+        // Eviction counts it like a pack; `clean` removes it.
+        std::fs::write(&path, &good).unwrap();
+        assert_eq!(c.evict(u64::MAX).unwrap().bytes, good.len() as u64);
+        clean(d.path()).unwrap();
+        assert!(!path.exists());
+    }
+
+    #[test]
+    fn seen_bodies_refuse_unsorted_hashes_and_trailing_bytes() {
+        let body = seen_body(&[(2, vec![1], vec![]), (1, vec![], vec![0])]);
+        assert_eq!(parse_seen(&body, 2).map(|s| s.len()), Some(2));
+        let mut swapped = body.clone();
+        let (a, b) = (swapped[4..12].to_vec(), swapped[12..20].to_vec());
+        swapped[4..12].copy_from_slice(&b);
+        swapped[12..20].copy_from_slice(&a);
+        assert!(parse_seen(&swapped, 2).is_none());
+        let mut longer = body.clone();
+        longer.push(0);
+        assert!(parse_seen(&longer, 2).is_none());
+        let mut v = Vec::new();
+        for n in [0, 1, 127, 128, 300, u32::MAX] {
+            v.clear();
+            put_varint(&mut v, n);
+            let mut at = 0;
+            assert_eq!(get_varint(&v, &mut at), Some(n));
+            assert_eq!(at, v.len());
         }
     }
 

@@ -226,6 +226,63 @@ fn an_edit_that_keeps_size_and_mtime_is_seen() {
     assert_eq!(misses, 1, "only the edited file is parsed again");
 }
 
+/// The prefilter's findings cached for a plan (`.seen` files).
+fn seen_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    entries(dir)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "seen"))
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect()
+}
+
+#[test]
+fn a_plans_prefilter_findings_are_kept_by_content_and_rebuilt_when_corrupt() {
+    let t = tempfile::tempdir().unwrap();
+    let plan = generate(t.path(), 10);
+    let ws = t.path().join("ws");
+    let dir = t.path().join("cache");
+    let (none, _, _) = run(&plan, &ws, None, &[]);
+    let (first, _, _) = run(&plan, &ws, Some(&dir), &[]);
+    assert_eq!(first, none);
+    let seen = seen_files(&dir);
+    assert_eq!(seen.len(), 1, "one blob for the plan's patterns");
+    // Nothing to scan again: the blob is not rewritten.
+    let (again, _, _) = run(&plan, &ws, Some(&dir), &[]);
+    assert_eq!(again, none);
+    assert_eq!(seen_files(&dir), seen);
+    // Another plan has its own.
+    let other = t.path().join("other.yaml");
+    std::fs::write(
+        &other,
+        "version: 1\nphases:\n  - name: X\n    points:\n      - method: Thing3#run_3\n",
+    )
+    .unwrap();
+    let (other_none, _, _) = run(&other, &ws, None, &[]);
+    let (other_cached, _, _) = run(&other, &ws, Some(&dir), &[]);
+    assert_eq!(other_cached, other_none);
+    assert_eq!(seen_files(&dir).len(), 2);
+    // A corrupt blob is ignored, and written again.
+    std::fs::write(&seen[0].0, b"not findings").unwrap();
+    let (after, _, _) = run(&plan, &ws, Some(&dir), &[]);
+    assert_eq!(after, none);
+    assert!(seen_files(&dir).contains(&seen[0]), "rebuilt as it was");
+    // A changed file is scanned again (its new content has no findings
+    // yet), and the blob follows the workspace.
+    let f = ws.join("api/app/models/thing0.rb");
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace("def run_0", "def rux_0");
+    std::fs::write(&f, text).unwrap();
+    let (edited_none, _, _) = run(&plan, &ws, None, &[]);
+    let (edited, _, _) = run(&plan, &ws, Some(&dir), &[]);
+    assert_eq!(edited, edited_none);
+    assert_ne!(edited, none);
+    assert!(!seen_files(&dir).contains(&seen[0]), "rewritten");
+}
+
 #[test]
 fn added_removed_and_moved_files_between_runs() {
     let t = tempfile::tempdir().unwrap();
