@@ -92,7 +92,10 @@ pub struct Prefilter {
     /// Per pattern: only a match not followed by an identifier character
     /// counts (`class Owner`, `module Owner`).
     whole_word: Vec<bool>,
-    ac: Option<Scanner>,
+    /// Built at its first use: a re-run whose findings are all cached
+    /// (`cache::Seen`) never needs it (a 1,000-point plan's took ~15M
+    /// instructions on the audit's serial path).
+    ac: std::sync::OnceLock<Option<Scanner>>,
     /// The interest's columns, for the cache's decoding (`None`: every
     /// column).
     columns: Option<crate::facts::compact::Columns>,
@@ -770,11 +773,6 @@ impl Prefilter {
         let all: Vec<String> = all.into_iter().filter(|p| !p.is_empty()).collect();
         let triggers = all.iter().map(|p| patterns.contains(p)).collect();
         let whole_word = all.iter().map(|p| whole_words.contains(p)).collect();
-        let ac = if all.is_empty() {
-            None
-        } else {
-            Some(Scanner::new(&all))
-        };
         let mut by_first: HashMap<(u8, usize), Vec<(u64, String)>> = HashMap::default();
         let mut by_last: HashMap<(u8, usize), Vec<(u64, String)>> = HashMap::default();
         for n in &interest.names {
@@ -793,8 +791,15 @@ impl Prefilter {
             patterns: all,
             triggers,
             whole_word,
-            ac,
+            ac: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The automaton over `patterns` (`None` when there are none).
+    fn ac(&self) -> Option<&Scanner> {
+        self.ac
+            .get_or_init(|| (!self.patterns.is_empty()).then(|| Scanner::new(&self.patterns)))
+            .as_ref()
     }
 
     /// `self.interest.name(s)`, without trying every plan name.
@@ -837,7 +842,9 @@ impl Prefilter {
     /// patterns, which must be matched whole, and the prefilter's code.
     /// `None` when it has nothing to look for.
     pub fn seen_key(&self) -> Option<u128> {
-        self.ac.as_ref()?;
+        if self.patterns.is_empty() {
+            return None;
+        }
         let mut h = xxhash_rust::xxh3::Xxh3::new();
         h.update(env!("SEAMSCAN_PREFILTER_FINGERPRINT").as_bytes());
         for (p, whole) in self.patterns.iter().zip(&self.whole_word) {
@@ -856,7 +863,7 @@ impl Prefilter {
     /// identifier), each with the 1-based line of its first occurrence;
     /// sorted by pattern.
     pub fn spelled(&self, bytes: &[u8]) -> Vec<(u32, u32)> {
-        let Some(ac) = &self.ac else { return Vec::new() };
+        let Some(ac) = self.ac() else { return Vec::new() };
         let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
         let mut first: Vec<Option<usize>> = vec![None; self.patterns.len()];
         ac.overlapping(bytes, |p, start, end| {
@@ -887,7 +894,7 @@ impl Prefilter {
     /// that occur as a word of their own (`Canvas` in `new Canvas(` or
     /// `canvases`, not in `HTMLCanvasElement` or `loadImageOntoCanvas`).
     pub fn mentions(&self, bytes: &[u8]) -> (Vec<u32>, Vec<u32>) {
-        let Some(ac) = &self.ac else {
+        let Some(ac) = self.ac() else {
             return (Vec::new(), Vec::new());
         };
         let mut seen = vec![false; self.patterns.len()];
@@ -1010,11 +1017,17 @@ struct Outcome {
     warning: Option<Text>,
     cache_hit: bool,
     cache_miss: bool,
-    /// The hash of a source file's content (with a cache), and whether the
-    /// prefilter scanned it (its findings were not cached).
-    content: Option<u128>,
+    /// With a cache: the key of the file's prefilter findings
+    /// (`cache::Seen`): its content hash, or for a file seamscan does not
+    /// read, that hash tweaked by `SPELLED`; and whether the prefilter
+    /// scanned it (its findings were not cached).
+    seen_key: Option<u128>,
     scanned: bool,
 }
+
+/// Tells the findings of a file seamscan does not read (`spelled`) from
+/// those of a source file of the same content (`mentions`).
+const SPELLED: u128 = 0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835;
 
 #[derive(Default)]
 struct StepTimes {
@@ -1137,7 +1150,7 @@ fn process(
         warning: None,
         cache_hit: false,
         cache_miss: false,
-        content: None,
+        seen_key: None,
         scanned: false,
     };
     let shown = format!("{repo}/{}", file.rel);
@@ -1228,7 +1241,18 @@ fn process(
             }
         }
         if file.class.unread && !is_binary(&bytes) {
-            out.spelled = pre.spelled(&bytes);
+            if cache.is_some() {
+                let t = Instant::now();
+                out.seen_key = Some(cache::content_hash(&bytes) ^ SPELLED);
+                out.timing.hash += t.elapsed();
+            }
+            match seen.zip(out.seen_key).and_then(|(s, k)| s.get(k)) {
+                Some((p, _, lines)) => out.spelled = p.iter().copied().zip(lines.iter().copied()).collect(),
+                None => {
+                    out.spelled = pre.spelled(&bytes);
+                    out.scanned = true;
+                }
+            }
         }
         return (facts, out);
     };
@@ -1245,12 +1269,12 @@ fn process(
         let t = Instant::now();
         let h = cache::content_hash(&bytes);
         out.timing.hash += t.elapsed();
-        out.content = Some(h);
+        out.seen_key = Some(h);
         (c, h)
     });
     let t = Instant::now();
-    match seen.zip(out.content).and_then(|(s, h)| s.get(h)) {
-        Some((m, w)) => (out.mentions, out.word_mentions) = (m.to_vec(), w.to_vec()),
+    match seen.zip(out.seen_key).and_then(|(s, h)| s.get(h)) {
+        Some((m, w, _)) => (out.mentions, out.word_mentions) = (m.to_vec(), w.to_vec()),
         None => {
             (out.mentions, out.word_mentions) = pre.mentions(&bytes);
             out.scanned = true;
@@ -1645,7 +1669,7 @@ mod tests {
         let plan = crate::plan::parse("p.yaml", &yaml).unwrap();
         let pre = Prefilter::new(&plan);
         assert!(pre.patterns.len() > 100, "{}", pre.patterns.len());
-        let ac = pre.ac.as_ref().unwrap();
+        let ac = pre.ac().unwrap();
         assert!(matches!(ac.automaton, Automaton::Dfa(_)), "{}", ac.searched.len());
         let text = b"class Owner007\n  def update_total_007; USER_SETTINGS_URL; user_settings; end\nend\n";
         let nfa = every_occurrence(&pre.patterns, text);
@@ -1677,7 +1701,7 @@ mod tests {
         let plan = crate::plan::parse("p.yaml", &yaml).unwrap();
         let pre = Prefilter::new(&plan);
         assert!(pre.patterns.len() > PACKED_PATTERNS, "{}", pre.patterns.len());
-        let ac = pre.ac.as_ref().unwrap();
+        let ac = pre.ac().unwrap();
         assert!(
             matches!(&ac.automaton, Automaton::Packed(p) if p.chunks.len() > 1),
             "{}",
@@ -1897,10 +1921,18 @@ pub fn run(
     // The prefilter's findings go with them, when it scanned any file.
     let seen = seen.map(|(key, old)| {
         let scanned = outcomes.iter().any(|o| o.scanned);
-        let records: Vec<(u128, Vec<u32>, Vec<u32>)> = if scanned {
+        let records: Vec<cache::SeenRecord> = if scanned {
             outcomes
                 .iter()
-                .filter_map(|o| Some((o.content?, o.mentions.clone(), o.word_mentions.clone())))
+                .filter_map(|o| {
+                    let key = o.seen_key?;
+                    Some(if o.spelled.is_empty() {
+                        (key, o.mentions.clone(), o.word_mentions.clone(), Vec::new())
+                    } else {
+                        let (p, lines) = o.spelled.iter().copied().unzip();
+                        (key, p, Vec::new(), lines)
+                    })
+                })
                 .collect()
         } else {
             Vec::new()

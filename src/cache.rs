@@ -781,7 +781,8 @@ impl Cache {
 
 /// What the prefilter found in files of known content, for one set of
 /// patterns (a plan's): for each content hash, the patterns the file
-/// mentions and those it spells as words of their own. Agents re-run the
+/// mentions and those it spells as words of their own, and for a file
+/// seamscan does not read, the patterns it spells with their lines. Agents re-run the
 /// same plan after each fix; scanning every file for a 1,000-point plan's
 /// names was a sixth of such a warm audit (bench/README.md, "Fact cache").
 /// Kept as `<dir>/facts-v<FORMAT>/<32 hex>.seen`, one file per set of
@@ -793,21 +794,25 @@ pub struct Seen {
     /// Sorted content hashes (low 64 bits).
     hashes: Vec<u64>,
     /// Per hash: where its numbers start in `ids`, how many mentions, how
-    /// many words (the mentions first).
-    spans: Vec<(u32, u32, u32)>,
+    /// many words, how many lines (in that order).
+    spans: Vec<(u32, u32, u32, u32)>,
     ids: Vec<u32>,
     /// The blob's modification time (the eviction order), if one was read.
     mtime: Option<SystemTime>,
 }
 
 impl Seen {
-    /// The mentions and the words found in a file of this content, if
-    /// known.
-    pub fn get(&self, content: u128) -> Option<(&[u32], &[u32])> {
+    /// The mentions, the words and the lines stored for this content hash,
+    /// if known.
+    pub fn get(&self, content: u128) -> Option<(&[u32], &[u32], &[u32])> {
         let i = self.hashes.binary_search(&(content as u64)).ok()?;
-        let (at, m, w) = self.spans[i];
-        let (at, m, w) = (at as usize, m as usize, w as usize);
-        Some((&self.ids[at..at + m], &self.ids[at + m..at + m + w]))
+        let (at, m, w, l) = self.spans[i];
+        let (at, m, w, l) = (at as usize, m as usize, w as usize, l as usize);
+        Some((
+            &self.ids[at..at + m],
+            &self.ids[at + m..at + m + w],
+            &self.ids[at + m + w..at + m + w + l],
+        ))
     }
 
     /// How many contents it knows.
@@ -820,7 +825,8 @@ impl Seen {
     }
 }
 
-const SEEN_MAGIC: &[u8; 8] = b"seamseen";
+/// The last byte is the blob's layout version (2: three counts a record).
+const SEEN_MAGIC: &[u8; 8] = b"seamsen\x02";
 /// Magic, the patterns' key, the fingerprint, the body's decoded length.
 const SEEN_HEADER: usize = 8 + 16 + 16 + 4;
 
@@ -845,35 +851,37 @@ fn get_varint(b: &[u8], at: &mut usize) -> Option<u32> {
     None
 }
 
+/// A file's findings: its content hash, the patterns it mentions, those
+/// it spells as words, and lines (`Seen::get`).
+pub type SeenRecord = (u128, Vec<u32>, Vec<u32>, Vec<u32>);
+
 /// The body of a `.seen` blob: the count, the sorted hashes, each one's
-/// counts, then the pattern numbers (varints).
-fn seen_body(records: &[(u128, Vec<u32>, Vec<u32>)]) -> Vec<u8> {
-    let mut sorted: Vec<(u64, &[u32], &[u32])> = records
-        .iter()
-        .map(|(h, m, w)| (*h as u64, m.as_slice(), w.as_slice()))
-        .collect();
-    sorted.sort_unstable_by_key(|r| r.0);
+/// counts, then the numbers (varints).
+fn seen_body(records: &[SeenRecord]) -> Vec<u8> {
+    let mut sorted: Vec<&SeenRecord> = records.iter().collect();
+    sorted.sort_unstable_by_key(|r| r.0 as u64);
     // Files of the same content have the same findings.
-    sorted.dedup_by_key(|r| r.0);
+    sorted.dedup_by_key(|r| r.0 as u64);
     let mut body = Vec::with_capacity(4 + sorted.len() * 10);
     body.extend_from_slice(&(sorted.len() as u32).to_le_bytes());
-    for (h, _, _) in &sorted {
-        body.extend_from_slice(&h.to_le_bytes());
+    for (h, ..) in &sorted {
+        body.extend_from_slice(&(*h as u64).to_le_bytes());
     }
-    for (_, m, w) in &sorted {
+    for (_, m, w, l) in &sorted {
         put_varint(&mut body, m.len() as u32);
         put_varint(&mut body, w.len() as u32);
+        put_varint(&mut body, l.len() as u32);
     }
-    for (_, m, w) in &sorted {
-        for id in m.iter().chain(w.iter()) {
+    for (_, m, w, l) in &sorted {
+        for id in m.iter().chain(w.iter()).chain(l.iter()) {
             put_varint(&mut body, *id);
         }
     }
     body
 }
 
-/// A `.seen` body back, if every number in it is in range (`patterns`
-/// patterns) and the hashes are sorted.
+/// A `.seen` body back, if every pattern number in it is in range
+/// (`patterns` patterns) and the hashes are sorted.
 fn parse_seen(body: &[u8], patterns: usize) -> Option<Seen> {
     let count = u32::from_le_bytes(body.get(..4)?.try_into().ok()?) as usize;
     let hashes_end = count.checked_mul(8)?.checked_add(4)?;
@@ -891,19 +899,25 @@ fn parse_seen(body: &[u8], patterns: usize) -> Option<Seen> {
     for _ in 0..count {
         let m = get_varint(body, &mut at)?;
         let w = get_varint(body, &mut at)?;
-        if m as usize > patterns || w as usize > patterns {
+        let l = get_varint(body, &mut at)?;
+        if m as usize > patterns || w as usize > patterns || l > m {
             return None;
         }
-        spans.push((total, m, w));
-        total = total.checked_add(m)?.checked_add(w)?;
+        spans.push((total, m, w, l));
+        total = total.checked_add(m)?.checked_add(w)?.checked_add(l)?;
+    }
+    if total as usize > body.len() {
+        return None;
     }
     let mut ids = Vec::with_capacity(total as usize);
-    for _ in 0..total {
-        let id = get_varint(body, &mut at)?;
-        if id as usize >= patterns {
-            return None;
+    for &(_, m, w, l) in &spans {
+        for i in 0..m + w + l {
+            let id = get_varint(body, &mut at)?;
+            if i < m + w && id as usize >= patterns {
+                return None;
+            }
+            ids.push(id);
         }
-        ids.push(id);
     }
     (at == body.len()).then_some(Seen {
         hashes,
@@ -950,15 +964,15 @@ impl Cache {
     }
 
     /// After a run that scanned files with the patterns of `key`: store
-    /// what it found in every file it read (`records`: content hash,
-    /// mentions, words), replacing the blob `old` was read from. A run that
+    /// what it found in every file it read (`records`), replacing the blob
+    /// `old` was read from. A run that
     /// scanned nothing only refreshes the blob's age.
     pub fn store_seen(
         &self,
         key: u128,
         old: &Seen,
         scanned: bool,
-        records: &[(u128, Vec<u32>, Vec<u32>)],
+        records: &[SeenRecord],
     ) -> std::io::Result<()> {
         let path = self.seen_path(key);
         if !scanned {
@@ -1400,17 +1414,21 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let c = Cache::open(d.path(), DEFAULT_LIMIT).unwrap();
         let records = vec![
-            (content_hash(b"a"), vec![0, 3], vec![3]),
-            (content_hash(b"b"), vec![], vec![]),
-            (content_hash(b"c"), vec![200], vec![]),
+            (content_hash(b"a"), vec![0, 3], vec![3], vec![]),
+            (content_hash(b"b"), vec![], vec![], vec![]),
+            (content_hash(b"c"), vec![200], vec![], vec![70_000]),
         ];
         assert!(c.seen(7, 300).is_empty(), "nothing stored yet");
         c.store_seen(7, &Seen::default(), true, &records).unwrap();
         let s = c.seen(7, 300);
         assert_eq!(s.len(), 3);
-        assert_eq!(s.get(content_hash(b"a")), Some((&[0, 3][..], &[3][..])));
-        assert_eq!(s.get(content_hash(b"b")), Some((&[][..], &[][..])));
-        assert_eq!(s.get(content_hash(b"c")), Some((&[200][..], &[][..])));
+        assert_eq!(s.get(content_hash(b"a")), Some((&[0, 3][..], &[3][..], &[][..])));
+        assert_eq!(s.get(content_hash(b"b")), Some((&[][..], &[][..], &[][..])));
+        assert_eq!(
+            s.get(content_hash(b"c")),
+            Some((&[200][..], &[][..], &[70_000][..])),
+            "lines are not pattern numbers"
+        );
         assert_eq!(s.get(content_hash(b"d")), None);
         // Another set of patterns, or fewer patterns than a number in it.
         assert!(c.seen(8, 300).is_empty());
@@ -1442,7 +1460,7 @@ mod tests {
 
     #[test]
     fn seen_bodies_refuse_unsorted_hashes_and_trailing_bytes() {
-        let body = seen_body(&[(2, vec![1], vec![]), (1, vec![], vec![0])]);
+        let body = seen_body(&[(2, vec![1], vec![], vec![]), (1, vec![], vec![0], vec![])]);
         assert_eq!(parse_seen(&body, 2).map(|s| s.len()), Some(2));
         let mut swapped = body.clone();
         let (a, b) = (swapped[4..12].to_vec(), swapped[12..20].to_vec());
