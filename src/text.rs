@@ -7,7 +7,7 @@
 //! module knows nothing about findings or reports.
 
 use serde::Serialize;
-use serde_json::ser::{Formatter, PrettyFormatter};
+use serde_json::ser::Formatter;
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io;
@@ -388,7 +388,17 @@ pub fn md_cell(md: &str) -> String {
 /// C1 controls and bidirectional controls as `\u0085` (the data is
 /// unchanged for a JSON reader).
 pub fn json_to_writer<W: io::Write, T: Serialize + ?Sized>(out: W, value: &T) -> serde_json::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(out, SafeJson(PrettyFormatter::new()));
+    json_to_writer_nested(out, value, 0)
+}
+
+/// `json_to_writer` for a value that a document written so nests `level`
+/// deep: every line after its first is indented as it would be there.
+pub fn json_to_writer_nested<W: io::Write, T: Serialize + ?Sized>(
+    out: W,
+    value: &T,
+    level: usize,
+) -> serde_json::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, SafeJson::at(level));
     value.serialize(&mut ser)
 }
 
@@ -405,58 +415,104 @@ pub struct SafeCompactJson;
 
 impl Formatter for SafeCompactJson {
     fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
-        SafeJson(PrettyFormatter::new()).write_string_fragment(w, fragment)
+        safe_fragment(w, fragment)
     }
 }
 
-/// serde_json's pretty formatter, with the extra string escapes of
-/// `json_to_writer`.
-pub struct SafeJson<'a>(pub PrettyFormatter<'a>);
+/// A string's fragment with DEL, C1 and bidirectional controls escaped
+/// (serde_json has escaped C0 already).
+fn safe_fragment<W: ?Sized + io::Write>(w: &mut W, fragment: &str) -> io::Result<()> {
+    // Fast path: printable ASCII.
+    if fragment.is_ascii() && !fragment.as_bytes().contains(&0x7f) {
+        return w.write_all(fragment.as_bytes());
+    }
+    let mut start = 0;
+    for (i, c) in fragment.char_indices() {
+        if is_dangerous(c) {
+            w.write_all(&fragment.as_bytes()[start..i])?;
+            write!(w, "\\u{:04x}", c as u32)?;
+            start = i + c.len_utf8();
+        }
+    }
+    w.write_all(&fragment.as_bytes()[start..])
+}
 
-impl Formatter for SafeJson<'_> {
-    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
-        // Fast path: printable ASCII (serde_json has escaped C0 already).
-        if fragment.is_ascii() && !fragment.as_bytes().contains(&0x7f) {
-            return w.write_all(fragment.as_bytes());
+/// serde_json's pretty layout (`PrettyFormatter`: two spaces a level),
+/// from nesting `level` on, with the extra string escapes of
+/// `json_to_writer`.
+pub struct SafeJson {
+    level: usize,
+    has_value: bool,
+}
+
+impl SafeJson {
+    pub fn at(level: usize) -> SafeJson {
+        SafeJson {
+            level,
+            has_value: false,
         }
-        let mut start = 0;
-        for (i, c) in fragment.char_indices() {
-            if is_dangerous(c) {
-                w.write_all(&fragment.as_bytes()[start..i])?;
-                write!(w, "\\u{:04x}", c as u32)?;
-                start = i + c.len_utf8();
-            }
-        }
-        w.write_all(&fragment.as_bytes()[start..])
     }
 
-    // Pretty printing, delegated.
+    fn indent<W: ?Sized + io::Write>(&self, w: &mut W) -> io::Result<()> {
+        for _ in 0..self.level {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + io::Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            w.write_all(b"\n")?;
+            self.indent(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(w)
+    }
+}
+
+impl Formatter for SafeJson {
+    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+        safe_fragment(w, fragment)
+    }
     fn begin_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_array(w)
+        self.open(w, b"[")
     }
     fn end_array<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array(w)
+        self.close(w, b"]")
     }
     fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_array_value(w, first)
+        self.item(w, first)
     }
-    fn end_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_array_value(w)
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
     fn begin_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object(w)
+        self.open(w, b"{")
     }
     fn end_object<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object(w)
+        self.close(w, b"}")
     }
     fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.0.begin_object_key(w, first)
+        self.item(w, first)
     }
     fn begin_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.begin_object_value(w)
+        w.write_all(b": ")
     }
-    fn end_object_value<W: ?Sized + io::Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.0.end_object_value(w)
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -471,6 +527,28 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn safe_json_lays_out_as_serde_json_pretty_at_any_depth() {
+        let v = serde_json::json!({
+            "a": [], "b": {}, "c": [[], [{}], {"d": [1, [2, {"e": null}]]}],
+            "f": {"g": {"h": []}, "i": "x"}, "j": [true, false, 1.5, "k"]
+        });
+        let mut ours = Vec::new();
+        json_to_writer(&mut ours, &v).unwrap();
+        assert_eq!(ours, serde_json::to_vec_pretty(&v).unwrap());
+        // Nested two deep: the value's lines as they sit in a document.
+        let doc = serde_json::json!({"outer": [v.clone()]});
+        let whole = serde_json::to_string_pretty(&doc).unwrap();
+        let mut nested = Vec::new();
+        json_to_writer_nested(&mut nested, &v, 2).unwrap();
+        let nested = String::from_utf8(nested).unwrap();
+        assert!(
+            whole.contains(&format!("[\n    {nested}\n  ]")),
+            "{whole}\n{nested}"
+        );
+        assert!(nested.contains("\n      \"a\": []"), "{nested}");
+    }
 
     const HOSTILE: &str = "a\u{1b}]52;c;cHduZWQ=\u{7}b\u{9b}2J\u{7f}c\u{202e}d";
 
