@@ -837,7 +837,6 @@ impl Prefilter {
         close
     }
 
-    /// Do these mentions (from `mentions`) make a source file worth parsing?
     /// The key of this prefilter's cached findings (`cache::Seen`): its
     /// patterns, which must be matched whole, and the prefilter's code.
     /// `None` when it has nothing to look for.
@@ -855,6 +854,7 @@ impl Prefilter {
         Some(h.digest128())
     }
 
+    /// Do these mentions (from `mentions`) make a source file worth parsing?
     pub fn worth_parsing(&self, mentions: &[u32]) -> bool {
         mentions.iter().any(|i| self.triggers[*i as usize])
     }
