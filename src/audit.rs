@@ -1041,8 +1041,8 @@ struct StepTimes {
     store: Duration,
 }
 
-/// One file's facts in `mode`, from the cache (with the hash of `bytes`)
-/// or by parsing (then stored).
+/// One file's facts in `mode`, from the cache (`key`: it and the hash of
+/// `bytes`) or by parsing (then stored).
 /// `Full` facts are of every name and column, whatever the plan (see
 /// `select`); with or without a cache, the same function makes them, so
 /// the report cannot depend on the cache.
@@ -1052,11 +1052,10 @@ fn cached_facts(
     lang: Lang,
     bytes: &[u8],
     mode: Mode,
-    cache: Option<(&Cache, u128)>,
+    key: Option<(&Cache, u128)>,
     columns: Option<&crate::facts::compact::Columns>,
     out: &mut Outcome,
 ) -> FileFacts {
-    let key = cache;
     if let Some((c, h)) = key {
         let t = Instant::now();
         let hit = c.load_selected(c.key(h, lang, mode), columns);

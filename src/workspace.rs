@@ -705,16 +705,20 @@ fn unignored(
                 )
             });
             let mut c = Vec::new();
-            for d in dirs.iter().filter(|_| found.is_none()) {
-                for t in DOTENV_TEMPLATES {
-                    c.push(if d.is_empty() {
-                        t.to_string()
-                    } else {
-                        format!("{d}/{t}")
-                    });
+            match found {
+                Some(found) => c.extend(found.iter().cloned()),
+                None => {
+                    for d in dirs {
+                        for t in DOTENV_TEMPLATES {
+                            c.push(if d.is_empty() {
+                                t.to_string()
+                            } else {
+                                format!("{d}/{t}")
+                            });
+                        }
+                    }
                 }
             }
-            c.extend(found.into_iter().flatten().cloned());
             (c, warning)
         }
     };

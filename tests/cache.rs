@@ -226,11 +226,11 @@ fn an_edit_that_keeps_size_and_mtime_is_seen() {
     assert_eq!(misses, 1, "only the edited file is parsed again");
 }
 
-/// The prefilter's findings cached for a plan (`.seen` files).
+/// The prefilter's findings cached for a plan (`.seen` files), with their
+/// bytes.
 fn seen_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    entries(dir)
+    with_extension(dir, "seen")
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "seen"))
         .map(|p| {
             let b = std::fs::read(&p).unwrap();
             (p, b)
@@ -340,12 +340,17 @@ fn entries(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The pack files under `dir`.
-fn packs(dir: &Path) -> Vec<PathBuf> {
+/// The files under `dir`'s subdirectories named `*.ext`.
+fn with_extension(dir: &Path, ext: &str) -> Vec<PathBuf> {
     entries(dir)
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
         .collect()
+}
+
+/// The pack files under `dir`.
+fn packs(dir: &Path) -> Vec<PathBuf> {
+    with_extension(dir, "pack")
 }
 
 #[test]
